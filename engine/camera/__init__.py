@@ -1,0 +1,1 @@
+"""Camera maths: conventions, lens, interpolation, presets, normalisation."""

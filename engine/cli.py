@@ -1,0 +1,119 @@
+"""The ``shotline`` command line (the contract in DESIGN.md).
+
+Every command exits 0 on success and prints one line naming the file and field on bad input
+(exit 2); nothing half-written is left behind (all writers are atomic).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from engine.errors import ShotlineError
+
+COMMANDS = ("export", "import", "preview")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from engine.interchange.formats import FORMATS
+
+    fmt_help = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
+    p = argparse.ArgumentParser(prog="shotline", description="Shotline: previsualisation for film directors.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    e = sub.add_parser("export", help="write a project's cameras in another tool's format", description=f"Formats: {fmt_help}")
+    e.add_argument("project", type=Path, help="the .shotline project")
+    e.add_argument("--format", required=True, choices=sorted(FORMATS), help="output format")
+    e.add_argument("-o", "--output", required=True, type=Path, help="output file (a folder for per-shot formats with several shots)")
+
+    i = sub.add_parser("import", help="make a project from another tool's camera file", description=f"Formats: {fmt_help}")
+    i.add_argument("file", type=Path, help="the camera file or folder to read")
+    i.add_argument("--format", required=True, choices=sorted(FORMATS), help="input format")
+    i.add_argument("-o", "--output", required=True, type=Path, help="the .shotline project to write")
+    i.add_argument("-p", "--project", type=Path, help="take set, fps and lens defaults from this project")
+
+    v = sub.add_parser("preview", help="render the camera-grid preview of a project to MP4")
+    v.add_argument("project", type=Path, help="the .shotline project")
+    v.add_argument("-o", "--output", required=True, type=Path, help="the .mp4 to write")
+    v.add_argument("--size", default="832x480", help="WIDTHxHEIGHT (default 832x480)")
+    v.add_argument("--shot", type=int, help="render only shot N (1-based)")
+    v.add_argument("--transition-frames", type=int, default=2, help="white frames at each cut (default 2)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        return _open(argv[0] if argv else None)
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "export":
+            return _export(args)
+        if args.command == "import":
+            return _import(args)
+        if args.command == "preview":
+            return _preview(args)
+    except ShotlineError as exc:
+        print(f"shotline: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("shotline: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    return 1
+
+
+def _export(args) -> int:
+    from engine.interchange.formats import export_project
+    from engine.project import load_project
+
+    project = load_project(args.project)
+    export_project(project, args.format, args.output)
+    print(f"wrote {args.output} ({args.format}, {len(project.shots)} shots)")
+    return 0
+
+
+def _import(args) -> int:
+    from engine.interchange.formats import import_project
+    from engine.project import load_project, save_project
+
+    template = load_project(args.project) if args.project else None
+    project = import_project(args.file, args.format, template)
+    save_project(project, args.output)
+    print(f"wrote {args.output} ({len(project.shots)} shots, {project.total_frames} frames)")
+    return 0
+
+
+def parse_size(text: str, field: str = "--size") -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise ShotlineError(f"size must look like 832x480, not {text!r}", "", field) from None
+    if not (16 <= w <= 8192 and 16 <= h <= 8192):
+        raise ShotlineError(f"size {w}x{h} is outside 16..8192 pixels", "", field)
+    return w - w % 2, h - h % 2  # yuv420p needs even sizes
+
+
+def _preview(args) -> int:
+    from engine.grid.video import write_preview
+    from engine.project import load_project
+
+    project = load_project(args.project)
+    width, height = parse_size(args.size)
+    frames = write_preview(project, args.output, (width, height), shot=args.shot, transition_frames=args.transition_frames, progress=True)
+    print(f"wrote {args.output} ({frames} frames, {width}x{height}, {project.fps:g} fps)")
+    return 0
+
+
+def _open(file: str | None) -> int:
+    """``shotline [FILE]``: the desktop app is not built yet, so preview the project headlessly."""
+    from engine.demo import DEMO_PATH
+
+    project = Path(file) if file else DEMO_PATH
+    out = Path.cwd() / f"{project.stem}_preview.mp4"
+    print(f"The desktop app is not part of this build yet; writing the camera-grid preview of {project} to {out}")
+    return main(["preview", str(project), "-o", str(out)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""The one error type users see for bad input: it names the file and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ShotlineError(ValueError):
+    """Bad input: a file or value Shotline cannot accept.
+
+    ``source`` is the file (or another origin such as "request"), ``field`` the path to the
+    offending value inside it (``shots[2].keys[0].orientation``); both may be empty.
+    ``str()`` gives the one-line message the command line prints.
+    """
+
+    def __init__(self, message: str, source: str | Path | None = None, field: str = ""):
+        self.message = message
+        self.source = str(source) if source is not None else ""
+        self.field = field
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        parts = [p for p in (self.source, self.field) if p]
+        return ": ".join(parts + [self.message])
+
+    def located(self, source: str | Path | None = None, prefix: str = "") -> "ShotlineError":
+        """The same error placed inside a file and/or under a parent field."""
+        field = f"{prefix}{'.' if prefix and self.field and not self.field.startswith('[') else ''}{self.field}"
+        return ShotlineError(self.message, source if source is not None else self.source or None, field)

@@ -1,0 +1,41 @@
+"""``shotline preview``: a project's camera-grid video as an MP4."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.camera.interpolate import evaluate_sequence
+from engine.errors import ShotlineError
+from engine.grid.sequence import GridOptions, GridRenderer
+from engine.interchange.mp4 import write_mp4
+from engine.project import Project
+
+
+def write_preview(
+    project: Project,
+    out: str | Path,
+    size: tuple[int, int] = (832, 480),
+    shot: int | None = None,
+    transition_frames: int = 2,
+    progress: bool = False,
+) -> int:
+    if not project.shots:
+        raise ShotlineError("the project has no shots to preview", project.name, "shots")
+    paths = evaluate_sequence(project)
+    if shot is not None:
+        if not 1 <= shot <= len(paths):
+            raise ShotlineError(f"shot {shot} does not exist (the project has {len(paths)})", "", "--shot")
+        paths = [paths[shot - 1]]
+    if transition_frames < 0:
+        raise ShotlineError("must be zero or more", "", "--transition-frames")
+    renderer = GridRenderer(paths, GridOptions(size=size, transition_frames=transition_frames))
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=renderer.frame_count, unit="frame", desc=f"preview {Path(out).name}")
+    try:
+        return write_mp4(renderer.frames(), out, project.fps, size, on_frame=(lambda n: bar.update(1)) if bar else None)
+    finally:
+        if bar is not None:
+            bar.close()

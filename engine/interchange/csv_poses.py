@@ -1,0 +1,77 @@
+"""The CSV of poses every tool can read (DESIGN.md): one row per frame of every shot.
+
+Columns ``shot,frame,time_s,x,y,z,qx,qy,qz,qw,focal_mm,sensor_width_mm,sensor_height_mm``;
+world +Y up, camera-to-world, OpenGL camera axes. ``shot`` is the shot's name, ``frame`` counts
+from 0 within the shot and ``time_s`` from the start of the sequence; the sensor columns hold
+the film back the delivery aspect uses.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+
+from engine.atomic import atomic_write
+from engine.camera.conventions import pose_components, pose_matrix
+from engine.camera.path import CameraPath
+from engine.errors import ShotlineError
+from engine.project import Project
+
+COLUMNS = ["shot", "frame", "time_s", "x", "y", "z", "qx", "qy", "qz", "qw", "focal_mm", "sensor_width_mm", "sensor_height_mm"]
+
+
+def write(paths: list[CameraPath], out: Path, fps: float) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    start = 0
+    for path in paths:
+        pos, quat = pose_components(path.c2w)
+        for f in range(len(path)):
+            nums = [(start + f) / fps, *pos[f], *quat[f], path.focal_mm[f], *path.film_back_mm]
+            w.writerow([path.name, f, *(repr(float(v)) for v in nums)])
+        start += len(path)
+    with atomic_write(out) as fh:
+        fh.write(buf.getvalue())
+
+
+def read(src: Path, template: Project) -> tuple[list[CameraPath], float]:
+    try:
+        text = Path(src).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ShotlineError("no such file", src) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ShotlineError(f"cannot read ({exc})", src) from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ShotlineError(f"missing column(s) {', '.join(missing)}", src, "header")
+    groups: list[tuple[str, list[list[float]]]] = []
+    for n, row in enumerate(reader, start=2):
+        try:
+            nums = [float(row[c]) for c in COLUMNS[1:]]
+        except (TypeError, ValueError):
+            raise ShotlineError("a value is not a number", src, f"line {n}") from None
+        if not np.all(np.isfinite(nums)):
+            raise ShotlineError("NaN or infinite value", src, f"line {n}")
+        name = row["shot"] or ""
+        if not groups or groups[-1][0] != name or nums[0] == 0:
+            groups.append((name, []))
+        groups[-1][1].append(nums)
+    if not groups:
+        raise ShotlineError("no camera rows", src)
+    paths, fps = [], template.fps
+    times = np.array([r[1] for _, rows in groups for r in rows])
+    if len(times) > 1 and np.all(np.diff(times) > 0):
+        fps = float(round(1.0 / np.median(np.diff(times)), 3))
+    for name, rows in groups:
+        a = np.array(rows)
+        norms = np.linalg.norm(a[:, 5:9], axis=1)
+        if np.any(np.abs(norms - 1.0) > 1e-3):
+            raise ShotlineError("quaternion (qx, qy, qz, qw) is not unit length", src, f"shot {name!r}")
+        c2w = pose_matrix(a[:, 2:5], a[:, 5:9])
+        paths.append(CameraPath(c2w.reshape(-1, 4, 4), a[:, 9], (a[0, 10], a[0, 11]), fps, name))
+    return paths, fps

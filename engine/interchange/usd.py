@@ -1,0 +1,116 @@
+"""USD cameras: one ``UsdGeom.Camera`` per shot with a time-sampled transform (usd-core).
+
+Cameras live under ``/Shotline``, sampled on the sequence's frames starting at ``START_TIMECODE``
+(1001, the film-pipeline habit). USD's lens and film attributes are in tenths of a scene unit,
+so millimetres are converted with the stage's ``metersPerUnit``: focalLength = mm / (100 * mpu)
+(with centimetres, the default here, that is mm). Reading honours metersPerUnit and a Z-up stage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from engine.atomic import atomic_path
+from engine.camera.conventions import zup_to_yup
+from engine.camera.path import CameraPath
+from engine.errors import ShotlineError
+from engine.interchange.sampled import slug
+from engine.project import Project
+
+START_TIMECODE = 1001
+
+
+def mm_to_usd(mm, meters_per_unit: float):
+    return np.asarray(mm, float) / (100.0 * meters_per_unit)
+
+
+def usd_to_mm(value, meters_per_unit: float):
+    return np.asarray(value, float) * (100.0 * meters_per_unit)
+
+
+def write(paths: list[CameraPath], out: Path, fps: float, meters_per_unit: float = 0.01, project_name: str = "") -> None:
+    from pxr import Gf, Sdf, Usd, UsdGeom
+
+    out = Path(out)
+    with atomic_path(out) as tmp:
+        stage = Usd.Stage.CreateNew(str(tmp))
+        UsdGeom.SetStageUpAxis(stage, UsdGeom.Tokens.y)
+        UsdGeom.SetStageMetersPerUnit(stage, meters_per_unit)
+        stage.SetTimeCodesPerSecond(fps)
+        stage.SetFramesPerSecond(fps)
+        total = sum(len(p) for p in paths)
+        stage.SetStartTimeCode(START_TIMECODE)
+        stage.SetEndTimeCode(START_TIMECODE + max(total - 1, 0))
+        root = UsdGeom.Xform.Define(stage, "/Shotline")
+        stage.SetDefaultPrim(root.GetPrim())
+        if project_name:
+            root.GetPrim().SetCustomDataByKey("shotline:project", project_name)
+        start = 0
+        for i, path in enumerate(paths):
+            cam = UsdGeom.Camera.Define(stage, f"/Shotline/shot_{i + 1:02d}_{slug(path.name)}")
+            prim = cam.GetPrim()
+            prim.SetCustomDataByKey("shotline:name", path.name)
+            prim.SetCustomDataByKey("shotline:start_frame", start)
+            prim.SetCustomDataByKey("shotline:frames", len(path))
+            op = cam.AddTransformOp(UsdGeom.XformOp.PrecisionDouble)
+            hap = cam.CreateHorizontalApertureAttr()
+            vap = cam.CreateVerticalApertureAttr()
+            hap.Set(float(mm_to_usd(path.film_back_mm[0], meters_per_unit)))
+            vap.Set(float(mm_to_usd(path.film_back_mm[1], meters_per_unit)))
+            cam.CreateClippingRangeAttr().Set(Gf.Vec2f(0.05 / meters_per_unit, 10000.0 / meters_per_unit))
+            focal_attr = cam.CreateFocalLengthAttr()
+            for f in range(len(path)):
+                t = Usd.TimeCode(START_TIMECODE + start + f)
+                m = path.c2w[f].copy()
+                m[:3, 3] /= meters_per_unit
+                op.Set(Gf.Matrix4d(m.T.tolist()), t)  # USD matrices are row-vector: transpose
+                focal_attr.Set(float(mm_to_usd(path.focal_mm[f], meters_per_unit)), t)
+            start += len(path)
+        stage.GetRootLayer().Save()
+        del stage
+
+
+def read(src: Path, template: Project) -> tuple[list[CameraPath], float]:
+    from pxr import Usd, UsdGeom
+
+    src = Path(src)
+    if not src.exists():
+        raise ShotlineError("no such file", src)
+    stage = Usd.Stage.Open(str(src))
+    if stage is None:
+        raise ShotlineError("not a USD stage", src)
+    mpu = UsdGeom.GetStageMetersPerUnit(stage)
+    zup = UsdGeom.GetStageUpAxis(stage) == UsdGeom.Tokens.z
+    fps = float(stage.GetTimeCodesPerSecond())
+    paths = []
+    for prim in stage.Traverse():
+        if not prim.IsA(UsdGeom.Camera):
+            continue
+        cam = UsdGeom.Camera(prim)
+        xf = UsdGeom.Xformable(prim)
+        times = xf.GetTimeSamples() or cam.GetFocalLengthAttr().GetTimeSamples() or [Usd.TimeCode.Default().GetValue()]
+        if prim.GetCustomDataByKey("shotline:frames"):
+            first = START_TIMECODE + int(prim.GetCustomDataByKey("shotline:start_frame"))
+            times = [first + f for f in range(int(prim.GetCustomDataByKey("shotline:frames")))]
+        mats, focals = [], []
+        for t in times:
+            m = np.array(xf.ComputeLocalToWorldTransform(Usd.TimeCode(t)), float).T
+            m[:3, 3] *= mpu
+            mats.append(m)
+            focals.append(cam.GetFocalLengthAttr().Get(Usd.TimeCode(t)))
+        c2w = np.array(mats)
+        # Any scale in the stack is not a camera property: keep rotation only.
+        c2w[:, :3, :3] /= np.linalg.norm(c2w[:, :3, :3], axis=1, keepdims=True)
+        if zup:
+            c2w = zup_to_yup(c2w)
+        film = (
+            float(usd_to_mm(cam.GetHorizontalApertureAttr().Get(), mpu)),
+            float(usd_to_mm(cam.GetVerticalApertureAttr().Get(), mpu)),
+        )
+        name = prim.GetCustomDataByKey("shotline:name") or prim.GetName()
+        paths.append(CameraPath(c2w, usd_to_mm(focals, mpu), film, fps, str(name)))
+    if not paths:
+        raise ShotlineError("holds no UsdGeom.Camera", src)
+    return paths, fps

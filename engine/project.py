@@ -1,0 +1,359 @@
+"""The open project: Project / Shot / CameraKey / Lens / Subject and the ``.shotline`` file.
+
+A ``.shotline`` file is versioned JSON::
+
+    {"format": "shotline", "version": 1, "name": ..., "fps": ..., "shots": [...], ...}
+
+Loading validates everything and raises :class:`engine.errors.ShotlineError` naming the file
+and the field path (``shots[1].keys[0].orientation``). Saving is atomic.
+Conventions (see DESIGN.md): world +Y up, metres; camera-to-world, camera looks down -Z;
+quaternions (x, y, z, w) as scipy stores them; time in frames at the project fps.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from pathlib import Path
+from typing import Annotated, Callable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from engine.atomic import atomic_write
+from engine.errors import ShotlineError
+
+FORMAT_NAME = "shotline"
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+SUPER35_SENSOR_MM = (24.89, 18.66)
+DEFAULT_FOCAL_MM = 35.0
+DELIVERY_ASPECTS = {"2.39": 2.39, "1.85": 1.85, "16:9": 16 / 9}
+
+# Bounds that keep hostile files from reaching the maths: a day of frames at 1000 fps,
+# positions within 1000 km, lenses a real camera could carry.
+MAX_FRAMES = 86_400_000
+MAX_COORD_M = 1.0e6
+
+Interpolation = Literal["constant", "linear", "bezier", "ease"]
+PathSpace = Literal["world", "subject"]
+ShotSize = Literal["EWS", "WS", "FS", "MLS", "MS", "MCU", "CU", "ECU", "INSERT"]
+
+Coord = Annotated[float, Field(ge=-MAX_COORD_M, le=MAX_COORD_M)]
+Vec3 = tuple[Coord, Coord, Coord]
+Quat = tuple[
+    Annotated[float, Field(ge=-1.001, le=1.001)],
+    Annotated[float, Field(ge=-1.001, le=1.001)],
+    Annotated[float, Field(ge=-1.001, le=1.001)],
+    Annotated[float, Field(ge=-1.001, le=1.001)],
+]
+FocalMM = Annotated[float, Field(ge=1.0, le=5000.0)]
+Frame = Annotated[int, Field(ge=0, le=MAX_FRAMES)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Prompt = Annotated[str, Field(max_length=20_000)]
+
+QUAT_UNIT_TOLERANCE = 1e-3
+
+
+class _Model(BaseModel):
+    # strict: "3" is not a number and true is not a frame; forbid: a typo in a field name is an error.
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False, validate_assignment=False)
+
+
+class Subject(_Model):
+    """A named subject of the set: a person or object the camera frames."""
+
+    name: Name
+    position: Vec3 = (0.0, 0.0, 0.0)
+    height: Annotated[float, Field(gt=0.0, le=1000.0)] = 1.75
+    color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = "#d08040"
+
+
+class SubjectKey(_Model):
+    """Where a subject stands at a frame of a shot (subjects move linearly between their keys)."""
+
+    subject: Name
+    frame: Frame
+    position: Vec3
+
+
+class Lens(_Model):
+    focal_mm: FocalMM = DEFAULT_FOCAL_MM
+
+
+class CameraKey(_Model):
+    """A keyframe of a shot's camera: camera-to-world position and orientation at ``frame``.
+
+    ``interp_in`` shapes the segment arriving at this key, ``interp_out`` the one leaving it:
+    ``constant`` holds, ``linear`` moves at constant speed, ``bezier`` is smooth with continuous
+    velocity through the key, ``ease`` arrives (in) or leaves (out) at zero velocity.
+    ``focal_mm`` of None uses the shot's lens. ``look_at`` aims the camera at a subject's point
+    ``look_at_height`` (a fraction of the subject's height) on every frame the constraint holds.
+    """
+
+    frame: Frame
+    position: Vec3
+    orientation: Quat = (0.0, 0.0, 0.0, 1.0)
+    focal_mm: FocalMM | None = None
+    interp_in: Interpolation = "bezier"
+    interp_out: Interpolation = "bezier"
+    look_at: Name | None = None
+    look_at_height: Annotated[float, Field(ge=0.0, le=2.0)] = 0.9
+
+    @model_validator(mode="after")
+    def _unit_quaternion(self) -> "CameraKey":
+        norm = math.sqrt(sum(c * c for c in self.orientation))
+        if abs(norm - 1.0) > QUAT_UNIT_TOLERANCE:
+            raise _FieldError("orientation", f"not a unit quaternion (norm {norm:.6g})")
+        if abs(norm - 1.0) > 1e-12:  # leave unit quaternions bit-identical so files round-trip
+            self.orientation = tuple(c / norm for c in self.orientation)  # type: ignore[assignment]
+        return self
+
+
+class Shot(_Model):
+    """One shot of the sequence: its duration in frames, words, lens and camera keys.
+
+    ``path_space`` ``subject`` interpolates positions around ``pivot`` (distance, azimuth the
+    short way round, height) so that two keys around a subject arc instead of cutting through it.
+    """
+
+    id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+    name: Name
+    duration: Annotated[int, Field(ge=1, le=MAX_FRAMES)]
+    prompt: Prompt = ""
+    size: ShotSize | None = None
+    angle: Annotated[str, Field(max_length=64)] | None = None
+    tags: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=64)
+    lens: Lens = Field(default_factory=Lens)
+    keys: list[CameraKey] = Field(min_length=1, max_length=100_000)
+    path_space: PathSpace = "world"
+    pivot: Name | None = None
+    subject_keys: list[SubjectKey] = Field(default_factory=list, max_length=100_000)
+
+    @model_validator(mode="after")
+    def _keys_inside_shot(self) -> "Shot":
+        frames = [k.frame for k in self.keys]
+        for i, f in enumerate(frames):
+            if f >= self.duration:
+                raise _FieldError(f"keys[{i}].frame", f"key at frame {f} is outside the shot (duration {self.duration})")
+        if len(set(frames)) != len(frames):
+            dup = next(f for f in frames if frames.count(f) > 1)
+            raise _FieldError("keys", f"two keys at frame {dup}")
+        self.keys.sort(key=lambda k: k.frame)
+        for i, sk in enumerate(self.subject_keys):
+            if sk.frame >= self.duration:
+                raise _FieldError(f"subject_keys[{i}].frame", f"subject key at frame {sk.frame} is outside the shot")
+        if self.path_space == "subject" and self.pivot is None:
+            raise _FieldError("pivot", "path_space 'subject' needs a pivot subject")
+        return self
+
+    def focal_at_key(self, key: CameraKey) -> float:
+        return key.focal_mm if key.focal_mm is not None else self.lens.focal_mm
+
+
+class Project(_Model):
+    """The whole sequence: set (subjects), delivery format and shots in order."""
+
+    name: Name = "Untitled"
+    fps: Annotated[float, Field(gt=0.0, le=1000.0)] = 24.0
+    aspect: Annotated[float, Field(ge=0.5, le=4.0)] = 2.39
+    sensor_mm: tuple[Annotated[float, Field(gt=1.0, le=100.0)], Annotated[float, Field(gt=1.0, le=100.0)]] = SUPER35_SENSOR_MM
+    prompt: Prompt = ""
+    subjects: list[Subject] = Field(default_factory=list, max_length=10_000)
+    shots: list[Shot] = Field(default_factory=list, max_length=10_000)
+
+    @model_validator(mode="after")
+    def _references(self) -> "Project":
+        names = [s.name for s in self.subjects]
+        if len(set(names)) != len(names):
+            dup = next(n for n in names if names.count(n) > 1)
+            raise _FieldError("subjects", f"two subjects named {dup!r}")
+        ids = [s.id for s in self.shots]
+        if len(set(ids)) != len(ids):
+            dup = next(i for i in ids if ids.count(i) > 1)
+            raise _FieldError("shots", f"two shots with id {dup!r}")
+        known = set(names)
+        for si, shot in enumerate(self.shots):
+            if shot.pivot is not None and shot.pivot not in known:
+                raise _FieldError(f"shots[{si}].pivot", f"unknown subject {shot.pivot!r}")
+            for ki, key in enumerate(shot.keys):
+                if key.look_at is not None and key.look_at not in known:
+                    raise _FieldError(f"shots[{si}].keys[{ki}].look_at", f"unknown subject {key.look_at!r}")
+            for ki, sk in enumerate(shot.subject_keys):
+                if sk.subject not in known:
+                    raise _FieldError(f"shots[{si}].subject_keys[{ki}].subject", f"unknown subject {sk.subject!r}")
+        return self
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def subject(self, name: str) -> Subject:
+        for s in self.subjects:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def shot_start_frames(self) -> list[int]:
+        """The sequence frame at which each shot starts (shots play back to back)."""
+        starts, t = [], 0
+        for shot in self.shots:
+            starts.append(t)
+            t += shot.duration
+        return starts
+
+    @property
+    def total_frames(self) -> int:
+        return sum(s.duration for s in self.shots)
+
+    def film_back_mm(self) -> tuple[float, float]:
+        """Width and height of the sensor area that the delivery aspect uses (the gate crop)."""
+        w, h = self.sensor_mm
+        if w / h >= self.aspect:
+            return (h * self.aspect, h)
+        return (w, w / self.aspect)
+
+
+def new_shot_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class _FieldError(ValueError):
+    """Raised inside validators to name a field below the model being validated."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+# -- migrations ------------------------------------------------------------------------------
+
+Migration = Callable[[dict], dict]
+# MIGRATIONS[v] turns a version-v document into a version v+1 document.
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def register_migration(from_version: int) -> Callable[[Migration], Migration]:
+    def decorate(fn: Migration) -> Migration:
+        MIGRATIONS[from_version] = fn
+        return fn
+
+    return decorate
+
+
+def _migrate(data: dict, version: int, source: str) -> dict:
+    while version < FORMAT_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise ShotlineError(f"version {version} files cannot be read by this Shotline (no migration)", source, "version")
+        data = step(dict(data))
+        version += 1
+        data["version"] = version
+    return data
+
+
+# -- files -----------------------------------------------------------------------------------
+
+
+def project_to_dict(project: Project) -> dict:
+    return {"format": FORMAT_NAME, "version": FORMAT_VERSION, **project.model_dump(mode="json")}
+
+
+def project_from_dict(data: object, source: str | Path = "<project>") -> Project:
+    """Validate a parsed document (any version this Shotline can migrate)."""
+    source = str(source)
+    if not isinstance(data, dict):
+        raise ShotlineError("a Shotline project must be a JSON object", source)
+    if data.get("format") != FORMAT_NAME:
+        raise ShotlineError(f"not a Shotline project (format is {data.get('format')!r})", source, "format")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise ShotlineError("version must be a non-negative integer", source, "version")
+    if version > FORMAT_VERSION:
+        raise ShotlineError(
+            f"version {version} is newer than this Shotline understands ({FORMAT_VERSION}); update Shotline",
+            source,
+            "version",
+        )
+    data = _migrate(data, version, source)
+    body = {k: v for k, v in data.items() if k not in ("format", "version")}
+    try:
+        text = json.dumps(body, allow_nan=True)
+    except (ValueError, RecursionError) as exc:
+        raise ShotlineError(f"cannot read project data ({exc})", source) from None
+    return _validate_json(text, source)
+
+
+def _validate_json(text: str, source: str) -> Project:
+    try:
+        return Project.model_validate_json(text, strict=True)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        field = _field_path(err.get("loc", ()))
+        ctx_error = (err.get("ctx") or {}).get("error")
+        if isinstance(ctx_error, _FieldError):
+            field = ".".join(p for p in (field, ctx_error.field) if p).replace(".[", "[")
+            message = ctx_error.message
+        else:
+            message = err.get("msg", "invalid value")
+            if message.startswith("Value error, "):
+                message = message[len("Value error, ") :]
+        more = exc.error_count() - 1
+        if more:
+            message += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise ShotlineError(message, source, field) from None
+    except RecursionError:
+        raise ShotlineError("project data is nested too deeply", source) from None
+
+
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def load_project(path: str | Path) -> Project:
+    """Read and validate a ``.shotline`` file; every failure is a :class:`ShotlineError`."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ShotlineError(f"file is too large ({size} bytes)", path)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ShotlineError("no such file", path) from None
+    except IsADirectoryError:
+        raise ShotlineError("is a directory, not a project file", path) from None
+    except OSError as exc:
+        raise ShotlineError(f"cannot read ({exc.strerror})", path) from None
+    return loads_project(raw, path)
+
+
+def loads_project(raw: bytes | str, source: str | Path = "<project>") -> Project:
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise ShotlineError(f"not UTF-8 text (byte {exc.start})", source) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ShotlineError(f"bad JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", source) from None
+    except (RecursionError, ValueError) as exc:
+        # Deep nesting, or an integer literal too long to convert.
+        raise ShotlineError(f"bad JSON ({type(exc).__name__}: {str(exc)[:80]})", source) from None
+    return project_from_dict(data, source)
+
+
+def dumps_project(project: Project) -> str:
+    return json.dumps(project_to_dict(project), indent=2, allow_nan=False) + "\n"
+
+
+def save_project(project: Project, path: str | Path) -> None:
+    """Write atomically: the file on disk is the old project or the new one, never a mix."""
+    text = dumps_project(project)
+    with atomic_write(path, "w") as fh:
+        fh.write(text)

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install Shotline with its test extras into .venv and run the default test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+. .venv/bin/activate
+python -m pip install -q --upgrade pip
+# torch first and pinned: 2.13.0 is the CPU build on disk; anything else pulls a multi-GB CUDA build.
+python -m pip install -q torch==2.13.0
+python -m pip install -q -e ".[test,bench]"
+python -m pytest -q "$@"
