@@ -157,6 +157,8 @@ def evaluate_shot(project: Project, shot: Shot, frames=None) -> CameraPath:
         positions = interpolate_channels(times, key_pos, outs, ins, frames)
 
     focal = interpolate_channels(times, [shot.focal_at_key(k) for k in keys], outs, ins, frames)[:, 0]
+    # A smooth curve can overshoot between keys; no lens goes below 1 mm or past 5000 mm.
+    focal = np.clip(focal, 1.0, 5000.0)
     rotations = interpolate_rotations(times, Rotation.from_quat([k.orientation for k in keys]), outs, ins, frames)
     rotations = _apply_look_at(project, shot, keys, times, frames, positions, rotations)
 

@@ -1,12 +1,14 @@
 """The sequence as an OpenTimelineIO timeline: one clip per shot, a marker per camera key.
 
 Shotline's own data rides in ``metadata["shotline"]`` (the timeline holds the project without its
-shots, each clip its shot), so a Shotline-written ``.otio`` reads back to the identical project.
+shots, each clip its shot) as JSON text, because OTIO's writer rounds floats past 15 digits; so a
+Shotline-written ``.otio`` reads back to the bit-identical project.
 A timeline from another tool reads as shots with its clips' names and durations and a static camera.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from engine.atomic import atomic_write
@@ -24,7 +26,7 @@ def write(project: Project, out: Path) -> None:
     shots = doc.pop("shots")
     timeline = otio.schema.Timeline(name=project.name)
     timeline.global_start_time = otio.opentime.RationalTime(0, fps)
-    timeline.metadata[NAMESPACE] = {"format": FORMAT_NAME, "version": FORMAT_VERSION, **doc}
+    timeline.metadata[NAMESPACE] = {"project": json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION, **doc})}
     track = otio.schema.Track(name="Shots", kind=otio.schema.TrackKind.Video)
     for shot, data in zip(project.shots, shots):
         clip = otio.schema.Clip(
@@ -34,7 +36,7 @@ def write(project: Project, out: Path) -> None:
                 otio.opentime.RationalTime(0, fps), otio.opentime.RationalTime(shot.duration, fps)
             ),
         )
-        clip.metadata[NAMESPACE] = data
+        clip.metadata[NAMESPACE] = {"shot": json.dumps(data), "id": shot.id, "prompt": shot.prompt}
         for key in shot.keys:
             clip.markers.append(
                 otio.schema.Marker(
@@ -64,10 +66,13 @@ def read(src: Path, template: Project) -> Project:
     except Exception as exc:  # OTIO raises many types for a bad file; all mean "cannot read this"
         raise ShotlineError(f"not an OpenTimelineIO file ({type(exc).__name__}: {str(exc)[:120]})", src) from None
     clips = list(timeline.find_clips()) if hasattr(timeline, "find_clips") else list(timeline.each_clip())
-    meta = dict(timeline.metadata.get(NAMESPACE, {}))
-    if meta:
-        doc = _plain(meta)
-        doc["shots"] = [_plain(c.metadata[NAMESPACE]) for c in clips if NAMESPACE in c.metadata]
+    meta = timeline.metadata.get(NAMESPACE, {})
+    if "project" in meta:
+        try:
+            doc = json.loads(str(meta["project"]))
+            doc["shots"] = [json.loads(str(c.metadata[NAMESPACE]["shot"])) for c in clips if NAMESPACE in c.metadata]
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ShotlineError(f"damaged Shotline metadata ({exc})", src, "metadata.shotline") from None
         return project_from_dict(doc, src)
     fps = float(clips[0].source_range.duration.rate) if clips and clips[0].source_range else template.fps
     shots = []
@@ -77,12 +82,3 @@ def read(src: Path, template: Project) -> Project:
             Shot(id=new_shot_id(), name=clip.name or f"Shot {i + 1}", duration=frames, keys=[CameraKey(frame=0, position=(0.0, 1.6, 5.0))])
         )
     return template.model_copy(update={"name": timeline.name or src.stem, "fps": fps, "shots": shots})
-
-
-def _plain(value):
-    """OTIO's AnyDictionary / AnyVector -> dict / list."""
-    if hasattr(value, "items"):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)) or type(value).__name__ == "AnyVector":
-        return [_plain(v) for v in value]
-    return value

@@ -12,7 +12,7 @@ from engine.camera.conventions import pose_components
 from engine.camera.interpolate import evaluate_sequence
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
-from engine.project import CameraKey, Project, Shot, new_shot_id
+from engine.project import MAX_COORD_M, CameraKey, Project, Shot, new_shot_id
 
 
 def project_from_paths(
@@ -22,14 +22,23 @@ def project_from_paths(
     base = template or Project()
     shots = []
     for i, path in enumerate(paths):
-        path.validate(path.name or f"shot {i + 1}")
+        label = path.name or f"shot {i + 1}"
+        path.validate(label)
         pos, quat = pose_components(path.c2w)
+        # Conversions (FOV <-> focal) can land a hair outside the lens range a file stored exactly.
+        focal = np.where(np.abs(path.focal_mm - 1.0) < 1e-9, 1.0, path.focal_mm)
+        bad = np.flatnonzero((focal < 1.0) | (focal > 5000.0))
+        if len(bad):
+            raise ShotlineError(f"focal length {focal[bad[0]]:.4g} mm is outside 1..5000 mm", label, f"frame {bad[0]}")
+        bad = np.flatnonzero(np.abs(pos).max(axis=1) > MAX_COORD_M)
+        if len(bad):
+            raise ShotlineError("camera position is farther than 1000 km from the origin", label, f"frame {bad[0]}")
         keys = [
             CameraKey(
                 frame=f,
                 position=tuple(map(float, pos[f])),
                 orientation=tuple(map(float, quat[f])),
-                focal_mm=float(path.focal_mm[f]),
+                focal_mm=float(focal[f]),
                 interp_in="linear",
                 interp_out="linear",
             )

@@ -8,6 +8,7 @@ so millimetres are converted with the stage's ``metersPerUnit``: focalLength = m
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,11 @@ from engine.interchange.sampled import slug
 from engine.project import Project
 
 START_TIMECODE = 1001
+
+
+def prim_name(text: str) -> str:
+    """A valid USD prim name (letters, digits, underscores) from a shot name."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", slug(text))
 
 
 def mm_to_usd(mm, meters_per_unit: float):
@@ -49,7 +55,7 @@ def write(paths: list[CameraPath], out: Path, fps: float, meters_per_unit: float
             root.GetPrim().SetCustomDataByKey("shotline:project", project_name)
         start = 0
         for i, path in enumerate(paths):
-            cam = UsdGeom.Camera.Define(stage, f"/Shotline/shot_{i + 1:02d}_{slug(path.name)}")
+            cam = UsdGeom.Camera.Define(stage, f"/Shotline/shot_{i + 1:02d}_{prim_name(path.name)}")
             prim = cam.GetPrim()
             prim.SetCustomDataByKey("shotline:name", path.name)
             prim.SetCustomDataByKey("shotline:start_frame", start)
@@ -78,7 +84,13 @@ def read(src: Path, template: Project) -> tuple[list[CameraPath], float]:
     src = Path(src)
     if not src.exists():
         raise ShotlineError("no such file", src)
-    stage = Usd.Stage.Open(str(src))
+    from pxr import Tf
+
+    try:
+        stage = Usd.Stage.Open(str(src))
+    except Tf.ErrorException as exc:
+        first = str(exc).strip().splitlines()[-1].strip()[:160]
+        raise ShotlineError(f"not a readable USD stage ({first})", src) from None
     if stage is None:
         raise ShotlineError("not a USD stage", src)
     mpu = UsdGeom.GetStageMetersPerUnit(stage)
