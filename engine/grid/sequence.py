@@ -20,7 +20,11 @@ WHITE = (255, 255, 255)
 class DollyZoomOverlay:
     """OmniDirector's dolly-zoom rendering for one shot: a cube at the subject, and a picture in
     picture from a tracking camera at the reference focal length with the lens's real field of view
-    drawn as a frame scaled by f_ref / f."""
+    drawn as a frame scaled by f_ref / f.
+
+    The cube faces the shot's first camera with its front face through the subject point: that face
+    is what f proportional to distance holds still, so the cube keeps its image size (a cube centred
+    on the subject would grow by its own depth's perspective)."""
 
     subject_point: np.ndarray
     cube_size: float = 0.6
@@ -88,9 +92,13 @@ class GridRenderer:
         from engine.camera.conventions import look_at_rotation
 
         style = self.options.style
-        cube = cube_segments(overlay.subject_point, overlay.cube_size)
-        draw_segments(image, view.project_segments(cube), style.cube, style.thickness + 1)
         path = self.paths[shot]
+        toward = np.asarray(overlay.subject_point, float) - path.positions[0]
+        toward[1] = 0.0
+        toward /= max(np.linalg.norm(toward), 1e-9)
+        centre = np.asarray(overlay.subject_point, float) + toward * overlay.cube_size / 2
+        cube = cube_segments(centre, overlay.cube_size, float(np.arctan2(toward[0], toward[2])))
+        draw_segments(image, view.project_segments(cube), style.cube, style.thickness + 1)
         f_ref = overlay.reference_focal_mm or float(path.focal_mm[0])
         w, h = self.options.size
         pw, ph = int(w * overlay.pip_scale) & ~1, int(h * overlay.pip_scale) & ~1

@@ -6,6 +6,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterable
 
+import cv2
 import numpy as np
 
 from engine.atomic import atomic_path
@@ -21,8 +22,9 @@ def write_mp4(
     fps: float,
     size: tuple[int, int],
     crf: int = 18,
-    preset: str = "veryfast",
+    preset: str = "superfast",
     on_frame: Callable[[int], None] | None = None,
+    threads: int = 0,
 ) -> int:
     """Encode RGB uint8 frames of ``size`` (width, height); returns the number written."""
     import av
@@ -34,9 +36,10 @@ def write_mp4(
             stream = container.add_stream("libx264", rate=fps_fraction(fps))
             stream.width, stream.height = width, height
             stream.pix_fmt = "yuv420p"
-            stream.options = {"crf": str(crf), "preset": preset}
+            stream.options = {"crf": str(crf), "preset": preset, "threads": str(threads)}  # 0: x264 decides
             for frame in frames:
-                vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")
+                # OpenCV's RGB->I420 (BT.601, video range, like swscale's default) is ~1.5x faster.
+                vf = av.VideoFrame.from_ndarray(cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2YUV_I420), format="yuv420p")
                 for packet in stream.encode(vf):
                     container.mux(packet)
                 count += 1
