@@ -52,7 +52,7 @@ def reference_frame(renderer: GridRenderer, shot: int, frame: int):
     ax.axis("off")
     fig.patch.set_facecolor(np.array(style.background) / 255)
     view = renderer.view(shot, frame)
-    for segments, colour in renderer._layers:
+    for segments, colour in renderer.layers:
         ax.add_collection(LineCollection(view.project_segments(segments), colors=[np.array(colour) / 255], linewidths=0.75, antialiaseds=True))
     canvas.draw()
     return np.asarray(canvas.buffer_rgba())[:, :, :3].copy()

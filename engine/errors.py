@@ -22,8 +22,3 @@ class ShotlineError(ValueError):
     def one_line(self) -> str:
         parts = [p for p in (self.source, self.field) if p]
         return ": ".join(parts + [self.message])
-
-    def located(self, source: str | Path | None = None, prefix: str = "") -> "ShotlineError":
-        """The same error placed inside a file and/or under a parent field."""
-        field = f"{prefix}{'.' if prefix and self.field and not self.field.startswith('[') else ''}{self.field}"
-        return ShotlineError(self.message, source if source is not None else self.source or None, field)

@@ -7,5 +7,5 @@ python3 -m venv .venv
 python -m pip install -q --upgrade pip
 # torch first and pinned: 2.13.0 is the CPU build on disk; anything else pulls a multi-GB CUDA build.
 python -m pip install -q torch==2.13.0
-python -m pip install -q -e ".[test,bench]"
+python -m pip install -q -e ".[app,test,bench]"
 python -m pytest -q "$@"

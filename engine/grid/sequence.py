@@ -60,7 +60,7 @@ class GridRenderer:
         if w < 2 or h < 2:
             raise ShotlineError(f"frame size {w}x{h} is too small", "grid", "size")
         self.room: Room = build_room(np.concatenate([p.positions for p in paths]), self.options.room)
-        self._layers = [
+        self.layers = [
             (self.room.floor, self.options.style.floor),
             (self.room.ceiling, self.options.style.ceiling),
             (self.room.walls, self.options.style.walls),
@@ -81,7 +81,7 @@ class GridRenderer:
         style = self.options.style
         image = new_frame(w, h, style.background)
         view = self.view(shot, frame)
-        for segments, colour in self._layers:
+        for segments, colour in self.layers:
             draw_segments(image, view.project_segments(segments), colour, style.thickness)
         overlay = self.options.dolly_zoom.get(shot)
         if overlay is not None:
@@ -106,7 +106,7 @@ class GridRenderer:
         c2w[:3, :3] = look_at_rotation(c2w[:3, 3], overlay.subject_point).as_matrix()
         pip_view = View(c2w, float(focal_pixels(f_ref, path.film_back_mm, pw)), pw, ph)
         pip = new_frame(pw, ph, style.background)
-        for segments, colour in self._layers:
+        for segments, colour in self.layers:
             draw_segments(pip, pip_view.project_segments(segments), colour, 1)
         draw_segments(pip, pip_view.project_segments(cube), style.cube, 1)
         # The lens's real field of view inside the reference view: scaled by f_ref / f.
