@@ -25,6 +25,7 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        _give_normal_mode(Path(tmp), path)
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except BaseException:
@@ -48,6 +49,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         yield tmp_path
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
+        _give_normal_mode(tmp_path, path)
         os.replace(tmp_path, path)
         _fsync_dir(path.parent)
     except BaseException:
@@ -78,6 +80,17 @@ def atomic_directory(path: str | Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _give_normal_mode(tmp: Path, path: Path) -> None:
+    """mkstemp makes owner-only files; give the file the mode it had, or the usual one for new files."""
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -115,6 +115,17 @@ def test_hostile_key_values_raise_the_one_error_type(shot, field, value):
         pass
 
 
+def test_saved_files_get_normal_permissions_and_keep_existing_ones(tmp_path):
+    path = tmp_path / "scene.shotline"
+    save_project(build_demo_project(), path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    os.chmod(path, 0o640)
+    save_project(build_demo_project(), path)
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
 def test_failed_save_leaves_the_old_file_and_no_debris(tmp_path, monkeypatch):
     path = tmp_path / "scene.shotline"
     save_project(build_demo_project(), path)
