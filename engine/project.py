@@ -35,6 +35,7 @@ DELIVERY_ASPECTS = {"2.39": 2.39, "1.85": 1.85, "16:9": 16 / 9}
 # positions within 1000 km, lenses a real camera could carry.
 MAX_FRAMES = 86_400_000
 MAX_COORD_M = 1.0e6
+MIN_FOCAL_MM, MAX_FOCAL_MM = 1.0, 5000.0
 
 Interpolation = Literal["constant", "linear", "bezier", "ease"]
 PathSpace = Literal["world", "subject"]
@@ -48,7 +49,7 @@ Quat = tuple[
     Annotated[float, Field(ge=-1.001, le=1.001)],
     Annotated[float, Field(ge=-1.001, le=1.001)],
 ]
-FocalMM = Annotated[float, Field(ge=1.0, le=5000.0)]
+FocalMM = Annotated[float, Field(ge=MIN_FOCAL_MM, le=MAX_FOCAL_MM)]
 Frame = Annotated[int, Field(ge=0, le=MAX_FRAMES)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Prompt = Annotated[str, Field(max_length=20_000)]

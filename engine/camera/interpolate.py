@@ -17,7 +17,7 @@ from scipy.spatial.transform import Rotation, RotationSpline, Slerp
 
 from engine.camera.conventions import look_at_rotation
 from engine.camera.path import CameraPath
-from engine.project import CameraKey, Project, Shot
+from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot
 
 
 def hermite(p0, p1, m0, m1, dt, s):
@@ -157,8 +157,8 @@ def evaluate_shot(project: Project, shot: Shot, frames=None) -> CameraPath:
         positions = interpolate_channels(times, key_pos, outs, ins, frames)
 
     focal = interpolate_channels(times, [shot.focal_at_key(k) for k in keys], outs, ins, frames)[:, 0]
-    # A smooth curve can overshoot between keys; no lens goes below 1 mm or past 5000 mm.
-    focal = np.clip(focal, 1.0, 5000.0)
+    # A smooth curve can overshoot between keys; keep it inside the lens range a key may hold.
+    focal = np.clip(focal, MIN_FOCAL_MM, MAX_FOCAL_MM)
     rotations = interpolate_rotations(times, Rotation.from_quat([k.orientation for k in keys]), outs, ins, frames)
     rotations = _apply_look_at(project, shot, keys, times, frames, positions, rotations)
 

@@ -17,7 +17,7 @@ from scipy.spatial.transform import Rotation
 
 from engine.camera.conventions import look_at_rotation
 from engine.errors import ShotlineError
-from engine.project import CameraKey, Interpolation, Project, Shot, Subject, SubjectKey
+from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Interpolation, Project, Shot, Subject, SubjectKey
 
 
 @dataclass
@@ -249,7 +249,7 @@ def zoom(ctx: MoveContext, direction: str = "in", amount=None, speed=None) -> Sh
     if ratio <= 0:
         raise ShotlineError("a zoom ratio must be positive", "move", "amount")
     ratio = ratio if direction == "in" else 1.0 / ratio
-    end_focal = float(np.clip(ctx.start.focal_mm * ratio, 1.0, 5000.0))
+    end_focal = float(np.clip(ctx.start.focal_mm * ratio, MIN_FOCAL_MM, MAX_FOCAL_MM))
     return _two_keys(ctx, ctx.start.position, ctx.start.rotation, end_focal)
 
 

@@ -12,7 +12,7 @@ from engine.camera.conventions import pose_components
 from engine.camera.interpolate import evaluate_sequence
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
-from engine.project import MAX_COORD_M, CameraKey, Project, Shot, new_shot_id
+from engine.project import MAX_COORD_M, MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, new_shot_id
 
 
 def project_from_paths(
@@ -26,10 +26,12 @@ def project_from_paths(
         path.validate(label)
         pos, quat = pose_components(path.c2w)
         # Conversions (FOV <-> focal) can land a hair outside the lens range a file stored exactly.
-        focal = np.where(np.abs(path.focal_mm - 1.0) < 1e-9, 1.0, path.focal_mm)
-        bad = np.flatnonzero((focal < 1.0) | (focal > 5000.0))
+        focal = np.where(np.abs(path.focal_mm - MIN_FOCAL_MM) < 1e-9, MIN_FOCAL_MM, path.focal_mm)
+        bad = np.flatnonzero((focal < MIN_FOCAL_MM) | (focal > MAX_FOCAL_MM))
         if len(bad):
-            raise ShotlineError(f"focal length {focal[bad[0]]:.4g} mm is outside 1..5000 mm", label, f"frame {bad[0]}")
+            raise ShotlineError(
+                f"focal length {focal[bad[0]]:.4g} mm is outside {MIN_FOCAL_MM:g}..{MAX_FOCAL_MM:g} mm", label, f"frame {bad[0]}"
+            )
         bad = np.flatnonzero(np.abs(pos).max(axis=1) > MAX_COORD_M)
         if len(bad):
             raise ShotlineError("camera position is farther than 1000 km from the origin", label, f"frame {bad[0]}")
