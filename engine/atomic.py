@@ -82,14 +82,23 @@ def atomic_directory(path: str | Path) -> Iterator[Path]:
         raise
 
 
+def _read_umask() -> int:
+    # os.umask can only be read by setting it; do it once at import, not around every write,
+    # where another thread could create a file in the moment it is 0.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+
+
 def _give_normal_mode(tmp: Path, path: Path) -> None:
     """mkstemp makes owner-only files; give the file the mode it had, or the usual one for new files."""
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        mode = 0o666 & ~_UMASK
     os.chmod(tmp, mode)
 
 

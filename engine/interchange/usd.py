@@ -8,7 +8,6 @@ so millimetres are converted with the stage's ``metersPerUnit``: focalLength = m
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,7 @@ START_TIMECODE = 1001
 
 def prim_name(text: str) -> str:
     """A valid USD prim name (letters, digits, underscores) from a shot name."""
-    return re.sub(r"[^A-Za-z0-9_]", "_", slug(text))
+    return slug(text).replace("-", "_")  # slug keeps letters, digits, _ and -; USD takes no -
 
 
 def mm_to_usd(mm, meters_per_unit: float):
@@ -79,13 +78,11 @@ def write(paths: list[CameraPath], out: Path, fps: float, meters_per_unit: float
 
 
 def read(src: Path, template: Project) -> tuple[list[CameraPath], float]:
-    from pxr import Usd, UsdGeom
+    from pxr import Tf, Usd, UsdGeom
 
     src = Path(src)
     if not src.exists():
         raise ShotlineError("no such file", src)
-    from pxr import Tf
-
     try:
         stage = Usd.Stage.Open(str(src))
     except Tf.ErrorException as exc:
