@@ -39,17 +39,17 @@ def build_demo_project() -> Project:
     add(
         "ots_mara", "OTS on Mara", 3.0,
         "Over Jonas's shoulder onto Mara as she speaks.",
-        "MS", "over-the-shoulder", "static", Framing.looking_at([1.55, 1.68, 0.75], [-0.9, 1.55, 0.0], 50.0),
+        "MS", "over-the-shoulder", "static", Framing.looking_at([1.55, 1.68, 0.75], [-0.9, 1.55, 0.0], 32.0),
     )
     add(
         "reverse_jonas", "Reverse on Jonas", 3.0,
         "Reverse shot over Mara's shoulder onto Jonas.",
-        "MS", "over-the-shoulder", "static", Framing.looking_at([-1.6, 1.6, 0.8], [0.9, 1.65, 0.0], 50.0),
+        "MS", "over-the-shoulder", "static", Framing.looking_at([-1.6, 1.6, 0.8], [0.9, 1.65, 0.0], 32.0),
     )
     add(
         "mara_push", "Mara close-up push", 4.0,
         "Slow push in to a close-up of Mara as she realises.",
-        "CU", "eye level", "push_in", Framing.looking_at([-0.6, 1.58, 2.2], [-0.9, 1.52, 0.0], 65.0),
+        "CU", "eye level", "push_in", Framing.looking_at([-0.6, 1.58, 2.2], [-0.9, 1.52, 0.0], 40.0),
         subject=mara, amount=0.9,
     )
     return Project(

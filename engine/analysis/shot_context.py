@@ -1,0 +1,140 @@
+"""What a shot's camera is looking at: its subject, how big the subject is in frame, from what angle.
+
+The analysis needs this to measure speeds in subject distances, to name the subject of an arc or a
+follow, and to describe framing and cuts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.camera.conventions import camera_axes, pan_tilt_roll
+from engine.camera.framing import classify_size, frame_height_at
+from engine.camera.interpolate import evaluate_shot, subject_positions
+from engine.camera.lens import horizontal_fov_deg, vertical_fov_deg
+from engine.camera.path import CameraPath
+from engine.project import Project, Shot
+
+
+SHOULDER_HALF_WIDTH = 0.13  # of a person's height
+
+
+def nearest_on_axis(eye: np.ndarray, forward: np.ndarray, base: np.ndarray, height: float) -> np.ndarray:
+    """Per frame, the point of a standing subject's axis (base to base + height) nearest the optical ray."""
+    up = np.array([0.0, 1.0, 0.0])
+    w0 = base - eye
+    b = forward @ up
+    d, e = np.einsum("ni,ni->n", forward, w0), w0 @ up
+    denom = 1.0 - b * b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.where(denom > 1e-9, (b * d - e) / denom, height / 2.0)
+    return base + np.clip(s, 0.0, height)[:, None] * up
+
+
+@dataclass
+class SubjectInView:
+    name: str
+    height: float
+    base: np.ndarray  # (N,3) where it stands on each frame
+    aim: np.ndarray  # (N,3) the point of it nearest the optical axis
+    depth: np.ndarray  # (N,) distance of that point along the optical axis
+    offset: np.ndarray  # (N,2) its position in frame: x, y in half-widths / half-heights (0 = centre)
+    body: np.ndarray  # (N,) its half-width (shoulders) in half-widths of the frame at its depth
+
+    def in_frame(self, margin: float = 1.0) -> np.ndarray:
+        return (self.depth > 0) & (np.abs(self.offset) <= margin).all(axis=1)
+
+
+@dataclass
+class ShotContext:
+    path: CameraPath
+    subjects: list[SubjectInView]  # every subject of the set, as seen from this camera
+    main: SubjectInView | None  # what the shot is about
+
+    @property
+    def reference_length(self) -> float | None:
+        """Mean distance to the main subject: the unit in which analysis measures speeds."""
+        if self.main is None:
+            return None
+        return float(np.linalg.norm(self.main.aim - self.path.positions, axis=1).mean())
+
+    def size(self, frame: int) -> str | None:
+        if self.main is None or self.main.depth[frame] <= 0:
+            return None
+        h = frame_height_at(self.main.depth[frame], self.path.focal_mm[frame], self.path.film_back_mm[1])
+        return classify_size(float(h), self.main.height)
+
+    def in_frame(self, frame: int) -> list[SubjectInView]:
+        return [s for s in self.subjects if s.in_frame()[frame]]
+
+    def foreground(self, frame: int) -> SubjectInView | None:
+        """A subject close to the lens, in front of the main one and at the frame's edge: an
+        over-the-shoulder shot's shoulder."""
+        if self.main is None:
+            return None
+        for s in self.subjects:
+            if s is self.main or s.depth[frame] <= 0:
+                continue
+            near = s.depth[frame] < min(0.6 * self.main.depth[frame], 1.5)
+            x, y = np.abs(s.offset[frame])
+            if near and x - s.body[frame] <= 1.0 and y <= 1.5:
+                return s
+        return None
+
+    def angle_words(self, frame: int) -> str:
+        pan, tilt, roll = pan_tilt_roll(self.path.rotations[frame])
+        if abs(roll) > 8.0:
+            return "dutch angle"
+        if tilt < -70.0:
+            return "overhead"
+        if tilt < -10.0:
+            return "high angle"
+        if tilt > 45.0:
+            return "worm's-eye view"
+        if tilt > 10.0:
+            return "low angle"
+        return "eye level"
+
+
+def view_subjects(project: Project, shot: Shot, path: CameraPath) -> list[SubjectInView]:
+    frames = np.arange(len(path))
+    eye = path.positions
+    right, up, forward = camera_axes(path.c2w)
+    tan_h = np.tan(np.deg2rad(horizontal_fov_deg(path.focal_mm, path.film_back_mm) / 2.0))
+    tan_v = np.tan(np.deg2rad(vertical_fov_deg(path.focal_mm, path.film_back_mm) / 2.0))
+    out = []
+    for subject in project.subjects:
+        base = subject_positions(project, shot, subject.name, frames)
+        aim = nearest_on_axis(eye, forward, base, subject.height)
+        rel = aim - eye
+        depth = np.einsum("ni,ni->n", rel, forward)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = np.einsum("ni,ni->n", rel, right) / (depth * tan_h)
+            y = np.einsum("ni,ni->n", rel, up) / (depth * tan_v)
+        offset = np.where(depth[:, None] > 0, np.stack([x, y], axis=1), np.inf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            body = np.where(depth > 0, SHOULDER_HALF_WIDTH * subject.height / (depth * tan_h), 0.0)
+        out.append(SubjectInView(subject.name, subject.height, base, aim, depth, offset, body))
+    return out
+
+
+def shot_context(project: Project, shot: Shot, path: CameraPath | None = None) -> ShotContext:
+    """The camera of ``shot`` and its subjects. The main subject is the one its keys look at, else
+    the one nearest the centre of frame on the most frames."""
+    path = evaluate_shot(project, shot) if path is None else path
+    subjects = view_subjects(project, shot, path)
+    looked_at = [k.look_at for k in shot.keys if k.look_at]
+    main = None
+    if looked_at:
+        name = max(set(looked_at), key=looked_at.count)
+        main = next(s for s in subjects if s.name == name)
+    else:
+        visible = [s for s in subjects if s.in_frame(1.2).any()]
+        if visible:
+            centrality = [np.where(s.in_frame(1.2), np.linalg.norm(s.offset, axis=1), np.inf) for s in visible]
+            nearest = np.argmin(np.stack(centrality), axis=0)
+            counts = np.bincount(nearest[np.isfinite(np.min(np.stack(centrality), axis=0))], minlength=len(visible))
+            main = visible[int(np.argmax(counts))]
+    return ShotContext(path, subjects, main)
