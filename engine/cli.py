@@ -12,7 +12,7 @@ from pathlib import Path
 
 from engine.errors import ShotlineError
 
-COMMANDS = ("export", "import", "preview")
+COMMANDS = ("export", "import", "preview", "describe", "eval")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +39,20 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--size", default="832x480", help="WIDTHxHEIGHT (default 832x480)")
     v.add_argument("--shot", type=int, help="render only shot N (1-based)")
     v.add_argument("--transition-frames", type=int, default=2, help="white frames at each cut (default 2)")
+
+    d = sub.add_parser("describe", help="say in words what every shot's camera does, and what each cut does")
+    d.add_argument("project", type=Path, help="a .shotline project or any camera file shotline imports")
+    d.add_argument("--format", choices=sorted(FORMATS), help="the camera file's format (guessed from its name if left out)")
+    d.add_argument("--json", action="store_true", help="per shot: text, segments and per-frame labels, as JSON")
+
+    ev = sub.add_parser("eval", help="score a predicted camera sequence against a reference (RRE, RTE, F1, Tem-Pre …)")
+    ev.add_argument("--pred", required=True, type=Path, help="the predicted cameras (.shotline or any camera file)")
+    ev.add_argument("--ref", required=True, type=Path, help="the reference cameras")
+    ev.add_argument("--pred-format", choices=sorted(FORMATS), help="format of --pred (guessed if left out)")
+    ev.add_argument("--ref-format", choices=sorted(FORMATS), help="format of --ref (guessed if left out)")
+    ev.add_argument("-p", "--project", type=Path, help="set, fps and lens for camera files that lack them")
+    ev.add_argument("--tolerance", type=int, default=3, help="frames within which a cut counts as found (default 3)")
+    ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
     return p
 
 
@@ -54,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
             return _import(args)
         if args.command == "preview":
             return _preview(args)
+        if args.command == "describe":
+            return _describe(args)
+        if args.command == "eval":
+            return _eval(args)
     except ShotlineError as exc:
         print(f"shotline: error: {exc}", file=sys.stderr)
         return 2
@@ -102,6 +120,59 @@ def _preview(args) -> int:
     width, height = parse_size(args.size)
     frames = write_preview(project, args.output, (width, height), shot=args.shot, transition_frames=args.transition_frames, progress=True)
     print(f"wrote {args.output} ({frames} frames, {width}x{height}, {project.fps:g} fps)")
+    return 0
+
+
+def _describe(args) -> int:
+    import json
+
+    from engine.analysis.describe import describe_project
+    from engine.analysis.labels import label_path
+    from engine.interchange.detect import open_cameras
+
+    project = open_cameras(args.project, args.format)
+    description = describe_project(project)
+    if not args.json:
+        print(description.text)
+        return 0
+    shots = []
+    for shot, words, context in zip(project.shots, description.shots, description.contexts):
+        subject = context.main.base if context.main is not None else None
+        labels = label_path(context.path, context.reference_length, subject)
+        shots.append(
+            {
+                "id": shot.id,
+                "name": shot.name,
+                "text": words.text,
+                "moves": words.moves,
+                "subject": context.main.name if context.main is not None else None,
+                "size": context.size(0),
+                "segments": [
+                    {"label": g.label, "start": g.start, "end": g.end, "speed": g.speed, "rate": round(g.rate, 5), "unit": g.unit}
+                    for g in labels.segments
+                ],
+                "labels": labels.labels,
+            }
+        )
+    cuts = [{"before_shot": c.index, "frame": c.frame, "relations": c.relations, "text": c.text} for c in description.cuts]
+    print(json.dumps({"project": project.name, "fps": project.fps, "shots": shots, "cuts": cuts}, indent=2))
+    return 0
+
+
+def _eval(args) -> int:
+    import json
+
+    from engine.analysis.evaluate import evaluate_projects
+    from engine.interchange.detect import open_cameras
+    from engine.project import load_project
+
+    template = load_project(args.project) if args.project else None
+    if args.tolerance < 0:
+        raise ShotlineError("must be 0 or more frames", "", "--tolerance")
+    ref = open_cameras(args.ref, args.ref_format, template)
+    pred = open_cameras(args.pred, args.pred_format, template or ref)
+    result = evaluate_projects(pred, ref, tolerance=args.tolerance, source=str(args.pred))
+    print(json.dumps(result.as_dict(), indent=2) if args.json else result.text)
     return 0
 
 

@@ -25,6 +25,7 @@ from engine.analysis.labels import (
     classify_zoom,
     combine,
     is_follow,
+    reference_length_of,
     speed_class,
     split,
     weak_parts,
@@ -107,8 +108,7 @@ def intra_shot(
 ) -> list[tuple[str, int, int, str]]:
     """(label, first frame, last frame, speed) of each merged run of sub-clips."""
     if reference_length is None:
-        extent = float(np.linalg.norm(path.positions - path.positions[0], axis=1).max())
-        reference_length = max(extent, config.min_extent)
+        reference_length = reference_length_of(path, config.min_extent)
     clip = max(1, int(round(clip_s * path.fps)))
     runs: list[list] = []
     for a, b in subclip_bounds(len(path), clip):
@@ -243,7 +243,9 @@ def describe_cut(project: Project, before: ShotContext, after: ShotContext, inde
         side_a, side_b = line_side(a_pose[:3, 3], pa, pb), line_side(b_pose[:3, 3], pa, pb)
         if side_a and side_b:
             rel.append("same side of the line" if side_a == side_b else f"crosses the line between {names[0]} and {names[1]}")
-    text = f"Cut {index}→{index + 1}: " + (", ".join(rel) if rel else "no change of size or angle") + "."
+    if not rel:
+        rel.append(f"new angle, {turn:.0f}° round" if turn > 10.0 else "no change of size or angle")
+    text = f"Cut {index}→{index + 1}: " + ", ".join(rel) + "."
     return CutDescription(index, frame, rel, text)
 
 

@@ -150,8 +150,31 @@ class Motion:
     reference_length: float
 
 
+def convergence_point(path: CameraPath, min_spread: float = 0.002) -> np.ndarray | None:
+    """The point nearest to every optical axis of the path: what a camera keeps framed while it
+    moves (an orbit's centre, a crane's target). None when the axes are near parallel (spread under
+    about 3 degrees), meet behind the camera, or meet about where the camera is (a pan's axes meet
+    in the lens; a locked-off camera's wobble would put the point anywhere near it)."""
+    fwd = -path.c2w[:, :3, 2]
+    proj = np.eye(3)[None] - fwd[:, :, None] * fwd[:, None, :]
+    a = proj.mean(axis=0)
+    if np.linalg.eigvalsh(a)[0] < min_spread:
+        return None
+    point = np.linalg.solve(a, np.einsum("nij,nj->i", proj, path.positions) / len(path))
+    depth = np.einsum("ni,ni->n", point - path.positions, fwd)
+    spread = float(np.sqrt(((path.positions - path.positions.mean(0)) ** 2).sum(axis=1).mean()))
+    if np.all(depth > 0) and depth.mean() > max(2.0 * spread, 1e-6):
+        return point
+    return None
+
+
 def reference_length_of(path: CameraPath, min_extent: float) -> float:
-    """E.T.'s normalisation length: the farthest the camera gets from its first position."""
+    """The length speeds are measured in when the subject is not known: the distance to the point the
+    camera keeps framed if its axes converge, else (as E.T. normalises) the farthest it gets from its
+    first position, floored at ``min_extent`` so a locked-off camera's wobble stays small."""
+    point = convergence_point(path)
+    if point is not None:
+        return float(np.linalg.norm(point - path.positions, axis=1).mean())
     extent = float(np.linalg.norm(path.positions - path.positions[0], axis=1).max())
     return max(extent, min_extent)
 
@@ -265,8 +288,25 @@ def _absorb_into_compounds(labels: list[str]) -> list[str]:
     return out
 
 
+def _split_blends(labels: list[str], max_len: int) -> list[str]:
+    """Where one move ends as the next begins, smoothing gives a short run of both at once (pan and
+    push). That run is the hand-over, not a move: its first half goes to the move before, the rest
+    to the move after."""
+    runs = _runs(labels)
+    out = list(labels)
+    for i in range(1, len(runs) - 1):
+        lbl, a, b = runs[i]
+        before, after = set(split(runs[i - 1][0])), set(split(runs[i + 1][0]))
+        if b - a + 1 <= max_len and before and after and set(split(lbl)) == before | after:
+            mid = (a + b + 1) // 2
+            out[a:mid] = [runs[i - 1][0]] * (mid - a)
+            out[mid : b + 1] = [runs[i + 1][0]] * (b + 1 - mid)
+    return out
+
+
 def smooth_labels(raw: list[str], fps: float, config: LabelConfig) -> list[str]:
     labels = _mode_filter(raw, int(round(config.mode_window_s * fps)) | 1)
+    labels = _split_blends(labels, int(round(fps)))
     labels = _absorb_into_compounds(labels)
     return _merge_short(labels, max(1, int(round(config.min_chunk_s * fps))))
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from scipy.spatial.transform import Rotation
 
 from engine.camera.conventions import invert_poses
 from engine.errors import ShotlineError
@@ -51,9 +52,9 @@ def motion_f1(pred: list[str], ref: list[str]) -> float:
 
 
 def rotation_angle_deg(r: np.ndarray) -> np.ndarray:
-    """Angle of rotation matrices (…,3,3) in degrees, stable near 0 and 180."""
-    cos = np.clip((np.trace(r, axis1=-2, axis2=-1) - 1.0) / 2.0, -1.0, 1.0)
-    return np.degrees(np.arccos(cos))
+    """Angle of rotation matrices (…,3,3) in degrees (via the quaternion: exact near 0, unlike arccos)."""
+    r = np.asarray(r, float)
+    return np.degrees(Rotation.from_matrix(r.reshape(-1, 3, 3)).magnitude()).reshape(r.shape[:-2])
 
 
 def _angle_between_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:

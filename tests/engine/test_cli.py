@@ -16,7 +16,7 @@ def run(*args):
 
 
 def test_help_for_every_command():
-    for cmd in ("export", "import", "preview"):
+    for cmd in ("export", "import", "preview", "describe", "eval"):
         out = run(cmd, "--help")
         assert out.returncode == 0 and "usage: shotline" in out.stdout
 

@@ -1,0 +1,149 @@
+"""Motion labels: every preset is named as itself, handheld wobble does not flip it, mirrors mirror."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine.analysis.labels import (
+    STATIC,
+    Motion,
+    classify_rotation,
+    classify_translation,
+    label_motion,
+    label_path,
+    mirror,
+    translation_classes,
+)
+from engine.camera.interpolate import evaluate_shot, subject_positions
+from engine.camera.moves import MOVES, Framing, MoveContext, apply_move, handheld
+from engine.camera.path import CameraPath
+from engine.project import Project, Shot, Subject
+
+MARA = Subject(name="Mara", position=(0.0, 0.0, 0.0), height=1.7, color="#d0603a")
+EYE, TARGET = [0.5, 1.6, 4.0], [0.0, 1.5, 0.0]
+
+
+def preset_path(name, seconds=3.0, fps=24.0, hand_seed=None, mirror_x=False):
+    frames = int(seconds * fps)
+    ctx = MoveContext(Framing.looking_at(EYE, TARGET, 35.0), frames, fps, MARA, "ease")
+    project = Project(fps=fps, subjects=[MARA])
+    camera = apply_move(name, ctx)
+    if hand_seed is not None:
+        camera = handheld(camera, ctx, amplitude=1.0, seed=hand_seed, project=project)
+    shot = camera.apply_to(Shot(id="s", name=name, duration=frames, keys=camera.keys))
+    path = evaluate_shot(project, shot)
+    subject = subject_positions(project, shot, "Mara", np.arange(frames))
+    if mirror_x:  # reflect the world and the camera's x axis: a proper rotation again
+        flip = np.diag([-1.0, 1.0, 1.0, 1.0])
+        path = CameraPath(flip @ path.c2w @ flip, path.focal_mm, path.film_back_mm, path.fps, path.name)
+        subject = subject * [-1.0, 1.0, 1.0]
+    distance = float(np.linalg.norm(path.positions - subject - [0.0, 1.5, 0.0], axis=1).mean())
+    return path, distance, subject
+
+
+def segments_of(name, **kw):
+    path, distance, subject = preset_path(name, **kw)
+    return [s.label for s in label_path(path, distance, subject).segments]
+
+
+@pytest.mark.parametrize("name", sorted(MOVES))
+def test_every_preset_is_labelled_as_itself(name):
+    for seconds in (1.5, 4.0):
+        assert segments_of(name, seconds=seconds) == [name]
+
+
+@pytest.mark.parametrize("name", sorted(MOVES))
+def test_handheld_wobble_does_not_flip_the_label(name):
+    for seed in range(3):
+        assert segments_of(name, hand_seed=seed) == [name], f"seed {seed}"
+
+
+@pytest.mark.parametrize("name", sorted(MOVES))
+def test_mirrored_paths_get_mirrored_labels(name):
+    assert segments_of(name, mirror_x=True) == [mirror(name)]
+
+
+def test_crane_is_a_pedestal_with_the_opposite_tilt():
+    for name, translation, rotation in (("crane_up", "pedestal_up", "tilt_down"), ("crane_down", "pedestal_down", "tilt_up")):
+        path, distance, _ = preset_path(name)
+        labels = label_path(path, distance)
+        assert set(labels.translation) == {translation}
+        assert set(labels.rotation) == {rotation}
+
+
+def test_arc_and_dolly_zoom_keep_their_parts():
+    path, distance, _ = preset_path("arc_left")
+    labels = label_path(path, distance)
+    assert set(labels.translation) == {"truck_left"} and set(labels.rotation) == {"pan_right"}
+    path, distance, _ = preset_path("dolly_zoom_in")
+    labels = label_path(path, distance)
+    assert set(labels.translation) == {"push_in"} and set(labels.rotation) == {STATIC}
+
+
+def test_a_sequence_of_moves_gives_ordered_segments_with_speeds():
+    # 2 s locked off, 2 s pan left at 20 deg/s, 2 s push in: labels in that order, frames in order.
+    fps, n = 24.0, 144
+    t = np.arange(n) / fps
+    pan = np.deg2rad(np.clip(t - 2.0, 0.0, 2.0) * 20.0)
+    push = np.clip(t - 4.0, 0.0, 2.0) * 0.4
+    c2w = np.tile(np.eye(4), (n, 1, 1))
+    c2w[:, 0, 0] = c2w[:, 2, 2] = np.cos(pan)
+    c2w[:, 0, 2], c2w[:, 2, 0] = np.sin(pan), -np.sin(pan)
+    forward = -c2w[:, :3, 2]
+    c2w[:, :3, 3] = forward * push[:, None]
+    labels = label_path(CameraPath(c2w, 35.0, (24.9, 10.4), fps), reference_length=4.0)
+    assert [s.label for s in labels.segments] == ["static", "pan_left", "push_in"]
+    starts = [s.start for s in labels.segments]
+    assert abs(starts[1] - 48) <= 6 and abs(starts[2] - 96) <= 6
+    assert labels.segments[1].unit == "deg/s" and labels.segments[1].speed == "normal"
+    assert 15.0 < labels.segments[1].rate < 25.0
+    assert labels.segments[2].speed == "slow"  # 0.4 m/s at 4 m
+    assert labels.summary() == "static, then pan left, then slow push in"
+
+
+def test_there_are_27_translation_classes():
+    classes = translation_classes()
+    assert len(set(classes)) == 27 and STATIC in classes and "pull_out+truck_right+pedestal_up" in classes
+
+
+axis_speed = st.floats(-2.0, 2.0, allow_nan=False)
+
+
+@given(st.tuples(axis_speed, axis_speed, axis_speed))
+def test_translation_class_follows_the_dominance_rule(v):
+    v = np.array(v)
+    moves = classify_translation(v, threshold=0.02, dominance=0.4)
+    mag = np.abs(v)
+    for axis, names in enumerate((("truck_left", "truck_right"), ("pedestal_down", "pedestal_up"), ("push_in", "pull_out"))):
+        kept = [m for m in moves if m in names]
+        dominated = (mag.max() - mag[axis]) / mag.max() > 0.4 if mag.max() > 0 else True
+        if mag[axis] <= 0.02 or dominated:
+            assert not kept
+        else:
+            assert kept == [names[int(v[axis] > 0)]]
+    assert classify_translation(-v, 0.02, 0.4) == [
+        {"truck_left": "truck_right", "truck_right": "truck_left", "pedestal_up": "pedestal_down",
+         "pedestal_down": "pedestal_up", "push_in": "pull_out", "pull_out": "push_in"}[m]
+        for m in moves
+    ]  # fmt: skip
+
+
+@given(st.tuples(axis_speed, axis_speed, axis_speed).map(lambda w: np.array(w) * 50))
+def test_rotation_class_is_the_dominant_axis(w):
+    label = classify_rotation(w, threshold=2.0)
+    if np.abs(w).max() <= 2.0:
+        assert label is None
+    else:
+        axis = int(np.argmax(np.abs(w)))
+        assert label.split("_")[0] == ("tilt", "pan", "roll")[axis]
+
+
+def test_labels_are_the_same_at_any_frame_rate():
+    assert segments_of("arc_right", fps=30.0) == segments_of("arc_right", fps=24.0) == ["arc_right"]
+    assert segments_of("tilt_down", fps=25.0) == ["tilt_down"]
+
+
+def test_a_single_frame_is_static():
+    labels = label_motion(Motion(np.zeros((1, 3)), np.zeros((1, 3)), np.zeros(1), None, 24.0, 1.0))
+    assert labels.labels == [STATIC] and labels.segments[0].start == labels.segments[0].end == 0
