@@ -18,6 +18,7 @@ from scipy.spatial.transform import Rotation
 from engine.analysis.labels import (
     STATIC,
     TRANSLATION_KINDS,
+    absorb_into_compounds,
     ROTATION_KINDS,
     LabelConfig,
     classify_rotation,
@@ -110,9 +111,12 @@ def intra_shot(
     if reference_length is None:
         reference_length = reference_length_of(path, config.min_extent)
     clip = max(1, int(round(clip_s * path.fps)))
+    bounds = subclip_bounds(len(path), clip)
+    labels = [_subclip_parts(path, a, b, reference_length, subject_positions, config) if b > a else STATIC for a, b in bounds]
+    # A crane whose tilt fades in its eased ends is one crane, not pedestal, crane, pedestal.
+    labels = absorb_into_compounds(labels)
     runs: list[list] = []
-    for a, b in subclip_bounds(len(path), clip):
-        label = _subclip_parts(path, a, b, reference_length, subject_positions, config) if b > a else STATIC
+    for (a, b), label in zip(bounds, labels):
         if runs and runs[-1][0] == label:
             runs[-1][2] = b
         else:

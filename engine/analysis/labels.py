@@ -273,7 +273,7 @@ def _compound_parts(label: str) -> dict[str, str]:
     return {t: name for (t, _), name in COMPOUNDS.items() if name in split(label)}
 
 
-def _absorb_into_compounds(labels: list[str]) -> list[str]:
+def absorb_into_compounds(labels: list[str]) -> list[str]:
     """A crane whose tilt dips under the threshold for a while is still a crane: a run that is the
     translation part of a compound next to it (pedestal up beside crane up) joins the compound."""
     runs = _runs(labels)
@@ -307,7 +307,7 @@ def _split_blends(labels: list[str], max_len: int) -> list[str]:
 def smooth_labels(raw: list[str], fps: float, config: LabelConfig) -> list[str]:
     labels = _mode_filter(raw, int(round(config.mode_window_s * fps)) | 1)
     labels = _split_blends(labels, int(round(fps)))
-    labels = _absorb_into_compounds(labels)
+    labels = absorb_into_compounds(labels)
     return _merge_short(labels, max(1, int(round(config.min_chunk_s * fps))))
 
 

@@ -1,0 +1,377 @@
+"""From a director's words to shot specifications: which size, angle, subject and moves each shot asks
+for, which words said so, and which words the grammar did not understand."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from engine.planner import vocabulary as V
+
+_L, _R = r"(?<![a-z0-9])", r"(?![a-z0-9])"
+
+
+def _rx(pattern: str) -> re.Pattern:
+    return re.compile(f"{_L}(?:{pattern}){_R}")
+
+
+SIZE_RX = [(_rx(p), code) for p, code in V.SIZES]
+ANGLE_RX = [(_rx(p), name) for p, name in V.ANGLES]
+MOVE_RX = [(_rx(p), meaning) for p, meaning in V.MOVES]
+DIRECTION_RX = [(_rx(p), d) for p, d in V.DIRECTIONS]
+SPEED_RX = [(_rx(p), s) for p, s in V.SPEEDS]
+LENS_RX = [(_rx(p), f) for p, f in V.LENS_WORDS]
+STATIC_RX = _rx(V.STATIC_WORDS)
+HANDHELD_RX = _rx(V.HANDHELD_WORDS)
+CROSS_RX = _rx(V.CROSS_LINE)
+REVERSE_RX = _rx(V.REVERSE)
+SEQUENCE_RX = _rx(V.SEQUENCE)
+NUMBER = r"\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in V.NUMBER_WORDS), key=len, reverse=True))
+DURATION_RX = re.compile(
+    rf"{_L}(?:for |over |lasting |hold for )?(?P<n>{NUMBER})[- ]?(?P<u>seconds?|secs?|s|beats?|frames|f){_R}"
+)
+DEGREES_RX = re.compile(rf"{_L}(?P<n>{NUMBER})[- ]?(?:°|degrees?|deg){_R}|(?P<n2>{NUMBER})°")
+PORTION_RX = _rx(r"(?P<p>half|quarter|full|complete)(?:[- ]way)?(?: (?:orbit|circle|turn|arc|rotation))?|360")
+FOCAL_RX = re.compile(rf"{_L}(?P<n>\d+(?:\.\d+)?) ?mm(?: lens)?{_R}")
+METRES_RX = re.compile(rf"{_L}(?P<n>{NUMBER}) ?(?:m|metres?|meters?){_R}")
+RATIO_RX = re.compile(rf"{_L}(?P<n>\d+(?:\.\d+)?) ?x{_R}")
+TARGET_SIZE_RX = re.compile(r"(?:to|into|until|ending on|landing on|settling on|finishing on) (?:an? |the )?$")
+SHOT_MARKER_RX = re.compile(r"(?im)^\s*shot\s*\d+\s*[:.)-]\s*|\bshot\s*\d+\s*:\s*")
+CUT_RX = re.compile(r"(?i)\b(?:smash |hard |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*")
+SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
+WORD_RX = re.compile(r"[a-z][a-z'’-]*")
+
+
+def number(text: str) -> float:
+    text = text.strip()
+    return float(V.NUMBER_WORDS[text]) if text in V.NUMBER_WORDS else float(text)
+
+
+@dataclass
+class MoveSpec:
+    family: str  # dolly, truck, pedestal, crane, arc, pan, tilt, roll, zoom, dolly_zoom, whip_pan, follow, reveal
+    direction: str | None
+    speed: str | None = None  # slow | normal | fast, None when not said
+    degrees: float | None = None
+    metres: float | None = None
+    ratio: float | None = None
+    seconds: float | None = None
+    target_size: str | None = None
+    words: str = ""
+    start: int = 0  # character offset in the shot's text
+
+
+@dataclass
+class ShotSpec:
+    text: str
+    size: str | None = None
+    angles: list[str] = field(default_factory=list)
+    subject: str | None = None
+    foreground: str | None = None  # over whose shoulder
+    pov_of: str | None = None
+    moves: list[MoveSpec] = field(default_factory=list)
+    static: bool = False
+    handheld: bool = False
+    reverse: bool = False
+    cross_line: bool = False
+    seconds: float | None = None
+    focal_mm: float | None = None
+    explanation: list[tuple[str, str]] = field(default_factory=list)  # (words, what they chose)
+    not_understood: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Text:
+    """Lower-case text with a record of which characters some rule has used."""
+
+    def __init__(self, text: str):
+        self.raw = text
+        self.low = text.lower().replace("’", "'")
+        self.used = [False] * len(self.low)
+
+    def find(self, rx: re.Pattern, consume: bool = True, skip_used: bool = True):
+        out = []
+        for m in rx.finditer(self.low):
+            if skip_used and any(self.used[m.start() : m.end()]):
+                continue
+            if consume:
+                self.use(m.start(), m.end())
+            out.append(m)
+        return out
+
+    def use(self, a: int, b: int) -> None:
+        self.used[a:b] = [True] * (b - a)
+
+    def words(self, a: int, b: int) -> str:
+        return self.raw[a:b]
+
+    def leftovers(self) -> list[str]:
+        out = []
+        for m in WORD_RX.finditer(self.low):
+            if any(self.used[m.start() : m.end()]):
+                continue
+            w = m.group().strip("'-")
+            if w.endswith("'s"):
+                w = w[:-2]
+            if w and w not in V.STOPWORDS and w not in V.NUMBER_WORDS:
+                out.append(self.raw[m.start() : m.start() + len(w)])
+        return out
+
+
+def _first(rxs, text: _Text, consume: bool = True):
+    hits = [(m, value) for rx, value in rxs for m in text.find(rx, consume)]
+    hits.sort(key=lambda h: (h[0].start(), -h[0].end()))
+    out, end = [], -1
+    for h in hits:  # of overlapping matches (not consumed), the first and longest
+        if h[0].start() >= end:
+            out.append(h)
+            end = h[0].end()
+    return out
+
+
+def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
+    named = []
+    for name in names:
+        rx = re.compile(rf"{_L}{re.escape(name.lower())}(?P<pos>'s)?{_R}")
+        for m in text.find(rx, consume=False, skip_used=False):  # "over Jonas's shoulder" used the name
+            text.use(m.start(), m.start() + len(name))
+            named.append((m.start(), name, bool(m.group("pos"))))
+    named.sort()
+    low = text.low
+    for start, name, possessive in named:
+        after = low[start : start + len(name) + 20]
+        before = low[max(0, start - 30) : start]
+        if possessive and "shoulder" in after:
+            spec.foreground = name
+        elif possessive and re.search(r"\beyes\b|\bpov\b|point of view", after):
+            spec.pov_of = name
+        elif re.search(r"\b(?:pov|point of view)(?: of)?\s*$", before):
+            spec.pov_of = name
+        elif spec.subject is None:
+            spec.subject = name
+
+
+def _nearest(hits, a: int, b: int, prefer_after: int):
+    """The hit nearest after ``prefer_after`` within [a, b), else the nearest before it."""
+    after = [h for h in hits if prefer_after <= h[0].start() < b]
+    if after:
+        return min(after, key=lambda h: h[0].start())
+    before = [h for h in hits if a <= h[0].start() < prefer_after]
+    return max(before, key=lambda h: h[0].start()) if before else None
+
+
+FAMILY_FIXES = {
+    ("pan", "up"): ("tilt", "up", "a pan up is a tilt"),
+    ("pan", "down"): ("tilt", "down", "a pan down is a tilt"),
+    ("tilt", "left"): ("pan", "left", "a tilt left is a pan"),
+    ("tilt", "right"): ("pan", "right", "a tilt right is a pan"),
+    ("truck", "up"): ("pedestal", "up", "a truck up is a pedestal"),
+    ("truck", "down"): ("pedestal", "down", "a truck down is a pedestal"),
+    ("pedestal", "left"): ("truck", "left", "a pedestal left is a truck"),
+    ("pedestal", "right"): ("truck", "right", "a pedestal right is a truck"),
+    ("dolly", "left"): ("truck", "left", "a dolly left is a truck"),
+    ("dolly", "right"): ("truck", "right", "a dolly right is a truck"),
+}
+ALLOWED = {
+    "dolly": {"in", "out"}, "truck": {"left", "right"}, "pedestal": {"up", "down"}, "crane": {"up", "down"},
+    "arc": {"left", "right", "clockwise", "counterclockwise"}, "pan": {"left", "right"}, "tilt": {"up", "down"},
+    "roll": {"left", "right", "clockwise", "counterclockwise"}, "zoom": {"in", "out"}, "dolly_zoom": {"in", "out"},
+    "whip_pan": {"left", "right"}, "follow": {"left", "right"}, "reveal": {"left", "right", "up", "out"},
+}  # fmt: skip
+
+
+def _moves(text: _Text, spec: ShotSpec, sizes: list) -> None:
+    move_hits = _first(MOVE_RX, text)
+    if not move_hits:
+        return
+    # Modifiers are only used up when a move takes them.
+    directions = _first(DIRECTION_RX, text, consume=False)
+    speeds = _first(SPEED_RX, text, consume=False)
+    durations = [(m, None) for m in text.find(DURATION_RX, consume=False)]
+    degrees = [(m, None) for m in text.find(DEGREES_RX, consume=False)] + [(m, None) for m in text.find(PORTION_RX, consume=False)]
+    metres = [(m, None) for m in text.find(METRES_RX, consume=False)]
+    ratios = [(m, None) for m in text.find(RATIO_RX, consume=False)]
+    # "tracking shot following Mara": two words for one move, nothing saying "then" between them.
+    kept = move_hits[:1]
+    for m, meaning in move_hits[1:]:
+        prev_m, prev_meaning = kept[-1]
+        between = text.low[prev_m.end() : m.start()]
+        if meaning[0] == prev_meaning[0] and not SEQUENCE_RX.search(between) and len(between) < 25:
+            text.use(m.start(), m.end())
+            continue
+        kept.append((m, meaning))
+    move_hits = kept
+    bounds = [m.start() for m, _ in move_hits] + [len(text.low)]
+    taken: set[int] = set()
+    for i, (m, (family, default)) in enumerate(move_hits):
+        lo = bounds[i - 1] if i else 0
+        if i:
+            lo = max(lo, move_hits[i - 1][0].end())
+        hi = bounds[i + 1]
+
+        def pick(hits, lo=lo, hi=hi, at=m.end()):
+            free = [h for h in hits if id(h[0]) not in taken]
+            h = _nearest(free, lo, hi, at)
+            if h is not None:
+                taken.add(id(h[0]))
+                text.use(h[0].start(), h[0].end())
+            return h
+
+        d = pick(directions, m.end(), min(hi, m.end() + 40)) or pick(directions, max(lo, m.start() - 20), m.start())
+        direction = d[1] if d else default
+        words = text.words(m.start(), m.end()) + (f" {text.words(d[0].start(), d[0].end())}" if d else "")
+        if family in ("arc", "roll") and direction in ("up", "down", "in", "out"):
+            direction = default
+        fix = FAMILY_FIXES.get((family, direction))
+        if fix:
+            family, direction, why = fix
+            spec.explanation.append((words, why))
+        if direction is not None and direction not in ALLOWED[family]:
+            spec.warnings.append(f"'{words}': a {family.replace('_', ' ')} does not go {direction}; used its usual direction")
+            direction = default
+        move = MoveSpec(family, direction, words=words, start=m.start())
+        s = pick(speeds, lo, hi)
+        if s:
+            move.speed = s[1]
+        dur = pick(durations, lo, hi)
+        if dur:
+            move.seconds = _seconds(dur[0])
+        deg = pick(degrees, lo, hi)
+        if deg:
+            move.degrees = _degrees(deg[0])
+        met = pick(metres, lo, hi)
+        if met:
+            move.metres = number(met[0].group("n"))
+        rat = pick(ratios, lo, hi)
+        if rat:
+            move.ratio = float(rat[0].group("n"))
+        for k, (sm, code) in enumerate(sizes):
+            prefix = TARGET_SIZE_RX.search(text.low[max(m.end(), sm.start() - 20) : sm.start()])
+            if code and m.end() <= sm.start() < hi and prefix:
+                move.target_size = code
+                text.use(sm.start() - len(prefix.group()), sm.start())
+                sizes[k] = (sm, None)  # the size a move ends on, not the shot's
+        spec.moves.append(move)
+    # A whole-shot duration said once applies to the shot, not to the move it happened to be near.
+    if len(spec.moves) == 1 and spec.moves[0].seconds is not None:
+        spec.seconds, spec.moves[0].seconds = spec.moves[0].seconds, None
+
+
+def _seconds(m: re.Match, tempo_bpm: float = 60.0) -> float:
+    n, unit = number(m.group("n")), m.group("u")
+    if unit.startswith("beat"):
+        return n * 60.0 / tempo_bpm
+    if unit in ("frames", "f"):
+        return -n  # frames: converted at the project's fps by the planner
+    return n
+
+
+def _degrees(m: re.Match) -> float:
+    if "p" in m.groupdict() and m.groupdict().get("p"):
+        return {"half": 180.0, "quarter": 90.0, "full": 360.0, "complete": 360.0}[m.group("p")]
+    if m.group() == "360":
+        return 360.0
+    return number(m.group("n") or m.group("n2"))
+
+
+def parse_shot(text: str, names: list[str]) -> ShotSpec:
+    """One shot's words -> its specification. ``names``: the subjects of the set."""
+    spec = ShotSpec(text=text)
+    t = _Text(text)
+    for m in t.find(CROSS_RX):
+        spec.cross_line = True
+        spec.explanation.append((t.words(m.start(), m.end()), "camera crosses the line of action"))
+    for m in t.find(REVERSE_RX):
+        spec.reverse = True
+        spec.explanation.append((t.words(m.start(), m.end()), "reverse shot: the other subject, from the same side of the line"))
+    for m, angle in _first(ANGLE_RX, t):
+        if angle not in spec.angles:
+            spec.angles.append(angle)
+            spec.explanation.append((t.words(m.start(), m.end()), f"angle: {angle}"))
+    _subjects(t, names, spec)
+    for m in t.find(STATIC_RX):
+        spec.static = True
+        spec.explanation.append((t.words(m.start(), m.end()), "static camera"))
+    for m in t.find(HANDHELD_RX):
+        spec.handheld = True
+        spec.explanation.append((t.words(m.start(), m.end()), "handheld sway on top of the move"))
+    for m in t.find(FOCAL_RX):
+        spec.focal_mm = float(m.group("n"))
+        spec.explanation.append((t.words(m.start(), m.end()), f"lens: {spec.focal_mm:g} mm"))
+    for m, focal in _first(LENS_RX, t):
+        spec.focal_mm = spec.focal_mm or focal
+        spec.explanation.append((t.words(m.start(), m.end()), f"lens: {focal:g} mm"))
+    sizes = _first(SIZE_RX, t)
+    _moves(t, spec, sizes)
+    for m, code in sizes:
+        if code is None:
+            continue
+        if spec.size is None:
+            spec.size = code
+            spec.explanation.append((t.words(m.start(), m.end()), f"size: {code}"))
+        elif code != spec.size:
+            spec.warnings.append(f"'{t.words(m.start(), m.end())}' contradicts the size already asked for ({spec.size}); kept {spec.size}")
+    if spec.seconds is None:
+        for m in t.find(DURATION_RX):
+            spec.seconds = _seconds(m)
+            spec.explanation.append((t.words(m.start(), m.end()), "duration"))
+            break
+    for move in spec.moves:
+        spec.explanation.append((move.words, f"move: {move.family.replace('_', ' ')} {move.direction or ''}".strip()))
+    if spec.static and spec.moves:
+        spec.warnings.append(f"'static' contradicts '{spec.moves[0].words}'; planned the move")
+    vertical = [a for a in spec.angles if a in ("low", "high", "overhead", "worm's eye")]
+    if len(vertical) > 1:
+        spec.warnings.append(f"the angles {' and '.join(vertical)} contradict each other; used {vertical[0]}")
+    for m in t.find(SEQUENCE_RX):
+        pass  # sequence words order the moves; they choose nothing themselves
+    spec.not_understood = t.leftovers()
+    return spec
+
+
+def _has_camera_words(sentence: str) -> bool:
+    low = sentence.lower()
+    rxs = [rx for rx, _ in SIZE_RX + ANGLE_RX + MOVE_RX] + [STATIC_RX, REVERSE_RX, HANDHELD_RX]
+    return any(rx.search(low) for rx in rxs)
+
+
+def _starts_shot(sentence: str) -> bool:
+    low = sentence.lower()
+    return any(rx.search(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.search(low))
+
+
+def split_shots(paragraph: str) -> tuple[str, list[str]]:
+    """(global prompt, per-shot texts) of a paragraph.
+
+    Shots are split at "Shot N:" markers if there are any, else at line breaks if there are several
+    lines, else at "cut to" and at sentences that start a new framing (a size, an angle, a reverse);
+    other sentences belong to the shot before them. Leading sentences without any camera words are
+    the global prompt.
+    """
+    text = paragraph.strip()
+    if SHOT_MARKER_RX.search(text):
+        parts = SHOT_MARKER_RX.split(text)
+        head, shots = parts[0].strip(), [p.strip() for p in parts[1:] if p.strip()]
+        return head, shots
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if len(lines) > 1:
+        head = []
+        while len(lines) > 1 and not _has_camera_words(lines[0]):
+            head.append(lines.pop(0))
+        return " ".join(head), lines
+    pieces = [p for p in CUT_RX.split(text) if p.strip()]
+    shots: list[str] = []
+    head: list[str] = []
+    for i, piece in enumerate(pieces):
+        sentences = [s.strip() for s in SENTENCE_RX.split(piece.strip()) if s.strip()]
+        for j, sentence in enumerate(sentences):
+            new_piece = j == 0 and i > 0
+            if not shots and not new_piece and not _has_camera_words(sentence):
+                head.append(sentence)
+            elif not shots or new_piece or _starts_shot(sentence):
+                shots.append(sentence)
+            else:
+                shots[-1] += " " + sentence
+    if not shots and head:
+        shots, head = [" ".join(head)], []
+    return " ".join(head), shots

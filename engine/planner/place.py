@@ -1,0 +1,155 @@
+"""Where the camera stands for a shot: the cinematographer's rules for size, angle and the line.
+
+Sizes set the distance from the subject's height, the lens and the film back
+(:mod:`engine.camera.framing`); angles set the camera's elevation, azimuth and roll; in a scene with
+two subjects every camera stays on one side of the line between them (the 180-degree rule) unless the
+director asks to cross it, which keeps screen direction across cuts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.camera.framing import SHOT_SIZES, distance_for_size
+from engine.camera.moves import Framing
+from engine.project import Subject
+
+DEFAULT_FOCAL = {"EWS": 18.0, "WS": 24.0, "FS": 32.0, "MLS": 35.0, "MS": 40.0, "MCU": 50.0, "CU": 65.0, "ECU": 100.0, "INSERT": 85.0}
+ELEVATION_DEG = {"high": 30.0, "low": -25.0, "overhead": 85.0}
+ROLL_DEG = {"dutch": 15.0}
+# Azimuth of the camera from the subject's facing, toward the scene's side of the line (degrees).
+AZIMUTH_DEG = {"frontal": 0.0, "three-quarter": 45.0, "profile": 90.0}
+SINGLE_AZIMUTH_DEG = 40.0  # a single in a dialogue: looking past the other's shoulder line
+UP = np.array([0.0, 1.0, 0.0])
+
+
+def _flat(v) -> np.ndarray:
+    v = np.array([v[0], 0.0, v[2]], float)
+    n = np.linalg.norm(v)
+    return v / n if n > 1e-9 else np.array([0.0, 0.0, 1.0])
+
+
+@dataclass
+class Scene:
+    """The set as the planner sees it: subjects, the line of action and the side the camera keeps."""
+
+    subjects: list[Subject]
+    side: float = 1.0  # +1 / -1: which side of the line of action the cameras stand
+
+    def subject(self, name: str | None) -> Subject | None:
+        return next((s for s in self.subjects if s.name == name), None)
+
+    def pos(self, s: Subject) -> np.ndarray:
+        return np.asarray(s.position, float)
+
+    @property
+    def line(self) -> tuple[Subject, Subject] | None:
+        return (self.subjects[0], self.subjects[1]) if len(self.subjects) >= 2 else None
+
+    def side_normal(self) -> np.ndarray:
+        """Unit ground vector perpendicular to the line of action, toward the cameras' side."""
+        if self.line is None:
+            return np.array([0.0, 0.0, 1.0]) * self.side
+        a, b = (self.pos(s) for s in self.line)
+        d = _flat(b - a)
+        return np.array([-d[2], 0.0, d[0]]) * self.side
+
+    def other(self, s: Subject) -> Subject | None:
+        """The subject ``s`` plays against: the other end of the line."""
+        if self.line is None:
+            return None
+        a, b = self.line
+        return b if s.name == a.name else a
+
+    def facing(self, s: Subject) -> np.ndarray:
+        other = self.other(s)
+        if other is not None:
+            return _flat(self.pos(other) - self.pos(s))
+        return np.array([0.0, 0.0, 1.0])
+
+
+@dataclass
+class Placement:
+    framing: Framing
+    subject: Subject
+    distance: float
+    aim: np.ndarray
+    notes: list[str]
+
+
+def aim_point(s: Subject, size: str) -> np.ndarray:
+    return np.asarray(s.position, float) + UP * SHOT_SIZES[size].aim * s.height
+
+
+def place(
+    scene: Scene,
+    subject: Subject,
+    size: str,
+    angles: list[str],
+    film_height_mm: float,
+    focal_mm: float | None = None,
+    foreground: Subject | None = None,
+    pov_of: Subject | None = None,
+    two_shot: bool = False,
+    azimuth_jitter_deg: float = 0.0,
+    height_jitter: float = 0.0,
+) -> Placement:
+    """The start framing of a shot of ``subject`` at ``size`` from ``angles``."""
+    notes = []
+    focal = focal_mm or DEFAULT_FOCAL[size]
+    aim = aim_point(subject, size)
+    side = scene.side_normal()
+    facing = scene.facing(subject)
+    if two_shot and scene.other(subject) is not None:
+        other = scene.other(subject)
+        aim = (aim + aim_point(other, size)) / 2.0
+        direction = side
+        notes.append(f"two-shot of {subject.name} and {other.name} from the side of the line")
+    else:
+        az = next((AZIMUTH_DEG[a] for a in angles if a in AZIMUTH_DEG), None)
+        if az is None:
+            az = SINGLE_AZIMUTH_DEG if scene.other(subject) is not None else 20.0
+        az += azimuth_jitter_deg
+        # Rotate the facing toward the scene's side by ``az`` about the vertical.
+        toward = side - facing * (side @ facing)
+        toward = _flat(toward) if np.linalg.norm(toward) > 1e-9 else _flat(np.cross(UP, facing))
+        direction = np.cos(np.deg2rad(az)) * facing + np.sin(np.deg2rad(az)) * toward
+    distance = distance_for_size(size, subject.height, focal, film_height_mm)
+    roll = next((ROLL_DEG[a] for a in angles if a in ROLL_DEG), 0.0)
+
+    if pov_of is not None:
+        eye = aim_point(pov_of, "ECU") + 0.1 * _flat(aim - np.asarray(pov_of.position, float))
+        notes.append(f"point of view: from {pov_of.name}'s eyes")
+        return Placement(Framing.looking_at(eye, aim, focal, roll), subject, float(np.linalg.norm(aim - eye)), aim, notes)
+    if foreground is not None:
+        # Behind the foreground subject's shoulder on the cameras' side, looking past it.
+        f = np.asarray(foreground.position, float)
+        away = _flat(f - np.asarray(subject.position, float))
+        eye = f + away * 0.6 + side * 0.35 + UP * (0.92 * foreground.height + height_jitter)
+        d = float(np.linalg.norm(aim - eye))
+        if focal_mm is None:
+            focal = float(np.clip(d * film_height_mm / (SHOT_SIZES[size].frame_heights * subject.height), 18.0, 135.0))
+        notes.append(f"over {foreground.name}'s shoulder, {d:.2f} m from {subject.name} on a {focal:.0f} mm lens")
+        return Placement(Framing.looking_at(eye, aim, focal, roll), subject, d, aim, notes)
+
+    vertical = next((a for a in angles if a in ("high", "low", "overhead", "worm's eye")), None)
+    if vertical == "worm's eye":
+        height = 0.12 - aim[1]
+        horizontal = distance
+        eye = aim + direction * horizontal + UP * height
+        notes.append("worm's-eye view: lens 12 cm above the ground")
+    else:
+        elevation = ELEVATION_DEG.get(vertical, 8.0 if size in ("WS", "EWS") and vertical is None else 0.0)
+        el = np.deg2rad(elevation)
+        eye = aim + distance * (np.cos(el) * direction + np.sin(el) * UP)
+        if vertical is None and size not in ("WS", "EWS"):
+            # Eye level: the lens at the subject's eyes, unless the size aims lower (a wide).
+            eye[1] = max(eye[1], aim[1])
+        eye[1] += height_jitter
+        if eye[1] < 0.12:
+            eye[1] = 0.12
+            notes.append("kept the lens 12 cm above the ground")
+    notes.append(f"{SHOT_SIZES[size].words}: camera {distance:.2f} m from {subject.name} on a {focal:.0f} mm lens")
+    return Placement(Framing.looking_at(eye, aim, focal, roll), subject, distance, aim, notes)

@@ -1,0 +1,406 @@
+"""The rules planner: a director's words -> an editable multi-shot camera plan in one world frame.
+
+``plan_text`` splits the text into shots (:mod:`engine.planner.parse`), places each camera with the
+cinematographer's rules (:mod:`engine.planner.place`) and builds its moves from the presets of
+:mod:`engine.camera.moves`, in sequence when several are asked for. Every choice is explained by the
+words that made it; words the grammar does not know are listed, contradictions warned about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.camera.interpolate import evaluate_shot
+from engine.camera.moves import Framing, MoveContext, ShotCamera, apply_move, handheld
+from engine.errors import ShotlineError
+from engine.planner.parse import MoveSpec, ShotSpec, parse_shot, split_shots
+from engine.planner.place import Scene, place
+from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, new_shot_id
+
+# Rates a speed word asks for, in the units the motion analysis measures (see analysis/labels.py):
+# subject distances per second, degrees per second, ln(focal) per second, metres per second walked.
+RATES = {
+    "translation": {"slow": 0.08, "normal": 0.25, "fast": 0.75},
+    "rotation": {"slow": 6.0, "normal": 20.0, "fast": 70.0},
+    "orbit": {"slow": 7.0, "normal": 20.0, "fast": 50.0},
+    "zoom": {"slow": 0.08, "normal": 0.25, "fast": 0.75},
+    "walk": {"slow": 0.6, "normal": 1.2, "fast": 3.0},
+}
+SPEED_FACTORS = {"slow": 0.5, "normal": 1.0, "fast": 2.0}
+DEFAULT_SUBJECT_HEIGHT = 1.75
+NAME_RX = re.compile(r"(?<![A-Za-z'])([A-Z][a-z]+)(?:'s)?(?![A-Za-z])")
+
+
+@dataclass
+class PlannedShot:
+    shot: Shot
+    spec: ShotSpec
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def explanation(self) -> list[tuple[str, str]]:
+        return self.spec.explanation + [("", n) for n in self.notes]
+
+
+@dataclass
+class Plan:
+    global_prompt: str
+    shots: list[PlannedShot]
+    subjects: list[Subject]
+    fps: float
+    seed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_project(self, base: Project | None = None) -> Project:
+        base = base or Project()
+        prompt = self.global_prompt or base.prompt
+        return base.model_copy(update={"subjects": self.subjects, "shots": [p.shot for p in self.shots], "prompt": prompt, "fps": self.fps})
+
+    def as_dict(self) -> dict:
+        return {
+            "seed": self.seed,
+            "global_prompt": self.global_prompt,
+            "warnings": self.warnings,
+            "shots": [
+                {
+                    "name": p.shot.name,
+                    "prompt": p.shot.prompt,
+                    "duration": p.shot.duration,
+                    "size": p.shot.size,
+                    "angle": p.shot.angle,
+                    "focal_mm": p.shot.lens.focal_mm,
+                    "tags": p.shot.tags,
+                    "moves": [m.family + (f"_{m.direction}" if m.direction else "") for m in p.spec.moves],
+                    "explanation": [{"words": w, "choice": c} for w, c in p.explanation],
+                    "not_understood": p.spec.not_understood,
+                    "warnings": p.spec.warnings,
+                    "keys": len(p.shot.keys),
+                }
+                for p in self.shots
+            ],
+        }
+
+
+@dataclass
+class Variation:
+    """How an alternative proposal differs: the other side, another height, speed or lens."""
+
+    flip_side: bool = False
+    azimuth_deg: float = 0.0
+    height_m: float = 0.0
+    speed_factor: float = 1.0
+    focal_factor: float = 1.0
+    flip_arc: bool = False
+
+    @classmethod
+    def draw(cls, k: int, seed: int) -> "Variation":
+        if k == 0:
+            return cls()
+        rng = np.random.default_rng([seed, k])
+        return cls(
+            flip_side=k % 2 == 1,
+            azimuth_deg=float(rng.uniform(-12, 12)),
+            height_m=float(rng.choice([-0.35, 0.0, 0.4])),
+            speed_factor=float(rng.choice([0.7, 1.0, 1.4])),
+            focal_factor=float(rng.choice([0.8, 1.0, 1.25])),
+            flip_arc=bool(rng.integers(0, 2)),
+        )
+
+
+def discover_subjects(text: str, known: list[Subject]) -> list[Subject]:
+    """Names in the text that the set lacks become subjects: two face each other 1.8 m apart, more
+    stand in a row behind. With no name at all, one subject stands at the origin."""
+    from engine.planner import vocabulary as V
+
+    names = [s.name for s in known]
+    lower = {n.lower() for n in names}
+    found: list[str] = []
+    for m in NAME_RX.finditer(text):
+        word = m.group(1)
+        start = m.start()
+        sentence_start = start == 0 or re.search(r"[.!?:\n]\s*$", text[:start])
+        if word.lower() in lower or word.lower() in V.STOPWORDS or word in found:
+            continue
+        # A capital at a sentence's start is only a name if it is possessive or named again later.
+        if sentence_start and not m.group(0).endswith("'s") and text.count(word) < 2:
+            continue
+        if re.fullmatch(r"(?i)shot|cut|reverse|wide|close|pov|ots|ecu|mcu|cu|ms|ws", word):
+            continue
+        found.append(word)
+    subjects = list(known)
+    slots = [(-0.9, 0.0, 0.0), (0.9, 0.0, 0.0), (0.0, 0.0, -1.5), (-1.8, 0.0, -1.5), (1.8, 0.0, -1.5)]
+    colours = ["#d0603a", "#3a78d0", "#5aa050", "#c0a030", "#9050b0"]
+    for name in found:
+        i = len(subjects)
+        if i >= len(slots):
+            break
+        subjects.append(Subject(name=name, position=slots[i], height=DEFAULT_SUBJECT_HEIGHT, color=colours[i]))
+    if not subjects:
+        subjects.append(Subject(name="Subject", position=(0.0, 0.0, 0.0), height=DEFAULT_SUBJECT_HEIGHT, color="#c0c0c0"))
+    return subjects
+
+
+def _preset(move: MoveSpec) -> str:
+    fam, d = move.family, move.direction
+    if fam == "dolly":
+        return "push_in" if d == "in" else "pull_out"
+    if fam == "arc":
+        return {"clockwise": "arc_left", "counterclockwise": "arc_right"}.get(d, f"arc_{d}")
+    if fam == "roll":
+        return {"clockwise": "roll_right", "counterclockwise": "roll_left"}.get(d, f"roll_{d}")
+    if fam == "whip_pan":
+        return f"pan_{d or 'right'}"
+    if fam == "reveal":
+        return {"up": "crane_up", "out": "pull_out"}.get(d, f"truck_{d or 'right'}")
+    if fam == "follow":
+        return "follow"
+    defaults = {"truck": "right", "pedestal": "up", "crane": "up", "pan": "right", "tilt": "up", "zoom": "in", "dolly_zoom": "in"}
+    return f"{fam}_{d or defaults[fam]}"
+
+
+def _params(move: MoveSpec, preset: str, seconds: float, distance: float, speed: str, factor: float, spec: ShotSpec, notes, film_h, subject):
+    """The preset's amount from the words: degrees, metres or ratio said, a target size, else speed x time."""
+    rate_of = lambda kind: RATES[kind][speed] * factor  # noqa: E731
+    if preset in ("push_in", "pull_out"):
+        if move.target_size:
+            from engine.camera.framing import distance_for_size
+
+            focal = spec.focal_mm or 35.0
+            end = distance_for_size(move.target_size, subject.height, focal, film_h)
+            amount = abs(distance - end)
+            notes.append(f"'{move.words}' to a {move.target_size}: {amount:.2f} m")
+            return {"amount": float(min(amount, 0.85 * distance)) if preset == "push_in" else float(amount)}
+        amount = move.metres if move.metres else rate_of("translation") * distance * seconds
+        if preset == "push_in":
+            amount = min(amount, 0.6 * distance)
+        return {"amount": float(amount)}
+    if preset.startswith(("truck", "pedestal", "crane")):
+        amount = move.metres if move.metres else rate_of("translation") * distance * seconds
+        if preset.startswith("crane") and not move.metres:
+            # A crane that keeps its subject framed tilts as it rises; past about 20 degrees of tilt
+            # the move reads as a push or pull as much as a rise.
+            amount = min(amount, 0.35 * distance)
+        return {"amount": float(amount)}
+    if preset.startswith("arc"):
+        return {"amount": float(move.degrees if move.degrees else min(rate_of("orbit") * seconds, 360.0))}
+    if preset.startswith(("pan", "tilt", "roll")):
+        if move.family == "whip_pan":
+            return {"amount": float(move.degrees or 90.0)}
+        cap = {"pan": 360.0, "tilt": 70.0, "roll": 45.0}[preset.split("_")[0]]
+        return {"amount": float(move.degrees if move.degrees else min(rate_of("rotation") * seconds, cap))}
+    if preset.startswith("zoom"):
+        return {"amount": float(move.ratio if move.ratio else np.exp(rate_of("zoom") * seconds))}
+    if preset.startswith("dolly_zoom"):
+        r = rate_of("zoom") * seconds
+        return {"amount": float(min(1.0 - np.exp(-r), 0.6) if preset.endswith("in") else min(np.exp(r) - 1.0, 1.5))}
+    if preset == "follow":
+        return {"amount": float(move.metres if move.metres else rate_of("walk") * seconds)}
+    return {}
+
+
+def _segment_seconds(spec: ShotSpec, default_move_s: float) -> tuple[float, list[float]]:
+    moves = spec.moves
+    if not moves:
+        return (spec.seconds or 3.0), []
+    fixed = [m.seconds if m.seconds and m.seconds > 0 else None for m in moves]
+    natural = [1.0 if m.family == "whip_pan" else default_move_s for m in moves]
+    if spec.seconds:
+        free = [i for i, f in enumerate(fixed) if f is None]
+        left = max(spec.seconds - sum(f for f in fixed if f), 0.5 * len(free))
+        share = [natural[i] for i in free]
+        for i in free:
+            fixed[i] = left * natural[i] / sum(share)
+        return spec.seconds if not free else sum(fixed), fixed
+    out = [f if f is not None else n for f, n in zip(fixed, natural)]
+    return sum(out), out
+
+
+def _framing_at(project: Project, shot: Shot, frame: int) -> Framing:
+    path = evaluate_shot(project, shot, [frame])
+    return Framing(path.positions[0].copy(), path.rotations[0], float(path.focal_mm[0]))
+
+
+def _baked_keys(project: Project, shot: Shot, every: int) -> list[CameraKey]:
+    """World-space keys sampled from a shot (an arc in a sequence cannot keep its subject space)."""
+    path = evaluate_shot(project, shot)
+    frames = sorted(set(range(0, len(path), max(every, 1))) | {len(path) - 1})
+    look = next((k for k in shot.keys if k.look_at), None)
+    keys = []
+    for f in frames:
+        keys.append(
+            CameraKey(
+                frame=f,
+                position=tuple(map(float, path.positions[f])),
+                orientation=tuple(map(float, path.rotations[f].as_quat())),
+                focal_mm=float(path.focal_mm[f]),
+                interp_in="bezier",
+                interp_out="bezier",
+                look_at=look.look_at if look else None,
+                look_at_height=look.look_at_height if look else 0.5,
+            )
+        )
+    keys[0].interp_in = keys[0].interp_out = keys[-1].interp_in = keys[-1].interp_out = "ease"
+    for k in keys[1:-1]:
+        k.interp_in = k.interp_out = "bezier"
+    return keys
+
+
+def _build_moves(project, spec, start: Framing, subject: Subject, distance: float, fps: float, variation, notes, film_h, aim):
+    seconds, segments = _segment_seconds(spec, 4.0 if len(spec.moves) <= 1 else 2.5)
+    total = max(2, int(round(seconds * fps)))
+    if not spec.moves:
+        return ShotCamera(apply_move("static", MoveContext(start, total, fps)).keys), total
+    bounds = np.round(np.cumsum([0.0] + segments) / seconds * (total - 1)).astype(int)
+    keys: list[CameraKey] = []
+    subject_keys = []
+    camera = None
+    framing = start
+    for i, move in enumerate(spec.moves):
+        a, b = int(bounds[i]), int(bounds[i + 1])
+        frames = max(b - a + 1, 2)
+        preset = _preset(move)
+        if variation.flip_arc and preset.startswith("arc") and move.direction in (None, "left") and "left" not in move.words.lower():
+            preset = "arc_right"
+        speed = move.speed or ("fast" if move.family == "whip_pan" else "normal")
+        factor = variation.speed_factor if move.speed is None else 1.0
+        params = _params(move, preset, (frames - 1) / fps, distance, speed, factor, spec, notes, film_h, subject)
+        if i == 0 and preset in ("crane_down", "pedestal_down") and "amount" in params:
+            # A move down starts high and lands on the framing the words asked for.
+            lifted = framing.position + [0.0, params["amount"], 0.0]
+            roll = np.rad2deg(framing.rotation.as_euler("YXZ")[2])
+            framing = Framing.looking_at(lifted, aim, framing.focal_mm, roll) if preset == "crane_down" else Framing(lifted, framing.rotation, framing.focal_mm)
+            notes.append(f"'{move.words}': starts {params['amount']:.2f} m higher to land on the framing")
+        # After a first move the subject may sit off the lens axis: a push or pull then travels
+        # along the axis rather than swinging round to re-aim.
+        aimed = subject if i == 0 or not preset.startswith(("push", "pull")) else None
+        ctx = MoveContext(framing, frames, fps, aimed, "ease")
+        try:
+            camera = apply_move(preset, ctx, **params)
+        except ShotlineError as exc:
+            spec.warnings.append(f"'{move.words}': {exc.message}; held the camera instead")
+            camera = apply_move("static", ctx)
+        if len(spec.moves) == 1:
+            return camera, total
+        seg_shot = camera.apply_to(Shot(id="segment", name="segment", duration=frames, keys=camera.keys))
+        seg_keys = _baked_keys(project, seg_shot, max(frames // 4, 1)) if camera.path_space == "subject" else camera.keys
+        for k in seg_keys:
+            k = k.model_copy(update={"frame": k.frame + a})
+            if keys and keys[-1].frame == k.frame:
+                keys[-1] = keys[-1].model_copy(update={"interp_out": k.interp_out})
+                continue
+            keys.append(k)
+        subject_keys += [sk.model_copy(update={"frame": sk.frame + a}) for sk in camera.subject_keys]
+        framing = _framing_at(project, seg_shot, frames - 1)
+    # Subject keys of a follow then a later move: the subject stays where it stopped.
+    return ShotCamera(keys, subject_keys=subject_keys), total
+
+
+def plan_text(text: str, project: Project | None = None, seed: int = 0, variation_index: int = 0) -> Plan:
+    """Plan every shot of ``text`` in the set of ``project`` (or a set made from the names in it)."""
+    if not text or not text.strip():
+        raise ShotlineError("nothing to plan: the text is empty", "plan", "text")
+    base = project or Project()
+    global_prompt, texts = split_shots(text)
+    subjects = discover_subjects(text, list(base.subjects))
+    variation = Variation.draw(variation_index, seed)
+    scene = Scene(subjects, side=-1.0 if variation.flip_side else 1.0)
+    fps = base.fps
+    film_h = base.film_back_mm()[1]
+    names = [s.name for s in subjects]
+    work = base.model_copy(update={"subjects": subjects, "shots": []})
+    planned: list[PlannedShot] = []
+    previous: Subject | None = None
+    warnings: list[str] = []
+    for index, shot_text in enumerate(texts):
+        spec = parse_shot(shot_text, names)
+        notes: list[str] = []
+        if spec.cross_line:
+            scene.side = -scene.side
+        subject = scene.subject(spec.subject)
+        if subject is None and spec.reverse and previous is not None:
+            subject = scene.other(previous)
+            if subject is not None:
+                notes.append(f"reverse: on {subject.name}, the other side of the exchange from {previous.name}")
+        if subject is None:
+            subject = previous or subjects[0]
+        foreground = scene.subject(spec.foreground)
+        if foreground is None and "over-the-shoulder" in spec.angles:
+            foreground = scene.other(subject)
+            if foreground is None:
+                spec.warnings.append("over-the-shoulder needs a second subject; planned a single")
+        pov = scene.subject(spec.pov_of)
+        if pov is None and "POV" in spec.angles:
+            pov = previous if previous is not None and previous is not subject else scene.other(subject)
+        size = spec.size or ("MS" if foreground or pov else ("CU" if spec.moves and spec.moves[0].target_size else "MS"))
+        if spec.moves and spec.moves[0].target_size and spec.size is None:
+            # "push in to a close-up": start a step wider than where the move lands.
+            order = ["ECU", "CU", "MCU", "MS", "MLS", "FS", "WS", "EWS"]
+            target = spec.moves[0].target_size
+            if target in order:
+                size = order[min(order.index(target) + 2, len(order) - 1)] if spec.moves[0].family == "dolly" and spec.moves[0].direction == "in" else order[max(order.index(target) - 2, 0)]
+        focal = spec.focal_mm
+        if focal is None and variation.focal_factor != 1.0:
+            from engine.planner.place import DEFAULT_FOCAL
+
+            focal = float(np.clip(DEFAULT_FOCAL[size] * variation.focal_factor, MIN_FOCAL_MM, MAX_FOCAL_MM))
+        two_shot = spec.subject is None and size in ("WS", "EWS", "FS") and scene.line is not None and not spec.reverse
+        placement = place(
+            scene, subject, size, spec.angles, film_h, focal, foreground, pov, two_shot,
+            azimuth_jitter_deg=variation.azimuth_deg, height_jitter=variation.height_m if not any(a in spec.angles for a in ("high", "low", "overhead", "worm's eye")) else 0.0,
+        )  # fmt: skip
+        notes += placement.notes
+        if not spec.moves and not spec.static and not spec.size and not spec.angles and not spec.reverse:
+            spec.warnings.append("no camera words understood; planned a static medium shot")
+        camera, frames = _build_moves(
+            work, spec, placement.framing, subject, placement.distance, fps, variation, notes, film_h, placement.aim
+        )
+        shot_id = new_shot_id()
+        shot = Shot(
+            id=shot_id,
+            name=_shot_name(spec, subject, size, index),
+            duration=frames,
+            prompt=shot_text,
+            size=size,
+            angle=", ".join(spec.angles) if spec.angles else "eye level",
+            tags=_tags(spec, size),
+            keys=camera.keys,
+        )
+        shot.lens.focal_mm = float(placement.framing.focal_mm)
+        shot = camera.apply_to(shot)
+        if spec.handheld:
+            ctx = MoveContext(placement.framing, frames, fps, subject, "ease")
+            shot = handheld(camera, ctx, seed=seed + index, project=work.model_copy(update={"shots": []})).apply_to(shot)
+        work.shots.append(shot)
+        planned.append(PlannedShot(shot, spec, notes))
+        warnings += [f"shot {index + 1}: {w}" for w in spec.warnings]
+        previous = subject
+    if not planned:
+        raise ShotlineError("nothing to plan: no shot in the text", "plan", "text")
+    return Plan(global_prompt, planned, subjects, fps, seed, warnings)
+
+
+def plan_alternatives(text: str, project: Project | None = None, n: int = 1, seed: int = 0) -> list[Plan]:
+    """``n`` distinct proposals: the first as the rules say, the others from the other side of the
+    line, at another height, speed or lens (wherever the words left the choice open)."""
+    if n < 1:
+        raise ShotlineError("must be 1 or more", "plan", "--alternatives")
+    return [plan_text(text, project, seed, k) for k in range(n)]
+
+
+def _shot_name(spec: ShotSpec, subject: Subject, size: str, index: int) -> str:
+    from engine.camera.framing import SHOT_SIZES
+
+    words = SHOT_SIZES[size].words
+    if spec.moves:
+        words += ", " + ", ".join(_preset(m).replace("_", " ") for m in spec.moves)
+    return f"{index + 1}. {words.capitalize()} on {subject.name}"[:80]
+
+
+def _tags(spec: ShotSpec, size: str) -> list[str]:
+    tags = [size] + spec.angles + [_preset(m) for m in spec.moves]
+    if spec.handheld:
+        tags.append("handheld")
+    return list(dict.fromkeys(tags))

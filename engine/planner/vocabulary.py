@@ -1,0 +1,101 @@
+"""The words of the rules planner: shot sizes, angles, moves, speeds, durations, lenses.
+
+Every entry is a regular expression over lower-case text (word boundaries added by the parser) and
+what it means. Longer phrases come first so "medium close-up" wins over "close-up".
+"""
+
+from __future__ import annotations
+
+SIZES: list[tuple[str, str]] = [
+    (r"extreme wide(?: shot)?|extreme long shot|ews|els|very wide(?: shot)?", "EWS"),
+    (r"extreme close[- ]?ups?|ecu|extreme cu|macro", "ECU"),
+    (r"medium close[- ]?ups?|mcu|medium cu|chest[- ]up", "MCU"),
+    (r"medium long(?: shot)?|medium wide(?: shot)?|cowboy(?: shot)?|mls|knee[- ]up", "MLS"),
+    (r"medium(?: shot)?|mid[- ]shot|ms|waist[- ]up|mid", "MS"),
+    (r"full(?: body)?(?: shot)?|fs|head[- ]to[- ]toe", "FS"),
+    (r"close[- ]?ups?|cu|closeup|close on|tight on|tight shot|close shot", "CU"),
+    (r"insert(?: shot)?|detail(?: shot)?", "INSERT"),
+    (r"establishing(?: shot)?|wide(?: shot)?|ws|long shot|ls|master(?: shot)?|wide angle shot", "WS"),
+]
+
+ANGLES: list[tuple[str, str]] = [
+    (r"over[- ]the[- ]shoulder|ots|over (?:her|his|their|\w+'s) shoulder", "over-the-shoulder"),
+    (r"bird'?s[- ]eye(?: view)?|overhead|top[- ]down|top shot|god'?s[- ]eye", "overhead"),
+    (r"worm'?s[- ]eye(?: view)?|from the ground|ground level", "worm's eye"),
+    (r"dutch(?: angle| tilt)?|canted(?: angle)?|tilted horizon", "dutch"),
+    (r"low[- ]angle|from below|looking up at", "low"),
+    (r"high[- ]angle|from above|looking down (?:at|on)", "high"),
+    (r"eye[- ]level|eye[- ]line", "eye level"),
+    (r"pov|point[- ]of[- ]view|through (?:her|his|their|\w+'s) eyes", "POV"),
+    (r"profile|side[- ]on|from the side", "profile"),
+    (r"three[- ]quarters?(?: view| angle)?|3/4(?: view)?", "three-quarter"),
+    (r"frontal|head[- ]on|face[- ]on|from the front", "frontal"),
+]
+
+# Direction words: the move's direction is taken from the first one that follows it (or precedes it).
+DIRECTIONS: list[tuple[str, str]] = [
+    (r"screen[- ]left|to the left|leftwards?|left", "left"),
+    (r"screen[- ]right|to the right|rightwards?|right", "right"),
+    (r"counter[- ]?clockwise|anti[- ]?clockwise", "counterclockwise"),
+    (r"clockwise", "clockwise"),
+    (r"upwards?|up", "up"),
+    (r"downwards?|down", "down"),
+    (r"in(?:wards?)?|closer|toward(?:s)?", "in"),
+    (r"out(?:wards?)?|back|away", "out"),
+]
+
+# Move words -> (move family, default direction). Families map to presets in plan.py.
+MOVES: list[tuple[str, tuple[str, str | None]]] = [
+    (r"dolly[- ]zoom(?:s|ing)?|vertigo(?: shot| effect)?|zolly|contra[- ]zoom|trombone shot", ("dolly_zoom", "in")),
+    (r"whip[- ]?pan(?:s|ning)?|swish[- ]pan|snap pan", ("whip_pan", None)),
+    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward", ("dolly", "in")),
+    (r"pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away", ("dolly", "out")),
+    (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move", ("truck", None)),
+    (r"pedestal(?:s|ling)?|ped(?= up| down)|boom(?:s|ing)?|rais(?:e|es|ing) the camera|lower(?:s|ing)? the camera", ("pedestal", "up")),
+    (r"crane(?:s|d)?(?: shot)?|jib(?:s|bing)?", ("crane", None)),
+    (r"arc(?:s|ing)?|orbit(?:s|ing)?|circl(?:e|es|ing)|go(?:es|ing)? around|mov(?:e|es|ing) around|revolv(?:e|es|ing)", ("arc", "left")),
+    (r"pan(?:s|ning|ned)?", ("pan", None)),
+    (r"tilt(?:s|ing|ed)?", ("tilt", None)),
+    (r"roll(?:s|ing)?|barrel roll|rotat(?:e|es|ing) the (?:frame|horizon)", ("roll", "left")),
+    (r"zoom(?:s|ing|ed)?|punch[- ]in", ("zoom", None)),
+    (r"follow(?:s|ing|ed)?(?! by)|tracking shot|track(?:s|ing)? (?:with|alongside)|walk(?:s|ing)? with", ("follow", None)),
+    (r"(?<!to )reveal(?:s|ing)?", ("reveal", "right")),
+    (r"rising|ris(?:e|es)|ascend(?:s|ing)?", ("pedestal", "up")),
+    (r"descend(?:s|ing)?|sinking|sink(?:s)?|drop(?:s|ping)? down", ("pedestal", "down")),
+]
+
+STATIC_WORDS = r"static|locked[- ]off|lock[- ]off|still camera|fixed camera|no (?:camera )?movement|tripod|hold(?:s|ing)?(?: on)?"
+HANDHELD_WORDS = r"hand[- ]?held|shaky(?: cam)?|documentary[- ]style|run[- ]and[- ]gun|verit[eé]"
+
+SPEEDS: list[tuple[str, str]] = [
+    (r"very slow(?:ly)?|glacial(?:ly)?|imperceptibl[ey]|creeping", "slow"),
+    (r"slow(?:ly)?|gentle|gently|gradual(?:ly)?|subtle|subtly|languid(?:ly)?|lazy|lazily|leisurely", "slow"),
+    (r"quick(?:ly)?|fast|rapid(?:ly)?|sudden(?:ly)?|swift(?:ly)?|brisk(?:ly)?|snappy|aggressive(?:ly)?|violent(?:ly)?", "fast"),
+    (r"steady|steadily|smooth(?:ly)?|moderate(?:ly)?", "normal"),
+]
+
+CROSS_LINE = r"cross(?:es|ing)? the line|other side of the line|break(?:s|ing)? the 180|jump(?:s|ing)? the line"
+REVERSE = r"reverse(?: shot| angle)?|reverse on|the reverse|return shot"
+SEQUENCE = r"then|and then|followed by|before|after that|finally|into a|into an|into"
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "half a": 0.5,
+}  # fmt: skip
+
+LENS_WORDS: list[tuple[str, float]] = [
+    (r"ultra[- ]wide(?: lens)?|fisheye", 14.0),
+    (r"wide[- ]angle lens|wide lens|short lens", 21.0),
+    (r"normal lens|standard lens", 40.0),
+    (r"long lens|telephoto|tele lens", 100.0),
+]
+
+# Words that carry no camera meaning and are never reported as not understood.
+STOPWORDS = set(
+    """a an the of on to at in into onto with and or but as is are be being was were it its it's this that
+    these those there here then than so we our us you your i me my he him his she her hers they them their
+    theirs from for by over under while when where who whom whose what which shot shots camera cam angle
+    view frame frames framing lens mm s sec secs second seconds beat beats f as also just very really
+    now next cut cuts cutting same again more less still toward towards around through across up down
+    left right back out off all both each either own onto look looks looking""".split()
+)
