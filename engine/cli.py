@@ -12,7 +12,7 @@ from pathlib import Path
 
 from engine.errors import ShotlineError
 
-COMMANDS = ("export", "import", "preview", "describe", "eval")
+COMMANDS = ("export", "import", "preview", "describe", "eval", "plan")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("-p", "--project", type=Path, help="set, fps and lens for camera files that lack them")
     ev.add_argument("--tolerance", type=int, default=3, help="frames within which a cut counts as found (default 3)")
     ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
+
+    pl = sub.add_parser("plan", help="turn a director's words into a camera plan for every shot")
+    pl.add_argument("text", help='what the director wants, e.g. "Wide shot, slow crane down. Cut to a close-up of Mara, push in."')
+    pl.add_argument("-p", "--project", type=Path, help="plan in this project's set (subjects, fps, lens); its shots are replaced")
+    pl.add_argument("-o", "--output", required=True, type=Path, help="the .shotline to write (OUT.2.shotline … for alternatives)")
+    pl.add_argument("--alternatives", type=int, default=1, help="number of distinct proposals (default 1)")
+    pl.add_argument("--seed", type=int, default=0, help="seed of the alternatives' variations (default 0)")
+    pl.add_argument("--json", action="store_true", help="print the plans (choices, explanations, warnings) as JSON")
     return p
 
 
@@ -72,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             return _describe(args)
         if args.command == "eval":
             return _eval(args)
+        if args.command == "plan":
+            return _plan(args)
     except ShotlineError as exc:
         print(f"shotline: error: {exc}", file=sys.stderr)
         return 2
@@ -173,6 +183,39 @@ def _eval(args) -> int:
     pred = open_cameras(args.pred, args.pred_format, template or ref)
     result = evaluate_projects(pred, ref, tolerance=args.tolerance, source=str(args.pred))
     print(json.dumps(result.as_dict(), indent=2) if args.json else result.text)
+    return 0
+
+
+def alternative_path(out: Path, k: int) -> Path:
+    """OUT.shotline for the first proposal, OUT.2.shotline, OUT.3.shotline … for the others."""
+    return out if k == 0 else out.with_name(f"{out.stem}.{k + 1}{out.suffix or '.shotline'}")
+
+
+def _plan(args) -> int:
+    import json
+
+    from engine.planner.plan import plan_alternatives
+    from engine.project import load_project, save_project
+
+    if args.alternatives < 1 or args.alternatives > 20:
+        raise ShotlineError("must be between 1 and 20", "", "--alternatives")
+    base = load_project(args.project) if args.project else None
+    plans = plan_alternatives(args.text, base, args.alternatives, args.seed)
+    written = []
+    for k, plan in enumerate(plans):
+        out = alternative_path(args.output, k)
+        save_project(plan.to_project(base), out)
+        written.append(out)
+    if args.json:
+        print(json.dumps([dict(plan.as_dict(), file=str(out)) for plan, out in zip(plans, written)], indent=2))
+        return 0
+    for plan, out in zip(plans, written):
+        print(f"wrote {out} ({len(plan.shots)} shots)")
+        for i, p in enumerate(plan.shots):
+            unknown = f"  [not understood: {', '.join(p.spec.not_understood)}]" if p.spec.not_understood else ""
+            print(f"  {i + 1}. {p.shot.name} ({p.shot.duration} frames, {p.shot.lens.focal_mm:.0f} mm){unknown}")
+        for w in plan.warnings:
+            print(f"  warning: {w}")
     return 0
 
 

@@ -28,8 +28,8 @@ SHOT_SIZES: dict[str, ShotSize] = {
     s.code: s
     for s in (
         ShotSize("ECU", "extreme close-up", 0.10, 0.93),
-        ShotSize("CU", "close-up", 0.22, 0.88),
-        ShotSize("MCU", "medium close-up", 0.35, 0.82),
+        ShotSize("CU", "close-up", 0.25, 0.88),
+        ShotSize("MCU", "medium close-up", 0.36, 0.83),
         ShotSize("MS", "medium shot", 0.55, 0.72),
         ShotSize("MLS", "medium long shot", 0.80, 0.62),
         ShotSize("FS", "full shot", 1.25, 0.55),

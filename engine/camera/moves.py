@@ -142,22 +142,31 @@ def static(ctx: MoveContext) -> ShotCamera:
 def pan(ctx: MoveContext, direction: str = "right", amount=None, speed=None) -> ShotCamera:
     """Yaw about world up; ``amount`` in degrees (default 30)."""
     deg = _amount(ctx, amount, speed, 30.0) * (1.0 if direction == "left" else -1.0)
-    end = Rotation.from_rotvec([0.0, np.deg2rad(deg), 0.0]) * ctx.start.rotation
-    return _two_keys(ctx, ctx.start.position, end)
+    return _turn(ctx, lambda f: Rotation.from_rotvec([0.0, np.deg2rad(deg * f), 0.0]) * ctx.start.rotation, deg)
 
 
 def tilt(ctx: MoveContext, direction: str = "up", amount=None, speed=None) -> ShotCamera:
     """Pitch about the camera's own horizontal axis; degrees (default 20)."""
     deg = _amount(ctx, amount, speed, 20.0) * (1.0 if direction == "up" else -1.0)
-    end = ctx.start.rotation * Rotation.from_rotvec([np.deg2rad(deg), 0.0, 0.0])
-    return _two_keys(ctx, ctx.start.position, end)
+    return _turn(ctx, lambda f: ctx.start.rotation * Rotation.from_rotvec([np.deg2rad(deg * f), 0.0, 0.0]), deg)
 
 
 def roll(ctx: MoveContext, direction: str = "left", amount=None, speed=None) -> ShotCamera:
     """Rotate about the lens axis; degrees (default 15). Roll left lifts the image's right side."""
     deg = _amount(ctx, amount, speed, 15.0) * (1.0 if direction == "left" else -1.0)
-    end = ctx.start.rotation * Rotation.from_rotvec([0.0, 0.0, np.deg2rad(deg)])
-    return _two_keys(ctx, ctx.start.position, end)
+    return _turn(ctx, lambda f: ctx.start.rotation * Rotation.from_rotvec([0.0, 0.0, np.deg2rad(deg * f)]), deg)
+
+
+def _turn(ctx: MoveContext, rotation_at, degrees: float) -> ShotCamera:
+    """Keys of a turn on the spot, at most 90 degrees apart so that turns past 180 go the way asked
+    (two keys would be joined the short way round); interior keys keep the turn's speed."""
+    steps = max(1, int(np.ceil(abs(degrees) / 90.0)))
+    frames = sorted(set(np.linspace(0, ctx.last, steps + 1).round().astype(int).tolist()))
+    n = max(len(frames) - 1, 1)
+    keys = [_key(ctx, f, ctx.start.position, rotation_at(i / n)) for i, f in enumerate(frames)]
+    for k in keys[1:-1]:
+        k.interp_in = k.interp_out = "bezier"
+    return ShotCamera(keys)
 
 
 def _two_keys(ctx: MoveContext, end_pos, end_rot: Rotation, end_focal=None) -> ShotCamera:

@@ -180,7 +180,7 @@ ALLOWED = {
 }  # fmt: skip
 
 
-def _moves(text: _Text, spec: ShotSpec, sizes: list) -> None:
+def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float) -> None:
     move_hits = _first(MOVE_RX, text)
     if not move_hits:
         return
@@ -233,9 +233,10 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list) -> None:
         s = pick(speeds, lo, hi)
         if s:
             move.speed = s[1]
+            spec.explanation.append((text.words(s[0].start(), s[0].end()), f"speed: {s[1]}"))
         dur = pick(durations, lo, hi)
         if dur:
-            move.seconds = _seconds(dur[0])
+            move.seconds = _seconds(dur[0], fps)
         deg = pick(degrees, lo, hi)
         if deg:
             move.degrees = _degrees(deg[0])
@@ -257,12 +258,15 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list) -> None:
         spec.seconds, spec.moves[0].seconds = spec.moves[0].seconds, None
 
 
-def _seconds(m: re.Match, tempo_bpm: float = 60.0) -> float:
+TEMPO_BPM = 60.0  # "two beats": a beat of a scene, one second
+
+
+def _seconds(m: re.Match, fps: float) -> float:
     n, unit = number(m.group("n")), m.group("u")
     if unit.startswith("beat"):
-        return n * 60.0 / tempo_bpm
+        return n * 60.0 / TEMPO_BPM
     if unit in ("frames", "f"):
-        return -n  # frames: converted at the project's fps by the planner
+        return n / fps
     return n
 
 
@@ -274,7 +278,7 @@ def _degrees(m: re.Match) -> float:
     return number(m.group("n") or m.group("n2"))
 
 
-def parse_shot(text: str, names: list[str]) -> ShotSpec:
+def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
     """One shot's words -> its specification. ``names``: the subjects of the set."""
     spec = ShotSpec(text=text)
     t = _Text(text)
@@ -302,7 +306,7 @@ def parse_shot(text: str, names: list[str]) -> ShotSpec:
         spec.focal_mm = spec.focal_mm or focal
         spec.explanation.append((t.words(m.start(), m.end()), f"lens: {focal:g} mm"))
     sizes = _first(SIZE_RX, t)
-    _moves(t, spec, sizes)
+    _moves(t, spec, sizes, fps)
     for m, code in sizes:
         if code is None:
             continue
@@ -313,7 +317,7 @@ def parse_shot(text: str, names: list[str]) -> ShotSpec:
             spec.warnings.append(f"'{t.words(m.start(), m.end())}' contradicts the size already asked for ({spec.size}); kept {spec.size}")
     if spec.seconds is None:
         for m in t.find(DURATION_RX):
-            spec.seconds = _seconds(m)
+            spec.seconds = _seconds(m, fps)
             spec.explanation.append((t.words(m.start(), m.end()), "duration"))
             break
     for move in spec.moves:
@@ -329,7 +333,7 @@ def parse_shot(text: str, names: list[str]) -> ShotSpec:
     return spec
 
 
-def _has_camera_words(sentence: str) -> bool:
+def has_camera_words(sentence: str) -> bool:
     low = sentence.lower()
     rxs = [rx for rx, _ in SIZE_RX + ANGLE_RX + MOVE_RX] + [STATIC_RX, REVERSE_RX, HANDHELD_RX]
     return any(rx.search(low) for rx in rxs)
@@ -356,7 +360,7 @@ def split_shots(paragraph: str) -> tuple[str, list[str]]:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if len(lines) > 1:
         head = []
-        while len(lines) > 1 and not _has_camera_words(lines[0]):
+        while len(lines) > 1 and not has_camera_words(lines[0]):
             head.append(lines.pop(0))
         return " ".join(head), lines
     pieces = [p for p in CUT_RX.split(text) if p.strip()]
@@ -366,7 +370,7 @@ def split_shots(paragraph: str) -> tuple[str, list[str]]:
         sentences = [s.strip() for s in SENTENCE_RX.split(piece.strip()) if s.strip()]
         for j, sentence in enumerate(sentences):
             new_piece = j == 0 and i > 0
-            if not shots and not new_piece and not _has_camera_words(sentence):
+            if not shots and not new_piece and not has_camera_words(sentence):
                 head.append(sentence)
             elif not shots or new_piece or _starts_shot(sentence):
                 shots.append(sentence)

@@ -16,7 +16,7 @@ import numpy as np
 from engine.camera.interpolate import evaluate_shot
 from engine.camera.moves import Framing, MoveContext, ShotCamera, apply_move, handheld
 from engine.errors import ShotlineError
-from engine.planner.parse import MoveSpec, ShotSpec, parse_shot, split_shots
+from engine.planner.parse import MoveSpec, ShotSpec, has_camera_words, parse_shot, split_shots
 from engine.planner.place import Scene, place
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, new_shot_id
 
@@ -38,6 +38,7 @@ NAME_RX = re.compile(r"(?<![A-Za-z'])([A-Z][a-z]+)(?:'s)?(?![A-Za-z])")
 class PlannedShot:
     shot: Shot
     spec: ShotSpec
+    subject: str  # who the shot is about
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -67,6 +68,7 @@ class Plan:
             "shots": [
                 {
                     "name": p.shot.name,
+                    "subject": p.subject,
                     "prompt": p.shot.prompt,
                     "duration": p.shot.duration,
                     "size": p.shot.size,
@@ -127,7 +129,7 @@ def discover_subjects(text: str, known: list[Subject]) -> list[Subject]:
         # A capital at a sentence's start is only a name if it is possessive or named again later.
         if sentence_start and not m.group(0).endswith("'s") and text.count(word) < 2:
             continue
-        if re.fullmatch(r"(?i)shot|cut|reverse|wide|close|pov|ots|ecu|mcu|cu|ms|ws", word):
+        if has_camera_words(word) or re.fullmatch(r"(?i)shot|cut|we|camera", word):
             continue
         found.append(word)
     subjects = list(known)
@@ -218,6 +220,34 @@ def _segment_seconds(spec: ShotSpec, default_move_s: float) -> tuple[float, list
     return sum(out), out
 
 
+def _lead_in(framing: Framing, preset: str, amount: float, notes: list[str], move: MoveSpec) -> tuple[Framing, float]:
+    """Pans, tilts, trucks and pedestals land on the subject: the camera starts turned or moved the
+    other way by the move's amount, so the move brings the subject into its framing. Returns the
+    start framing and the amount (a pedestal up cannot start below the floor)."""
+    from scipy.spatial.transform import Rotation
+
+    kind, _, direction = preset.partition("_")
+    sign = 1.0 if direction in ("left", "up") else -1.0
+    if kind == "pan":
+        rot = Rotation.from_rotvec([0.0, -sign * np.deg2rad(amount), 0.0]) * framing.rotation
+    elif kind == "tilt":
+        rot = framing.rotation * Rotation.from_rotvec([-sign * np.deg2rad(amount), 0.0, 0.0])
+    elif kind == "truck":
+        right = framing.right * [1.0, 0.0, 1.0]
+        right /= max(np.linalg.norm(right), 1e-9)
+        notes.append(f"'{move.words}': starts {amount:.2f} m the other way and lands on the framing")
+        step = 1.0 if direction == "right" else -1.0
+        return Framing(framing.position - step * amount * right, framing.rotation, framing.focal_mm), amount
+    elif kind == "pedestal" and direction == "up":
+        amount = float(min(amount, max(framing.position[1] - 0.12, 0.05)))
+        notes.append(f"'{move.words}': starts {amount:.2f} m lower and lands on the framing")
+        return Framing(framing.position - [0.0, amount, 0.0], framing.rotation, framing.focal_mm), amount
+    else:
+        return framing, amount
+    notes.append(f"'{move.words}': starts {amount:.0f}° the other way and lands on the subject")
+    return Framing(framing.position.copy(), rot, framing.focal_mm), amount
+
+
 def _framing_at(project: Project, shot: Shot, frame: int) -> Framing:
     path = evaluate_shot(project, shot, [frame])
     return Framing(path.positions[0].copy(), path.rotations[0], float(path.focal_mm[0]))
@@ -267,6 +297,8 @@ def _build_moves(project, spec, start: Framing, subject: Subject, distance: floa
         speed = move.speed or ("fast" if move.family == "whip_pan" else "normal")
         factor = variation.speed_factor if move.speed is None else 1.0
         params = _params(move, preset, (frames - 1) / fps, distance, speed, factor, spec, notes, film_h, subject)
+        if i == 0 and "amount" in params:
+            framing, params["amount"] = _lead_in(framing, preset, params["amount"], notes, move)
         if i == 0 and preset in ("crane_down", "pedestal_down") and "amount" in params:
             # A move down starts high and lands on the framing the words asked for.
             lifted = framing.position + [0.0, params["amount"], 0.0]
@@ -315,7 +347,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
     previous: Subject | None = None
     warnings: list[str] = []
     for index, shot_text in enumerate(texts):
-        spec = parse_shot(shot_text, names)
+        spec = parse_shot(shot_text, names, fps)
         notes: list[str] = []
         if spec.cross_line:
             scene.side = -scene.side
@@ -360,7 +392,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         shot_id = new_shot_id()
         shot = Shot(
             id=shot_id,
-            name=_shot_name(spec, subject, size, index),
+            name=_unique(_shot_name(spec, subject, size), [s.name for s in work.shots]),
             duration=frames,
             prompt=shot_text,
             size=size,
@@ -374,7 +406,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             ctx = MoveContext(placement.framing, frames, fps, subject, "ease")
             shot = handheld(camera, ctx, seed=seed + index, project=work.model_copy(update={"shots": []})).apply_to(shot)
         work.shots.append(shot)
-        planned.append(PlannedShot(shot, spec, notes))
+        planned.append(PlannedShot(shot, spec, subject.name, notes))
         warnings += [f"shot {index + 1}: {w}" for w in spec.warnings]
         previous = subject
     if not planned:
@@ -390,13 +422,20 @@ def plan_alternatives(text: str, project: Project | None = None, n: int = 1, see
     return [plan_text(text, project, seed, k) for k in range(n)]
 
 
-def _shot_name(spec: ShotSpec, subject: Subject, size: str, index: int) -> str:
+def _unique(name: str, taken: list[str]) -> str:
+    out, n = name, 2
+    while out in taken:
+        out, n = f"{name} ({n})", n + 1
+    return out
+
+
+def _shot_name(spec: ShotSpec, subject: Subject, size: str) -> str:
     from engine.camera.framing import SHOT_SIZES
 
     words = SHOT_SIZES[size].words
     if spec.moves:
         words += ", " + ", ".join(_preset(m).replace("_", " ") for m in spec.moves)
-    return f"{index + 1}. {words.capitalize()} on {subject.name}"[:80]
+    return f"{words.capitalize()} on {subject.name}"[:80]
 
 
 def _tags(spec: ShotSpec, size: str) -> list[str]:

@@ -147,3 +147,13 @@ def test_labels_are_the_same_at_any_frame_rate():
 def test_a_single_frame_is_static():
     labels = label_motion(Motion(np.zeros((1, 3)), np.zeros((1, 3)), np.zeros(1), None, 24.0, 1.0))
     assert labels.labels == [STATIC] and labels.segments[0].start == labels.segments[0].end == 0
+
+
+def test_a_pan_past_180_degrees_goes_the_way_asked():
+    frames = 96
+    ctx = MoveContext(Framing.looking_at(EYE, TARGET, 35.0), frames, 24.0, None, "ease")
+    camera = apply_move("pan_left", ctx, amount=270.0)
+    path = evaluate_shot(Project(fps=24.0), camera.apply_to(Shot(id="s", name="s", duration=frames, keys=camera.keys)))
+    labels = label_path(path, reference_length=4.0)
+    assert [s.label for s in labels.segments] == ["pan_left"]
+    assert labels.segments[0].rate == pytest.approx(270.0 / 4.0, rel=0.1)
