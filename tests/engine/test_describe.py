@@ -2,7 +2,6 @@
 
 import json
 
-import numpy as np
 import pytest
 
 from engine.analysis.describe import describe_project, subclip_bounds
