@@ -1,0 +1,285 @@
+"""The open project: an ``engine.project.Project`` behind Qt signals and an undo stack.
+
+Every user gesture is one ``QUndoStack`` command holding the project before and after it (projects
+are small, immutable-by-convention pydantic models, so snapshots are cheap and undo is exact). A
+drag is one step: views call :meth:`Document.begin_gesture` on press and :meth:`end_gesture` on
+release and every edit in between joins one macro. The dirty flag follows the stack's clean state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from engine.camera.interpolate import evaluate_shot
+from engine.camera.moves import Framing, MoveContext, apply_move
+from engine.errors import ShotlineError
+from engine.project import CameraKey, Project, Shot, new_shot_id, project_from_dict, project_to_dict, save_project
+
+
+class ProjectEdit(QUndoCommand):
+    """One step: the project before and after."""
+
+    def __init__(self, document: "Document", before: Project, after: Project, text: str):
+        super().__init__(text)
+        self._document, self._before, self._after = document, before, after
+
+    def redo(self) -> None:
+        self._document._set_project(self._after)
+
+    def undo(self) -> None:
+        self._document._set_project(self._before)
+
+
+class Document(QObject):
+    changed = Signal()  # anything in the project
+    shotsChanged = Signal()  # shots added, removed, reordered or retimed
+    shotChanged = Signal(str)  # one shot's content (id)
+    selectionChanged = Signal(str, int)  # shot id ("" for none), key index (-1 for none)
+    dirtyChanged = Signal(bool)
+    pathChanged = Signal(object)
+
+    def __init__(self, project: Project, path: Path | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self._project = project
+        self._path = Path(path) if path else None
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self._selected_shot = project.shots[0].id if project.shots else ""
+        self._selected_key = -1
+        self._gesture_depth = 0
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.dirtyChanged.emit(not clean)
+
+    # -- state ---------------------------------------------------------------------------------
+
+    @property
+    def project(self) -> Project:
+        return self._project
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def shot(self, shot_id: str) -> Shot:
+        for s in self._project.shots:
+            if s.id == shot_id:
+                return s
+        raise ShotlineError(f"no shot with id {shot_id!r}", "document", "shot")
+
+    def shot_index(self, shot_id: str) -> int:
+        return [s.id for s in self._project.shots].index(shot_id)
+
+    # -- selection (not an edit: never on the undo stack) ---------------------------------------
+
+    @property
+    def selected_shot(self) -> str:
+        return self._selected_shot
+
+    @property
+    def selected_key(self) -> int:
+        return self._selected_key
+
+    def select(self, shot_id: str, key: int = -1) -> None:
+        if (shot_id, key) != (self._selected_shot, self._selected_key):
+            self._selected_shot, self._selected_key = shot_id, key
+            self.selectionChanged.emit(shot_id, key)
+
+    # -- edits ---------------------------------------------------------------------------------
+
+    def begin_gesture(self, text: str) -> None:
+        """Start a gesture (a drag, a scrub of a spin box): every edit until :meth:`end_gesture` is one step."""
+        if self._gesture_depth == 0:
+            self.undo_stack.beginMacro(text)
+        self._gesture_depth += 1
+
+    def end_gesture(self) -> None:
+        if self._gesture_depth == 0:
+            return
+        self._gesture_depth -= 1
+        if self._gesture_depth == 0:
+            self.undo_stack.endMacro()
+
+    def edit(self, after: Project, text: str) -> None:
+        """Push one step that turns the project into ``after`` (validated first: a bad edit never lands)."""
+        after = project_from_dict(project_to_dict(after))
+        if after == self._project:
+            return
+        self.undo_stack.push(ProjectEdit(self, self._project, after, text))
+
+    def _set_project(self, project: Project) -> None:
+        before = self._project
+        self._project = project
+        old = {s.id: s for s in before.shots}
+        new = {s.id: s for s in project.shots}
+        timing = [(s.id, s.duration) for s in before.shots] != [(s.id, s.duration) for s in project.shots]
+        if timing:
+            self.shotsChanged.emit()
+        for shot_id, shot in new.items():
+            if old.get(shot_id) != shot:
+                self.shotChanged.emit(shot_id)
+        if self._selected_shot and self._selected_shot not in new:
+            self.select(project.shots[0].id if project.shots else "", -1)
+        elif self._selected_shot and self._selected_key >= len(new[self._selected_shot].keys):
+            self.select(self._selected_shot, -1)
+        self.changed.emit()
+
+    def _with_shot(self, shot: Shot) -> Project:
+        shots = [shot if s.id == shot.id else s for s in self._project.shots]
+        return self._project.model_copy(update={"shots": shots})
+
+    def set_shot_fields(self, shot_id: str, text: str = "Edit shot", **fields) -> None:
+        self.edit(self._with_shot(self.shot(shot_id).model_copy(update=fields)), text)
+
+    def set_key(self, shot_id: str, index: int, key: CameraKey, text: str = "Move key") -> None:
+        shot = self.shot(shot_id)
+        keys = list(shot.keys)
+        keys[index] = key
+        keys.sort(key=lambda k: k.frame)
+        self.edit(self._with_shot(shot.model_copy(update={"keys": keys})), text)
+
+    def add_key(self, shot_id: str, frame: int) -> int:
+        """A key at ``frame`` holding the camera as it is there (so adding it changes nothing yet)."""
+        shot = self.shot(shot_id)
+        if any(k.frame == frame for k in shot.keys):
+            return [k.frame for k in shot.keys].index(frame)
+        key = _key_from_camera(self._project, shot, frame)
+        keys = sorted([*shot.keys, key], key=lambda k: k.frame)
+        self.edit(self._with_shot(shot.model_copy(update={"keys": keys})), "Add key")
+        return [k.frame for k in keys].index(frame)
+
+    def delete_key(self, shot_id: str, index: int) -> None:
+        shot = self.shot(shot_id)
+        if len(shot.keys) <= 1:
+            raise ShotlineError("a shot keeps at least one camera key", "document", "keys")
+        keys = [k for i, k in enumerate(shot.keys) if i != index]
+        self.edit(self._with_shot(shot.model_copy(update={"keys": keys})), "Delete key")
+
+    def insert_shot(self, shot: Shot, index: int | None = None, text: str = "Add shot") -> None:
+        shots = list(self._project.shots)
+        shots.insert(len(shots) if index is None else index, shot)
+        self.edit(self._project.model_copy(update={"shots": shots}), text)
+
+    def delete_shot(self, shot_id: str) -> None:
+        shots = [s for s in self._project.shots if s.id != shot_id]
+        self.edit(self._project.model_copy(update={"shots": shots}), "Delete shot")
+
+    def move_shot(self, shot_id: str, index: int) -> None:
+        shots = [s for s in self._project.shots if s.id != shot_id]
+        shots.insert(max(0, min(index, len(shots))), self.shot(shot_id))
+        self.edit(self._project.model_copy(update={"shots": shots}), "Reorder shots")
+
+    def duplicate_shot(self, shot_id: str) -> str:
+        shot = self.shot(shot_id)
+        names = {s.name for s in self._project.shots}
+        name, n = f"{shot.name} copy", 2
+        while name in names:
+            name, n = f"{shot.name} copy {n}", n + 1
+        copy = shot.model_copy(deep=True, update={"id": new_shot_id(), "name": name})
+        self.insert_shot(copy, self.shot_index(shot_id) + 1, "Duplicate shot")
+        return copy.id
+
+    def trim_shot(self, shot_id: str, duration: int) -> None:
+        """Change a shot's length; keys past the new end are dropped, a key is kept at its last frame."""
+        shot = self.shot(shot_id)
+        duration = max(1, int(duration))
+        keys = [k for k in shot.keys if k.frame < duration]
+        if len(keys) < len(shot.keys) or not keys:
+            end = _key_from_camera(self._project, shot, duration - 1)
+            keys = [k for k in keys if k.frame != end.frame] + [end]
+        subject_keys = [k for k in shot.subject_keys if k.frame < duration]
+        self.edit(self._with_shot(shot.model_copy(update={"duration": duration, "keys": keys, "subject_keys": subject_keys})), "Trim shot")
+
+    def split_shot(self, shot_id: str, frame: int) -> str:
+        """Split at ``frame`` (in the shot). Each half keeps the original keys on its side plus a key
+        at the cut taken from the camera there; the curve is re-fitted at the cut, so frames near it
+        can move by a fraction of a percent of the move."""
+        shot = self.shot(shot_id)
+        if not 0 < frame < shot.duration:
+            raise ShotlineError(f"split frame {frame} is not inside the shot (1..{shot.duration - 1})", "document", "frame")
+        first = [k for k in shot.keys if k.frame < frame]
+        second = [k.model_copy(update={"frame": k.frame - frame}) for k in shot.keys if k.frame >= frame]
+        if not first or first[-1].frame != frame - 1:
+            first.append(_key_from_camera(self._project, shot, frame - 1))
+        if not second or second[0].frame != 0:
+            second.insert(0, _key_from_camera(self._project, shot, frame).model_copy(update={"frame": 0}))
+        if shot.path_space == "subject":
+            # Subject-space curves are re-fitted per half; bake both halves to world keys instead.
+            first = _baked(self._project, shot, range(0, frame))
+            second = [k.model_copy(update={"frame": k.frame - frame}) for k in _baked(self._project, shot, range(frame, shot.duration))]
+        names = {s.name for s in self._project.shots}
+        name, n = f"{shot.name} (2)", 3
+        while name in names:
+            name, n = f"{shot.name} ({n})", n + 1
+        sk1 = [k for k in shot.subject_keys if k.frame < frame]
+        sk2 = [k.model_copy(update={"frame": k.frame - frame}) for k in shot.subject_keys if k.frame >= frame]
+        space = {"path_space": "world", "pivot": None}  # both halves are world keys now
+        a = shot.model_copy(update={"duration": frame, "keys": first, "subject_keys": sk1, **space})
+        b = shot.model_copy(
+            update={"id": new_shot_id(), "name": name, "duration": shot.duration - frame, "keys": second, "subject_keys": sk2, **space}
+        )
+        shots = []
+        for s in self._project.shots:
+            shots += [a, b] if s.id == shot_id else [s]
+        self.edit(self._project.model_copy(update={"shots": shots}), "Split shot")
+        return b.id
+
+    def apply_move(self, shot_id: str, move: str, **params) -> None:
+        """A preset from the Moves menu, starting from the shot's camera at its first frame."""
+        shot = self.shot(shot_id)
+        path = evaluate_shot(self._project, shot, [0])
+        start = Framing(path.positions[0].copy(), path.rotations[0], float(path.focal_mm[0]))
+        subject = None
+        looked = next((k.look_at for k in shot.keys if k.look_at), None)
+        if looked:
+            subject = self._project.subject(looked)
+        ctx = MoveContext(start, shot.duration, self._project.fps, subject, "ease")
+        camera = apply_move(move, ctx, **params)
+        self.edit(self._with_shot(camera.apply_to(shot)), f"Apply {move.replace('_', ' ')}")
+
+    def replace_shots(self, shots: list[Shot], subjects=None, text: str = "Accept plan") -> None:
+        """Put a planner proposal in (one step): its shots, and its subjects when it made any."""
+        update = {"shots": shots}
+        if subjects is not None:
+            update["subjects"] = subjects
+        self.edit(self._project.model_copy(update=update), text)
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def save(self, path: Path | None = None) -> Path:
+        path = Path(path) if path else self._path
+        if path is None:
+            raise ShotlineError("the project has no file yet: choose where to save it", "document", "path")
+        save_project(self._project, path)
+        if path != self._path:
+            self._path = path
+            self.pathChanged.emit(path)
+        self.undo_stack.setClean()
+        return path
+
+
+def _key_from_camera(project: Project, shot: Shot, frame: int) -> CameraKey:
+    path = evaluate_shot(project, shot, [frame])
+    return CameraKey(
+        frame=int(frame),
+        position=tuple(float(v) for v in path.positions[0]),
+        orientation=tuple(float(v) for v in path.rotations[0].as_quat()),
+        focal_mm=float(path.focal_mm[0]),
+        interp_in="bezier",
+        interp_out="bezier",
+    )
+
+
+def _baked(project: Project, shot: Shot, frames) -> list[CameraKey]:
+    frames = list(frames)
+    step = max(1, len(frames) // 8)
+    picked = sorted(set(frames[::step]) | {frames[-1]})
+    return [_key_from_camera(project, shot, f) for f in picked]
+

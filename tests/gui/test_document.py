@@ -1,0 +1,95 @@
+"""The document: every gesture is one undo step, undo is exact, the dirty flag follows the stack."""
+
+import numpy as np
+import pytest
+
+from app.autosave import Autosaver, recovery_for, sidecar_path
+from app.document import Document
+from engine.camera.interpolate import evaluate_shot
+from engine.demo import build_demo_project
+from engine.errors import ShotlineError
+from engine.project import load_project, project_to_dict, save_project
+
+
+@pytest.fixture
+def doc(qtbot, tmp_path):
+    path = tmp_path / "rooftop.shotline"
+    save_project(build_demo_project(), path)
+    return Document(load_project(path), path)
+
+
+def test_a_drag_is_one_undo_step_and_undo_is_exact(doc, qtbot):
+    original = project_to_dict(doc.project)
+    shot = doc.project.shots[3]
+    doc.begin_gesture("Drag key")
+    for dx in np.linspace(0.01, 0.5, 20):  # twenty mouse moves
+        key = shot.keys[0].model_copy(update={"position": (shot.keys[0].position[0] + dx, *shot.keys[0].position[1:])})
+        doc.set_key(shot.id, 0, key)
+    doc.end_gesture()
+    assert doc.undo_stack.count() == 1 and doc.dirty
+    assert doc.shot(shot.id).keys[0].position[0] == pytest.approx(shot.keys[0].position[0] + 0.5)
+    with qtbot.waitSignal(doc.dirtyChanged):
+        doc.undo_stack.undo()
+    assert project_to_dict(doc.project) == original and not doc.dirty
+    doc.undo_stack.redo()
+    assert doc.shot(shot.id).keys[0].position[0] == pytest.approx(shot.keys[0].position[0] + 0.5)
+
+
+def test_signals_say_what_changed(doc, qtbot):
+    shot = doc.project.shots[1]
+    with qtbot.waitSignal(doc.shotChanged) as blocker:
+        doc.set_shot_fields(shot.id, prompt="New words")
+    assert blocker.args == [shot.id]
+    with qtbot.waitSignal(doc.shotsChanged):
+        doc.trim_shot(shot.id, 50)
+    assert doc.shot(shot.id).duration == 50
+
+
+def test_split_keeps_the_camera_on_every_frame_and_undoes(doc):
+    project = doc.project
+    shot = project.shots[0]  # the crane down, 120 frames
+    before = evaluate_shot(project, shot).c2w
+    new_id = doc.split_shot(shot.id, 50)
+    a, b = doc.shot(shot.id), doc.shot(new_id)
+    assert (a.duration, b.duration) == (50, 70) and len(doc.project.shots) == 5
+    after = np.concatenate([evaluate_shot(doc.project, a).c2w, evaluate_shot(doc.project, b).c2w])
+    drift = np.abs(after[:, :3, 3] - before[:, :3, 3]).max(axis=1)
+    assert drift.max() < 0.05 and drift[[0, 49, 50, 119]].max() < 1e-9  # exact at the ends and the cut
+    doc.undo_stack.undo()
+    assert doc.project == project
+    with pytest.raises(ShotlineError, match="not inside the shot"):
+        doc.split_shot(shot.id, 0)
+
+
+def test_duplicate_reorder_delete_and_a_move_preset(doc):
+    ids = [s.id for s in doc.project.shots]
+    copy = doc.duplicate_shot(ids[1])
+    assert [s.id for s in doc.project.shots] == [ids[0], ids[1], copy, *ids[2:]]
+    assert doc.shot(copy).name == "OTS on Mara copy"
+    doc.move_shot(copy, 0)
+    assert doc.project.shots[0].id == copy
+    doc.delete_shot(copy)
+    assert [s.id for s in doc.project.shots] == ids
+    doc.apply_move(ids[1], "pan_left", amount=20)
+    assert len(doc.shot(ids[1]).keys) == 2 and doc.undo_stack.count() == 4
+
+
+def test_a_bad_edit_never_lands(doc):
+    shot = doc.project.shots[0]
+    with pytest.raises(ShotlineError):
+        doc.set_shot_fields(shot.id, duration=0)
+    assert doc.undo_stack.count() == 0 and doc.project.shots[0].duration == shot.duration
+
+
+def test_save_cleans_and_autosave_never_touches_the_users_file(doc, qtbot, tmp_path):
+    user_file = doc.path.read_bytes()
+    saver = Autosaver(doc, interval_ms=10)
+    doc.set_shot_fields(doc.project.shots[0].id, prompt="changed")
+    qtbot.waitUntil(lambda: sidecar_path(doc.path).exists(), timeout=2000)
+    assert doc.path.read_bytes() == user_file  # only the sidecar was written
+    assert recovery_for(doc.path) == sidecar_path(doc.path)
+    assert load_project(sidecar_path(doc.path)).shots[0].prompt == "changed"
+    doc.save()
+    assert not doc.dirty and not sidecar_path(doc.path).exists()
+    assert load_project(doc.path).shots[0].prompt == "changed"
+    assert saver.save_now() is None  # nothing unsaved, nothing written
