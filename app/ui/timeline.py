@@ -1,0 +1,211 @@
+"""The shot timeline: shots as clips proportional to their duration, a timecode ruler, the playhead.
+
+Click a clip to select it; drag it to reorder; drag its right edge to trim (each drag is one undo
+step); click or drag in the ruler to scrub; Ctrl+wheel zooms about the mouse, the wheel scrolls. The
+selected shot's keys show as ticks under its clip. Thumbnails are camera-grid frames of each shot's
+first frame, cached by the shot's content.
+"""
+
+from __future__ import annotations
+
+import opentimelineio as otio
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+from app.document import Document
+from engine.camera.interpolate import evaluate_shot
+from engine.grid.sequence import GridOptions, GridRenderer
+
+RULER_H = 22
+CLIP_TOP = RULER_H + 4
+CLIP_H = 64
+TICKS_H = 10
+EDGE_PX = 5  # how near the right edge a press trims instead of moving
+THUMB = (96, 40)
+COLOURS = [QColor("#3d5a80"), QColor("#5c4d7d"), QColor("#2f6f62"), QColor("#7d5a3d")]
+SELECTED = QColor("#e0a030")
+
+
+def timecode(frame: int, fps: float) -> str:
+    """HH:MM:SS:FF at the project's rate (OpenTimelineIO's conversion)."""
+    return otio.opentime.to_timecode(otio.opentime.RationalTime(frame, fps), fps)
+
+
+class Timeline(QWidget):
+    playheadChanged = Signal(int)  # sequence frame
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.px_per_frame = 2.0
+        self.offset_px = 0.0
+        self.playhead = 0
+        self._drag: tuple | None = None  # ("move" | "trim" | "scrub", shot id, press x, start value)
+        self._thumbs: dict[str, tuple[object, QImage]] = {}
+        self.setMinimumHeight(CLIP_TOP + CLIP_H + TICKS_H + 6)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        document.changed.connect(self.update)
+        document.selectionChanged.connect(lambda *_: self.update())
+
+    # -- geometry ------------------------------------------------------------------------------
+
+    def frame_to_x(self, frame: float) -> float:
+        return frame * self.px_per_frame - self.offset_px
+
+    def x_to_frame(self, x: float) -> float:
+        return (x + self.offset_px) / self.px_per_frame
+
+    def clip_rect(self, index: int) -> QRectF:
+        project = self.document.project
+        start = project.shot_start_frames()[index]
+        return QRectF(self.frame_to_x(start), CLIP_TOP, project.shots[index].duration * self.px_per_frame, CLIP_H)
+
+    def shot_at(self, x: float) -> int | None:
+        frame = self.x_to_frame(x)
+        for i, start in enumerate(self.document.project.shot_start_frames()):
+            if start <= frame < start + self.document.project.shots[i].duration:
+                return i
+        return None
+
+    def set_zoom(self, px_per_frame: float, anchor_x: float | None = None) -> None:
+        anchor_x = self.width() / 2 if anchor_x is None else anchor_x
+        frame = self.x_to_frame(anchor_x)
+        self.px_per_frame = min(max(px_per_frame, 0.05), 40.0)
+        self.offset_px = max(0.0, frame * self.px_per_frame - anchor_x)
+        self.update()
+
+    def set_playhead(self, frame: int) -> None:
+        frame = int(min(max(frame, 0), max(self.document.project.total_frames - 1, 0)))
+        if frame != self.playhead:
+            self.playhead = frame
+            self.playheadChanged.emit(frame)
+            self.update()
+
+    # -- thumbnails ----------------------------------------------------------------------------
+
+    def thumbnail(self, index: int) -> QImage:
+        project = self.document.project
+        shot = project.shots[index]
+        key = (shot.keys, shot.lens, shot.path_space, shot.pivot, shot.subject_keys, project.aspect, project.sensor_mm)
+        cached = self._thumbs.get(shot.id)
+        if cached is None or cached[0] != key:
+            path = evaluate_shot(project, shot, [0])
+            frame = GridRenderer([path], GridOptions(size=THUMB, transition_frames=0)).render_frame(0, 0)
+            image = QImage(frame.data, THUMB[0], THUMB[1], 3 * THUMB[0], QImage.Format.Format_RGB888).copy()
+            self._thumbs[shot.id] = (key, image)
+        return self._thumbs[shot.id][1]
+
+    # -- painting ------------------------------------------------------------------------------
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#1e1e1e"))
+        project = self.document.project
+        fps = project.fps
+        self._paint_ruler(p, fps)
+        selected = self.document.selected_shot
+        for i, shot in enumerate(project.shots):
+            r = self.clip_rect(i)
+            if r.right() < 0 or r.left() > self.width():
+                continue
+            p.fillRect(r, COLOURS[i % len(COLOURS)])
+            thumb = self.thumbnail(i)
+            if r.width() > THUMB[0] + 8:
+                p.drawImage(QPointF(r.left() + 4, r.top() + 4), thumb)
+            p.setPen(QColor("#f0f0f0"))
+            text_left = r.left() + (THUMB[0] + 10 if r.width() > THUMB[0] + 8 else 4)
+            p.drawText(QRectF(text_left, r.top() + 4, max(r.right() - text_left - 4, 0), 18), Qt.AlignmentFlag.AlignLeft, shot.name)
+            p.drawText(
+                QRectF(text_left, r.top() + 22, max(r.right() - text_left - 4, 0), 18),
+                Qt.AlignmentFlag.AlignLeft,
+                f"{shot.duration / fps:.1f}s",
+            )
+            if shot.id == selected:
+                p.setPen(QPen(SELECTED, 2))
+                p.drawRect(r.adjusted(1, 1, -1, -1))
+                p.setPen(QPen(SELECTED, 1))
+                for k in shot.keys:
+                    x = r.left() + (k.frame + 0.5) * self.px_per_frame
+                    p.drawLine(QPointF(x, r.bottom() + 2), QPointF(x, r.bottom() + TICKS_H))
+        x = self.frame_to_x(self.playhead + 0.5)
+        p.setPen(QPen(QColor("#ff4040"), 1))
+        p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+        p.end()
+
+    def _paint_ruler(self, p: QPainter, fps: float) -> None:
+        p.fillRect(QRectF(0, 0, self.width(), RULER_H), QColor("#2a2a2a"))
+        # A label every N seconds, N chosen so labels stay at least 90 px apart.
+        step_s = next(s for s in (1, 2, 5, 10, 30, 60, 120, 300, 600) if s * fps * self.px_per_frame >= 90)
+        step = int(round(step_s * fps))
+        first = int(self.x_to_frame(0) // step) * step
+        p.setPen(QColor("#b0b0b0"))
+        frame = max(first, 0)
+        while self.frame_to_x(frame) < self.width():
+            x = self.frame_to_x(frame)
+            p.drawLine(QPointF(x, RULER_H - 6), QPointF(x, RULER_H))
+            p.drawText(QPointF(x + 3, RULER_H - 8), timecode(frame, fps))
+            frame += step
+
+    # -- mouse ---------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event) -> None:
+        pos = event.position()
+        if pos.y() < RULER_H:
+            self._drag = ("scrub", None, pos.x(), 0)
+            self.set_playhead(int(self.x_to_frame(pos.x())))
+            return
+        index = self.shot_at(pos.x())
+        if index is None:
+            return
+        shot = self.document.project.shots[index]
+        self.document.select(shot.id, -1)
+        r = self.clip_rect(index)
+        if abs(pos.x() - r.right()) <= EDGE_PX:
+            self.document.begin_gesture("Trim shot")
+            self._drag = ("trim", shot.id, pos.x(), shot.duration)
+        else:
+            self._drag = ("move", shot.id, pos.x(), index)
+
+    def mouseMoveEvent(self, event) -> None:
+        pos = event.position()
+        if self._drag is None:
+            index = self.shot_at(pos.x())
+            near_edge = index is not None and abs(pos.x() - self.clip_rect(index).right()) <= EDGE_PX and pos.y() >= CLIP_TOP
+            self.setCursor(Qt.CursorShape.SizeHorCursor if near_edge else Qt.CursorShape.ArrowCursor)
+            return
+        kind, shot_id, x0, start = self._drag
+        if kind == "scrub":
+            self.set_playhead(int(self.x_to_frame(pos.x())))
+        elif kind == "trim":
+            duration = max(1, int(round(start + (pos.x() - x0) / self.px_per_frame)))
+            if duration != self.document.shot(shot_id).duration:
+                self.document.trim_shot(shot_id, duration)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._drag is None:
+            return
+        kind, shot_id, x0, start = self._drag
+        self._drag = None
+        if kind == "trim":
+            self.document.end_gesture()
+        elif kind == "move" and abs(event.position().x() - x0) > 4:
+            self.document.move_shot(shot_id, self._drop_index(event.position().x(), shot_id))
+
+    def _drop_index(self, x: float, shot_id: str) -> int:
+        """Where a dragged clip lands: before the first other clip whose middle is right of ``x``."""
+        project = self.document.project
+        others = [(i, s) for i, s in enumerate(project.shots) if s.id != shot_id]
+        for n, (i, _s) in enumerate(others):
+            if self.clip_rect(i).center().x() > x:
+                return n
+        return len(others)
+
+    def wheelEvent(self, event) -> None:
+        dy = event.angleDelta().y()
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.set_zoom(self.px_per_frame * (1.25 if dy > 0 else 0.8), event.position().x())
+        else:
+            self.offset_px = max(0.0, self.offset_px - dy)
+            self.update()
