@@ -17,7 +17,8 @@ from engine.camera.interpolate import evaluate_shot
 from engine.camera.moves import Framing, MoveContext, ShotCamera, apply_move, handheld
 from engine.errors import ShotlineError
 from engine.planner.parse import MoveSpec, ShotSpec, has_camera_words, parse_shot, split_shots
-from engine.planner.place import Scene, place
+from engine.planner.place import DEFAULT_FOCAL, Scene, place
+from engine.planner.vocabulary import STOPWORDS
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, new_shot_id
 
 # Rates a speed word asks for, in the units the motion analysis measures (see analysis/labels.py):
@@ -115,8 +116,6 @@ class Variation:
 def discover_subjects(text: str, known: list[Subject]) -> list[Subject]:
     """Names in the text that the set lacks become subjects: two face each other 1.8 m apart, more
     stand in a row behind. With no name at all, one subject stands at the origin."""
-    from engine.planner import vocabulary as V
-
     names = [s.name for s in known]
     lower = {n.lower() for n in names}
     found: list[str] = []
@@ -124,7 +123,7 @@ def discover_subjects(text: str, known: list[Subject]) -> list[Subject]:
         word = m.group(1)
         start = m.start()
         sentence_start = start == 0 or re.search(r"[.!?:\n]\s*$", text[:start])
-        if word.lower() in lower or word.lower() in V.STOPWORDS or word in found:
+        if word.lower() in lower or word.lower() in STOPWORDS or word in found:
             continue
         # A capital at a sentence's start is only a name if it is possessive or named again later.
         if sentence_start and not m.group(0).endswith("'s") and text.count(word) < 2:
@@ -366,7 +365,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         pov = scene.subject(spec.pov_of)
         if pov is None and "POV" in spec.angles:
             pov = previous if previous is not None and previous is not subject else scene.other(subject)
-        size = spec.size or ("MS" if foreground or pov else ("CU" if spec.moves and spec.moves[0].target_size else "MS"))
+        size = spec.size or "MS"
         if spec.moves and spec.moves[0].target_size and spec.size is None:
             # "push in to a close-up": start a step wider than where the move lands.
             order = ["ECU", "CU", "MCU", "MS", "MLS", "FS", "WS", "EWS"]
@@ -375,8 +374,6 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
                 size = order[min(order.index(target) + 2, len(order) - 1)] if spec.moves[0].family == "dolly" and spec.moves[0].direction == "in" else order[max(order.index(target) - 2, 0)]
         focal = spec.focal_mm
         if focal is None and variation.focal_factor != 1.0:
-            from engine.planner.place import DEFAULT_FOCAL
-
             focal = float(np.clip(DEFAULT_FOCAL[size] * variation.focal_factor, MIN_FOCAL_MM, MAX_FOCAL_MM))
         two_shot = spec.subject is None and size in ("WS", "EWS", "FS") and scene.line is not None and not spec.reverse
         placement = place(
