@@ -137,7 +137,6 @@ def _describe(args) -> int:
     import json
 
     from engine.analysis.describe import describe_project
-    from engine.analysis.labels import label_path
     from engine.interchange.detect import open_cameras
 
     project = open_cameras(args.project, args.format)
@@ -147,8 +146,7 @@ def _describe(args) -> int:
         return 0
     shots = []
     for shot, words, context in zip(project.shots, description.shots, description.contexts):
-        subject = context.main.base if context.main is not None else None
-        labels = label_path(context.path, context.reference_length, subject)
+        labels = context.labels()
         shots.append(
             {
                 "id": shot.id,

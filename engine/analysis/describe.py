@@ -187,8 +187,7 @@ class ShotDescription:
 
 def describe_context(context: ShotContext, clip_s: float = 1.0, config: LabelConfig = LabelConfig()) -> ShotDescription:
     path = context.path
-    subject = context.main.base if context.main is not None else None
-    runs = intra_shot(path, context.reference_length, subject, clip_s, config)
+    runs = intra_shot(path, context.reference_length, context.subject_positions, clip_s, config)
     phrases = [Phrase(lbl, a, b, speed, phrase_for(lbl, speed, a, b, context)) for lbl, a, b, speed in runs]
     moves = ", then ".join(p.text for p in phrases)
     return ShotDescription(path.name, f"{framing_text(context)}: {moves}.", moves, phrases)

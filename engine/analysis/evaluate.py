@@ -7,10 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.analysis.labels import label_path
 from engine.analysis.metrics import aligned_errors, motion_f1, relative_pose_errors, transition_precision
 from engine.analysis.shot_context import shot_context
-from engine.camera.interpolate import evaluate_shot
 from engine.errors import ShotlineError
 from engine.project import Project
 
@@ -40,19 +38,13 @@ def _fmt(v) -> str:
     return f"{v:.4f}" if isinstance(v, float) else str(v)
 
 
-def _labels(project: Project, index: int):
-    shot = project.shots[index]
-    context = shot_context(project, shot)
-    subject = context.main.base if context.main is not None else None
-    return label_path(context.path, context.reference_length, subject)
-
-
 def _sequence(project: Project) -> tuple[np.ndarray, list[str], list[str], list[str]]:
     """Poses of every frame of the sequence and the per-frame labels (each shot labelled alone)."""
     poses, labels, translation, rotation = [], [], [], []
-    for i, shot in enumerate(project.shots):
-        poses.append(evaluate_shot(project, shot).c2w)
-        lab = _labels(project, i)
+    for shot in project.shots:
+        context = shot_context(project, shot)
+        poses.append(context.path.c2w)
+        lab = context.labels()
         labels += lab.labels
         translation += lab.translation
         rotation += lab.rotation

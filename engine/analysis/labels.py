@@ -240,32 +240,23 @@ def _runs(labels: list[str]) -> list[list]:
 
 def _merge_short(labels: list[str], min_len: int) -> list[str]:
     """Merge runs shorter than ``min_len`` frames into their longer neighbour, shortest first."""
-    runs = _runs(labels)
-    while len(runs) > 1:
+    out = list(labels)
+    while True:
+        runs = _runs(out)
+        if len(runs) < 2:
+            return out
         lengths = [r[2] - r[1] + 1 for r in runs]
         i = int(np.argmin(lengths))
         if lengths[i] >= min_len:
-            break
+            return out
         if i == 0:
             j = 1
         elif i == len(runs) - 1:
             j = i - 1
         else:
             j = i - 1 if lengths[i - 1] >= lengths[i + 1] else i + 1
-        runs[j][1], runs[j][2] = min(runs[j][1], runs[i][1]), max(runs[j][2], runs[i][2])
-        del runs[i]
-        # Neighbours that now carry the same label become one run.
-        merged: list[list] = []
-        for r in runs:
-            if merged and merged[-1][0] == r[0]:
-                merged[-1][2] = r[2]
-            else:
-                merged.append(r)
-        runs = merged
-    out = list(labels)
-    for lbl, a, b in runs:
-        out[a : b + 1] = [lbl] * (b - a + 1)
-    return out
+        _, a, b = runs[i]
+        out[a : b + 1] = [runs[j][0]] * (b - a + 1)
 
 
 def _compound_parts(label: str) -> dict[str, str]:

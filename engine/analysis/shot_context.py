@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.analysis.labels import PathLabels, label_path
 from engine.camera.conventions import camera_axes, pan_tilt_roll
 from engine.camera.framing import classify_size, frame_height_at
 from engine.camera.interpolate import evaluate_shot, subject_positions
@@ -52,6 +53,15 @@ class ShotContext:
     path: CameraPath
     subjects: list[SubjectInView]  # every subject of the set, as seen from this camera
     main: SubjectInView | None  # what the shot is about
+
+    @property
+    def subject_positions(self) -> np.ndarray | None:
+        """(N,3) where the main subject stands on each frame (None without one)."""
+        return self.main.base if self.main is not None else None
+
+    def labels(self) -> PathLabels:
+        """The path's motion labels, speeds in distances to the main subject, follows recognised."""
+        return label_path(self.path, self.reference_length, self.subject_positions)
 
     @property
     def reference_length(self) -> float | None:

@@ -10,7 +10,7 @@ cv2 with the principal point at (W/2, H/2).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cv2
 import numpy as np

@@ -36,7 +36,7 @@ def usd_to_mm(value, meters_per_unit: float):
 
 
 def write(paths: list[CameraPath], out: Path, fps: float, meters_per_unit: float = 0.01, project_name: str = "") -> None:
-    from pxr import Gf, Sdf, Usd, UsdGeom
+    from pxr import Gf, Usd, UsdGeom
 
     out = Path(out)
     with atomic_path(out) as tmp:

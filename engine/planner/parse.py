@@ -327,8 +327,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
     vertical = [a for a in spec.angles if a in ("low", "high", "overhead", "worm's eye")]
     if len(vertical) > 1:
         spec.warnings.append(f"the angles {' and '.join(vertical)} contradict each other; used {vertical[0]}")
-    for m in t.find(SEQUENCE_RX):
-        pass  # sequence words order the moves; they choose nothing themselves
+    t.find(SEQUENCE_RX)  # use up "then", "followed by": they order the moves and choose nothing else
     spec.not_understood = t.leftovers()
     return spec
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.analysis.labels import STATIC, label_path, split
+from engine.analysis.labels import STATIC, split
 from engine.analysis.shot_context import shot_context
 from engine.project import Project
 
@@ -14,9 +14,7 @@ def observed_moves(project: Project) -> list[list[str]]:
     """Per shot, the moves the analysis finds, in order, each once."""
     out = []
     for shot in project.shots:
-        context = shot_context(project, shot)
-        subject = context.main.base if context.main is not None else None
-        labels = label_path(context.path, context.reference_length, subject)
+        labels = shot_context(project, shot).labels()
         moves: list[str] = []
         for seg in labels.segments:
             for m in split(seg.label) or [STATIC]:
