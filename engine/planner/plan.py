@@ -285,7 +285,6 @@ def _build_moves(project, spec, start: Framing, subject: Subject, distance: floa
     bounds = np.round(np.cumsum([0.0] + segments) / seconds * (total - 1)).astype(int)
     keys: list[CameraKey] = []
     subject_keys = []
-    camera = None
     framing = start
     for i, move in enumerate(spec.moves):
         a, b = int(bounds[i]), int(bounds[i + 1])
