@@ -54,6 +54,19 @@ class Document(QObject):
     def _clean_changed(self, clean: bool) -> None:
         self.dirtyChanged.emit(not clean)
 
+    def reset(self, project: Project, path: Path | None = None) -> None:
+        """Open another project in this document (File > New / Open): a fresh, clean undo history."""
+        self.undo_stack.clear()
+        self._project = project
+        self._path = Path(path) if path else None
+        self._selected_shot, self._selected_key = (project.shots[0].id if project.shots else ""), -1
+        self.undo_stack.setClean()
+        self.pathChanged.emit(self._path)
+        self.shotsChanged.emit()
+        self.selectionChanged.emit(self._selected_shot, -1)
+        self.changed.emit()
+        self.dirtyChanged.emit(False)
+
     # -- state ---------------------------------------------------------------------------------
 
     @property
@@ -244,11 +257,13 @@ class Document(QObject):
         camera = apply_move(move, ctx, **params)
         self.edit(self._with_shot(camera.apply_to(shot)), f"Apply {move.replace('_', ' ')}")
 
-    def replace_shots(self, shots: list[Shot], subjects=None, text: str = "Accept plan") -> None:
-        """Put a planner proposal in (one step): its shots, and its subjects when it made any."""
+    def replace_shots(self, shots: list[Shot], subjects=None, text: str = "Accept plan", prompt: str | None = None) -> None:
+        """Put a planner proposal in (one step): its shots, its subjects and global prompt when given."""
         update = {"shots": shots}
         if subjects is not None:
             update["subjects"] = subjects
+        if prompt is not None:
+            update["prompt"] = prompt
         self.edit(self._project.model_copy(update=update), text)
 
     # -- files ---------------------------------------------------------------------------------

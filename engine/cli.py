@@ -66,9 +66,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
-        return _open(argv[0] if argv else None)
     args = _parser().parse_args(argv)
+    if args.command is None:  # `shotline` alone opens the app (app/main.py); here, say what there is
+        _parser().print_help()
+        return 2
     try:
         if args.command == "export":
             return _export(args)
@@ -215,16 +216,6 @@ def _plan(args) -> int:
         for w in plan.warnings:
             print(f"  warning: {w}")
     return 0
-
-
-def _open(file: str | None) -> int:
-    """``shotline [FILE]``: the desktop app is not built yet, so preview the project headlessly."""
-    from engine.demo import DEMO_PATH
-
-    project = Path(file) if file else DEMO_PATH
-    out = Path.cwd() / f"{project.stem}_preview.mp4"
-    print(f"The desktop app is not part of this build yet; writing the camera-grid preview of {project} to {out}")
-    return main(["preview", str(project), "-o", str(out)])
 
 
 if __name__ == "__main__":

@@ -76,6 +76,13 @@ class Timeline(QWidget):
         self.offset_px = max(0.0, frame * self.px_per_frame - anchor_x)
         self.update()
 
+    def show_frames(self, first: int, last: int) -> None:
+        """Zoom and scroll so frames ``first``..``last`` fill the width (View > Frame Selection)."""
+        margin = 12
+        self.px_per_frame = min(max((self.width() - 2 * margin) / max(last - first + 1, 1), 0.05), 40.0)
+        self.offset_px = max(0.0, first * self.px_per_frame - margin)
+        self.update()
+
     def set_playhead(self, frame: int) -> None:
         frame = int(min(max(frame, 0), max(self.document.project.total_frames - 1, 0)))
         if frame != self.playhead:

@@ -1,0 +1,235 @@
+"""The curve editor: the selected shot's x/y/z, pan/tilt/roll and focal length against frame.
+
+Three plots share the frame axis: position (m), rotation (°) and focal length (mm). Curves are the
+evaluated camera (what the preview shows); keys are points on them. Drag a key up or down to change
+that channel's value, sideways to move it in time; the whole drag is one undo step. Click a key to
+select it. Angles are unwrapped so a pan through 180° draws as one line, not a jump.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.document import Document
+from engine.camera.conventions import pan_tilt_roll, rotation_from_pan_tilt_roll
+from engine.camera.interpolate import evaluate_shot
+from engine.camera.path import CameraPath
+from engine.errors import ShotlineError
+from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey
+
+PLOTS = [("Position", "m", ("x", "y", "z")), ("Rotation", "°", ("pan", "tilt", "roll")), ("Focal", "mm", ("focal",))]
+MIN_SPAN = {"Position": 1.0, "Rotation": 10.0, "Focal": 10.0}  # so a flat channel is not drawn as magnified noise
+COLOURS = {"x": "#e05a5a", "y": "#5ac85a", "z": "#5a8ae6", "pan": "#e0a040", "tilt": "#40c0c0", "roll": "#c060c0", "focal": "#d8d8d8"}
+PICK_PX = 9  # how near a press must be to a key's point to grab it
+
+
+def channel_values(path: CameraPath) -> dict[str, np.ndarray]:
+    angles = np.unwrap(np.radians(pan_tilt_roll(path.rotations)), axis=0)
+    angles = np.degrees(angles)
+    return {
+        "x": path.positions[:, 0],
+        "y": path.positions[:, 1],
+        "z": path.positions[:, 2],
+        "pan": angles[:, 0],
+        "tilt": angles[:, 1],
+        "roll": angles[:, 2],
+        "focal": np.asarray(path.focal_mm, float),
+    }
+
+
+def key_with_channel(key: CameraKey, evaluated: dict[str, float], channel: str, value: float) -> CameraKey:
+    """``key`` with one channel set. A rotation channel set on a look-at key turns it into an
+    explicit aim (the look-at would otherwise override it)."""
+    if channel in ("x", "y", "z"):
+        position = list(key.position)
+        position["xyz".index(channel)] = float(value)
+        return key.model_copy(update={"position": tuple(position)})
+    if channel == "focal":
+        return key.model_copy(update={"focal_mm": float(np.clip(value, MIN_FOCAL_MM, MAX_FOCAL_MM))})
+    angles = [evaluated["pan"], evaluated["tilt"], evaluated["roll"]]
+    angles[("pan", "tilt", "roll").index(channel)] = float(value)
+    angles[1] = float(np.clip(angles[1], -89.9, 89.9))
+    quat = rotation_from_pan_tilt_roll(*angles).as_quat()
+    return key.model_copy(update={"orientation": tuple(float(v) for v in quat), "look_at": None})
+
+
+class _KeyViewBox(pg.ViewBox):
+    """A view box that hands presses near a key to the editor and pans/zooms otherwise."""
+
+    def __init__(self, editor: "CurveEditor", channels: tuple[str, ...]):
+        super().__init__()
+        self.editor, self.channels = editor, channels
+
+    def mouseClickEvent(self, ev) -> None:
+        hit = self.editor.pick(self, ev.scenePos()) if ev.button() == Qt.MouseButton.LeftButton else None
+        if hit is None:
+            return super().mouseClickEvent(ev)
+        ev.accept()
+        self.editor.document.select(self.editor.shot_id, hit[0])
+
+    def mouseDragEvent(self, ev, axis=None) -> None:
+        editor = self.editor
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return super().mouseDragEvent(ev, axis)
+        if ev.isStart():
+            hit = editor.pick(self, ev.buttonDownScenePos())
+            if hit is None:
+                return super().mouseDragEvent(ev, axis)
+            editor.begin_drag(*hit)
+        if editor.dragging is None:
+            return super().mouseDragEvent(ev, axis)
+        ev.accept()
+        point = self.mapSceneToView(ev.scenePos())
+        editor.drag_to(point.x(), point.y())
+        if ev.isFinish():
+            editor.end_drag()
+
+
+class CurveEditor(QWidget):
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.shot_id = ""
+        self.values: dict[str, np.ndarray] = {}
+        self.dragging: tuple[int, str, int] | None = None  # key frame at press, channel, key index now
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("#1e1e1e")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.key = QLabel("  ".join(f"<span style='color:{c}'>■ {ch}</span>" for ch, c in COLOURS.items()))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.key)
+        row.addWidget(self.note, 1)
+        layout.addLayout(row)
+        self.plots: dict[str, pg.PlotItem] = {}
+        self.boxes: dict[str, _KeyViewBox] = {}
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.points: dict[str, pg.ScatterPlotItem] = {}
+        first = None
+        for row, (title, unit, channels) in enumerate(PLOTS):
+            box = _KeyViewBox(self, channels)
+            plot = self.graphics.addPlot(row=row, col=0, viewBox=box)
+            plot.setLabel("left", unit)
+            plot.getAxis("left").setWidth(50)
+            if row < len(PLOTS) - 1:
+                plot.hideAxis("bottom")  # the plots share the frame axis drawn under the last
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.setLimits(minYRange=MIN_SPAN[title])
+            for ch in channels:
+                colour = COLOURS[ch]
+                self.curves[ch] = plot.plot(pen=pg.mkPen(colour, width=1.5))
+                self.points[ch] = pg.ScatterPlotItem(size=9, pen=pg.mkPen("#101010"), brush=pg.mkBrush(colour))
+                plot.addItem(self.points[ch])
+            if first is None:
+                first = plot
+            else:
+                plot.setXLink(first)
+            self.plots[title] = plot
+            for ch in channels:
+                self.boxes[ch] = box
+        list(self.plots.values())[-1].setLabel("bottom", "frame")
+        self.playhead_lines = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#e0a030")) for _ in self.plots]
+        for line, plot in zip(self.playhead_lines, self.plots.values()):
+            plot.addItem(line, ignoreBounds=True)
+        document.changed.connect(self.refresh)
+        document.selectionChanged.connect(lambda *_: self.refresh())
+        self.refresh()
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, 300)
+
+    # -- model -> plots ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        doc = self.document
+        new_shot = doc.selected_shot != self.shot_id
+        self.shot_id = doc.selected_shot
+        if not self.shot_id:
+            for item in list(self.curves.values()) + list(self.points.values()):
+                item.setData([], [])
+            self.note.setText("No shot selected.")
+            return
+        shot = doc.shot(self.shot_id)
+        path = evaluate_shot(doc.project, shot)
+        self.values = channel_values(path)
+        frames = np.arange(shot.duration)
+        key_frames = np.array([k.frame for k in shot.keys])
+        for ch, values in self.values.items():
+            self.curves[ch].setData(frames, values)
+            sizes = [13 if i == doc.selected_key else 9 for i in range(len(key_frames))]
+            self.points[ch].setData(key_frames, values[key_frames], size=sizes)
+        if shot.path_space == "subject":
+            self.note.setText(f"This shot's keys are relative to {shot.pivot}; the curves show the camera in the set. Edit its keys in the inspector.")
+        else:
+            self.note.setText("Drag a key to change it; sideways moves it in time.")
+        if new_shot:
+            for plot in self.plots.values():
+                plot.enableAutoRange()
+
+    def set_playhead(self, frame_in_shot: int) -> None:
+        for line in self.playhead_lines:
+            line.setValue(frame_in_shot)
+
+    # -- picking and dragging ------------------------------------------------------------------
+
+    def key_scene_pos(self, channel: str, index: int) -> QPointF:
+        shot = self.document.shot(self.shot_id)
+        frame = shot.keys[index].frame
+        return self.boxes[channel].mapViewToScene(QPointF(frame, float(self.values[channel][frame])))
+
+    def key_widget_pos(self, channel: str, index: int):
+        """Where key ``index`` of ``channel`` is drawn, in the graphics view's viewport pixels."""
+        return self.graphics.mapFromScene(self.key_scene_pos(channel, index))
+
+    def pick(self, box: _KeyViewBox, scene_pos: QPointF) -> tuple[int, str] | None:
+        if not self.shot_id:
+            return None
+        best, best_d = None, PICK_PX
+        for ch in box.channels:
+            for i in range(len(self.document.shot(self.shot_id).keys)):
+                p = self.key_scene_pos(ch, i)
+                d = float(np.hypot(p.x() - scene_pos.x(), p.y() - scene_pos.y()))
+                if d < best_d:
+                    best, best_d = (i, ch), d
+        return best
+
+    def begin_drag(self, index: int, channel: str) -> None:
+        shot = self.document.shot(self.shot_id)
+        if shot.path_space == "subject":
+            self.note.setText(f"Keys of this shot are relative to {shot.pivot}: edit them in the inspector.")
+            return
+        self.document.select(self.shot_id, index)
+        self.document.begin_gesture(f"Drag {channel} key")
+        self.dragging = (shot.keys[index].frame, channel, index)
+
+    def drag_to(self, frame: float, value: float) -> None:
+        if self.dragging is None:
+            return
+        _, channel, index = self.dragging
+        doc = self.document
+        shot = doc.shot(self.shot_id)
+        key = shot.keys[index]
+        evaluated = {ch: float(v[key.frame]) for ch, v in self.values.items()}
+        new = key_with_channel(key, evaluated, channel, value)
+        target = int(np.clip(round(frame), 0, shot.duration - 1))
+        if target not in {k.frame for i, k in enumerate(shot.keys) if i != index}:
+            new = new.model_copy(update={"frame": target})
+        try:
+            doc.set_key(self.shot_id, index, new, f"Drag {channel} key")
+        except ShotlineError as exc:
+            self.note.setText(str(exc))
+            return
+        index = [k.frame for k in doc.shot(self.shot_id).keys].index(new.frame)
+        self.dragging = (self.dragging[0], channel, index)
+        doc.select(self.shot_id, index)
+
+    def end_drag(self) -> None:
+        if self.dragging is not None:
+            self.dragging = None
+            self.document.end_gesture()

@@ -1,0 +1,392 @@
+"""The main window: menus, the preview in the centre, and docks for the timeline, inspector, curves
+and planner that remember where the director put them.
+
+Dialogs go through small methods (``ask_unsaved``, ``choose_open_path`` …) so tests can answer them.
+Files: the user's project is written only by Save / Save As; unsaved work goes to the autosave
+sidecar (app/autosave.py), which the next launch offers to recover.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QScrollArea, QWidget
+
+from app.autosave import Autosaver
+from app.document import Document
+from app.ui.curves import CurveEditor
+from app.ui.inspector import Inspector
+from app.ui.planner_panel import PlannerPanel
+from app.ui.preview import PreviewPlayer, shot_at_frame
+from app.ui.timeline import Timeline
+from engine.errors import ShotlineError
+from engine.interchange.formats import FORMATS
+from engine.project import CameraKey, Project, Shot, load_project, new_shot_id
+
+MAX_RECENT = 8
+PROJECT_FILTER = "Shotline projects (*.shotline)"
+
+
+def settings() -> QSettings:
+    return QSettings("Shotline", "Shotline")
+
+
+def new_project() -> Project:
+    """File > New: one static five-second shot looking at the origin from 4 m away."""
+    key = CameraKey(frame=0, position=(0.0, 1.6, 4.0), orientation=(0.0, 0.0, 0.0, 1.0))
+    return Project(name="Untitled", shots=[Shot(id=new_shot_id(), name="Shot 1", duration=120, keys=[key])])
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project, path: Path | None = None):
+        super().__init__()
+        self.document = Document(project, path, self)
+        self.autosaver = Autosaver(self.document, parent=self)
+        self.preview = PreviewPlayer(self.document)
+        self.timeline = Timeline(self.document)
+        self.inspector = Inspector(self.document)
+        self.curves = CurveEditor(self.document)
+        self.planner = PlannerPanel(self.document)
+        self.curves.setMinimumHeight(220)
+        self.setCentralWidget(self.preview)
+        self.docks = {
+            "Timeline": self._dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea),
+            "Curves": self._dock("Curves", self.curves, Qt.DockWidgetArea.BottomDockWidgetArea),
+            "Inspector": self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, scroll=True),
+            "Planner": self._dock("Planner", self.planner, Qt.DockWidgetArea.LeftDockWidgetArea, scroll=True),
+        }
+        self.splitDockWidget(self.docks["Timeline"], self.docks["Curves"], Qt.Orientation.Vertical)
+
+        self.timeline.playheadChanged.connect(self.preview.set_frame)
+        self.preview.frameChanged.connect(self._playhead_moved)
+        self.document.dirtyChanged.connect(self.setWindowModified)
+        self.document.pathChanged.connect(lambda _p: self._update_title())
+        self.document.changed.connect(self._update_title)
+        self._build_menus()
+        self._update_title()
+        self.restore_layout()
+
+    def _dock(self, title: str, widget: QWidget, area, scroll: bool = False) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock.{title}")  # saveState() keys docks by object name
+        if scroll:  # a tall form scrolls rather than squeezing the other docks
+            area_widget = QScrollArea()
+            area_widget.setWidgetResizable(True)
+            area_widget.setWidget(widget)
+            widget = area_widget
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # -- menus ---------------------------------------------------------------------------------
+
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _=False: self._guarded(slot))
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        f = bar.addMenu("&File")
+        self._action(f, "&New", self.file_new, QKeySequence.StandardKey.New)
+        self._action(f, "&Open…", self.file_open, QKeySequence.StandardKey.Open)
+        self.recent_menu = f.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        f.addSeparator()
+        self._action(f, "&Save", self.file_save, QKeySequence.StandardKey.Save)
+        self._action(f, "Save &As…", self.file_save_as, QKeySequence("Ctrl+Shift+S"))
+        f.addSeparator()
+        self._action(f, "&Import Cameras…", self.file_import, tip="Add the shots of a camera file (USD, OTIO, nerfstudio, …)")
+        export = f.addMenu("&Export")
+        self._action(export, "Camera-grid preview (MP4)…", self.export_preview)
+        for fmt in FORMATS.values():
+            self._action(export, f"{fmt.name}: {fmt.description}…", lambda n=fmt.name: self.export_format(n))
+        f.addSeparator()
+        self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        e = bar.addMenu("&Edit")
+        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        e.addActions([undo, redo])
+        e.addSeparator()
+        self._action(e, "&Delete", self.delete_selection, QKeySequence.StandardKey.Delete, "Delete the selected key, else the selected shot")
+        self._action(e, "D&uplicate Shot", self.duplicate_shot, QKeySequence("Ctrl+D"))
+        self._action(e, "S&plit Shot at Playhead", self.split_at_playhead, QKeySequence("Ctrl+B"))
+        self._action(e, "Add &Shot", self.add_shot, QKeySequence("Ctrl+T"), "A static shot after the selected one")
+        self._action(e, "Add &Key at Playhead", self.key_at_playhead, QKeySequence("K"), "K while playing stops, as in J/K/L")
+
+        v = bar.addMenu("&View")
+        self._action(v, "&Frame Selection", self.frame_selection, QKeySequence("F"))
+        v.addSeparator()
+        play = v.addMenu("&Playback")
+        self._action(play, "Play / Pause", self.preview.toggle, QKeySequence("Space"))
+        self._action(play, "Play Backwards (J)", lambda: self.preview.shuttle(-1), QKeySequence("J"))
+        self._action(play, "Play Forwards (L)", lambda: self.preview.shuttle(1), QKeySequence("L"))
+        self._action(play, "Previous Frame", lambda: self.preview.step(-1), QKeySequence("Left"))
+        self._action(play, "Next Frame", lambda: self.preview.step(1), QKeySequence("Right"))
+        self._action(play, "Go to Start", self.preview.home, QKeySequence("Home"))
+        self._action(play, "Go to End", self.preview.end, QKeySequence("End"))
+        v.addSeparator()
+        for dock in self.docks.values():
+            v.addAction(dock.toggleViewAction())
+        self._action(v, "Reset &Layout", self.default_layout)
+
+        h = bar.addMenu("&Help")
+        self._action(h, "&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
+        self._action(h, "&About Shotline", lambda: QMessageBox.about(self, "About Shotline", "Shotline — previsualisation for film directors."))
+
+    def _guarded(self, slot) -> None:
+        """Run a menu action; a refusal (bad input, a file that will not open) is said, never raised."""
+        try:
+            slot()
+        except ShotlineError as exc:
+            self.show_error(str(exc))
+
+    # -- dialogs (methods so tests can answer them) ----------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
+        QMessageBox.warning(self, "Shotline", message)
+
+    def ask_unsaved(self) -> str:
+        """'save', 'discard' or 'cancel' for unsaved changes."""
+        name = self.document.path.name if self.document.path else "Untitled"
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes", f"Save the changes to {name} before closing it?", parent=self)
+        box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(QMessageBox.StandardButton(answer), "cancel")
+
+    def choose_open_path(self, caption: str = "Open project", filter: str = PROJECT_FILTER) -> Path | None:
+        path, _ = QFileDialog.getOpenFileName(self, caption, str(self._folder()), filter)
+        return Path(path) if path else None
+
+    def choose_save_path(self, caption: str = "Save project", filter: str = PROJECT_FILTER, suffix: str = ".shotline") -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self, caption, str(self._folder()), filter)
+        if not path:
+            return None
+        path = Path(path)
+        return path if path.suffix else path.with_suffix(suffix)
+
+    def _folder(self) -> Path:
+        return self.document.path.parent if self.document.path else Path.cwd()
+
+    # -- File ----------------------------------------------------------------------------------
+
+    def maybe_save(self) -> bool:
+        """True when the current project may be closed (saved, discarded or clean)."""
+        if not self.document.dirty:
+            return True
+        answer = self.ask_unsaved()
+        if answer == "save":
+            return self.file_save()
+        return answer == "discard"
+
+    def file_new(self) -> None:
+        if self.maybe_save():
+            self.autosaver.discard()
+            self.document.reset(new_project())
+
+    def file_open(self, path: Path | None = None) -> None:
+        if not self.maybe_save():
+            return
+        path = path or self.choose_open_path()
+        if path is None:
+            return
+        project = load_project(path)  # a bad file is refused before anything is closed
+        self.autosaver.discard()
+        self.document.reset(project, path)
+        self.add_recent(path)
+
+    def file_save(self) -> bool:
+        if self.document.path is None:
+            return self.file_save_as()
+        self.document.save()
+        self.statusBar().showMessage(f"Saved {self.document.path}", 5000)
+        return True
+
+    def file_save_as(self) -> bool:
+        path = self.choose_save_path()
+        if path is None:
+            return False
+        self.document.save(path)
+        self.add_recent(path)
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def file_import(self) -> None:
+        from engine.interchange.detect import open_cameras
+
+        path = self.choose_open_path("Import cameras", "Camera files (*.usd *.usda *.usdc *.otio *.json *.chan *.csv *.npy *.txt *.shotline)")
+        if path is None:
+            return
+        self.autosaver.save_now()  # importers parse foreign files: keep the work safe first
+        imported = open_cameras(path, template=self.document.project)
+        shots = [s.model_copy(update={"id": new_shot_id()}) for s in imported.shots]
+        doc = self.document
+        doc.replace_shots(list(doc.project.shots) + shots, text=f"Import {path.name}")
+        if shots:
+            doc.select(shots[0].id)
+        self.statusBar().showMessage(f"Imported {len(shots)} shots from {path.name}", 5000)
+
+    def export_format(self, name: str) -> None:
+        from engine.interchange.formats import export_project
+
+        fmt = FORMATS[name]
+        path = self.choose_save_path(f"Export {name}", f"{fmt.description} (*{fmt.suffix})", fmt.suffix)
+        if path is not None:
+            export_project(self.document.project, name, path)
+            self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def export_preview(self) -> None:
+        from engine.grid.video import write_preview
+
+        path = self.choose_save_path("Export camera-grid preview", "MP4 video (*.mp4)", ".mp4")
+        if path is not None:
+            self.autosaver.save_now()
+            frames = write_preview(self.document.project, path)
+            self.statusBar().showMessage(f"Wrote {path} ({frames} frames)", 5000)
+
+    def add_recent(self, path: Path) -> None:
+        s = settings()
+        recent = [str(Path(path).resolve())] + [p for p in (s.value("recent", []) or []) if p != str(Path(path).resolve())]
+        s.setValue("recent", recent[:MAX_RECENT])
+
+    def recent_files(self) -> list[str]:
+        return [p for p in (settings().value("recent", []) or []) if Path(p).exists()]
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for p in self.recent_files():
+            self._action(self.recent_menu, Path(p).name, lambda p=p: self.file_open(Path(p)), tip=p)
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    # -- Edit ----------------------------------------------------------------------------------
+
+    def shot_under_playhead(self) -> tuple[str, int]:
+        """The shot the playhead is in and the frame in it."""
+        project = self.document.project
+        if not project.shots:
+            raise ShotlineError("there are no shots", "edit", "playhead")
+        starts = project.shot_start_frames()
+        i = shot_at_frame(starts, self.preview.frame)
+        return project.shots[i].id, self.preview.frame - starts[i]
+
+    def delete_selection(self) -> None:
+        doc = self.document
+        if not doc.selected_shot:
+            return
+        if doc.selected_key >= 0:
+            doc.delete_key(doc.selected_shot, doc.selected_key)
+        else:
+            doc.delete_shot(doc.selected_shot)
+
+    def duplicate_shot(self) -> None:
+        if self.document.selected_shot:
+            self.document.select(self.document.duplicate_shot(self.document.selected_shot))
+
+    def split_at_playhead(self) -> None:
+        shot_id, frame = self.shot_under_playhead()
+        self.document.split_shot(shot_id, frame)
+
+    def add_shot(self) -> None:
+        doc = self.document
+        shot = new_project().shots[0]
+        names = {s.name for s in doc.project.shots}
+        n = len(doc.project.shots) + 1
+        while f"Shot {n}" in names:
+            n += 1
+        shot = shot.model_copy(update={"name": f"Shot {n}"})
+        at = doc.shot_index(doc.selected_shot) + 1 if doc.selected_shot else None
+        doc.insert_shot(shot, at)
+        doc.select(shot.id)
+
+    def key_at_playhead(self) -> None:
+        if self.preview.playing:  # K is "stop" in J/K/L
+            self.preview.stop()
+            return
+        shot_id, frame = self.shot_under_playhead()
+        index = self.document.add_key(shot_id, frame)
+        self.document.select(shot_id, index)
+
+    # -- View ----------------------------------------------------------------------------------
+
+    def frame_selection(self) -> None:
+        doc = self.document
+        if not doc.selected_shot:
+            return
+        i = doc.shot_index(doc.selected_shot)
+        start = doc.project.shot_start_frames()[i]
+        self.timeline.show_frames(start, start + doc.project.shots[i].duration - 1)
+        for plot in self.curves.plots.values():
+            plot.enableAutoRange()
+
+    def _playhead_moved(self, frame: int) -> None:
+        self.timeline.set_playhead(frame)
+        doc = self.document
+        if doc.selected_shot:
+            start = doc.project.shot_start_frames()[doc.shot_index(doc.selected_shot)]
+            self.curves.set_playhead(frame - start)
+
+    def show_shortcuts(self) -> None:
+        rows = [
+            ("Space", "play / pause"), ("J / K / L", "play backwards / stop / forwards (again: faster)"),
+            ("← / →", "previous / next frame"), ("Home / End", "start / end"), ("K (stopped)", "add a key at the playhead"),
+            ("F", "frame the selected shot"), ("Delete", "delete the selected key, else the shot"),
+            ("Ctrl+D", "duplicate shot"), ("Ctrl+B", "split shot at playhead"), ("Ctrl+T", "add shot"),
+            ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"), ("Ctrl+S", "save"),
+        ]  # fmt: skip
+        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(f"{k}\t{v}" for k, v in rows))
+
+    def _update_title(self) -> None:
+        name = self.document.path.name if self.document.path else f"{self.document.project.name} (unsaved)"
+        self.setWindowTitle(f"{name}[*] — Shotline")
+        self.setWindowModified(self.document.dirty)
+
+    # -- layout and closing --------------------------------------------------------------------
+
+    def default_layout(self) -> None:
+        for dock in self.docks.values():
+            dock.setFloating(False)
+            dock.show()
+        self.resizeDocks([self.docks["Planner"], self.docks["Inspector"]], [340, 320], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["Timeline"], self.docks["Curves"]], [120, 300], Qt.Orientation.Vertical)
+
+    def restore_layout(self) -> None:
+        s = settings()
+        geometry, state = s.value("window/geometry"), s.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 1000)
+        self._restored = state is not None and self.restoreState(state)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_shown", False):
+            self._shown = True
+            if not self._restored:
+                QTimer.singleShot(0, self.default_layout)  # docks take sizes once the window is laid out
+            self.timeline.show_frames(0, max(self.document.project.total_frames - 1, 1))
+
+    def save_layout(self) -> None:
+        s = settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+
+    def closeEvent(self, event) -> None:
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.preview.stop()
+        self.autosaver.discard()
+        self.save_layout()
+        event.accept()

@@ -1,0 +1,216 @@
+"""The planner panel: the director's words in, the rules planner's proposals out.
+
+Type a paragraph (or "Shot 1: … Shot 2: …", or one shot a line) and an optional line for the whole
+sequence; Propose gives one or more alternatives. Each proposal lists its shots with what the planner
+chose and why, the words it did not understand and any contradiction, and draws every shot's path
+from above. Accept replaces the sequence's shots (or inserts them after the selected shot) as one
+undo step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.document import Document
+from engine.camera.interpolate import evaluate_shot
+from engine.errors import ShotlineError
+from engine.planner.plan import Plan, plan_alternatives
+
+SHOT_COLOURS = ["#e07a5f", "#81b29a", "#f2cc8f", "#7aa6e0", "#c08ad0", "#e0e070"]
+ACCEPT_MODES = ("Replace all shots", "Insert after selected shot")
+
+
+class PlanTopView(QWidget):
+    """Every proposed shot's camera path seen from above, with the subjects, fitted to the widget."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.paths: list[np.ndarray] = []  # (n, 2) x/z per shot
+        self.subjects: list[tuple[str, tuple[float, float], str]] = []
+        self.setMinimumHeight(160)
+
+    def show_plan(self, plan: Plan | None) -> None:
+        self.paths, self.subjects = [], []
+        if plan is not None:
+            project = plan.to_project()
+            for p in plan.shots:
+                path = evaluate_shot(project, p.shot)
+                self.paths.append(path.positions[:, [0, 2]])
+            self.subjects = [(s.name, (s.position[0], s.position[2]), s.color) for s in plan.subjects]
+        self.update()
+
+    def transform(self):
+        points = np.concatenate(self.paths + [np.array([xy for _, xy, _ in self.subjects]).reshape(-1, 2)])
+        lo, hi = points.min(0) - 0.5, points.max(0) + 0.5
+        scale = min((self.width() - 20) / (hi[0] - lo[0]), (self.height() - 20) / (hi[1] - lo[1]))
+        centre = (lo + hi) / 2
+        return lambda xz: QPointF(self.width() / 2 + (xz[0] - centre[0]) * scale, self.height() / 2 + (xz[1] - centre[1]) * scale)
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#1a1a1a"))
+        if not self.paths:
+            p.setPen(QColor("#808080"))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Paths seen from above appear here")
+            return
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        to_px = self.transform()
+        for name, xz, colour in self.subjects:
+            c = to_px(xz)
+            p.setBrush(QColor(colour))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.drawEllipse(c, 5, 5)
+            p.setPen(QColor("#d0d0d0"))
+            p.drawText(c + QPointF(7, 4), name)
+        for i, xz in enumerate(self.paths):
+            colour = QColor(SHOT_COLOURS[i % len(SHOT_COLOURS)])
+            line = QPainterPath(to_px(xz[0]))
+            for point in xz[1:]:
+                line.lineTo(to_px(point))
+            p.setPen(QPen(colour, 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPath(line)
+            p.setBrush(colour)
+            p.drawEllipse(to_px(xz[0]), 3, 3)
+            p.drawText(to_px(xz[-1]) + QPointF(4, -4), str(i + 1))
+
+
+def plan_report(plan: Plan) -> str:
+    """What a proposal does, shot by shot, in words (HTML for a label)."""
+    from html import escape
+
+    lines = []
+    for i, p in enumerate(plan.shots):
+        s = p.shot
+        colour = SHOT_COLOURS[i % len(SHOT_COLOURS)]
+        lines.append(f"<b style='color:{colour}'>{i + 1}. {escape(s.name)}</b> — {s.duration} frames, {s.lens.focal_mm:.0f} mm, on {escape(p.subject)}")
+        for words, choice in p.explanation:
+            lines.append(f"&nbsp;&nbsp;{('“' + escape(words) + '” → ') if words else ''}{escape(choice)}")
+        if p.spec.not_understood:
+            lines.append(f"&nbsp;&nbsp;<span style='color:#e0a040'>not understood: {escape(', '.join(p.spec.not_understood))}</span>")
+    for w in plan.warnings:
+        lines.append(f"<span style='color:#e06040'>warning: {escape(w)}</span>")
+    return "<br>".join(lines)
+
+
+class PlannerPanel(QWidget):
+    accepted = Signal(int)  # number of shots put in
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.plans: list[Plan] = []
+        self.global_prompt = QLineEdit()
+        self.global_prompt.setPlaceholderText("The whole sequence, e.g. “Night, a rooftop in the rain”")
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText(
+            "What the camera does, e.g.\nShot 1: wide shot of Mara and Dev, slow crane down.\n"
+            "Shot 2: over-the-shoulder on Dev.\nShot 3: close-up of Mara, push in."
+        )
+        self.alternatives = QSpinBox()
+        self.alternatives.setRange(1, 8)
+        self.alternatives.setValue(3)
+        self.propose_button = QPushButton("Propose")
+        self.propose_button.clicked.connect(self.propose)
+        self.proposals = QListWidget()
+        self.proposals.setMaximumHeight(80)
+        self.proposals.currentRowChanged.connect(self._show)
+        self.top_view = PlanTopView()
+        self.report = QLabel()
+        self.report.setWordWrap(True)
+        self.report.setTextFormat(Qt.TextFormat.RichText)
+        self.report.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.mode = QComboBox()
+        self.mode.addItems(ACCEPT_MODES)
+        self.accept_button = QPushButton("Accept")
+        self.accept_button.setEnabled(False)
+        self.accept_button.clicked.connect(self.accept)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #e06040")
+
+        form = QFormLayout()
+        form.addRow("Sequence", self.global_prompt)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.text, 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Alternatives"))
+        row.addWidget(self.alternatives)
+        row.addStretch(1)
+        row.addWidget(self.propose_button)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        layout.addWidget(self.proposals)
+        layout.addWidget(self.top_view, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.report)
+        scroll.setMinimumHeight(120)
+        layout.addWidget(scroll, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.mode, 1)
+        row.addWidget(self.accept_button)
+        layout.addLayout(row)
+
+    def propose(self) -> None:
+        self.error.clear()
+        self.proposals.clear()
+        self.plans = []
+        try:
+            self.plans = plan_alternatives(self.text.toPlainText(), self.document.project, self.alternatives.value())
+        except ShotlineError as exc:
+            self.error.setText(str(exc))
+        head = self.global_prompt.text().strip()
+        for plan in self.plans:
+            # The sequence line is the global prompt as typed; the body's own leading words add to it.
+            plan.global_prompt = " ".join(t for t in (head, plan.global_prompt) if t)
+        for k, plan in enumerate(self.plans):
+            unknown = sum(len(p.spec.not_understood) for p in plan.shots)
+            label = "as the rules say" if k == 0 else "variation"
+            self.proposals.addItem(f"{k + 1}. {len(plan.shots)} shots, {label}" + (f" ({unknown} not understood)" if unknown else ""))
+        if self.plans:
+            self.proposals.setCurrentRow(0)
+        self.accept_button.setEnabled(bool(self.plans))
+        if not self.plans:
+            self._show(-1)
+
+    def current(self) -> Plan | None:
+        row = self.proposals.currentRow()
+        return self.plans[row] if 0 <= row < len(self.plans) else None
+
+    def _show(self, _row: int) -> None:
+        plan = self.current()
+        self.top_view.show_plan(plan)
+        self.report.setText(plan_report(plan) if plan else "")
+
+    def accept(self) -> None:
+        plan = self.current()
+        if plan is None:
+            return
+        doc = self.document
+        shots = [p.shot for p in plan.shots]
+        if self.mode.currentIndex() == 0 or not doc.project.shots:
+            doc.replace_shots(shots, plan.subjects, "Accept plan", plan.global_prompt or None)
+        else:
+            at = doc.shot_index(doc.selected_shot) + 1 if doc.selected_shot else len(doc.project.shots)
+            existing = doc.project.shots
+            doc.replace_shots(existing[:at] + shots + existing[at:], plan.subjects, "Insert planned shots", plan.global_prompt or None)
+        doc.select(shots[0].id, -1)
+        self.accepted.emit(len(shots))

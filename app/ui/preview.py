@@ -1,0 +1,235 @@
+"""The preview player: the camera-grid view at the playhead, played in real time.
+
+It shows what the shot's camera sees (the camera-grid renderer, the same room as the exported
+preview) at the delivery aspect, with the shot's name, timecode and lens burnt in. It plays the
+whole sequence or loops the selected shot, in step with the timeline's playhead. Transport follows
+editing apps: Space play/pause, J/K/L reverse/stop/forward (J or L again plays faster), arrows step
+a frame, Home/End go to the start/end (of the shot when looping it).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.document import Document
+from app.ui.timeline import timecode
+from engine.camera.interpolate import evaluate_sequence
+from engine.grid.sequence import GridOptions, GridRenderer
+
+RENDER_WIDTH = 832
+SPEEDS = (1, 2, 4, 8)
+
+
+def shot_at_frame(starts: list[int], frame: int) -> int:
+    """Index of the shot that sequence frame ``frame`` falls in."""
+    return max(int(np.searchsorted(starts, frame, side="right")) - 1, 0)
+
+
+class GridView(QWidget):
+    """Paints one camera-grid frame, letterboxed to the widget, with a burn-in."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.image: QImage | None = None
+        self.burn_in = ("", "")
+        self.setMinimumSize(320, 160)
+
+    def set_frame(self, frame: np.ndarray, left: str, right: str) -> None:
+        h, w, _ = frame.shape
+        self.image = QImage(frame.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+        self.burn_in = (left, right)
+        self.update()
+
+    def image_rect(self) -> QRectF:
+        """Where the frame is drawn: the widget, letterboxed to the frame's aspect."""
+        if self.image is None:
+            return QRectF(self.rect())
+        aspect = self.image.width() / self.image.height()
+        w, h = self.width(), self.height()
+        if w / h > aspect:
+            return QRectF((w - h * aspect) / 2, 0, h * aspect, h)
+        return QRectF(0, (h - w / aspect) / 2, w, w / aspect)
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#000000"))
+        if self.image is None:
+            p.setPen(QColor("#a0a0a0"))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No shots: add one from the Edit menu or the planner")
+            return
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        r = self.image_rect()
+        p.drawImage(r, self.image)
+        p.setFont(QFont("Sans", 9))
+        p.setPen(QColor("#f0f0f0"))
+        left, right = self.burn_in
+        p.drawText(r.adjusted(8, 4, -8, -4), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, left)
+        p.drawText(r.adjusted(8, 4, -8, -4), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, right)
+
+
+class PreviewPlayer(QWidget):
+    frameChanged = Signal(int)  # sequence frame
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.frame = 0
+        self.direction = 0  # -1 reverse, 0 stopped, +1 forward
+        self.speed = 1
+        self._renderer: GridRenderer | None = None
+        self._starts: list[int] = []
+        self._clock: tuple[float, int] | None = None  # wall time and frame when play started
+
+        self.view = GridView()
+        self.mode = QComboBox()
+        self.mode.addItems(["Sequence", "Selected shot"])
+        self.mode.setToolTip("Play the whole sequence, or loop the selected shot")
+        self.play_button = QPushButton("▶")
+        self.play_button.setFixedWidth(40)
+        self.play_button.setToolTip("Play/pause (Space)")
+        self.play_button.clicked.connect(self.toggle)
+        self.status = QLabel()
+        controls = QHBoxLayout()
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.mode)
+        controls.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(controls)
+
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self._tick)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        document.changed.connect(self._project_changed)
+        self._project_changed()
+
+    # -- what to draw --------------------------------------------------------------------------
+
+    def _project_changed(self) -> None:
+        project = self.document.project
+        self._starts = project.shot_start_frames() if project.shots else []
+        if project.shots:
+            paths = evaluate_sequence(project)
+            size = (RENDER_WIDTH, int(round(RENDER_WIDTH / project.aspect)) & ~1)
+            self._renderer = GridRenderer(paths, GridOptions(size=size, transition_frames=0))
+        else:
+            self._renderer = None
+        self.set_frame(min(self.frame, max(project.total_frames - 1, 0)), force=True)
+
+    def range(self) -> tuple[int, int]:
+        """First and last sequence frame playback covers (the selected shot when looping it)."""
+        project = self.document.project
+        if self.mode.currentIndex() == 1 and self.document.selected_shot:
+            i = self.document.shot_index(self.document.selected_shot)
+            return self._starts[i], self._starts[i] + project.shots[i].duration - 1
+        return 0, max(project.total_frames - 1, 0)
+
+    def set_frame(self, frame: int, force: bool = False) -> None:
+        project = self.document.project
+        frame = int(np.clip(frame, 0, max(project.total_frames - 1, 0)))
+        if frame == self.frame and not force:
+            return
+        self.frame = frame
+        if self._renderer is not None:
+            shot = shot_at_frame(self._starts, frame)
+            local = frame - self._starts[shot]
+            s = project.shots[shot]
+            focal = self._renderer.paths[shot].focal_mm[local]
+            self.view.set_frame(
+                self._renderer.render_frame(shot, local),
+                f"{shot + 1}  {s.name}   {local + 1}/{s.duration}",
+                f"{focal:.0f} mm   {timecode(frame, project.fps)}",
+            )
+        else:
+            self.view.image = None
+            self.view.update()
+        self.frameChanged.emit(frame)
+
+    # -- transport -----------------------------------------------------------------------------
+
+    @property
+    def playing(self) -> bool:
+        return self.direction != 0
+
+    def play(self, direction: int = 1, speed: int = 1) -> None:
+        self.direction, self.speed = direction, speed
+        lo, hi = self.range()
+        if not lo <= self.frame <= hi or (direction > 0 and self.frame >= hi) or (direction < 0 and self.frame <= lo):
+            self.set_frame(lo if direction > 0 else hi)
+        self._clock = (time.perf_counter(), self.frame)
+        self.timer.start(max(int(1000 / self.document.project.fps / 2), 5))
+        self._show_state()
+
+    def stop(self) -> None:
+        self.direction, self.speed = 0, 1
+        self.timer.stop()
+        self._show_state()
+
+    def toggle(self) -> None:
+        self.stop() if self.playing else self.play(1)
+
+    def shuttle(self, direction: int) -> None:
+        """J or L: start playing that way; pressed again while playing that way, twice as fast."""
+        if self.direction == direction:
+            self.play(direction, SPEEDS[min(SPEEDS.index(self.speed) + 1, len(SPEEDS) - 1)])
+        else:
+            self.play(direction, 1)
+
+    def step(self, frames: int) -> None:
+        self.stop()
+        self.set_frame(self.frame + frames)
+
+    def home(self) -> None:
+        self.stop()
+        self.set_frame(self.range()[0])
+
+    def end(self) -> None:
+        self.stop()
+        self.set_frame(self.range()[1])
+
+    def _tick(self) -> None:
+        # Frames follow the wall clock, so playback keeps time when a frame is slow to draw.
+        start_time, start_frame = self._clock
+        elapsed = time.perf_counter() - start_time
+        frame = start_frame + self.direction * int(elapsed * self.document.project.fps * self.speed)
+        lo, hi = self.range()
+        if frame > hi or frame < lo:
+            if self.mode.currentIndex() == 1:  # loop the shot
+                frame = lo if self.direction > 0 else hi
+                self._clock = (time.perf_counter(), frame)
+            else:
+                self.set_frame(hi if frame > hi else lo)
+                self.stop()
+                return
+        self.set_frame(frame)
+
+    def _show_state(self) -> None:
+        self.play_button.setText("❚❚" if self.playing else "▶")
+        if self.playing:
+            arrow = "◀" if self.direction < 0 else "▶"
+            self.status.setText(f"{arrow} {self.speed}×" if self.speed > 1 else arrow)
+        else:
+            self.status.setText("")
+
+    def keyPressEvent(self, event) -> None:
+        actions = {
+            Qt.Key.Key_Space: self.toggle,
+            Qt.Key.Key_J: lambda: self.shuttle(-1),
+            Qt.Key.Key_K: self.stop,
+            Qt.Key.Key_L: lambda: self.shuttle(1),
+            Qt.Key.Key_Left: lambda: self.step(-1),
+            Qt.Key.Key_Right: lambda: self.step(1),
+            Qt.Key.Key_Home: self.home,
+            Qt.Key.Key_End: self.end,
+        }
+        action = actions.get(Qt.Key(event.key()))
+        if action is None:
+            return super().keyPressEvent(event)
+        action()
