@@ -46,9 +46,8 @@ def load_for_window(file: Path | None):
 
 
 def open_app(file: Path | None) -> int:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
-    from app.autosave import recover, recovery_for
     from app.ui.main_window import MainWindow
 
     project, path = load_for_window(file)  # refuse a bad file before any window opens
@@ -56,17 +55,8 @@ def open_app(file: Path | None) -> int:
     app.setOrganizationName("Shotline")
     app.setApplicationName("Shotline")
     window = MainWindow(project, path)
-    side = recovery_for(path)
-    if side is not None:
-        answer = QMessageBox.question(
-            window,
-            "Recover unsaved changes?",
-            f"Shotline did not close cleanly. Recover the unsaved changes to {path.name if path else 'the untitled project'} "
-            f"autosaved in {side}?\n\nYour file is unchanged either way.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            window.document.edit(recover(side), "Recover autosaved changes")
     window.show()
+    window.offer_recovery()
     if path is not None:
         window.add_recent(path)
     return app.exec()

@@ -20,6 +20,10 @@ from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey
 
+# pyqtgraph's atexit clean-up walks every live object and re-parents graphics items; with PySide6
+# 6.12 that crashes the interpreter at exit (bool_dealloc). Qt tears the scene down itself.
+pg.setConfigOptions(exitCleanup=False)
+
 PLOTS = [("Position", "m", ("x", "y", "z")), ("Rotation", "°", ("pan", "tilt", "roll")), ("Focal", "mm", ("focal",))]
 MIN_SPAN = {"Position": 1.0, "Rotation": 10.0, "Focal": 10.0}  # so a flat channel is not drawn as magnified noise
 COLOURS = {"x": "#e05a5a", "y": "#5ac85a", "z": "#5a8ae6", "pan": "#e0a040", "tilt": "#40c0c0", "roll": "#c060c0", "focal": "#d8d8d8"}
@@ -57,18 +61,11 @@ def key_with_channel(key: CameraKey, evaluated: dict[str, float], channel: str, 
 
 
 class _KeyViewBox(pg.ViewBox):
-    """A view box that hands presses near a key to the editor and pans/zooms otherwise."""
+    """A view box that hands drags that start on a key to the editor and pans/zooms otherwise."""
 
     def __init__(self, editor: "CurveEditor", channels: tuple[str, ...]):
         super().__init__()
         self.editor, self.channels = editor, channels
-
-    def mouseClickEvent(self, ev) -> None:
-        hit = self.editor.pick(self, ev.scenePos()) if ev.button() == Qt.MouseButton.LeftButton else None
-        if hit is None:
-            return super().mouseClickEvent(ev)
-        ev.accept()
-        self.editor.document.select(self.editor.shot_id, hit[0])
 
     def mouseDragEvent(self, ev, axis=None) -> None:
         editor = self.editor
@@ -78,12 +75,14 @@ class _KeyViewBox(pg.ViewBox):
             hit = editor.pick(self, ev.buttonDownScenePos())
             if hit is None:
                 return super().mouseDragEvent(ev, axis)
+            self.disableAutoRange()  # the plot must not rescale under the mouse while a key moves
             editor.begin_drag(*hit)
         if editor.dragging is None:
             return super().mouseDragEvent(ev, axis)
         ev.accept()
+        press = self.mapSceneToView(ev.buttonDownScenePos())
         point = self.mapSceneToView(ev.scenePos())
-        editor.drag_to(point.x(), point.y())
+        editor.drag_by(point.x() - press.x(), point.y() - press.y())
         if ev.isFinish():
             editor.end_drag()
 
@@ -94,7 +93,7 @@ class CurveEditor(QWidget):
         self.document = document
         self.shot_id = ""
         self.values: dict[str, np.ndarray] = {}
-        self.dragging: tuple[int, str, int] | None = None  # key frame at press, channel, key index now
+        self.dragging: tuple[int, float, str, int] | None = None  # at press: key frame, value; channel, key index now
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("#1e1e1e")
         self.note = QLabel()
@@ -126,6 +125,7 @@ class CurveEditor(QWidget):
                 self.curves[ch] = plot.plot(pen=pg.mkPen(colour, width=1.5))
                 self.points[ch] = pg.ScatterPlotItem(size=9, pen=pg.mkPen("#101010"), brush=pg.mkBrush(colour))
                 plot.addItem(self.points[ch])
+                self.points[ch].sigClicked.connect(self._clicked)
             if first is None:
                 first = plot
             else:
@@ -176,6 +176,10 @@ class CurveEditor(QWidget):
         for line in self.playhead_lines:
             line.setValue(frame_in_shot)
 
+    def _clicked(self, _item, points, _ev) -> None:
+        if len(points) and self.shot_id:
+            self.document.select(self.shot_id, int(points[0].index()))
+
     # -- picking and dragging ------------------------------------------------------------------
 
     def key_scene_pos(self, channel: str, index: int) -> QPointF:
@@ -206,12 +210,16 @@ class CurveEditor(QWidget):
             return
         self.document.select(self.shot_id, index)
         self.document.begin_gesture(f"Drag {channel} key")
-        self.dragging = (shot.keys[index].frame, channel, index)
+        frame = shot.keys[index].frame
+        self.dragging = (frame, float(self.values[channel][frame]), channel, index)
 
-    def drag_to(self, frame: float, value: float) -> None:
+    def drag_by(self, frames: float, amount: float) -> None:
+        """Move the dragged key by this much from where it was at the press (a grab slightly off
+        the point does not make it jump)."""
         if self.dragging is None:
             return
-        _, channel, index = self.dragging
+        frame0, value0, channel, index = self.dragging
+        frame, value = frame0 + frames, value0 + amount
         doc = self.document
         shot = doc.shot(self.shot_id)
         key = shot.keys[index]
@@ -226,7 +234,7 @@ class CurveEditor(QWidget):
             self.note.setText(str(exc))
             return
         index = [k.frame for k in doc.shot(self.shot_id).keys].index(new.frame)
-        self.dragging = (self.dragging[0], channel, index)
+        self.dragging = (frame0, value0, channel, index)
         doc.select(self.shot_id, index)
 
     def end_drag(self) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QScrollArea, QWidget
 
-from app.autosave import Autosaver
+from app.autosave import Autosaver, recover, recovery_for
 from app.document import Document
 from app.ui.curves import CurveEditor
 from app.ui.inspector import Inspector
@@ -164,6 +164,16 @@ class MainWindow(QMainWindow):
         answer = box.exec()
         return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(QMessageBox.StandardButton(answer), "cancel")
 
+    def ask_recover(self, side: Path) -> bool:
+        name = self.document.path.name if self.document.path else "the untitled project"
+        answer = QMessageBox.question(
+            self,
+            "Recover unsaved changes?",
+            f"Shotline did not close cleanly. Recover the unsaved changes to {name} autosaved in {side}?\n\n"
+            "Your file is unchanged either way; the recovered work is unsaved until you save it.",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def choose_open_path(self, caption: str = "Open project", filter: str = PROJECT_FILTER) -> Path | None:
         path, _ = QFileDialog.getOpenFileName(self, caption, str(self._folder()), filter)
         return Path(path) if path else None
@@ -179,6 +189,20 @@ class MainWindow(QMainWindow):
         return self.document.path.parent if self.document.path else Path.cwd()
 
     # -- File ----------------------------------------------------------------------------------
+
+    def offer_recovery(self) -> bool:
+        """At launch: if the last session left an autosave of this project, offer to bring it back
+        (as an undoable, unsaved edit, so the user's file changes only when they save)."""
+        side = recovery_for(self.document.path)
+        if side is None or not self.ask_recover(side):
+            return False
+        try:
+            project = recover(side)
+        except ShotlineError as exc:
+            self.show_error(f"the autosave could not be read: {exc}")
+            return False
+        self.document.edit(project, "Recover autosaved changes")
+        return True
 
     def maybe_save(self) -> bool:
         """True when the current project may be closed (saved, discarded or clean)."""

@@ -43,7 +43,7 @@ class PlanTopView(QWidget):
         super().__init__(parent)
         self.paths: list[np.ndarray] = []  # (n, 2) x/z per shot
         self.subjects: list[tuple[str, tuple[float, float], str]] = []
-        self.setMinimumHeight(160)
+        self.setMinimumHeight(110)
 
     def show_plan(self, plan: Plan | None) -> None:
         self.paths, self.subjects = [], []
@@ -119,6 +119,7 @@ class PlannerPanel(QWidget):
         self.global_prompt = QLineEdit()
         self.global_prompt.setPlaceholderText("The whole sequence, e.g. “Night, a rooftop in the rain”")
         self.text = QPlainTextEdit()
+        self.text.setMinimumHeight(60)
         self.text.setPlaceholderText(
             "What the camera does, e.g.\nShot 1: wide shot of Mara and Dev, slow crane down.\n"
             "Shot 2: over-the-shoulder on Dev.\nShot 3: close-up of Mara, push in."
@@ -129,7 +130,7 @@ class PlannerPanel(QWidget):
         self.propose_button = QPushButton("Propose")
         self.propose_button.clicked.connect(self.propose)
         self.proposals = QListWidget()
-        self.proposals.setMaximumHeight(80)
+        self.proposals.setMaximumHeight(64)
         self.proposals.currentRowChanged.connect(self._show)
         self.top_view = PlanTopView()
         self.report = QLabel()
@@ -162,7 +163,7 @@ class PlannerPanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.report)
-        scroll.setMinimumHeight(120)
+        scroll.setMinimumHeight(70)
         layout.addWidget(scroll, 1)
         row = QHBoxLayout()
         row.addWidget(self.mode, 1)

@@ -1,0 +1,109 @@
+"""The preview player: it shows what the camera at the playhead sees, and the transport keys work."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from app.document import Document
+from app.ui.preview import PreviewPlayer, shot_at_frame
+from engine.camera.interpolate import evaluate_sequence
+from engine.demo import build_demo_project
+from engine.grid.sequence import GridOptions, GridRenderer
+
+
+@pytest.fixture
+def player(qtbot):
+    widget = PreviewPlayer(Document(build_demo_project()))
+    widget.resize(900, 500)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def _shown(player) -> np.ndarray:
+    image = player.view.image
+    return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3].reshape(image.height(), image.width(), 3)
+
+
+def test_shot_at_frame():
+    starts = [0, 120, 192, 264]
+    assert [shot_at_frame(starts, f) for f in (0, 119, 120, 191, 192, 300)] == [0, 0, 1, 1, 2, 3]
+
+
+def test_it_shows_the_camera_grid_frame_of_the_shot_under_the_playhead(player):
+    project = player.document.project
+    player.set_frame(120 + 72 + 10)  # frame 10 of the third shot
+    w, h = player.view.image.width(), player.view.image.height()
+    assert w / h == pytest.approx(project.aspect, rel=0.01)
+    want = GridRenderer(evaluate_sequence(project), GridOptions(size=(w, h), transition_frames=0)).render_frame(2, 10)
+    assert np.array_equal(_shown(player), want)
+    assert player.view.burn_in[0].startswith("3  ") and "11/72" in player.view.burn_in[0]
+    assert player.view.burn_in[1].endswith("00:00:08:10")  # sequence frame 202 at 24 fps
+
+
+def test_an_edit_redraws_the_frame(player):
+    doc = player.document
+    player.set_frame(5)
+    before = _shown(player).copy()
+    shot = doc.project.shots[0]
+    key = shot.keys[0].model_copy(update={"position": (shot.keys[0].position[0] + 1.0, *shot.keys[0].position[1:])})
+    doc.set_key(shot.id, 0, key)
+    assert not np.array_equal(_shown(player), before)
+
+
+def test_arrow_keys_home_and_end_step_and_jump(player, qtbot):
+    seen = []
+    player.frameChanged.connect(seen.append)
+    player.set_frame(10)
+    qtbot.keyClick(player, Qt.Key.Key_Right)
+    qtbot.keyClick(player, Qt.Key.Key_Right)
+    qtbot.keyClick(player, Qt.Key.Key_Left)
+    assert player.frame == 11 and seen == [10, 11, 12, 11]
+    qtbot.keyClick(player, Qt.Key.Key_End)
+    assert player.frame == player.document.project.total_frames - 1
+    qtbot.keyClick(player, Qt.Key.Key_Home)
+    assert player.frame == 0
+
+
+def test_looping_the_selected_shot_keeps_the_playhead_inside_it(player, qtbot):
+    doc = player.document
+    doc.select(doc.project.shots[1].id)
+    player.mode.setCurrentIndex(1)
+    assert player.range() == (120, 191)
+    qtbot.keyClick(player, Qt.Key.Key_Home)
+    assert player.frame == 120
+    qtbot.keyClick(player, Qt.Key.Key_End)
+    assert player.frame == 191
+    player.play(1, 8)  # 8x: the 72-frame shot wraps within half a second
+    frames = []
+    player.frameChanged.connect(frames.append)
+    qtbot.wait(700)
+    player.stop()
+    assert frames and all(120 <= f <= 191 for f in frames)
+    assert any(b < a for a, b in zip(frames, frames[1:]))  # it wrapped round to the start
+
+
+def test_j_k_l_and_space(player, qtbot):
+    player.set_frame(50)
+    qtbot.keyClick(player, Qt.Key.Key_L)
+    assert player.playing and player.direction == 1 and player.speed == 1
+    qtbot.keyClick(player, Qt.Key.Key_L)
+    assert player.speed == 2  # L again: faster
+    qtbot.wait(200)
+    qtbot.keyClick(player, Qt.Key.Key_K)
+    assert not player.playing and player.frame > 50
+    stopped = player.frame
+    qtbot.keyClick(player, Qt.Key.Key_J)
+    qtbot.wait(200)
+    qtbot.keyClick(player, Qt.Key.Key_Space)
+    assert not player.playing and player.frame < stopped
+    qtbot.keyClick(player, Qt.Key.Key_Space)
+    assert player.playing and player.direction == 1
+    player.stop()
+
+
+def test_the_sequence_stops_at_its_end(player, qtbot):
+    player.set_frame(player.document.project.total_frames - 3)
+    player.play(1, 1)
+    qtbot.waitUntil(lambda: not player.playing, timeout=2000)
+    assert player.frame == player.document.project.total_frames - 1
