@@ -159,7 +159,8 @@ class Document(QObject):
         self.edit(self._with_shot(shot.model_copy(update={"keys": keys})), text)
 
     def add_key(self, shot_id: str, frame: int) -> int:
-        """A key at ``frame`` holding the camera as it is there (so adding it changes nothing yet)."""
+        """A key at ``frame`` holding the camera as it is there. The curve is re-fitted through it, so
+        frames near it can shift by a percent or two of the move (the key itself does not)."""
         shot = self.shot(shot_id)
         if any(k.frame == frame for k in shot.keys):
             return [k.frame for k in shot.keys].index(frame)

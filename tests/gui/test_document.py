@@ -93,3 +93,33 @@ def test_save_cleans_and_autosave_never_touches_the_users_file(doc, qtbot, tmp_p
     assert not doc.dirty and not sidecar_path(doc.path).exists()
     assert load_project(doc.path).shots[0].prompt == "changed"
     assert saver.save_now() is None  # nothing unsaved, nothing written
+
+
+def test_add_move_and_delete_keys_each_undo(doc):
+    shot = doc.project.shots[0]
+    n = len(shot.keys)
+    path_before = evaluate_shot(doc.project, shot)
+    index = doc.add_key(shot.id, 45)
+    assert len(doc.shot(shot.id).keys) == n + 1 and doc.shot(shot.id).keys[index].frame == 45
+    # A key added where the camera already is: the camera is there at that frame, and the curve
+    # re-fitted through it moves nearby frames by at most a couple of percent of the move.
+    after = evaluate_shot(doc.project, doc.shot(shot.id)).positions
+    extent = np.ptp(path_before.positions, axis=0).max()
+    assert np.allclose(after[45], path_before.positions[45], atol=1e-6)
+    assert np.abs(after - path_before.positions).max() < 0.02 * extent
+    key = doc.shot(shot.id).keys[index]
+    doc.set_key(shot.id, index, key.model_copy(update={"frame": 50, "position": (0.0, 3.0, 5.0)}))
+    moved = [k for k in doc.shot(shot.id).keys if k.frame == 50]
+    assert moved and moved[0].position == (0.0, 3.0, 5.0)
+    doc.delete_key(shot.id, [k.frame for k in doc.shot(shot.id).keys].index(50))
+    assert len(doc.shot(shot.id).keys) == n
+    doc.undo_stack.undo()
+    assert any(k.frame == 50 for k in doc.shot(shot.id).keys)
+    doc.undo_stack.undo()
+    assert any(k.frame == 45 for k in doc.shot(shot.id).keys)
+    doc.undo_stack.undo()
+    assert doc.shot(shot.id) == shot
+    with pytest.raises(ShotlineError, match="at least one"):
+        only = doc.project.shots[1]
+        for _ in range(len(only.keys)):
+            doc.delete_key(only.id, 0)

@@ -51,6 +51,8 @@ def test_dragging_the_right_edge_trims_in_one_undo_step(timeline, qtbot):
     assert doc.undo_stack.count() == 1
     doc.undo_stack.undo()
     assert doc.shot(shot.id).duration == 72
+    doc.undo_stack.redo()
+    assert doc.shot(shot.id).duration == 84
 
 
 def test_dragging_a_clip_reorders_the_shots(timeline, qtbot):
