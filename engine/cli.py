@@ -12,7 +12,7 @@ from pathlib import Path
 
 from engine.errors import ShotlineError
 
-COMMANDS = ("export", "import", "preview", "describe", "eval", "plan")
+COMMANDS = ("export", "import", "preview", "describe", "eval", "plan", "render")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,6 +61,18 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--alternatives", type=int, default=1, help="number of distinct proposals (default 1)")
     pl.add_argument("--seed", type=int, default=0, help="seed of the alternatives' variations (default 0)")
     pl.add_argument("--json", action="store_true", help="print the plans (choices, explanations, warnings) as JSON")
+
+    r = sub.add_parser("render", help="render every shot with the engine (grid, or the dit model) to MP4s")
+    r.add_argument("project", type=Path, help="the .shotline project")
+    r.add_argument("--backend", default="grid", help="grid (camera-grid, instant) or dit (the video model) (default grid)")
+    r.add_argument("-o", "--output", required=True, type=Path, help="folder for shot_NN_name.mp4 and sequence.mp4")
+    r.add_argument("--engine", help="URL of a running engine (default: start one here for this render)")
+    r.add_argument("--token", help="the engine's token, if it needs one")
+    r.add_argument("--size", default="832x480", help="WIDTHxHEIGHT (default 832x480)")
+    r.add_argument("--model", help="model name (default: the backend's first)")
+    r.add_argument("--steps", type=int, default=30, help="sampling steps (dit; default 30)")
+    r.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    r.add_argument("--guidance", type=float, default=5.0, help="text guidance weight (dit; default 5)")
     return p
 
 
@@ -83,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             return _eval(args)
         if args.command == "plan":
             return _plan(args)
+        if args.command == "render":
+            return _render(args)
     except ShotlineError as exc:
         print(f"shotline: error: {exc}", file=sys.stderr)
         return 2
@@ -216,6 +230,65 @@ def _plan(args) -> int:
         for w in plan.warnings:
             print(f"  warning: {w}")
     return 0
+
+
+def _render(args) -> int:
+    import tempfile
+
+    from tqdm import tqdm
+
+    from engine.project import load_project
+    from engine.server.client import EngineClient, EngineError, EngineUnavailable, LocalEngine
+    from engine.server.protocol import request_from_project
+
+    project = load_project(args.project)
+    if not project.shots:
+        raise ShotlineError("the project has no shots to render", args.project, "shots")
+    width, height = parse_size(args.size)
+    try:
+        request = request_from_project(
+            project, width, height, backend=args.backend, model=args.model, steps=args.steps, seed=args.seed, guidance=args.guidance
+        )
+    except ValueError as exc:  # pydantic's message names the field
+        raise ShotlineError(str(exc).splitlines()[0] + ": " + " ".join(str(exc).splitlines()[1:3]), args.project, "render") from None
+    local = None
+    try:
+        if args.engine:
+            client = EngineClient(args.engine, args.token)
+        else:
+            print("starting a local engine …", file=sys.stderr)
+            scratch = tempfile.TemporaryDirectory(prefix="shotline-render-")  # the results are downloaded to -o
+            local = LocalEngine(output=Path(scratch.name))
+            client = local.client
+        try:
+            job_id = client.submit(request)
+        except EngineError as exc:
+            raise ShotlineError(str(exc), args.project, "render") from None
+        bar = tqdm(total=len(request.shots), unit="shot", desc=f"render {args.backend}", bar_format="{l_bar}{bar}| {n:.2f}/{total} shots [{elapsed}<{remaining}]")
+        final = None
+        for event in client.events(job_id):
+            if event["type"] == "progress":
+                bar.n = event["shot"] + event["step"] / event["steps"]
+                bar.refresh()
+            elif event["type"] in ("done", "error", "cancelled"):
+                final = event
+        bar.close()
+        if final["type"] != "done":
+            message = final.get("message", "the job was cancelled")
+            print(f"shotline: render failed: {message}" + (f" ({final['hint']})" if final.get("hint") else ""), file=sys.stderr)
+            return 1
+        args.output.mkdir(parents=True, exist_ok=True)
+        for name in final["files"]:
+            client.download(job_id, name, args.output / name)
+        print(f"wrote {len(final['files'])} files to {args.output}: {', '.join(final['files'])}")
+        return 0
+    except EngineUnavailable as exc:
+        print(f"shotline: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if local is not None:
+            local.stop()
+            scratch.cleanup()
 
 
 if __name__ == "__main__":

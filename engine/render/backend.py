@@ -1,0 +1,48 @@
+"""What a render backend is to the engine: something that turns a request into frames, shot by shot.
+
+A backend yields ``(shot index, frames)`` as each shot is finished (the multi-shot model may render
+the sequence in one pass and yield them together at the end; the grid yields one at a time). While
+it works it reports progress through the context and calls :meth:`RenderContext.check` at least
+once a step, which is where a cancel takes effect.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import numpy as np
+
+from engine.server.protocol import RenderRequest
+
+
+class JobCancelled(Exception):
+    """Raised inside a backend at its next step once the job was cancelled."""
+
+
+@dataclass
+class RenderContext:
+    device: str
+    is_cancelled: Callable[[], bool]
+    on_progress: Callable[[int, int, int, np.ndarray | None], None]  # shot, step, steps, preview frame
+
+    def check(self) -> None:
+        if self.is_cancelled():
+            raise JobCancelled()
+
+    def progress(self, shot: int, step: int, steps: int, preview: np.ndarray | None = None) -> None:
+        self.on_progress(shot, step, steps, preview)
+
+
+class Backend(ABC):
+    name: str
+    description: str
+
+    @abstractmethod
+    def models(self) -> list[str]:
+        """The model names this backend offers (the first is its default)."""
+
+    @abstractmethod
+    def render(self, request: RenderRequest, ctx: RenderContext) -> Iterator[tuple[int, np.ndarray]]:
+        """Yield (shot index, frames as (N, H, W, 3) uint8 RGB) for every shot of the request."""

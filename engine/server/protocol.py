@@ -1,0 +1,115 @@
+"""What a client sends the engine: a render request, validated to the field.
+
+A request carries every shot's per-frame camera (camera-to-world 3x4 or 4x4 in Shotline's axes:
++Y up, the camera looks down -Z) and lens, the prompts, the frame size and the sampler's settings.
+Bad input is refused with the path of the field at fault (FastAPI turns these errors into a 422
+whose ``loc`` is that path), never a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_FRAMES_PER_SHOT = 4000
+MAX_SHOTS = 64
+MAX_TOTAL_FRAMES = 20_000
+MIN_SIZE, MAX_SIZE = 16, 2048
+MAX_PIXELS_X_FRAMES = 2048 * 1152 * 2000  # a bound on a job's work and disk, whatever its shape
+
+Text = Annotated[str, Field(max_length=4000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class ShotRequest(_Strict):
+    name: Annotated[str, Field(max_length=200)] = ""
+    prompt: Text = ""
+    poses: Annotated[list[list[list[float]]], Field(min_length=1, max_length=MAX_FRAMES_PER_SHOT)]
+    focal_mm: Annotated[list[Annotated[float, Field(gt=1.0, le=2000.0)]], Field(min_length=1, max_length=MAX_FRAMES_PER_SHOT)]
+    film_back_mm: tuple[Annotated[float, Field(gt=1.0, le=100.0)], Annotated[float, Field(gt=1.0, le=100.0)]] = (24.89, 10.414)
+
+    @field_validator("poses")
+    @classmethod
+    def _poses(cls, poses: list[list[list[float]]]) -> list[list[list[float]]]:
+        for i, pose in enumerate(poses):
+            rows = len(pose)
+            if rows not in (3, 4) or any(len(r) != 4 for r in pose):
+                raise ValueError(f"frame {i}: a pose is 3x4 or 4x4 (camera-to-world), got {rows} rows of {[len(r) for r in pose]}")
+            m = np.asarray(pose, float)
+            if np.abs(m[:3, 3]).max() > 1e6:
+                raise ValueError(f"frame {i}: the position is more than 1000 km away")
+            rotation = m[:3, :3]
+            if np.abs(rotation).max() > 1.01 or not np.allclose(rotation @ rotation.T, np.eye(3), atol=1e-3) or np.linalg.det(rotation) < 0:
+                raise ValueError(f"frame {i}: the 3x3 part is not a rotation")
+        return poses
+
+    @model_validator(mode="after")
+    def _focal_per_frame(self) -> "ShotRequest":
+        if len(self.focal_mm) not in (1, len(self.poses)):
+            raise ValueError(f"focal_mm has {len(self.focal_mm)} values; give one, or one per frame ({len(self.poses)})")
+        return self
+
+    @property
+    def frames(self) -> int:
+        return len(self.poses)
+
+    def c2w(self) -> np.ndarray:
+        m = np.asarray(self.poses, float)
+        if m.shape[1] == 3:
+            m = np.concatenate([m, np.broadcast_to([0.0, 0.0, 0.0, 1.0], (len(m), 1, 4))], axis=1)
+        return m
+
+    def focal(self) -> np.ndarray:
+        return np.broadcast_to(np.asarray(self.focal_mm, float), (self.frames,)).copy()
+
+
+class RenderRequest(_Strict):
+    shots: Annotated[list[ShotRequest], Field(min_length=1, max_length=MAX_SHOTS)]
+    prompt: Text = ""
+    width: Annotated[int, Field(ge=MIN_SIZE, le=MAX_SIZE, multiple_of=2)] = 832
+    height: Annotated[int, Field(ge=MIN_SIZE, le=MAX_SIZE, multiple_of=2)] = 480
+    fps: Annotated[float, Field(gt=0.0, le=240.0)] = 24.0
+    backend: Annotated[str, Field(min_length=1, max_length=64)] = "grid"
+    model: Annotated[str, Field(max_length=200)] | None = None
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
+    steps: Annotated[int, Field(ge=1, le=1000)] = 30
+    guidance: Annotated[float, Field(ge=0.0, le=50.0)] = 5.0
+    camera_guidance: Annotated[float, Field(ge=0.0, le=50.0)] = 1.0
+
+    @model_validator(mode="after")
+    def _bounded(self) -> "RenderRequest":
+        total = sum(s.frames for s in self.shots)
+        if total > MAX_TOTAL_FRAMES:
+            raise ValueError(f"{total} frames in all; the engine takes at most {MAX_TOTAL_FRAMES} a job")
+        if self.width * self.height * total > MAX_PIXELS_X_FRAMES:
+            raise ValueError(f"{self.width}x{self.height} for {total} frames is too much for one job; render fewer shots or a smaller size")
+        return self
+
+    @property
+    def total_frames(self) -> int:
+        return sum(s.frames for s in self.shots)
+
+
+def request_from_project(project, width: int = 832, height: int | None = None, **settings) -> RenderRequest:
+    """A request for every shot of a :class:`engine.project.Project` (its cameras evaluated per frame)."""
+    from engine.camera.interpolate import evaluate_sequence
+
+    if height is None:
+        height = int(round(width / project.aspect)) & ~1
+    shots = []
+    for shot, path in zip(project.shots, evaluate_sequence(project)):
+        shots.append(
+            ShotRequest(
+                name=shot.name,
+                prompt=shot.prompt,
+                poses=path.c2w[:, :3, :].tolist(),
+                focal_mm=[float(f) for f in path.focal_mm],
+                film_back_mm=tuple(float(v) for v in path.film_back_mm),
+            )
+        )
+    return RenderRequest(shots=shots, prompt=project.prompt, width=width, height=height, fps=project.fps, **settings)
