@@ -40,6 +40,7 @@ class Document(QObject):
     selectionChanged = Signal(str, int)  # shot id ("" for none), key index (-1 for none)
     dirtyChanged = Signal(bool)
     pathChanged = Signal(object)
+    rendersChanged = Signal(str)  # a shot's rendered clip arrived (id)
 
     def __init__(self, project: Project, path: Path | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -50,6 +51,8 @@ class Document(QObject):
         self._selected_shot = project.shots[0].id if project.shots else ""
         self._selected_key = -1
         self._gesture_depth = 0
+        # Rendered clips by shot id, with the shot as it was rendered (media, not an edit: not undone).
+        self.renders: dict[str, tuple[Path, Shot]] = {}
 
     def _clean_changed(self, clean: bool) -> None:
         self.dirtyChanged.emit(not clean)
@@ -57,6 +60,7 @@ class Document(QObject):
     def reset(self, project: Project, path: Path | None = None) -> None:
         """Open another project in this document (File > New / Open): a fresh, clean undo history."""
         self.undo_stack.clear()
+        self.renders.clear()
         self._project = project
         self._path = Path(path) if path else None
         self._selected_shot, self._selected_key = (project.shots[0].id if project.shots else ""), -1
@@ -89,6 +93,20 @@ class Document(QObject):
 
     def shot_index(self, shot_id: str) -> int:
         return [s.id for s in self._project.shots].index(shot_id)
+
+    # -- rendered clips --------------------------------------------------------------------------
+
+    def set_render(self, shot_id: str, path: Path, rendered: Shot) -> None:
+        self.renders[shot_id] = (Path(path), rendered)
+        self.rendersChanged.emit(shot_id)
+
+    def render_of(self, shot_id: str) -> tuple[Path, bool] | None:
+        """The shot's rendered clip and whether it is still current (the shot unchanged since)."""
+        if shot_id not in self.renders:
+            return None
+        path, rendered = self.renders[shot_id]
+        current = next((s for s in self._project.shots if s.id == shot_id), None)
+        return path, current == rendered
 
     # -- selection (not an edit: never on the undo stack) ---------------------------------------
 

@@ -20,6 +20,7 @@ from app.ui.curves import CurveEditor
 from app.ui.inspector import Inspector
 from app.ui.planner_panel import PlannerPanel
 from app.ui.preview import PreviewPlayer, shot_at_frame
+from app.ui.render_panel import RenderPanel
 from app.ui.timeline import Timeline
 from engine.errors import ShotlineError
 from engine.interchange.formats import FORMATS
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.document)
         self.curves = CurveEditor(self.document)
         self.planner = PlannerPanel(self.document)
+        self.render_panel = RenderPanel(self.document)
         self.curves.setMinimumHeight(220)
         self.setCentralWidget(self.preview)
         self.docks = {
@@ -56,7 +58,10 @@ class MainWindow(QMainWindow):
             "Curves": self._dock("Curves", self.curves, Qt.DockWidgetArea.BottomDockWidgetArea),
             "Inspector": self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, scroll=True),
             "Planner": self._dock("Planner", self.planner, Qt.DockWidgetArea.LeftDockWidgetArea, scroll=True),
+            "Render": self._dock("Render", self.render_panel, Qt.DockWidgetArea.LeftDockWidgetArea, scroll=True),
         }
+        self.tabifyDockWidget(self.docks["Planner"], self.docks["Render"])
+        self.docks["Planner"].raise_()
         self.splitDockWidget(self.docks["Timeline"], self.docks["Curves"], Qt.Orientation.Vertical)
 
         self.timeline.playheadChanged.connect(self.preview.set_frame)
@@ -411,6 +416,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.preview.stop()
+        self.render_panel.connection.shutdown()  # stops the engine only if Shotline started it
         self.autosaver.discard()
         self.save_layout()
         event.accept()

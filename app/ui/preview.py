@@ -11,18 +11,40 @@ from __future__ import annotations
 
 import time
 
+from pathlib import Path
+
+import cv2
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.document import Document
 from app.ui.timeline import timecode
 from engine.camera.interpolate import evaluate_sequence
 from engine.grid.sequence import GridOptions, GridRenderer
+from engine.interchange.mp4 import read_mp4
 
 RENDER_WIDTH = 832
 SPEEDS = (1, 2, 4, 8)
+CLIP_CACHE = 6  # rendered clips kept decoded
+
+
+class RenderedClips:
+    """Rendered shots decoded to frames at the preview's size, the most recent few kept."""
+
+    def __init__(self):
+        self._clips: dict[tuple[Path, tuple[int, int]], np.ndarray] = {}
+
+    def frame(self, path: Path, index: int, size: tuple[int, int]) -> np.ndarray:
+        key = (Path(path), size)
+        if key not in self._clips:
+            frames, _fps = read_mp4(path)
+            self._clips[key] = np.stack([cv2.resize(f, size, interpolation=cv2.INTER_AREA) for f in frames])
+            while len(self._clips) > CLIP_CACHE:
+                self._clips.pop(next(iter(self._clips)))
+        clip = self._clips[key]
+        return clip[min(index, len(clip) - 1)]
 
 
 def shot_at_frame(starts: list[int], frame: int) -> int:
@@ -93,10 +115,16 @@ class PreviewPlayer(QWidget):
         self.play_button.setFixedWidth(40)
         self.play_button.setToolTip("Play/pause (Space)")
         self.play_button.clicked.connect(self.toggle)
+        self.side_by_side = QCheckBox("Rendered beside grid")
+        self.side_by_side.setToolTip("Where a shot has been rendered, show the render to the right of the camera-grid view")
+        self.side_by_side.setChecked(True)
+        self.side_by_side.toggled.connect(lambda _on: self.set_frame(self.frame, force=True))
+        self.clips = RenderedClips()
         self.status = QLabel()
         controls = QHBoxLayout()
         controls.addWidget(self.play_button)
         controls.addWidget(self.mode)
+        controls.addWidget(self.side_by_side)
         controls.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -108,6 +136,7 @@ class PreviewPlayer(QWidget):
         self.timer.timeout.connect(self._tick)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         document.changed.connect(self._project_changed)
+        document.rendersChanged.connect(lambda _id: self.set_frame(self.frame, force=True))
         self._project_changed()
 
     # -- what to draw --------------------------------------------------------------------------
@@ -142,8 +171,13 @@ class PreviewPlayer(QWidget):
             local = frame - self._starts[shot]
             s = project.shots[shot]
             focal = self._renderer.paths[shot].focal_mm[local]
+            image = self._renderer.render_frame(shot, local)
+            render = self.document.render_of(s.id) if self.side_by_side.isChecked() else None
+            if render is not None:
+                h, w, _ = image.shape
+                image = np.concatenate([image, np.full((h, 4, 3), 255, np.uint8), self.clips.frame(render[0], local, (w, h))], axis=1)
             self.view.set_frame(
-                self._renderer.render_frame(shot, local),
+                image,
                 f"{shot + 1}  {s.name}   {local + 1}/{s.duration}",
                 f"{focal:.0f} mm   {timecode(frame, project.fps)}",
             )

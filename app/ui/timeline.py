@@ -25,6 +25,8 @@ EDGE_PX = 5  # how near the right edge a press trims instead of moving
 THUMB = (96, 40)
 COLOURS = [QColor("#3d5a80"), QColor("#5c4d7d"), QColor("#2f6f62"), QColor("#7d5a3d")]
 SELECTED = QColor("#e0a030")
+RENDERED, STALE = QColor("#58c070"), QColor("#d0a040")
+RENDER_STRIP_H = 13
 
 
 def timecode(frame: int, fps: float) -> str:
@@ -48,6 +50,7 @@ class Timeline(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         document.changed.connect(self.update)
         document.selectionChanged.connect(lambda *_: self.update())
+        document.rendersChanged.connect(lambda _id: self.update())
 
     # -- geometry ------------------------------------------------------------------------------
 
@@ -129,6 +132,13 @@ class Timeline(QWidget):
                 Qt.AlignmentFlag.AlignLeft,
                 f"{shot.duration / fps:.1f}s",
             )
+            render = self.document.render_of(shot.id)
+            if render is not None:
+                # A rendered clip: a strip along the bottom, green while current, amber once the shot changed.
+                fresh = render[1]
+                p.fillRect(QRectF(r.left() + 1, r.bottom() - RENDER_STRIP_H, r.width() - 2, RENDER_STRIP_H), RENDERED if fresh else STALE)
+                p.setPen(QColor("#101010"))
+                p.drawText(QRectF(r.left() + 4, r.bottom() - RENDER_STRIP_H, r.width() - 8, RENDER_STRIP_H), Qt.AlignmentFlag.AlignVCenter, "rendered" if fresh else "rendered (shot changed since)")
             if shot.id == selected:
                 p.setPen(QPen(SELECTED, 2))
                 p.drawRect(r.adjusted(1, 1, -1, -1))

@@ -1,0 +1,107 @@
+"""The render panel against a real engine: shots stream back onto the timeline and into the
+preview; cancel; an engine that dies leaves the app usable with the reason said."""
+
+import os
+import signal
+
+import numpy as np
+import pytest
+
+from app.document import Document
+from app.engine_client import EngineConnection
+from app.ui.preview import PreviewPlayer
+from app.ui.render_panel import RenderPanel
+from app.ui.timeline import CLIP_TOP, CLIP_H, Timeline
+from engine.demo import build_demo_project
+from tests.server.conftest import RunningEngine
+
+
+@pytest.fixture
+def engine(tmp_path):
+    running = RunningEngine(tmp_path / "engine")
+    yield running
+    running.stop()
+
+
+def _panel(qtbot, doc, url, autostart=False):
+    panel = RenderPanel(doc, EngineConnection(url, autostart=autostart))
+    qtbot.addWidget(panel)
+    panel.show()
+    return panel
+
+
+def test_rendered_shots_land_on_the_timeline_and_beside_the_grid_preview(qtbot, engine, tmp_path):
+    doc = Document(build_demo_project(), tmp_path / "rooftop.shotline")
+    timeline = Timeline(doc)
+    timeline.resize(1500, 120)
+    timeline.px_per_frame = 4.0
+    qtbot.addWidget(timeline)
+    timeline.show()
+    player = PreviewPlayer(doc)
+    qtbot.addWidget(player)
+    player.set_frame(10)
+    grid_width = player.view.image.width()
+
+    panel = _panel(qtbot, doc, engine.url)
+    panel.width_box.setValue(96)
+    events = []
+    panel.connection.event.connect(events.append)
+    panel.render()
+    qtbot.waitUntil(lambda: panel.render_button.isEnabled(), timeout=20000)
+    assert events[-1]["type"] == "done", panel.error.text()
+    assert panel.backend.currentText() == "grid" and panel.model.currentText() == "camera-grid"
+    assert [b.value() for b in panel.bars] == [100] * 4
+    assert set(doc.renders) == {s.id for s in doc.project.shots}
+    path, fresh = doc.render_of(doc.project.shots[0].id)
+    assert fresh and path.parent == tmp_path / "rooftop.renders" and path.exists()
+    # The timeline marks rendered clips with a green strip along their bottom …
+    image = timeline.grab().toImage()
+    strip = image.pixelColor(200, CLIP_TOP + CLIP_H - 3)
+    assert strip.green() > 150 and strip.red() < 120
+    # … amber once the shot changes after its render.
+    doc.set_shot_fields(doc.project.shots[0].id, prompt="changed")
+    assert doc.render_of(doc.project.shots[0].id)[1] is False
+    strip = timeline.grab().toImage().pixelColor(200, CLIP_TOP + CLIP_H - 3)
+    assert strip.red() > 150 and strip.green() > 120 and strip.blue() < 100
+    # The preview shows the render to the right of the grid view.
+    player.set_frame(11)
+    assert player.view.image.width() == 2 * grid_width + 4
+    player.side_by_side.setChecked(False)
+    assert player.view.image.width() == grid_width
+
+
+def test_cancel_stops_the_job(qtbot, engine, tmp_path):
+    doc = Document(build_demo_project())
+    panel = _panel(qtbot, doc, engine.url)
+    panel.width_box.setValue(1280)
+    events = []
+    panel.connection.event.connect(events.append)
+    panel.render()
+    qtbot.waitUntil(lambda: any(e["type"] == "progress" for e in events), timeout=20000)
+    panel.cancel()
+    qtbot.waitUntil(lambda: panel.render_button.isEnabled(), timeout=20000)
+    assert events[-1]["type"] == "cancelled" and panel.status.text() == "Cancelled"
+    assert len(doc.renders) < 4
+
+
+def test_an_engine_that_dies_mid_job_is_reported_and_the_app_stays_usable(qtbot, tmp_path):
+    doc = Document(build_demo_project())
+    panel = _panel(qtbot, doc, "http://127.0.0.1:9", autostart=True)  # nothing there: it starts its own
+    panel.width_box.setValue(1280)
+    events = []
+    panel.connection.event.connect(events.append)
+    panel.render()
+    qtbot.waitUntil(lambda: any(e["type"] == "progress" for e in events), timeout=30000)
+    os.kill(panel.connection.local.process.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: panel.render_button.isEnabled(), timeout=30000)
+    assert "lost the engine" in panel.error.text() and "project is safe" in panel.error.text()
+    doc.set_shot_fields(doc.project.shots[0].id, name="Still editable")
+    assert doc.project.shots[0].name == "Still editable"
+    panel.connection.shutdown()
+
+
+def test_no_engine_and_no_autostart_is_said_plainly(qtbot):
+    panel = _panel(qtbot, Document(build_demo_project()), "http://127.0.0.1:9")
+    panel.render()
+    qtbot.waitUntil(lambda: panel.render_button.isEnabled(), timeout=10000)
+    assert "cannot reach the engine" in panel.error.text()
