@@ -237,7 +237,9 @@ def _render(args) -> int:
 
     from tqdm import tqdm
 
-    from engine.project import load_project
+    from pydantic import ValidationError
+
+    from engine.project import load_project, validation_error
     from engine.server.client import EngineClient, EngineError, EngineUnavailable, LocalEngine
     from engine.server.protocol import request_from_project
 
@@ -249,8 +251,8 @@ def _render(args) -> int:
         request = request_from_project(
             project, width, height, backend=args.backend, model=args.model, steps=args.steps, seed=args.seed, guidance=args.guidance
         )
-    except ValueError as exc:  # pydantic's message names the field
-        raise ShotlineError(str(exc).splitlines()[0] + ": " + " ".join(str(exc).splitlines()[1:3]), args.project, "render") from None
+    except ValidationError as exc:
+        raise validation_error(exc, args.project) from None
     local = None
     try:
         if args.engine:

@@ -206,6 +206,10 @@ class Project(_Model):
     def total_frames(self) -> int:
         return sum(s.duration for s in self.shots)
 
+    def frame_size(self, width: int) -> tuple[int, int]:
+        """(width, height) of a frame at the delivery aspect, both even (H.264 yuv420p needs it)."""
+        return int(width) & ~1, int(round(width / self.aspect)) & ~1
+
     def film_back_mm(self) -> tuple[float, float]:
         """Width and height of the sensor area that the delivery aspect uses (the gate crop)."""
         w, h = self.sensor_mm
@@ -289,22 +293,27 @@ def _validate_json(text: str, source: str) -> Project:
     try:
         return Project.model_validate_json(text, strict=True)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        field = _field_path(err.get("loc", ()))
-        ctx_error = (err.get("ctx") or {}).get("error")
-        if isinstance(ctx_error, _FieldError):
-            field = ".".join(p for p in (field, ctx_error.field) if p).replace(".[", "[")
-            message = ctx_error.message
-        else:
-            message = err.get("msg", "invalid value")
-            if message.startswith("Value error, "):
-                message = message[len("Value error, ") :]
-        more = exc.error_count() - 1
-        if more:
-            message += f" (and {more} more problem{'s' if more > 1 else ''})"
-        raise ShotlineError(message, source, field) from None
+        raise validation_error(exc, source) from None
     except RecursionError:
         raise ShotlineError("project data is nested too deeply", source) from None
+
+
+def validation_error(exc: ValidationError, source: str | Path) -> ShotlineError:
+    """A pydantic error as one line naming the first field at fault (and how many more there are)."""
+    err = exc.errors(include_url=False)[0]
+    field = _field_path(err.get("loc", ()))
+    ctx_error = (err.get("ctx") or {}).get("error")
+    if isinstance(ctx_error, _FieldError):
+        field = ".".join(p for p in (field, ctx_error.field) if p).replace(".[", "[")
+        message = ctx_error.message
+    else:
+        message = err.get("msg", "invalid value")
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+    more = exc.error_count() - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return ShotlineError(message, str(source), field)
 
 
 def _field_path(loc: tuple) -> str:

@@ -43,6 +43,7 @@ def new_project() -> Project:
 class MainWindow(QMainWindow):
     def __init__(self, project: Project, path: Path | None = None):
         super().__init__()
+        self._shown = False  # the first show fits the timeline (and lays out docks if no saved layout)
         self.document = Document(project, path, self)
         self.autosaver = Autosaver(self.document, parent=self)
         self.preview = PreviewPlayer(self.document)
@@ -400,7 +401,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not getattr(self, "_shown", False):
+        if not self._shown:
             self._shown = True
             if not self._restored:
                 QTimer.singleShot(0, self.default_layout)  # docks take sizes once the window is laid out

@@ -146,8 +146,7 @@ class PreviewPlayer(QWidget):
         self._starts = project.shot_start_frames() if project.shots else []
         if project.shots:
             paths = evaluate_sequence(project)
-            size = (RENDER_WIDTH, int(round(RENDER_WIDTH / project.aspect)) & ~1)
-            self._renderer = GridRenderer(paths, GridOptions(size=size, transition_frames=0))
+            self._renderer = GridRenderer(paths, GridOptions(size=project.frame_size(RENDER_WIDTH), transition_frames=0))
         else:
             self._renderer = None
         self.set_frame(min(self.frame, max(project.total_frames - 1, 0)), force=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+from pydantic import ValidationError
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.autosave import state_dir
 from app.document import Document
 from app.engine_client import EngineConnection
-from engine.errors import ShotlineError
+from engine.project import validation_error
 from engine.server.client import DEFAULT_URL
 from engine.server.protocol import request_from_project
 
@@ -145,14 +146,13 @@ class RenderPanel(QWidget):
         if not doc.project.shots:
             self.error.setText("There are no shots to render.")
             return
-        width = self.width_box.value() & ~1
         try:
             request = request_from_project(
-                doc.project, width, backend=self.backend.currentText() or "grid", model=self.model.currentText() or None,
+                doc.project, self.width_box.value(), backend=self.backend.currentText() or "grid", model=self.model.currentText() or None,
                 steps=self.steps.value(), seed=self.seed.value(),
             )  # fmt: skip
-        except (ValueError, ShotlineError) as exc:
-            self.error.setText(str(exc).splitlines()[0])
+        except ValidationError as exc:
+            self.error.setText(str(validation_error(exc, "render")))
             return
         autosave = getattr(self.window(), "autosaver", None)
         if autosave is not None:

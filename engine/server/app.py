@@ -83,7 +83,7 @@ def create_app(settings: EngineSettings, backends: dict[str, Backend]) -> FastAP
             "device": settings.device,
             "backends": sorted(backends),
             "models": {name: b.models() for name, b in backends.items()},
-            "queued": len(queue._queue),
+            "queued": queue.queued,
         }
 
     @app.get("/models")

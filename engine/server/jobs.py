@@ -124,6 +124,11 @@ class JobQueue:
         with self._lock:
             return [e for e in self.jobs[job_id].events if e["seq"] > seq]
 
+    @property
+    def queued(self) -> int:
+        """How many jobs wait behind the running one."""
+        return len(self._queue)
+
     def job_dir(self, job: Job) -> Path:
         return safe_path(self.output, job.id)
 

@@ -100,7 +100,7 @@ def request_from_project(project, width: int = 832, height: int | None = None, *
     from engine.camera.interpolate import evaluate_sequence
 
     if height is None:
-        height = int(round(width / project.aspect)) & ~1
+        width, height = project.frame_size(width)
     shots = []
     for shot, path in zip(project.shots, evaluate_sequence(project)):
         shots.append(

@@ -4,7 +4,6 @@ preview; cancel; an engine that dies leaves the app usable with the reason said.
 import os
 import signal
 
-import numpy as np
 import pytest
 
 from app.document import Document

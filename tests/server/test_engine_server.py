@@ -2,7 +2,6 @@
 cancel, reconnect without losing events, FIFO order, bad requests get 4xx, tokens."""
 
 import json
-import threading
 import time
 
 import numpy as np
@@ -16,7 +15,7 @@ from engine.render.backend import Backend
 from engine.server.client import EngineClient, EngineError
 from engine.server.jobs import JobQueue, safe_path, slug
 from engine.server.main import main as engine_main
-from tests.server.conftest import RunningEngine, small_request, truck_shot
+from tests.server.conftest import RunningEngine, small_request
 
 
 def _events(engine, job_id):
