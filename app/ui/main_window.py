@@ -1,5 +1,5 @@
-"""The main window: menus, the preview in the centre, and docks for the timeline, inspector, curves
-and planner that remember where the director put them.
+"""The main window: menus, the 3D viewport in the centre, and docks for the camera-grid preview,
+timeline, inspector, curves and planner that remember where the director put them.
 
 Dialogs go through small methods (``ask_unsaved``, ``choose_open_path`` …) so tests can answer them.
 Files: the user's project is written only by Save / Save As; unsaved work goes to the autosave
@@ -22,6 +22,7 @@ from app.ui.planner_panel import PlannerPanel
 from app.ui.preview import PreviewPlayer, shot_at_frame
 from app.ui.render_panel import RenderPanel
 from app.ui.timeline import Timeline
+from app.viewport3d.viewport import Viewport
 from engine.errors import ShotlineError
 from engine.interchange.formats import FORMATS
 from engine.project import CameraKey, Project, Shot, load_project, new_shot_id
@@ -52,9 +53,11 @@ class MainWindow(QMainWindow):
         self.curves = CurveEditor(self.document)
         self.planner = PlannerPanel(self.document)
         self.render_panel = RenderPanel(self.document)
+        self.viewport = Viewport(self.document)
         self.curves.setMinimumHeight(220)
-        self.setCentralWidget(self.preview)
+        self.setCentralWidget(self.viewport)
         self.docks = {
+            "Preview": self._dock("Preview", self.preview, Qt.DockWidgetArea.RightDockWidgetArea),
             "Timeline": self._dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea),
             "Curves": self._dock("Curves", self.curves, Qt.DockWidgetArea.BottomDockWidgetArea),
             "Inspector": self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, scroll=True),
@@ -64,9 +67,11 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["Planner"], self.docks["Render"])
         self.docks["Planner"].raise_()
         self.splitDockWidget(self.docks["Timeline"], self.docks["Curves"], Qt.Orientation.Vertical)
+        self.splitDockWidget(self.docks["Preview"], self.docks["Inspector"], Qt.Orientation.Vertical)
 
         self.timeline.playheadChanged.connect(self.preview.set_frame)
         self.preview.frameChanged.connect(self._playhead_moved)
+        self.planner.ghostPaths.connect(self.viewport.show_ghosts)
         self.document.dirtyChanged.connect(self.setWindowModified)
         self.document.pathChanged.connect(lambda _p: self._update_title())
         self.document.changed.connect(self._update_title)
@@ -131,6 +136,13 @@ class MainWindow(QMainWindow):
 
         v = bar.addMenu("&View")
         self._action(v, "&Frame Selection", self.frame_selection, QKeySequence("F"))
+        self._action(v, "&Top View", lambda: self.viewport.set_named_view("top"), QKeySequence("7"))
+        self._action(v, "F&ront View", lambda: self.viewport.set_named_view("front"), QKeySequence("1"))
+        self._action(v, "&Side View", lambda: self.viewport.set_named_view("side"), QKeySequence("3"))
+        self._action(v, "Flat / Perspective", self.viewport.toggle_ortho, QKeySequence("5"))
+        self.look_through_action = self._action(v, "&Look Through Shot Camera", self.toggle_look_through, QKeySequence("0"))
+        self.look_through_action.setCheckable(True)
+        self.viewport.lookThroughChanged.connect(self.look_through_action.setChecked)
         v.addSeparator()
         play = v.addMenu("&Playback")
         self._action(play, "Play / Pause", self.preview.toggle, QKeySequence("Space"))
@@ -349,8 +361,12 @@ class MainWindow(QMainWindow):
 
     # -- View ----------------------------------------------------------------------------------
 
+    def toggle_look_through(self) -> None:
+        self.viewport.set_look_through(not self.viewport.look_through)
+
     def frame_selection(self) -> None:
         doc = self.document
+        self.viewport.frame_selection()
         if not doc.selected_shot:
             return
         i = doc.shot_index(doc.selected_shot)
@@ -361,6 +377,7 @@ class MainWindow(QMainWindow):
 
     def _playhead_moved(self, frame: int) -> None:
         self.timeline.set_playhead(frame)
+        self.viewport.set_frame(frame)
         doc = self.document
         if doc.selected_shot:
             start = doc.project.shot_start_frames()[doc.shot_index(doc.selected_shot)]
@@ -370,7 +387,11 @@ class MainWindow(QMainWindow):
         rows = [
             ("Space", "play / pause"), ("J / K / L", "play backwards / stop / forwards (again: faster)"),
             ("← / →", "previous / next frame"), ("Home / End", "start / end"), ("K (stopped)", "add a key at the playhead"),
-            ("F", "frame the selected shot"), ("Delete", "delete the selected key, else the shot"),
+            ("F", "frame the selected shot (timeline, curves, viewport)"),
+            ("7 / 1 / 3", "viewport: top / front / side view"), ("5", "viewport: flat / perspective"),
+            ("0", "viewport: look through the shot's camera"),
+            ("Viewport drag", "empty: orbit · Shift or right: pan · wheel: zoom"),
+            ("Viewport key", "drag: move on the ground · Shift+drag: height · diamond: aim"), ("Delete", "delete the selected key, else the shot"),
             ("Ctrl+D", "duplicate shot"), ("Ctrl+B", "split shot at playhead"), ("Ctrl+T", "add shot"),
             ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"), ("Ctrl+S", "save"),
         ]  # fmt: skip
@@ -388,7 +409,8 @@ class MainWindow(QMainWindow):
             dock.setFloating(False)
             dock.show()
         self.resizeDocks([self.docks["Planner"], self.docks["Inspector"]], [340, 320], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["Timeline"], self.docks["Curves"]], [120, 300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["Timeline"], self.docks["Curves"]], [120, 260], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["Preview"], self.docks["Inspector"]], [260, 400], Qt.Orientation.Vertical)
 
     def restore_layout(self) -> None:
         s = settings()

@@ -28,12 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.document import Document
+from app.palette import SHOT_COLOURS
 from engine.camera.interpolate import evaluate_shot
 from engine.errors import ShotlineError
 from engine.planner.plan import Plan, plan_alternatives
 
-SHOT_COLOURS = ["#e07a5f", "#81b29a", "#f2cc8f", "#7aa6e0", "#c08ad0", "#e0e070"]
 ACCEPT_MODES = ("Replace all shots", "Insert after selected shot")
+
+
+def proposal_paths(plan: Plan) -> list[np.ndarray]:
+    """World camera positions of each proposed shot."""
+    project = plan.to_project()
+    return [evaluate_shot(project, p.shot).positions for p in plan.shots]
 
 
 class PlanTopView(QWidget):
@@ -48,10 +54,7 @@ class PlanTopView(QWidget):
     def show_plan(self, plan: Plan | None) -> None:
         self.paths, self.subjects = [], []
         if plan is not None:
-            project = plan.to_project()
-            for p in plan.shots:
-                path = evaluate_shot(project, p.shot)
-                self.paths.append(path.positions[:, [0, 2]])
+            self.paths = [p[:, [0, 2]] for p in proposal_paths(plan)]
             self.subjects = [(s.name, (s.position[0], s.position[2]), s.color) for s in plan.subjects]
         self.update()
 
@@ -111,6 +114,7 @@ def plan_report(plan: Plan) -> str:
 
 class PlannerPanel(QWidget):
     accepted = Signal(int)  # number of shots put in
+    ghostPaths = Signal(list)  # camera positions (N,3) of each shot of the proposal shown; [] for none
 
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
@@ -200,6 +204,7 @@ class PlannerPanel(QWidget):
         plan = self.current()
         self.top_view.show_plan(plan)
         self.report.setText(plan_report(plan) if plan else "")
+        self.ghostPaths.emit(proposal_paths(plan) if plan else [])
 
     def accept(self) -> None:
         plan = self.current()
@@ -214,4 +219,5 @@ class PlannerPanel(QWidget):
             existing = doc.project.shots
             doc.replace_shots(existing[:at] + shots + existing[at:], plan.subjects, "Insert planned shots", plan.global_prompt or None)
         doc.select(shots[0].id, -1)
+        self.ghostPaths.emit([])  # the proposal is real now
         self.accepted.emit(len(shots))

@@ -1,0 +1,70 @@
+"""The set: a ground grid with axes, and every subject as a proxy in its colour with its name.
+
+Adapters in the napari sense: they read the document when it changes and own only their visuals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from vispy import scene
+from vispy.color import Color
+
+from app.viewport3d.geometry import ground_grid, subject_proxy
+from engine.camera.interpolate import subject_positions
+from engine.project import Project, Shot
+
+AXIS_LENGTH_M = 1.0
+
+
+class GroundLayer:
+    def __init__(self, parent):
+        minor, major = ground_grid()
+        self.minor = scene.visuals.Line(minor.reshape(-1, 3), color=(1, 1, 1, 0.08), connect="segments", parent=parent)
+        self.major = scene.visuals.Line(major.reshape(-1, 3), color=(1, 1, 1, 0.2), connect="segments", parent=parent)
+        axes = np.array([[0, 0, 0], [AXIS_LENGTH_M, 0, 0], [0, 0, 0], [0, AXIS_LENGTH_M, 0], [0, 0, 0], [0, 0, AXIS_LENGTH_M]], float)
+        colours = np.array([[0.9, 0.3, 0.3, 1]] * 2 + [[0.4, 0.85, 0.4, 1]] * 2 + [[0.35, 0.55, 0.95, 1]] * 2)
+        self.axes = scene.visuals.Line(axes, color=colours, width=2, connect="segments", parent=parent)
+        for v in (self.minor, self.major, self.axes):
+            v.set_gl_state("translucent", depth_test=True)
+
+
+class SubjectsLayer:
+    """Subjects where they stand at the playhead (a shot's subject keys move them)."""
+
+    def __init__(self, parent):
+        self.mesh = scene.visuals.Mesh(parent=parent, shading=None)
+        self.mesh.set_gl_state("translucent", depth_test=True, cull_face=False)
+        self.edges = scene.visuals.Line(parent=parent, connect="segments", color=(0, 0, 0, 0.5))
+        self.labels = scene.visuals.Text("", color="white", font_size=9, anchor_x="center", anchor_y="bottom", parent=parent)
+        self.labels.set_gl_state("translucent", depth_test=False)
+
+    @staticmethod
+    def positions(project: Project, shot: Shot | None, frame: int) -> list[np.ndarray]:
+        if shot is None:
+            return [np.asarray(s.position, float) for s in project.subjects]
+        return [subject_positions(project, shot, s.name, [frame])[0] for s in project.subjects]
+
+    def update(self, project: Project, shot: Shot | None, frame: int) -> None:
+        subjects = project.subjects
+        if not subjects:
+            for v in (self.mesh, self.edges, self.labels):
+                v.visible = False
+            return
+        verts, faces, colours, tops, edges = [], [], [], [], []
+        for subject, pos in zip(subjects, self.positions(project, shot, frame)):
+            v, f = subject_proxy(pos, subject.height)
+            # Shade by height so the proxy reads as a solid without lights.
+            rgb = np.asarray(Color(subject.color).rgb)
+            shade = 0.6 + 0.4 * (v[:, 1] - v[:, 1].min()) / max(np.ptp(v[:, 1]), 1e-6)
+            faces.append(f + sum(len(x) for x in verts))
+            verts.append(v)
+            colours.append(np.column_stack([rgb[None] * shade[:, None], np.ones(len(v))]))
+            tops.append(pos + [0.0, subject.height + 0.08, 0.0])
+            base = np.array([pos + [np.cos(a) * 0.4, 0.005, np.sin(a) * 0.4] for a in np.linspace(0, 2 * np.pi, 25)])
+            edges.append(np.stack([base[:-1], base[1:]], axis=1))
+        self.mesh.set_data(vertices=np.concatenate(verts), faces=np.concatenate(faces), vertex_colors=np.concatenate(colours))
+        self.edges.set_data(pos=np.concatenate(edges).reshape(-1, 3))
+        self.labels.text = [s.name for s in subjects]
+        self.labels.pos = np.asarray(tops)
+        for v in (self.mesh, self.edges, self.labels):
+            v.visible = True

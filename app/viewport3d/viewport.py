@@ -1,0 +1,351 @@
+"""The 3D viewport: the set, every shot's camera path and the camera at the playhead, in a vispy
+canvas inside the main window.
+
+Navigation (Blender/Maya-like): left-drag on empty space or middle-drag orbits, Shift+left,
+right- or Shift+middle-drag pans, the wheel zooms; F frames the selection; 7 / 1 / 3 look from the
+top / front / side (flat), 5 toggles flat/perspective, 0 looks through the shot's camera.
+Editing: click a key handle to select it and drag it across the ground plane (Shift: up and down);
+drag the diamond in front of the selected key to aim it (Shift: tilt). Each drag is one undo step.
+Clicking a path selects its shot (the timeline follows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import vispy
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+vispy.use(app="pyside6")
+from vispy import scene  # noqa: E402  (after choosing the Qt binding)
+from vispy.util import keys as vkeys  # noqa: E402
+
+from app.document import Document  # noqa: E402
+from app.palette import BACKGROUND_3D  # noqa: E402
+from app.ui.preview import shot_at_frame  # noqa: E402
+from app.viewport3d.frustum_layer import FrustumLayer  # noqa: E402
+from app.viewport3d.ghost_layer import GhostLayer  # noqa: E402
+from app.viewport3d.look_through_overlay import LookThroughOverlay  # noqa: E402
+from app.viewport3d.path_layer import PathLayer  # noqa: E402
+from app.viewport3d.picking import Hit, pick  # noqa: E402
+from app.viewport3d.set_layer import GroundLayer, SubjectsLayer  # noqa: E402
+from app.viewport3d.view_math import (  # noqa: E402
+    FOV_Y_DEG,
+    Orbit,
+    ViewState,
+    closest_on_vertical,
+    look_through_view,
+    named_view,
+    orbit_view,
+    ray_plane_y,
+)
+from app.viewport3d.vispy_camera import MatrixCamera  # noqa: E402
+from engine.camera.conventions import look_at_rotation, pan_tilt_roll  # noqa: E402
+from engine.project import CameraKey  # noqa: E402
+
+ORBIT_DEG_PER_PX = 0.4
+WHEEL_ZOOM = 0.85
+
+
+@dataclass
+class KeyDrag:
+    """A key (or its aim) being dragged: where it started and the mouse's anchor in the world."""
+
+    hit: Hit
+    start: CameraKey
+    vertical: bool
+    anchor: np.ndarray  # world point (ground mode) or height (vertical mode) under the press
+    base: np.ndarray  # the key position / aim tip when the anchor was taken
+    started: bool = False  # the undo step opens at the first move: a plain click edits nothing
+
+
+class Viewport(QWidget):
+    lookThroughChanged = Signal(bool)
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.canvas = scene.SceneCanvas(keys=None, bgcolor=BACKGROUND_3D, size=(800, 500), parent=self)
+        self.view = self.canvas.central_widget.add_view(border_width=0)
+        self.camera = MatrixCamera()
+        self.view.camera = self.camera
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.canvas.native)
+        self.setMinimumSize(320, 200)
+        self._hidden_canvas = QGuiApplication.platformName() == "offscreen"
+        if self._hidden_canvas:
+            # Qt's offscreen platform cannot show GL widgets, and exposing one leaves vispy's GL state
+            # broken; render() still draws into vispy's own framebuffer (tests, screenshots).
+            self.canvas.events.draw.block()
+            self.canvas.native.hide()
+
+        self.ground = GroundLayer(self.view.scene)
+        self.subjects = SubjectsLayer(self.view.scene)
+        self.paths = PathLayer(self.view.scene)
+        self.ghosts = GhostLayer(self.view.scene)
+        self.frustum = FrustumLayer(self.view.scene)
+        self.overlay = LookThroughOverlay(self.view)
+
+        self.orbit = Orbit()
+        self.look_through = False
+        self.frame = 0  # sequence frame at the playhead
+        self._drag: KeyDrag | None = None
+        self._nav: tuple[str, np.ndarray, Orbit] | None = None
+        self._pending: set[str] = set()
+        self._rebuild = True
+
+        document.shotsChanged.connect(self._on_shots_changed)
+        document.shotChanged.connect(self._pending.add)
+        document.changed.connect(self.refresh)
+        document.selectionChanged.connect(lambda s, k: self._restyle())
+        self.canvas.events.resize.connect(lambda _e: self._apply_view())
+        self.canvas.events.mouse_press.connect(self._on_press)
+        self.canvas.events.mouse_move.connect(self._on_move)
+        self.canvas.events.mouse_release.connect(self._on_release)
+        self.canvas.events.mouse_wheel.connect(self._on_wheel)
+        self.refresh()
+        self.frame_all()
+
+    # -- document -> view ------------------------------------------------------------------------
+
+    def _on_shots_changed(self) -> None:
+        self._rebuild = True
+
+    def refresh(self) -> None:
+        project = self.document.project
+        if self._rebuild:
+            self.paths.rebuild(project)
+            self._rebuild = False
+        else:
+            for shot_id in self._pending:
+                self.paths.update_shot(project, shot_id, restyle=False)
+        self._pending.clear()
+        self._restyle(update=False)
+        self._update_playhead()
+
+    def _restyle(self, update: bool = True) -> None:
+        self.paths.restyle(self.document.project, (self.document.selected_shot, self.document.selected_key))
+        self.paths.set_visible(not self.look_through)
+        if update:
+            self.canvas.update()
+
+    def playhead_shot(self) -> tuple[int, int]:
+        """(shot index, frame in the shot) under the playhead; (-1, 0) with no shots."""
+        project = self.document.project
+        if not project.shots:
+            return -1, 0
+        starts = project.shot_start_frames()
+        i = shot_at_frame(starts, self.frame)
+        return i, int(np.clip(self.frame - starts[i], 0, project.shots[i].duration - 1))
+
+    def set_frame(self, frame: int) -> None:
+        self.frame = int(frame)
+        self._update_playhead()
+
+    def _update_playhead(self) -> None:
+        project = self.document.project
+        i, f = self.playhead_shot()
+        shot = project.shots[i] if i >= 0 else None
+        path = self.paths.paths.get(shot.id) if shot else None
+        self.frustum.update(path, f, i, shot.name if shot else "")
+        self.frustum.set_visible(path is not None and not self.look_through)
+        self.subjects.update(project, shot, f)
+        self._apply_view()
+
+    # -- the view ----------------------------------------------------------------------------------
+
+    def _canvas_size(self) -> tuple[int, int]:
+        # A hidden canvas (Qt's offscreen platform) gets no resize events: keep the scene's size here.
+        size = tuple(int(v) for v in self.canvas.size)
+        if tuple(int(v) for v in self.canvas.central_widget.size) != size:
+            self.canvas.central_widget.size = size
+            if self._hidden_canvas:  # vispy learns the framebuffer size only from a shown GL widget
+                ratio = self.canvas.native.devicePixelRatioF()
+                self.canvas._backend._vispy_set_physical_size(round(size[0] * ratio), round(size[1] * ratio))
+        return size
+
+    def view_state(self) -> ViewState:
+        w, h = self._canvas_size()
+        if self.look_through:
+            i, f = self.playhead_shot()
+            path = self.paths.paths.get(self.document.project.shots[i].id) if i >= 0 else None
+            if path is not None:
+                return look_through_view(path.c2w[f], float(path.focal_mm[f]), path.film_back_mm, self.document.project.aspect, w, h)
+        return orbit_view(self.orbit, w, h)
+
+    def _apply_view(self) -> None:
+        self.camera.set_state(self.view_state())
+        if self.look_through:
+            i, f = self.playhead_shot()
+            shot = self.document.project.shots[i] if i >= 0 else None
+            path = self.paths.paths.get(shot.id) if shot else None
+            caption = f"{shot.name}  ·  {path.focal_mm[f]:.0f} mm  ·  frame {f + 1}/{shot.duration}" if shot and path is not None else ""
+            w, h = self._canvas_size()
+            self.overlay.update(w, h, self.document.project.aspect, caption)
+        self.overlay.set_visible(self.look_through)
+        self.canvas.update()
+
+    def set_orbit(self, orbit: Orbit) -> None:
+        self.orbit = orbit
+        self._apply_view()
+
+    def set_named_view(self, name: str) -> None:
+        self.set_look_through(False)
+        self.set_orbit(named_view(self.orbit, name))
+
+    def toggle_ortho(self) -> None:
+        self.set_orbit(replace(self.orbit, ortho=not self.orbit.ortho))
+
+    def set_look_through(self, on: bool) -> None:
+        if on == self.look_through:
+            return
+        self.look_through = on
+        self.frustum.set_visible(not on and bool(self.paths.paths))
+        self._restyle(update=False)
+        self._apply_view()
+        self.lookThroughChanged.emit(on)
+
+    def show_ghosts(self, paths: list[np.ndarray]) -> None:
+        self.ghosts.show(paths)
+        self.canvas.update()
+
+    def _fit(self, points: np.ndarray) -> None:
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        radius = max(float(np.linalg.norm(hi - lo)) / 2.0, 1.0)
+        distance = 1.15 * radius / np.sin(np.deg2rad(FOV_Y_DEG) / 2.0)
+        self.set_orbit(replace(self.orbit, center=tuple(float(v) for v in (lo + hi) / 2.0), distance=distance))
+
+    def frame_all(self) -> None:
+        project = self.document.project
+        points = [p.positions for p in self.paths.paths.values()] + [np.asarray([s.position for s in project.subjects]).reshape(-1, 3)]
+        points = np.concatenate(points)
+        if len(points):
+            self._fit(points)
+
+    def frame_selection(self) -> None:
+        """F: the selected key, else the selected shot's path and what it looks at, else everything."""
+        doc = self.document
+        path = self.paths.paths.get(doc.selected_shot)
+        if path is None:
+            self.frame_all()
+            return
+        if doc.selected_key >= 0:
+            key = self.paths.keys[doc.selected_shot][doc.selected_key]
+            self._fit(np.array([key - 1.0, key + 1.0]))
+            return
+        targets = {k.look_at for k in doc.shot(doc.selected_shot).keys if k.look_at}
+        extra = [doc.project.subject(n).position for n in targets]
+        self._fit(np.concatenate([path.positions, np.asarray(extra, float).reshape(-1, 3)]))
+
+    def pixel_of(self, world) -> np.ndarray:
+        """Where a world point is drawn, in canvas pixels (for tests and tools)."""
+        return self.view_state().project(np.asarray(world, float))[0]
+
+    def render(self) -> np.ndarray:
+        """The canvas as RGBA pixels, drawn now."""
+        self._apply_view()
+        return self.canvas.render(alpha=False)
+
+    # -- mouse ---------------------------------------------------------------------------------------
+
+    def hit_at(self, pixel) -> Hit | None:
+        if self.look_through:
+            return None
+        paths = {k: p.positions for k, p in self.paths.paths.items()}
+        return pick(self.view_state(), pixel, self.paths.keys, paths, self.paths.aim)
+
+    @staticmethod
+    def _shift(event) -> bool:
+        return vkeys.SHIFT in (event.modifiers or ())
+
+    def _on_press(self, event) -> None:
+        pixel = np.asarray(event.pos[:2], float)
+        hit = self.hit_at(pixel) if event.button == 1 else None
+        doc = self.document
+        if hit is not None and hit.kind in ("key", "aim"):
+            doc.select(hit.shot_id, hit.key)
+            start = doc.shot(hit.shot_id).keys[hit.key]
+            self._drag = self._anchor(KeyDrag(hit, start, False, np.zeros(3), np.zeros(3)), pixel, self._shift(event))
+            return
+        if hit is not None:
+            doc.select(hit.shot_id, -1)
+            return
+        if self.look_through:
+            return
+        if event.button == 2 or (event.button in (1, 3) and self._shift(event)):
+            self._nav = ("pan", pixel, self.orbit)
+        elif event.button in (1, 3):
+            self._nav = ("orbit", pixel, self.orbit)
+
+    def _handle_base(self, drag: KeyDrag) -> np.ndarray:
+        if drag.hit.kind == "aim":
+            return self.paths.aim[2].copy() if self.paths.aim else np.asarray(drag.start.position, float)
+        return np.asarray(self.document.shot(drag.hit.shot_id).keys[drag.hit.key].position, float)
+
+    def _anchor(self, drag: KeyDrag, pixel, vertical: bool) -> KeyDrag:
+        """(Re)take the drag's anchor under the mouse: at the press, and when Shift changes."""
+        base = self._handle_base(drag)
+        origin, direction = self.view_state().ray(pixel)
+        if vertical:
+            anchor = np.array([0.0, closest_on_vertical(origin, direction, base), 0.0])
+        else:
+            hit = ray_plane_y(origin, direction, base[1])
+            anchor = base.copy() if hit is None else hit
+        return replace(drag, vertical=vertical, anchor=anchor, base=base)
+
+    def _dragged_point(self, drag: KeyDrag, pixel) -> np.ndarray:
+        origin, direction = self.view_state().ray(pixel)
+        if drag.vertical:
+            height = closest_on_vertical(origin, direction, drag.base)
+            return drag.base + [0.0, height - drag.anchor[1], 0.0]
+        hit = ray_plane_y(origin, direction, drag.base[1])
+        return drag.base if hit is None else drag.base + (hit - drag.anchor)
+
+    def _on_move(self, event) -> None:
+        pixel = np.asarray(event.pos[:2], float)
+        if self._drag is not None:
+            if not self._drag.started:
+                self.document.begin_gesture("Aim key" if self._drag.hit.kind == "aim" else "Move key")
+                self._drag.started = True
+            if self._shift(event) != self._drag.vertical:
+                self._drag = self._anchor(self._drag, pixel, self._shift(event))
+            self._apply_drag(self._drag, self._dragged_point(self._drag, pixel))
+            return
+        if self._nav is None:
+            return
+        mode, start, orbit = self._nav
+        d = pixel - start
+        if mode == "orbit":
+            self.set_orbit(orbit.orbited(-d[0] * ORBIT_DEG_PER_PX, d[1] * ORBIT_DEG_PER_PX))
+        else:
+            self.set_orbit(orbit.panned(d[0], d[1], self._canvas_size()[1]))
+
+    def _apply_drag(self, drag: KeyDrag, point: np.ndarray) -> None:
+        doc = self.document
+        shot_id, index = drag.hit.shot_id, drag.hit.key
+        key = doc.shot(shot_id).keys[index]
+        if drag.hit.kind == "key":
+            moved = key.model_copy(update={"position": tuple(float(v) for v in point)})
+            doc.set_key(shot_id, index, moved, "Move key")
+        else:
+            path = self.paths.paths[shot_id]
+            roll = float(pan_tilt_roll(path.rotations[key.frame])[2])
+            rotation = look_at_rotation(key.position, point, roll)
+            aimed = key.model_copy(update={"orientation": tuple(float(v) for v in rotation.as_quat()), "look_at": None})
+            doc.set_key(shot_id, index, aimed, "Aim key")
+
+    def _on_release(self, event) -> None:
+        if self._drag is not None:
+            if self._drag.started:
+                self.document.end_gesture()
+            self._drag = None
+        self._nav = None
+
+    def _on_wheel(self, event) -> None:
+        if self.look_through:
+            return
+        self.set_orbit(self.orbit.zoomed(WHEEL_ZOOM ** float(event.delta[1])))

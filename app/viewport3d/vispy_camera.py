@@ -1,0 +1,40 @@
+"""A vispy camera that draws with exactly the matrices of ``view_math`` (no interaction of its own).
+
+vispy's turntable camera keeps its own state and maths; ours lives in ``Orbit`` / ``ViewState`` so
+that picking, tests and drawing agree to the pixel. Navigation is handled by the viewport widget.
+"""
+
+from __future__ import annotations
+
+from vispy.scene.cameras import BaseCamera
+from vispy.visuals.transforms import ChainTransform, MatrixTransform, STTransform
+
+from app.viewport3d.view_math import ViewState
+
+
+class MatrixCamera(BaseCamera):
+    def __init__(self):
+        super().__init__(interactive=False)
+        self.state: ViewState | None = None
+        self._ndc_to_pixels = STTransform()
+        self._matrix = MatrixTransform()
+
+    def set_state(self, state: ViewState) -> None:
+        self.state = state
+        self._update_transform()
+
+    def view_changed(self) -> None:  # no ranges, no default state: only our matrices
+        self._update_transform()
+
+    def viewbox_key_event(self, event) -> None:  # vispy resets cameras on Backspace; we do not
+        pass
+
+    def _update_transform(self, event=None) -> None:
+        if self._viewbox is None or self.state is None:
+            return
+        w, h = self._viewbox.size
+        if w == 0 or h == 0:
+            return
+        self._ndc_to_pixels.set_mapping([[-1, 1], [1, -1]], [[0, 0], [w, h]])
+        self._matrix.matrix = self.state.matrix.T  # vispy maps row vectors: p @ M
+        self._set_scene_transform(ChainTransform([self._ndc_to_pixels, self._matrix]))
