@@ -1,4 +1,5 @@
-"""Screenshot of the main window on the bundled demo, for the README (run under Xvfb):
+"""Screenshots of the bundled demo for the README (run under Xvfb): the main window, and beside
+it the 3D viewport alone and looking through a shot's camera (docs/viewport.png, docs/look-through.png):
 
     xvfb-run -a -s "-screen 0 1920x1200x24" python scripts/screenshot.py docs/screenshot.png
 """
@@ -37,6 +38,17 @@ def main(out: str) -> None:
     def grab() -> None:
         window.grab().save(out)
         print(f"wrote {out}")
+        import cv2
+
+        folder = Path(out).parent
+        vp = window.viewport
+        cv2.imwrite(str(folder / "viewport.png"), vp.render()[..., 2::-1])
+        print(f"wrote {folder / 'viewport.png'}")
+        doc.select(doc.project.shots[3].id, -1)
+        window.preview.set_frame(doc.project.shot_start_frames()[3] + 60)
+        vp.set_look_through(True)
+        cv2.imwrite(str(folder / "look-through.png"), vp.render()[..., 2::-1])
+        print(f"wrote {folder / 'look-through.png'}")
         window.document.undo_stack.setClean()
         app.quit()
 

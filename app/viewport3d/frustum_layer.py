@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from vispy import scene
-from vispy.color import Color
 
-from app.palette import shot_colour
+from app.palette import rgba, shot_colour
 from app.viewport3d.geometry import frustum_segments
 from engine.camera.path import CameraPath
 
@@ -27,9 +26,9 @@ class FrustumLayer:
         frame = int(np.clip(frame, 0, len(path) - 1))
         c2w = path.c2w[frame]
         segs = frustum_segments(c2w, float(path.focal_mm[frame]), path.film_back_mm)
-        rgb = Color(shot_colour(shot_index)).rgb
+        rgb = rgba(shot_colour(shot_index))[:3]
         self.lines.set_data(pos=segs.reshape(-1, 3), color=(*(0.5 + 0.5 * np.asarray(rgb)), 1.0))
-        self.apex.set_data(c2w[None, :3, 3], size=8, face_color="white", edge_width=0)
+        self.apex.set_data(c2w[None, :3, 3], size=8, face_color=(1.0, 1.0, 1.0, 1.0), edge_width=0)
         self.label.text = f"{name}  {path.focal_mm[frame]:.0f} mm"
         self.label.pos = segs[-2, 0]  # the tip of the "up" triangle over the frame
         self.set_visible(True)

@@ -2,42 +2,35 @@
 the selected shot drawn bolder, the selected key with its aim handle.
 
 Positions are derived from the document on each change of that shot only, so dragging one key
-re-evaluates one path (see benchmarks/viewport.py).
+re-evaluates one path. All paths share one line visual and all ticks one marker visual: with
+software GL the cost of a frame is mostly per visual, not per vertex (see benchmarks/viewport.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from vispy import scene
-from vispy.color import Color
 
-from app.palette import SELECTED_KEY, shot_colour
+from app.palette import SELECTED_KEY, rgba, shot_colour
 from app.viewport3d.geometry import AIM_HANDLE_M, second_ticks
 from engine.camera.interpolate import evaluate_shot
 from engine.camera.path import CameraPath
 from engine.project import Project
 
-
-class ShotPath:
-    """The visuals of one shot."""
-
-    def __init__(self, parent):
-        self.line = scene.visuals.Line(parent=parent, width=2)
-        self.ticks = scene.visuals.Markers(parent=parent)
-        self.line.set_gl_state("translucent", depth_test=True)
-        self.ticks.set_gl_state("translucent", depth_test=True)
-
-    def remove(self) -> None:
-        self.line.parent = None
-        self.ticks.parent = None
+DIMMED = 0.55  # alpha of the shots that are not selected
+TICK = (0.85, 0.85, 0.85, 1.0)
+EDGE = (0.06, 0.06, 0.06, 1.0)
 
 
 class PathLayer:
     def __init__(self, parent):
-        self.parent = parent
-        self.shots: dict[str, ShotPath] = {}
         self.paths: dict[str, CameraPath] = {}  # evaluated, for picking and the frustum
         self.keys: dict[str, np.ndarray] = {}  # key positions by shot id
+        self.lines = scene.visuals.Line(parent=parent, width=2)
+        self.selected_line = scene.visuals.Line(parent=parent, width=4)
+        self.ticks = scene.visuals.Markers(parent=parent)
+        for v in (self.lines, self.selected_line, self.ticks):
+            v.set_gl_state("translucent", depth_test=True)
         self.handles = scene.visuals.Markers(parent=parent)
         self.selected_handle = scene.visuals.Markers(parent=parent)
         self.aim_line = scene.visuals.Line(parent=parent, width=2, color=SELECTED_KEY)
@@ -48,59 +41,71 @@ class PathLayer:
             v.order = 10
         self.aim: tuple[str, int, np.ndarray] | None = None
         self._selection = ("", -1)
+        self._labels: tuple | None = None
+        self._visible = True
 
-    # -- document -> visuals ---------------------------------------------------------------------
+    @property
+    def shot_ids(self) -> list[str]:
+        return list(self.paths)
+
+    # -- document -> arrays ----------------------------------------------------------------------
 
     def rebuild(self, project: Project) -> None:
-        ids = {s.id for s in project.shots}
-        for gone in set(self.shots) - ids:
-            self.shots.pop(gone).remove()
-            self.paths.pop(gone, None)
-            self.keys.pop(gone, None)
+        self.paths, self.keys = {}, {}
         for shot in project.shots:
-            self.update_shot(project, shot.id, restyle=False)
-        self.restyle(project)
+            self.update_shot(project, shot.id)
 
-    def update_shot(self, project: Project, shot_id: str, restyle: bool = True) -> None:
+    def update_shot(self, project: Project, shot_id: str) -> None:
         shot = next((s for s in project.shots if s.id == shot_id), None)
         if shot is None:
+            self.paths.pop(shot_id, None)
+            self.keys.pop(shot_id, None)
             return
-        if shot_id not in self.shots:
-            self.shots[shot_id] = ShotPath(self.parent)
-        path = evaluate_shot(project, shot)
-        self.paths[shot_id] = path
+        self.paths[shot_id] = evaluate_shot(project, shot)
         self.keys[shot_id] = np.array([k.position for k in shot.keys], float)
-        visuals = self.shots[shot_id]
-        positions = path.positions if len(path) > 1 else np.repeat(path.positions, 2, axis=0)
-        visuals.line.set_data(pos=positions)
-        visuals.ticks.set_data(second_ticks(path), size=5, edge_width=0, face_color=(0.85, 0.85, 0.85, 1.0))
-        if restyle:
-            self.restyle(project)
+
+    # -- arrays -> visuals -------------------------------------------------------------------------
 
     def restyle(self, project: Project, selection: tuple[str, int] | None = None) -> None:
-        """Colours, widths, handles and labels for the current selection."""
+        """Upload paths, colours, handles and labels for the current selection."""
         if selection is not None:
             self._selection = selection
         selected_shot, selected_key = self._selection
-        handle_pos, handle_face, label_pos, label_text = [], [], [], []
-        for i, shot in enumerate(project.shots):
-            visuals = self.shots.get(shot.id)
-            if visuals is None:
-                continue
-            rgb = Color(shot_colour(i)).rgb
-            chosen = shot.id == selected_shot
-            alpha = 1.0 if chosen or not selected_shot else 0.55
-            visuals.line.set_data(color=(*rgb, alpha), width=4 if chosen else 2)
-            keys = self.keys[shot.id]
-            handle_pos.append(keys)
-            handle_face += [(*rgb, 1.0)] * len(keys)
-            label_pos.append(self.paths[shot.id].positions[0] + [0.0, 0.12, 0.0])
-            label_text.append(shot.name)
-        if handle_pos:
-            self.handles.set_data(np.concatenate(handle_pos), size=11, face_color=np.asarray(handle_face), edge_color="#101010", edge_width=1.5)
-            self.labels.text, self.labels.pos = label_text, np.asarray(label_pos)
-        self.handles.visible = self.labels.visible = bool(handle_pos)
+        order = [s for s in project.shots if s.id in self.paths]
+        if not order:
+            for v in (self.lines, self.selected_line, self.ticks, self.handles, self.labels):
+                v.visible = False
+            self._show_selected_key(project, "", -1)
+            return
+        pos, colours, connect, ticks, handle_pos, handle_face = [], [], [], [], [], []
+        for shot in order:
+            i = project.shots.index(shot)
+            rgb = rgba(shot_colour(i))[:3]
+            alpha = 1.0 if shot.id == selected_shot or not selected_shot else DIMMED
+            p = self.paths[shot.id].positions
+            p = p if len(p) > 1 else np.repeat(p, 2, axis=0)
+            joined = np.ones(len(p), bool)
+            joined[-1] = False  # no segment from one shot's end to the next shot's start
+            pos.append(p)
+            connect.append(joined)
+            colours.append(np.tile([*rgb, alpha], (len(p), 1)))
+            ticks.append(second_ticks(self.paths[shot.id]))
+            handle_pos.append(self.keys[shot.id])
+            handle_face += [(*rgb, 1.0)] * len(self.keys[shot.id])
+        self.lines.set_data(pos=np.concatenate(pos), color=np.concatenate(colours), connect=np.concatenate(connect)[:-1])
+        if selected_shot in self.paths:
+            i = [s.id for s in project.shots].index(selected_shot)
+            p = self.paths[selected_shot].positions
+            self.selected_line.set_data(pos=p if len(p) > 1 else np.repeat(p, 2, axis=0), color=rgba(shot_colour(i)))
+        self.ticks.set_data(np.concatenate(ticks), size=5, edge_width=0, face_color=TICK)
+        self.handles.set_data(np.concatenate(handle_pos), size=11, face_color=np.asarray(handle_face), edge_color=EDGE, edge_width=1.5)
+        labels = ([s.name for s in order], tuple(tuple(self.paths[s.id].positions[0]) for s in order))
+        if labels != self._labels:  # text layout is slow: only when a name or a start moved
+            self.labels.text = labels[0]
+            self.labels.pos = np.asarray(labels[1]) + [0.0, 0.12, 0.0]
+            self._labels = labels
         self._show_selected_key(project, selected_shot, selected_key)
+        self.set_visible(self._visible)
 
     def _show_selected_key(self, project: Project, shot_id: str, key: int) -> None:
         keys = self.keys.get(shot_id)
@@ -114,15 +119,15 @@ class PathLayer:
         forward = -self.paths[shot_id].c2w[frame][:3, 2]  # cameras look down -Z
         tip = keys[key] + AIM_HANDLE_M * forward
         self.aim = (shot_id, key, tip)
-        self.selected_handle.set_data(keys[key : key + 1], size=15, face_color=SELECTED_KEY, edge_color="#101010", edge_width=2)
+        self.selected_handle.set_data(keys[key : key + 1], size=15, face_color=rgba(SELECTED_KEY), edge_color=EDGE, edge_width=2)
         self.aim_line.set_data(pos=np.array([keys[key], tip]))
-        self.aim_handle.set_data(tip[None], size=11, symbol="diamond", face_color=SELECTED_KEY, edge_color="#101010", edge_width=1.5)
-        for v in (self.selected_handle, self.aim_line, self.aim_handle):
-            v.visible = True
+        self.aim_handle.set_data(tip[None], size=11, symbol="diamond", face_color=rgba(SELECTED_KEY), edge_color=EDGE, edge_width=1.5)
 
     def set_visible(self, visible: bool) -> None:
-        for v in self.shots.values():
-            v.line.visible = v.ticks.visible = visible
-        self.handles.visible = self.labels.visible = visible and bool(self.shots)
+        self._visible = visible
+        any_shot = bool(self.paths)
+        for v in (self.lines, self.ticks, self.handles, self.labels):
+            v.visible = visible and any_shot
+        self.selected_line.visible = visible and self._selection[0] in self.paths
         for v in (self.selected_handle, self.aim_line, self.aim_handle):
             v.visible = visible and self.aim is not None

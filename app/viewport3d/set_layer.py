@@ -37,6 +37,7 @@ class SubjectsLayer:
         self.edges = scene.visuals.Line(parent=parent, connect="segments", color=(0, 0, 0, 0.5))
         self.labels = scene.visuals.Text("", color="white", font_size=9, anchor_x="center", anchor_y="bottom", parent=parent)
         self.labels.set_gl_state("translucent", depth_test=False)
+        self._shown: tuple | None = None  # what is on screen, so an unrelated edit uploads nothing
 
     @staticmethod
     def positions(project: Project, shot: Shot | None, frame: int) -> list[np.ndarray]:
@@ -46,12 +47,17 @@ class SubjectsLayer:
 
     def update(self, project: Project, shot: Shot | None, frame: int) -> None:
         subjects = project.subjects
+        positions = self.positions(project, shot, frame)
+        shown = (tuple(subjects), tuple(tuple(p) for p in positions))
+        if shown == self._shown:
+            return
+        self._shown = shown
         if not subjects:
             for v in (self.mesh, self.edges, self.labels):
                 v.visible = False
             return
         verts, faces, colours, tops, edges = [], [], [], [], []
-        for subject, pos in zip(subjects, self.positions(project, shot, frame)):
+        for subject, pos in zip(subjects, positions):
             v, f = subject_proxy(pos, subject.height)
             # Shade by height so the proxy reads as a solid without lights.
             rgb = np.asarray(Color(subject.color).rgb)

@@ -122,7 +122,7 @@ class Viewport(QWidget):
             self._rebuild = False
         else:
             for shot_id in self._pending:
-                self.paths.update_shot(project, shot_id, restyle=False)
+                self.paths.update_shot(project, shot_id)
         self._pending.clear()
         self._restyle(update=False)
         self._update_playhead()
@@ -130,6 +130,7 @@ class Viewport(QWidget):
     def _restyle(self, update: bool = True) -> None:
         self.paths.restyle(self.document.project, (self.document.selected_shot, self.document.selected_key))
         self.paths.set_visible(not self.look_through)
+        self.ghosts.lines.visible = bool(self.ghosts.paths) and not self.look_through
         if update:
             self.canvas.update()
 
@@ -211,7 +212,7 @@ class Viewport(QWidget):
 
     def show_ghosts(self, paths: list[np.ndarray]) -> None:
         self.ghosts.show(paths)
-        self.canvas.update()
+        self._restyle()
 
     def _fit(self, points: np.ndarray) -> None:
         lo, hi = points.min(axis=0), points.max(axis=0)

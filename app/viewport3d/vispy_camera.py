@@ -6,6 +6,7 @@ that picking, tests and drawing agree to the pixel. Navigation is handled by the
 
 from __future__ import annotations
 
+import numpy as np
 from vispy.scene.cameras import BaseCamera
 from vispy.visuals.transforms import ChainTransform, MatrixTransform, STTransform
 
@@ -18,10 +19,20 @@ class MatrixCamera(BaseCamera):
         self.state: ViewState | None = None
         self._ndc_to_pixels = STTransform()
         self._matrix = MatrixTransform()
+        # One transform object, updated in place: a new one would make every visual rebuild its
+        # shader program on the next draw (hundreds of ms with software GL).
+        self._chain = ChainTransform([self._ndc_to_pixels, self._matrix])
+        self._installed = False
 
     def set_state(self, state: ViewState) -> None:
+        same = (
+            self.state is not None
+            and (state.width, state.height) == (self.state.width, self.state.height)
+            and np.array_equal(state.matrix, self.state.matrix)
+        )
         self.state = state
-        self._update_transform()
+        if not same:  # an unchanged view costs nothing (transform events reach every visual)
+            self._update_transform()
 
     def view_changed(self) -> None:  # no ranges, no default state: only our matrices
         self._update_transform()
@@ -37,4 +48,8 @@ class MatrixCamera(BaseCamera):
             return
         self._ndc_to_pixels.set_mapping([[-1, 1], [1, -1]], [[0, 0], [w, h]])
         self._matrix.matrix = self.state.matrix.T  # vispy maps row vectors: p @ M
-        self._set_scene_transform(ChainTransform([self._ndc_to_pixels, self._matrix]))
+        if not self._installed or self._viewbox.scene.transform is not self._scene_transform:
+            self._set_scene_transform(self._chain)
+            self._installed = True
+        else:
+            self._viewbox.update()

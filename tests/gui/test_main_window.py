@@ -234,3 +234,55 @@ def test_the_command_opens_the_window_or_runs_headless(tmp_path, capsys):
     assert main([str(tmp_path / "missing.shotline")]) == 2
     assert "missing.shotline" in capsys.readouterr().err
     assert main(["describe", str(DEMO_PATH)]) == 0
+
+
+def test_the_viewport_is_the_centre_and_follows_the_playhead(window):
+    assert window.centralWidget() is window.viewport
+    assert window.docks["Preview"].widget() is window.preview
+    doc = window.document
+    window.preview.set_frame(120 + 10)  # shot 2, frame 10
+    assert window.viewport.frame == 130 and window.viewport.playhead_shot() == (1, 10)
+    assert window.viewport.frustum.label.text.startswith(doc.project.shots[1].name)
+
+
+def test_a_key_dragged_in_the_viewport_reaches_the_curves_and_undoes_in_one_step(window, qtbot):
+    from PySide6.QtCore import QPoint
+
+    from app.viewport3d.view_math import Orbit
+    from tests.gui.mouse import drag
+
+    doc = window.document
+    shot = doc.project.shots[3]
+    doc.select(shot.id)
+    vp = window.viewport
+    vp.set_orbit(Orbit(center=tuple(shot.keys[1].position), azimuth=0.0, elevation=90.0, distance=4.0, ortho=True))
+    px = vp.pixel_of(shot.keys[1].position)
+    start = QPoint(round(px[0]), round(px[1]))
+    drag(qtbot, vp.canvas.native, start, start + QPoint(40, 0))
+    moved = doc.shot(shot.id).keys[1]
+    assert moved.position[0] > shot.keys[1].position[0] + 0.1
+    assert window.curves.values["x"][moved.frame] == pytest.approx(moved.position[0])
+    assert doc.undo_stack.count() == 1
+    action(window, "Undo").trigger()
+    assert doc.shot(shot.id).keys[1] == shot.keys[1]
+
+
+def test_planner_proposals_are_ghosts_in_the_viewport_until_accepted(window):
+    window.planner.text.setPlainText("Shot 1: wide shot of Mara, slow push in.\nShot 2: close-up of Jonas.")
+    window.planner.propose()
+    ghosts = window.viewport.ghosts
+    assert ghosts.lines.visible and len(ghosts.paths) == 2
+    window.planner.proposals.setCurrentRow(1)
+    assert len(ghosts.paths) == 2
+    window.planner.accept()
+    assert not ghosts.lines.visible
+    assert len(window.viewport.paths.paths) == len(window.document.project.shots) == 2
+
+
+def test_view_menu_drives_the_viewport(window):
+    action(window, "Top View").trigger()
+    assert window.viewport.orbit.ortho and window.viewport.orbit.elevation == 90.0
+    action(window, "Look Through Shot Camera").trigger()
+    assert window.viewport.look_through and action(window, "Look Through Shot Camera").isChecked()
+    action(window, "Front View").trigger()  # a named view leaves the shot camera
+    assert not window.viewport.look_through and not action(window, "Look Through Shot Camera").isChecked()

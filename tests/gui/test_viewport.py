@@ -220,9 +220,16 @@ def test_selection_is_highlighted_and_follows_the_document(qtbot):
     project = build_demo_project()
     vp = _viewport(qtbot, project)
     doc = vp.document
-    doc.select(project.shots[1].id)
-    widths = {sid: v.line._width for sid, v in vp.paths.shots.items()}
-    assert widths[project.shots[1].id] > max(w for sid, w in widths.items() if sid != project.shots[1].id)
+    chosen = project.shots[1]
+    doc.select(chosen.id)
+    # The chosen shot is drawn again, bold and opaque; the others are dimmed.
+    assert vp.paths.selected_line.visible and vp.paths.selected_line._width > vp.paths.lines._width
+    assert np.allclose(vp.paths.selected_line.pos, evaluate_shot(project, chosen).positions)
+    alphas = vp.paths.lines.color[:, 3]
+    starts = np.cumsum([0] + [s.duration for s in project.shots])
+    assert np.all(alphas[starts[1] : starts[2]] == 1.0) and np.all(alphas[: starts[1]] < 1.0)
+    doc.select("", -1)
+    assert not vp.paths.selected_line.visible and np.all(vp.paths.lines.color[:, 3] == 1.0)
 
 
 def test_orbit_pan_and_zoom_with_the_mouse(qtbot):
