@@ -43,6 +43,10 @@ class Backend(ABC):
     def models(self) -> list[str]:
         """The model names this backend offers (the first is its default)."""
 
+    def not_ready(self) -> str | None:
+        """Why this backend cannot take a job now (no model installed …), or None."""
+        return None
+
     @abstractmethod
     def render(self, request: RenderRequest, ctx: RenderContext) -> Iterator[tuple[int, np.ndarray]]:
         """Yield (shot index, frames as (N, H, W, 3) uint8 RGB) for every shot of the request."""

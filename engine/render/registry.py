@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from engine.render.backend import Backend
+from engine.render.dit_backend import DitBackend
 from engine.render.grid_backend import GridBackend
 
 
-def default_backends(device: str) -> dict[str, Backend]:
-    backends: dict[str, Backend] = {"grid": GridBackend()}
-    return backends
+def default_backends(device: str, model_dirs=None) -> dict[str, Backend]:
+    """The grid always; the DiT with the models found (it says why it cannot render without one)."""
+    return {"grid": GridBackend(), "dit": DitBackend(device, model_dirs)}

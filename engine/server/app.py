@@ -88,12 +88,15 @@ def create_app(settings: EngineSettings, backends: dict[str, Backend]) -> FastAP
 
     @app.get("/models")
     def models() -> dict:
-        return {name: {"description": b.description, "models": b.models()} for name, b in backends.items()}
+        return {name: {"description": b.description, "models": b.models(), "not_ready": b.not_ready()} for name, b in backends.items()}
 
     @app.post("/jobs", status_code=202)
     def submit(request: RenderRequest) -> dict:
         if request.backend not in backends:
             raise HTTPException(422, [{"loc": ["body", "backend"], "msg": f"unknown backend {request.backend!r}; this engine has {', '.join(sorted(backends))}", "type": "value_error"}])
+        reason = backends[request.backend].not_ready()
+        if reason:
+            raise HTTPException(422, [{"loc": ["body", "backend"], "msg": reason, "type": "value_error"}])
         offered = backends[request.backend].models()
         if request.model is not None and request.model not in offered:
             raise HTTPException(422, [{"loc": ["body", "model"], "msg": f"unknown model {request.model!r} for {request.backend}; choose from {', '.join(offered)}", "type": "value_error"}])

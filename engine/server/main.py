@@ -1,6 +1,6 @@
 """``shotline-engine``: run the render engine (HTTP + WebSocket) on this machine.
 
-    shotline-engine [--host 127.0.0.1] [--port 8765] [--device auto|cuda|cpu] [--output DIR] [--token T]
+    shotline-engine [--host 127.0.0.1] [--port 8765] [--device auto|cuda|cpu] [--output DIR] [--model-dir DIR] [--token T]
 
 It binds loopback by default. Binding any other address exposes it to the network, so it then
 refuses to start without ``--token`` (and every request must carry the token). When it is up it
@@ -56,6 +56,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     p.add_argument("--device", choices=["auto", "cuda", "cpu"], default="auto", help="where models run (default auto)")
     p.add_argument("--output", type=Path, default=None, help=f"folder for finished renders (default {default_output()})")
+    p.add_argument("--model-dir", type=Path, action="append", default=[], help="a model folder for the dit backend (Wan2.1 diffusers folder or a Shotline model); repeatable")
     p.add_argument("--token", default=os.environ.get("SHOTLINE_ENGINE_TOKEN"), help="require this token on every request (or set SHOTLINE_ENGINE_TOKEN)")
     return p
 
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     from engine.render.registry import default_backends
     from engine.server.app import EngineSettings, create_app
 
-    backends = default_backends(device)
+    backends = default_backends(device, args.model_dir)
     app = create_app(EngineSettings(output=output, device=device, token=args.token), backends)
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if family == socket.AF_INET6 else args.host

@@ -24,11 +24,22 @@ def _events(engine, job_id):
 
 def test_health_models_and_openapi(engine):
     health = engine.client.health()
-    assert health["backends"] == ["grid"] and health["device"] == "cpu" and health["version"]
-    assert engine.client._call("GET", "/models")["grid"]["models"] == ["camera-grid"]
+    assert health["backends"] == ["dit", "grid"] and health["device"] == "cpu" and health["version"]
+    models = engine.client._call("GET", "/models")
+    assert models["grid"]["models"] == ["camera-grid"] and models["grid"]["not_ready"] is None
     paths = engine.client._call("GET", "/openapi.json")["paths"]
     assert {"/health", "/models", "/jobs", "/jobs/{job_id}", "/jobs/{job_id}/events"} - set(paths) == {"/jobs/{job_id}/events"}  # WS is not in OpenAPI
     assert "post" in paths["/jobs"] and "delete" in paths["/jobs/{job_id}"]
+
+
+def test_the_dit_backend_without_a_model_is_refused_with_the_reason(engine, tmp_path, monkeypatch):
+    models = engine.client._call("GET", "/models")["dit"]
+    if models["models"]:
+        pytest.skip("a dit model is installed here")
+    assert "no model" in models["not_ready"]
+    with pytest.raises(EngineError) as err:
+        engine.client.submit(small_request(frames=(4,)).model_copy(update={"backend": "dit"}))
+    assert err.value.status == 422 and "backend" in str(err.value) and "--model-dir" in str(err.value)
 
 
 def test_a_grid_job_streams_every_shot_and_writes_playable_mp4s(engine, tmp_path):

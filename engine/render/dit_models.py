@@ -1,0 +1,62 @@
+"""Where the ``dit`` backend finds models: the bundled default under ``assets/models/`` and any
+folder the user names (``shotline-engine --model-dir DIR``, or ``SHOTLINE_MODEL_DIRS``).
+
+A model folder is a diffusers-style folder: ``transformer/`` (config.json + *.safetensors) and
+either ``shotline.json`` (the small pixel-space model with the MiniLM text encoder) or Wan2.1's
+``text_encoder/``, ``tokenizer/`` and ``vae/``. Weights load only from .safetensors (or .onnx):
+a folder holding pickled weights (.bin, .pt, .pth, .ckpt, .pkl) is refused, since unpickling runs code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.errors import ShotlineError
+
+ASSETS_MODELS = Path(__file__).resolve().parents[2] / "assets" / "models"
+PICKLED = {".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle"}
+
+
+@dataclass(frozen=True)
+class DitModel:
+    name: str
+    path: Path
+    kind: str  # "shotline" (pixel space, MiniLM) or "wan" (UMT5 + Wan VAE)
+
+
+def inspect_model(path: Path) -> DitModel:
+    """Check a model folder and say what it is; a clear refusal names the file at fault."""
+    path = Path(path)
+    if not (path / "transformer" / "config.json").is_file():
+        raise ShotlineError(f"{path}: not a model folder (no transformer/config.json)", "dit", "model")
+    pickled = sorted(p for p in path.rglob("*") if p.suffix.lower() in PICKLED)
+    if pickled:
+        raise ShotlineError(f"{pickled[0]}: pickled weights are not loaded (they can run code); convert them to .safetensors", "dit", "model")
+    if not any((path / "transformer").glob("*.safetensors")):
+        raise ShotlineError(f"{path / 'transformer'}: no .safetensors weights", "dit", "model")
+    if (path / "shotline.json").is_file():
+        try:
+            json.loads((path / "shotline.json").read_text())
+        except (OSError, ValueError) as exc:
+            raise ShotlineError(f"{path / 'shotline.json'}: {exc}", "dit", "model") from exc
+        return DitModel(path.name, path, "shotline")
+    if all((path / sub).is_dir() for sub in ("text_encoder", "tokenizer", "vae")):
+        return DitModel(path.name, path, "wan")
+    raise ShotlineError(f"{path}: neither shotline.json nor Wan's text_encoder/, tokenizer/ and vae/", "dit", "model")
+
+
+def discover(extra: list[Path] | None = None) -> tuple[list[DitModel], list[str]]:
+    """Every usable model (bundled first) and, for folders that are not, why."""
+    candidates = sorted(p for p in ASSETS_MODELS.iterdir() if p.is_dir()) if ASSETS_MODELS.is_dir() else []
+    env = [Path(p) for p in os.environ.get("SHOTLINE_MODEL_DIRS", "").split(os.pathsep) if p]
+    candidates += [Path(p) for p in (extra or [])] + env
+    models, problems = [], []
+    for path in candidates:
+        try:
+            models.append(inspect_model(path))
+        except ShotlineError as exc:
+            problems.append(str(exc))
+    return models, problems

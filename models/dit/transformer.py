@@ -1,0 +1,203 @@
+"""``MultiShotTransformer``: diffusers' Wan transformer that follows the camera of every shot of a
+sequence (ShotVerse's controller, MultiShotMaster's shot-aware RoPE, FilmWeaver's caches).
+
+It is a ``WanTransformer3DModel`` subclass whose state dict is Wan's plus new modules per block
+(``camera_encoder`` zero-initialised, ``camera_projector`` identity-initialised), so a Wan2.1
+diffusers checkpoint loads with every original key matched (``from_wan``) and, before any training,
+gives Wan's output. Inputs are *segments*: runs of latent frames with their own shot ids, positions,
+timesteps and cameras — the shots being generated, and clean cache frames (FilmWeaver) beside them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from diffusers.configuration_utils import register_to_config
+from diffusers.models.modeling_outputs import Transformer2DModelOutput
+from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
+from torch import nn
+
+from models.dit.block import MultiShotBlock
+from models.dit.camera import static_camera
+from models.dit.rope import MultiShotRoPE, grid_ids
+
+GLOBAL_TEXT = -1  # text token of the global caption: every shot reads it
+PAD_TEXT = -2  # padding: nobody reads it
+
+
+@dataclass
+class Segment:
+    """A run of latent frames. ``shot``/``frame``/``time`` are per latent frame: the shot index, the
+    frame inside the shot and the position in the sequence's time (both in latent frames)."""
+
+    latents: torch.Tensor  # (B, C, F, H, W)
+    shot: torch.Tensor  # (F,)
+    frame: torch.Tensor  # (F,)
+    time: torch.Tensor  # (F,)
+    timestep: torch.Tensor  # (B,) or (B, F); 0 for a clean (cache) frame
+    camera: torch.Tensor | None = None  # (B, F, 12·r) relative extrinsics, None for no camera input
+    spatial_scale: float = 1.0  # a cache frame pooled s× sits on the full-resolution positions
+    output: bool = True  # whether its prediction is returned
+
+    @property
+    def frames(self) -> int:
+        return self.latents.shape[2]
+
+
+def cross_attention_mask(token_shot: torch.Tensor, text_shot: torch.Tensor) -> torch.Tensor:
+    """(1, 1, N, L) bool: a video token of shot s reads the global caption and shot s's caption."""
+    text_shot = text_shot.to(token_shot.device)
+    allowed = (text_shot[None, :] == GLOBAL_TEXT) | (text_shot[None, :] == token_shot[:, None])
+    return allowed[None, None]
+
+
+class MultiShotTransformer(WanTransformer3DModel):
+    @register_to_config
+    def __init__(
+        self,
+        patch_size: tuple[int, ...] = (1, 2, 2),
+        num_attention_heads: int = 40,
+        attention_head_dim: int = 128,
+        in_channels: int = 16,
+        out_channels: int = 16,
+        text_dim: int = 4096,
+        freq_dim: int = 256,
+        ffn_dim: int = 13824,
+        num_layers: int = 40,
+        cross_attn_norm: bool = True,
+        qk_norm: str | None = "rms_norm_across_heads",
+        eps: float = 1e-6,
+        image_dim: int | None = None,
+        added_kv_proj_dim: int | None = None,
+        rope_max_seq_len: int = 1024,
+        pos_embed_seq_len: int | None = None,
+        rope_mode: str = "3d",
+        rope_split_4d: tuple[int, int, int, int] | None = None,
+        shot_delta: float = 8.0,
+        camera_frames_per_latent: int = 4,
+    ) -> None:
+        super().__init__(
+            patch_size, num_attention_heads, attention_head_dim, in_channels, out_channels, text_dim, freq_dim, ffn_dim,
+            num_layers, cross_attn_norm, qk_norm, eps, image_dim, added_kv_proj_dim, rope_max_seq_len, pos_embed_seq_len,
+        )  # fmt: skip
+        inner_dim = num_attention_heads * attention_head_dim
+        self.blocks = nn.ModuleList(
+            [
+                MultiShotBlock(inner_dim, ffn_dim, num_attention_heads, qk_norm, cross_attn_norm, eps, added_kv_proj_dim, camera_frames_per_latent)
+                for _ in range(num_layers)
+            ]
+        )
+        self.shot_rope = MultiShotRoPE(attention_head_dim, rope_mode, rope_split_4d, shot_delta)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    @classmethod
+    def from_wan(cls, path: str | Path, **config) -> tuple["MultiShotTransformer", list[str]]:
+        """Load a Wan2.1 diffusers transformer folder; returns the model and the keys it did not have
+        (our new modules, left at their zero / identity initialisation). Raises if any Wan key is
+        left unused."""
+        model, info = cls.from_pretrained(str(path), low_cpu_mem_usage=False, output_loading_info=True, **config)
+        unexpected = [k for k in info["unexpected_keys"] if k not in cls._keys_to_ignore_on_load_unexpected]
+        if unexpected or info["mismatched_keys"]:
+            raise ValueError(f"{path}: weights that do not fit a Wan transformer: {(unexpected + list(info['mismatched_keys']))[:8]}")
+        new = sorted(info["missing_keys"])
+        stray = [k for k in new if ".camera_encoder." not in k and ".camera_projector." not in k]
+        if stray:
+            raise ValueError(f"{path}: Wan weights missing from the checkpoint: {stray[:8]}")
+        return model, new
+
+    def fuse_camera_projectors(self) -> None:
+        for block in self.blocks:
+            block.fuse_camera_projector()
+
+    # -- forward -------------------------------------------------------------------------------
+
+    def forward(self, hidden_states, timestep, encoder_hidden_states, encoder_hidden_states_image=None, return_dict: bool = True, attention_kwargs=None, camera=None):
+        """Wan's signature for one shot: (B, C, F, H, W) latents, (B,) timesteps."""
+        if encoder_hidden_states_image is not None:
+            raise ValueError("image conditioning (Wan I2V) is not supported by MultiShotTransformer")
+        f = hidden_states.shape[2] // self.config.patch_size[0]
+        ids = torch.arange(f)
+        seg = Segment(hidden_states, torch.zeros(f), ids, ids, timestep, camera)
+        out = self.forward_segments([seg], encoder_hidden_states)[0]
+        return Transformer2DModelOutput(sample=out) if return_dict else (out,)
+
+    def forward_segments(self, segments: list[Segment], encoder_hidden_states: torch.Tensor, text_shot: torch.Tensor | None = None) -> list[torch.Tensor]:
+        """Predict the flow of every segment with ``output=True`` ((B, C_out, F, H, W) each).
+
+        ``text_shot`` (L,) says whose each text token is (a shot index, GLOBAL_TEXT or PAD_TEXT);
+        without it every token reads every caption token."""
+        p_t, p_h, p_w = self.config.patch_size
+        device = encoder_hidden_states.device
+        tokens, ids, token_shot, token_frame, grids, frame_steps, cameras = [], [], [], [], [], [], []
+        frames_so_far = 0
+        batch = segments[0].latents.shape[0]
+        any_camera = any(s.camera is not None for s in segments)
+        for seg in segments:
+            x = self.patch_embedding(seg.latents)
+            _, _, f, h, w = x.shape
+            tokens.append(x.flatten(2).transpose(1, 2))
+            grids.append((f, h, w))
+            sel = slice(None, None, p_t)  # ids per patch-frame
+            ids.append(grid_ids(seg.shot[sel].cpu(), seg.frame[sel].cpu(), seg.time[sel].cpu(), h, w, seg.spatial_scale * 1.0))
+            token_shot.append(seg.shot[sel].to(device).long().repeat_interleave(h * w))
+            token_frame.append((torch.arange(f, device=device) + frames_so_far).repeat_interleave(h * w))
+            frames_so_far += f
+            t = seg.timestep.to(device)
+            frame_steps.append(t[:, None].expand(batch, f) if t.ndim == 1 else t[:, sel])
+            if any_camera:
+                cameras.append(seg.camera[:, sel] if seg.camera is not None else self._static(batch, f, device))
+        hidden_states = torch.cat(tokens, dim=1).contiguous()
+        token_frame = torch.cat(token_frame)
+        cos, sin = self.shot_rope(torch.cat(ids).to(device))
+        rotary_emb = (cos.to(device), sin.to(device))
+
+        steps = torch.cat(frame_steps, dim=1)  # (B, frames)
+        if bool((steps == steps[:, :1]).all()):  # one timestep per sample: Wan's own (cheaper) path
+            temb, timestep_proj, context, _ = self.condition_embedder(steps[:, 0], encoder_hidden_states, None)
+            timestep_proj = timestep_proj.unflatten(1, (6, -1))
+        else:  # per frame, then gathered to tokens (Wan 2.2's per-token modulation)
+            temb, timestep_proj, context, _ = self.condition_embedder(steps.flatten(), encoder_hidden_states, None, timestep_seq_len=steps.shape[1])
+            temb = temb[:, token_frame]
+            timestep_proj = timestep_proj.unflatten(2, (6, -1))[:, token_frame]
+        camera = (torch.cat(cameras, dim=1), token_frame) if any_camera else None
+        mask = cross_attention_mask(torch.cat(token_shot), text_shot) if text_shot is not None else None
+
+        for block in self.blocks:
+            if torch.is_grad_enabled() and self.gradient_checkpointing:
+                hidden_states = self._gradient_checkpointing_func(block, hidden_states, context, timestep_proj, rotary_emb, camera, mask)
+            else:
+                hidden_states = block(hidden_states, context, timestep_proj, rotary_emb, camera, mask)
+
+        if temb.ndim == 3:
+            shift, scale = (self.scale_shift_table.unsqueeze(0).to(temb.device) + temb.unsqueeze(2)).chunk(2, dim=2)
+            shift, scale = shift.squeeze(2), scale.squeeze(2)
+        else:
+            shift, scale = (self.scale_shift_table.to(temb.device) + temb.unsqueeze(1)).chunk(2, dim=1)
+        hidden_states = (self.norm_out(hidden_states.float()) * (1 + scale) + shift).type_as(hidden_states)
+        hidden_states = self.proj_out(hidden_states)
+
+        outputs, start = [], 0
+        for seg, (f, h, w) in zip(segments, grids):
+            n = f * h * w
+            if seg.output:
+                x = hidden_states[:, start : start + n].reshape(batch, f, h, w, p_t, p_h, p_w, -1)
+                outputs.append(x.permute(0, 7, 1, 4, 2, 5, 3, 6).flatten(6, 7).flatten(4, 5).flatten(2, 3))
+            start += n
+        return outputs
+
+    def _static(self, batch: int, frames: int, device) -> torch.Tensor:
+        r = self.config.camera_frames_per_latent
+        return static_camera(frames, batch, device=device).repeat(1, 1, r)
+
+    def flops_per_forward(self, tokens: int, text_tokens: int) -> float:
+        """Matmul FLOPs of one forward (2 per multiply-add), for TFLOP/s figures."""
+        c = self.config
+        d = c.num_attention_heads * c.attention_head_dim
+        per_block = 2 * tokens * (4 * d * d) + 4 * tokens * tokens * d  # self-attention projections + scores/values
+        per_block += 2 * tokens * 2 * d * d + 2 * text_tokens * 2 * d * d + 4 * tokens * text_tokens * d  # cross-attention
+        per_block += 2 * tokens * 2 * d * c.ffn_dim
+        return c.num_layers * per_block + 2 * tokens * d * (c.out_channels * math.prod(c.patch_size))
