@@ -28,7 +28,7 @@ def load_pipeline(model: DitModel, device: str):
 
     dtype = torch.bfloat16 if device == "cuda" else torch.float32
     if model.kind == "shotline":
-        transformer = MultiShotTransformer.from_pretrained(model.path / "transformer", use_safetensors=True, torch_dtype=dtype)
+        transformer, _ = MultiShotTransformer.from_wan(model.path / "transformer", torch_dtype=dtype)  # same folder format
         settings = json.loads((model.path / "shotline.json").read_text())
         text, decoder = minilm(device), IdentityDecoder(int(settings.get("channels", 3)))
     else:

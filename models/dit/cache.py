@@ -50,7 +50,7 @@ def keyframe_indices(frames: int, per_shot: int) -> list[int]:
     """Evenly spread keyframes, always including the last (what the cut comes from)."""
     if frames <= per_shot:
         return list(range(frames))
-    return sorted({round(i * (frames - 1) / (per_shot - 1)) for i in range(per_shot)}) if per_shot > 1 else [frames - 1]
+    return sorted({int(i * (frames - 1) / (per_shot - 1) + 0.5) for i in range(per_shot)}) if per_shot > 1 else [frames - 1]
 
 
 def shot_cache(history: list[ShotRecord], query: torch.Tensor, k: int, per_shot: int = 2, noise_sigma: float = 0.0, generator=None) -> list[Segment]:

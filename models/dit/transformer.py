@@ -95,18 +95,31 @@ class MultiShotTransformer(WanTransformer3DModel):
     # -- loading -------------------------------------------------------------------------------
 
     @classmethod
-    def from_wan(cls, path: str | Path, **config) -> tuple["MultiShotTransformer", list[str]]:
+    def from_wan(cls, path: str | Path, torch_dtype=None, **config) -> tuple["MultiShotTransformer", list[str]]:
         """Load a Wan2.1 diffusers transformer folder; returns the model and the keys it did not have
         (our new modules, left at their zero / identity initialisation). Raises if any Wan key is
         left unused."""
-        model, info = cls.from_pretrained(str(path), low_cpu_mem_usage=False, output_loading_info=True, **config)
-        unexpected = [k for k in info["unexpected_keys"] if k not in cls._keys_to_ignore_on_load_unexpected]
-        if unexpected or info["mismatched_keys"]:
-            raise ValueError(f"{path}: weights that do not fit a Wan transformer: {(unexpected + list(info['mismatched_keys']))[:8]}")
-        new = sorted(info["missing_keys"])
+        from safetensors.torch import load_file
+
+        path = Path(path)
+        files = sorted(path.glob("*.safetensors"))
+        if not files:
+            raise ValueError(f"{path}: no .safetensors weights")
+        model = cls.from_config(cls.load_config(str(path)), **config)
+        state: dict[str, torch.Tensor] = {}
+        for f in files:  # one file, or the shards of a large checkpoint
+            state.update(load_file(str(f)))
+        dtype = torch_dtype
+        result = model.load_state_dict(state, strict=False)
+        unexpected = [k for k in result.unexpected_keys if not any(k.endswith(i) or i in k for i in cls._keys_to_ignore_on_load_unexpected)]
+        if unexpected:
+            raise ValueError(f"{path}: weights that do not fit a Wan transformer: {unexpected[:8]}")
+        new = sorted(result.missing_keys)
         stray = [k for k in new if ".camera_encoder." not in k and ".camera_projector." not in k]
         if stray:
             raise ValueError(f"{path}: Wan weights missing from the checkpoint: {stray[:8]}")
+        if dtype is not None:
+            model = model.to(dtype)
         return model, new
 
     def fuse_camera_projectors(self) -> None:
