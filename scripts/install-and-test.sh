@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install Shotline with its test extras into .venv and run the default test suite.
+# Install Shotline with its app, model and test extras into .venv and run the default test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
@@ -7,5 +7,5 @@ python3 -m venv .venv
 python -m pip install -q --upgrade pip
 # torch first and pinned: 2.13.0 is the CPU build on disk; anything else pulls a multi-GB CUDA build.
 python -m pip install -q torch==2.13.0
-python -m pip install -q -e ".[app,test,bench]"
+python -m pip install -q -e ".[app,ml,test,bench]"
 python -m pytest -q "$@"
