@@ -45,8 +45,9 @@ class SampleOptions:
     seed: int = 0
     text_guidance: float = 5.0
     camera_guidance: float = 1.0
-    camera_guidance_min_sigma: float = 0.0  # 0.875: camera guidance only in the high-noise steps
-    camera_input_min_sigma: float = 0.0  # 0.875: feed the camera only while sigma >= this (ShotVerse)
+    camera_guidance_high_noise_only: bool = False  # OmniDirector: camera guidance only while sigma >= high_noise_sigma
+    camera_input_high_noise_only: bool = False  # ShotVerse's switch: feed the camera only while sigma >= high_noise_sigma
+    high_noise_sigma: float = 0.875
     scheduler: str = "unipc"
     shift: float = 3.0
     mode: str = "holistic"  # or "autoregressive"
@@ -139,8 +140,9 @@ class DitPipeline:
         the captions and with empty captions."""
         (ctx, owners), (ctx0, owners0) = conds
         wt, wc = opts.text_guidance, opts.camera_guidance
-        camera = "real" if sigma >= opts.camera_input_min_sigma else None
-        cam_guided = camera is not None and wc != 1.0 and sigma >= opts.camera_guidance_min_sigma
+        high = sigma >= opts.high_noise_sigma
+        camera = "real" if high or not opts.camera_input_high_noise_only else None
+        cam_guided = camera is not None and wc != 1.0 and (high or not opts.camera_guidance_high_noise_only)
 
         def run(text: bool, cam: str | None) -> list[torch.Tensor]:
             return self.transformer.forward_segments(build(cam), ctx if text else ctx0, owners if text else owners0)
