@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 from hypothesis import given
 from scipy.spatial.transform import Rotation
 

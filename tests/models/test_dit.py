@@ -1,6 +1,5 @@
 """The multi-shot DiT: Wan parity, RoPE modes, camera encoders, per-shot text, loading Wan weights."""
 
-import numpy as np
 import pytest
 import torch
 from diffusers import WanTransformer3DModel
