@@ -97,6 +97,7 @@ class Viewport(QWidget):
         self._nav: tuple[str, np.ndarray, Orbit] | None = None
         self._pending: set[str] = set()
         self._rebuild = True
+        self._subjects_seen = None
 
         document.shotsChanged.connect(self._on_shots_changed)
         document.shotChanged.connect(self._pending.add)
@@ -117,6 +118,8 @@ class Viewport(QWidget):
 
     def refresh(self) -> None:
         project = self.document.project
+        i, _ = self.playhead_shot()
+        playhead_changed = self._rebuild or (i >= 0 and project.shots[i].id in self._pending) or self.look_through
         if self._rebuild:
             self.paths.rebuild(project)
             self._rebuild = False
@@ -125,7 +128,11 @@ class Viewport(QWidget):
                 self.paths.update_shot(project, shot_id)
         self._pending.clear()
         self._restyle(update=False)
-        self._update_playhead()
+        if playhead_changed or project.subjects != self._subjects_seen:
+            self._update_playhead()  # the frustum and subjects only move with the shot under the playhead
+        else:
+            self.canvas.update()
+        self._subjects_seen = project.subjects
 
     def _restyle(self, update: bool = True) -> None:
         self.paths.restyle(self.document.project, (self.document.selected_shot, self.document.selected_key))
