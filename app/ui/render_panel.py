@@ -117,18 +117,27 @@ class RenderPanel(QWidget):
         where = self.connection.client.url if self.connection.client else self.connection.url
         started = " (started by Shotline)" if self.connection.local is not None else ""
         self.status.setText(f"Engine {health.get('version', '?')} at {where}{started}, on {health.get('device', '?')}")
-        current = self.backend.currentText()
+        current = self.backend_name()
+        not_ready = health.get("not_ready", {})
+        # Backends that can render come first (the default); one without a model says why on hover.
+        names = sorted(health.get("backends", []), key=lambda n: (n in not_ready, n))
         self.backend.blockSignals(True)
         self.backend.clear()
-        self.backend.addItems(health.get("backends", []))
-        if current:
-            self.backend.setCurrentText(current)
+        for i, name in enumerate(names):
+            self.backend.addItem(name + (" (not ready)" if name in not_ready else ""), name)
+            if name in not_ready:
+                self.backend.setItemData(i, not_ready[name], Qt.ItemDataRole.ToolTipRole)
+        if current and self.backend.findData(current) >= 0:
+            self.backend.setCurrentIndex(self.backend.findData(current))
         self.backend.blockSignals(False)
-        self._fill_models(self.backend.currentText())
+        self._fill_models()
 
-    def _fill_models(self, backend: str) -> None:
+    def backend_name(self) -> str:
+        return self.backend.currentData() or ""
+
+    def _fill_models(self, _text: str = "") -> None:
         self.model.clear()
-        self.model.addItems(self.health.get("models", {}).get(backend, []))
+        self.model.addItems(self.health.get("models", {}).get(self.backend_name(), []))
 
     def _failed(self, message: str) -> None:
         self.error.setText(message)
@@ -148,7 +157,7 @@ class RenderPanel(QWidget):
             return
         try:
             request = request_from_project(
-                doc.project, self.width_box.value(), backend=self.backend.currentText() or "grid", model=self.model.currentText() or None,
+                doc.project, self.width_box.value(), backend=self.backend_name() or "grid", model=self.model.currentText() or None,
                 steps=self.steps.value(), seed=self.seed.value(),
             )  # fmt: skip
         except ValidationError as exc:

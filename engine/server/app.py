@@ -83,6 +83,7 @@ def create_app(settings: EngineSettings, backends: dict[str, Backend]) -> FastAP
             "device": settings.device,
             "backends": sorted(backends),
             "models": {name: b.models() for name, b in backends.items()},
+            "not_ready": {name: reason for name, b in backends.items() if (reason := b.not_ready())},
             "queued": queue.queued,
         }
 

@@ -5,6 +5,7 @@ import os
 import signal
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.document import Document
 from app.engine_client import EngineConnection
@@ -48,7 +49,12 @@ def test_rendered_shots_land_on_the_timeline_and_beside_the_grid_preview(qtbot, 
     panel.render()
     qtbot.waitUntil(lambda: panel.render_button.isEnabled(), timeout=20000)
     assert events[-1]["type"] == "done", panel.error.text()
-    assert panel.backend.currentText() == "grid" and panel.model.currentText() == "camera-grid"
+    assert panel.backend_name() == "grid" and panel.model.currentText() == "camera-grid"
+    # The dit backend has no model here: listed after grid, marked, with the reason on hover.
+    dit = panel.backend.findData("dit")
+    if dit >= 0 and "dit" in panel.health.get("not_ready", {}):
+        assert dit > panel.backend.findData("grid") and panel.backend.itemText(dit) == "dit (not ready)"
+        assert "no model" in panel.backend.itemData(dit, Qt.ItemDataRole.ToolTipRole)
     assert [b.value() for b in panel.bars] == [100] * 4
     assert set(doc.renders) == {s.id for s in doc.project.shots}
     path, fresh = doc.render_of(doc.project.shots[0].id)
