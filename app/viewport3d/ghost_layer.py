@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from vispy import scene
-from vispy.color import Color
 
-from app.palette import shot_colour
+from app.palette import rgba, shot_colour
 from app.viewport3d.geometry import dashed
 
 
@@ -27,6 +26,6 @@ class GhostLayer:
         for i, p in enumerate(self.paths):
             s = dashed(p)
             segs.append(s.reshape(-1, 3))
-            colours += [(*Color(shot_colour(i)).rgb, 0.45)] * (2 * len(s))
+            colours += [rgba(shot_colour(i), 0.45)] * (2 * len(s))
         self.lines.set_data(pos=np.concatenate(segs), color=np.asarray(colours))
         self.lines.visible = True

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 from vispy import scene
-from vispy.color import Color
 
+from app.palette import rgba
 from app.viewport3d.geometry import ground_grid, subject_proxy
 from engine.camera.interpolate import subject_positions
 from engine.project import Project, Shot
@@ -60,7 +60,7 @@ class SubjectsLayer:
         for subject, pos in zip(subjects, positions):
             v, f = subject_proxy(pos, subject.height)
             # Shade by height so the proxy reads as a solid without lights.
-            rgb = np.asarray(Color(subject.color).rgb)
+            rgb = np.asarray(rgba(subject.color)[:3])
             shade = 0.6 + 0.4 * (v[:, 1] - v[:, 1].min()) / max(np.ptp(v[:, 1]), 1e-6)
             faces.append(f + sum(len(x) for x in verts))
             verts.append(v)
