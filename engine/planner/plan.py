@@ -128,7 +128,9 @@ def discover_subjects(text: str, known: list[Subject]) -> list[Subject]:
         # A capital at a sentence's start is only a name if it is possessive or named again later.
         if sentence_start and not m.group(0).endswith("'s") and text.count(word) < 2:
             continue
-        if has_camera_words(word) or re.fullmatch(r"(?i)shot|cut|we|camera", word):
+        # "Close-up", "Medium shot": the word with what is joined to it is camera language, not a name.
+        joined = re.match(r"[\w'-]+(?:\s+shot)?", text[start:])
+        if has_camera_words(word) or has_camera_words(joined.group(0) if joined else word) or re.fullmatch(r"(?i)shot|cut|we|camera", word):
             continue
         found.append(word)
     subjects = list(known)

@@ -114,6 +114,8 @@ class DitPipeline:
         self.transformer = transformer.to(device).eval()
         self.text_encoder, self.decoder, self.device = text_encoder, decoder, device
         self.r = transformer.config.camera_frames_per_latent
+        self.patch_t = transformer.config.patch_size[0]  # latent frames per token: shots are padded to a multiple
+        self.native: tuple[tuple[int, int], int] | None = None  # (size, frames) a small model renders at; set by its loader
         if decoder.temporal_ratio != self.r:
             raise ShotlineError(f"the transformer takes {self.r} video frames per latent frame but the decoder makes {decoder.temporal_ratio}", "dit", "model")
 
@@ -125,12 +127,15 @@ class DitPipeline:
         rel = relative_extrinsics(poses).float()[None]
         out, start = [], 0
         for s in shots:
-            out.append(per_latent_frame(rel[:, start : start + s.frames], self.r).to(self.device))
+            cams = per_latent_frame(rel[:, start : start + s.frames], self.r)
+            pad = -(-cams.shape[1] // self.patch_t) * self.patch_t - cams.shape[1]  # hold the last camera on padding frames
+            out.append(torch.cat([cams, cams[:, -1:].expand(-1, pad, -1)], dim=1).to(self.device))
             start += s.frames
         return out
 
     def _latent_frames(self, shot: ShotSpec, opts: SampleOptions) -> int:
-        return self.decoder.latent_shape(shot.frames, opts.height, opts.width)[1]
+        f = self.decoder.latent_shape(shot.frames, opts.height, opts.width)[1]
+        return -(-f // self.patch_t) * self.patch_t
 
     # -- guidance --------------------------------------------------------------------------------
 
@@ -181,7 +186,7 @@ class DitPipeline:
             return segs
 
         out = self._denoise(latents, build, conds, opts, progress, check, shot_index=None)
-        return [self.decoder.decode(lat) for lat in out]
+        return [self.decoder.decode(lat)[: s.frames] for lat, s in zip(out, shots)]  # without the patch padding
 
     @staticmethod
     def _pick(real: torch.Tensor | None, camera: str | None) -> torch.Tensor | None:
@@ -197,8 +202,8 @@ class DitPipeline:
         return (ctx.to(self.device), owners), (ctx0.to(self.device), owners0)
 
     def _noise(self, shot: ShotSpec, opts: SampleOptions, gen: torch.Generator, frames: int | None = None) -> torch.Tensor:
-        c, f, h, w = self.decoder.latent_shape(shot.frames, opts.height, opts.width)
-        return torch.randn((1, c, frames or f, h, w), generator=gen).to(self.device)
+        c, _, h, w = self.decoder.latent_shape(shot.frames, opts.height, opts.width)
+        return torch.randn((1, c, frames or self._latent_frames(shot, opts), h, w), generator=gen).to(self.device)
 
     def _denoise(self, latents, build, conds, opts, progress, check, shot_index) -> list[torch.Tensor]:
         scheduler = make_scheduler(opts.scheduler, opts.shift)
@@ -232,7 +237,7 @@ class DitPipeline:
             done: torch.Tensor | None = None
             while done is None or done.shape[2] < total:
                 start = 0 if done is None else done.shape[2]
-                n = min(opts.native_frames, total - start)
+                n = min(-(-opts.native_frames // self.patch_t) * self.patch_t, total - start)
                 mode = cache_mode(bool(history), done is not None)
                 context = self._context(mode, history, query, opts, done, i, time0, cameras[i])
                 noise = self._noise(shot, opts, gen, frames=n)
@@ -247,11 +252,11 @@ class DitPipeline:
                 done = chunk if done is None else torch.cat([done, chunk], dim=2)
             history.append(ShotRecord(i, done, torch.arange(done.shape[2]) + time0, cameras[i], query))
             time0 += done.shape[2]
-            results.append(self.decoder.decode(done))
+            results.append(self.decoder.decode(done)[: shot.frames])
         return results
 
     def _context(self, mode, history, query, opts, done, shot, time0, camera) -> list[Segment]:
-        shot_segs = shot_cache(history, query, opts.shot_cache_frames) if mode in (CacheMode.NEW_SHOT, CacheMode.NEW_SHOT_EXTENSION) else []
+        shot_segs = shot_cache(history, query, opts.shot_cache_frames, group=self.patch_t) if mode in (CacheMode.NEW_SHOT, CacheMode.NEW_SHOT_EXTENSION) else []
         temporal = []
         if done is not None:
             f = done.shape[2]

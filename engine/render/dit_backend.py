@@ -38,7 +38,21 @@ def load_pipeline(model: DitModel, device: str):
         text = umt5(model.path, device)
         decoder = WanVAEDecoder(AutoencoderKLWan.from_pretrained(model.path / "vae", use_safetensors=True).to(device))
     transformer.fuse_camera_projectors()
-    return DitPipeline(transformer, text, decoder, device)
+    pipe = DitPipeline(transformer, text, decoder, device)
+    pipe.native = native_format(model)
+    return pipe
+
+
+def native_format(model: DitModel) -> tuple[tuple[int, int], int] | None:
+    """(width, height) and frames per shot a small model was trained at (``shotline.json``), or None
+    for a model that renders any size (Wan)."""
+    if model.kind != "shotline":
+        return None
+    settings = json.loads((model.path / "shotline.json").read_text())
+    if "size" not in settings or "frames" not in settings:
+        return None
+    w, h = settings["size"]
+    return (int(w), int(h)), int(settings["frames"])
 
 
 class DitBackend(Backend):
@@ -57,7 +71,7 @@ class DitBackend(Backend):
         if self.available:
             return None
         why = "; ".join(self.problems) if self.problems else "no model folder was found"
-        return f"the dit backend has no model ({why}): give a Wan2.1 diffusers folder with --model-dir; the bundled model is not trained yet"
+        return f"the dit backend has no model ({why}): the bundled model lives in assets/models/ (a fresh clone has it), or give a Wan2.1 diffusers folder with --model-dir"
 
     def pipeline(self, name: str | None):
         model = next((m for m in self.available if m.name == name), None) if name else (self.available[0] if self.available else None)
@@ -71,14 +85,20 @@ class DitBackend(Backend):
         from engine.render.dit import SampleOptions, ShotSpec
 
         pipe = self.pipeline(request.model)
-        shots = [ShotSpec(s.prompt, opengl_to_opencv(s.c2w())) for s in request.shots]
+        native = pipe.native
+        width, height = native[0] if native else (request.width, request.height)
+        shots = []
+        for s in request.shots:
+            c2w = opengl_to_opencv(s.c2w())
+            shots.append(ShotSpec(s.prompt, resample_poses(c2w, native[1]) if native else c2w))
         opts = SampleOptions(
-            width=request.width, height=request.height, steps=request.steps, seed=request.seed,
+            width=width, height=height, steps=request.steps, seed=request.seed,
             text_guidance=request.guidance, camera_guidance=request.camera_guidance, mode=self.mode,
         )  # fmt: skip
         frames = pipe.sample(request.prompt, shots, opts, progress=ctx.progress, check=ctx.check)
         for i, f in enumerate(frames):
-            yield i, fit_frames(f, request.shots[i].frames)
+            n = request.shots[i].frames
+            yield i, to_delivery(f, n, request.width, request.height) if native else fit_frames(f, n)
 
 
 def fit_frames(frames: np.ndarray, n: int) -> np.ndarray:
@@ -86,3 +106,31 @@ def fit_frames(frames: np.ndarray, n: int) -> np.ndarray:
     if len(frames) >= n:
         return frames[:n]
     return np.concatenate([frames, np.repeat(frames[-1:], n - len(frames), axis=0)])
+
+
+def resample_poses(c2w: np.ndarray, frames: int) -> np.ndarray:
+    """The shot's whole move at ``frames`` evenly spaced instants (nearest frames), as the small
+    model was trained: 16 frames span a shot whatever its length."""
+    idx = np.round(np.linspace(0, len(c2w) - 1, frames)).astype(int)
+    return c2w[idx]
+
+
+def to_delivery(frames: np.ndarray, n: int, width: int, height: int) -> np.ndarray:
+    """Frames made at the model's size and length -> ``n`` frames at ``width``×``height``: cropped to
+    the delivery aspect about the centre, resized, and blended between neighbours in time."""
+    import cv2
+
+    f, h, w, _ = frames.shape
+    aspect = width / height
+    if w / h > aspect:  # model frame wider: crop the sides
+        cw = max(2, int(round(h * aspect)))
+        frames = frames[:, :, (w - cw) // 2 : (w - cw) // 2 + cw]
+    else:
+        ch = max(2, int(round(w / aspect)))
+        frames = frames[:, (h - ch) // 2 : (h - ch) // 2 + ch]
+    big = np.stack([cv2.resize(im, (width, height), interpolation=cv2.INTER_CUBIC) for im in frames]).astype(np.float32)
+    pos = np.linspace(0, f - 1, n) if n > 1 else np.zeros(1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, f - 1)
+    a = (pos - lo)[:, None, None, None]
+    return np.clip((1 - a) * big[lo] + a * big[hi], 0, 255).round().astype(np.uint8)

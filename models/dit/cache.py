@@ -53,8 +53,11 @@ def keyframe_indices(frames: int, per_shot: int) -> list[int]:
     return sorted({int(i * (frames - 1) / (per_shot - 1) + 0.5) for i in range(per_shot)}) if per_shot > 1 else [frames - 1]
 
 
-def shot_cache(history: list[ShotRecord], query: torch.Tensor, k: int, per_shot: int = 2, noise_sigma: float = 0.0, generator=None) -> list[Segment]:
-    """Up to ``k`` keyframes from the earlier shots whose captions are most like ``query``."""
+def shot_cache(history: list[ShotRecord], query: torch.Tensor, k: int, per_shot: int = 2, noise_sigma: float = 0.0, generator=None, group: int = 1) -> list[Segment]:
+    """Up to ``k`` keyframes from the earlier shots whose captions are most like ``query``.
+
+    ``group`` > 1 (a transformer with a temporal patch of ``group`` frames) takes each keyframe with
+    the frames just before it, so every key is a whole patch of consecutive frames ending on it."""
     if not history or k <= 0:
         return []
     sims = torch.stack([F.cosine_similarity(r.text_embedding.float(), query.float(), dim=0) for r in history])
@@ -64,8 +67,9 @@ def shot_cache(history: list[ShotRecord], query: torch.Tensor, k: int, per_shot:
         if taken >= k:
             break
         rec = history[i]
-        idx = keyframe_indices(rec.latents.shape[2], per_shot)[: k - taken]
-        taken += len(idx)
+        keys = keyframe_indices(rec.latents.shape[2], per_shot)[: k - taken]
+        taken += len(keys)
+        idx = [min(max(key - group + 1, 0) + j, rec.latents.shape[2] - 1) for key in keys for j in range(group)]
         sel = torch.tensor(idx)
         lat = rec.latents[:, :, sel]
         segments.append(_clean_segment(lat, torch.full((len(idx),), rec.shot), sel, rec.time[sel], rec.camera[:, sel] if rec.camera is not None else None, 1.0, noise_sigma, generator))

@@ -190,6 +190,12 @@ def test_a_set_is_made_from_the_names_when_there_is_no_project():
     assert shot_context(project, project.shots[1]).main.name == "Bruno"
 
 
+def test_shot_sizes_that_open_sentences_are_not_taken_for_names():
+    # "Close" twice at a sentence's start used to become a subject called Close.
+    plan = plan_text("Close-up of Ada, push in. Close-up of Ada, pan left. Medium shot of Ada. Medium shot of Ada, static.")
+    assert [s.name for s in plan.subjects] == ["Ada"]
+
+
 def test_paragraph_splitting():
     head, shots = split_shots("Night rooftop, neon. Wide shot, crane down. Cut to Mara, push in. She turns away. Reverse on Jonas.")
     assert head == "Night rooftop, neon."

@@ -1,0 +1,358 @@
+"""Flow-matching training of the small multi-shot DiT on procedural grey-box sequences.
+
+The model is a ``MultiShotTransformer`` in pixel space (3 channels in [-1, 1], patches of 2 frames ×
+8 × 8 pixels, MiniLM captions, one camera per frame). Every step draws a sequence from
+``data.make_sequence`` and trains on one of FilmWeaver's layouts of it:
+
+- holistic: up to ``max_shots`` consecutive shots generated together (what the engine renders);
+- first shot, extension, new shot, new shot + extension: one shot generated after clean caches —
+  the shot cache (keyframes of earlier shots by caption similarity) and/or the temporal cache (the
+  shot's own first half, older frames pooled) — each cache noised to a random level in
+  ``cache_noise`` (FilmWeaver's augmentation, so the model does not copy its context blindly).
+
+Loss: x_t = (1-σ)·x0 + σ·ε, the model predicts ε - x0 (rectified flow, as Wan), σ logit-normal and
+shifted like the sampler's schedule. Captions are dropped (all empty) and cameras made static with
+probability ``text_dropout`` / ``camera_dropout`` so the two guidance terms of the sampler have
+their unconditional halves. AdamW, warm-up, gradient clipping, an EMA of the weights (exported).
+
+Checkpoints (``checkpoint.safetensors``: model, EMA and optimiser moments; the step and config in its
+metadata; no pickle) are written atomically every ``checkpoint_every`` steps and on exit. The data
+and noise of step k depend only on (seed, k), so a resumed run continues the same run exactly.
+
+    python -m engine.train.train_dit --out runs/greybox-4d --steps 4000 --rope 4d
+    python -m engine.train.train_dit --out runs/greybox-4d --export assets/models/shotline-greybox
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from engine.atomic import atomic_path, atomic_write
+from engine.camera.conventions import opengl_to_opencv
+from engine.train.data import Sequence, make_sequence
+from models.dit.cache import CacheMode, ShotRecord, context_segments, shot_cache, temporal_cache
+from models.dit.camera import relative_extrinsics, static_camera
+from models.dit.transformer import MultiShotTransformer, Segment
+
+HELD_OUT_SEEDS = range(10_000_000, 10_000_050)  # the benchmark's sequences; training seeds stay below
+CHECKPOINT = "checkpoint.safetensors"
+AR_MODES = (CacheMode.FIRST_SHOT, CacheMode.EXTENSION, CacheMode.NEW_SHOT, CacheMode.NEW_SHOT_EXTENSION)
+
+
+@dataclass
+class TrainConfig:
+    rope_mode: str = "4d"
+    size: tuple[int, int] = (96, 64)  # width, height
+    frames: int = 16  # per shot
+    layers: int = 6
+    heads: int = 4
+    head_dim: int = 32
+    patch: tuple[int, int, int] = (2, 8, 8)
+    max_shots: int = 3  # holistic samples: at most this many consecutive shots
+    holistic_share: float = 0.5  # the rest: the four cache modes, evenly
+    lr: float = 5e-4
+    warmup: int = 200
+    weight_decay: float = 0.01
+    grad_clip: float = 1.0
+    ema: float = 0.999
+    sigma_shift: float = 3.0
+    text_dropout: float = 0.1
+    camera_dropout: float = 0.1
+    cache_noise: tuple[float, float] = (0.0, 0.1)
+    shot_cache_frames: int = 4
+    temporal_budget: tuple[int, ...] = (2, 2, 4)
+    checkpoint_every: int = 250
+    seed: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, text: str) -> "TrainConfig":
+        data = json.loads(text)
+        for key in ("size", "patch", "cache_noise", "temporal_budget"):
+            data[key] = tuple(data[key])
+        return cls(**data)
+
+
+def small_transformer(cfg: TrainConfig) -> MultiShotTransformer:
+    return MultiShotTransformer(
+        patch_size=cfg.patch, num_attention_heads=cfg.heads, attention_head_dim=cfg.head_dim, in_channels=3, out_channels=3,
+        text_dim=384, freq_dim=128, ffn_dim=4 * cfg.heads * cfg.head_dim, num_layers=cfg.layers, rope_max_seq_len=256,
+        rope_mode=cfg.rope_mode, camera_frames_per_latent=1,
+    )  # fmt: skip
+
+
+def frames_to_tensor(frames: np.ndarray) -> torch.Tensor:
+    """(F, H, W, 3) uint8 -> (1, 3, F, H, W) float in [-1, 1]."""
+    return torch.from_numpy(frames).float().div(127.5).sub(1.0).permute(3, 0, 1, 2)[None].contiguous()
+
+
+def sequence_cameras(seq: Sequence) -> list[torch.Tensor]:
+    """Each shot's relative cameras (1, F, 12), relative to the sequence's first frame (OpenCV axes)."""
+    poses = torch.as_tensor(np.concatenate([opengl_to_opencv(s.path.c2w) for s in seq.shots]), dtype=torch.float64)
+    rel = relative_extrinsics(poses).float()[None]
+    return list(torch.split(rel, [len(s.path) for s in seq.shots], dim=1))
+
+
+@dataclass
+class Example:
+    """One training layout: segments to run (noisy targets among clean context) and their targets."""
+
+    segments: list[Segment]
+    targets: list[torch.Tensor]  # ε - x0 for each segment with output=True
+    global_prompt: str
+    prompts: list[str]
+    mode: str
+
+
+class TextCache:
+    """MiniLM token embeddings, memoised (prompts repeat across steps)."""
+
+    def __init__(self, encoder):
+        self.encoder, self.memo = encoder, {}
+
+    def tokens(self, text: str) -> torch.Tensor:
+        if text not in self.memo:
+            if len(self.memo) > 20000:
+                self.memo.clear()
+            self.memo[text] = self.encoder.tokens(text)
+        return self.memo[text]
+
+    def sequence(self, global_prompt: str, prompts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        from models.dit.transformer import GLOBAL_TEXT
+
+        parts = [self.tokens(global_prompt)] + [self.tokens(p) for p in prompts]
+        owners = [torch.full((len(parts[0]),), GLOBAL_TEXT)] + [torch.full((len(t),), i) for i, t in enumerate(parts[1:])]
+        return torch.cat(parts)[None], torch.cat(owners)
+
+    def pooled(self, text: str) -> torch.Tensor:
+        return self.tokens(text).mean(dim=0)
+
+
+def sample_sigma(gen: torch.Generator, shift: float) -> float:
+    """Logit-normal σ, shifted toward noise like the sampler's schedule (SD3 / Wan)."""
+    u = torch.sigmoid(torch.randn((), generator=gen)).item()
+    return shift * u / (1 + (shift - 1) * u)
+
+
+def _noisy(x0: torch.Tensor, sigma: float, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    eps = torch.randn(x0.shape, generator=gen)
+    return (1 - sigma) * x0 + sigma * eps, eps - x0
+
+
+def build_example(seq: Sequence, cfg: TrainConfig, text: TextCache, rng: np.random.Generator, gen: torch.Generator) -> Example:
+    x0 = [frames_to_tensor(s.frames) for s in seq.shots]
+    cams = sequence_cameras(seq)
+    prompts = [s.prompt for s in seq.shots]
+    lengths = [x.shape[2] for x in x0]
+    starts = np.cumsum([0] + lengths)
+    if rng.random() < cfg.camera_dropout:
+        cams = [static_camera(c.shape[1]) for c in cams]
+    global_prompt = seq.caption
+    if rng.random() < cfg.text_dropout:
+        global_prompt, prompts = "", ["" for _ in prompts]
+    sigma = sample_sigma(gen, cfg.sigma_shift)
+    t = torch.full((1,), 1000.0 * sigma)
+
+    if rng.random() < cfg.holistic_share:
+        count = int(rng.integers(1, min(cfg.max_shots, len(x0)) + 1))
+        first = int(rng.integers(0, len(x0) - count + 1))
+        segments, targets = [], []
+        for j, i in enumerate(range(first, first + count)):
+            xt, target = _noisy(x0[i], sigma, gen)
+            f = lengths[i]
+            segments.append(Segment(xt, torch.full((f,), j), torch.arange(f), torch.arange(f) + starts[i] - starts[first], t, cams[i]))
+            targets.append(target)
+        return Example(segments, targets, global_prompt, prompts[first : first + count], "holistic")
+
+    i = int(rng.integers(0, len(x0)))
+    mode = AR_MODES[int(rng.integers(0, 2)) + (2 if i > 0 else 0)]
+    noise_lo, noise_hi = cfg.cache_noise
+    group = cfg.patch[0]
+    history = [ShotRecord(j, x0[j], torch.arange(lengths[j]) + starts[j], cams[j], text.pooled(prompts[j])) for j in range(i)]
+    shot_segs = shot_cache(history, text.pooled(prompts[i]), cfg.shot_cache_frames, noise_sigma=float(rng.uniform(noise_lo, noise_hi)), generator=gen, group=group)
+    f = lengths[i]
+    split = 0
+    temporal = []
+    if mode in (CacheMode.EXTENSION, CacheMode.NEW_SHOT_EXTENSION):
+        split = (f // 2) // group * group
+        ids = torch.arange(split)
+        temporal = temporal_cache(x0[i][:, :, :split], i, ids, ids + starts[i], cams[i][:, :split], cfg.temporal_budget, float(rng.uniform(noise_lo, noise_hi)), gen)
+    context = context_segments(mode, shot_segs, temporal)
+    xt, target = _noisy(x0[i][:, :, split:], sigma, gen)
+    ids = torch.arange(split, f)
+    segment = Segment(xt, torch.full((f - split,), i), ids, ids + starts[i], t, cams[i][:, split:])
+    return Example(context + [segment], [target], global_prompt, prompts[: i + 1], mode.value)
+
+
+def flow_loss(model: MultiShotTransformer, example: Example, text: TextCache) -> torch.Tensor:
+    ctx, owners = text.sequence(example.global_prompt, example.prompts)
+    preds = model.forward_segments(example.segments, ctx, owners)
+    pred = torch.cat([p.flatten() for p in preds])
+    target = torch.cat([t.flatten() for t in example.targets])
+    return torch.nn.functional.mse_loss(pred.float(), target)
+
+
+class Trainer:
+    def __init__(self, cfg: TrainConfig, out: Path, device: str = "cpu", text_encoder=None):
+        from engine.render.text_encoders import minilm
+
+        self.cfg, self.out, self.device = cfg, Path(out), device
+        torch.manual_seed(cfg.seed)
+        self.model = small_transformer(cfg).to(device)
+        self.ema = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+        self.opt = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.99))
+        self.text = TextCache(text_encoder or minilm("cpu"))
+        self.step = 0
+        if (self.out / CHECKPOINT).is_file():
+            self.load()
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def example(self, step: int) -> Example:
+        """Step ``step``'s layout: a function of (seed, step) alone."""
+        rng = np.random.default_rng([self.cfg.seed, step])
+        gen = torch.Generator().manual_seed(int(rng.integers(1 << 62)))
+        seq = make_sequence(int(rng.integers(0, HELD_OUT_SEEDS.start)), self.cfg.size, self.cfg.frames)
+        return build_example(seq, self.cfg, self.text, rng, gen)
+
+    # -- optimisation --------------------------------------------------------------------------
+
+    def lr_at(self, step: int) -> float:
+        return self.cfg.lr * min(1.0, (step + 1) / max(self.cfg.warmup, 1))
+
+    def train_step(self, example: Example | None = None) -> float:
+        example = example or self.example(self.step)
+        self.model.train()
+        for group in self.opt.param_groups:
+            group["lr"] = self.lr_at(self.step)
+        loss = flow_loss(self.model, _to(example, self.device), self.text)
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip)
+        self.opt.step()
+        decay = min(self.cfg.ema, (1 + self.step) / (10 + self.step))
+        with torch.no_grad():
+            for k, v in self.model.state_dict().items():
+                self.ema[k].lerp_(v.detach(), 1 - decay)
+        self.step += 1
+        return float(loss.detach())
+
+    @torch.no_grad()
+    def evaluate(self, example: Example) -> float:
+        self.model.eval()
+        return float(flow_loss(self.model, _to(example, self.device), self.text))
+
+    def train(self, steps: int, minutes: float | None = None, log_every: int = 25) -> None:
+        """Train until ``steps`` in total (resuming where the checkpoint left off) or ``minutes`` pass."""
+        deadline = time.monotonic() + 60 * minutes if minutes else math.inf
+        losses: list[float] = []
+        started = time.monotonic()
+        try:
+            while self.step < steps and time.monotonic() < deadline:
+                losses.append(self.train_step())
+                if self.step % log_every == 0:
+                    rate = len(losses) / (time.monotonic() - started)
+                    self._log({"step": self.step, "loss": float(np.mean(losses[-log_every:])), "steps_per_s": rate, "lr": self.lr_at(self.step)})
+                if self.step % self.cfg.checkpoint_every == 0:
+                    self.save()
+        finally:
+            self.save()
+
+    def _log(self, row: dict) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        with open(self.out / "log.jsonl", "a") as fh:
+            fh.write(json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)
+
+    # -- checkpoints ---------------------------------------------------------------------------
+
+    def save(self) -> None:
+        from safetensors.torch import save_file
+
+        tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}
+        tensors.update({f"ema.{k}": v.cpu().contiguous() for k, v in self.ema.items()})
+        names = {id(p): n for n, p in self.model.named_parameters()}
+        for group in self.opt.param_groups:
+            for p in group["params"]:
+                for key, value in self.opt.state.get(p, {}).items():
+                    tensors[f"opt.{names[id(p)]}.{key}"] = torch.as_tensor(value).detach().cpu().reshape(-1) if key == "step" else value.detach().cpu().contiguous()
+        meta = {"step": str(self.step), "config": json.dumps(asdict(self.cfg))}
+        self.out.mkdir(parents=True, exist_ok=True)
+        with atomic_path(self.out / CHECKPOINT) as tmp:
+            save_file(tensors, str(tmp), metadata=meta)
+
+    def load(self) -> None:
+        from safetensors import safe_open
+
+        path = self.out / CHECKPOINT
+        with safe_open(str(path), "pt") as fh:
+            meta = fh.metadata()
+            saved = TrainConfig.from_json(meta["config"])
+            if asdict(saved) != asdict(self.cfg):
+                raise ValueError(f"{path}: trained with another configuration ({_config_diff(saved, self.cfg)}); use another --out")
+            tensors = {k: fh.get_tensor(k) for k in fh.keys()}
+        self.model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+        self.ema = {k[4:]: v.to(self.device) for k, v in tensors.items() if k.startswith("ema.")}
+        for name, p in self.model.named_parameters():
+            state = {key.rsplit(".", 1)[1]: v for key, v in tensors.items() if key.startswith(f"opt.{name}.") and key.count(".") == name.count(".") + 2}
+            if state:
+                state["step"] = state["step"].reshape(())
+                self.opt.state[p] = {k: v.to(self.device) for k, v in state.items()}
+        self.step = int(meta["step"])
+
+    def export(self, folder: Path, note: dict | None = None) -> None:
+        """The EMA weights as a model folder the engine loads: transformer/ + shotline.json."""
+        model = small_transformer(self.cfg)
+        model.load_state_dict(self.ema)
+        folder = Path(folder)
+        model.save_pretrained(folder / "transformer", safe_serialization=True)
+        settings = {"channels": 3, "size": list(self.cfg.size), "frames": self.cfg.frames, "rope_mode": self.cfg.rope_mode, "steps": self.step, **(note or {})}
+        with atomic_write(folder / "shotline.json") as fh:
+            fh.write(json.dumps(settings, indent=2) + "\n")
+
+
+def _config_diff(a: TrainConfig, b: TrainConfig) -> str:
+    da, db = asdict(a), asdict(b)
+    return ", ".join(f"{k}: {da[k]} vs {db[k]}" for k in da if da[k] != db[k])
+
+
+def _to(example: Example, device: str) -> Example:
+    if device == "cpu":
+        return example
+    from dataclasses import replace
+
+    segs = [replace(s, latents=s.latents.to(device), camera=s.camera.to(device) if s.camera is not None else None) for s in example.segments]
+    return replace(example, segments=segs, targets=[t.to(device) for t in example.targets])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Train the small multi-shot DiT on procedural grey-box sequences.")
+    ap.add_argument("--out", type=Path, required=True, help="run folder (resumed if it holds a checkpoint)")
+    ap.add_argument("--steps", type=int, default=4000, help="train until this many steps in total")
+    ap.add_argument("--minutes", type=float, default=None, help="stop after this long (resume later)")
+    ap.add_argument("--rope", choices=("3d", "4d", "shift"), default="4d")
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--export", type=Path, default=None, help="write the EMA weights as a model folder and stop")
+    args = ap.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    trainer = Trainer(TrainConfig(rope_mode=args.rope), args.out, args.device)
+    if args.export:
+        trainer.export(args.export)
+        print(f"exported step {trainer.step} to {args.export}")
+        return 0
+    trainer.train(args.steps, args.minutes)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
