@@ -150,7 +150,10 @@ class DitPipeline:
         cam_guided = camera is not None and wc != 1.0 and (high or not opts.camera_guidance_high_noise_only)
 
         def run(text: bool, cam: str | None) -> list[torch.Tensor]:
-            return self.transformer.forward_segments(build(cam), ctx if text else ctx0, owners if text else owners0)
+            segments = build(cam)
+            preds = self.transformer.forward_segments(segments, ctx if text else ctx0, owners if text else owners0)
+            noisy = [s.latents for s in segments if s.output]
+            return [self.transformer.flow(p, x, sigma) for p, x in zip(preds, noisy)]
 
         full = run(True, camera)
         if not cam_guided:

@@ -10,8 +10,10 @@ The model is a ``MultiShotTransformer`` in pixel space (3 channels in [-1, 1], p
   shot's own first half, older frames pooled) — each cache noised to a random level in
   ``cache_noise`` (FilmWeaver's augmentation, so the model does not copy its context blindly).
 
-Loss: x_t = (1-σ)·x0 + σ·ε, the model predicts ε - x0 (rectified flow, as Wan), σ logit-normal and
-shifted like the sampler's schedule. Captions are dropped (all empty) and cameras made static with
+Loss: x_t = (1-σ)·x0 + σ·ε and the flow ε - x0 (rectified flow, as Wan), σ logit-normal and shifted
+like the sampler's schedule. The model predicts the clean frames x0 and is scored on the flow they
+imply, (x_t - x0)/σ (JiT, "Back to Basics", Li & He 2025): a token of 2×8×8 RGB pixels has 384
+values and the model is 128 wide, so it cannot carry the noise through, but it can carry the image. Captions are dropped (all empty) and cameras made static with
 probability ``text_dropout`` / ``camera_dropout`` so the two guidance terms of the sampler have
 their unconditional halves. AdamW, warm-up, gradient clipping, an EMA of the weights (exported).
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import signal
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -70,6 +73,7 @@ class TrainConfig:
     shot_cache_frames: int = 4
     temporal_budget: tuple[int, ...] = (2, 2, 4)
     checkpoint_every: int = 250
+    prediction: str = "sample"  # x0: a 128-wide model cannot output the 384 noise values of a 2x8x8 patch (JiT)
     seed: int = 0
     extra: dict = field(default_factory=dict)
 
@@ -85,7 +89,7 @@ def small_transformer(cfg: TrainConfig) -> MultiShotTransformer:
     return MultiShotTransformer(
         patch_size=cfg.patch, num_attention_heads=cfg.heads, attention_head_dim=cfg.head_dim, in_channels=3, out_channels=3,
         text_dim=384, freq_dim=128, ffn_dim=4 * cfg.heads * cfg.head_dim, num_layers=cfg.layers, rope_max_seq_len=256,
-        rope_mode=cfg.rope_mode, camera_frames_per_latent=1,
+        rope_mode=cfg.rope_mode, camera_frames_per_latent=1, prediction_type=cfg.prediction,
     )  # fmt: skip
 
 
@@ -110,6 +114,7 @@ class Example:
     global_prompt: str
     prompts: list[str]
     mode: str
+    sigma: float
 
 
 class TextCache:
@@ -170,7 +175,7 @@ def build_example(seq: Sequence, cfg: TrainConfig, text: TextCache, rng: np.rand
             f = lengths[i]
             segments.append(Segment(xt, torch.full((f,), j), torch.arange(f), torch.arange(f) + starts[i] - starts[first], t, cams[i]))
             targets.append(target)
-        return Example(segments, targets, global_prompt, prompts[first : first + count], "holistic")
+        return Example(segments, targets, global_prompt, prompts[first : first + count], "holistic", sigma)
 
     i = int(rng.integers(0, len(x0)))
     mode = AR_MODES[int(rng.integers(0, 2)) + (2 if i > 0 else 0)]
@@ -189,13 +194,15 @@ def build_example(seq: Sequence, cfg: TrainConfig, text: TextCache, rng: np.rand
     xt, target = _noisy(x0[i][:, :, split:], sigma, gen)
     ids = torch.arange(split, f)
     segment = Segment(xt, torch.full((f - split,), i), ids, ids + starts[i], t, cams[i][:, split:])
-    return Example(context + [segment], [target], global_prompt, prompts[: i + 1], mode.value)
+    return Example(context + [segment], [target], global_prompt, prompts[: i + 1], mode.value, sigma)
 
 
 def flow_loss(model: MultiShotTransformer, example: Example, text: TextCache) -> torch.Tensor:
     ctx, owners = text.sequence(example.global_prompt, example.prompts)
     preds = model.forward_segments(example.segments, ctx, owners)
-    pred = torch.cat([p.flatten() for p in preds])
+    noisy = [s.latents for s in example.segments if s.output]
+    # A sample-predicting model is still scored on the flow (JiT's x-prediction with v-loss).
+    pred = torch.cat([model.flow(p, x, example.sigma).flatten() for p, x in zip(preds, noisy)])
     target = torch.cat([t.flatten() for t in example.targets])
     return torch.nn.functional.mse_loss(pred.float(), target)
 
@@ -333,6 +340,10 @@ def _to(example: Example, device: str) -> Example:
     return replace(example, segments=segs, targets=[t.to(device) for t in example.targets])
 
 
+def _stop(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Train the small multi-shot DiT on procedural grey-box sequences.")
     ap.add_argument("--out", type=Path, required=True, help="run folder (resumed if it holds a checkpoint)")
@@ -345,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
+    signal.signal(signal.SIGTERM, _stop)  # `kill` checkpoints before leaving, as Ctrl-C does
     trainer = Trainer(TrainConfig(rope_mode=args.rope), args.out, args.device)
     if args.export:
         trainer.export(args.export)

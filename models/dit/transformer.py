@@ -78,7 +78,10 @@ class MultiShotTransformer(WanTransformer3DModel):
         rope_split_4d: tuple[int, int, int, int] | None = None,
         shot_delta: float = 8.0,
         camera_frames_per_latent: int = 4,
+        prediction_type: str = "flow",  # "flow": ε - x0 (Wan); "sample": x0 (JiT, for pixel space with patches wider than the model)
     ) -> None:
+        if prediction_type not in ("flow", "sample"):
+            raise ValueError(f"prediction_type must be 'flow' or 'sample', not {prediction_type!r}")
         super().__init__(
             patch_size, num_attention_heads, attention_head_dim, in_channels, out_channels, text_dim, freq_dim, ffn_dim,
             num_layers, cross_attn_norm, qk_norm, eps, image_dim, added_kv_proj_dim, rope_max_seq_len, pos_embed_seq_len,
@@ -121,6 +124,13 @@ class MultiShotTransformer(WanTransformer3DModel):
         if dtype is not None:
             model = model.to(dtype)
         return model, new
+
+    def flow(self, prediction: torch.Tensor, noisy: torch.Tensor, sigma: float, min_sigma: float = 0.05) -> torch.Tensor:
+        """The flow ε - x0 the samplers step with, from this model's output for ``noisy`` at ``sigma``:
+        a sample-predicting model's x0 becomes (x_t - x0) / σ (σ floored, as JiT, where it vanishes)."""
+        if self.config.prediction_type == "flow":
+            return prediction
+        return (noisy - prediction) / max(sigma, min_sigma)
 
     def fuse_camera_projectors(self) -> None:
         for block in self.blocks:

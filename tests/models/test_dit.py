@@ -210,3 +210,16 @@ def test_clean_cache_frames_with_their_own_timesteps_and_no_output():
     with torch.no_grad():
         out = model.forward_segments([cache] + segs, torch.randn(1, 6, 16))
     assert [o.shape for o in out] == [(1, 4, 3, 8, 6), (1, 4, 2, 8, 6)]
+
+
+def test_a_sample_predicting_model_gives_the_samplers_the_flow_its_x0_implies():
+    x0 = torch.randn(1, 4, 2, 4, 4)
+    eps = torch.randn_like(x0)
+    sigma = 0.6
+    noisy = (1 - sigma) * x0 + sigma * eps
+    model = tiny(prediction_type="sample")
+    assert torch.allclose(model.flow(x0, noisy, sigma), eps - x0, atol=1e-5)  # a perfect x0 is the exact flow
+    assert torch.allclose(tiny().flow(eps - x0, noisy, sigma), eps - x0)  # a flow model's output is used as it is
+    assert torch.isfinite(model.flow(x0, noisy, 0.0)).all()  # floored where sigma vanishes
+    with pytest.raises(ValueError, match="prediction_type"):
+        tiny(prediction_type="epsilon")

@@ -32,14 +32,21 @@ def test_health_models_and_openapi(engine):
     assert "post" in paths["/jobs"] and "delete" in paths["/jobs/{job_id}"]
 
 
-def test_the_dit_backend_without_a_model_is_refused_with_the_reason(engine, tmp_path, monkeypatch):
-    models = engine.client._call("GET", "/models")["dit"]
-    if models["models"]:
-        pytest.skip("a dit model is installed here")
-    assert "no model" in models["not_ready"]
-    with pytest.raises(EngineError) as err:
-        engine.client.submit(small_request(frames=(4,)).model_copy(update={"backend": "dit"}))
-    assert err.value.status == 422 and "backend" in str(err.value) and "--model-dir" in str(err.value)
+def test_the_dit_backend_without_a_model_is_refused_with_the_reason(tmp_path, monkeypatch):
+    import engine.render.dit_models as dit_models
+    from engine.render.registry import default_backends
+
+    monkeypatch.setattr(dit_models, "ASSETS_MODELS", tmp_path / "no-bundled-models")  # a checkout without assets/models
+    monkeypatch.delenv("SHOTLINE_MODEL_DIRS", raising=False)
+    engine = RunningEngine(tmp_path / "renders", backends=default_backends("cpu"))
+    try:
+        models = engine.client._call("GET", "/models")["dit"]
+        assert models["models"] == [] and "no model" in models["not_ready"]
+        with pytest.raises(EngineError) as err:
+            engine.client.submit(small_request(frames=(4,)).model_copy(update={"backend": "dit"}))
+        assert err.value.status == 422 and "backend" in str(err.value) and "--model-dir" in str(err.value)
+    finally:
+        engine.stop()
 
 
 def test_a_grid_job_streams_every_shot_and_writes_playable_mp4s(engine, tmp_path):
