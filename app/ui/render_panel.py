@@ -119,8 +119,9 @@ class RenderPanel(QWidget):
         self.status.setText(f"Engine {health.get('version', '?')} at {where}{started}, on {health.get('device', '?')}")
         current = self.backend_name()
         not_ready = health.get("not_ready", {})
-        # Backends that can render come first (the default); one without a model says why on hover.
-        names = sorted(health.get("backends", []), key=lambda n: (n in not_ready, n))
+        # Backends that can render come first, the instant grid before them all (the default); one
+        # without a model says why on hover.
+        names = sorted(health.get("backends", []), key=lambda n: (n in not_ready, n != "grid", n))
         self.backend.blockSignals(True)
         self.backend.clear()
         for i, name in enumerate(names):

@@ -50,11 +50,6 @@ def test_rendered_shots_land_on_the_timeline_and_beside_the_grid_preview(qtbot, 
     qtbot.waitUntil(lambda: panel.render_button.isEnabled(), timeout=20000)
     assert events[-1]["type"] == "done", panel.error.text()
     assert panel.backend_name() == "grid" and panel.model.currentText() == "camera-grid"
-    # The dit backend has no model here: listed after grid, marked, with the reason on hover.
-    dit = panel.backend.findData("dit")
-    if dit >= 0 and "dit" in panel.health.get("not_ready", {}):
-        assert dit > panel.backend.findData("grid") and panel.backend.itemText(dit) == "dit (not ready)"
-        assert "no model" in panel.backend.itemData(dit, Qt.ItemDataRole.ToolTipRole)
     assert [b.value() for b in panel.bars] == [100] * 4
     assert set(doc.renders) == {s.id for s in doc.project.shots}
     path, fresh = doc.render_of(doc.project.shots[0].id)
@@ -73,6 +68,14 @@ def test_rendered_shots_land_on_the_timeline_and_beside_the_grid_preview(qtbot, 
     assert player.view.image.width() == 2 * grid_width + 4
     player.side_by_side.setChecked(False)
     assert player.view.image.width() == grid_width
+
+
+def test_the_backend_list_puts_the_instant_grid_first_and_marks_a_backend_without_a_model(qtbot, tmp_path):
+    panel = _panel(qtbot, Document(build_demo_project(), tmp_path / "p.shotline"), "http://127.0.0.1:9")
+    panel._connected({"version": "1", "device": "cpu", "backends": ["dit", "grid", "alpha"], "not_ready": {"alpha": "no model was found"}, "models": {}})
+    assert [panel.backend.itemData(i) for i in range(panel.backend.count())] == ["grid", "dit", "alpha"]
+    assert panel.backend_name() == "grid" and panel.backend.itemText(2) == "alpha (not ready)"
+    assert "no model" in panel.backend.itemData(2, Qt.ItemDataRole.ToolTipRole)
 
 
 def test_cancel_stops_the_job(qtbot, engine, tmp_path):
