@@ -18,14 +18,21 @@ from models.dit.transformer import GLOBAL_TEXT
 class TextEncoder:
     dim: int
 
+    MEMO = 20000  # captions kept: prompts repeat across renders and training steps
+
     def __init__(self, tokenizer, model, max_tokens: int, device: str = "cpu"):
         self.tokenizer, self.model, self.max_tokens, self.device = tokenizer, model.to(device).eval(), max_tokens, device
+        self.memo: dict[str, torch.Tensor] = {}
 
     @torch.no_grad()
     def tokens(self, text: str) -> torch.Tensor:
         """(L, D) embeddings of one caption (special tokens included, no padding)."""
-        enc = self.tokenizer(text, truncation=True, max_length=self.max_tokens, return_tensors="pt").to(self.device)
-        return self.model(**enc).last_hidden_state[0].float()
+        if text not in self.memo:
+            if len(self.memo) >= self.MEMO:
+                self.memo.clear()
+            enc = self.tokenizer(text, truncation=True, max_length=self.max_tokens, return_tensors="pt").to(self.device)
+            self.memo[text] = self.model(**enc).last_hidden_state[0].float()
+        return self.memo[text]
 
     def pooled(self, text: str) -> torch.Tensor:
         return self.tokens(text).mean(dim=0)

@@ -40,6 +40,7 @@ import torch
 
 from engine.atomic import atomic_path, atomic_write
 from engine.camera.conventions import opengl_to_opencv
+from engine.render.text_encoders import TextEncoder
 from engine.train.data import Sequence, make_sequence
 from models.dit.cache import CacheMode, ShotRecord, context_segments, shot_cache, temporal_cache
 from models.dit.camera import relative_extrinsics, static_camera
@@ -117,30 +118,6 @@ class Example:
     sigma: float
 
 
-class TextCache:
-    """MiniLM token embeddings, memoised (prompts repeat across steps)."""
-
-    def __init__(self, encoder):
-        self.encoder, self.memo = encoder, {}
-
-    def tokens(self, text: str) -> torch.Tensor:
-        if text not in self.memo:
-            if len(self.memo) > 20000:
-                self.memo.clear()
-            self.memo[text] = self.encoder.tokens(text)
-        return self.memo[text]
-
-    def sequence(self, global_prompt: str, prompts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
-        from models.dit.transformer import GLOBAL_TEXT
-
-        parts = [self.tokens(global_prompt)] + [self.tokens(p) for p in prompts]
-        owners = [torch.full((len(parts[0]),), GLOBAL_TEXT)] + [torch.full((len(t),), i) for i, t in enumerate(parts[1:])]
-        return torch.cat(parts)[None], torch.cat(owners)
-
-    def pooled(self, text: str) -> torch.Tensor:
-        return self.tokens(text).mean(dim=0)
-
-
 def sample_sigma(gen: torch.Generator, shift: float) -> float:
     """Logit-normal σ, shifted toward noise like the sampler's schedule (SD3 / Wan)."""
     u = torch.sigmoid(torch.randn((), generator=gen)).item()
@@ -152,7 +129,7 @@ def _noisy(x0: torch.Tensor, sigma: float, gen: torch.Generator) -> tuple[torch.
     return (1 - sigma) * x0 + sigma * eps, eps - x0
 
 
-def build_example(seq: Sequence, cfg: TrainConfig, text: TextCache, rng: np.random.Generator, gen: torch.Generator) -> Example:
+def build_example(seq: Sequence, cfg: TrainConfig, text: TextEncoder, rng: np.random.Generator, gen: torch.Generator) -> Example:
     x0 = [frames_to_tensor(s.frames) for s in seq.shots]
     cams = sequence_cameras(seq)
     prompts = [s.prompt for s in seq.shots]
@@ -197,9 +174,9 @@ def build_example(seq: Sequence, cfg: TrainConfig, text: TextCache, rng: np.rand
     return Example(context + [segment], [target], global_prompt, prompts[: i + 1], mode.value, sigma)
 
 
-def flow_loss(model: MultiShotTransformer, example: Example, text: TextCache) -> torch.Tensor:
+def flow_loss(model: MultiShotTransformer, example: Example, text: TextEncoder) -> torch.Tensor:
     ctx, owners = text.sequence(example.global_prompt, example.prompts)
-    preds = model.forward_segments(example.segments, ctx, owners)
+    preds = model.forward_segments(example.segments, ctx.to(model.device), owners)
     noisy = [s.latents for s in example.segments if s.output]
     # A sample-predicting model is still scored on the flow (JiT's x-prediction with v-loss).
     pred = torch.cat([model.flow(p, x, example.sigma).flatten() for p, x in zip(preds, noisy)])
@@ -216,7 +193,7 @@ class Trainer:
         self.model = small_transformer(cfg).to(device)
         self.ema = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
         self.opt = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.99))
-        self.text = TextCache(text_encoder or minilm("cpu"))
+        self.text = text_encoder or minilm("cpu")
         self.step = 0
         if (self.out / CHECKPOINT).is_file():
             self.load()
