@@ -41,7 +41,8 @@ def with_random_weights(pipe, seed: int = 0):
     import torch
 
     torch.manual_seed(seed)
-    fresh = type(pipe.transformer).from_config(pipe.transformer.config)
+    config = {k: v for k, v in pipe.transformer.config.items() if not k.startswith("_")}
+    fresh = type(pipe.transformer)(**config)
     for block in fresh.blocks:
         torch.nn.init.normal_(block.camera_encoder.proj.weight, std=0.02)
     fresh.fuse_camera_projectors()

@@ -11,9 +11,10 @@ The model is a ``MultiShotTransformer`` in pixel space (3 channels in [-1, 1], p
   ``cache_noise`` (FilmWeaver's augmentation, so the model does not copy its context blindly).
 
 Loss: x_t = (1-σ)·x0 + σ·ε and the flow ε - x0 (rectified flow, as Wan), σ logit-normal and shifted
-like the sampler's schedule. The model predicts the clean frames x0 and is scored on the flow they
-imply, (x_t - x0)/σ (JiT, "Back to Basics", Li & He 2025): a token of 2×8×8 RGB pixels has 384
-values and the model is 128 wide, so it cannot carry the noise through, but it can carry the image. Captions are dropped (all empty) and cameras made static with
+like the sampler's schedule. The model predicts the clean frames x0 (JiT, "Back to Basics", Li & He
+2025: a token of 2×8×8 RGB pixels has 384 values and the model is 128 wide, so it cannot carry the
+noise through, but it can carry the image), scored by their mean squared error; the samplers step
+with the flow the prediction implies, (x_t - x0)/σ. Captions are dropped (all empty) and cameras made static with
 probability ``text_dropout`` / ``camera_dropout`` so the two guidance terms of the sampler have
 their unconditional halves. AdamW, warm-up, gradient clipping, an EMA of the weights (exported).
 
@@ -178,9 +179,15 @@ def flow_loss(model: MultiShotTransformer, example: Example, text: TextEncoder) 
     ctx, owners = text.sequence(example.global_prompt, example.prompts)
     preds = model.forward_segments(example.segments, ctx.to(model.device), owners)
     noisy = [s.latents for s in example.segments if s.output]
-    # A sample-predicting model is still scored on the flow (JiT's x-prediction with v-loss).
-    pred = torch.cat([model.flow(p, x, example.sigma).flatten() for p, x in zip(preds, noisy)])
-    target = torch.cat([t.flatten() for t in example.targets])
+    if model.config.prediction_type == "sample":
+        # Scored on the clean frames: x0 = x_t - σ·(ε - x0). The flow's 1/σ² weighting (JiT's v-loss)
+        # left the high-noise steps, where a sequence's layout is decided, too weakly trained at this
+        # budget: sampled from pure noise, the model drew 8x8 mosaics.
+        pred = torch.cat([p.flatten() for p in preds])
+        target = torch.cat([(x - example.sigma * t).flatten() for x, t in zip(noisy, example.targets)])
+    else:
+        pred = torch.cat([p.flatten() for p in preds])
+        target = torch.cat([t.flatten() for t in example.targets])
     return torch.nn.functional.mse_loss(pred.float(), target)
 
 
