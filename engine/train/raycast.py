@@ -52,9 +52,6 @@ class Room:
     wall_rgb: tuple[int, int, int]
     tile: float = 1.0  # floor checker size in metres
 
-    def contains(self, p: np.ndarray, margin: float = 0.0) -> bool:
-        return bool(self.x[0] + margin <= p[0] <= self.x[1] - margin and self.z[0] + margin <= p[2] <= self.z[1] - margin and margin <= p[1] <= self.height - margin)
-
 
 def pixel_rays(view: View) -> tuple[np.ndarray, np.ndarray]:
     """Origin (3,) and unit world directions (H·W, 3) through every pixel centre, row by row."""

@@ -81,7 +81,6 @@ def test_every_filmweaver_cache_layout_is_trained_with_noised_clean_context(tmp_
 
 def test_an_exported_model_loads_and_renders_in_the_engine(tmp_path, text_encoder):
     from engine.render.dit_backend import DitBackend
-    from engine.server.protocol import RenderRequest, ShotRequest
 
     trainer = Trainer(TINY, tmp_path / "run", text_encoder=text_encoder)
     trainer.train(1)
