@@ -128,14 +128,17 @@ class DitPipeline:
         out, start = [], 0
         for s in shots:
             cams = per_latent_frame(rel[:, start : start + s.frames], self.r)
-            pad = -(-cams.shape[1] // self.patch_t) * self.patch_t - cams.shape[1]  # hold the last camera on padding frames
+            pad = self._whole_patches(cams.shape[1]) - cams.shape[1]  # hold the last camera on padding frames
             out.append(torch.cat([cams, cams[:, -1:].expand(-1, pad, -1)], dim=1).to(self.device))
             start += s.frames
         return out
 
     def _latent_frames(self, shot: ShotSpec, opts: SampleOptions) -> int:
-        f = self.decoder.latent_shape(shot.frames, opts.height, opts.width)[1]
-        return -(-f // self.patch_t) * self.patch_t
+        return self._whole_patches(self.decoder.latent_shape(shot.frames, opts.height, opts.width)[1])
+
+    def _whole_patches(self, frames: int) -> int:
+        """``frames`` rounded up to a multiple of the transformer's temporal patch."""
+        return -(-frames // self.patch_t) * self.patch_t
 
     # -- guidance --------------------------------------------------------------------------------
 
@@ -240,7 +243,7 @@ class DitPipeline:
             done: torch.Tensor | None = None
             while done is None or done.shape[2] < total:
                 start = 0 if done is None else done.shape[2]
-                n = min(-(-opts.native_frames // self.patch_t) * self.patch_t, total - start)
+                n = min(self._whole_patches(opts.native_frames), total - start)
                 mode = cache_mode(bool(history), done is not None)
                 context = self._context(mode, history, query, opts, done, i, time0, cameras[i])
                 noise = self._noise(shot, opts, gen, frames=n)

@@ -39,16 +39,14 @@ def load_pipeline(model: DitModel, device: str):
         decoder = WanVAEDecoder(AutoencoderKLWan.from_pretrained(model.path / "vae", use_safetensors=True).to(device))
     transformer.fuse_camera_projectors()
     pipe = DitPipeline(transformer, text, decoder, device)
-    pipe.native = native_format(model)
+    if model.kind == "shotline":
+        pipe.native = native_format(settings)
     return pipe
 
 
-def native_format(model: DitModel) -> tuple[tuple[int, int], int] | None:
-    """(width, height) and frames per shot a small model was trained at (``shotline.json``), or None
-    for a model that renders any size (Wan)."""
-    if model.kind != "shotline":
-        return None
-    settings = json.loads((model.path / "shotline.json").read_text())
+def native_format(settings: dict) -> tuple[tuple[int, int], int] | None:
+    """(width, height) and frames per shot a small model was trained at (from its ``shotline.json``),
+    or None when it names none (it renders any size)."""
     if "size" not in settings or "frames" not in settings:
         return None
     w, h = settings["size"]

@@ -178,17 +178,15 @@ def build_example(seq: Sequence, cfg: TrainConfig, text: TextEncoder, rng: np.ra
 def flow_loss(model: MultiShotTransformer, example: Example, text: TextEncoder) -> torch.Tensor:
     ctx, owners = text.sequence(example.global_prompt, example.prompts)
     preds = model.forward_segments(example.segments, ctx.to(model.device), owners)
-    noisy = [s.latents for s in example.segments if s.output]
+    targets = example.targets
     if model.config.prediction_type == "sample":
         # Scored on the clean frames: x0 = x_t - σ·(ε - x0). The flow's 1/σ² weighting (JiT's v-loss)
         # left the high-noise steps, where a sequence's layout is decided, too weakly trained at this
         # budget: sampled from pure noise, the model drew 8x8 mosaics.
-        pred = torch.cat([p.flatten() for p in preds])
-        target = torch.cat([(x - example.sigma * t).flatten() for x, t in zip(noisy, example.targets)])
-    else:
-        pred = torch.cat([p.flatten() for p in preds])
-        target = torch.cat([t.flatten() for t in example.targets])
-    return torch.nn.functional.mse_loss(pred.float(), target)
+        noisy = [s.latents for s in example.segments if s.output]
+        targets = [x - example.sigma * t for x, t in zip(noisy, targets)]
+    pred = torch.cat([p.flatten() for p in preds])
+    return torch.nn.functional.mse_loss(pred.float(), torch.cat([t.flatten() for t in targets]))
 
 
 class Trainer:
