@@ -237,11 +237,9 @@ def _render(args) -> int:
 
     from tqdm import tqdm
 
-    from pydantic import ValidationError
-
-    from engine.project import load_project, validation_error
+    from engine.project import load_project
     from engine.server.client import EngineClient, EngineError, EngineUnavailable, LocalEngine
-    from engine.server.protocol import request_from_project
+    from engine.render.request import request_from_project
 
     project = load_project(args.project)
     if not project.shots:
@@ -251,8 +249,8 @@ def _render(args) -> int:
         request = request_from_project(
             project, width, height, backend=args.backend, model=args.model, steps=args.steps, seed=args.seed, guidance=args.guidance
         )
-    except ValidationError as exc:
-        raise validation_error(exc, args.project) from None
+    except ShotlineError as exc:
+        raise ShotlineError(exc.message, args.project, exc.field) from None
     local = None
     try:
         if args.engine:

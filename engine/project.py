@@ -36,6 +36,8 @@ DELIVERY_ASPECTS = {"2.39": 2.39, "1.85": 1.85, "16:9": 16 / 9}
 MAX_FRAMES = 86_400_000
 MAX_COORD_M = 1.0e6
 MIN_FOCAL_MM, MAX_FOCAL_MM = 1.0, 5000.0
+MAX_FPS = 1000.0
+MIN_SENSOR_MM, MAX_SENSOR_MM = 1.0, 100.0  # a film back's width or height (exclusive, inclusive)
 
 Interpolation = Literal["constant", "linear", "bezier", "ease"]
 PathSpace = Literal["world", "subject"]
@@ -157,9 +159,11 @@ class Project(_Model):
     """The whole sequence: set (subjects), delivery format and shots in order."""
 
     name: Name = "Untitled"
-    fps: Annotated[float, Field(gt=0.0, le=1000.0)] = 24.0
+    fps: Annotated[float, Field(gt=0.0, le=MAX_FPS)] = 24.0
     aspect: Annotated[float, Field(ge=0.5, le=4.0)] = 2.39
-    sensor_mm: tuple[Annotated[float, Field(gt=1.0, le=100.0)], Annotated[float, Field(gt=1.0, le=100.0)]] = SUPER35_SENSOR_MM
+    sensor_mm: tuple[
+        Annotated[float, Field(gt=MIN_SENSOR_MM, le=MAX_SENSOR_MM)], Annotated[float, Field(gt=MIN_SENSOR_MM, le=MAX_SENSOR_MM)]
+    ] = SUPER35_SENSOR_MM
     prompt: Prompt = ""
     subjects: list[Subject] = Field(default_factory=list, max_length=10_000)
     shots: list[Shot] = Field(default_factory=list, max_length=10_000)

@@ -24,7 +24,7 @@ import numpy as np
 
 from engine.interchange.mp4 import write_mp4
 from engine.render.backend import Backend, JobCancelled, RenderContext
-from engine.server.protocol import RenderRequest
+from engine.render.request import RenderRequest
 
 PREVIEW_WIDTH = 256
 FINISHED = ("done", "error", "cancelled")

@@ -175,16 +175,19 @@ def test_model_folders_load_only_safetensors(tmp_path):
     assert not [m for m in models if m.path == folder] and len(problems) >= 2
 
 
+FB = (24.89, 10.414)  # Super 35 at 2.39:1
+
+
 def test_the_dit_backend_renders_a_request_with_a_model_folder(tmp_path):
     from engine.render.dit_backend import DitBackend
-    from engine.server.protocol import RenderRequest, ShotRequest
+    from engine.render.request import RenderRequest, ShotRequest
 
     backend = DitBackend("cpu", [_tiny_model_folder(tmp_path)])
     assert "tiny-dit" in backend.models() and backend.not_ready() is None
     poses = [np.eye(4)[:3].tolist() for _ in range(5)]
     request = RenderRequest(
         backend="dit", model="tiny-dit", width=16, height=16, steps=2, prompt="a red box in a green room",
-        shots=[ShotRequest(name="a", poses=poses, focal_mm=[35.0], prompt="wide"), ShotRequest(name="b", poses=poses[:3], focal_mm=[35.0], prompt="close")],
+        shots=[ShotRequest(name="a", poses=poses, focal_mm=[35.0], film_back_mm=FB, prompt="wide"), ShotRequest(name="b", poses=poses[:3], focal_mm=[35.0], film_back_mm=FB, prompt="close")],
     )  # fmt: skip
     events = []
     ctx = RenderContext("cpu", lambda: False, lambda *e: events.append(e))
