@@ -12,6 +12,7 @@ quaternions (x, y, z, w) as scipy stores them; time in frames at the project fps
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import uuid
@@ -205,6 +206,19 @@ class Project(_Model):
             starts.append(t)
             t += shot.duration
         return starts
+
+    def locate(self, frame: int) -> tuple[int, int]:
+        """(shot index, frame in that shot) of sequence frame ``frame``, clamped to the sequence.
+
+        The one lookup from the sequence's time to a shot's: every view and command uses it.
+        Raises ``ShotlineError`` when there are no shots.
+        """
+        if not self.shots:
+            raise ShotlineError("there are no shots", self.name, "shots")
+        starts = self.shot_start_frames()
+        frame = min(max(int(frame), 0), self.total_frames - 1)
+        index = bisect.bisect_right(starts, frame) - 1
+        return index, frame - starts[index]
 
     @property
     def total_frames(self) -> int:
