@@ -123,6 +123,10 @@ class Document(QObject):
     def cameras(self) -> list[CameraPath]:
         return self.sequence.paths(self._project)
 
+    def seek(self, frame: int) -> None:
+        """Move the playhead (clamped to the sequence); every view follows the selection's event."""
+        self.selection.frame = min(max(int(frame), 0), max(self._project.total_frames - 1, 0))
+
     def locate(self, frame: int | None = None) -> tuple[Shot, int]:
         """The shot under sequence frame ``frame`` (the playhead by default) and the frame in it."""
         index, local = self._project.locate(self.selection.frame if frame is None else frame)

@@ -19,7 +19,7 @@ from app.document import Document
 from app.ui.curves import CurveEditor
 from app.ui.inspector import Inspector
 from app.ui.planner_panel import PlannerPanel
-from app.ui.preview import PreviewPlayer, shot_at_frame
+from app.ui.preview import PreviewPlayer
 from app.ui.render_panel import RenderPanel
 from app.ui.timeline import Timeline
 from app.viewport3d.viewport import Viewport
@@ -69,8 +69,9 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.docks["Timeline"], self.docks["Curves"], Qt.Orientation.Vertical)
         self.splitDockWidget(self.docks["Preview"], self.docks["Inspector"], Qt.Orientation.Vertical)
 
-        self.timeline.playheadChanged.connect(self.preview.set_frame)
-        self.preview.frameChanged.connect(self._playhead_moved)
+        # The playhead lives in the document's selection model; every view follows its event.
+        self.timeline.playheadChanged.connect(self.document.seek)
+        self.document.selection.events.frame.connect(self._playhead_moved)
         self.planner.ghostPaths.connect(self.viewport.show_ghosts)
         self.document.dirtyChanged.connect(self.setWindowModified)
         self.document.pathChanged.connect(lambda _p: self._update_title())
@@ -315,12 +316,10 @@ class MainWindow(QMainWindow):
 
     def shot_under_playhead(self) -> tuple[str, int]:
         """The shot the playhead is in and the frame in it."""
-        project = self.document.project
-        if not project.shots:
+        if not self.document.project.shots:
             raise ShotlineError("there are no shots", "edit", "playhead")
-        starts = project.shot_start_frames()
-        i = shot_at_frame(starts, self.preview.frame)
-        return project.shots[i].id, self.preview.frame - starts[i]
+        shot, frame = self.document.locate()
+        return shot.id, frame
 
     def delete_selection(self) -> None:
         doc = self.document
@@ -376,6 +375,7 @@ class MainWindow(QMainWindow):
             plot.enableAutoRange()
 
     def _playhead_moved(self, frame: int) -> None:
+        self.preview.set_frame(frame)
         self.timeline.set_playhead(frame)
         self.viewport.set_frame(frame)
         doc = self.document

@@ -13,7 +13,6 @@ from vispy import scene
 
 from app.palette import SELECTED_KEY, rgba, shot_colour
 from app.viewport3d.geometry import AIM_HANDLE_M, second_ticks
-from engine.camera.interpolate import evaluate_shot
 from engine.camera.path import CameraPath
 from engine.project import Project
 
@@ -23,7 +22,10 @@ EDGE = (0.06, 0.06, 0.06, 1.0)
 
 
 class PathLayer:
-    def __init__(self, parent):
+    """Every shot's path; ``camera(shot)`` gives a shot's evaluated camera (the document's sequence)."""
+
+    def __init__(self, parent, camera):
+        self.camera = camera
         self.paths: dict[str, CameraPath] = {}  # evaluated, for picking and the frustum
         self.keys: dict[str, np.ndarray] = {}  # key positions by shot id
         self.lines = scene.visuals.Line(parent=parent, width=2)
@@ -61,7 +63,7 @@ class PathLayer:
             self.paths.pop(shot_id, None)
             self.keys.pop(shot_id, None)
             return
-        self.paths[shot_id] = evaluate_shot(project, shot)
+        self.paths[shot_id] = self.camera(shot)
         self.keys[shot_id] = np.array([k.position for k in shot.keys], float)
 
     # -- arrays -> visuals -------------------------------------------------------------------------

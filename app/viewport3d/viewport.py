@@ -25,7 +25,6 @@ from vispy.util import keys as vkeys  # noqa: E402
 
 from app.document import Document  # noqa: E402
 from app.palette import BACKGROUND_3D  # noqa: E402
-from app.ui.preview import shot_at_frame  # noqa: E402
 from app.viewport3d.frustum_layer import FrustumLayer  # noqa: E402
 from app.viewport3d.ghost_layer import GhostLayer  # noqa: E402
 from app.viewport3d.look_through_overlay import LookThroughOverlay  # noqa: E402
@@ -85,7 +84,7 @@ class Viewport(QWidget):
 
         self.ground = GroundLayer(self.view.scene)
         self.subjects = SubjectsLayer(self.view.scene)
-        self.paths = PathLayer(self.view.scene)
+        self.paths = PathLayer(self.view.scene, document.camera)
         self.ghosts = GhostLayer(self.view.scene)
         self.frustum = FrustumLayer(self.view.scene)
         self.overlay = LookThroughOverlay(self.view)
@@ -144,11 +143,7 @@ class Viewport(QWidget):
     def playhead_shot(self) -> tuple[int, int]:
         """(shot index, frame in the shot) under the playhead; (-1, 0) with no shots."""
         project = self.document.project
-        if not project.shots:
-            return -1, 0
-        starts = project.shot_start_frames()
-        i = shot_at_frame(starts, self.frame)
-        return i, int(np.clip(self.frame - starts[i], 0, project.shots[i].duration - 1))
+        return project.locate(self.frame) if project.shots else (-1, 0)
 
     def set_frame(self, frame: int) -> None:
         self.frame = int(frame)
