@@ -3,7 +3,9 @@
 Every user gesture is one ``QUndoStack`` command holding the project before and after it (projects
 are small, immutable-by-convention pydantic models, so snapshots are cheap and undo is exact). A
 drag is one step: views call :meth:`Document.begin_gesture` on press and :meth:`end_gesture` on
-release and every edit in between joins one macro. The dirty flag follows the stack's clean state.
+release; the edits in between show live and land as one command from the project before the press
+to the project at the release, so undoing a drag is one change (one evaluation), not one per mouse
+move. The dirty flag follows the stack's clean state.
 """
 
 from __future__ import annotations
@@ -38,11 +40,15 @@ from engine.sequence import EvaluatedSequence
 class ProjectEdit(QUndoCommand):
     """One step: the project before and after."""
 
-    def __init__(self, document: "Document", before: Project, after: Project, text: str):
+    def __init__(self, document: "Document", before: Project, after: Project, text: str, applied: bool = False):
         super().__init__(text)
         self._document, self._before, self._after = document, before, after
+        self._applied = applied  # a gesture's edits are already showing: the push itself changes nothing
 
     def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
         self._document._set_project(self._after)
 
     def undo(self) -> None:
@@ -164,7 +170,7 @@ class Document(QObject):
     def begin_gesture(self, text: str) -> None:
         """Start a gesture (a drag, a scrub of a spin box): every edit until :meth:`end_gesture` is one step."""
         if self._gesture_depth == 0:
-            self.undo_stack.beginMacro(text)
+            self._gesture = (self._project, text)
         self._gesture_depth += 1
 
     def end_gesture(self) -> None:
@@ -172,12 +178,17 @@ class Document(QObject):
             return
         self._gesture_depth -= 1
         if self._gesture_depth == 0:
-            self.undo_stack.endMacro()
+            before, text = self._gesture
+            if self._project is not before and self._project != before:
+                self.undo_stack.push(ProjectEdit(self, before, self._project, text, applied=True))
 
     def edit(self, after: Project, text: str) -> None:
         """Push one step that turns the project into ``after`` (validated first: a bad edit never lands)."""
         after = self._validated(after)
         if after == self._project:
+            return
+        if self._gesture_depth:
+            self._set_project(after)  # shown live; the gesture lands as one step when it ends
             return
         self.undo_stack.push(ProjectEdit(self, self._project, after, text))
 
