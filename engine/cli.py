@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("preview", help="render the camera-grid preview of a project to MP4")
     v.add_argument("project", type=Path, help="the .shotline project")
     v.add_argument("-o", "--output", required=True, type=Path, help="the .mp4 to write")
-    v.add_argument("--size", default="832x480", help="WIDTHxHEIGHT (default 832x480)")
+    v.add_argument("--size", help="WIDTHxHEIGHT (default 832 wide at the project's delivery aspect)")
     v.add_argument("--shot", type=int, help="render only shot N (1-based)")
     v.add_argument("--transition-frames", type=int, default=2, help="white frames at each cut (default 2)")
 
@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", required=True, type=Path, help="folder for shot_NN_name.mp4 and sequence.mp4")
     r.add_argument("--engine", help="URL of a running engine (default: start one here for this render)")
     r.add_argument("--token", help="the engine's token, if it needs one")
-    r.add_argument("--size", default="832x480", help="WIDTHxHEIGHT (default 832x480)")
+    r.add_argument("--size", help="WIDTHxHEIGHT (default 832 wide at the project's delivery aspect)")
     r.add_argument("--model", help="model name (default: the backend's first)")
     r.add_argument("--steps", type=int, default=30, help="sampling steps (dit; default 30)")
     r.add_argument("--seed", type=int, default=0, help="seed (default 0)")
@@ -142,7 +142,7 @@ def _preview(args) -> int:
     from engine.project import load_project
 
     project = load_project(args.project)
-    width, height = parse_size(args.size)
+    width, height = parse_size(args.size) if args.size else project.frame_size()
     frames = write_preview(project, args.output, (width, height), shot=args.shot, transition_frames=args.transition_frames, progress=True)
     print(f"wrote {args.output} ({frames} frames, {width}x{height}, {project.fps:g} fps)")
     return 0
@@ -244,7 +244,7 @@ def _render(args) -> int:
     project = load_project(args.project)
     if not project.shots:
         raise ShotlineError("the project has no shots to render", args.project, "shots")
-    width, height = parse_size(args.size)
+    width, height = parse_size(args.size) if args.size else project.frame_size()
     try:
         request = request_from_project(
             project, width, height, backend=args.backend, model=args.model, steps=args.steps, seed=args.seed, guidance=args.guidance

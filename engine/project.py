@@ -31,6 +31,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 SUPER35_SENSOR_MM = (24.89, 18.66)
 DEFAULT_FOCAL_MM = 35.0
 DELIVERY_ASPECTS = {"2.39": 2.39, "1.85": 1.85, "16:9": 16 / 9}
+DEFAULT_FRAME_WIDTH = 832  # previews and renders, unless a size is asked for (Wan's width)
 
 # Bounds that keep hostile files from reaching the maths: a day of frames at 1000 fps,
 # positions within 1000 km, lenses a real camera could carry.
@@ -224,8 +225,11 @@ class Project(_Model):
     def total_frames(self) -> int:
         return sum(s.duration for s in self.shots)
 
-    def frame_size(self, width: int) -> tuple[int, int]:
-        """(width, height) of a frame at the delivery aspect, both even (H.264 yuv420p needs it)."""
+    def frame_size(self, width: int = DEFAULT_FRAME_WIDTH) -> tuple[int, int]:
+        """(width, height) of a frame at the delivery aspect, both even (H.264 yuv420p needs it).
+
+        The one frame-size rule: the preview panel, Export Preview, ``shotline preview`` and
+        ``shotline render`` all use it (``--size`` overrides)."""
         return int(width) & ~1, int(round(width / self.aspect)) & ~1
 
     def film_back_mm(self) -> tuple[float, float]:

@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
         path = self.choose_save_path("Export camera-grid preview", "MP4 video (*.mp4)", ".mp4")
         if path is not None:
             self.autosaver.save_now()
-            frames = write_preview(self.document.project, path)
+            frames = write_preview(self.document.project, path, cameras=self.document.cameras())
             self.statusBar().showMessage(f"Wrote {path} ({frames} frames)", 5000)
 
     def add_recent(self, path: Path) -> None:

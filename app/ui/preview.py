@@ -24,7 +24,6 @@ from app.ui.timeline import timecode
 from engine.grid.sequence import GridOptions, GridRenderer
 from engine.interchange.mp4 import read_mp4
 
-RENDER_WIDTH = 832
 SPEEDS = (1, 2, 4, 8)
 CLIP_CACHE = 6  # rendered clips kept decoded
 
@@ -140,7 +139,7 @@ class PreviewPlayer(QWidget):
         self._starts = project.shot_start_frames() if project.shots else []
         if project.shots:
             paths = self.document.cameras()
-            self._renderer = GridRenderer(paths, GridOptions(size=project.frame_size(RENDER_WIDTH), transition_frames=0))
+            self._renderer = GridRenderer(paths, GridOptions(size=project.frame_size(), transition_frames=0))
         else:
             self._renderer = None
         self.set_frame(min(self.frame, max(project.total_frames - 1, 0)), force=True)
