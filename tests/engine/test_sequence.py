@@ -69,6 +69,17 @@ def test_a_key_edit_re_evaluates_only_that_shot_and_gives_the_new_camera():
     assert np.allclose(paths[2].positions[key.frame], (9.0, 1.5, 9.0))
 
 
+def test_turning_a_key_turns_the_camera_though_its_rotations_were_computed_before():
+    project = build_demo_project()
+    shot = project.shots[0]  # five world keys, no look-at: orientations come from the keys alone
+    before = evaluate_shot(project, shot)
+    turned = shot.keys[2].model_copy(update={"orientation": (0.0, 0.7071067811865476, 0.0, 0.7071067811865476)})
+    after = evaluate_shot(project, shot.model_copy(update={"keys": [*shot.keys[:2], turned, *shot.keys[3:]]}))
+    assert np.allclose(after.c2w[:, :3, 3], before.c2w[:, :3, 3])
+    assert np.allclose(after.c2w[turned.frame, :3, :3], [[0, 0, 1], [0, 1, 0], [-1, 0, 0]], atol=1e-9)
+    assert np.array_equal(evaluate_shot(project, shot).c2w, before.c2w)  # and back
+
+
 def test_moving_a_subject_re_evaluates_the_shots_that_aim_at_it_and_no_others():
     seq = sequences.EvaluatedSequence()
     project = build_demo_project()
