@@ -17,15 +17,23 @@ AXIS_LENGTH_M = 1.0
 
 
 class GroundLayer:
+    """The 1 m and 5 m ground grid and the X/Y/Z axes, as one line visual (llvmpipe's frame costs per
+    visual, far more than per vertex)."""
+
     def __init__(self, parent):
         minor, major = ground_grid()
-        self.minor = scene.visuals.Line(minor.reshape(-1, 3), color=(1, 1, 1, 0.08), connect="segments", parent=parent)
-        self.major = scene.visuals.Line(major.reshape(-1, 3), color=(1, 1, 1, 0.2), connect="segments", parent=parent)
         axes = np.array([[0, 0, 0], [AXIS_LENGTH_M, 0, 0], [0, 0, 0], [0, AXIS_LENGTH_M, 0], [0, 0, 0], [0, 0, AXIS_LENGTH_M]], float)
-        colours = np.array([[0.9, 0.3, 0.3, 1]] * 2 + [[0.4, 0.85, 0.4, 1]] * 2 + [[0.35, 0.55, 0.95, 1]] * 2)
-        self.axes = scene.visuals.Line(axes, color=colours, width=2, connect="segments", parent=parent)
-        for v in (self.minor, self.major, self.axes):
-            v.set_gl_state("translucent", depth_test=True)
+        # The axes first: the X and Z axes lie on grid lines, and at equal depth the first drawn wins.
+        pos = np.concatenate([axes, minor.reshape(-1, 3), major.reshape(-1, 3)])
+        colours = np.concatenate(
+            [
+                [[0.9, 0.3, 0.3, 1]] * 2 + [[0.4, 0.85, 0.4, 1]] * 2 + [[0.35, 0.55, 0.95, 1]] * 2,
+                np.tile([1.0, 1.0, 1.0, 0.08], (2 * len(minor), 1)),
+                np.tile([1.0, 1.0, 1.0, 0.2], (2 * len(major), 1)),
+            ]
+        )
+        self.lines = scene.visuals.Line(pos, color=colours, connect="segments", parent=parent)
+        self.lines.set_gl_state("translucent", depth_test=True)
 
 
 class SubjectsLayer:
