@@ -72,7 +72,7 @@ class PathLayer:
         if selection is not None:
             self._selection = selection
         selected_shot, selected_key = self._selection
-        order = [s for s in project.shots if s.id in self.paths]
+        order = [(i, s) for i, s in enumerate(project.shots) if s.id in self.paths]  # (index: its colour)
         if not order:
             for v in (self.lines, self.selected_line, self.labels):
                 v.visible = False
@@ -80,8 +80,7 @@ class PathLayer:
             self._show_selected_key(project, "", -1)
             return
         pos, colours, connect, ticks, handle_pos, handle_face = [], [], [], [], [], []
-        for shot in order:
-            i = project.shots.index(shot)
+        for i, shot in order:
             rgb = rgba(shot_colour(i))[:3]
             alpha = 1.0 if shot.id == selected_shot or not selected_shot else DIMMED
             p = self.paths[shot.id].positions
@@ -104,7 +103,7 @@ class PathLayer:
             (ticks, 5.0, 0.0, np.tile(TICK, (len(ticks), 1)), "disc"),
             (handles, 11.0, 1.5, np.asarray(handle_face).reshape(-1, 4), "disc"),
         ]
-        labels = ([s.name for s in order], tuple(tuple(self.paths[s.id].positions[0]) for s in order))
+        labels = ([s.name for _, s in order], tuple(tuple(self.paths[s.id].positions[0]) for _, s in order))
         if labels != self._labels:  # text layout is slow: only when a name or a start moved
             self.labels.text = labels[0]
             self.labels.pos = np.asarray(labels[1]) + [0.0, 0.12, 0.0]
