@@ -163,7 +163,20 @@ class Document(QObject):
         return self.selection.key
 
     def select(self, shot_id: str, key: int = -1) -> None:
+        """Select a shot (and a key of it). The one rule: the playhead follows the selection —
+        into the shot at its first frame unless it is already in it, onto the key's frame — so the
+        preview, the look-through and the curves always show what is selected."""
+        changed = (shot_id, key) != (self.selection.shot, self.selection.key)
         self.selection.select(shot_id, key)
+        if not changed or not shot_id or not self._project.shots:
+            return
+        index = self.shot_index(shot_id)
+        start = self._project.shot_start_frames()[index]
+        shot = self._project.shots[index]
+        if 0 <= key < len(shot.keys):
+            self.seek(start + shot.keys[key].frame)
+        elif self._project.locate(self.selection.frame)[0] != index:
+            self.seek(start)
 
     # -- edits ---------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 from app.autosave import Autosaver, recover, recovery_for
 from app.document import Document
 from app.ui.curves import CurveEditor
+from app.ui import input_guard
 from app.ui.inspector import Inspector
 from app.ui.planner_panel import PlannerPanel
 from app.ui.preview import PreviewPlayer
@@ -77,6 +78,9 @@ class MainWindow(QMainWindow):
         self.document.pathChanged.connect(lambda _p: self._update_title())
         self.document.changed.connect(self._update_title)
         self._build_menus()
+        input_guard.install()
+        input_guard.wheel_needs_focus(self)
+        input_guard.application_wide(self, self.findChildren(QAction))
         self._update_title()
         self.restore_layout()
 

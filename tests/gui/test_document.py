@@ -123,3 +123,21 @@ def test_add_move_and_delete_keys_each_undo(doc):
         only = doc.project.shots[1]
         for _ in range(len(only.keys)):
             doc.delete_key(only.id, 0)
+
+
+def test_the_playhead_follows_the_selection():
+    from app.document import Document
+    from engine.demo import build_demo_project
+
+    doc = Document(build_demo_project())
+    seen = []
+    doc.selection.events.frame.connect(seen.append)
+    shots, starts = doc.project.shots, doc.project.shot_start_frames()
+    doc.select(shots[2].id)
+    assert doc.selection.frame == starts[2] and doc.locate()[0] is shots[2]
+    doc.seek(starts[2] + 30)
+    doc.select(shots[2].id, -1)  # already there: the playhead stays
+    assert doc.selection.frame == starts[2] + 30
+    doc.select(shots[0].id, 3)  # a key: onto its frame
+    assert doc.selection.frame == shots[0].keys[3].frame
+    assert seen == [starts[2], starts[2] + 30, shots[0].keys[3].frame]
