@@ -34,7 +34,10 @@ from engine.project import (
     save_project,
     validation_error,
 )
+from engine.analysis.shot_context import view_subjects
 from engine.sequence import EvaluatedSequence
+
+RENDER_FRAME_MARGIN = 1.2  # a subject partly in frame is in the render
 
 
 class ProjectEdit(QUndoCommand):
@@ -140,17 +143,28 @@ class Document(QObject):
 
     # -- rendered clips --------------------------------------------------------------------------
 
-    def set_render(self, shot_id: str, path: Path, rendered: Shot) -> None:
-        self.renders[shot_id] = (Path(path), rendered)
+    def set_render(self, shot_id: str, path: Path, rendered: Shot, project: Project | None = None) -> None:
+        """Keep a shot's rendered clip with what it was rendered from: the shot, and the subjects
+        it shows (in ``project``, the project as the job was submitted; the current one if None)."""
+        project = project or self._project
+        shown = [s for s in project.subjects if s.name in self._subjects_shown(project, rendered)]
+        self.renders[shot_id] = (Path(path), rendered, shown)
         self.rendersChanged.emit(shot_id)
 
+    def _subjects_shown(self, project: Project, shot: Shot) -> set[str]:
+        current = project is self._project and any(s is shot for s in project.shots)
+        path = self.camera(shot) if current else EvaluatedSequence().shot(project, shot)  # an old snapshot: not cached
+        return {s.name for s in view_subjects(project, shot, path) if s.in_frame(RENDER_FRAME_MARGIN).any()}
+
     def render_of(self, shot_id: str) -> tuple[Path, bool] | None:
-        """The shot's rendered clip and whether it is still current (the shot unchanged since)."""
+        """The shot's rendered clip and whether it is still current: the shot unchanged since, and
+        every subject it shows where and as it was."""
         if shot_id not in self.renders:
             return None
-        path, rendered = self.renders[shot_id]
+        path, rendered, shown = self.renders[shot_id]
         current = next((s for s in self._project.shots if s.id == shot_id), None)
-        return path, current == rendered
+        subjects = {s.name: s for s in self._project.subjects}
+        return path, current == rendered and all(subjects.get(s.name) == s for s in shown)
 
     # -- selection (not an edit: never on the undo stack) ---------------------------------------
 

@@ -166,6 +166,7 @@ class RenderPanel(QWidget):
         autosave = getattr(self.window(), "autosaver", None)
         if autosave is not None:
             autosave.save_now()
+        self.job_project = doc.project  # what the clips will be compared with when they arrive
         self.job_shots = list(doc.project.shots)
         for bar in self.bars:
             bar.deleteLater()
@@ -201,7 +202,7 @@ class RenderPanel(QWidget):
             self.bars[event["index"]].setValue(100)
             shot = self.job_shots[event["index"]]
             if any(s.id == shot.id for s in self.document.project.shots):
-                self.document.set_render(shot.id, Path(event["local_path"]), shot)
+                self.document.set_render(shot.id, Path(event["local_path"]), shot, self.job_project)
         elif kind == "done":
             self.status.setText(f"Done: {len(event['files'])} files rendered")
             self._running(False)

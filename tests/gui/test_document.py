@@ -141,3 +141,23 @@ def test_the_playhead_follows_the_selection():
     doc.select(shots[0].id, 3)  # a key: onto its frame
     assert doc.selection.frame == shots[0].keys[3].frame
     assert seen == [starts[2], starts[2] + 30, shots[0].keys[3].frame]
+
+
+def test_a_render_goes_stale_when_a_subject_it_shows_moves_and_not_for_others(tmp_path):
+    from app.document import Document
+    from engine.demo import build_demo_project
+
+    doc = Document(build_demo_project())
+    close_up = next(s for s in doc.project.shots if s.name == "Mara close-up push")
+    doc.set_render(close_up.id, tmp_path / "clip.mp4", close_up)
+    assert doc.render_of(close_up.id) == (tmp_path / "clip.mp4", True)
+
+    def moved(name, dx):
+        return [s.model_copy(update={"position": (s.position[0] + dx, *s.position[1:])}) if s.name == name else s for s in doc.project.subjects]
+
+    doc.edit(doc.project.model_copy(update={"subjects": moved("Jonas", 3.0)}), "Move Jonas")  # out of this frame
+    assert doc.render_of(close_up.id)[1] is True
+    doc.edit(doc.project.model_copy(update={"subjects": moved("Mara", 0.5)}), "Move Mara")
+    assert doc.render_of(close_up.id)[1] is False
+    doc.undo_stack.undo()
+    assert doc.render_of(close_up.id)[1] is True
