@@ -380,8 +380,7 @@ class MainWindow(QMainWindow):
 
     def _playhead_moved(self, frame: int) -> None:
         self.preview.set_frame(frame)
-        self.timeline.set_playhead(frame)
-        self.viewport.set_frame(frame)
+        self.timeline.set_playhead(frame)  # (the viewport follows the selection model itself)
         doc = self.document
         if doc.selected_shot:
             start = doc.project.shot_start_frames()[doc.shot_index(doc.selected_shot)]
