@@ -1,7 +1,5 @@
 """Pilot mode: operating the shot's camera from its own view with the keys, the mouse and the wheel."""
 
-import os
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -16,12 +14,7 @@ from tests.gui.mouse import drag
 W, H = 800, 480
 
 
-@pytest.fixture(autouse=True)
-def needs_gl():
-    if not os.environ.get("DISPLAY"):
-        if os.environ.get("CI"):
-            pytest.fail("no X display: the viewport tests need Xvfb (pytest-xvfb) in CI")
-        pytest.skip("no X display for OpenGL (install xvfb; pytest-xvfb starts it)")
+pytestmark = pytest.mark.usefixtures("needs_gl")  # tests/gui/conftest.py
 
 
 @pytest.fixture

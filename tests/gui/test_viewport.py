@@ -1,6 +1,5 @@
 """The 3D viewport, checked in rendered pixels (OpenGL under Xvfb, via pytest-xvfb)."""
 
-import os
 
 import numpy as np
 import pytest
@@ -20,12 +19,7 @@ from tests.gui.mouse import click, drag
 W, H = 800, 480
 
 
-@pytest.fixture(autouse=True)
-def needs_gl():
-    if not os.environ.get("DISPLAY"):
-        if os.environ.get("CI"):
-            pytest.fail("no X display: the viewport tests need Xvfb (pytest-xvfb) in CI")
-        pytest.skip("no X display for OpenGL (install xvfb; pytest-xvfb starts it)")
+pytestmark = pytest.mark.usefixtures("needs_gl")  # tests/gui/conftest.py
 
 
 def _viewport(qtbot, project: Project):
