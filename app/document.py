@@ -27,7 +27,6 @@ from engine.project import (
     CameraKey,
     Project,
     Shot,
-    _FieldError,
     new_shot_id,
     project_from_dict,
     project_to_dict,
@@ -243,10 +242,7 @@ class Document(QObject):
                 err = validation_error(exc, "edit")
                 raise ShotlineError(err.message, "edit", f"shots[{i}].{err.field}".rstrip(".")) from None
         after = after.model_copy(update={"shots": shots})
-        try:
-            after._references()
-        except _FieldError as exc:
-            raise ShotlineError(exc.message, "edit", exc.field) from None
+        after.check_references("edit")
         return after
 
     def _set_project(self, project: Project) -> None:

@@ -192,6 +192,15 @@ class Project(_Model):
                     raise _FieldError(f"shots[{si}].subject_keys[{ki}].subject", f"unknown subject {sk.subject!r}")
         return self
 
+    def check_references(self, source: str = "edit") -> None:
+        """The cross-references a file load checks (names, ids, look-ats), as a ShotlineError.
+
+        For an edit that was not validated as a whole (``model_copy`` updates)."""
+        try:
+            self._references()
+        except _FieldError as exc:
+            raise ShotlineError(exc.message, source, exc.field) from None
+
     # -- queries -------------------------------------------------------------------------------
 
     def subject(self, name: str) -> Subject:

@@ -161,3 +161,25 @@ def test_a_render_goes_stale_when_a_subject_it_shows_moves_and_not_for_others(tm
     assert doc.render_of(close_up.id)[1] is False
     doc.undo_stack.undo()
     assert doc.render_of(close_up.id)[1] is True
+
+
+def test_a_bad_edit_never_lands_and_names_its_field():
+    import pytest as _pytest
+
+    from app.document import Document
+    from engine.demo import build_demo_project
+    from engine.errors import ShotlineError
+
+    doc = Document(build_demo_project())
+    shot = doc.project.shots[1]
+    before = doc.project
+    with _pytest.raises(ShotlineError) as info:
+        doc.set_key(shot.id, 0, shot.keys[0].model_copy(update={"frame": shot.duration + 5}))
+    assert info.value.field == "shots[1].keys[0].frame" and "outside the shot" in str(info.value)
+    with _pytest.raises(ShotlineError) as info:
+        doc.set_key(shot.id, 0, shot.keys[0].model_copy(update={"look_at": "Nobody"}))
+    assert info.value.field == "shots[1].keys[0].look_at" and "unknown subject" in str(info.value)
+    with _pytest.raises(ShotlineError) as info:
+        doc.edit(doc.project.model_copy(update={"fps": -3.0}), "Bad fps")
+    assert info.value.field == "fps"
+    assert doc.project is before and doc.undo_stack.count() == 0
