@@ -297,6 +297,14 @@ class Document(QObject):
         keys = [k for i, k in enumerate(shot.keys) if i != index]
         self.edit(self._with_shot(shot.model_copy(update={"keys": keys})), "Delete key")
 
+    def use_take(self, shot_id: str, index: int) -> None:
+        """Switch the shot's camera to one of its recorded takes (one undo step)."""
+        shot = self.shot(shot_id)
+        if not 0 <= index < len(shot.takes):
+            raise ShotlineError(f"shot {shot.name!r} has no take {index + 1}", "document", "takes")
+        keys = [k for k in shot.takes[index].keys if k.frame < shot.duration] or shot.takes[index].keys[:1]
+        self.set_shot_fields(shot_id, f"Use {shot.takes[index].name}", keys=keys, path_space="world", pivot=None)
+
     def insert_shot(self, shot: Shot, index: int | None = None, text: str = "Add shot") -> None:
         shots = list(self._project.shots)
         shots.insert(len(shots) if index is None else index, shot)

@@ -116,6 +116,13 @@ class CameraKey(_Model):
         return self
 
 
+class Take(_Model):
+    """A recorded live move of a shot's camera (pilot mode's record), kept so takes can be switched."""
+
+    name: Name
+    keys: list[CameraKey] = Field(min_length=1, max_length=100_000)
+
+
 class Shot(_Model):
     """One shot of the sequence: its duration in frames, words, lens and camera keys.
 
@@ -135,6 +142,7 @@ class Shot(_Model):
     path_space: PathSpace = "world"
     pivot: Name | None = None
     subject_keys: list[SubjectKey] = Field(default_factory=list, max_length=100_000)
+    takes: list[Take] = Field(default_factory=list, max_length=1000)  # the live takes recorded for it
 
     @model_validator(mode="after")
     def _keys_inside_shot(self) -> "Shot":

@@ -1,5 +1,6 @@
 """Pilot mode's keys in the look-through: W/S or ↑/↓ dolly, A/D or ←/→ truck, Q/E pedestal, Z/C
 roll; Shift is faster, Alt nudges. Held keys are one gesture (one undo step) until the last is let go.
+R records a live take (the shot plays in real time while you operate) and R again stops it.
 
 While looking through, these keys belong to the viewport: the window's shortcuts on them (the
 arrows step frames elsewhere) wait until the look-through is left.
@@ -46,7 +47,15 @@ class PilotKeys(QObject):
         kind = event.type()
         if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             return False
-        if not vp.look_through or event.modifiers() & Qt.KeyboardModifier.ControlModifier or Qt.Key(event.key()) not in MOVES:
+        if not vp.look_through or event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return False
+        if Qt.Key(event.key()) == Qt.Key.Key_R:  # record a take / stop
+            if kind == QEvent.Type.KeyPress and not event.isAutoRepeat():
+                vp.toggle_recording()
+            elif kind == QEvent.Type.ShortcutOverride:
+                event.accept()
+            return True
+        if Qt.Key(event.key()) not in MOVES:
             return False
         if kind == QEvent.Type.ShortcutOverride:
             event.accept()  # the key comes here as a key press, not to a window shortcut

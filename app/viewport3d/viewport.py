@@ -44,6 +44,7 @@ from app.viewport3d.view_math import (  # noqa: E402
     ray_plane_y,
 )
 from app.viewport3d.pilot_input import PilotKeys  # noqa: E402
+from app.viewport3d.take_recorder import TakeRecorder  # noqa: E402
 from app.viewport3d.vispy_camera import MatrixCamera  # noqa: E402
 from engine.camera.pilot import PilotMove, heads_up, piloted  # noqa: E402
 from engine.camera.conventions import look_at_rotation, pan_tilt_roll  # noqa: E402
@@ -114,6 +115,8 @@ class Viewport(QWidget):
         self.canvas.events.mouse_move.connect(self._on_move)
         self.canvas.events.mouse_release.connect(self._on_release)
         self.canvas.events.mouse_wheel.connect(self._on_wheel)
+        self.recorder = TakeRecorder(document, self)
+        self.recorder.recordingChanged.connect(lambda _on: self._apply_view())
         self.pilot_keys = PilotKeys(self)
         self.canvas.native.installEventFilter(self.pilot_keys)
         self.refresh()
@@ -186,6 +189,9 @@ class Viewport(QWidget):
         if self.look_through:
             i, f = self.playhead_shot()
             path = self.paths.paths.get(self.document.project.shots[i].id) if i >= 0 else None
+            if self.recorder.recording:  # the camera being operated, not the keyed one
+                c2w, focal = self.recorder.live
+                return look_through_view(c2w, focal, self.document.project.film_back_mm(), self.document.project.aspect, w, h)
             if path is not None:
                 return look_through_view(path.c2w[f], float(path.focal_mm[f]), path.film_back_mm, self.document.project.aspect, w, h)
         return orbit_view(self.orbit, w, h)
@@ -264,6 +270,10 @@ class Viewport(QWidget):
         doc = self.document
         if not doc.project.shots:
             return
+        if self.recorder.recording:  # a take: the live camera moves, the keys come when it stops
+            self.recorder.input(move)
+            self._apply_view()
+            return
         shot, frame = doc.locate()
         path = doc.camera(shot)
         c2w, focal = piloted(path.c2w[frame], float(path.focal_mm[frame]), move)
@@ -272,6 +282,13 @@ class Viewport(QWidget):
         quat = Rotation.from_matrix(c2w[:3, :3]).as_quat()
         update = {"position": tuple(map(float, c2w[:3, 3])), "orientation": tuple(map(float, quat)), "focal_mm": focal, "look_at": None}
         doc.set_key(shot.id, index, key.model_copy(update=update), "Pilot camera")
+
+    def toggle_recording(self) -> None:
+        """R in the look-through: record a live take of the shot under the playhead, or stop."""
+        if self.recorder.recording:
+            self.recorder.stop()
+        elif self.look_through and self.document.project.shots:
+            self.recorder.start()
 
     def _look_through_fov(self) -> tuple[float, float]:
         shot, frame = self.document.locate()

@@ -103,3 +103,35 @@ def test_pilot_maths_moves_in_camera_axes_for_any_pose():
         out, focal = piloted(c2w, 35.0, move)
         want = c2w[:3, 3] - move.dolly * c2w[:3, 2] + move.truck * c2w[:3, 0] + [0.0, move.pedestal, 0.0]
         assert np.allclose(out[:3, 3], want) and focal == 35.0
+
+
+def test_a_recorded_take_of_a_scripted_input_replays_it_and_takes_can_be_switched(vp, qtbot):
+    doc = vp.document
+    shot, _ = doc.locate()
+    original = list(shot.keys)
+    steps = doc.undo_stack.count()
+    QTest.keyClick(vp.canvas.native, Qt.Key.Key_R)  # record
+    assert vp.recorder.recording
+    vp.recorder.timer.stop()  # the test is the clock: one scripted input per frame
+    want = {}
+    for frame in range(shot.duration):
+        vp.pilot(PilotMove(pan=0.4, dolly=0.01 * np.sin(frame / 6)))
+        vp.recorder.sample(frame)
+        want[frame] = vp.recorder.live[0].copy()
+    assert doc.undo_stack.count() == steps  # nothing lands while recording
+    QTest.keyClick(vp.canvas.native, Qt.Key.Key_R)  # stop
+    assert not vp.recorder.recording and doc.undo_stack.count() == steps + 1
+    shot = doc.shot(shot.id)
+    got = doc.camera(shot).c2w
+    for frame, pose in want.items():
+        assert np.linalg.norm(got[frame, :3, 3] - pose[:3, 3]) < 0.01
+        turn = Rotation.from_matrix(got[frame, :3, :3]).inv() * Rotation.from_matrix(pose[:3, :3])
+        assert np.rad2deg(turn.magnitude()) < 0.2
+    assert [t.name for t in shot.takes] == ["Take 1"] and len(shot.keys) < shot.duration / 2
+    doc.set_shot_fields(shot.id, keys=original)  # back to the keyed move, then to the take again
+    doc.use_take(shot.id, 0)
+    assert np.allclose(doc.camera(shot.id).c2w, got)
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert doc.shot(shot.id).keys == original and not doc.shot(shot.id).takes
