@@ -12,7 +12,7 @@ from pathlib import Path
 
 from engine.errors import ShotlineError
 
-COMMANDS = ("export", "import", "preview", "describe", "eval", "plan", "render")
+COMMANDS = ("export", "import", "preview", "describe", "eval", "plan", "render", "animatic")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--steps", type=int, default=30, help="sampling steps (dit; default 30)")
     r.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     r.add_argument("--guidance", type=float, default=5.0, help="text guidance weight (dit; default 5)")
+    a = sub.add_parser("animatic", help="the sequence as one MP4 with its sound and burn-ins, for the producer")
+    a.add_argument("project", type=Path, help="the .shotline project (its audio tracks are mixed in)")
+    a.add_argument("-o", "--output", required=True, type=Path, help="the .mp4 to write")
+    a.add_argument("--pass", dest="source", default="grid", choices=("grid", "greybox", "render"), help="picture: camera grid, grey-box, or the engine's renders in NAME.renders/ (default grid)")
+    a.add_argument("--burn-in", default="all", help="any of shot,timecode,lens,move, or all / none (default all)")
+    a.add_argument("--size", help="WIDTHxHEIGHT (default 832 wide at the delivery aspect)")
     return p
 
 
@@ -97,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             return _plan(args)
         if args.command == "render":
             return _render(args)
+        if args.command == "animatic":
+            return _animatic(args)
     except ShotlineError as exc:
         print(f"shotline: error: {exc}", file=sys.stderr)
         return 2
@@ -145,6 +153,32 @@ def _preview(args) -> int:
     width, height = parse_size(args.size)
     frames = write_preview(project, args.output, (width, height), shot=args.shot, transition_frames=args.transition_frames, progress=True)
     print(f"wrote {args.output} ({frames} frames, {width}x{height}, {project.fps:g} fps)")
+    return 0
+
+
+def _animatic(args) -> int:
+    from tqdm import tqdm
+
+    from engine.interchange.animatic import parse_burn_ins, write_animatic
+    from engine.project import load_project
+
+    project = load_project(args.project)
+    burn_ins = parse_burn_ins(args.burn_in)
+    size = parse_size(args.size) if args.size else project.frame_size(832)
+    bars: list = []  # the bar starts with the first frame, after the sound has been read
+
+    def on_frame(n: int) -> None:
+        if not bars:
+            bars.append(tqdm(total=project.total_frames, unit="frame", desc=f"animatic {args.output.name}"))
+        bars[0].update(1)
+
+    try:
+        frames = write_animatic(project, args.output, size, args.source, burn_ins, args.project, on_frame=on_frame)
+    finally:
+        for bar in bars:
+            bar.close()
+    sound = f", {sum(not t.mute for t in project.audio)} audio tracks" if project.audio else ", no sound"
+    print(f"wrote {args.output} ({frames} frames, {size[0]}x{size[1]}, {project.fps:g} fps{sound})")
     return 0
 
 
@@ -280,8 +314,13 @@ def _render(args) -> int:
             print(f"shotline: render failed: {message}" + (f" ({final['hint']})" if final.get("hint") else ""), file=sys.stderr)
             return 1
         args.output.mkdir(parents=True, exist_ok=True)
+        from engine.interchange.renders import CLIP_RX, record_render
+
         for name in final["files"]:
             client.download(job_id, name, args.output / name)
+            m = CLIP_RX.match(name)
+            if m and 1 <= int(m.group(1)) <= len(project.shots):  # which shot version this clip shows
+                record_render(args.output, name, project.shots[int(m.group(1)) - 1])
         print(f"wrote {len(final['files'])} files to {args.output}: {', '.join(final['files'])}")
         return 0
     except EngineUnavailable as exc:

@@ -82,5 +82,10 @@ def decode_audio(path: str | Path, rate: int | None = None, channels: int | None
 
 
 def _why(exc: Exception) -> str:
+    """FFmpeg's reason without its errno and the file name (the message names the file once)."""
+    import re
+
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    text = re.sub(r"^\[Errno -?\d+\]\s*", "", text)
+    text = re.sub(r":\s*'[^']*'?$", "", text)
     return text[:120]
