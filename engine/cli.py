@@ -22,10 +22,15 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="shotline", description="Shotline: previsualisation for film directors.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    e = sub.add_parser("export", help="write a project's cameras in another tool's format", description=f"Formats: {fmt_help}")
+    from engine.interchange.documents import DOCUMENTS
+
+    doc_help = "; ".join(f"{d.name}: {d.description}" for d in DOCUMENTS.values())
+    e = sub.add_parser("export", help="write a project's cameras, storyboard, shot list or cut in another tool's format", description=f"Formats: {fmt_help}; {doc_help}")
     e.add_argument("project", type=Path, help="the .shotline project")
-    e.add_argument("--format", required=True, choices=sorted(FORMATS), help="output format")
+    e.add_argument("--format", required=True, choices=sorted(FORMATS) + list(DOCUMENTS), help="output format")
     e.add_argument("-o", "--output", required=True, type=Path, help="output file (a folder for per-shot formats with several shots)")
+    e.add_argument("--layout", choices=("2x3", "3x4", "1"), help="storyboard: 2 rows of 3 panels, 3 rows of 4, or one shot per page (default 2x3)")
+    e.add_argument("--pass", dest="source", choices=("grid", "greybox", "render"), help="storyboard frames / editorial media: camera grid, grey-box or the engine's renders (default grid)")
 
     i = sub.add_parser("import", help="make a project from another tool's camera file", description=f"Formats: {fmt_help}")
     i.add_argument("file", type=Path, help="the camera file or folder to read")
@@ -118,7 +123,15 @@ def _export(args) -> int:
     from engine.interchange.formats import export_project
     from engine.project import load_project
 
+    from engine.interchange.documents import DOCUMENTS
+
     project = load_project(args.project)
+    if args.format in DOCUMENTS:
+        what = DOCUMENTS[args.format].write(project, args.output, args.project, {"layout": args.layout, "source": args.source})
+        print(f"wrote {args.output} ({args.format}, {what})")
+        return 0
+    if args.layout or args.source:
+        raise ShotlineError(f"--layout and --pass are for storyboards and cuts, not {args.format}", "", "--format")
     export_project(project, args.format, args.output)
     print(f"wrote {args.output} ({args.format}, {len(project.shots)} shots)")
     return 0
