@@ -31,12 +31,19 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", required=True, type=Path, help="output file (a folder for per-shot formats with several shots)")
     e.add_argument("--layout", choices=("2x3", "3x4", "1"), help="storyboard: 2 rows of 3 panels, 3 rows of 4, or one shot per page (default 2x3)")
     e.add_argument("--pass", dest="source", choices=("grid", "greybox", "render"), help="storyboard frames / editorial media: camera grid, grey-box or the engine's renders (default grid)")
+    e.add_argument("--size", help="editorial media: WIDTHxHEIGHT of the grid clips (default 832 wide at the delivery aspect)")
 
-    i = sub.add_parser("import", help="make a project from another tool's camera file", description=f"Formats: {fmt_help}")
-    i.add_argument("file", type=Path, help="the camera file or folder to read")
-    i.add_argument("--format", required=True, choices=sorted(FORMATS), help="input format")
-    i.add_argument("-o", "--output", required=True, type=Path, help="the .shotline project to write")
-    i.add_argument("-p", "--project", type=Path, help="take set, fps and lens defaults from this project")
+    from engine.interchange.documents import CUT_FORMATS
+
+    i = sub.add_parser(
+        "import",
+        help="make a project from another tool's camera file, or apply an editor's cut to a project",
+        description=f"Formats: {fmt_help}; edl / fcp7xml / fcpxml: an edited cut applied to -p PROJECT (order, trims, dropped shots)",
+    )
+    i.add_argument("file", type=Path, help="the camera file or folder, or the edited cut, to read")
+    i.add_argument("--format", required=True, choices=sorted(FORMATS) + list(CUT_FORMATS), help="input format")
+    i.add_argument("-o", "--output", type=Path, help="the .shotline project to write (a cut: default -p PROJECT itself)")
+    i.add_argument("-p", "--project", type=Path, help="take set, fps and lens defaults from this project (a cut: the project it re-cuts)")
 
     v = sub.add_parser("preview", help="render the camera-grid preview of a project to MP4")
     v.add_argument("project", type=Path, help="the .shotline project")
@@ -127,11 +134,12 @@ def _export(args) -> int:
 
     project = load_project(args.project)
     if args.format in DOCUMENTS:
-        what = DOCUMENTS[args.format].write(project, args.output, args.project, {"layout": args.layout, "source": args.source})
+        size = parse_size(args.size) if args.size else None
+        what = DOCUMENTS[args.format].write(project, args.output, args.project, {"layout": args.layout, "source": args.source, "size": size})
         print(f"wrote {args.output} ({args.format}, {what})")
         return 0
-    if args.layout or args.source:
-        raise ShotlineError(f"--layout and --pass are for storyboards and cuts, not {args.format}", "", "--format")
+    if args.layout or args.source or args.size:
+        raise ShotlineError(f"--layout, --pass and --size are for storyboards and cuts, not {args.format}", "", "--format")
     export_project(project, args.format, args.output)
     print(f"wrote {args.output} ({args.format}, {len(project.shots)} shots)")
     return 0
@@ -141,6 +149,24 @@ def _import(args) -> int:
     from engine.interchange.formats import import_project
     from engine.project import load_project, save_project
 
+    from engine.interchange.documents import CUT_FORMATS
+
+    if args.format in CUT_FORMATS:
+        from engine.interchange.editorial import import_cut
+
+        if args.project is None:
+            raise ShotlineError("an edited cut re-cuts a project: name it with -p PROJECT", args.file, "--project")
+        result = import_cut(load_project(args.project), args.file, args.format)
+        out = args.output or args.project
+        save_project(result.project, out)
+        print(f"wrote {out} ({len(result.project.shots)} shots, {result.project.total_frames} frames)")
+        for line in result.changes:
+            print(f"  {line}")
+        for line in result.warnings:
+            print(f"  warning: {line}")
+        return 0
+    if args.output is None:
+        raise ShotlineError("name the project to write with -o", args.file, "--output")
     template = load_project(args.project) if args.project else None
     project = import_project(args.file, args.format, template)
     save_project(project, args.output)
