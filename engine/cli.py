@@ -67,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
 
     pl = sub.add_parser("plan", help="turn a director's words into a camera plan for every shot")
-    pl.add_argument("text", help='what the director wants, e.g. "Wide shot, slow crane down. Cut to a close-up of Mara, push in."')
+    pl.add_argument("text", nargs="?", help='what the director wants, e.g. "Wide shot, slow crane down. Cut to a close-up of Mara, push in."')
+    pl.add_argument("--script", type=Path, help="plan a screenplay instead (.fountain or .fdx): scenes become sections, characters subjects")
+    pl.add_argument("--scene", help="with --script: plan only this scene (its number in the script)")
     pl.add_argument("-p", "--project", type=Path, help="plan in this project's set (subjects, fps, lens); its shots are replaced")
     pl.add_argument("-o", "--output", required=True, type=Path, help="the .shotline to write (OUT.2.shotline … for alternatives)")
     pl.add_argument("--alternatives", type=int, default=1, help="number of distinct proposals (default 1)")
@@ -285,7 +287,13 @@ def _plan(args) -> int:
 
     if args.alternatives < 1 or args.alternatives > 20:
         raise ShotlineError("must be between 1 and 20", "", "--alternatives")
+    if (args.text is None) == (args.script is None):
+        raise ShotlineError("give the words to plan, or --script FILE (one of them)", "", "text")
+    if args.scene is not None and args.script is None:
+        raise ShotlineError("--scene picks a scene of a --script", "", "--scene")
     base = load_project(args.project) if args.project else None
+    if args.script is not None:
+        return _plan_script(args, base)
     plans = plan_alternatives(args.text, base, args.alternatives, args.seed)
     written = []
     for k, plan in enumerate(plans):
@@ -302,6 +310,30 @@ def _plan(args) -> int:
             print(f"  {i + 1}. {p.shot.name} ({p.shot.duration} frames, {p.shot.lens.focal_mm:.0f} mm){unknown}")
         for w in plan.warnings:
             print(f"  warning: {w}")
+    return 0
+
+
+def _plan_script(args, base) -> int:
+    import json
+
+    from engine.interchange.screenplay import read_script
+    from engine.planner.script import plan_script
+    from engine.project import save_project
+
+    if args.alternatives != 1:
+        raise ShotlineError("a script is planned once; --alternatives is for words", "", "--alternatives")
+    script = read_script(args.script)
+    project, warnings = plan_script(script, base, args.scene)
+    save_project(project, args.output)
+    if args.json:
+        shots = [{"name": s.name, "scene": s.tags[0][len("scene:"):], "duration": s.duration, "size": s.size, "prompt": s.prompt} for s in project.shots]
+        print(json.dumps({"file": str(args.output), "title": script.title, "characters": script.characters, "shots": shots, "warnings": warnings}, indent=2))
+        return 0
+    print(f"wrote {args.output} ({len(project.shots)} shots from {len({s.tags[0] for s in project.shots})} scenes; characters: {', '.join(script.characters) or 'none'})")
+    for i, shot in enumerate(project.shots):
+        print(f"  {i + 1}. [{shot.tags[0][len('scene:'):]}] {shot.name} ({shot.duration} frames, {shot.lens.focal_mm:.0f} mm)")
+    for w in warnings:
+        print(f"  warning: {w}")
     return 0
 
 
