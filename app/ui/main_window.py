@@ -21,6 +21,8 @@ from app.ui.inspector import Inspector
 from app.ui.planner_panel import PlannerPanel
 from app.ui.preview import PreviewPlayer, shot_at_frame
 from app.ui.render_panel import RenderPanel
+from app.ui.sound_and_paper import add_edit_menu as add_sound_and_paper_edits
+from app.ui.sound_and_paper import add_file_menu as add_sound_and_paper_files
 from app.ui.timeline import Timeline
 from app.viewport3d.viewport import Viewport
 from engine.errors import ShotlineError
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         self._action(export, "Camera-grid preview (MP4)…", self.export_preview)
         for fmt in FORMATS.values():
             self._action(export, f"{fmt.name}: {fmt.description}…", lambda n=fmt.name: self.export_format(n))
+        add_sound_and_paper_files(self, f, export)
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -133,6 +136,7 @@ class MainWindow(QMainWindow):
         self._action(e, "S&plit Shot at Playhead", self.split_at_playhead, QKeySequence("Ctrl+B"))
         self._action(e, "Add &Shot", self.add_shot, QKeySequence("Ctrl+T"), "A static shot after the selected one")
         self._action(e, "Add &Key at Playhead", self.key_at_playhead, QKeySequence("K"), "K while playing stops, as in J/K/L")
+        add_sound_and_paper_edits(self, e)
 
         v = bar.addMenu("&View")
         self._action(v, "&Frame Selection", self.frame_selection, QKeySequence("F"))
