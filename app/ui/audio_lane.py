@@ -23,6 +23,7 @@ LANE_RATE = 11025  # Hz: keeps the attack of a click or a snare (a lower rate fi
 AUDIO_H = 34
 WAVE = QColor("#5fb0d0")
 BEAT = QColor("#f0d060")
+SNAP_PX = 6.0
 
 
 class AudioLane(QObject):
@@ -84,6 +85,14 @@ class AudioLane(QObject):
                 return  # the tracks changed while this ran; a newer read is on its way
             self.samples, self.beats, self.error, self.busy = samples, beats, error, False
         self.ready.emit()
+
+    def snap_cut(self, frame: float, px_per_frame: float, within_px: float = SNAP_PX) -> float:
+        """A cut dragged to sequence ``frame`` lands on the beat nearest to it within ``within_px``."""
+        if not self.visible or self.beats.size == 0:
+            return frame
+        beat_frames = np.round(self.beats * self.document.project.fps)
+        nearest = beat_frames[np.abs(beat_frames - frame).argmin()]
+        return float(nearest) if abs(nearest - frame) * px_per_frame <= within_px else frame
 
     # -- painting (the timeline calls these with its own geometry) --------------------------------
 

@@ -202,7 +202,9 @@ class Timeline(QWidget):
         if kind == "scrub":
             self.set_playhead(int(self.x_to_frame(pos.x())))
         elif kind == "trim":
-            duration = max(1, int(round(start + (pos.x() - x0) / self.px_per_frame)))
+            begin = self.document.project.shot_start_frames()[self.document.shot_index(shot_id)]
+            cut = self.audio.snap_cut(begin + start + (pos.x() - x0) / self.px_per_frame, self.px_per_frame)  # onto a beat nearby
+            duration = max(1, int(round(cut - begin)))
             if duration != self.document.shot(shot_id).duration:
                 self.document.trim_shot(shot_id, duration)
 

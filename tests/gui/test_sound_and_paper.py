@@ -148,3 +148,30 @@ def test_exports_from_the_menus(window, tmp_path):
         assert sum(1 for _ in c.decode(video=0)) == 360
     sp.export_document(window, "shotlist-csv", "CSV (*.csv)", ".csv", tmp_path / "s.csv")
     assert (tmp_path / "s.csv").read_text().count("\n") == 5
+
+
+def test_trimming_a_clip_snaps_its_cut_to_a_nearby_beat(qtbot, project_file):
+    from PySide6.QtCore import QPoint, Qt
+
+    from app.ui.timeline import CLIP_TOP
+
+    project = build_demo_project().model_copy(update={"audio": [AudioTrack(path="click.wav")]})
+    doc = Document(project, project_file)
+    timeline = Timeline(doc)
+    qtbot.addWidget(timeline)
+    timeline.resize(1000, 150)
+    timeline.px_per_frame = 2.0
+    timeline.show()
+    timeline.audio.refresh()
+    qtbot.waitUntil(lambda: timeline.audio.samples is not None, timeout=60_000)
+    edge = timeline.clip_rect(0).right()
+    y = CLIP_TOP + 20
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=QPoint(int(edge) - 1, y))
+    qtbot.mouseMove(timeline, QPoint(int(edge) + 19, y))  # 10 frames on: 130, 4 px from the beat at 132 (5.5 s)
+    qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=QPoint(int(edge) + 19, y))
+    assert doc.project.shots[0].duration == 132  # on the beat
+    doc.undo_stack.undo()
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=QPoint(int(edge) - 1, y))
+    qtbot.mouseMove(timeline, QPoint(int(edge) + 11, y))  # 126: 12 px from either beat, left where it is dropped
+    qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=QPoint(int(edge) + 11, y))
+    assert doc.project.shots[0].duration == 126
