@@ -18,6 +18,7 @@ from app.autosave import Autosaver, recover, recovery_for
 from app.document import Document
 from app.ui.curves import CurveEditor
 from app.ui.inspector import Inspector
+from app.ui.audio_playback import AudioPlayback
 from app.ui.planner_panel import PlannerPanel
 from app.ui.preview import PreviewPlayer, shot_at_frame
 from app.ui.render_panel import RenderPanel
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.docks["Timeline"], self.docks["Curves"], Qt.Orientation.Vertical)
         self.splitDockWidget(self.docks["Preview"], self.docks["Inspector"], Qt.Orientation.Vertical)
 
+        self.audio_playback = AudioPlayback(self.document, self.preview, parent=self)
         self.timeline.playheadChanged.connect(self.preview.set_frame)
         self.preview.frameChanged.connect(self._playhead_moved)
         self.planner.ghostPaths.connect(self.viewport.show_ghosts)

@@ -50,6 +50,7 @@ def add_file_menu(window, file_menu, export_menu) -> None:
 def add_edit_menu(window, edit_menu) -> None:
     act = window._action
     edit_menu.addSeparator()
+    act(edit_menu, "Audio &Tracks…", lambda: edit_audio_tracks(window), tip="Offset, trim, gain and mute of each sound track")
     act(edit_menu, "Cut on &Beat (Selected Shot)", lambda: cut_on_beat(window, selected_only=True), tip="Re-time the selected shot so its cut lands on the nearest beat")
     act(edit_menu, "Cut on Beat (&All Shots)", lambda: cut_on_beat(window, selected_only=False), tip="Re-time every shot so that every cut lands on a beat")
 
@@ -81,6 +82,25 @@ def import_audio(window, path: Path | None = None) -> None:
     track = AudioTrack(path=track_path(Path(path), doc.path), name=Path(path).stem[:200])
     doc.edit(doc.project.model_copy(update={"audio": [*doc.project.audio, track]}), f"Add audio {Path(path).name}")
     window.statusBar().showMessage(f"Added {Path(path).name} ({audio.duration_s:.1f} s)", 5000)
+
+
+def edit_audio_tracks(window, dialog=None) -> None:
+    """Edit > Audio Tracks: the dialog's changes are one undo step (a bad trim is refused, said)."""
+    from pydantic import ValidationError
+
+    from app.ui.audio_tracks import AudioTracksDialog
+    from engine.project import validation_error
+
+    doc = window.document
+    dialog = dialog or AudioTracksDialog(list(doc.project.audio), window)
+    if dialog.result() != dialog.DialogCode.Accepted and not dialog.exec():
+        return
+    try:
+        tracks = dialog.tracks()
+    except ValidationError as exc:
+        raise validation_error(exc, "audio track") from None
+    if tracks != list(doc.project.audio):
+        doc.edit(doc.project.model_copy(update={"audio": tracks}), "Edit audio tracks")
 
 
 def cut_on_beat(window, selected_only: bool) -> None:

@@ -175,3 +175,36 @@ def test_trimming_a_clip_snaps_its_cut_to_a_nearby_beat(qtbot, project_file):
     qtbot.mouseMove(timeline, QPoint(int(edge) + 11, y))  # 126: 12 px from either beat, left where it is dropped
     qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=QPoint(int(edge) + 11, y))
     assert doc.project.shots[0].duration == 126
+
+
+def test_audio_tracks_dialog_edits_offset_trim_gain_mute_in_one_step(window, project_file):
+    from app.ui.audio_tracks import AudioTracksDialog
+
+    doc = window.document
+    sp.import_audio(window, project_file.parent / "click.wav")
+    dialog = AudioTracksDialog(list(doc.project.audio), window)
+    row = dialog.rows[0]
+    row["offset"].setValue(-0.5)
+    row["trim_start"].setValue(1.0)
+    row["trim_end"].setValue(9.0)
+    row["gain"].setValue(-6.0)
+    row["mute"].setChecked(True)
+    dialog.accept()
+    depth = doc.undo_stack.index()
+    sp.edit_audio_tracks(window, dialog)
+    track = doc.project.audio[0]
+    assert (track.offset_s, track.trim_start_s, track.trim_end_s, track.gain_db, track.mute) == (-0.5, 1.0, 9.0, -6.0, True)
+    assert doc.undo_stack.index() == depth + 1
+    # a trim out before the trim in is refused, said, and changes nothing
+    bad = AudioTracksDialog(list(doc.project.audio), window)
+    bad.rows[0]["trim_end"].setValue(0.5)
+    bad.accept()
+    window._guarded(lambda: sp.edit_audio_tracks(window, bad))
+    assert window.errors and "trim_end_s" in window.errors[-1]
+    assert doc.project.audio[0] == track
+    # Remove
+    gone = AudioTracksDialog(list(doc.project.audio), window)
+    gone.rows[0]["remove"].setChecked(True)
+    gone.accept()
+    sp.edit_audio_tracks(window, gone)
+    assert doc.project.audio == []
