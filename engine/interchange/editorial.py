@@ -7,6 +7,7 @@ file name is what survives every NLE, so an edited cut comes back to the same sh
 re-import matches each clip by Shotline metadata (OTIO), else the id in its media file name, else a
 clip name equal to one shot's name; the track's clip order becomes the shot order, each clip's
 source in/out trims its shot, shots left out are dropped, and clips matching no shot are reported.
+Unmuted audio tracks go along as audio tracks (offset and trim) in the two XMLs; the EDL is picture.
 """
 
 from __future__ import annotations
@@ -76,8 +77,54 @@ def write_media(project: Project, folder: Path, source: str, project_path: Path 
     return out
 
 
-def timeline_of(project: Project, media: list[Path] | None = None):
-    """The sequence as an OTIO timeline of clips with external media references."""
+def sound_seconds(path: Path) -> float:
+    """A sound file's length from its container (no decoding); 0 when it cannot be read."""
+    import av
+
+    try:
+        with av.open(str(path)) as c:
+            if c.duration:
+                return c.duration / 1e6
+            stream = c.streams.audio[0]
+            return float(stream.duration * stream.time_base) if stream.duration else 0.0
+    except (av.FFmpegError, IndexError, OSError):
+        return 0.0
+
+
+def _audio_tracks(project: Project, base_dir: Path | None):
+    """Each unmuted audio track as an OTIO audio track: a gap for its offset, then the trimmed file
+    (FCP XML and FCPX XML carry them; a CMX 3600 EDL has video events only here)."""
+    import opentimelineio as otio
+
+    fps = project.fps
+    rt = lambda seconds: otio.opentime.RationalTime(round(seconds * fps), fps)  # noqa: E731
+    total = project.total_frames / fps
+    tracks = []
+    for n, t in enumerate(project.audio):
+        if t.mute:
+            continue
+        path = t.resolve(base_dir)
+        length = sound_seconds(path)
+        if length <= 0:
+            raise ShotlineError("cannot read the sound file's length", path, f"audio[{n}].path")
+        start, end = t.trim_start_s, min(t.trim_end_s or length, length)
+        at = t.offset_s
+        if at < 0:  # the sequence starts inside the sound
+            start, at = start - at, 0.0
+        end = min(end, start + total - at)
+        if end - start <= 0:
+            continue
+        track = otio.schema.Track(name=f"A{len(tracks) + 1}", kind=otio.schema.TrackKind.Audio)
+        if at > 0:
+            track.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(rt(0), rt(at))))
+        ref = otio.schema.ExternalReference(target_url=path.resolve().as_uri(), available_range=otio.opentime.TimeRange(rt(0), rt(length)))
+        track.append(otio.schema.Clip(name=t.name or path.stem, media_reference=ref, source_range=otio.opentime.TimeRange(rt(start), rt(end - start))))
+        tracks.append(track)
+    return tracks
+
+
+def timeline_of(project: Project, media: list[Path] | None = None, base_dir: Path | None = None):
+    """The sequence as an OTIO timeline of clips with external media references, and its sound."""
     import opentimelineio as otio
 
     fps = project.fps
@@ -96,6 +143,7 @@ def timeline_of(project: Project, media: list[Path] | None = None):
         clip.metadata[NAMESPACE] = {"id": shot.id}
         track.append(clip)
     timeline.tracks.append(track)
+    timeline.tracks.extend(_audio_tracks(project, base_dir))
     return timeline
 
 
@@ -121,7 +169,10 @@ def write_cut(
     media = write_media(project, folder, source, Path(project_path) if project_path else None, size or project.frame_size(832))
     adapter = ADAPTERS[fmt][0]
     try:
-        text = otio.adapters.write_to_string(timeline_of(project, media), adapter)
+        timeline = timeline_of(project, media, Path(project_path).parent if project_path else None)
+        if adapter == "cmx_3600":  # the adapter writes one video track; the sound goes with the XMLs
+            timeline.tracks[:] = [t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Video]
+        text = otio.adapters.write_to_string(timeline, adapter)
     except Exception as exc:  # an adapter's refusal (a rate it cannot write, a name it cannot hold)
         raise ShotlineError(f"OpenTimelineIO's {adapter} writer refused the cut ({type(exc).__name__}: {str(exc)[:120]})", out) from None
     with atomic_write(out) as fh:

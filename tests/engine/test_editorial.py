@@ -166,3 +166,27 @@ def test_cli_round_trip_through_an_edl(tmp_path, capsys):
     assert "dropped: Reverse on Jonas" in out and "warning: clip 4" in out
     assert [s.id for s in load_project(tmp_path / "v2.shotline").shots] == ["mara_push", "ots_mara", "establish"]
     assert main(["import", str(tmp_path / "v2.edl"), "--format", "edl", "-o", str(tmp_path / "x.shotline")]) == 2
+
+
+@pytest.mark.parametrize("fmt", ["fcp7xml", "fcpxml"])
+def test_the_xml_cuts_carry_the_music_with_its_offset_and_trim(tmp_path, fmt):
+    from engine.project import AudioTrack
+    from tests.engine.sound_files import click_track, write_wav
+
+    samples, _ = click_track(120, 30.0, rate=22050)
+    write_wav(tmp_path / "music.wav", samples, 22050)
+    project = build_demo_project().model_copy(update={"audio": [AudioTrack(path="music.wav", name="Score", offset_s=2.0, trim_start_s=1.5)]})
+    save_project(project, tmp_path / "demo.shotline")
+    out = tmp_path / f"cut{ADAPTERS[fmt][1]}"
+    write_cut(project, fmt, out, tmp_path / "demo.shotline", size=(64, 26))
+    timeline = otio.adapters.read_from_file(str(out), ADAPTERS[fmt][0])
+    if isinstance(timeline, otio.schema.SerializableCollection):
+        timeline = next(iter(timeline))
+    audio = [t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Audio]
+    assert len(audio) == 1
+    clip = next(iter(audio[0].find_clips()))
+    assert clip.name == "Score" and clip.media_reference.target_url.endswith("music.wav")
+    assert clip.range_in_parent().start_time.to_seconds() == pytest.approx(2.0)
+    assert clip.source_range.start_time.to_seconds() == pytest.approx(1.5)
+    assert clip.source_range.duration.to_seconds() == pytest.approx(13.0)  # to the end of the 15 s sequence
+    assert [s.id for s in import_cut(project, out, fmt).project.shots] == [s.id for s in project.shots]
