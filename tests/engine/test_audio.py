@@ -121,7 +121,7 @@ def cut_times(project: Project) -> np.ndarray:
 
 def test_cut_on_beat_puts_every_cut_on_a_click(tmp_path):
     samples, clicks = click_track(120, 20.0, first_s=0.0)
-    path = write_wav(tmp_path / "click.wav", samples, 44100)
+    write_wav(tmp_path / "click.wav", samples, 44100)
     project = Project(fps=24.0, shots=[shot(1, 41, (0, 20, 40)), shot(2, 30), shot(3, 55, (0, 54)), shot(4, 17)], audio=[AudioTrack(path="click.wav")])
     beats = sequence_beats(project, tmp_path)
     retimed, notes = cut_on_beat(project, [s.id for s in project.shots], beats)
@@ -130,7 +130,8 @@ def test_cut_on_beat_puts_every_cut_on_a_click(tmp_path):
         assert np.min(np.abs(clicks - t)) <= 0.5 / 24 + 0.005
     # the first shot's move keeps its shape: the middle key stays in the middle
     first = retimed.shots[0]
-    assert [k.frame for k in first.keys] == [0, (first.duration - 1) // 2, first.duration - 1] or abs(first.keys[1].frame - (first.duration - 1) / 2) <= 0.5
+    assert first.keys[0].frame == 0 and first.keys[-1].frame == first.duration - 1
+    assert abs(first.keys[1].frame - (first.duration - 1) / 2) <= 0.5
 
 
 def test_offset_and_trim_move_the_beats(tmp_path):
@@ -145,7 +146,7 @@ def test_offset_and_trim_move_the_beats(tmp_path):
 
 def test_mix_places_gains_and_trims(tmp_path):
     rate = 8000
-    path = write_wav(tmp_path / "t.wav", tone(1.0, rate, 200.0, 1), rate)
+    write_wav(tmp_path / "t.wav", tone(1.0, rate, 200.0, 1), rate)
     project = Project(audio=[AudioTrack(path="t.wav", offset_s=0.5, trim_start_s=0.25, gain_db=-6.0206)])
     out = mix(project, tmp_path, rate, 2.0, channels=2)
     assert out.shape == (2, 2 * rate)
@@ -167,7 +168,7 @@ def test_cut_on_beat_lands_every_cut_within_half_a_frame_of_a_beat(durations, bp
     for t in cut_times(retimed):
         assert np.min(np.abs(beats - t)) <= 0.5 / fps + 1e-9
     for before, after in zip(project.shots, retimed.shots):
-        assert after.keys[0].frame == 0 and after.keys[-1].frame == min(after.duration - 1, after.keys[-1].frame)
+        assert after.keys[0].frame == 0 and after.keys[-1].frame == after.duration - 1  # the ends stay the ends
         if before.duration > 1 and after.duration > 1:
             for kb, ka in zip(before.keys, after.keys):  # keys keep their place along the shot
                 assert abs(ka.frame / (after.duration - 1) - kb.frame / (before.duration - 1)) <= 1.0 / (after.duration - 1) * len(before.keys)
