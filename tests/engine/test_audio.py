@@ -168,7 +168,9 @@ def test_cut_on_beat_lands_every_cut_within_half_a_frame_of_a_beat(durations, bp
     for t in cut_times(retimed):
         assert np.min(np.abs(beats - t)) <= 0.5 / fps + 1e-9
     for before, after in zip(project.shots, retimed.shots):
-        assert after.keys[0].frame == 0 and after.keys[-1].frame == after.duration - 1  # the ends stay the ends
+        assert after.keys[0].frame == 0
+        if len(after.keys) > 1:  # the ends stay the ends
+            assert after.keys[-1].frame == after.duration - 1
         if before.duration > 1 and after.duration > 1:
             for kb, ka in zip(before.keys, after.keys):  # keys keep their place along the shot
                 assert abs(ka.frame / (after.duration - 1) - kb.frame / (before.duration - 1)) <= 1.0 / (after.duration - 1) * len(before.keys)
