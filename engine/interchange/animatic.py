@@ -54,13 +54,19 @@ def grid_source(project: Project, paths: list[CameraPath], size, project_path=No
 
 
 def greybox_source(project: Project, paths: list[CameraPath], size, project_path=None) -> list[ShotFrames]:
-    """The grey-box pass: ``engine.greybox.animatic.shot_frames(project, paths, shot_index, size)``
-    is the one call this needs from the grey-box renderer."""
+    """The grey-box beauty pass (engine/greybox: ``GreyboxShots.render_frame``), when this Shotline
+    has the grey-box renderer."""
     try:
-        from engine.greybox.animatic import shot_frames  # type: ignore[import-not-found]
+        from engine.greybox.shots import GreyboxShots  # type: ignore[import-not-found]
     except ImportError:
         raise ShotlineError("this Shotline has no grey-box renderer yet; use --pass grid or render", "animatic", "--pass") from None
-    return [ShotFrames(lambda s=s: iter(shot_frames(project, paths, s, size))) for s in range(len(paths))]
+    base = Path(project_path).parent if project_path else None
+    shots = GreyboxShots(project, paths, size, list(range(len(paths))), base, str(project_path or project.name))
+
+    def shot_frames(s: int) -> Callable[[], Iterator[np.ndarray]]:
+        return lambda: (shots.render_frame(s, f, ("beauty",))["beauty"] for f in range(len(paths[s])))
+
+    return [ShotFrames(shot_frames(s)) for s in range(len(paths))]
 
 
 def render_source(project: Project, paths: list[CameraPath], size, project_path=None) -> list[ShotFrames]:

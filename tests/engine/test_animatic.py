@@ -107,7 +107,7 @@ def test_timecode_and_burn_in_options():
 
 def test_greybox_pass_without_the_renderer_is_a_clear_error(tmp_path):
     try:
-        import engine.greybox.animatic  # noqa: F401
+        import engine.greybox.shots  # noqa: F401
     except ImportError:
         pass
     else:
