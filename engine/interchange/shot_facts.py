@@ -76,7 +76,8 @@ def shot_facts(project: Project, paths: list[CameraPath] | None = None) -> list[
         words = describe_context(context)
         mid = len(path) // 2
         size = shot.size or context.size(mid) or ""
-        in_frame = [s.name for s in context.subjects if s.in_frame()[[0, mid, len(path) - 1]].any()]
+        people = {s.name for s in project.subjects if getattr(s, "kind", "person") == "person"}  # not set pieces
+        in_frame = [s.name for s in context.subjects if s.name in people and s.in_frame()[[0, mid, len(path) - 1]].any()]
         out.append(
             ShotFacts(
                 number=i + 1,

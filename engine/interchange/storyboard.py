@@ -110,15 +110,20 @@ def draw_overhead(c, project: Project, facts: ShotFacts, x: float, y: float, w: 
         py = to_page((0, gz))[1]
         if y < py < y + h:
             c.line(x, py, x + w, py)
-    for subject, p in subjects:
+    for n, (subject, p) in enumerate(subjects):
         px, py = to_page(p)
-        c.setFillColor(subject.color)
-        c.setStrokeColor("#333333")
+        person = getattr(subject, "kind", "person") == "person"  # set pieces arrive with the grey-box set
+        c.setFillColor(subject.color if person else "#c8c8c8")
+        c.setStrokeColor("#333333" if person else "#999999")
         r = float(np.clip(0.25 * scale, 2.5, 4.5))  # a person's shoulders, legible at any zoom
-        c.circle(px, py, r, fill=1, stroke=1)
-        c.setFillColor("#222222")
-        c.setFont("Helvetica", 5.5)
-        c.drawString(px + r + 1.5, py + r - 1, subject.name[:12])
+        if person:
+            c.circle(px, py, r, fill=1, stroke=1)
+        else:
+            c.rect(px - r, py - r, 2 * r, 2 * r, fill=1, stroke=1)
+        c.setFillColor("#222222" if person else "#888888")
+        c.setFont("Helvetica", 5.5 if person else 4.5)
+        # people often stand close: alternate labels above and below so two names do not overprint
+        c.drawString(px + r + 1.5, py + r - 1 if n % 2 == 0 else py - r - 4, subject.name[:12])
     c.setStrokeColor(colour)
     c.setLineWidth(1.2)
     page = [to_page(p) for p in pos]
