@@ -3,7 +3,9 @@
 Every user gesture is one ``QUndoStack`` command holding the project before and after it (projects
 are small, immutable-by-convention pydantic models, so snapshots are cheap and undo is exact). A
 drag is one step: views call :meth:`Document.begin_gesture` on press and :meth:`end_gesture` on
-release and every edit in between joins one macro. The dirty flag follows the stack's clean state.
+release; the edits in between show live and land as one command from the project before the press
+to the project at the release, so undoing a drag is one change (one evaluation), not one per mouse
+move. The dirty flag follows the stack's clean state.
 """
 
 from __future__ import annotations
@@ -13,20 +15,40 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from engine.camera.interpolate import evaluate_shot
-from engine.camera.moves import Framing, MoveContext, apply_move
+from pydantic import ValidationError
+
+from app.selection import Selection
+from engine.camera.bake import bake_keys, key_at
+from engine.camera.moves import MoveContext, apply_move, framing_at
+from engine.camera.naming import unique_name
+from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
-from engine.project import CameraKey, Project, Shot, new_shot_id, project_from_dict, project_to_dict, save_project
+from engine.project import (
+    CameraKey,
+    Project,
+    Shot,
+    _FieldError,
+    new_shot_id,
+    project_from_dict,
+    project_to_dict,
+    save_project,
+    validation_error,
+)
+from engine.sequence import EvaluatedSequence
 
 
 class ProjectEdit(QUndoCommand):
     """One step: the project before and after."""
 
-    def __init__(self, document: "Document", before: Project, after: Project, text: str):
+    def __init__(self, document: "Document", before: Project, after: Project, text: str, applied: bool = False):
         super().__init__(text)
         self._document, self._before, self._after = document, before, after
+        self._applied = applied  # a gesture's edits are already showing: the push itself changes nothing
 
     def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
         self._document._set_project(self._after)
 
     def undo(self) -> None:
@@ -48,8 +70,10 @@ class Document(QObject):
         self._path = Path(path) if path else None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
-        self._selected_shot = project.shots[0].id if project.shots else ""
-        self._selected_key = -1
+        # The one evaluated sequence every view reads its cameras from (cached per shot by content).
+        self.sequence = EvaluatedSequence()
+        self.selection = Selection(project.shots[0].id if project.shots else "")
+        self.selection.events.selection.connect(self.selectionChanged.emit)
         self._gesture_depth = 0
         # Rendered clips by shot id, with the shot as it was rendered (media, not an edit: not undone).
         self.renders: dict[str, tuple[Path, Shot]] = {}
@@ -61,13 +85,15 @@ class Document(QObject):
         """Open another project in this document (File > New / Open): a fresh, clean undo history."""
         self.undo_stack.clear()
         self.renders.clear()
+        self.sequence.invalidate()
         self._project = project
         self._path = Path(path) if path else None
-        self._selected_shot, self._selected_key = (project.shots[0].id if project.shots else ""), -1
+        self.selection.select(project.shots[0].id if project.shots else "", -1)
+        self.selection.frame = 0
         self.undo_stack.setClean()
         self.pathChanged.emit(self._path)
         self.shotsChanged.emit()
-        self.selectionChanged.emit(self._selected_shot, -1)
+        self.selectionChanged.emit(self.selection.shot, -1)
         self.changed.emit()
         self.dirtyChanged.emit(False)
 
@@ -94,6 +120,24 @@ class Document(QObject):
     def shot_index(self, shot_id: str) -> int:
         return [s.id for s in self._project.shots].index(shot_id)
 
+    # -- the evaluated sequence (views read cameras only through these) -----------------------------
+
+    def camera(self, shot: Shot | str) -> CameraPath:
+        """The shot's camera on every frame, from the document's one evaluated sequence."""
+        return self.sequence.shot(self._project, self.shot(shot) if isinstance(shot, str) else shot)
+
+    def cameras(self) -> list[CameraPath]:
+        return self.sequence.paths(self._project)
+
+    def seek(self, frame: int) -> None:
+        """Move the playhead (clamped to the sequence); every view follows the selection's event."""
+        self.selection.frame = min(max(int(frame), 0), max(self._project.total_frames - 1, 0))
+
+    def locate(self, frame: int | None = None) -> tuple[Shot, int]:
+        """The shot under sequence frame ``frame`` (the playhead by default) and the frame in it."""
+        index, local = self._project.locate(self.selection.frame if frame is None else frame)
+        return self._project.shots[index], local
+
     # -- rendered clips --------------------------------------------------------------------------
 
     def set_render(self, shot_id: str, path: Path, rendered: Shot) -> None:
@@ -112,23 +156,21 @@ class Document(QObject):
 
     @property
     def selected_shot(self) -> str:
-        return self._selected_shot
+        return self.selection.shot
 
     @property
     def selected_key(self) -> int:
-        return self._selected_key
+        return self.selection.key
 
     def select(self, shot_id: str, key: int = -1) -> None:
-        if (shot_id, key) != (self._selected_shot, self._selected_key):
-            self._selected_shot, self._selected_key = shot_id, key
-            self.selectionChanged.emit(shot_id, key)
+        self.selection.select(shot_id, key)
 
     # -- edits ---------------------------------------------------------------------------------
 
     def begin_gesture(self, text: str) -> None:
         """Start a gesture (a drag, a scrub of a spin box): every edit until :meth:`end_gesture` is one step."""
         if self._gesture_depth == 0:
-            self.undo_stack.beginMacro(text)
+            self._gesture = (self._project, text)
         self._gesture_depth += 1
 
     def end_gesture(self) -> None:
@@ -136,14 +178,49 @@ class Document(QObject):
             return
         self._gesture_depth -= 1
         if self._gesture_depth == 0:
-            self.undo_stack.endMacro()
+            before, text = self._gesture
+            if self._project is not before and self._project != before:
+                self.undo_stack.push(ProjectEdit(self, before, self._project, text, applied=True))
 
     def edit(self, after: Project, text: str) -> None:
         """Push one step that turns the project into ``after`` (validated first: a bad edit never lands)."""
-        after = project_from_dict(project_to_dict(after))
+        after = self._validated(after)
         if after == self._project:
             return
+        if self._gesture_depth:
+            self._set_project(after)  # shown live; the gesture lands as one step when it ends
+            return
         self.undo_stack.push(ProjectEdit(self, self._project, after, text))
+
+    def _validated(self, after: Project) -> Project:
+        """``after`` checked as a file load would check it, re-validating only what the edit changed.
+
+        Edits are ``model_copy`` updates, which pydantic does not validate. Shots the edit left
+        alone are the same objects as before and were valid then; a changed shot is validated on
+        its own, then the project's cross-references (names, ids, look-ats). Anything else
+        changed (fps, lens, subjects …) validates the whole project, like a file.
+        """
+        before = self._project
+        project_fields = {k for k in Project.model_fields if k != "shots"}
+        if any(getattr(after, k) is not getattr(before, k) and getattr(after, k) != getattr(before, k) for k in project_fields):
+            return project_from_dict(project_to_dict(after), "edit")
+        old = {id(s) for s in before.shots}
+        shots = []
+        for i, shot in enumerate(after.shots):
+            if id(shot) in old:
+                shots.append(shot)
+                continue
+            try:
+                shots.append(Shot.model_validate_json(shot.model_dump_json(), strict=True))
+            except ValidationError as exc:
+                err = validation_error(exc, "edit")
+                raise ShotlineError(err.message, "edit", f"shots[{i}].{err.field}".rstrip(".")) from None
+        after = after.model_copy(update={"shots": shots})
+        try:
+            after._references()
+        except _FieldError as exc:
+            raise ShotlineError(exc.message, "edit", exc.field) from None
+        return after
 
     def _set_project(self, project: Project) -> None:
         before = self._project
@@ -151,15 +228,18 @@ class Document(QObject):
         old = {s.id: s for s in before.shots}
         new = {s.id: s for s in project.shots}
         timing = [(s.id, s.duration) for s in before.shots] != [(s.id, s.duration) for s in project.shots]
+        changed = [i for i, s in new.items() if old.get(i) is not s and old.get(i) != s]
+        for shot_id in changed:  # before any view hears of it: a view reads the new camera, never a stale one
+            self.sequence.invalidate(shot_id)
         if timing:
             self.shotsChanged.emit()
-        for shot_id, shot in new.items():
-            if old.get(shot_id) != shot:
-                self.shotChanged.emit(shot_id)
-        if self._selected_shot and self._selected_shot not in new:
+        for shot_id in changed:
+            self.shotChanged.emit(shot_id)
+        selected, key = self.selection.shot, self.selection.key
+        if selected and selected not in new:
             self.select(project.shots[0].id if project.shots else "", -1)
-        elif self._selected_shot and self._selected_key >= len(new[self._selected_shot].keys):
-            self.select(self._selected_shot, -1)
+        elif selected and key >= len(new[selected].keys):
+            self.select(selected, -1)
         self.changed.emit()
 
     def _with_shot(self, shot: Shot) -> Project:
@@ -182,7 +262,7 @@ class Document(QObject):
         shot = self.shot(shot_id)
         if any(k.frame == frame for k in shot.keys):
             return [k.frame for k in shot.keys].index(frame)
-        key = _key_from_camera(self._project, shot, frame)
+        key = key_at(self.camera(shot), frame)
         keys = sorted([*shot.keys, key], key=lambda k: k.frame)
         self.edit(self._with_shot(shot.model_copy(update={"keys": keys})), "Add key")
         return [k.frame for k in keys].index(frame)
@@ -210,10 +290,7 @@ class Document(QObject):
 
     def duplicate_shot(self, shot_id: str) -> str:
         shot = self.shot(shot_id)
-        names = {s.name for s in self._project.shots}
-        name, n = f"{shot.name} copy", 2
-        while name in names:
-            name, n = f"{shot.name} copy {n}", n + 1
+        name = unique_name(f"{shot.name} copy", (s.name for s in self._project.shots))
         copy = shot.model_copy(deep=True, update={"id": new_shot_id(), "name": name})
         self.insert_shot(copy, self.shot_index(shot_id) + 1, "Duplicate shot")
         return copy.id
@@ -224,7 +301,7 @@ class Document(QObject):
         duration = max(1, int(duration))
         keys = [k for k in shot.keys if k.frame < duration]
         if len(keys) < len(shot.keys) or not keys:
-            end = _key_from_camera(self._project, shot, duration - 1)
+            end = key_at(self.camera(shot), min(duration, shot.duration) - 1)
             keys = [k for k in keys if k.frame != end.frame] + [end]
         subject_keys = [k for k in shot.subject_keys if k.frame < duration]
         self.edit(self._with_shot(shot.model_copy(update={"duration": duration, "keys": keys, "subject_keys": subject_keys})), "Trim shot")
@@ -236,20 +313,18 @@ class Document(QObject):
         shot = self.shot(shot_id)
         if not 0 < frame < shot.duration:
             raise ShotlineError(f"split frame {frame} is not inside the shot (1..{shot.duration - 1})", "document", "frame")
+        path = self.camera(shot)
         first = [k for k in shot.keys if k.frame < frame]
         second = [k.model_copy(update={"frame": k.frame - frame}) for k in shot.keys if k.frame >= frame]
         if not first or first[-1].frame != frame - 1:
-            first.append(_key_from_camera(self._project, shot, frame - 1))
+            first.append(key_at(path, frame - 1))
         if not second or second[0].frame != 0:
-            second.insert(0, _key_from_camera(self._project, shot, frame).model_copy(update={"frame": 0}))
+            second.insert(0, key_at(path, frame).model_copy(update={"frame": 0}))
         if shot.path_space == "subject":
             # Subject-space curves are re-fitted per half; bake both halves to world keys instead.
-            first = _baked(self._project, shot, range(0, frame))
-            second = [k.model_copy(update={"frame": k.frame - frame}) for k in _baked(self._project, shot, range(frame, shot.duration))]
-        names = {s.name for s in self._project.shots}
-        name, n = f"{shot.name} (2)", 3
-        while name in names:
-            name, n = f"{shot.name} ({n})", n + 1
+            first = bake_keys(path.slice(0, frame))
+            second = bake_keys(path.slice(frame, shot.duration))
+        name = unique_name(shot.name, (s.name for s in self._project.shots))
         sk1 = [k for k in shot.subject_keys if k.frame < frame]
         sk2 = [k.model_copy(update={"frame": k.frame - frame}) for k in shot.subject_keys if k.frame >= frame]
         space = {"path_space": "world", "pivot": None}  # both halves are world keys now
@@ -266,8 +341,7 @@ class Document(QObject):
     def apply_move(self, shot_id: str, move: str, **params) -> None:
         """A preset from the Moves menu, starting from the shot's camera at its first frame."""
         shot = self.shot(shot_id)
-        path = evaluate_shot(self._project, shot, [0])
-        start = Framing(path.positions[0].copy(), path.rotations[0], float(path.focal_mm[0]))
+        start = framing_at(self.camera(shot), 0)
         subject = None
         looked = next((k.look_at for k in shot.keys if k.look_at), None)
         if looked:
@@ -297,23 +371,4 @@ class Document(QObject):
             self.pathChanged.emit(path)
         self.undo_stack.setClean()
         return path
-
-
-def _key_from_camera(project: Project, shot: Shot, frame: int) -> CameraKey:
-    path = evaluate_shot(project, shot, [frame])
-    return CameraKey(
-        frame=int(frame),
-        position=tuple(float(v) for v in path.positions[0]),
-        orientation=tuple(float(v) for v in path.rotations[0].as_quat()),
-        focal_mm=float(path.focal_mm[0]),
-        interp_in="bezier",
-        interp_out="bezier",
-    )
-
-
-def _baked(project: Project, shot: Shot, frames) -> list[CameraKey]:
-    frames = list(frames)
-    step = max(1, len(frames) // 8)
-    picked = sorted(set(frames[::step]) | {frames[-1]})
-    return [_key_from_camera(project, shot, f) for f in picked]
 

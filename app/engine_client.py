@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from engine.server.client import DEFAULT_URL, EngineClient, EngineError, EngineUnavailable, LocalEngine
-from engine.server.protocol import RenderRequest
+from engine.render.request import RenderRequest
 
 
 class EngineConnection(QObject):

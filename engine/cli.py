@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("preview", help="render the camera-grid preview of a project to MP4")
     v.add_argument("project", type=Path, help="the .shotline project")
     v.add_argument("-o", "--output", required=True, type=Path, help="the .mp4 to write")
-    v.add_argument("--size", default="832x480", help="WIDTHxHEIGHT (default 832x480)")
+    v.add_argument("--size", help="WIDTHxHEIGHT (default 832 wide at the project's delivery aspect)")
     v.add_argument("--shot", type=int, help="render only shot N (1-based)")
     v.add_argument("--transition-frames", type=int, default=2, help="white frames at each cut (default 2)")
 
@@ -82,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", required=True, type=Path, help="folder for shot_NN_name.mp4 and sequence.mp4")
     r.add_argument("--engine", help="URL of a running engine (default: start one here for this render)")
     r.add_argument("--token", help="the engine's token, if it needs one")
-    r.add_argument("--size", default="832x480", help="WIDTHxHEIGHT (default 832x480)")
+    r.add_argument("--size", help="WIDTHxHEIGHT (default 832 wide at the project's delivery aspect)")
     r.add_argument("--model", help="model name (default: the backend's first)")
     r.add_argument("--steps", type=int, default=30, help="sampling steps (dit; default 30)")
     r.add_argument("--seed", type=int, default=0, help="seed (default 0)")
@@ -191,7 +191,7 @@ def _preview(args) -> int:
     from engine.project import load_project
 
     project = load_project(args.project)
-    width, height = parse_size(args.size)
+    width, height = parse_size(args.size) if args.size else project.frame_size()
     frames = write_preview(project, args.output, (width, height), shot=args.shot, transition_frames=args.transition_frames, progress=True)
     print(f"wrote {args.output} ({frames} frames, {width}x{height}, {project.fps:g} fps)")
     return 0
@@ -342,22 +342,20 @@ def _render(args) -> int:
 
     from tqdm import tqdm
 
-    from pydantic import ValidationError
-
-    from engine.project import load_project, validation_error
+    from engine.project import load_project
     from engine.server.client import EngineClient, EngineError, EngineUnavailable, LocalEngine
-    from engine.server.protocol import request_from_project
+    from engine.render.request import request_from_project
 
     project = load_project(args.project)
     if not project.shots:
         raise ShotlineError("the project has no shots to render", args.project, "shots")
-    width, height = parse_size(args.size)
+    width, height = parse_size(args.size) if args.size else project.frame_size()
     try:
         request = request_from_project(
             project, width, height, backend=args.backend, model=args.model, steps=args.steps, seed=args.seed, guidance=args.guidance
         )
-    except ValidationError as exc:
-        raise validation_error(exc, args.project) from None
+    except ShotlineError as exc:
+        raise ShotlineError(exc.message, args.project, exc.field) from None
     local = None
     try:
         if args.engine:

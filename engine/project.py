@@ -12,6 +12,7 @@ quaternions (x, y, z, w) as scipy stores them; time in frames at the project fps
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import uuid
@@ -30,12 +31,15 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 SUPER35_SENSOR_MM = (24.89, 18.66)
 DEFAULT_FOCAL_MM = 35.0
 DELIVERY_ASPECTS = {"2.39": 2.39, "1.85": 1.85, "16:9": 16 / 9}
+DEFAULT_FRAME_WIDTH = 832  # previews and renders, unless a size is asked for (Wan's width)
 
 # Bounds that keep hostile files from reaching the maths: a day of frames at 1000 fps,
 # positions within 1000 km, lenses a real camera could carry.
 MAX_FRAMES = 86_400_000
 MAX_COORD_M = 1.0e6
 MIN_FOCAL_MM, MAX_FOCAL_MM = 1.0, 5000.0
+MAX_FPS = 1000.0
+MIN_SENSOR_MM, MAX_SENSOR_MM = 1.0, 100.0  # a film back's width or height (exclusive, inclusive)
 
 Interpolation = Literal["constant", "linear", "bezier", "ease"]
 PathSpace = Literal["world", "subject"]
@@ -185,9 +189,11 @@ class Project(_Model):
     """The whole sequence: set (subjects), delivery format, shots in order and audio tracks."""
 
     name: Name = "Untitled"
-    fps: Annotated[float, Field(gt=0.0, le=1000.0)] = 24.0
+    fps: Annotated[float, Field(gt=0.0, le=MAX_FPS)] = 24.0
     aspect: Annotated[float, Field(ge=0.5, le=4.0)] = 2.39
-    sensor_mm: tuple[Annotated[float, Field(gt=1.0, le=100.0)], Annotated[float, Field(gt=1.0, le=100.0)]] = SUPER35_SENSOR_MM
+    sensor_mm: tuple[
+        Annotated[float, Field(gt=MIN_SENSOR_MM, le=MAX_SENSOR_MM)], Annotated[float, Field(gt=MIN_SENSOR_MM, le=MAX_SENSOR_MM)]
+    ] = SUPER35_SENSOR_MM
     prompt: Prompt = ""
     subjects: list[Subject] = Field(default_factory=list, max_length=10_000)
     shots: list[Shot] = Field(default_factory=list, max_length=10_000)
@@ -232,12 +238,28 @@ class Project(_Model):
             t += shot.duration
         return starts
 
+    def locate(self, frame: int) -> tuple[int, int]:
+        """(shot index, frame in that shot) of sequence frame ``frame``, clamped to the sequence.
+
+        The one lookup from the sequence's time to a shot's: every view and command uses it.
+        Raises ``ShotlineError`` when there are no shots.
+        """
+        if not self.shots:
+            raise ShotlineError("there are no shots", self.name, "shots")
+        starts = self.shot_start_frames()
+        frame = min(max(int(frame), 0), self.total_frames - 1)
+        index = bisect.bisect_right(starts, frame) - 1
+        return index, frame - starts[index]
+
     @property
     def total_frames(self) -> int:
         return sum(s.duration for s in self.shots)
 
-    def frame_size(self, width: int) -> tuple[int, int]:
-        """(width, height) of a frame at the delivery aspect, both even (H.264 yuv420p needs it)."""
+    def frame_size(self, width: int = DEFAULT_FRAME_WIDTH) -> tuple[int, int]:
+        """(width, height) of a frame at the delivery aspect, both even (H.264 yuv420p needs it).
+
+        The one frame-size rule: the preview panel, Export Preview, ``shotline preview`` and
+        ``shotline render`` all use it (``--size`` overrides)."""
         return int(width) & ~1, int(round(width / self.aspect)) & ~1
 
     def film_back_mm(self) -> tuple[float, float]:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.document import Document
 from engine.camera.conventions import pan_tilt_roll, rotation_from_pan_tilt_roll
-from engine.camera.interpolate import evaluate_shot
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey
@@ -156,7 +155,7 @@ class CurveEditor(QWidget):
             self.note.setText("No shot selected.")
             return
         shot = doc.shot(self.shot_id)
-        path = evaluate_shot(doc.project, shot)
+        path = doc.camera(shot)
         self.values = channel_values(path)
         frames = np.arange(shot.duration)
         key_frames = np.array([k.frame for k in shot.keys])

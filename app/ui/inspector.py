@@ -143,7 +143,7 @@ class Inspector(QWidget):
                     box.setValue(float(v))
                 self.key_focal.setValue(key.focal_mm or 0.0)
                 self.interp.setCurrentText(key.interp_out)
-            context = shot_context(doc.project, shot)
+            context = shot_context(doc.project, shot, path=doc.camera(shot))
             self.description.setText(describe_context(context).text)
         finally:
             self._loading = False

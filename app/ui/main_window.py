@@ -20,7 +20,7 @@ from app.ui.curves import CurveEditor
 from app.ui.inspector import Inspector
 from app.ui.audio_playback import AudioPlayback
 from app.ui.planner_panel import PlannerPanel
-from app.ui.preview import PreviewPlayer, shot_at_frame
+from app.ui.preview import PreviewPlayer
 from app.ui.render_panel import RenderPanel
 from app.ui.sound_and_paper import add_edit_menu as add_sound_and_paper_edits
 from app.ui.sound_and_paper import add_file_menu as add_sound_and_paper_files
@@ -73,8 +73,9 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.docks["Preview"], self.docks["Inspector"], Qt.Orientation.Vertical)
 
         self.audio_playback = AudioPlayback(self.document, self.preview, parent=self)
-        self.timeline.playheadChanged.connect(self.preview.set_frame)
-        self.preview.frameChanged.connect(self._playhead_moved)
+        # The playhead lives in the document's selection model; every view follows its event.
+        self.timeline.playheadChanged.connect(self.document.seek)
+        self.document.selection.events.frame.connect(self._playhead_moved)
         self.planner.ghostPaths.connect(self.viewport.show_ghosts)
         self.document.dirtyChanged.connect(self.setWindowModified)
         self.document.pathChanged.connect(lambda _p: self._update_title())
@@ -299,7 +300,7 @@ class MainWindow(QMainWindow):
         path = self.choose_save_path("Export camera-grid preview", "MP4 video (*.mp4)", ".mp4")
         if path is not None:
             self.autosaver.save_now()
-            frames = write_preview(self.document.project, path)
+            frames = write_preview(self.document.project, path, cameras=self.document.cameras())
             self.statusBar().showMessage(f"Wrote {path} ({frames} frames)", 5000)
 
     def add_recent(self, path: Path) -> None:
@@ -321,12 +322,10 @@ class MainWindow(QMainWindow):
 
     def shot_under_playhead(self) -> tuple[str, int]:
         """The shot the playhead is in and the frame in it."""
-        project = self.document.project
-        if not project.shots:
+        if not self.document.project.shots:
             raise ShotlineError("there are no shots", "edit", "playhead")
-        starts = project.shot_start_frames()
-        i = shot_at_frame(starts, self.preview.frame)
-        return project.shots[i].id, self.preview.frame - starts[i]
+        shot, frame = self.document.locate()
+        return shot.id, frame
 
     def delete_selection(self) -> None:
         doc = self.document
@@ -382,6 +381,7 @@ class MainWindow(QMainWindow):
             plot.enableAutoRange()
 
     def _playhead_moved(self, frame: int) -> None:
+        self.preview.set_frame(frame)
         self.timeline.set_playhead(frame)
         self.viewport.set_frame(frame)
         doc = self.document

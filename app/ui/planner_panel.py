@@ -29,17 +29,16 @@ from PySide6.QtWidgets import (
 
 from app.document import Document
 from app.palette import SHOT_COLOURS
-from engine.camera.interpolate import evaluate_shot
 from engine.errors import ShotlineError
 from engine.planner.plan import Plan, plan_alternatives
 
 ACCEPT_MODES = ("Replace all shots", "Insert after selected shot")
 
 
-def proposal_paths(plan: Plan) -> list[np.ndarray]:
-    """World camera positions of each proposed shot."""
+def proposal_paths(plan: Plan, document: Document) -> list[np.ndarray]:
+    """World camera positions of each proposed shot (from the document's evaluated sequence)."""
     project = plan.to_project()
-    return [evaluate_shot(project, p.shot).positions for p in plan.shots]
+    return [document.sequence.shot(project, p.shot).positions for p in plan.shots]
 
 
 class PlanTopView(QWidget):
@@ -51,10 +50,11 @@ class PlanTopView(QWidget):
         self.subjects: list[tuple[str, tuple[float, float], str]] = []
         self.setMinimumHeight(110)
 
-    def show_plan(self, plan: Plan | None) -> None:
+    def show_plan(self, plan: Plan | None, positions: list[np.ndarray]) -> None:
+        """Draw ``plan`` with its shots' camera positions (N,3) each."""
         self.paths, self.subjects = [], []
         if plan is not None:
-            self.paths = [p[:, [0, 2]] for p in proposal_paths(plan)]
+            self.paths = [p[:, [0, 2]] for p in positions]
             self.subjects = [(s.name, (s.position[0], s.position[2]), s.color) for s in plan.subjects]
         self.update()
 
@@ -202,9 +202,10 @@ class PlannerPanel(QWidget):
 
     def _show(self, _row: int) -> None:
         plan = self.current()
-        self.top_view.show_plan(plan)
+        positions = proposal_paths(plan, self.document) if plan else []
+        self.top_view.show_plan(plan, positions)
         self.report.setText(plan_report(plan) if plan else "")
-        self.ghostPaths.emit(proposal_paths(plan) if plan else [])
+        self.ghostPaths.emit(positions)
 
     def accept(self) -> None:
         plan = self.current()

@@ -21,11 +21,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushBu
 
 from app.document import Document
 from app.ui.timeline import timecode
-from engine.camera.interpolate import evaluate_sequence
 from engine.grid.sequence import GridOptions, GridRenderer
 from engine.interchange.mp4 import read_mp4
 
-RENDER_WIDTH = 832
 SPEEDS = (1, 2, 4, 8)
 CLIP_CACHE = 6  # rendered clips kept decoded
 
@@ -45,11 +43,6 @@ class RenderedClips:
                 self._clips.pop(next(iter(self._clips)))
         clip = self._clips[key]
         return clip[min(index, len(clip) - 1)]
-
-
-def shot_at_frame(starts: list[int], frame: int) -> int:
-    """Index of the shot that sequence frame ``frame`` falls in."""
-    return max(int(np.searchsorted(starts, frame, side="right")) - 1, 0)
 
 
 class GridView(QWidget):
@@ -147,8 +140,8 @@ class PreviewPlayer(QWidget):
         project = self.document.project
         self._starts = project.shot_start_frames() if project.shots else []
         if project.shots:
-            paths = evaluate_sequence(project)
-            self._renderer = GridRenderer(paths, GridOptions(size=project.frame_size(RENDER_WIDTH), transition_frames=0))
+            paths = self.document.cameras()
+            self._renderer = GridRenderer(paths, GridOptions(size=project.frame_size(), transition_frames=0))
         else:
             self._renderer = None
         self.set_frame(min(self.frame, max(project.total_frames - 1, 0)), force=True)
@@ -168,8 +161,7 @@ class PreviewPlayer(QWidget):
             return
         self.frame = frame
         if self._renderer is not None:
-            shot = shot_at_frame(self._starts, frame)
-            local = frame - self._starts[shot]
+            shot, local = project.locate(frame)
             s = project.shots[shot]
             focal = self._renderer.paths[shot].focal_mm[local]
             image = self._renderer.render_frame(shot, local)
@@ -185,6 +177,7 @@ class PreviewPlayer(QWidget):
         else:
             self.view.image = None
             self.view.update()
+        self.document.selection.frame = frame  # the other views follow the model
         self.frameChanged.emit(frame)
 
     # -- transport -----------------------------------------------------------------------------

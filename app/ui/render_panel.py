@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from pydantic import ValidationError
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -30,10 +29,10 @@ from PySide6.QtWidgets import (
 from app.autosave import state_dir
 from app.document import Document
 from app.engine_client import EngineConnection
+from engine.errors import ShotlineError
 from engine.interchange.renders import record_render
-from engine.project import validation_error
 from engine.server.client import DEFAULT_URL
-from engine.server.protocol import request_from_project
+from engine.render.request import request_from_project
 
 
 def renders_folder(document: Document) -> Path:
@@ -162,8 +161,8 @@ class RenderPanel(QWidget):
                 doc.project, self.width_box.value(), backend=self.backend_name() or "grid", model=self.model.currentText() or None,
                 steps=self.steps.value(), seed=self.seed.value(),
             )  # fmt: skip
-        except ValidationError as exc:
-            self.error.setText(str(validation_error(exc, "render")))
+        except ShotlineError as exc:
+            self.error.setText(str(exc))
             return
         autosave = getattr(self.window(), "autosaver", None)
         if autosave is not None:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QWidget
 
 from app.document import Document
 from app.ui.audio_lane import AUDIO_H, AudioLane
-from engine.camera.interpolate import evaluate_shot
 from engine.grid.sequence import GridOptions, GridRenderer
 
 RULER_H = 22
@@ -70,11 +69,12 @@ class Timeline(QWidget):
         return QRectF(self.frame_to_x(start), CLIP_TOP, project.shots[index].duration * self.px_per_frame, CLIP_H)
 
     def shot_at(self, x: float) -> int | None:
+        """The clip under ``x``, or None past the sequence's ends."""
         frame = self.x_to_frame(x)
-        for i, start in enumerate(self.document.project.shot_start_frames()):
-            if start <= frame < start + self.document.project.shots[i].duration:
-                return i
-        return None
+        project = self.document.project
+        if not project.shots or not 0 <= frame < project.total_frames:
+            return None
+        return project.locate(int(frame))[0]
 
     def set_zoom(self, px_per_frame: float, anchor_x: float | None = None) -> None:
         anchor_x = self.width() / 2 if anchor_x is None else anchor_x
@@ -102,13 +102,12 @@ class Timeline(QWidget):
     def thumbnail(self, index: int) -> QImage:
         project = self.document.project
         shot = project.shots[index]
-        key = (shot.keys, shot.lens, shot.path_space, shot.pivot, shot.subject_keys, project.aspect, project.sensor_mm)
+        path = self.document.camera(shot)  # the same object while the shot's camera is unchanged
         cached = self._thumbs.get(shot.id)
-        if cached is None or cached[0] != key:
-            path = evaluate_shot(project, shot, [0])
-            frame = GridRenderer([path], GridOptions(size=THUMB, transition_frames=0)).render_frame(0, 0)
+        if cached is None or cached[0] is not path:
+            frame = GridRenderer([path.slice(0, 1)], GridOptions(size=THUMB, transition_frames=0)).render_frame(0, 0)
             image = QImage(frame.data, THUMB[0], THUMB[1], 3 * THUMB[0], QImage.Format.Format_RGB888).copy()
-            self._thumbs[shot.id] = (key, image)
+            self._thumbs[shot.id] = (path, image)
         return self._thumbs[shot.id][1]
 
     # -- painting ------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 the selected shot drawn bolder, the selected key with its aim handle.
 
 Positions are derived from the document on each change of that shot only, so dragging one key
-re-evaluates one path. All paths share one line visual and all ticks one marker visual: with
-software GL the cost of a frame is mostly per visual, not per vertex (see benchmarks/viewport.py).
+re-evaluates one path. All paths share one line visual, and the second ticks, key handles, the
+selected key and its aim handle share one marker visual: with software GL the cost of a frame is
+mostly per visual, not per vertex (see benchmarks/viewport.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from vispy import scene
 
 from app.palette import SELECTED_KEY, rgba, shot_colour
 from app.viewport3d.geometry import AIM_HANDLE_M, second_ticks
-from engine.camera.interpolate import evaluate_shot
+from app.viewport3d.label_layer import SELECTED, SHOT, Label, LabelLayer
 from engine.camera.path import CameraPath
 from engine.project import Project
 
@@ -23,25 +24,26 @@ EDGE = (0.06, 0.06, 0.06, 1.0)
 
 
 class PathLayer:
-    def __init__(self, parent):
+    """Every shot's path; ``camera(shot)`` gives a shot's evaluated camera (the document's sequence)."""
+
+    def __init__(self, parent, camera, labels: LabelLayer):
+        self.camera = camera
+        self.label_layer = labels
         self.paths: dict[str, CameraPath] = {}  # evaluated, for picking and the frustum
         self.keys: dict[str, np.ndarray] = {}  # key positions by shot id
         self.lines = scene.visuals.Line(parent=parent, width=2)
         self.selected_line = scene.visuals.Line(parent=parent, width=4)
-        self.ticks = scene.visuals.Markers(parent=parent)
-        for v in (self.lines, self.selected_line, self.ticks):
+        for v in (self.lines, self.selected_line):
             v.set_gl_state("translucent", depth_test=True)
-        self.handles = scene.visuals.Markers(parent=parent)
-        self.selected_handle = scene.visuals.Markers(parent=parent)
+        self.markers = scene.visuals.Markers(parent=parent)  # ticks, handles, selected key, aim handle
         self.aim_line = scene.visuals.Line(parent=parent, width=2, color=SELECTED_KEY)
-        self.aim_handle = scene.visuals.Markers(parent=parent)
-        self.labels = scene.visuals.Text("", color="white", font_size=9, anchor_x="left", anchor_y="bottom", parent=parent)
-        for v in (self.handles, self.selected_handle, self.aim_handle, self.aim_line, self.labels):
+        for v in (self.markers, self.aim_line):
             v.set_gl_state("translucent", depth_test=False)  # handles are never hidden behind a set piece
             v.order = 10
+        self._marks: dict[str, list] = {}  # the markers' per-point arrays, by group
         self.aim: tuple[str, int, np.ndarray] | None = None
         self._selection = ("", -1)
-        self._labels: tuple | None = None
+        self._labels: list[Label] = []
         self._visible = True
 
     @property
@@ -61,7 +63,7 @@ class PathLayer:
             self.paths.pop(shot_id, None)
             self.keys.pop(shot_id, None)
             return
-        self.paths[shot_id] = evaluate_shot(project, shot)
+        self.paths[shot_id] = self.camera(shot)
         self.keys[shot_id] = np.array([k.position for k in shot.keys], float)
 
     # -- arrays -> visuals -------------------------------------------------------------------------
@@ -71,15 +73,16 @@ class PathLayer:
         if selection is not None:
             self._selection = selection
         selected_shot, selected_key = self._selection
-        order = [s for s in project.shots if s.id in self.paths]
+        order = [(i, s) for i, s in enumerate(project.shots) if s.id in self.paths]  # (index: its colour)
         if not order:
-            for v in (self.lines, self.selected_line, self.ticks, self.handles, self.labels):
+            for v in (self.lines, self.selected_line):
                 v.visible = False
+            self._marks["paths"] = []
+            self._labels = []
             self._show_selected_key(project, "", -1)
             return
         pos, colours, connect, ticks, handle_pos, handle_face = [], [], [], [], [], []
-        for shot in order:
-            i = project.shots.index(shot)
+        for i, shot in order:
             rgb = rgba(shot_colour(i))[:3]
             alpha = 1.0 if shot.id == selected_shot or not selected_shot else DIMMED
             p = self.paths[shot.id].positions
@@ -97,13 +100,15 @@ class PathLayer:
             i = [s.id for s in project.shots].index(selected_shot)
             p = self.paths[selected_shot].positions
             self.selected_line.set_data(pos=p if len(p) > 1 else np.repeat(p, 2, axis=0), color=rgba(shot_colour(i)))
-        self.ticks.set_data(np.concatenate(ticks), size=5, edge_width=0, face_color=TICK)
-        self.handles.set_data(np.concatenate(handle_pos), size=11, face_color=np.asarray(handle_face), edge_color=EDGE, edge_width=1.5)
-        labels = ([s.name for s in order], tuple(tuple(self.paths[s.id].positions[0]) for s in order))
-        if labels != self._labels:  # text layout is slow: only when a name or a start moved
-            self.labels.text = labels[0]
-            self.labels.pos = np.asarray(labels[1]) + [0.0, 0.12, 0.0]
-            self._labels = labels
+        ticks, handles = np.concatenate(ticks), np.concatenate(handle_pos)
+        self._marks["paths"] = [
+            (ticks, 5.0, 0.0, np.tile(TICK, (len(ticks), 1)), "disc"),
+            (handles, 11.0, 1.5, np.asarray(handle_face).reshape(-1, 4), "disc"),
+        ]
+        self._labels = [
+            Label(s.name, tuple(self.paths[s.id].positions[0]), SELECTED if s.id == selected_shot else SHOT, centred=False)
+            for _, s in order
+        ]
         self._show_selected_key(project, selected_shot, selected_key)
         self.set_visible(self._visible)
 
@@ -111,23 +116,39 @@ class PathLayer:
         keys = self.keys.get(shot_id)
         if keys is None or not 0 <= key < len(keys):
             self.aim = None
-            for v in (self.selected_handle, self.aim_line, self.aim_handle):
-                v.visible = False
+            self.aim_line.visible = False
+            self._marks["key"] = []
+            self._upload_markers()
             return
         shot = next(s for s in project.shots if s.id == shot_id)
         frame = shot.keys[key].frame
         forward = -self.paths[shot_id].c2w[frame][:3, 2]  # cameras look down -Z
         tip = keys[key] + AIM_HANDLE_M * forward
         self.aim = (shot_id, key, tip)
-        self.selected_handle.set_data(keys[key : key + 1], size=15, face_color=rgba(SELECTED_KEY), edge_color=EDGE, edge_width=2)
         self.aim_line.set_data(pos=np.array([keys[key], tip]))
-        self.aim_handle.set_data(tip[None], size=11, symbol="diamond", face_color=rgba(SELECTED_KEY), edge_color=EDGE, edge_width=1.5)
+        yellow = np.asarray([rgba(SELECTED_KEY)])
+        self._marks["key"] = [(keys[key : key + 1], 15.0, 2.0, yellow, "disc"), (tip[None], 11.0, 1.5, yellow, "diamond")]
+        self._upload_markers()
+
+    def _upload_markers(self) -> None:
+        """One upload of every marker group, drawn in order: ticks, handles, selected key, aim."""
+        groups = [g for name in ("paths", "key") for g in self._marks.get(name, []) if len(g[0])]
+        if not groups:
+            self.markers.visible = False
+            return
+        pos = np.concatenate([g[0] for g in groups])
+        size = np.concatenate([np.full(len(g[0]), g[1]) for g in groups])
+        edge = np.concatenate([np.full(len(g[0]), g[2]) for g in groups])
+        face = np.concatenate([g[3] for g in groups])
+        symbol = [g[4] for g in groups for _ in range(len(g[0]))]
+        self.markers.set_data(pos, size=size, edge_width=edge, face_color=face, edge_color=EDGE, symbol=symbol)
+        self.markers.visible = self._visible
 
     def set_visible(self, visible: bool) -> None:
         self._visible = visible
         any_shot = bool(self.paths)
-        for v in (self.lines, self.ticks, self.handles, self.labels):
-            v.visible = visible and any_shot
+        self.lines.visible = visible and any_shot
+        self.label_layer.set("paths", self._labels if visible else [])
         self.selected_line.visible = visible and self._selection[0] in self.paths
-        for v in (self.selected_handle, self.aim_line, self.aim_handle):
-            v.visible = visible and self.aim is not None
+        self.markers.visible = visible and any(len(g[0]) for gs in self._marks.values() for g in gs)
+        self.aim_line.visible = visible and self.aim is not None

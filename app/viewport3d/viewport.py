@@ -25,9 +25,9 @@ from vispy.util import keys as vkeys  # noqa: E402
 
 from app.document import Document  # noqa: E402
 from app.palette import BACKGROUND_3D  # noqa: E402
-from app.ui.preview import shot_at_frame  # noqa: E402
 from app.viewport3d.frustum_layer import FrustumLayer  # noqa: E402
 from app.viewport3d.ghost_layer import GhostLayer  # noqa: E402
+from app.viewport3d.label_layer import LabelLayer  # noqa: E402
 from app.viewport3d.look_through_overlay import LookThroughOverlay  # noqa: E402
 from app.viewport3d.path_layer import PathLayer  # noqa: E402
 from app.viewport3d.picking import Hit, pick  # noqa: E402
@@ -83,11 +83,12 @@ class Viewport(QWidget):
             self.canvas.events.draw.block()
             self.canvas.native.hide()
 
+        self.labels = LabelLayer(self.view)
         self.ground = GroundLayer(self.view.scene)
-        self.subjects = SubjectsLayer(self.view.scene)
-        self.paths = PathLayer(self.view.scene)
+        self.subjects = SubjectsLayer(self.view.scene, self.labels)
+        self.paths = PathLayer(self.view.scene, document.camera, self.labels)
         self.ghosts = GhostLayer(self.view.scene)
-        self.frustum = FrustumLayer(self.view.scene)
+        self.frustum = FrustumLayer(self.view.scene, self.labels)
         self.overlay = LookThroughOverlay(self.view)
 
         self.orbit = Orbit()
@@ -138,17 +139,14 @@ class Viewport(QWidget):
         self.paths.restyle(self.document.project, (self.document.selected_shot, self.document.selected_key))
         self.paths.set_visible(not self.look_through)
         self.ghosts.lines.visible = bool(self.ghosts.paths) and not self.look_through
+        self.labels.update(self.view_state())
         if update:
             self.canvas.update()
 
     def playhead_shot(self) -> tuple[int, int]:
         """(shot index, frame in the shot) under the playhead; (-1, 0) with no shots."""
         project = self.document.project
-        if not project.shots:
-            return -1, 0
-        starts = project.shot_start_frames()
-        i = shot_at_frame(starts, self.frame)
-        return i, int(np.clip(self.frame - starts[i], 0, project.shots[i].duration - 1))
+        return project.locate(self.frame) if project.shots else (-1, 0)
 
     def set_frame(self, frame: int) -> None:
         self.frame = int(frame)
@@ -195,6 +193,7 @@ class Viewport(QWidget):
             w, h = self._canvas_size()
             self.overlay.update(w, h, self.document.project.aspect, caption)
         self.overlay.set_visible(self.look_through)
+        self.labels.update(self.view_state())
         self.canvas.update()
 
     def set_orbit(self, orbit: Orbit) -> None:

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine import sequence
 from engine.analysis.labels import PathLabels, label_path
 from engine.camera.conventions import camera_axes, pan_tilt_roll
 from engine.camera.framing import classify_size, frame_height_at
-from engine.camera.interpolate import evaluate_shot, subject_positions
+from engine.camera.interpolate import subject_positions
 from engine.camera.lens import horizontal_fov_deg, vertical_fov_deg
 from engine.camera.path import CameraPath
 from engine.project import Project, Shot
@@ -133,7 +134,7 @@ def view_subjects(project: Project, shot: Shot, path: CameraPath) -> list[Subjec
 def shot_context(project: Project, shot: Shot, path: CameraPath | None = None) -> ShotContext:
     """The camera of ``shot`` and its subjects. The main subject is the one its keys look at, else
     the one nearest the centre of frame on the most frames."""
-    path = evaluate_shot(project, shot) if path is None else path
+    path = sequence.shared.shot(project, shot) if path is None else path
     subjects = view_subjects(project, shot, path)
     looked_at = [k.look_at for k in shot.keys if k.look_at]
     main = None

@@ -92,8 +92,29 @@ def _ease_parameter(kind_out: str, kind_in: str, s: np.ndarray) -> np.ndarray:
 
 
 def interpolate_rotations(times, rotations: Rotation, outs, ins, frames) -> Rotation:
+    """Orientation on ``frames`` from keyed orientations (memoised: dragging a key's position, the
+    commonest edit, leaves the keys' orientations as they were and scipy's spline is the slow part)."""
     times = np.asarray(times, float)
     frames = np.asarray(frames, float)
+    if len(frames) > ROTATION_MEMO_MAX_FRAMES:
+        return _interpolate_rotations(times, rotations, outs, ins, frames)
+    memo = (times.tobytes(), rotations.as_quat().tobytes(), tuple(outs), tuple(ins), frames.tobytes())
+    hit = _ROTATION_MEMO.get(memo)
+    if hit is None:
+        hit = _interpolate_rotations(times, rotations, outs, ins, frames).as_quat()
+        hit.setflags(write=False)
+        _ROTATION_MEMO[memo] = hit
+        while len(_ROTATION_MEMO) > ROTATION_MEMO_SIZE:
+            _ROTATION_MEMO.pop(next(iter(_ROTATION_MEMO)))
+    return Rotation.from_quat(hit)
+
+
+ROTATION_MEMO_SIZE = 64
+ROTATION_MEMO_MAX_FRAMES = 10_000  # 64 shots of this length: 20 MB at most
+_ROTATION_MEMO: dict[tuple, np.ndarray] = {}
+
+
+def _interpolate_rotations(times, rotations: Rotation, outs, ins, frames) -> Rotation:
     quats = np.empty((len(frames), 4))
     key_quats = rotations.as_quat()
     quats[frames <= times[0]] = key_quats[0]

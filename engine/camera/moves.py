@@ -15,7 +15,9 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 from scipy.spatial.transform import Rotation
 
+from engine.camera.bake import bake_keys
 from engine.camera.conventions import look_at_rotation
+from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Interpolation, Project, Shot, Subject, SubjectKey
 
@@ -57,6 +59,11 @@ class MoveContext:
     @property
     def last(self) -> int:
         return max(self.frames - 1, 0)
+
+
+def framing_at(path: CameraPath, frame: int) -> Framing:
+    """The camera of ``path`` at ``frame`` as a framing a move can start from."""
+    return Framing(path.positions[frame].copy(), Rotation.from_matrix(path.c2w[frame, :3, :3]), float(path.focal_mm[frame]))
 
 
 @dataclass
@@ -314,7 +321,7 @@ def handheld(
     pan/tilt (0.2 of roll) standard deviation, with most energy below 2 Hz. The move is baked into
     keys every ``every`` frames; any look-at constraint is baked into the orientations.
     """
-    from engine.camera.interpolate import evaluate_shot  # the modifier needs the evaluator
+    from engine.camera.interpolate import evaluate_shot  # the modifier needs the evaluator (a throwaway shot: no cache)
 
     subjects = [ctx.subject] if ctx.subject is not None else []
     if project is None:
@@ -332,21 +339,11 @@ def handheld(
 
     pos_noise = smooth_noise(3, 0.006 * amplitude)
     ang_noise = smooth_noise(3, 1.0) * np.array([0.3, 0.3, 0.2]) * amplitude  # pan, tilt, roll degrees
-    frames = sorted(set(list(range(0, n, max(every, 1))) + [n - 1]))
-    keys = []
-    for f in frames:
-        jitter = Rotation.from_euler("YXZ", ang_noise[f], degrees=True)
-        rot = base.rotations[f] * jitter
-        keys.append(
-            CameraKey(
-                frame=f,
-                position=tuple(map(float, base.positions[f] + pos_noise[f])),
-                orientation=tuple(map(float, rot.as_quat())),
-                focal_mm=float(base.focal_mm[f]),
-                interp_in="bezier",
-                interp_out="bezier",
-            )
-        )
+    c2w = base.c2w.copy()
+    c2w[:, :3, 3] += pos_noise
+    c2w[:, :3, :3] = (base.rotations * Rotation.from_euler("YXZ", ang_noise, degrees=True)).as_matrix()
+    # A key every ``every`` frames keeps the sway's shape; the tolerance pass adds any it misses.
+    keys = bake_keys(CameraPath(c2w, base.focal_mm, base.film_back_mm, base.fps), every=every, rot_tol_deg=0.05, pos_tol_m=0.001)
     return ShotCamera(keys, subject_keys=camera.subject_keys)
 
 

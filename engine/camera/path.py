@@ -28,6 +28,10 @@ class CameraPath:
     def __len__(self) -> int:
         return len(self.c2w)
 
+    def slice(self, start: int, stop: int) -> "CameraPath":
+        """Frames ``start`` to ``stop - 1`` as a path of their own (a copy)."""
+        return CameraPath(self.c2w[start:stop].copy(), self.focal_mm[start:stop].copy(), self.film_back_mm, self.fps, self.name)
+
     @property
     def positions(self) -> np.ndarray:
         return self.c2w[:, :3, 3]

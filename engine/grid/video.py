@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.camera.interpolate import evaluate_sequence
+from engine import sequence
+from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.grid.sequence import GridOptions, GridRenderer
 from engine.interchange.mp4 import write_mp4
@@ -14,14 +15,17 @@ from engine.project import Project
 def write_preview(
     project: Project,
     out: str | Path,
-    size: tuple[int, int] = (832, 480),
+    size: tuple[int, int] | None = None,
     shot: int | None = None,
     transition_frames: int = 2,
     progress: bool = False,
+    cameras: list[CameraPath] | None = None,
 ) -> int:
+    """Write the camera-grid video; ``cameras`` are the sequence's evaluated paths if the caller has them."""
     if not project.shots:
         raise ShotlineError("the project has no shots to preview", project.name, "shots")
-    paths = evaluate_sequence(project)
+    size = size or project.frame_size()  # the delivery aspect, as the preview panel shows it
+    paths = cameras if cameras is not None else sequence.shared.paths(project)
     if shot is not None:
         if not 1 <= shot <= len(paths):
             raise ShotlineError(f"shot {shot} does not exist (the project has {len(paths)})", "", "--shot")

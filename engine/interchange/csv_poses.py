@@ -49,7 +49,9 @@ def read(src: Path, template: Project) -> tuple[list[CameraPath], float]:
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise ShotlineError(f"missing column(s) {', '.join(missing)}", src, "header")
-    groups: list[tuple[str, list[list[float]]]] = []
+    # Rows belong to the shot their ``shot`` column names, whatever order the file is in (tools write
+    # shot by shot, or frame by frame across shots); shots play in the order of their first frame's time.
+    groups: dict[str, dict[int, tuple[int, list[float]]]] = {}
     for n, row in enumerate(reader, start=2):
         try:
             nums = [float(row[c]) for c in COLUMNS[1:]]
@@ -57,18 +59,28 @@ def read(src: Path, template: Project) -> tuple[list[CameraPath], float]:
             raise ShotlineError("a value is not a number", src, f"line {n}") from None
         if not np.all(np.isfinite(nums)):
             raise ShotlineError("NaN or infinite value", src, f"line {n}")
-        name = row["shot"] or ""
-        if not groups or groups[-1][0] != name or nums[0] == 0:
-            groups.append((name, []))
-        groups[-1][1].append(nums)
+        if nums[0] != int(nums[0]) or nums[0] < 0:
+            raise ShotlineError(f"frame {row['frame']} is not a whole number of frames", src, f"line {n}")
+        name, frame = row["shot"] or "", int(nums[0])
+        rows = groups.setdefault(name, {})
+        if frame in rows:
+            raise ShotlineError(f"shot {name!r} has frame {frame} twice (also on line {rows[frame][0]})", src, f"line {n}")
+        rows[frame] = (n, nums)
     if not groups:
         raise ShotlineError("no camera rows", src)
+    shots = []
+    for name, rows in groups.items():
+        frames = sorted(rows)
+        for f, g in zip(frames, frames[1:]):
+            if g != f + 1:
+                raise ShotlineError(f"shot {name!r} jumps from frame {f} to {g}", src, f"line {rows[g][0]}")
+        shots.append((name, np.array([rows[f][1] for f in frames])))
+    shots.sort(key=lambda item: item[1][0, 1])  # stable: equal start times keep the file's order
     paths, fps = [], template.fps
-    times = np.array([r[1] for _, rows in groups for r in rows])
-    if len(times) > 1 and np.all(np.diff(times) > 0):
-        fps = float(round(1.0 / np.median(np.diff(times)), 3))
-    for name, rows in groups:
-        a = np.array(rows)
+    steps = np.concatenate([np.diff(a[:, 1]) for _, a in shots])
+    if len(steps) and np.all(steps > 0):
+        fps = float(round(1.0 / np.median(steps), 3))
+    for name, a in shots:
         norms = np.linalg.norm(a[:, 5:9], axis=1)
         if np.any(np.abs(norms - 1.0) > 1e-3):
             raise ShotlineError("quaternion (qx, qy, qz, qw) is not unit length", src, f"shot {name!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterable
@@ -16,6 +17,53 @@ def fps_fraction(fps: float) -> Fraction:
     return Fraction(fps).limit_denominator(1001)
 
 
+class Mp4Writer:
+    """An H.264 file written frame by frame (so nobody holds a whole sequence in memory).
+
+    A context manager: the file appears, complete, when the block ends without an exception;
+    until then it is a hidden temporary next to ``out`` (``engine.atomic``), removed on failure.
+    """
+
+    def __init__(self, out: str | Path, fps: float, size: tuple[int, int], crf: int = 18, preset: str = "superfast", threads: int = 0):
+        self.out, self.fps, self.size = Path(out), fps, size
+        self.options = {"crf": str(crf), "preset": preset, "threads": str(threads)}  # threads 0: x264 decides
+        self.count = 0
+
+    def __enter__(self) -> "Mp4Writer":
+        import av
+
+        self._atomic = atomic_path(self.out)
+        tmp = self._atomic.__enter__()
+        try:
+            self._container = av.open(str(tmp), mode="w", format="mp4")
+            self._stream = self._container.add_stream("libx264", rate=fps_fraction(self.fps))
+            self._stream.width, self._stream.height = self.size
+            self._stream.pix_fmt = "yuv420p"
+            self._stream.options = self.options
+        except BaseException:
+            self._atomic.__exit__(*sys.exc_info())
+            raise
+        return self
+
+    def add(self, frame: np.ndarray) -> None:
+        import av
+
+        # OpenCV's RGB->I420 (BT.601, video range, like swscale's default) is ~1.5x faster.
+        vf = av.VideoFrame.from_ndarray(cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2YUV_I420), format="yuv420p")
+        for packet in self._stream.encode(vf):
+            self._container.mux(packet)
+        self.count += 1
+
+    def __exit__(self, *exc) -> bool:
+        try:
+            if exc[0] is None:
+                for packet in self._stream.encode():
+                    self._container.mux(packet)
+        finally:
+            self._container.close()
+        return bool(self._atomic.__exit__(*exc))
+
+
 def write_mp4(
     frames: Iterable[np.ndarray],
     out: str | Path,
@@ -27,27 +75,12 @@ def write_mp4(
     threads: int = 0,
 ) -> int:
     """Encode RGB uint8 frames of ``size`` (width, height); returns the number written."""
-    import av
-
-    width, height = size
-    count = 0
-    with atomic_path(out) as tmp:
-        with av.open(str(tmp), mode="w", format="mp4") as container:
-            stream = container.add_stream("libx264", rate=fps_fraction(fps))
-            stream.width, stream.height = width, height
-            stream.pix_fmt = "yuv420p"
-            stream.options = {"crf": str(crf), "preset": preset, "threads": str(threads)}  # 0: x264 decides
-            for frame in frames:
-                # OpenCV's RGB->I420 (BT.601, video range, like swscale's default) is ~1.5x faster.
-                vf = av.VideoFrame.from_ndarray(cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2YUV_I420), format="yuv420p")
-                for packet in stream.encode(vf):
-                    container.mux(packet)
-                count += 1
-                if on_frame is not None:
-                    on_frame(count)
-            for packet in stream.encode():
-                container.mux(packet)
-    return count
+    with Mp4Writer(out, fps, size, crf, preset, threads) as writer:
+        for frame in frames:
+            writer.add(frame)
+            if on_frame is not None:
+                on_frame(writer.count)
+    return writer.count
 
 
 def read_mp4(path: str | Path) -> tuple[np.ndarray, float]:

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
+from engine import sequence
 from engine.atomic import atomic_directory, atomic_write
-from engine.camera.conventions import pose_components
-from engine.camera.interpolate import evaluate_sequence
+from engine.camera.bake import bake_keys
+from engine.camera.naming import slug
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
-from engine.project import MAX_COORD_M, MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, new_shot_id
+from engine.project import MAX_COORD_M, MAX_FOCAL_MM, MIN_FOCAL_MM, Project, Shot, new_shot_id
 
 
 def project_from_paths(
@@ -24,7 +25,7 @@ def project_from_paths(
     for i, path in enumerate(paths):
         label = path.name or f"shot {i + 1}"
         path.validate(label)
-        pos, quat = pose_components(path.c2w)
+        pos = path.positions
         # Conversions (FOV <-> focal) can land a hair outside the lens range a file stored exactly.
         focal = np.where(np.abs(path.focal_mm - MIN_FOCAL_MM) < 1e-9, MIN_FOCAL_MM, path.focal_mm)
         bad = np.flatnonzero((focal < MIN_FOCAL_MM) | (focal > MAX_FOCAL_MM))
@@ -35,17 +36,8 @@ def project_from_paths(
         bad = np.flatnonzero(np.abs(pos).max(axis=1) > MAX_COORD_M)
         if len(bad):
             raise ShotlineError("camera position is farther than 1000 km from the origin", label, f"frame {bad[0]}")
-        keys = [
-            CameraKey(
-                frame=f,
-                position=tuple(map(float, pos[f])),
-                orientation=tuple(map(float, quat[f])),
-                focal_mm=float(focal[f]),
-                interp_in="linear",
-                interp_out="linear",
-            )
-            for f in range(len(path))
-        ]
+        path.focal_mm = focal
+        keys = bake_keys(path, every=1, interp="linear")  # a key on every frame: lossless
         shots.append(Shot(id=new_shot_id(), name=path.name or f"Shot {i + 1}", duration=len(path), keys=keys))
     return base.model_copy(update={"name": name, "fps": float(fps), "shots": shots})
 
@@ -53,11 +45,7 @@ def project_from_paths(
 def project_paths(project: Project) -> list[CameraPath]:
     if not project.shots:
         raise ShotlineError("the project has no shots to export", project.name, "shots")
-    return [p.validate(p.name) for p in evaluate_sequence(project)]
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")[:40] or "shot"
+    return [p.validate(p.name) for p in sequence.shared.paths(project)]
 
 
 def shot_file_names(paths: list[CameraPath], suffix: str) -> list[str]:

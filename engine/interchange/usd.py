@@ -16,7 +16,7 @@ from engine.atomic import atomic_path
 from engine.camera.conventions import zup_to_yup
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
-from engine.interchange.sampled import slug
+from engine.camera.naming import slug
 from engine.project import Project
 
 START_TIMECODE = 1001

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.camera.interpolate import evaluate_shot
-from engine.camera.moves import Framing, MoveContext, ShotCamera, apply_move, handheld
+from engine import sequence
+from engine.camera.bake import bake_keys
+from engine.camera.moves import Framing, MoveContext, ShotCamera, apply_move, framing_at, handheld
+from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
 from engine.planner.parse import MoveSpec, ShotSpec, has_camera_words, parse_shot, split_shots
 from engine.planner.place import DEFAULT_FOCAL, Scene, place
@@ -249,34 +251,11 @@ def _lead_in(framing: Framing, preset: str, amount: float, notes: list[str], mov
     return Framing(framing.position.copy(), rot, framing.focal_mm), amount
 
 
-def _framing_at(project: Project, shot: Shot, frame: int) -> Framing:
-    path = evaluate_shot(project, shot, [frame])
-    return Framing(path.positions[0].copy(), path.rotations[0], float(path.focal_mm[0]))
-
-
-def _baked_keys(project: Project, shot: Shot, every: int) -> list[CameraKey]:
-    """World-space keys sampled from a shot (an arc in a sequence cannot keep its subject space)."""
-    path = evaluate_shot(project, shot)
-    frames = sorted(set(range(0, len(path), max(every, 1))) | {len(path) - 1})
+def _segment_keys(path, shot: Shot, every: int) -> list[CameraKey]:
+    """World-space keys of a segment (an arc in a sequence of moves cannot keep its subject space)."""
     look = next((k for k in shot.keys if k.look_at), None)
-    keys = []
-    for f in frames:
-        keys.append(
-            CameraKey(
-                frame=f,
-                position=tuple(map(float, path.positions[f])),
-                orientation=tuple(map(float, path.rotations[f].as_quat())),
-                focal_mm=float(path.focal_mm[f]),
-                interp_in="bezier",
-                interp_out="bezier",
-                look_at=look.look_at if look else None,
-                look_at_height=look.look_at_height if look else 0.5,
-            )
-        )
-    keys[0].interp_in = keys[0].interp_out = keys[-1].interp_in = keys[-1].interp_out = "ease"
-    for k in keys[1:-1]:
-        k.interp_in = k.interp_out = "bezier"
-    return keys
+    aim = {"look_at": look.look_at, "look_at_height": look.look_at_height} if look else {}
+    return bake_keys(path, every=every, ends="ease", **aim)
 
 
 def _build_moves(project, spec, start: Framing, subject: Subject, distance: float, fps: float, variation, notes, film_h, aim):
@@ -317,7 +296,8 @@ def _build_moves(project, spec, start: Framing, subject: Subject, distance: floa
         if len(spec.moves) == 1:
             return camera, total
         seg_shot = camera.apply_to(Shot(id="segment", name="segment", duration=frames, keys=camera.keys))
-        seg_keys = _baked_keys(project, seg_shot, max(frames // 4, 1)) if camera.path_space == "subject" else camera.keys
+        seg_path = sequence.shared.shot(project, seg_shot)
+        seg_keys = _segment_keys(seg_path, seg_shot, max(frames // 4, 1)) if camera.path_space == "subject" else camera.keys
         for k in seg_keys:
             k = k.model_copy(update={"frame": k.frame + a})
             if keys and keys[-1].frame == k.frame:
@@ -325,7 +305,7 @@ def _build_moves(project, spec, start: Framing, subject: Subject, distance: floa
                 continue
             keys.append(k)
         subject_keys += [sk.model_copy(update={"frame": sk.frame + a}) for sk in camera.subject_keys]
-        framing = _framing_at(project, seg_shot, frames - 1)
+        framing = framing_at(seg_path, frames - 1)
     # Subject keys of a follow then a later move: the subject stays where it stopped.
     return ShotCamera(keys, subject_keys=subject_keys), total
 
@@ -390,7 +370,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         shot_id = new_shot_id()
         shot = Shot(
             id=shot_id,
-            name=_unique(_shot_name(spec, subject, size), [s.name for s in work.shots]),
+            name=unique_name(_shot_name(spec, subject, size), [s.name for s in work.shots]),
             duration=frames,
             prompt=shot_text,
             size=size,
@@ -418,13 +398,6 @@ def plan_alternatives(text: str, project: Project | None = None, n: int = 1, see
     if n < 1:
         raise ShotlineError("must be 1 or more", "plan", "--alternatives")
     return [plan_text(text, project, seed, k) for k in range(n)]
-
-
-def _unique(name: str, taken: list[str]) -> str:
-    out, n = name, 2
-    while out in taken:
-        out, n = f"{name} ({n})", n + 1
-    return out
 
 
 def _shot_name(spec: ShotSpec, subject: Subject, size: str) -> str:

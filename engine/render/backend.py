@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from engine.server.protocol import RenderRequest
+from engine.render.request import RenderRequest
 
 
 class JobCancelled(Exception):

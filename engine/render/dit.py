@@ -21,7 +21,7 @@ import torch
 
 from engine.errors import ShotlineError
 from models.dit.cache import CacheMode, ShotRecord, cache_mode, context_segments, shot_cache, temporal_cache
-from models.dit.camera import per_latent_frame, relative_extrinsics, static_camera
+from models.dit.camera import sequence_cameras, static_camera
 from models.dit.transformer import MultiShotTransformer, Segment
 
 SCHEDULERS = ("euler", "unipc")
@@ -123,15 +123,7 @@ class DitPipeline:
 
     def _cameras(self, shots: list[ShotSpec]) -> list[torch.Tensor]:
         """Each shot's cameras per latent frame, relative to the sequence's first frame."""
-        poses = torch.as_tensor(np.concatenate([s.c2w for s in shots]), dtype=torch.float64)
-        rel = relative_extrinsics(poses).float()[None]
-        out, start = [], 0
-        for s in shots:
-            cams = per_latent_frame(rel[:, start : start + s.frames], self.r)
-            pad = self._whole_patches(cams.shape[1]) - cams.shape[1]  # hold the last camera on padding frames
-            out.append(torch.cat([cams, cams[:, -1:].expand(-1, pad, -1)], dim=1).to(self.device))
-            start += s.frames
-        return out
+        return [c.to(self.device) for c in sequence_cameras([s.c2w for s in shots], self.r, self._whole_patches)]
 
     def _latent_frames(self, shot: ShotSpec, opts: SampleOptions) -> int:
         return self._whole_patches(self.decoder.latent_shape(shot.frames, opts.height, opts.width)[1])

@@ -16,7 +16,7 @@ from engine.camera.conventions import opengl_to_opencv
 from engine.errors import ShotlineError
 from engine.render.backend import Backend, RenderContext
 from engine.render.dit_models import DitModel, discover
-from engine.server.protocol import RenderRequest
+from engine.render.request import RenderRequest
 
 
 def load_pipeline(model: DitModel, device: str):

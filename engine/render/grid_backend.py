@@ -9,7 +9,7 @@ import numpy as np
 from engine.camera.path import CameraPath
 from engine.grid.sequence import GridOptions, GridRenderer
 from engine.render.backend import Backend, RenderContext
-from engine.server.protocol import RenderRequest
+from engine.render.request import RenderRequest
 
 PREVIEW_EVERY = 12  # frames between preview images in the progress events
 

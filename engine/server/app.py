@@ -22,7 +22,7 @@ from fastapi.responses import FileResponse, JSONResponse
 import engine
 from engine.render.backend import Backend
 from engine.server.jobs import FINISHED, JobQueue, safe_path
-from engine.server.protocol import RenderRequest
+from engine.render.request import RenderRequest
 
 
 EVENT_POLL_S = 0.03  # how often a connected client's new events are looked for

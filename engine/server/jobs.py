@@ -22,18 +22,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from engine.interchange.mp4 import write_mp4
+from engine.camera.naming import slug
+from engine.interchange.mp4 import Mp4Writer, write_mp4
 from engine.render.backend import Backend, JobCancelled, RenderContext
-from engine.server.protocol import RenderRequest
+from engine.render.request import RenderRequest
 
 PREVIEW_WIDTH = 256
 FINISHED = ("done", "error", "cancelled")
-
-
-def slug(name: str) -> str:
-    """A file-name-safe version of a shot name (no separators, no dots at the start)."""
-    s = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")
-    return s[:60] or "shot"
 
 
 def safe_path(root: Path, *parts: str) -> Path:
@@ -174,17 +169,25 @@ class JobQueue:
                 self._emit(job, "progress", shot=shot, step=step, steps=steps, **extra)
 
             ctx = RenderContext(self.device, lambda: job.cancel_requested, progress)
-            done: dict[int, np.ndarray] = {}
-            for index, frames in backend.render(request, ctx):
-                ctx.check()
-                name = f"shot_{index + 1:02d}_{slug(request.shots[index].name)}.mp4"
-                write_mp4(frames, safe_path(folder, name), request.fps, (request.width, request.height))
-                job.files.append(name)
-                done[index] = frames
-                self._emit(job, "shot", index=index, frames=int(len(frames)), file=name)
-            ctx.check()
+            size = (request.width, request.height)
             sequence = "sequence.mp4"
-            write_mp4((f for i in sorted(done) for f in done[i]), safe_path(folder, sequence), request.fps, (request.width, request.height))
+            # The sequence is encoded as shots arrive; a shot that comes before its predecessors
+            # waits (only it is held in memory), so no job ever holds all of its frames.
+            ahead: dict[int, np.ndarray] = {}
+            next_shot = 0
+            with Mp4Writer(safe_path(folder, sequence), request.fps, size) as whole:
+                for index, frames in backend.render(request, ctx):
+                    ctx.check()
+                    name = f"shot_{index + 1:02d}_{slug(request.shots[index].name)}.mp4"
+                    write_mp4(frames, safe_path(folder, name), request.fps, size)
+                    job.files.append(name)
+                    self._emit(job, "shot", index=index, frames=int(len(frames)), file=name)
+                    ahead[index] = frames
+                    while next_shot in ahead:
+                        for frame in ahead.pop(next_shot):
+                            whole.add(frame)
+                        next_shot += 1
+                ctx.check()
             job.files.append(sequence)
             job.state = "done"
             self._emit(job, "done", files=list(job.files), folder=str(folder))

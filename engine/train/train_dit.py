@@ -44,7 +44,7 @@ from engine.camera.conventions import opengl_to_opencv
 from engine.render.text_encoders import TextEncoder
 from engine.train.data import Sequence, make_sequence
 from models.dit.cache import CacheMode, ShotRecord, context_segments, shot_cache, temporal_cache
-from models.dit.camera import relative_extrinsics, static_camera
+from models.dit.camera import sequence_cameras, static_camera
 from models.dit.transformer import MultiShotTransformer, Segment
 
 HELD_OUT_SEEDS = range(10_000_000, 10_000_050)  # the benchmark's sequences; training seeds stay below
@@ -100,13 +100,6 @@ def frames_to_tensor(frames: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(frames).float().div(127.5).sub(1.0).permute(3, 0, 1, 2)[None].contiguous()
 
 
-def sequence_cameras(seq: Sequence) -> list[torch.Tensor]:
-    """Each shot's relative cameras (1, F, 12), relative to the sequence's first frame (OpenCV axes)."""
-    poses = torch.as_tensor(np.concatenate([opengl_to_opencv(s.path.c2w) for s in seq.shots]), dtype=torch.float64)
-    rel = relative_extrinsics(poses).float()[None]
-    return list(torch.split(rel, [len(s.path) for s in seq.shots], dim=1))
-
-
 @dataclass
 class Example:
     """One training layout: segments to run (noisy targets among clean context) and their targets."""
@@ -132,7 +125,7 @@ def _noisy(x0: torch.Tensor, sigma: float, gen: torch.Generator) -> tuple[torch.
 
 def build_example(seq: Sequence, cfg: TrainConfig, text: TextEncoder, rng: np.random.Generator, gen: torch.Generator) -> Example:
     x0 = [frames_to_tensor(s.frames) for s in seq.shots]
-    cams = sequence_cameras(seq)
+    cams = sequence_cameras([opengl_to_opencv(s.path.c2w) for s in seq.shots])
     prompts = [s.prompt for s in seq.shots]
     lengths = [x.shape[2] for x in x0]
     starts = np.cumsum([0] + lengths)

@@ -7,6 +7,8 @@ for classifier-free guidance is a static one: every frame at the first frame's p
 
 from __future__ import annotations
 
+from typing import Callable
+
 import torch
 from torch import nn
 
@@ -40,6 +42,24 @@ def per_latent_frame(rel: torch.Tensor, r: int) -> torch.Tensor:
     usable = (rest.shape[1] // r) * r
     rest = rest[:, :usable].reshape(b, -1, r * 12)
     return torch.cat([first.reshape(b, 1, r * 12), rest], dim=1)
+
+
+def sequence_cameras(c2w_per_shot, r: int = 1, pad_to: Callable[[int], int] | None = None) -> list[torch.Tensor]:
+    """Each shot's camera input (1, latent frames, 12·r), relative to the sequence's first frame.
+
+    ``c2w_per_shot``: every shot's (N, 4, 4) camera-to-world poses in OpenCV axes, in story order.
+    ``pad_to(n)`` gives the latent length to pad a shot to (whole temporal patches); padding frames
+    hold the shot's last camera. The one camera conditioning of training and sampling.
+    """
+    lengths = [len(c) for c in c2w_per_shot]
+    poses = torch.cat([torch.as_tensor(c, dtype=torch.float64) for c in c2w_per_shot])
+    rel = relative_extrinsics(poses).float()[None]
+    out = []
+    for cams in torch.split(rel, lengths, dim=1):
+        cams = per_latent_frame(cams, r)
+        pad = pad_to(cams.shape[1]) - cams.shape[1] if pad_to else 0
+        out.append(torch.cat([cams, cams[:, -1:].expand(-1, pad, -1)], dim=1) if pad else cams)
+    return out
 
 
 class CameraEncoder(nn.Module):

@@ -195,6 +195,8 @@ class MultiShotTransformer(WanTransformer3DModel):
             else:
                 hidden_states = block(hidden_states, context, timestep_proj, rotary_emb, camera, mask)
 
+        # Wan's output stage, as diffusers 0.42's WanTransformer3DModel.forward writes it (diffusers is
+        # pinned below 0.43 in pyproject.toml; the Wan parity test fails if a new release changes it).
         if temb.ndim == 3:
             shift, scale = (self.scale_shift_table.unsqueeze(0).to(temb.device) + temb.unsqueeze(2)).chunk(2, dim=2)
             shift, scale = shift.squeeze(2), scale.squeeze(2)

@@ -60,6 +60,17 @@ def test_preview_writes_h264_yuv420p_with_the_right_frame_count(tmp_path):
     assert frames[cut - 1].mean() < 100
 
 
+def test_the_exported_preview_is_the_frame_the_director_sees(tmp_path):
+    import av
+
+    out = tmp_path / "s4.mp4"
+    assert main(["preview", str(DEMO_PATH), "-o", str(out), "--shot", "4"]) == 0
+    project = load_project(DEMO_PATH)
+    with av.open(str(out)) as c:
+        size = (c.streams.video[0].codec_context.width, c.streams.video[0].codec_context.height)
+    assert size == project.frame_size() == (832, 348)  # 2.39:1, as the preview panel shows it
+
+
 def test_preview_of_one_shot_and_bad_shot_number(tmp_path):
     out = tmp_path / "s2.mp4"
     assert main(["preview", str(DEMO_PATH), "-o", str(out), "--size", "160x96", "--shot", "2"]) == 0

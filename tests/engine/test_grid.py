@@ -1,3 +1,4 @@
+import runpy
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from engine.grid.render import Fisheye, View, draw_segments, new_frame
 from engine.grid.sequence import DollyZoomOverlay, GridOptions, GridRenderer
 from engine.project import Project, Shot, Subject
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+ROOT = Path(__file__).resolve().parents[2]
 FILM = (24.89, 10.41)
 MARA = Subject(name="Mara", position=(0.0, 0.0, 0.0), height=1.7)
 
@@ -152,18 +153,14 @@ def test_random_palette_changes_colours_only():
     assert drawn_a.sum() > 100 and (drawn_a == drawn_b).mean() > 0.99
 
 
-def test_save_one_frame_of_each_mode_for_the_docs():
+def test_the_docs_frames_of_each_mode_are_drawn(tmp_path):
+    """scripts/grid_images.py makes docs/grid_*.png; here it writes to a scratch folder."""
     import cv2
 
-    project = build_demo_project()
-    paths = evaluate_sequence(project)
-    DOCS.mkdir(exist_ok=True)
-    pinhole = GridRenderer(paths, GridOptions(size=(832, 480))).render_frame(0, 100)
-    fisheye = GridRenderer(paths, GridOptions(size=(832, 480), fisheye=Fisheye())).render_frame(0, 60)
-    start = Framing.looking_at([0.0, 0.85, 6.0], [-0.9, 0.85, 0.0], 35.0)
-    dz = move_path("dolly_zoom_in", frames=48, start=start, amount=0.5)
-    overlay = DollyZoomOverlay(subject_point=np.array([-0.9, 0.85, 0.0]), cube_size=0.8)
-    dolly = GridRenderer([dz], GridOptions(size=(832, 480), dolly_zoom={0: overlay})).render_frame(0, 40)
-    for name, image in (("pinhole", pinhole), ("fisheye", fisheye), ("dolly_zoom", dolly)):
-        assert image.std() > 5  # something drawn
-        cv2.imwrite(str(DOCS / f"grid_{name}.png"), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    script = runpy.run_path(str(ROOT / "scripts" / "grid_images.py"), run_name="grid_images")
+    written = script["write"](tmp_path)
+    assert [p.name for p in written] == ["grid_pinhole.png", "grid_fisheye.png", "grid_dolly_zoom.png"]
+    for path in written:
+        image = cv2.imread(str(path))
+        assert image.shape == (480, 832, 3) and image.std() > 5  # something drawn
+    assert not any(p.parent == ROOT / "docs" for p in written)

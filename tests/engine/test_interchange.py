@@ -82,7 +82,7 @@ def test_npy9_holds_the_normalised_state(tmp_path_factory, project):
 
 @pytest.mark.parametrize("mpu", [0.01, 1.0])
 def test_usd_lens_units_follow_meters_per_unit(tmp_path, mpu):
-    from pxr import Usd, UsdGeom
+    from pxr import Gf, Usd, UsdGeom
 
     from engine.interchange import usd
     from engine.interchange.sampled import project_paths
@@ -100,6 +100,18 @@ def test_usd_lens_units_follow_meters_per_unit(tmp_path, mpu):
     assert gf.horizontalAperture == pytest.approx(24.89 / (100 * mpu), rel=1e-6)
     paths, fps = usd.read(tmp_path / "cams.usda", project)
     assert np.allclose(paths[0].c2w, project_paths(project)[0].c2w, atol=1e-6)
+    # What another USD tool sees: the camera's world transform (USD's row-vector matrices, scene
+    # units) is our pose, and the subject the shot looks at is inside the camera's frustum.
+    close_up, frame = project.shots[3], 30  # "Mara close-up push" looks at Mara
+    t = Usd.TimeCode(1001 + sum(s.duration for s in project.shots[:3]) + frame)
+    world = np.array(UsdGeom.Xformable(cams[3]).ComputeLocalToWorldTransform(t)).T
+    world[:3, 3] *= mpu
+    assert np.allclose(world, project_paths(project)[3].c2w[frame], atol=1e-6)
+    subject = project.subject(close_up.keys[0].look_at)
+    eye_level = np.asarray(subject.position) + [0.0, close_up.keys[0].look_at_height * subject.height, 0.0]
+    frustum = cams[3].GetCamera(t).frustum
+    assert frustum.Intersects(Gf.Vec3d(*(eye_level / mpu)))
+    assert not frustum.Intersects(Gf.Vec3d(*((2 * world[:3, 3] - eye_level) / mpu)))  # behind the camera
 
 
 def test_several_shots_to_one_file_format_needs_a_folder(tmp_path):

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.document import Document
-from app.ui.preview import PreviewPlayer, shot_at_frame
+from app.ui.preview import PreviewPlayer
 from engine.camera.interpolate import evaluate_sequence
 from engine.demo import build_demo_project
 from engine.grid.sequence import GridOptions, GridRenderer
@@ -23,11 +23,6 @@ def player(qtbot):
 def _shown(player) -> np.ndarray:
     image = player.view.image
     return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3].reshape(image.height(), image.width(), 3)
-
-
-def test_shot_at_frame():
-    starts = [0, 120, 192, 264]
-    assert [shot_at_frame(starts, f) for f in (0, 119, 120, 191, 192, 300)] == [0, 0, 1, 1, 2, 3]
 
 
 def test_it_shows_the_camera_grid_frame_of_the_shot_under_the_playhead(player):

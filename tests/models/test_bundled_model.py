@@ -35,6 +35,7 @@ def two_shots():
     return make_sequence(HELD_OUT_SEEDS[0], shots=2)
 
 
+@pytest.mark.slow  # two 8-step samplings of the real model: CI runs it in its own step (.ci/run)
 def test_bundled_weights_render_two_shots_on_cpu_that_are_not_noise(two_shots):
     """Against the true render of the same set from the same cameras, the trained model's frames are
     clearly closer than those of the same network with random weights."""
@@ -50,6 +51,7 @@ def test_bundled_weights_render_two_shots_on_cpu_that_are_not_noise(two_shots):
             assert np.abs(np.diff(m.astype(float), axis=0)).mean() > 0.2
 
 
+@pytest.mark.slow  # a whole demo through the real model and the engine process
 def test_shotline_render_of_the_demo_with_the_dit_backend_writes_every_shot(tmp_path):
     from engine.cli import main
     from engine.demo import DEMO_PATH

@@ -175,22 +175,38 @@ def test_model_folders_load_only_safetensors(tmp_path):
     assert not [m for m in models if m.path == folder] and len(problems) >= 2
 
 
+FB = (24.89, 10.414)  # Super 35 at 2.39:1
+
+
 def test_the_dit_backend_renders_a_request_with_a_model_folder(tmp_path):
     from engine.render.dit_backend import DitBackend
-    from engine.server.protocol import RenderRequest, ShotRequest
+    from engine.render.request import RenderRequest, ShotRequest
 
     backend = DitBackend("cpu", [_tiny_model_folder(tmp_path)])
     assert "tiny-dit" in backend.models() and backend.not_ready() is None
-    poses = [np.eye(4)[:3].tolist() for _ in range(5)]
+    # Shot a rises (a pedestal up, +Y in Shotline's world), shot b pushes in (toward -Z).
+    rise = [np.array([[1, 0, 0, 0], [0, 1, 0, 0.1 * f], [0, 0, 1, 0]], float).tolist() for f in range(5)]
+    push = [np.array([[1, 0, 0, 0], [0, 1, 0, 0.4], [0, 0, 1, -0.2 * f]], float).tolist() for f in range(3)]
     request = RenderRequest(
         backend="dit", model="tiny-dit", width=16, height=16, steps=2, prompt="a red box in a green room",
-        shots=[ShotRequest(name="a", poses=poses, focal_mm=[35.0], prompt="wide"), ShotRequest(name="b", poses=poses[:3], focal_mm=[35.0], prompt="close")],
+        shots=[ShotRequest(name="a", poses=rise, focal_mm=[35.0], film_back_mm=FB, prompt="wide"), ShotRequest(name="b", poses=push, focal_mm=[35.0], film_back_mm=FB, prompt="close")],
     )  # fmt: skip
+    pipe = backend.pipeline("tiny-dit")
+    seen = []
+    real = pipe._cameras
+    pipe._cameras = lambda shots: seen.append(real(shots)) or seen[-1]
     events = []
     ctx = RenderContext("cpu", lambda: False, lambda *e: events.append(e))
     shots = dict(backend.render(request, ctx))
     assert shots[0].shape == (5, 16, 16, 3) and shots[1].shape == (3, 16, 16, 3)
     assert events and events[-1][1] == events[-1][2] == 2
+    # The model gets OpenCV cameras (y down, z forward) relative to the sequence's first frame,
+    # translations scaled so the largest is 1: rising is -y, pushing in is +z.
+    a, b = (c[0].reshape(-1, 3, 4).numpy() for c in seen[0])
+    scale = np.hypot(0.4, 0.4)  # the farthest camera from the first: shot b's last, 0.4 up and 0.4 in
+    assert np.allclose(a[:, :, :3], np.eye(3), atol=1e-6)
+    assert np.allclose(a[:5, :, 3], [[0, -0.1 * f / scale, 0] for f in range(5)], atol=1e-5)
+    assert np.allclose(b[:3, :, 3], [[0, -0.4 / scale, 0.2 * f / scale] for f in range(3)], atol=1e-5)
 
 
 def test_minilm_encodes_per_shot_captions_offline():

@@ -10,7 +10,7 @@ import uvicorn
 from engine.render.registry import default_backends
 from engine.server.app import EngineSettings, create_app
 from engine.server.client import EngineClient
-from engine.server.protocol import RenderRequest, ShotRequest
+from engine.render.request import RenderRequest, ShotRequest
 
 
 class RunningEngine:
@@ -48,7 +48,7 @@ def engine(tmp_path):
 
 def truck_shot(frames: int, name: str = "truck", x0: float = 0.0) -> ShotRequest:
     poses = [[[1, 0, 0, x0 + 0.05 * i], [0, 1, 0, 1.6], [0, 0, 1, 4.0]] for i in range(frames)]
-    return ShotRequest(name=name, prompt=f"a {name}", poses=poses, focal_mm=[35.0])
+    return ShotRequest(name=name, prompt=f"a {name}", poses=poses, focal_mm=[35.0], film_back_mm=(24.89, 10.414))
 
 
 def small_request(frames=(6, 9), size=(64, 48), **settings) -> RenderRequest:

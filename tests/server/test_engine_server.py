@@ -13,9 +13,11 @@ from websockets.sync.client import connect
 from engine.interchange.mp4 import read_mp4
 from engine.render.backend import Backend
 from engine.server.client import EngineClient, EngineError
-from engine.server.jobs import JobQueue, safe_path, slug
+from engine.camera.naming import slug
+from engine.server.jobs import JobQueue, safe_path
 from engine.server.main import main as engine_main
 from tests.server.conftest import RunningEngine, small_request
+from tests.waiting import wait_until
 
 
 def _events(engine, job_id):
@@ -118,12 +120,10 @@ class _SlowBackend(Backend):
 def test_a_cancel_takes_effect_within_one_step(tmp_path):
     queue = JobQueue({"slow": _SlowBackend()}, tmp_path, "cpu")
     job = queue.submit(small_request(frames=(4,), backend="slow"))
-    while not any(e["type"] == "progress" and e["step"] == 3 for e in list(job.events)):
-        time.sleep(0.005)
+    wait_until(lambda: any(e["type"] == "progress" and e["step"] == 3 for e in list(job.events)), what="step 3")
     queue.cancel(job.id)
     step_at_cancel = max(e["step"] for e in list(job.events) if e["type"] == "progress")
-    while job.state == "running":
-        time.sleep(0.005)
+    wait_until(lambda: job.state != "running", what="the cancel")
     steps = [e["step"] for e in job.events if e["type"] == "progress"]
     assert job.state == "cancelled" and max(steps) <= step_at_cancel + 1
     queue.stop()
@@ -136,10 +136,7 @@ def test_a_queued_job_is_cancelled_at_once_and_the_queue_goes_on(tmp_path):
     third = queue.submit(small_request(frames=(2,), backend="slow"))
     queue.cancel(second.id)
     assert second.state == "cancelled" and second.events[-1]["type"] == "cancelled"
-    deadline = time.monotonic() + 10
-    while third.state != "done":
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    wait_until(lambda: third.state == "done", what="the third job")
     assert first.state == "done" and not any(e["type"] == "started" for e in second.events)
     queue.stop()
 

@@ -55,10 +55,12 @@ def test_a_checkpoint_of_another_configuration_is_refused_naming_it(tmp_path, te
 
 def test_every_filmweaver_cache_layout_is_trained_with_noised_clean_context(tmp_path, text_encoder):
     trainer = Trainer(TINY, tmp_path / "run", text_encoder=text_encoder)
-    seen = {}
-    for k in range(60):
+    seen, modes = {}, {"holistic"} | {m.value for m in AR_MODES}
+    for k in range(60):  # each example draws its layout; stop once every layout has come up
         ex = trainer.example(k)
         seen.setdefault(ex.mode, ex)
+        if set(seen) == modes:
+            break
     assert set(seen) == {"holistic"} | {m.value for m in AR_MODES}
     hi = 1000 * TINY.cache_noise[1]
     for mode, ex in seen.items():

@@ -1,4 +1,8 @@
-"""What a client sends the engine: a render request, validated to the field.
+"""A render job: what a renderer is asked to make, validated to the field.
+
+It lives with the renderers (``engine/render``): it describes the job; the engine's server only
+carries it over HTTP. Its limits on lenses, film backs and fps are the project's own
+(``engine/project.py``), so any valid project makes a valid request.
 
 A request carries every shot's per-frame camera (camera-to-world 3x4 or 4x4 in Shotline's axes:
 +Y up, the camera looks down -Z) and lens, the prompts, the frame size and the sampler's settings.
@@ -11,7 +15,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from engine.project import MAX_COORD_M, MAX_FOCAL_MM, MAX_FPS, MAX_SENSOR_MM, MIN_FOCAL_MM, MIN_SENSOR_MM
 
 MAX_FRAMES_PER_SHOT = 4000
 MAX_SHOTS = 64
@@ -30,8 +36,9 @@ class ShotRequest(_Strict):
     name: Annotated[str, Field(max_length=200)] = ""
     prompt: Text = ""
     poses: Annotated[list[list[list[float]]], Field(min_length=1, max_length=MAX_FRAMES_PER_SHOT)]
-    focal_mm: Annotated[list[Annotated[float, Field(gt=1.0, le=2000.0)]], Field(min_length=1, max_length=MAX_FRAMES_PER_SHOT)]
-    film_back_mm: tuple[Annotated[float, Field(gt=1.0, le=100.0)], Annotated[float, Field(gt=1.0, le=100.0)]] = (24.89, 10.414)
+    focal_mm: Annotated[list[Annotated[float, Field(ge=MIN_FOCAL_MM, le=MAX_FOCAL_MM)]], Field(min_length=1, max_length=MAX_FRAMES_PER_SHOT)]
+    # The gate the delivery aspect uses; no default: a film back is the project's, not a guess.
+    film_back_mm: tuple[Annotated[float, Field(gt=MIN_SENSOR_MM, le=MAX_SENSOR_MM)], Annotated[float, Field(gt=MIN_SENSOR_MM, le=MAX_SENSOR_MM)]]
 
     @field_validator("poses")
     @classmethod
@@ -41,7 +48,7 @@ class ShotRequest(_Strict):
             if rows not in (3, 4) or any(len(r) != 4 for r in pose):
                 raise ValueError(f"frame {i}: a pose is 3x4 or 4x4 (camera-to-world), got {rows} rows of {[len(r) for r in pose]}")
             m = np.asarray(pose, float)
-            if np.abs(m[:3, 3]).max() > 1e6:
+            if np.abs(m[:3, 3]).max() > MAX_COORD_M:
                 raise ValueError(f"frame {i}: the position is more than 1000 km away")
             rotation = m[:3, :3]
             if np.abs(rotation).max() > 1.01 or not np.allclose(rotation @ rotation.T, np.eye(3), atol=1e-3) or np.linalg.det(rotation) < 0:
@@ -73,7 +80,7 @@ class RenderRequest(_Strict):
     prompt: Text = ""
     width: Annotated[int, Field(ge=MIN_SIZE, le=MAX_SIZE, multiple_of=2)] = 832
     height: Annotated[int, Field(ge=MIN_SIZE, le=MAX_SIZE, multiple_of=2)] = 480
-    fps: Annotated[float, Field(gt=0.0, le=240.0)] = 24.0
+    fps: Annotated[float, Field(gt=0.0, le=MAX_FPS)] = 24.0
     backend: Annotated[str, Field(min_length=1, max_length=64)] = "grid"
     model: Annotated[str, Field(max_length=200)] | None = None
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
@@ -95,15 +102,22 @@ class RenderRequest(_Strict):
         return sum(s.frames for s in self.shots)
 
 
-def request_from_project(project, width: int = 832, height: int | None = None, **settings) -> RenderRequest:
-    """A request for every shot of a :class:`engine.project.Project` (its cameras evaluated per frame)."""
-    from engine.camera.interpolate import evaluate_sequence
+def request_from_project(project, width: int = 832, height: int | None = None, sequence=None, **settings) -> RenderRequest:
+    """A request for every shot of a :class:`engine.project.Project`, from its evaluated sequence.
+
+    ``height`` of None takes the delivery aspect (``Project.frame_size``). A project or setting the
+    engine cannot take raises :class:`ShotlineError` naming the field (``shots[2].poses``), never
+    pydantic's own error.
+    """
+    from engine.errors import ShotlineError
+    from engine.project import validation_error
+    from engine import sequence as sequences
 
     if height is None:
         width, height = project.frame_size(width)
-    shots = []
-    for shot, path in zip(project.shots, evaluate_sequence(project)):
-        shots.append(
+    paths = (sequence or sequences.shared).paths(project)
+    try:
+        shots = [
             ShotRequest(
                 name=shot.name,
                 prompt=shot.prompt,
@@ -111,5 +125,10 @@ def request_from_project(project, width: int = 832, height: int | None = None, *
                 focal_mm=[float(f) for f in path.focal_mm],
                 film_back_mm=tuple(float(v) for v in path.film_back_mm),
             )
-        )
-    return RenderRequest(shots=shots, prompt=project.prompt, width=width, height=height, fps=project.fps, **settings)
+            for shot, path in zip(project.shots, paths)
+        ]
+        return RenderRequest(shots=shots, prompt=project.prompt, width=width, height=height, fps=project.fps, **settings)
+    except ValidationError as exc:
+        raise validation_error(exc, "render request") from None
+    except TypeError as exc:  # an unknown setting name
+        raise ShotlineError(str(exc), "render request") from None
