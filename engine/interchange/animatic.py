@@ -19,11 +19,11 @@ import cv2
 import numpy as np
 
 from engine.atomic import atomic_path
-from engine.camera.interpolate import evaluate_sequence
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.interchange.mp4 import fps_fraction
 from engine.project import Project
+from engine.sequence import shared as shared_sequence
 
 AUDIO_RATE = 48000
 BURN_INS = ("shot", "timecode", "lens", "move")
@@ -212,7 +212,7 @@ def write_animatic(
     if source not in SOURCES:
         raise ShotlineError(f"unknown pass {source!r}; choose from {', '.join(SOURCES)}", "", "--pass")
     width, height = size[0] & ~1, size[1] & ~1
-    paths = evaluate_sequence(project)
+    paths = shared_sequence.paths(project)  # the one evaluated sequence (engine/sequence.py)
     shots = SOURCES[source](project, paths, (width, height), Path(project_path) if project_path else None)
     texts = shot_burn_ins(project, burn_ins)
     fps = fps_fraction(project.fps)

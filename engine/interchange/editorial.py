@@ -21,9 +21,11 @@ from urllib.parse import unquote, urlparse
 
 
 from engine.atomic import atomic_write
-from engine.camera.interpolate import evaluate_shot, subject_positions
+from engine.camera.bake import key_at
+from engine.camera.naming import slug, unique_name
 from engine.errors import ShotlineError
 from engine.project import CameraKey, Project, Shot, SubjectKey, new_shot_id
+from engine.sequence import shared as shared_sequence
 
 ADAPTERS = {"edl": ("cmx_3600", ".edl", "CMX 3600 EDL"), "fcp7xml": ("fcp_xml", ".xml", "Final Cut Pro 7 XML"), "fcpxml": ("fcpx_xml", ".fcpxml", "Final Cut Pro X XML")}
 NAMESPACE = "shotline"
@@ -31,12 +33,8 @@ PARTIAL_STEP = 3  # frames between the keys that stand for the cut part of a seg
 ID_IN_NAME = re.compile(r"\.([A-Za-z0-9_-]{1,64})\.(?:mp4|mov|mxf)$", re.I)
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")[:40] or "shot"
-
-
 def media_name(index: int, shot: Shot) -> str:
-    return f"shot_{index + 1:02d}_{_slug(shot.name)}.{shot.id}.mp4"
+    return f"shot_{index + 1:02d}_{slug(shot.name, 40)}.{shot.id}.mp4"
 
 
 def media_folder(out: Path) -> Path:
@@ -49,14 +47,13 @@ def media_folder(out: Path) -> Path:
 def write_media(project: Project, folder: Path, source: str, project_path: Path | None, size: tuple[int, int]) -> list[Path]:
     """Per shot, its clip in ``folder``: the engine's render (linked, not copied, where the disk
     allows) when ``source`` is render and one exists, else the camera grid."""
-    from engine.camera.interpolate import evaluate_sequence
     from engine.grid.sequence import GridOptions, GridRenderer
     from engine.interchange.mp4 import write_mp4
     from engine.interchange.renders import find_renders
 
     folder.mkdir(parents=True, exist_ok=True)
     clips = find_renders(project, project_path) if source == "render" else [None] * len(project.shots)
-    paths = evaluate_sequence(project)
+    paths = shared_sequence.paths(project)
     renderer = None
     out = []
     for i, (shot, clip) in enumerate(zip(project.shots, clips)):
@@ -226,15 +223,9 @@ def _shot_for(clip, by_id: dict[str, Shot], by_name: dict[str, list[Shot]]) -> S
 
 
 def _key_at(project: Project, shot: Shot, frame: int, new_frame: int, like: CameraKey | None) -> CameraKey:
-    path = evaluate_shot(project, shot, [frame])
+    """The camera at ``frame`` of ``shot`` as a key at ``new_frame``, aiming like its neighbour ``like``."""
     look = {"look_at": like.look_at, "look_at_height": like.look_at_height} if like is not None and like.look_at else {}
-    return CameraKey(
-        frame=int(new_frame),
-        position=tuple(float(v) for v in path.positions[0]),
-        orientation=tuple(float(v) for v in path.rotations[0].as_quat()),
-        focal_mm=float(path.focal_mm[0]),
-        **look,
-    )
+    return key_at(shared_sequence.shot(project, shot), frame, **look).model_copy(update={"frame": int(new_frame)})
 
 
 def trim_shot(project: Project, shot: Shot, start: int, duration: int) -> Shot:
@@ -266,7 +257,7 @@ def trim_shot(project: Project, shot: Shot, start: int, duration: int) -> Shot:
     for name in names:
         inside = [k.model_copy(update={"frame": k.frame - start}) for k in shot.subject_keys if k.subject == name and start <= k.frame < start + duration]
         if not inside or inside[0].frame != 0:
-            p = subject_positions(project, shot, name, [start])[0]
+            p = shared_sequence.subject_positions(project, shot, name)[start]
             inside.insert(0, SubjectKey(subject=name, frame=0, position=tuple(float(v) for v in p)))
         subject_keys += inside
     return shot.model_copy(update={"duration": duration, "keys": keys, "subject_keys": subject_keys})
@@ -321,10 +312,7 @@ def apply_cut(project: Project, timeline, source: str | Path = "cut") -> CutResu
         if start or duration != shot.duration:
             result.changes.append(f"{shot.name}: frames {start}-{start + duration - 1} of {shot.duration} ({duration} frames)")
         if shot.id in used:
-            taken = {s.name for s in shots} | {s.name for s in project.shots}
-            name, k = f"{shot.name} (again)", 2
-            while name in taken:
-                name, k = f"{shot.name} (again {k})", k + 1
+            name = unique_name(shot.name, {s.name for s in shots} | {s.name for s in project.shots})
             new = new.model_copy(update={"id": new_shot_id(), "name": name})
             result.changes.append(f"{shot.name} used again: new shot {name!r}")
         used.add(shot.id)

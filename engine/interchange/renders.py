@@ -16,15 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.atomic import atomic_write
+from engine.camera.naming import slug
 from engine.project import Project, Shot
 
 CLIP_RX = re.compile(r"^shot_(\d+)_(.+)\.mp4$")
 
 
 def clip_slug(name: str) -> str:
-    # The engine's file-name slug (engine/server/jobs.py), compared on the shorter prefix so that
-    # both its 60-character and the exporters' 40-character cut match.
-    return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "shot"
+    # The engine's file-name slug, compared on the shorter prefix so that its 60-character and the
+    # exporters' 40-character cut both match.
+    return slug(name, 200)
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ import numpy as np
 
 from engine.analysis.describe import describe_context
 from engine.analysis.shot_context import shot_context
-from engine.camera.interpolate import evaluate_sequence
 from engine.camera.path import CameraPath
 from engine.project import Project, Shot
+from engine.sequence import shared as shared_sequence
 
 SCENE_TAG = "scene:"  # screenplay import tags each shot with its scene: "scene:3 INT. ROOF - NIGHT"
 
@@ -69,7 +69,7 @@ def duration_text(frames: int, fps: float) -> str:
 
 
 def shot_facts(project: Project, paths: list[CameraPath] | None = None) -> list[ShotFacts]:
-    paths = paths if paths is not None else evaluate_sequence(project)
+    paths = paths if paths is not None else shared_sequence.paths(project)
     out = []
     for i, (shot, path) in enumerate(zip(project.shots, paths)):
         context = shot_context(project, shot, path)

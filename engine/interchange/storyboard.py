@@ -16,11 +16,12 @@ from typing import Sequence
 import numpy as np
 
 from engine.atomic import atomic_write
-from engine.camera.interpolate import evaluate_sequence, subject_positions
+from engine.camera.interpolate import subject_positions
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.interchange.shot_facts import SIZE_WORDS, ShotFacts, shot_facts
 from engine.project import Project
+from engine.sequence import shared as shared_sequence
 
 LAYOUTS = {"2x3": (2, 3), "3x4": (3, 4), "1": (1, 1)}  # rows, columns
 # The app's shot colours (app/palette.py) in the same order, darkened to read on white paper.
@@ -213,7 +214,7 @@ def write_storyboard(
     panel_w = (page_w - 2 * MARGIN - (cols - 1) * GAP) / cols
     panel_h = (page_h - 2 * MARGIN - 16 - (rows - 1) * GAP) / rows
     scale = {1: 1.6, 3: 1.1, 4: 0.85}[cols]
-    paths = evaluate_sequence(project)
+    paths = shared_sequence.paths(project)
     facts = shot_facts(project, paths)
     px = int(min(panel_w / 3 * 3, 640))  # three pixels per point: sharp when printed
     stills = still_frames(project, paths, source, project.frame_size(max(px, 96)), project_path)

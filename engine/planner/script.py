@@ -12,6 +12,7 @@ import re
 
 from engine.errors import ShotlineError
 from engine.interchange.screenplay import Scene, Script
+from engine.camera.naming import unique_name
 from engine.interchange.shot_facts import SCENE_TAG
 from engine.planner.plan import DEFAULT_SUBJECT_HEIGHT, plan_text
 from engine.project import Project, Subject
@@ -115,9 +116,7 @@ def plan_script(script: Script, project: Project | None = None, scene: str | Non
             else:
                 work = work.model_copy(update={"subjects": [*work.subjects, found]})
         for p, original in zip(plan.shots, texts):
-            name, k = p.shot.name, 2
-            while name in taken:
-                name, k = f"{p.shot.name} {k}", k + 1
+            name = unique_name(p.shot.name, taken)
             taken.add(name)
             tags = [scene_tag(sc)] + [t for t in p.shot.tags if not t.startswith(SCENE_TAG)]
             shot = _renamed_subjects(p.shot, alias) if alias else p.shot

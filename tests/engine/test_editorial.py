@@ -131,7 +131,7 @@ def test_a_clip_used_twice_becomes_a_second_shot(tmp_path):
         "002  AX  V  C  00:00:01:00 00:00:02:00 00:00:01:00 00:00:02:00\n* FROM CLIP NAME:  OTS on Mara\n"
     )
     result = import_cut(project, edl, "edl")
-    assert [s.name for s in result.project.shots] == ["OTS on Mara", "OTS on Mara (again)"]
+    assert [s.name for s in result.project.shots] == ["OTS on Mara", "OTS on Mara (2)"]
     assert len({s.id for s in result.project.shots}) == 2
 
 
