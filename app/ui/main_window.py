@@ -19,9 +19,12 @@ from app.document import Document
 from app.ui.curves import CurveEditor
 from app.ui import input_guard
 from app.ui.inspector import Inspector
+from app.ui.audio_playback import AudioPlayback
 from app.ui.planner_panel import PlannerPanel
 from app.ui.preview import PreviewPlayer
 from app.ui.render_panel import RenderPanel
+from app.ui.sound_and_paper import add_edit_menu as add_sound_and_paper_edits
+from app.ui.sound_and_paper import add_file_menu as add_sound_and_paper_files
 from app.ui.timeline import Timeline
 from app.viewport3d.viewport import Viewport
 from engine.errors import ShotlineError
@@ -70,6 +73,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.docks["Timeline"], self.docks["Curves"], Qt.Orientation.Vertical)
         self.splitDockWidget(self.docks["Preview"], self.docks["Inspector"], Qt.Orientation.Vertical)
 
+        self.audio_playback = AudioPlayback(self.document, self.preview, parent=self)
         # The playhead lives in the document's selection model; every view follows its event.
         self.timeline.playheadChanged.connect(self.document.seek)
         self.document.selection.events.frame.connect(self._playhead_moved)
@@ -123,6 +127,7 @@ class MainWindow(QMainWindow):
         self._action(export, "Camera-grid preview (MP4)…", self.export_preview)
         for fmt in FORMATS.values():
             self._action(export, f"{fmt.name}: {fmt.description}…", lambda n=fmt.name: self.export_format(n))
+        add_sound_and_paper_files(self, f, export)
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -138,6 +143,7 @@ class MainWindow(QMainWindow):
         self._action(e, "S&plit Shot at Playhead", self.split_at_playhead, QKeySequence("Ctrl+B"))
         self._action(e, "Add &Shot", self.add_shot, QKeySequence("Ctrl+T"), "A static shot after the selected one")
         self._action(e, "Add &Key at Playhead", self.key_at_playhead, QKeySequence("K"), "K while playing stops, as in J/K/L")
+        add_sound_and_paper_edits(self, e)
 
         v = bar.addMenu("&View")
         self._action(v, "&Frame Selection", self.frame_selection, QKeySequence("F"))
