@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         f.addSeparator()
         self._action(f, "&Save", self.file_save, QKeySequence.StandardKey.Save)
         self._action(f, "Save &As…", self.file_save_as, QKeySequence("Ctrl+Shift+S"))
+        self._action(f, "Project &Settings…", self.project_settings, tip="Frame rate, delivery aspect and sensor, keeping the framing")
         f.addSeparator()
         self._action(f, "&Import Cameras…", self.file_import, tip="Add the shots of a camera file (USD, OTIO, nerfstudio, …)")
         export = f.addMenu("&Export")
@@ -297,6 +298,13 @@ class MainWindow(QMainWindow):
         if path is not None:
             export_project(self.document.project, name, path)
             self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def project_settings(self) -> None:
+        from app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.document, self)
+        if dialog.exec():
+            dialog.apply()
 
     def export_preview(self) -> None:
         from engine.grid.video import write_preview
