@@ -34,6 +34,7 @@ from engine.project import (
     validation_error,
 )
 from engine.analysis.shot_context import view_subjects
+from engine.interchange.renders import find_renders
 from engine.sequence import EvaluatedSequence
 
 RENDER_FRAME_MARGIN = 1.2  # a subject partly in frame is in the render
@@ -78,7 +79,8 @@ class Document(QObject):
         self.selection.events.selection.connect(self.selectionChanged.emit)
         self._gesture_depth = 0
         # Rendered clips by shot id, with the shot as it was rendered (media, not an edit: not undone).
-        self.renders: dict[str, tuple[Path, Shot]] = {}
+        self.renders: dict[str, tuple[Path, Shot | None, list]] = {}
+        self.attach_renders()
 
     def _clean_changed(self, clean: bool) -> None:
         self.dirtyChanged.emit(not clean)
@@ -90,6 +92,7 @@ class Document(QObject):
         self.sequence.invalidate()
         self._project = project
         self._path = Path(path) if path else None
+        self.attach_renders()
         self.selection.select(project.shots[0].id if project.shots else "", -1)
         self.selection.frame = 0
         self.undo_stack.setClean()
@@ -149,6 +152,17 @@ class Document(QObject):
         shown = [s for s in project.subjects if s.name in self._subjects_shown(project, rendered)]
         self.renders[shot_id] = (Path(path), rendered, shown)
         self.rendersChanged.emit(shot_id)
+
+    def attach_renders(self) -> None:
+        """The clips already rendered for this project (``NAME.renders/`` beside it), as they are on
+        disk: opened again, a project shows its renders, stale ones marked."""
+        for shot, clip in zip(self._project.shots, find_renders(self._project, self._path)):
+            if clip is None:
+                continue
+            if clip.stale:
+                self.renders[shot.id] = (clip.path, None, [])  # rendered from a shot that is gone
+            else:
+                self.set_render(shot.id, clip.path, shot)
 
     def _subjects_shown(self, project: Project, shot: Shot) -> set[str]:
         current = project is self._project and any(s is shot for s in project.shots)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -79,6 +79,15 @@ class RenderPanel(QWidget):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumHeight(90)
         self.bars_box = QVBoxLayout()
+        # Where the clips go, said out loud (an unsaved project's go to the state folder).
+        self.folder = QLabel()
+        self.folder.setWordWrap(True)
+        self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_folder = QPushButton("Open folder")
+        self.open_folder.setToolTip("Show the rendered clips in the file manager")
+        self.open_folder.clicked.connect(self.show_folder)
+        document.pathChanged.connect(lambda _p: self._show_folder_name())
+        self._show_folder_name()
 
         form = QFormLayout()
         form.addRow("Engine", self.url)
@@ -93,6 +102,10 @@ class RenderPanel(QWidget):
         row.addWidget(self.render_button)
         row.addWidget(self.cancel_button)
         layout.addLayout(row)
+        where = QHBoxLayout()
+        where.addWidget(self.folder, 1)
+        where.addWidget(self.open_folder)
+        layout.addLayout(where)
         layout.addWidget(self.status)
         layout.addWidget(self.error)
         layout.addLayout(self.bars_box)
@@ -103,9 +116,22 @@ class RenderPanel(QWidget):
         self.connection.failed.connect(self._failed)
         self.health: dict = {}
 
+    def _show_folder_name(self) -> None:
+        folder = renders_folder(self.document)
+        unsaved = "" if self.document.path else " (the project is not saved yet)"
+        self.folder.setText(f"Clips go to {folder}{unsaved}")
+
+    def show_folder(self) -> None:
+        folder = renders_folder(self.document)
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
     # -- engine --------------------------------------------------------------------------------
 
     def _url_changed(self) -> None:
+        if not self.url.isModified():  # only what a person typed (the field also shows a started engine)
+            return
+        self.url.setModified(False)
         url = self.url.text().strip() or DEFAULT_URL
         if url != self.connection.url:
             self.connection.url = url
@@ -116,6 +142,9 @@ class RenderPanel(QWidget):
         self.health = health
         where = self.connection.client.url if self.connection.client else self.connection.url
         started = " (started by Shotline)" if self.connection.local is not None else ""
+        if self.connection.local is not None:  # the engine really in use, not the one configured
+            self.url.setText(where)
+            self.url.setToolTip(f"Shotline started this engine because none answered at {self.connection.url}")
         self.status.setText(f"Engine {health.get('version', '?')} at {where}{started}, on {health.get('device', '?')}")
         current = self.backend_name()
         not_ready = health.get("not_ready", {})

@@ -113,3 +113,40 @@ def test_no_engine_and_no_autostart_is_said_plainly(qtbot):
     panel.render()
     qtbot.waitUntil(lambda: panel.render_button.isEnabled(), timeout=10000)
     assert "cannot reach the engine" in panel.error.text()
+
+
+def test_reopening_a_project_reattaches_its_renders_and_marks_stale_ones(qtbot, tmp_path):
+    import numpy as np
+
+    from engine.interchange.mp4 import write_mp4
+    from engine.interchange.renders import record_render
+    from engine.project import save_project
+
+    project = build_demo_project()
+    path = tmp_path / "rooftop.shotline"
+    save_project(project, path)
+    folder = tmp_path / "rooftop.renders"
+    folder.mkdir()
+    ots, reverse = project.shots[1], project.shots[2]
+    for i, shot in ((2, ots), (3, reverse)):
+        write_mp4(np.zeros((shot.duration, 32, 64, 3), np.uint8), folder / f"shot_{i:02d}_{shot.name.replace(' ', '_')}.mp4", 24.0, (64, 32))
+    record_render(folder, f"shot_02_{ots.name.replace(' ', '_')}.mp4", ots)
+    record_render(folder, f"shot_03_{reverse.name.replace(' ', '_')}.mp4", reverse.model_copy(update={"prompt": "an older version"}))
+    doc = Document(project, path)  # as File > Open makes it
+    assert doc.render_of(ots.id) == (folder / "shot_02_OTS_on_Mara.mp4", True)
+    assert doc.render_of(reverse.id) == (folder / "shot_03_Reverse_on_Jonas.mp4", False)
+    assert doc.render_of(project.shots[0].id) is None
+    panel = _panel(qtbot, doc, "http://127.0.0.1:9")
+    assert str(folder) in panel.folder.text() and "not saved" not in panel.folder.text()
+
+
+def test_an_unsaved_project_says_where_its_clips_go_and_opens_the_folder(qtbot, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    doc = Document(build_demo_project())
+    panel = _panel(qtbot, doc, "http://127.0.0.1:9")
+    assert "not saved" in panel.folder.text()
+    panel.open_folder.click()
+    assert opened and opened[0] in panel.folder.text() and os.path.isdir(opened[0])
