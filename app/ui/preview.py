@@ -16,7 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.document import Document
@@ -26,6 +26,8 @@ from engine.interchange.mp4 import read_mp4
 
 SPEEDS = (1, 2, 4, 8)
 CLIP_CACHE = 6  # rendered clips kept decoded
+BURN_IN_FONT = QFont("Sans", 9)
+BURN_IN_GAP = 16  # px between the two burn-ins on one line
 
 
 class RenderedClips:
@@ -80,11 +82,28 @@ class GridView(QWidget):
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         r = self.image_rect()
         p.drawImage(r, self.image)
-        p.setFont(QFont("Sans", 9))
+        p.setFont(BURN_IN_FONT)
         p.setPen(QColor("#f0f0f0"))
-        left, right = self.burn_in
-        p.drawText(r.adjusted(8, 4, -8, -4), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, left)
-        p.drawText(r.adjusted(8, 4, -8, -4), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, right)
+        for box, text in self.burn_in_boxes():
+            p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+
+    def burn_in_boxes(self) -> list[tuple[QRectF, str]]:
+        """Where the burn-ins go in the frame: the shot bottom-left and the lens and timecode
+        bottom-right on one line when both fit, else the right one a line above; text too long for
+        the frame is elided. None ever overlaps another, at any size."""
+        metrics = QFontMetricsF(BURN_IN_FONT)
+        area = self.image_rect().adjusted(8, 4, -8, -4)
+        line = metrics.height()
+        out, bottom = [], area.bottom()
+        left, right = (metrics.elidedText(t, Qt.TextElideMode.ElideRight, area.width()) for t in self.burn_in)
+        wl, wr = metrics.horizontalAdvance(left), metrics.horizontalAdvance(right)
+        if left:
+            out.append((QRectF(area.left(), bottom - line, wl, line), left))
+        if right:
+            if left and wl + BURN_IN_GAP + wr > area.width():
+                bottom -= line  # no room beside it: stack above
+            out.append((QRectF(area.right() - wr, bottom - line, wr, line), right))
+        return out
 
 
 class PreviewPlayer(QWidget):

@@ -102,3 +102,19 @@ def test_the_sequence_stops_at_its_end(player, qtbot):
     player.play(1, 1)
     qtbot.waitUntil(lambda: not player.playing, timeout=2000)
     assert player.frame == player.document.project.total_frames - 1
+
+
+@pytest.mark.parametrize("size", [(320, 160), (380, 220), (520, 260), (900, 500), (1920, 1080)])
+def test_burn_ins_never_overlap_and_stay_in_the_frame_at_any_size(player, qtbot, size):
+    player.view.setFixedSize(*size)
+    qtbot.wait(10)
+    project = player.document.project
+    for frame in (0, 120 + 20, project.total_frames - 1):
+        player.set_frame(frame)
+        boxes = player.view.burn_in_boxes()
+        assert len(boxes) == 2
+        (a, _), (b, _) = boxes
+        assert not a.intersects(b), (size, a, b)
+        frame_rect = player.view.image_rect()
+        for box, _text in boxes:
+            assert frame_rect.contains(box), (size, box, frame_rect)
