@@ -33,12 +33,17 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("-o", "--output", required=True, type=Path, help="the .shotline project to write")
     i.add_argument("-p", "--project", type=Path, help="take set, fps and lens defaults from this project")
 
-    v = sub.add_parser("preview", help="render the camera-grid preview of a project to MP4")
+    v = sub.add_parser("preview", help="render a project's grey-box (or camera-grid, depth, normal, id) preview to MP4")
     v.add_argument("project", type=Path, help="the .shotline project")
     v.add_argument("-o", "--output", required=True, type=Path, help="the .mp4 to write")
     v.add_argument("--size", default="832x480", help="WIDTHxHEIGHT (default 832x480)")
     v.add_argument("--shot", type=int, help="render only shot N (1-based)")
     v.add_argument("--transition-frames", type=int, default=2, help="white frames at each cut (default 2)")
+    v.add_argument(
+        "--pass", dest="pass_name", default="greybox", choices=("greybox", "grid", "depth", "normal", "id"),
+        help="greybox (the set through each lens, default), grid (the camera-grid room over it), depth, normal or id",
+    )  # fmt: skip
+    v.add_argument("--camera-grid", action="store_true", help="the camera-grid video alone (no set), as before grey-box")
 
     d = sub.add_parser("describe", help="say in words what every shot's camera does, and what each cut does")
     d.add_argument("project", type=Path, help="a .shotline project or any camera file shotline imports")
@@ -138,12 +143,22 @@ def parse_size(text: str, field: str = "--size") -> tuple[int, int]:
 
 
 def _preview(args) -> int:
-    from engine.grid.video import write_preview
     from engine.project import load_project
 
     project = load_project(args.project)
     width, height = parse_size(args.size)
-    frames = write_preview(project, args.output, (width, height), shot=args.shot, transition_frames=args.transition_frames, progress=True)
+    if args.camera_grid:
+        from engine.grid.video import write_preview
+
+        frames = write_preview(project, args.output, (width, height), shot=args.shot, transition_frames=args.transition_frames, progress=True)
+    else:
+        from engine.camera.interpolate import evaluate_sequence
+        from engine.greybox.video import write_greybox_preview
+
+        frames = write_greybox_preview(
+            project, evaluate_sequence(project), args.output, args.pass_name, (width, height), args.shot,
+            args.transition_frames, base_dir=Path(args.project).resolve().parent, progress=True, source=str(args.project),
+        )  # fmt: skip
     print(f"wrote {args.output} ({frames} frames, {width}x{height}, {project.fps:g} fps)")
     return 0
 

@@ -23,7 +23,7 @@ from engine.greybox.library import LIBRARY
 from engine.project import Subject
 
 SKY_ID, FLOOR_ID, FIRST_SUBJECT_ID = 0, 1, 2
-PRIMITIVES = ("box", "cylinder", "sphere")
+PRIMITIVES = ("box", "cylinder", "sphere", "head")  # "head": a finer sphere, the face reads round
 FACE_MARKER_RGB = (0.09, 0.1, 0.12)
 
 
@@ -98,7 +98,7 @@ def add_figure(scene: Scene, figure: mq.Figure, rgb, ident: int) -> None:
     scene.add("sphere", capsules[0].a, np.eye(3), (2 * capsules[0].radius,) * 3, rgb, ident)
     head_rgb = tuple(min(1.0, v * 1.1 + 0.04) for v in rgb)
     for i, (centre, radius) in enumerate(spheres):
-        scene.add("sphere", centre, np.eye(3), (2 * radius,) * 3, head_rgb if i == 0 else rgb, ident)
+        scene.add("head" if i == 0 else "sphere", centre, np.eye(3), (2 * radius,) * 3, head_rgb if i == 0 else rgb, ident)
     for centre, frame, size in boxes:
         scene.add("box", centre, frame, size, tuple(v * 0.6 for v in rgb), ident)
     centre, frame, size = mq.face_marker(figure)

@@ -46,7 +46,7 @@ def test_preview_writes_h264_yuv420p_with_the_right_frame_count(tmp_path):
     import av
 
     out = tmp_path / "demo.mp4"
-    assert main(["preview", str(DEMO_PATH), "-o", str(out), "--size", "320x136", "--transition-frames", "3"]) == 0
+    assert main(["preview", str(DEMO_PATH), "-o", str(out), "--size", "320x136", "--transition-frames", "3", "--camera-grid"]) == 0
     project = load_project(DEMO_PATH)
     frames, fps = read_mp4(out)
     assert len(frames) == project.total_frames + 3 * 3
