@@ -69,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("render", help="render every shot with the engine (grid, or the dit model) to MP4s")
     r.add_argument("project", type=Path, help="the .shotline project")
-    r.add_argument("--backend", default="grid", help="grid (camera-grid, instant) or dit (the video model) (default grid)")
+    r.add_argument("--backend", default="greybox", help="greybox (the set through each lens, instant), grid (camera-grid, instant) or dit (the video model) (default greybox)")
+    r.add_argument("--passes", default="", help="grey-box passes to write beside the MP4s, e.g. depth,normal,id (greybox)")
+    r.add_argument("--pass-format", default="png16", choices=("png16", "npz"), help="16-bit PNG sequences or .npz (default png16)")
     r.add_argument("-o", "--output", required=True, type=Path, help="folder for shot_NN_name.mp4 and sequence.mp4")
     r.add_argument("--engine", help="URL of a running engine (default: start one here for this render)")
     r.add_argument("--token", help="the engine's token, if it needs one")
@@ -264,8 +266,9 @@ def _render(args) -> int:
     width, height = parse_size(args.size)
     try:
         request = request_from_project(
-            project, width, height, backend=args.backend, model=args.model, steps=args.steps, seed=args.seed, guidance=args.guidance
-        )
+            project, width, height, backend=args.backend, model=args.model, steps=args.steps, seed=args.seed, guidance=args.guidance,
+            passes=[p for p in args.passes.split(",") if p], pass_format=args.pass_format, base_dir=str(Path(args.project).resolve().parent),
+        )  # fmt: skip
     except ValidationError as exc:
         raise validation_error(exc, args.project) from None
     local = None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.camera.interpolate import subject_positions
+from engine.errors import ShotlineError
 from engine.greybox import mannequin as mq
 from engine.project import Project, Shot, Subject
 
@@ -138,3 +139,30 @@ def shot_tracks(project: Project, shot: Shot | None, frames=None) -> list[Subjec
     if frames is None:
         frames = np.arange(shot.duration if shot is not None else 1)
     return [subject_track(project, shot, s, frames) for s in project.subjects]
+
+
+def blocking_project(subjects: list[dict], shots: list[tuple[int, list[dict]]], fps: float, source: str = "request") -> Project:
+    """A project holding only blocking — the set and each shot's subject keys — for a renderer
+    whose cameras come from elsewhere (a render request's poses). ``shots`` is (frames, subject
+    keys) per shot; each shot gets a placeholder camera key, never evaluated. Bad blocking is a
+    ShotlineError naming the field (``subjects[1].pose``, ``shots[0].subject_keys[2].subject``)."""
+    import json
+
+    from pydantic import ValidationError
+
+    from engine.project import validation_error
+
+    doc = {
+        "fps": fps,
+        "subjects": subjects,
+        "shots": [
+            {"id": f"s{i}", "name": f"shot {i + 1}", "duration": frames, "keys": [{"frame": 0, "position": [0.0, 0.0, 0.0]}], "subject_keys": keys}
+            for i, (frames, keys) in enumerate(shots)
+        ],
+    }
+    try:
+        return Project.model_validate_json(json.dumps(doc), strict=True)
+    except ValidationError as exc:
+        raise validation_error(exc, source) from None
+    except (TypeError, ValueError) as exc:
+        raise ShotlineError(f"blocking is not JSON data ({exc})", source, "subjects") from None

@@ -1,6 +1,7 @@
-"""The headless OpenGL context: moderngl on EGL (Mesa llvmpipe without a GPU), one per process.
+"""The headless OpenGL context: moderngl on EGL (Mesa llvmpipe without a GPU), one per thread.
 
-EGL needs no X server; ``EGL_PLATFORM=surfaceless`` makes Mesa skip looking for a display.
+A GL context is current in one thread only, and the engine renders in its worker thread while
+health checks run elsewhere: each thread gets its own context, made on first use. EGL needs no X server; ``EGL_PLATFORM=surfaceless`` makes Mesa skip looking for a display.
 When no context can be made the caller gets a :class:`ShotlineError` that says what to install,
 never a crash deep inside a render.
 """
@@ -18,16 +19,17 @@ FIX = (
 )
 
 _lock = threading.Lock()
-_context = None
-_failure: ShotlineError | None = None
+_local = threading.local()
+_failure: ShotlineError | None = None  # once no context can be made, no thread tries again
 
 
 def gl_context():
-    """The process's shared standalone context (made on first use; later calls reuse it)."""
-    global _context, _failure
+    """This thread's standalone context (made on first use; later calls reuse it)."""
+    global _failure
     with _lock:
-        if _context is not None:
-            return _context
+        ctx = getattr(_local, "context", None)
+        if ctx is not None:
+            return ctx
         if _failure is not None:
             raise _failure
         os.environ.setdefault("EGL_PLATFORM", "surfaceless")
@@ -42,7 +44,7 @@ def gl_context():
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             _failure = ShotlineError(f"cannot create an OpenGL 3.3 context for the grey-box renderer ({reason}); {FIX}", "greybox", "gl")
             raise _failure from None
-        _context = ctx
+        _local.context = ctx
         return ctx
 
 
@@ -56,6 +58,6 @@ def gl_available() -> str | None:
 
 
 def _reset_for_tests() -> None:
-    global _context, _failure
+    global _failure
     with _lock:
-        _context, _failure = None, None
+        _local.context, _failure = None, None

@@ -4,7 +4,7 @@ To watch (RGB uint8, for MP4 and the preview): depth as inverse depth on a fixed
 bright, 0.3 m … 100 m, so a shot's brightness means the same distance throughout), normals as
 RGB (x right, y up, z towards the camera, mapped from [-1, 1]), ids as a colour each.
 
-To hand off (``write_pass_frames``): 16-bit PNG (depth in millimetres, 0 where only sky is and
+To hand off (``write_pass_frames``, flat names beside the shot's MP4): 16-bit PNG (depth in millimetres, 0 where only sky is and
 clipped at 65.535 m; normals as (n + 1) / 2 * 65535; ids as their numbers; beauty as 8-bit RGB)
 with a ``legend.json`` of the ids, or one ``.npz`` per pass (float32 metres, float32 normals,
 uint16 ids) for ComfyUI / Wan depth and segmentation control.
@@ -76,29 +76,30 @@ def to_png16(name: str, frame: np.ndarray) -> np.ndarray:
     return frame.astype(np.uint16)
 
 
-def write_pass_frames(folder: Path, name: str, frames: list[np.ndarray], fmt: str, legend: dict[int, str] | None = None) -> list[Path]:
-    """Write one pass of one shot: ``folder/NAME/NNNN.png`` or ``folder/NAME.npz``; returns the files."""
+def write_pass_frames(folder: Path, stem: str, name: str, frames: list[np.ndarray], fmt: str, legend: dict[int, str] | None = None) -> list[str]:
+    """Write one pass of one shot beside the shot's MP4 (flat names, as the engine serves them):
+    ``STEM.NAME.0000.png`` … or ``STEM.NAME.npz``, and ``STEM.legend.json`` with the ids.
+    Returns the file names written."""
     folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     if fmt == "npz":
-        out = folder / f"{name}.npz"
+        out = folder / f"{stem}.{name}.npz"
         with atomic_path(out) as tmp:
             with open(tmp, "wb") as fh:
                 np.savez_compressed(fh, **{name: np.stack(frames)})
-        written.append(out)
+        written.append(out.name)
     elif fmt == "png16":
-        sub = folder / name
-        sub.mkdir(parents=True, exist_ok=True)
         for i, frame in enumerate(frames):
-            path = sub / f"{i:04d}.png"
+            path = folder / f"{stem}.{name}.{i:04d}.png"
             with atomic_path(path) as tmp:
                 if not cv2.imwrite(str(tmp), to_png16(name, frame)):
                     raise OSError(f"cannot write {path}")
-            written.append(path)
+            written.append(path.name)
     else:
         raise ValueError(fmt)
     if name == "id" and legend is not None:
-        with atomic_write(folder / "legend.json") as fh:
+        with atomic_write(folder / f"{stem}.legend.json") as fh:
             json.dump({str(k): v for k, v in legend.items()}, fh, indent=1)
-        written.append(folder / "legend.json")
+        written.append(f"{stem}.legend.json")
     return written

@@ -173,7 +173,7 @@ class JobQueue:
                 extra = {"preview": preview_jpeg(preview)} if preview is not None else {}
                 self._emit(job, "progress", shot=shot, step=step, steps=steps, **extra)
 
-            ctx = RenderContext(self.device, lambda: job.cancel_requested, progress)
+            ctx = RenderContext(self.device, lambda: job.cancel_requested, progress, folder, job.files.append)
             done: dict[int, np.ndarray] = {}
             for index, frames in backend.render(request, ctx):
                 ctx.check()
