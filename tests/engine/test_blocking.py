@@ -200,3 +200,29 @@ def test_poses_blend_between_keys_and_facing_turns_the_short_way():
     head = [track.figure(i).joint("head")[1] for i in (0, 12, 24)]
     assert head[0] > head[1] > head[2]
     np.testing.assert_allclose(track.angles[24], mq.preset_angles("sit"), atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["rooftop", "kitchen"])
+def test_demo_files_are_what_the_demo_code_builds(name):
+    from engine.demo import DEMOS
+
+    path, build = DEMOS[name]
+    assert loads_project(path.read_text(), path) == build()
+    assert json.loads(path.read_text())["version"] == FORMAT_VERSION
+
+
+def test_demos_are_blocked():
+    from engine.demo import build_demo_project, build_kitchen_project
+
+    rooftop, kitchen = build_demo_project(), build_kitchen_project()
+    pieces = [s for s in rooftop.subjects if s.kind == "set piece"]
+    assert {"Water tank", "Stair door"} <= {s.name for s in pieces} and any("ledge" in s.name for s in pieces)
+    ots = rooftop.shots[1]
+    track = next(t for t in shot_tracks(rooftop, ots) if t.subject.name == "Jonas")
+    mara = np.array(rooftop.subject("Mara").position)
+    gap = np.linalg.norm(track.positions[:, [0, 2]] - mara[[0, 2]], axis=1)
+    assert gap[-1] < gap[0] - 0.4  # Jonas walks toward Mara during shot 2 …
+    assert np.isfinite(track.pelvis_y).any()  # … on his feet (the gait, not a glide)
+    # Master, the OTS pair, two singles, the insert and the exit: seven shots.
+    assert len(kitchen.shots) == 7 and [s.size for s in kitchen.shots][:3] == ["WS", "MS", "MS"]
+    assert sum(s.kind == "person" for s in kitchen.subjects) == 2 and kitchen.subject("Ana").pose == "sit"
