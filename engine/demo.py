@@ -76,8 +76,8 @@ def build_demo_project() -> Project:
         "MS", "over-the-shoulder", "static", Framing.looking_at([1.55, 1.68, 0.75], [-0.9, 1.55, 0.0], 32.0),
         blocking=[
             SubjectKey(subject="Mara", frame=0, position=mara.position, pose="talking"),
-            SubjectKey(subject="Jonas", frame=18, position=jonas.position),
-            SubjectKey(subject="Jonas", frame=54, position=closer),
+            SubjectKey(subject="Jonas", frame=24, position=jonas.position),
+            SubjectKey(subject="Jonas", frame=50, position=closer),
         ],
     )  # fmt: skip
     s.add(
