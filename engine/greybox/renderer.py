@@ -9,7 +9,8 @@ Passes, all from one draw into several targets (or the beauty target alone when 
 asked): ``beauty`` (clay: a key light, ambient and sky fill, the subjects' colours, a checkered
 floor with metre lines and a soft contact shadow under every person), ``depth`` (float32 metres
 along the camera's view axis; inf where only sky is), ``normal`` (camera space, x right, y up, z
-towards the camera, float32 in [-1, 1]) and ``id`` (uint16 instance ids, ``scene.id_legend``).
+towards the camera, float32 in [-1, 1], 8 bits of precision) and ``id`` (uint16 instance ids,
+``scene.id_legend``).
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ void write_passes(vec3 rgb, float z, vec3 nw, uint id) {
     f_color = vec4(rgb, 1.0);
 #ifdef ALL_PASSES
     f_depth = z;
-    f_normal = vec4(mat3(u_view) * nw, 1.0);
+    f_normal = vec4(mat3(u_view) * nw * 0.5 + 0.5, 1.0);
     f_id = id;
 #endif
 }
@@ -190,7 +191,7 @@ def unit_box() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.array(verts, np.float32), np.array(norms, np.float32), np.array(idx, np.int32)
 
 
-def unit_cylinder(segments: int = 14) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def unit_cylinder(segments: int = 12) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     verts, norms, idx = [], [], []
     angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
     for a in angles:  # side: a ring at the bottom and one at the top, smooth normals
@@ -214,7 +215,7 @@ def unit_cylinder(segments: int = 14) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return np.array(verts, np.float32), np.array(norms, np.float32), np.array(idx, np.int32)
 
 
-def unit_sphere(rings: int = 8, segments: int = 14) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def unit_sphere(rings: int = 6, segments: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     verts, idx = [], []
     for r in range(rings + 1):
         phi = np.pi * r / rings
@@ -260,7 +261,7 @@ class GreyboxRenderer:
                 ),
                 "sky": ctx.program(vertex_shader=_HEADER + _SKY_VS, fragment_shader=head + _SKY_FS),
             }
-        self._geometry = {"box": unit_box(), "cylinder": unit_cylinder(), "sphere": unit_sphere(), "head": unit_sphere(16, 24)}
+        self._geometry = {"box": unit_box(), "cylinder": unit_cylinder(), "sphere": unit_sphere(), "head": unit_sphere(12, 18)}
         self._vbos = {k: (ctx.buffer(np.hstack([v, n]).astype("f4").tobytes()), ctx.buffer(i.tobytes()), len(i)) for k, (v, n, i) in self._geometry.items()}
         self._instance_capacity: dict[str, int] = {}
         self._instances: dict[str, object] = {}
@@ -278,8 +279,8 @@ class GreyboxRenderer:
         textures = {
             "beauty": ctx.texture(size, 4),
             "depth": ctx.texture(size, 1, dtype="f4"),
-            "normal": ctx.texture(size, 4, dtype="f2"),
-            "id": ctx.texture(size, 1, dtype="u4"),
+            "normal": ctx.texture(size, 4),  # 8 bits a component: a quarter of float's bandwidth per pixel
+            "id": ctx.texture(size, 1, dtype="u2"),
         }
         self._targets["all"] = _Targets(
             ctx.framebuffer([textures[k] for k in PASSES], ctx.depth_renderbuffer(size)), textures, {}
@@ -289,8 +290,8 @@ class GreyboxRenderer:
         self._read = {
             "beauty": np.empty((n, 4), np.uint8),
             "depth": np.empty(n, np.float32),
-            "normal": np.empty((n, 4), np.float16),
-            "id": np.empty(n, np.uint32),
+            "normal": np.empty((n, 4), np.uint8),
+            "id": np.empty(n, np.uint16),
         }
 
     # -- GL plumbing -------------------------------------------------------------------------------
@@ -429,9 +430,9 @@ class GreyboxRenderer:
             elif name == "depth":
                 out[name] = buf.reshape(h, w)[::-1]
             elif name == "normal":
-                out[name] = buf.reshape(h, w, 4)[::-1, :, :3].astype(np.float32)
+                out[name] = buf.reshape(h, w, 4)[::-1, :, :3] * np.float32(2.0 / 255.0) - np.float32(1.0)
             else:
-                out[name] = buf.reshape(h, w)[::-1].astype(np.uint16)
+                out[name] = buf.reshape(h, w)[::-1]  # ids fit 16 bits (a project holds at most 10,000 subjects)
         return out
 
     def render(self, scene: Scene, view: View, passes=("beauty",)) -> dict[str, np.ndarray]:
