@@ -83,7 +83,7 @@ def build_demo_project() -> Project:
     s.add(
         "reverse_jonas", "Reverse on Jonas", 3.0,
         "Reverse shot over Mara's shoulder onto Jonas.",
-        "MS", "over-the-shoulder", "static", Framing.looking_at([-1.6, 1.6, 0.8], [closer[0], 1.65, 0.0], 32.0),
+        "MS", "over-the-shoulder", "static", Framing.looking_at([-1.9, 1.6, 1.0], [closer[0], 1.65, closer[2]], 32.0),
         blocking=[SubjectKey(subject="Jonas", frame=0, position=closer, pose="talking")],
     )  # fmt: skip
     s.add(

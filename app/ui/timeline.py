@@ -14,8 +14,8 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from app.document import Document
+from app.ui.preview_frames import PreviewFrames
 from engine.camera.interpolate import evaluate_shot
-from engine.grid.sequence import GridOptions, GridRenderer
 
 RULER_H = 22
 CLIP_TOP = RULER_H + 4
@@ -98,11 +98,11 @@ class Timeline(QWidget):
     def thumbnail(self, index: int) -> QImage:
         project = self.document.project
         shot = project.shots[index]
-        key = (shot.keys, shot.lens, shot.path_space, shot.pivot, shot.subject_keys, project.aspect, project.sensor_mm)
+        key = (shot.keys, shot.lens, shot.path_space, shot.pivot, shot.subject_keys, project.aspect, project.sensor_mm, project.subjects)
         cached = self._thumbs.get(shot.id)
         if cached is None or cached[0] != key:
             path = evaluate_shot(project, shot, [0])
-            frame = GridRenderer([path], GridOptions(size=THUMB, transition_frames=0)).render_frame(0, 0)
+            frame = PreviewFrames(project, [path], THUMB, shot_indices=[index]).render_frame(0, 0)
             image = QImage(frame.data, THUMB[0], THUMB[1], 3 * THUMB[0], QImage.Format.Format_RGB888).copy()
             self._thumbs[shot.id] = (key, image)
         return self._thumbs[shot.id][1]

@@ -238,9 +238,10 @@ def describe_cut(project: Project, before: ShotContext, after: ShotContext, inde
         lateral = np.linalg.norm(offset - along * camera_axes(a_pose)[2])
         if turn < 10.0 and lateral < 0.2 * max(abs(along), 1e-9) and abs(along) > 0.05:
             rel.append("cut in on the axis" if along > 0 else "cut out on the axis")
-    if len(project.subjects) >= 2:
+    people = [s for s in project.subjects if s.is_person]
+    if len(people) >= 2:
         names = [n for n in (subj_a, subj_b) if n]
-        names = list(dict.fromkeys(names + [s.name for s in project.subjects]))[:2]
+        names = list(dict.fromkeys(names + [s.name for s in people]))[:2]
         pa = before.subjects[[s.name for s in before.subjects].index(names[0])].base[end]
         pb = before.subjects[[s.name for s in before.subjects].index(names[1])].base[end]
         side_a, side_b = line_side(a_pose[:3, 3], pa, pb), line_side(b_pose[:3, 3], pa, pb)

@@ -116,6 +116,8 @@ def view_subjects(project: Project, shot: Shot, path: CameraPath) -> list[Subjec
     tan_v = np.tan(np.deg2rad(vertical_fov_deg(path.focal_mm, path.film_back_mm) / 2.0))
     out = []
     for subject in project.subjects:
+        if not subject.is_person:  # set pieces are the set, not who the shot is of
+            continue
         base = subject_positions(project, shot, subject.name, frames)
         aim = nearest_on_axis(eye, forward, base, subject.height)
         rel = aim - eye

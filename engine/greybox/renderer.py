@@ -15,12 +15,13 @@ towards the camera, float32 in [-1, 1], 8 bits of precision) and ``id`` (uint16 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from engine.errors import ShotlineError
-from engine.greybox.gl import gl_context
+from engine.greybox.gl import gl_context, run_gl
 from engine.greybox.scene import FLOOR_ID, PRIMITIVES, Scene
 from engine.grid.render import View
 
@@ -244,6 +245,9 @@ class GreyboxRenderer:
     def __init__(self, width: int, height: int):
         if width < 2 or height < 2 or width > 8192 or height > 8192:
             raise ShotlineError(f"frame size {width}x{height} is out of range", "greybox", "size")
+        run_gl(self._setup, width, height)
+
+    def _setup(self, width: int, height: int) -> None:
         import moderngl
 
         self.width, self.height = int(width), int(height)
@@ -352,7 +356,7 @@ class GreyboxRenderer:
     # -- rendering ---------------------------------------------------------------------------------
 
     def draw(self, scene: Scene, view: View, all_passes: bool) -> None:
-        """Rasterise into the targets (``read`` fetches the pixels)."""
+        """Rasterise into the targets (``read`` fetches the pixels); in the GL thread."""
         if view.width != self.width or view.height != self.height:
             raise ShotlineError(f"view is {view.width}x{view.height}, renderer {self.width}x{self.height}", "greybox", "size")
         moderngl = self._moderngl
@@ -416,7 +420,7 @@ class GreyboxRenderer:
 
     def read(self, names=("beauty",)) -> dict[str, np.ndarray]:
         """The drawn passes as arrays, top row first: beauty (H,W,3) uint8, depth (H,W) float32,
-        normal (H,W,3) float32, id (H,W) uint16."""
+        normal (H,W,3) float32, id (H,W) uint16; in the GL thread, views of buffers the next read reuses."""
         passes = "beauty" if tuple(names) == ("beauty",) else "all"
         target = self._targets[passes]
         h, w = self.height, self.width
@@ -441,6 +445,9 @@ class GreyboxRenderer:
         unknown = [p for p in passes if p not in PASSES]
         if unknown:
             raise ShotlineError(f"unknown pass {unknown[0]!r} (one of {', '.join(PASSES)})", "greybox", "pass")
+        return run_gl(self._render, scene, view, passes)
+
+    def _render(self, scene: Scene, view: View, passes: tuple) -> dict[str, np.ndarray]:
         self.draw(scene, view, all_passes=passes != ("beauty",))
         return {k: np.ascontiguousarray(v) for k, v in self.read(passes).items()}
 
@@ -461,3 +468,22 @@ class GreyboxRenderer:
         if not hasattr(self, "_patch_vaos"):
             self._patch_vaos = {p: self.ctx.vertex_array(self.programs[p]["shadow"], [(self._floor_vbo, "2f", "in_xz")]) for p in ("beauty", "all")}
         return self._patch_vaos
+
+
+_shared = threading.local()
+
+
+def shared_renderer(width: int, height: int) -> GreyboxRenderer:
+    """This thread's renderer for a frame size (building one compiles six shaders: reuse it)."""
+    cache = getattr(_shared, "renderers", None)
+    if cache is None:
+        cache = _shared.renderers = {}
+    key = (int(width), int(height))
+    ctx = gl_context()  # raises when there is no GL (any more): never hand out a dead renderer
+    if key in cache and cache[key].ctx is not ctx:
+        cache.clear()
+    if key not in cache:
+        if len(cache) >= 8:
+            cache.pop(next(iter(cache)))
+        cache[key] = GreyboxRenderer(*key)
+    return cache[key]

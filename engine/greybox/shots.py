@@ -17,7 +17,7 @@ from engine.camera.lens import focal_pixels
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.greybox.blocking import SubjectTrack, shot_tracks
-from engine.greybox.renderer import PASSES, GreyboxRenderer
+from engine.greybox.renderer import PASSES, shared_renderer
 from engine.greybox.scene import build_scene, id_legend
 from engine.grid.render import View, draw_segments
 from engine.grid.sequence import GridOptions, GridRenderer
@@ -51,7 +51,7 @@ class GreyboxShots:
         self.size = (int(size[0]), int(size[1]))
         self.base_dir = base_dir
         self.source = source
-        self.renderer = GreyboxRenderer(*self.size)
+        self.renderer = shared_renderer(*self.size)
         self.legend = id_legend(project.subjects)
         self._tracks: dict[int, list[SubjectTrack]] = {}
         self._grid: GridRenderer | None = None

@@ -338,7 +338,8 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
     global_prompt, texts = split_shots(text)
     subjects = discover_subjects(text, list(base.subjects))
     variation = Variation.draw(variation_index, seed)
-    scene = Scene(subjects, side=-1.0 if variation.flip_side else 1.0)
+    # The planner frames people; set pieces stay in the set it plans in.
+    scene = Scene([s for s in subjects if s.is_person], side=-1.0 if variation.flip_side else 1.0)
     fps = base.fps
     film_h = base.film_back_mm()[1]
     names = [s.name for s in subjects]

@@ -236,6 +236,7 @@ def test_no_gl_context_is_a_clear_error(monkeypatch, tmp_path, capsys):
     def refuse(*args, **kwargs):
         raise Exception("eglGetDisplay failed")
 
+    saved = gl._context  # the working context stays current in the GL thread, for the tests after this
     gl._reset_for_tests()
     monkeypatch.setattr(moderngl, "create_standalone_context", refuse)
     try:
@@ -249,4 +250,4 @@ def test_no_gl_context_is_a_clear_error(monkeypatch, tmp_path, capsys):
         assert main(["preview", str(DEMO_PATH), "-o", str(out), "--size", "64x32"]) == 2
         assert "eglGetDisplay failed" in capsys.readouterr().err and not out.exists()
     finally:
-        gl._reset_for_tests()
+        gl._context, gl._failure = saved, None
