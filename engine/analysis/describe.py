@@ -269,8 +269,28 @@ class ProjectDescription:
         return "\n".join(lines)
 
 
+def _count_who_is_in_frame(project: Project, contexts: list[ShotContext]) -> None:
+    """Where OpenGL is at hand, who is in frame (on the frame each description reads) comes from
+    the grey-box id pass; otherwise from where the subjects' points fall."""
+    from engine.greybox.gl import gl_available
+
+    if not project.shots or gl_available() is not None:
+        return
+    from engine.greybox.occupancy import frame_shares
+
+    for shot, context in zip(project.shots, contexts):
+        context.shares = shares = frame_shares(project, shot, context.path, [0])
+        aimed = any(k.look_at for k in shot.keys)
+        if context.main is not None and not aimed and context.main not in context.in_frame(0):
+            # Nobody aims at the hidden one: the shot is of whoever fills most of the frame.
+            seen = context.in_frame(0)
+            if seen:
+                context.main = max(seen, key=lambda s: shares[0].get(s.name, 0.0))
+
+
 def describe_project(project: Project, clip_s: float = 1.0, config: LabelConfig = LabelConfig()) -> ProjectDescription:
     contexts = [shot_context(project, shot) for shot in project.shots]
+    _count_who_is_in_frame(project, contexts)
     shots = [describe_context(c, clip_s, config) for c in contexts]
     starts = project.shot_start_frames()
     cuts = [describe_cut(project, contexts[i], contexts[i + 1], i + 1, starts[i + 1]) for i in range(len(contexts) - 1)]

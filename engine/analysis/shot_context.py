@@ -53,6 +53,9 @@ class ShotContext:
     path: CameraPath
     subjects: list[SubjectInView]  # every subject of the set, as seen from this camera
     main: SubjectInView | None  # what the shot is about
+    # {frame: {name: share of the frame}} from the grey-box id pass, where it was rendered
+    # (engine.greybox.occupancy): who is in frame there counts pixels, occlusion included.
+    shares: dict[int, dict[str, float]] | None = None
 
     @property
     def subject_positions(self) -> np.ndarray | None:
@@ -77,6 +80,10 @@ class ShotContext:
         return classify_size(float(h), self.main.height)
 
     def in_frame(self, frame: int) -> list[SubjectInView]:
+        if self.shares is not None and frame in self.shares:
+            from engine.greybox.occupancy import MIN_SHARE
+
+            return [s for s in self.subjects if self.shares[frame].get(s.name, 0.0) >= MIN_SHARE]
         return [s for s in self.subjects if s.in_frame()[frame]]
 
     def foreground(self, frame: int) -> SubjectInView | None:

@@ -251,3 +251,26 @@ def test_no_gl_context_is_a_clear_error(monkeypatch, tmp_path, capsys):
         assert "eglGetDisplay failed" in capsys.readouterr().err and not out.exists()
     finally:
         gl._context, gl._failure = saved, None
+
+
+def _two_people_behind_a_wall(wall: bool) -> Project:
+    from engine.camera.conventions import look_at_rotation as aim
+
+    eye = np.array([0.0, 1.6, 4.0])
+    quat = tuple(float(v) for v in aim(eye, np.array([0.0, 1.2, 0.0])).as_quat())
+    subjects = [Subject(name="Mara", position=(-0.7, 0.0, 0.0), facing=0.0), Subject(name="Jonas", position=(0.7, 0.0, 0.0), facing=0.0)]
+    if wall:  # a wall between the camera and Jonas only
+        subjects.append(Subject(name="Screen", kind="set piece", shape="wall", position=(0.45, 0.0, 1.5), scale=(0.3, 1.0, 1.0)))
+    shot = Shot(id="s", name="Two", duration=2, keys=[CameraKey(frame=0, position=tuple(eye), orientation=quat)])
+    return Project(subjects=subjects, shots=[shot])
+
+
+def test_describe_says_who_is_in_frame_from_the_id_pass():
+    from engine.analysis.describe import describe_project
+
+    open_text = describe_project(_two_people_behind_a_wall(False)).shots[0].text
+    hidden = describe_project(_two_people_behind_a_wall(True))
+    assert "Mara and Jonas" in open_text or "Jonas and Mara" in open_text
+    # Jonas's point is still inside the frame, but the wall hides him: the id pass says so.
+    assert hidden.contexts[0].subjects[1].in_frame()[0]
+    assert "Jonas" not in hidden.shots[0].text and "Mara" in hidden.shots[0].text, hidden.shots[0].text
