@@ -136,11 +136,12 @@ def discover_subjects(text: str, known: list[Subject]) -> list[Subject]:
     subjects = list(known)
     slots = [(-0.9, 0.0, 0.0), (0.9, 0.0, 0.0), (0.0, 0.0, -1.5), (-1.8, 0.0, -1.5), (1.8, 0.0, -1.5)]
     colours = ["#d0603a", "#3a78d0", "#5aa050", "#c0a030", "#9050b0"]
+    facings = [90.0, -90.0, 0.0, 0.0, 0.0]  # the first two face each other across the line
     for name in found:
         i = len(subjects)
         if i >= len(slots):
             break
-        subjects.append(Subject(name=name, position=slots[i], height=DEFAULT_SUBJECT_HEIGHT, color=colours[i]))
+        subjects.append(Subject(name=name, position=slots[i], height=DEFAULT_SUBJECT_HEIGHT, color=colours[i], facing=facings[i]))
     if not subjects:
         subjects.append(Subject(name="Subject", position=(0.0, 0.0, 0.0), height=DEFAULT_SUBJECT_HEIGHT, color="#c0c0c0"))
     return subjects
