@@ -26,7 +26,7 @@ os.environ.setdefault("EGL_PLATFORM", "surfaceless")
 if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 
 def bench_project():

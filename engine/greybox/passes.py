@@ -85,9 +85,8 @@ def write_pass_frames(folder: Path, stem: str, name: str, frames: list[np.ndarra
     written = []
     if fmt == "npz":
         out = folder / f"{stem}.{name}.npz"
-        with atomic_path(out) as tmp:
-            with open(tmp, "wb") as fh:
-                np.savez_compressed(fh, **{name: np.stack(frames)})
+        with atomic_path(out) as tmp, open(tmp, "wb") as fh:
+            np.savez_compressed(fh, **{name: np.stack(frames)})
         written.append(out.name)
     elif fmt == "png16":
         for i, frame in enumerate(frames):

@@ -8,7 +8,7 @@ or .npz (``engine.greybox.passes``), for depth- and segmentation-control workflo
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 

@@ -99,7 +99,7 @@ def test_unknown_pose_on_a_subject_key_names_the_key():
 
 def test_library_sizes_are_real_and_cover_every_shape():
     assert set(SHAPE_SIZES) == set(typing.get_args(ShapeName)) == set(LIBRARY)
-    w, h, d = SHAPE_SIZES["table"]
+    w, h, _ = SHAPE_SIZES["table"]
     assert 0.7 <= h <= 0.8 and 1.2 <= w <= 2.0  # a dining table
     assert 2.0 <= SHAPE_SIZES["door"][1] <= 2.2 and 1.3 <= SHAPE_SIZES["car"][1] <= 1.6
     assert 3.5 <= SHAPE_SIZES["car"][2] <= 5.0 and SHAPE_SIZES["wall"][1] >= 2.4
@@ -124,7 +124,7 @@ def test_figure_scales_with_height_and_has_seventeen_joints():
     tall = mq.pose_figure(mq.preset_angles("stand"), (0, 0, 0), 0.0, 1.9)
     short = mq.pose_figure(mq.preset_angles("stand"), (0, 0, 0), 0.0, 1.6)
     assert len(mq.JOINTS) == 17
-    top = lambda f: f.joint("head")[1] + mq.RADII[mq.INDEX["head"]] * f.scale  # noqa: E731
+    top = lambda f: f.joint("head")[1] + mq.RADII[mq.INDEX["head"]] * f.scale
     assert top(tall) == pytest.approx(1.9, abs=0.03) and top(short) == pytest.approx(1.6, abs=0.03)
 
 
