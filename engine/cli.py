@@ -45,12 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("-o", "--output", type=Path, help="the .shotline project to write (a cut: default -p PROJECT itself)")
     i.add_argument("-p", "--project", type=Path, help="take set, fps and lens defaults from this project (a cut: the project it re-cuts)")
 
-    v = sub.add_parser("preview", help="render the camera-grid preview of a project to MP4")
+    v = sub.add_parser("preview", help="render a project's grey-box (or camera-grid, depth, normal, id) preview to MP4")
     v.add_argument("project", type=Path, help="the .shotline project")
     v.add_argument("-o", "--output", required=True, type=Path, help="the .mp4 to write")
     v.add_argument("--size", help="WIDTHxHEIGHT (default 832 wide at the project's delivery aspect)")
     v.add_argument("--shot", type=int, help="render only shot N (1-based)")
     v.add_argument("--transition-frames", type=int, default=2, help="white frames at each cut (default 2)")
+    v.add_argument(
+        "--pass", dest="pass_name", default="greybox", choices=("greybox", "grid", "depth", "normal", "id"),
+        help="greybox (the set through each lens, default), grid (the camera-grid room over it), depth, normal or id",
+    )  # fmt: skip
+    v.add_argument("--camera-grid", action="store_true", help="the camera-grid video alone (no set), as before grey-box")
 
     d = sub.add_parser("describe", help="say in words what every shot's camera does, and what each cut does")
     d.add_argument("project", type=Path, help="a .shotline project or any camera file shotline imports")
@@ -78,7 +83,9 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("render", help="render every shot with the engine (grid, or the dit model) to MP4s")
     r.add_argument("project", type=Path, help="the .shotline project")
-    r.add_argument("--backend", default="grid", help="grid (camera-grid, instant) or dit (the video model) (default grid)")
+    r.add_argument("--backend", default="greybox", help="greybox (the set through each lens, instant), grid (camera-grid, instant) or dit (the video model) (default greybox)")
+    r.add_argument("--passes", default="", help="grey-box passes to write beside the MP4s, e.g. depth,normal,id (greybox)")
+    r.add_argument("--pass-format", default="png16", choices=("png16", "npz"), help="16-bit PNG sequences or .npz (default png16)")
     r.add_argument("-o", "--output", required=True, type=Path, help="folder for shot_NN_name.mp4 and sequence.mp4")
     r.add_argument("--engine", help="URL of a running engine (default: start one here for this render)")
     r.add_argument("--token", help="the engine's token, if it needs one")
@@ -187,12 +194,22 @@ def parse_size(text: str, field: str = "--size") -> tuple[int, int]:
 
 
 def _preview(args) -> int:
-    from engine.grid.video import write_preview
     from engine.project import load_project
 
     project = load_project(args.project)
     width, height = parse_size(args.size) if args.size else project.frame_size()
-    frames = write_preview(project, args.output, (width, height), shot=args.shot, transition_frames=args.transition_frames, progress=True)
+    if args.camera_grid:
+        from engine.grid.video import write_preview
+
+        frames = write_preview(project, args.output, (width, height), shot=args.shot, transition_frames=args.transition_frames, progress=True)
+    else:
+        from engine import sequence
+        from engine.greybox.video import write_greybox_preview
+
+        frames = write_greybox_preview(
+            project, sequence.shared.paths(project), args.output, args.pass_name, (width, height), args.shot,
+            args.transition_frames, base_dir=Path(args.project).resolve().parent, progress=True, source=str(args.project),
+        )  # fmt: skip
     print(f"wrote {args.output} ({frames} frames, {width}x{height}, {project.fps:g} fps)")
     return 0
 
@@ -352,8 +369,9 @@ def _render(args) -> int:
     width, height = parse_size(args.size) if args.size else project.frame_size()
     try:
         request = request_from_project(
-            project, width, height, backend=args.backend, model=args.model, steps=args.steps, seed=args.seed, guidance=args.guidance
-        )
+            project, width, height, backend=args.backend, model=args.model, steps=args.steps, seed=args.seed, guidance=args.guidance,
+            passes=[p for p in args.passes.split(",") if p], pass_format=args.pass_format, base_dir=str(Path(args.project).resolve().parent),
+        )  # fmt: skip
     except ShotlineError as exc:
         raise ShotlineError(exc.message, args.project, exc.field) from None
     local = None

@@ -25,7 +25,7 @@ from engine.atomic import atomic_write
 from engine.errors import ShotlineError
 
 FORMAT_NAME = "shotline"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
 SUPER35_SENSOR_MM = (24.89, 18.66)
@@ -44,6 +44,15 @@ MIN_SENSOR_MM, MAX_SENSOR_MM = 1.0, 100.0  # a film back's width or height (excl
 Interpolation = Literal["constant", "linear", "bezier", "ease"]
 PathSpace = Literal["world", "subject"]
 ShotSize = Literal["EWS", "WS", "FS", "MLS", "MS", "MCU", "CU", "ECU", "INSERT"]
+SubjectKind = Literal["person", "set piece"]
+# Pose presets of the mannequin (engine/greybox/mannequin.py holds their joint angles).
+PoseName = Literal["stand", "sit", "crouch", "lie", "point", "arms crossed", "talking", "walk", "run"]
+# The set-piece library (engine/greybox/library.py holds their real sizes and build).
+ShapeName = Literal[
+    "table", "chair", "sofa", "bed", "counter", "door", "wall", "window wall", "stairs",
+    "car", "lamp post", "tree", "crate", "box", "cylinder", "sphere",
+]
+MESH_SUFFIXES = (".obj", ".glb", ".gltf", ".ply")
 
 Coord = Annotated[float, Field(ge=-MAX_COORD_M, le=MAX_COORD_M)]
 Vec3 = tuple[Coord, Coord, Coord]
@@ -66,21 +75,70 @@ class _Model(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False, validate_assignment=False)
 
 
+Degrees = Annotated[float, Field(ge=-36_000.0, le=36_000.0)]
+Scale = Annotated[float, Field(gt=0.0, le=1000.0)]
+
+
 class Subject(_Model):
-    """A named subject of the set: a person or object the camera frames."""
+    """A named subject of the set: a person (a posable mannequin) or a set piece.
+
+    ``facing`` is the yaw in degrees about +Y: 0 faces +Z, 90 faces +X. A person's ``height`` is
+    their standing height; a library set piece's height is derived from its real size and
+    ``scale`` (width, height, depth multipliers), so the camera maths that aims at "0.9 of the
+    height" aims at the piece as drawn. ``mesh`` is a user's own model (.obj/.glb/.gltf/.ply, in
+    metres, relative paths from the project's folder), read only when something draws it.
+    """
 
     name: Name
     position: Vec3 = (0.0, 0.0, 0.0)
     height: Annotated[float, Field(gt=0.0, le=1000.0)] = 1.75
     color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = "#d08040"
+    kind: SubjectKind = "person"
+    facing: Degrees = 0.0
+    pose: PoseName = "stand"
+    shape: ShapeName | None = None
+    scale: tuple[Scale, Scale, Scale] = (1.0, 1.0, 1.0)
+    mesh: Annotated[str, Field(min_length=1, max_length=4096)] | None = None
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> "Subject":
+        if self.kind == "person":
+            if self.shape is not None:
+                raise _FieldError("shape", f"a person has no set-piece shape (got {self.shape!r}); use kind 'set piece'")
+            if self.mesh is not None:
+                raise _FieldError("mesh", "a person is a mannequin; a mesh is for kind 'set piece'")
+            return self
+        if self.pose != "stand":
+            raise _FieldError("pose", f"a set piece has no pose (got {self.pose!r})")
+        if self.mesh is not None:
+            if not self.mesh.lower().endswith(MESH_SUFFIXES):
+                raise _FieldError("mesh", f"{self.mesh!r} is not a mesh Shotline reads ({', '.join(MESH_SUFFIXES)})")
+        elif self.shape is None:
+            raise _FieldError("shape", "a set piece needs a shape from the library or a mesh")
+        if self.shape is not None and self.mesh is None:
+            from engine.greybox.library import SHAPE_SIZES  # pure data, no imports back
+
+            self.height = round(SHAPE_SIZES[self.shape][1] * self.scale[1], 9)
+        return self
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == "person"
 
 
 class SubjectKey(_Model):
-    """Where a subject stands at a frame of a shot (subjects move linearly between their keys)."""
+    """Where a subject stands at a frame of a shot, and optionally which way it faces and its pose.
+
+    Positions move linearly between keys; facing turns the short way round; poses blend. A key
+    without ``facing`` lets a walking person face where they go; one without ``pose`` keeps the
+    subject's own.
+    """
 
     subject: Name
     frame: Frame
     position: Vec3
+    facing: Degrees | None = None
+    pose: PoseName | None = None
 
 
 class Lens(_Model):
@@ -313,6 +371,17 @@ def register_migration(from_version: int) -> Callable[[Migration], Migration]:
         return fn
 
     return decorate
+
+
+@register_migration(1)
+def _blocking(data: dict) -> dict:
+    """Version 1 subjects were standing people with a position and a height: say so explicitly."""
+    subjects = data.get("subjects")
+    if isinstance(subjects, list):
+        data["subjects"] = [
+            {"kind": "person", "facing": 0.0, "pose": "stand", **s} if isinstance(s, dict) else s for s in subjects
+        ]
+    return data
 
 
 def _migrate(data: dict, version: int, source: str) -> dict:

@@ -20,6 +20,7 @@ from app.ui.curves import CurveEditor
 from app.ui import input_guard
 from app.ui.inspector import Inspector
 from app.ui.audio_playback import AudioPlayback
+from app.ui.blocking_panel import BlockingPanel
 from app.ui.planner_panel import PlannerPanel
 from app.ui.preview import PreviewPlayer
 from app.ui.render_panel import RenderPanel
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.curves = CurveEditor(self.document)
         self.planner = PlannerPanel(self.document)
         self.render_panel = RenderPanel(self.document)
+        self.blocking = BlockingPanel(self.document)
         self.viewport = Viewport(self.document)
         self.curves.setMinimumHeight(220)
         self.setCentralWidget(self.viewport)
@@ -67,8 +69,10 @@ class MainWindow(QMainWindow):
             "Inspector": self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, scroll=True),
             "Planner": self._dock("Planner", self.planner, Qt.DockWidgetArea.LeftDockWidgetArea, scroll=True),
             "Render": self._dock("Render", self.render_panel, Qt.DockWidgetArea.LeftDockWidgetArea, scroll=True),
+            "Blocking": self._dock("Blocking", self.blocking, Qt.DockWidgetArea.LeftDockWidgetArea, scroll=True),
         }
         self.tabifyDockWidget(self.docks["Planner"], self.docks["Render"])
+        self.tabifyDockWidget(self.docks["Render"], self.docks["Blocking"])
         self.docks["Planner"].raise_()
         self.splitDockWidget(self.docks["Timeline"], self.docks["Curves"], Qt.Orientation.Vertical)
         self.splitDockWidget(self.docks["Preview"], self.docks["Inspector"], Qt.Orientation.Vertical)
@@ -77,6 +81,7 @@ class MainWindow(QMainWindow):
         # The playhead lives in the document's selection model; every view follows its event.
         self.timeline.playheadChanged.connect(self.document.seek)
         self.document.selection.events.frame.connect(self._playhead_moved)
+        self.document.selection.events.frame.connect(self.blocking.set_playhead)
         self.planner.ghostPaths.connect(self.viewport.show_ghosts)
         self.document.dirtyChanged.connect(self.setWindowModified)
         self.document.pathChanged.connect(lambda _p: self._update_title())

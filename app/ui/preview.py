@@ -20,8 +20,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.document import Document
+from app.ui.preview_frames import PreviewFrames
 from app.ui.timeline import timecode
-from engine.grid.sequence import GridOptions, GridRenderer
 from engine.interchange.mp4 import read_mp4
 
 SPEEDS = (1, 2, 4, 8)
@@ -116,7 +116,7 @@ class PreviewPlayer(QWidget):
         self.frame = 0
         self.direction = 0  # -1 reverse, 0 stopped, +1 forward
         self.speed = 1
-        self._renderer: GridRenderer | None = None
+        self._renderer: PreviewFrames | None = None
         self._starts: list[int] = []
         self._clock: tuple[float, int] | None = None  # wall time and frame when play started
 
@@ -132,11 +132,15 @@ class PreviewPlayer(QWidget):
         self.side_by_side.setToolTip("Where a shot has been rendered, show the render to the right of the camera-grid view")
         self.side_by_side.setChecked(True)
         self.side_by_side.toggled.connect(lambda _on: self.set_frame(self.frame, force=True))
+        self.grid_toggle = QCheckBox("Grid")
+        self.grid_toggle.setToolTip("Show the camera-grid room instead of the grey-box set")
+        self.grid_toggle.toggled.connect(lambda _on: self._project_changed())
         self.clips = RenderedClips()
         self.status = QLabel()
         controls = QHBoxLayout()
         controls.addWidget(self.play_button)
         controls.addWidget(self.mode)
+        controls.addWidget(self.grid_toggle)
         controls.addWidget(self.side_by_side)
         controls.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
@@ -160,7 +164,8 @@ class PreviewPlayer(QWidget):
         self._starts = project.shot_start_frames() if project.shots else []
         if project.shots:
             paths = self.document.cameras()
-            self._renderer = GridRenderer(paths, GridOptions(size=project.frame_size(), transition_frames=0))
+            base = self.document.path.parent if self.document.path else None
+            self._renderer = PreviewFrames(project, paths, project.frame_size(), not self.grid_toggle.isChecked(), base)
         else:
             self._renderer = None
         self.set_frame(min(self.frame, max(project.total_frames - 1, 0)), force=True)

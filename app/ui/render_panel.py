@@ -148,9 +148,9 @@ class RenderPanel(QWidget):
         self.status.setText(f"Engine {health.get('version', '?')} at {where}{started}, on {health.get('device', '?')}")
         current = self.backend_name()
         not_ready = health.get("not_ready", {})
-        # Backends that can render come first, the instant grid before them all (the default); one
+        # Backends that can render come first, the instant grey-box (the default) and grid before them all; one
         # without a model says why on hover.
-        names = sorted(health.get("backends", []), key=lambda n: (n in not_ready, n != "grid", n))
+        names = sorted(health.get("backends", []), key=lambda n: (n in not_ready, n != "greybox", n != "grid", n))
         self.backend.blockSignals(True)
         self.backend.clear()
         for i, name in enumerate(names):
@@ -187,7 +187,7 @@ class RenderPanel(QWidget):
             return
         try:
             request = request_from_project(
-                doc.project, self.width_box.value(), backend=self.backend_name() or "grid", model=self.model.currentText() or None,
+                doc.project, self.width_box.value(), backend=self.backend_name() or "greybox", model=self.model.currentText() or None,
                 steps=self.steps.value(), seed=self.seed.value(),
             )  # fmt: skip
         except ShotlineError as exc:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.document import Document
 from app.ui.audio_lane import AUDIO_H, AudioLane
-from engine.grid.sequence import GridOptions, GridRenderer
+from app.ui.preview_frames import PreviewFrames
 
 RULER_H = 22
 CLIP_TOP = RULER_H + 4
@@ -103,11 +103,12 @@ class Timeline(QWidget):
         project = self.document.project
         shot = project.shots[index]
         path = self.document.camera(shot)  # the same object while the shot's camera is unchanged
+        key = (path, project.subjects)  # the grey-box thumbnail shows the set as it stands
         cached = self._thumbs.get(shot.id)
-        if cached is None or cached[0] is not path:
-            frame = GridRenderer([path.slice(0, 1)], GridOptions(size=THUMB, transition_frames=0)).render_frame(0, 0)
+        if cached is None or cached[0][0] is not path or cached[0][1] != project.subjects:
+            frame = PreviewFrames(project, [path], THUMB, shot_indices=[index]).render_frame(0, 0)
             image = QImage(frame.data, THUMB[0], THUMB[1], 3 * THUMB[0], QImage.Format.Format_RGB888).copy()
-            self._thumbs[shot.id] = (path, image)
+            self._thumbs[shot.id] = (key, image)
         return self._thumbs[shot.id][1]
 
     # -- painting ------------------------------------------------------------------------------

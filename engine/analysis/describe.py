@@ -238,9 +238,10 @@ def describe_cut(project: Project, before: ShotContext, after: ShotContext, inde
         lateral = np.linalg.norm(offset - along * camera_axes(a_pose)[2])
         if turn < 10.0 and lateral < 0.2 * max(abs(along), 1e-9) and abs(along) > 0.05:
             rel.append("cut in on the axis" if along > 0 else "cut out on the axis")
-    if len(project.subjects) >= 2:
+    people = [s for s in project.subjects if s.is_person]
+    if len(people) >= 2:
         names = [n for n in (subj_a, subj_b) if n]
-        names = list(dict.fromkeys(names + [s.name for s in project.subjects]))[:2]
+        names = list(dict.fromkeys(names + [s.name for s in people]))[:2]
         pa = before.subjects[[s.name for s in before.subjects].index(names[0])].base[end]
         pb = before.subjects[[s.name for s in before.subjects].index(names[1])].base[end]
         side_a, side_b = line_side(a_pose[:3, 3], pa, pb), line_side(b_pose[:3, 3], pa, pb)
@@ -268,8 +269,28 @@ class ProjectDescription:
         return "\n".join(lines)
 
 
+def _count_who_is_in_frame(project: Project, contexts: list[ShotContext]) -> None:
+    """Where OpenGL is at hand, who is in frame (on the frame each description reads) comes from
+    the grey-box id pass; otherwise from where the subjects' points fall."""
+    from engine.greybox.gl import gl_available
+
+    if not project.shots or gl_available() is not None:
+        return
+    from engine.greybox.occupancy import frame_shares
+
+    for shot, context in zip(project.shots, contexts):
+        context.shares = shares = frame_shares(project, shot, context.path, [0])
+        aimed = any(k.look_at for k in shot.keys)
+        if context.main is not None and not aimed and context.main not in context.in_frame(0):
+            # Nobody aims at the hidden one: the shot is of whoever fills most of the frame.
+            seen = context.in_frame(0)
+            if seen:
+                context.main = max(seen, key=lambda s: shares[0].get(s.name, 0.0))
+
+
 def describe_project(project: Project, clip_s: float = 1.0, config: LabelConfig = LabelConfig()) -> ProjectDescription:
     contexts = [shot_context(project, shot) for shot in project.shots]
+    _count_who_is_in_frame(project, contexts)
     shots = [describe_context(c, clip_s, config) for c in contexts]
     starts = project.shot_start_frames()
     cuts = [describe_cut(project, contexts[i], contexts[i + 1], i + 1, starts[i + 1]) for i in range(len(contexts) - 1)]

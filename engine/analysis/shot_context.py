@@ -54,6 +54,9 @@ class ShotContext:
     path: CameraPath
     subjects: list[SubjectInView]  # every subject of the set, as seen from this camera
     main: SubjectInView | None  # what the shot is about
+    # {frame: {name: share of the frame}} from the grey-box id pass, where it was rendered
+    # (engine.greybox.occupancy): who is in frame there counts pixels, occlusion included.
+    shares: dict[int, dict[str, float]] | None = None
 
     @property
     def subject_positions(self) -> np.ndarray | None:
@@ -78,6 +81,10 @@ class ShotContext:
         return classify_size(float(h), self.main.height)
 
     def in_frame(self, frame: int) -> list[SubjectInView]:
+        if self.shares is not None and frame in self.shares:
+            from engine.greybox.occupancy import MIN_SHARE
+
+            return [s for s in self.subjects if self.shares[frame].get(s.name, 0.0) >= MIN_SHARE]
         return [s for s in self.subjects if s.in_frame()[frame]]
 
     def foreground(self, frame: int) -> SubjectInView | None:
@@ -117,6 +124,8 @@ def view_subjects(project: Project, shot: Shot, path: CameraPath) -> list[Subjec
     tan_v = np.tan(np.deg2rad(vertical_fov_deg(path.focal_mm, path.film_back_mm) / 2.0))
     out = []
     for subject in project.subjects:
+        if not subject.is_person:  # set pieces are the set, not who the shot is of
+            continue
         base = subject_positions(project, shot, subject.name, frames)
         aim = nearest_on_axis(eye, forward, base, subject.height)
         rel = aim - eye

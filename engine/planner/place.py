@@ -20,7 +20,7 @@ DEFAULT_FOCAL = {"EWS": 18.0, "WS": 24.0, "FS": 32.0, "MLS": 35.0, "MS": 40.0, "
 ELEVATION_DEG = {"high": 30.0, "low": -25.0, "overhead": 85.0}
 ROLL_DEG = {"dutch": 15.0}
 # Azimuth of the camera from the subject's facing, toward the scene's side of the line (degrees).
-AZIMUTH_DEG = {"frontal": 0.0, "three-quarter": 45.0, "profile": 90.0}
+AZIMUTH_DEG = {"frontal": 0.0, "three-quarter": 45.0, "profile": 90.0, "from behind": 180.0}
 SINGLE_AZIMUTH_DEG = 40.0  # a single in a dialogue: looking past the other's shoulder line
 UP = np.array([0.0, 1.0, 0.0])
 
@@ -64,10 +64,9 @@ class Scene:
         return b if s.name == a.name else a
 
     def facing(self, s: Subject) -> np.ndarray:
-        other = self.other(s)
-        if other is not None:
-            return _flat(self.pos(other) - self.pos(s))
-        return np.array([0.0, 0.0, 1.0])
+        """Where the subject's face points, from its blocking (yaw 0 faces +Z)."""
+        yaw = np.deg2rad(s.facing)
+        return np.array([np.sin(yaw), 0.0, np.cos(yaw)])
 
 
 @dataclass

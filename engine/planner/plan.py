@@ -138,11 +138,12 @@ def discover_subjects(text: str, known: list[Subject]) -> list[Subject]:
     subjects = list(known)
     slots = [(-0.9, 0.0, 0.0), (0.9, 0.0, 0.0), (0.0, 0.0, -1.5), (-1.8, 0.0, -1.5), (1.8, 0.0, -1.5)]
     colours = ["#d0603a", "#3a78d0", "#5aa050", "#c0a030", "#9050b0"]
+    facings = [90.0, -90.0, 0.0, 0.0, 0.0]  # the first two face each other across the line
     for name in found:
         i = len(subjects)
         if i >= len(slots):
             break
-        subjects.append(Subject(name=name, position=slots[i], height=DEFAULT_SUBJECT_HEIGHT, color=colours[i]))
+        subjects.append(Subject(name=name, position=slots[i], height=DEFAULT_SUBJECT_HEIGHT, color=colours[i], facing=facings[i]))
     if not subjects:
         subjects.append(Subject(name="Subject", position=(0.0, 0.0, 0.0), height=DEFAULT_SUBJECT_HEIGHT, color="#c0c0c0"))
     return subjects
@@ -318,7 +319,8 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
     global_prompt, texts = split_shots(text)
     subjects = discover_subjects(text, list(base.subjects))
     variation = Variation.draw(variation_index, seed)
-    scene = Scene(subjects, side=-1.0 if variation.flip_side else 1.0)
+    # The planner frames people; set pieces stay in the set it plans in.
+    scene = Scene([s for s in subjects if s.is_person], side=-1.0 if variation.flip_side else 1.0)
     fps = base.fps
     film_h = base.film_back_mm()[1]
     names = [s.name for s in subjects]

@@ -30,6 +30,7 @@ ANGLES: list[tuple[str, str]] = [
     (r"profile|side[- ]on|from the side", "profile"),
     (r"three[- ]quarters?(?: view| angle)?|3/4(?: view)?", "three-quarter"),
     (r"frontal|head[- ]on|face[- ]on|from the front", "frontal"),
+    (r"from behind|from the back|back view|rear view", "from behind"),
 ]
 
 # Direction words: the move's direction is taken from the first one that follows it (or precedes it).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterator
 
 import numpy as np
@@ -26,6 +27,9 @@ class RenderContext:
     device: str
     is_cancelled: Callable[[], bool]
     on_progress: Callable[[int, int, int, np.ndarray | None], None]  # shot, step, steps, preview frame
+    # Where a backend may write files beside the MP4s (the grey-box passes) and how it lists them.
+    output_dir: Path | None = None
+    on_file: Callable[[str], None] | None = None
 
     def check(self) -> None:
         if self.is_cancelled():

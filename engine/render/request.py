@@ -12,7 +12,7 @@ whose ``loc`` is that path), never a 500.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -39,6 +39,9 @@ class ShotRequest(_Strict):
     focal_mm: Annotated[list[Annotated[float, Field(ge=MIN_FOCAL_MM, le=MAX_FOCAL_MM)]], Field(min_length=1, max_length=MAX_FRAMES_PER_SHOT)]
     # The gate the delivery aspect uses; no default: a film back is the project's, not a guess.
     film_back_mm: tuple[Annotated[float, Field(gt=MIN_SENSOR_MM, le=MAX_SENSOR_MM)], Annotated[float, Field(gt=MIN_SENSOR_MM, le=MAX_SENSOR_MM)]]
+
+    # The shot's blocking (engine.project.SubjectKey as JSON) for the greybox backend.
+    subject_keys: Annotated[list[dict], Field(max_length=100_000)] = Field(default_factory=list)
 
     @field_validator("poses")
     @classmethod
@@ -87,6 +90,12 @@ class RenderRequest(_Strict):
     steps: Annotated[int, Field(ge=1, le=1000)] = 30
     guidance: Annotated[float, Field(ge=0.0, le=50.0)] = 5.0
     camera_guidance: Annotated[float, Field(ge=0.0, le=50.0)] = 1.0
+    # The set for the greybox backend (engine.project.Subject as JSON), its meshes' folder, and
+    # which grey-box passes to hand off beside the MP4s (16-bit PNG sequences or .npz).
+    subjects: Annotated[list[dict], Field(max_length=10_000)] = Field(default_factory=list)
+    base_dir: Annotated[str, Field(max_length=4096)] | None = None
+    passes: Annotated[list[Literal["beauty", "depth", "normal", "id"]], Field(max_length=4)] = Field(default_factory=list)
+    pass_format: Literal["png16", "npz"] = "png16"
 
     @model_validator(mode="after")
     def _bounded(self) -> "RenderRequest":
@@ -95,7 +104,15 @@ class RenderRequest(_Strict):
             raise ValueError(f"{total} frames in all; the engine takes at most {MAX_TOTAL_FRAMES} a job")
         if self.width * self.height * total > MAX_PIXELS_X_FRAMES:
             raise ValueError(f"{self.width}x{self.height} for {total} frames is too much for one job; render fewer shots or a smaller size")
+        if self.subjects or any(s.subject_keys for s in self.shots):
+            self.blocking()  # refuse bad blocking now, naming its field, not in the middle of a job
         return self
+
+    def blocking(self):
+        """The request's set and subject keys as a blocking-only Project (engine.greybox.blocking)."""
+        from engine.greybox.blocking import blocking_project
+
+        return blocking_project(self.subjects, [(s.frames, s.subject_keys) for s in self.shots], self.fps)
 
     @property
     def total_frames(self) -> int:
@@ -124,9 +141,11 @@ def request_from_project(project, width: int = 832, height: int | None = None, s
                 poses=path.c2w[:, :3, :].tolist(),
                 focal_mm=[float(f) for f in path.focal_mm],
                 film_back_mm=tuple(float(v) for v in path.film_back_mm),
+                subject_keys=[k.model_dump(mode="json") for k in shot.subject_keys],
             )
             for shot, path in zip(project.shots, paths)
         ]
+        settings.setdefault("subjects", [s.model_dump(mode="json") for s in project.subjects])
         return RenderRequest(shots=shots, prompt=project.prompt, width=width, height=height, fps=project.fps, **settings)
     except ValidationError as exc:
         raise validation_error(exc, "render request") from None

@@ -167,7 +167,7 @@ class JobQueue:
                 extra = {"preview": preview_jpeg(preview)} if preview is not None else {}
                 self._emit(job, "progress", shot=shot, step=step, steps=steps, **extra)
 
-            ctx = RenderContext(self.device, lambda: job.cancel_requested, progress)
+            ctx = RenderContext(self.device, lambda: job.cancel_requested, progress, folder, job.files.append)
             size = (request.width, request.height)
             sequence = "sequence.mp4"
             # The sequence is encoded as shots arrive; a shot that comes before its predecessors

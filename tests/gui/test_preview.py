@@ -25,11 +25,17 @@ def _shown(player) -> np.ndarray:
     return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3].reshape(image.height(), image.width(), 3)
 
 
-def test_it_shows_the_camera_grid_frame_of_the_shot_under_the_playhead(player):
+def test_it_shows_the_greybox_frame_of_the_shot_under_the_playhead_and_the_grid_on_request(player):
+    from engine.greybox.shots import GreyboxShots
+
     project = player.document.project
     player.set_frame(120 + 72 + 10)  # frame 10 of the third shot
     w, h = player.view.image.width(), player.view.image.height()
     assert w / h == pytest.approx(project.aspect, rel=0.01)
+    if player._renderer.is_greybox:  # where there is OpenGL (EGL) at all
+        want = GreyboxShots(project, evaluate_sequence(project), (w, h)).render_frame(2, 10)["beauty"]
+        assert np.abs(_shown(player).astype(int) - want).max() <= 1
+    player.grid_toggle.setChecked(True)
     want = GridRenderer(evaluate_sequence(project), GridOptions(size=(w, h), transition_frames=0)).render_frame(2, 10)
     assert np.array_equal(_shown(player), want)
     assert player.view.burn_in[0].startswith("3  ") and "11/72" in player.view.burn_in[0]

@@ -49,7 +49,7 @@ def test_rendered_shots_land_on_the_timeline_and_beside_the_grid_preview(qtbot, 
     panel.render()
     qtbot.waitUntil(lambda: panel.render_button.isEnabled(), timeout=20000)
     assert events[-1]["type"] == "done", panel.error.text()
-    assert panel.backend_name() == "grid" and panel.model.currentText() == "camera-grid"
+    assert panel.backend_name() == "greybox" and panel.model.currentText() == "clay"  # the default
     assert [b.value() for b in panel.bars] == [100] * 4
     assert set(doc.renders) == {s.id for s in doc.project.shots}
     path, fresh = doc.render_of(doc.project.shots[0].id)
@@ -76,6 +76,8 @@ def test_the_backend_list_puts_the_instant_grid_first_and_marks_a_backend_withou
     assert [panel.backend.itemData(i) for i in range(panel.backend.count())] == ["grid", "dit", "alpha"]
     assert panel.backend_name() == "grid" and panel.backend.itemText(2) == "alpha (not ready)"
     assert "no model" in panel.backend.itemData(2, Qt.ItemDataRole.ToolTipRole)
+    panel._connected({"version": "1", "device": "cpu", "backends": ["dit", "grid", "greybox"], "not_ready": {}, "models": {}})
+    assert [panel.backend.itemData(i) for i in range(panel.backend.count())] == ["greybox", "grid", "dit"]
 
 
 def test_cancel_stops_the_job(qtbot, engine, tmp_path):

@@ -235,7 +235,8 @@ def test_plan_command_writes_projects_and_json(tmp_path, capsys):
     assert [d["file"] for d in data] == [str(out), str(tmp_path / "plan.2.shotline")]
     assert data[0]["shots"][0]["moves"] == ["dolly_in"] and data[0]["shots"][0]["size"] == "CU"
     project = load_project(out)
-    assert [s.name for s in project.subjects] == ["Mara", "Jonas"] and len(project.shots) == 2
+    assert [s.name for s in project.subjects if s.is_person] == ["Mara", "Jonas"] and len(project.shots) == 2
+    assert len(project.subjects) == len(build_demo_project().subjects)  # the set pieces stay in the set
     assert project.prompt == build_demo_project().prompt  # the set's own prompt is kept when the text has none
     assert main(["plan", "", "-o", str(tmp_path / "x.shotline")]) == 2
     assert not (tmp_path / "x.shotline").exists()

@@ -26,7 +26,7 @@ def _events(engine, job_id):
 
 def test_health_models_and_openapi(engine):
     health = engine.client.health()
-    assert health["backends"] == ["dit", "grid"] and health["device"] == "cpu" and health["version"]
+    assert health["backends"] == ["dit", "greybox", "grid"] and health["device"] == "cpu" and health["version"]
     models = engine.client._call("GET", "/models")
     assert models["grid"]["models"] == ["camera-grid"] and models["grid"]["not_ready"] is None
     paths = engine.client._call("GET", "/openapi.json")["paths"]
