@@ -93,6 +93,7 @@ class CurveEditor(QWidget):
         self.shot_id = ""
         self.values: dict[str, np.ndarray] = {}
         self.dragging: tuple[int, float, str, int] | None = None  # at press: key frame, value; channel, key index now
+        self.beats = None  # the timeline's audio lane (snap_cut), when the main window shares it
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("#1e1e1e")
         self.note = QLabel()
@@ -221,6 +222,10 @@ class CurveEditor(QWidget):
         frame, value = frame0 + frames, value0 + amount
         doc = self.document
         shot = doc.shot(self.shot_id)
+        if self.beats is not None and frames:  # moved in time: onto a beat within a few pixels
+            start = doc.project.shot_start_frames()[doc.shot_index(self.shot_id)]
+            frames_per_px = next(iter(self.plots.values())).getViewBox().viewPixelSize()[0]
+            frame = self.beats.snap_cut(start + frame, 1.0 / max(frames_per_px, 1e-9)) - start
         key = shot.keys[index]
         evaluated = {ch: float(v[key.frame]) for ch, v in self.values.items()}
         new = key_with_channel(key, evaluated, channel, value)

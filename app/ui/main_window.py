@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.blocking = BlockingPanel(self.document)
         self.viewport = Viewport(self.document)
         self.curves.setMinimumHeight(220)
+        self.curves.beats = self.timeline.audio  # keys dragged in time snap to the beats cuts snap to
         self.setCentralWidget(self.viewport)
         self.docks = {
             "Preview": self._dock("Preview", self.preview, Qt.DockWidgetArea.RightDockWidgetArea),

@@ -208,3 +208,37 @@ def test_audio_tracks_dialog_edits_offset_trim_gain_mute_in_one_step(window, pro
     gone.accept()
     sp.edit_audio_tracks(window, gone)
     assert doc.project.audio == []
+
+
+def test_a_key_dragged_in_time_snaps_to_a_nearby_beat(qtbot, project_file):
+    from app.ui.curves import CurveEditor
+
+    project = build_demo_project().model_copy(update={"audio": [AudioTrack(path="click.wav")]})
+    doc = Document(project, project_file)
+    timeline = Timeline(doc)
+    qtbot.addWidget(timeline)
+    timeline.audio.refresh()
+    qtbot.waitUntil(lambda: timeline.audio.samples is not None, timeout=60_000)
+    editor = CurveEditor(doc)
+    editor.beats = timeline.audio
+    editor.resize(900, 600)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    shot = doc.project.shots[0]  # keys at 0, 30, 60, 89, 119; beats every 12 frames
+    doc.select(shot.id, 1)
+    editor.refresh()
+    for plot in editor.plots.values():
+        plot.vb.setXRange(0, 119, padding=0)
+    qtbot.wait(20)
+    px_per_frame = 1.0 / next(iter(editor.plots.values())).getViewBox().viewPixelSize()[0]
+    assert px_per_frame > 4  # so half a frame is within the 6 px snap and three frames are not
+    editor.begin_drag(1, "x")
+    editor.drag_by(5.5, 0.0)  # 30 -> 35.5: half a frame from the beat at 36 (1.5 s)
+    editor.end_drag()
+    assert doc.shot(shot.id).keys[1].frame == 36
+    doc.undo_stack.undo()
+    editor.begin_drag(1, "x")
+    editor.drag_by(3.0, 0.0)  # 33: three frames from any beat, left where it is dropped
+    editor.end_drag()
+    assert doc.shot(shot.id).keys[1].frame == 33
