@@ -266,13 +266,24 @@ def _render(args) -> int:
             raise ShotlineError(str(exc), args.project, "render") from None
         bar = tqdm(total=len(request.shots), unit="shot", desc=f"render {args.backend}", bar_format="{l_bar}{bar}| {n:.2f}/{total} shots [{elapsed}<{remaining}]")
         final = None
-        for event in client.events(job_id):
-            if event["type"] == "progress":
-                bar.n = event["shot"] + event["step"] / event["steps"]
-                bar.refresh()
-            elif event["type"] in ("done", "error", "cancelled"):
-                final = event
-        bar.close()
+        try:
+            for event in client.events(job_id):
+                if event["type"] == "progress":
+                    bar.n = event["shot"] + event["step"] / event["steps"]
+                    bar.refresh()
+                elif event["type"] in ("done", "error", "cancelled", "interrupted"):
+                    final = event
+        except EngineError as exc:
+            if exc.status != 404:
+                raise ShotlineError(str(exc), args.project, "render") from None
+            # An engine that came back without this job (another output folder, a fresh machine).
+            final = {"type": "interrupted", "files": []}
+        finally:
+            bar.close()
+        if final["type"] == "interrupted":
+            finished = [f for f in final.get("files", []) if f != "sequence.mp4"]
+            kept = f"; {len(finished)} finished shot(s) are kept on the engine, resume with POST /jobs/{job_id}/resume" if finished else ""
+            raise ShotlineError(f"the engine restarted and job {job_id} was interrupted{kept}", args.project, "render")
         if final["type"] != "done":
             message = final.get("message", "the job was cancelled")
             print(f"shotline: render failed: {message}" + (f" ({final['hint']})" if final.get("hint") else ""), file=sys.stderr)

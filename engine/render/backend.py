@@ -26,6 +26,9 @@ class RenderContext:
     device: str
     is_cancelled: Callable[[], bool]
     on_progress: Callable[[int, int, int, np.ndarray | None], None]  # shot, step, steps, preview frame
+    # A resumed job: shots before this one are already rendered. A backend that renders shot by
+    # shot skips them; one that renders the sequence at once may yield them again (they are dropped).
+    first_shot: int = 0
 
     def check(self) -> None:
         if self.is_cancelled():
@@ -38,6 +41,8 @@ class RenderContext:
 class Backend(ABC):
     name: str
     description: str
+
+    problems: list[str] = []  # model folders this backend found but refused, each with the reason
 
     @abstractmethod
     def models(self) -> list[str]:

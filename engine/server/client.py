@@ -90,6 +90,10 @@ class EngineClient:
     def cancel(self, job_id: str) -> dict:
         return self._call("DELETE", f"/jobs/{job_id}")
 
+    def resume(self, job_id: str) -> dict:
+        """Queue an interrupted job again; it renders on from its first unfinished shot."""
+        return self._call("POST", f"/jobs/{job_id}/resume")
+
     def download(self, job_id: str, name: str, to: Path) -> Path:
         from engine.atomic import atomic_path
 
@@ -101,7 +105,9 @@ class EngineClient:
     # -- events --------------------------------------------------------------------------------
 
     def events(self, job_id: str, since: int = 0, give_up_s: float = 10.0) -> Iterator[dict]:
-        """Every event of the job after ``since``, live, until it is done, failed or cancelled."""
+        """Every event of the job after ``since``, live, until it is done, failed, cancelled or
+        interrupted (the engine restarted under it). The token goes in the Authorization header,
+        never in the URL."""
         from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
         from websockets.sync.client import connect
 
@@ -120,7 +126,7 @@ class EngineClient:
                             return
                     # The server closes after a finished event; a close without one is a drop.
             except ConnectionClosed as exc:
-                if exc.rcvd is not None and exc.rcvd.code in (4401, 4404):
+                if exc.rcvd is not None and exc.rcvd.code in (4401, 4403, 4404):
                     raise EngineError(int(exc.rcvd.code) - 4000, exc.rcvd.reason) from None
             except InvalidStatus as exc:
                 raise EngineError(exc.response.status_code, "refused the event stream") from None
