@@ -153,6 +153,7 @@ def create_app(settings: EngineSettings, backends: dict[str, Backend]) -> FastAP
     # redirect_slashes off: an unknown path is a 404, never a redirect that echoes it back.
     app = FastAPI(title="Shotline engine", version=engine.__version__, description=__doc__, lifespan=lifespan, redirect_slashes=False)
     app.state.queue = queue
+    app.state.open_streams = lambda: sum(len(w) for w in wakers.values())  # event streams being served
     app.add_middleware(GuardMiddleware, settings=settings)
 
     @app.exception_handler(RequestValidationError)

@@ -124,7 +124,12 @@ class EngineClient:
                         yield event
                         if event["type"] in FINISHED:
                             return
-                    # The server closes after a finished event; a close without one is a drop.
+                    # The server closes after a finished event; a close without one is a drop,
+                    # unless the job is over (the client had seen its last event already).
+                over = self._finished_summary(job_id)
+                if over is not None:
+                    yield {"seq": since, "type": over["state"], "job": job_id, "files": over["files"], "message": over.get("error") or ""}
+                    return
             except ConnectionClosed as exc:
                 if exc.rcvd is not None and exc.rcvd.code in (4401, 4403, 4404):
                     raise EngineError(int(exc.rcvd.code) - 4000, exc.rcvd.reason) from None
@@ -137,11 +142,19 @@ class EngineClient:
             time.sleep(0.2)
 
 
+    def _finished_summary(self, job_id: str) -> dict | None:
+        try:
+            summary = self.job(job_id)
+        except (EngineError, EngineUnavailable):
+            return None
+        return summary if summary["state"] in FINISHED else None
+
+
 class LocalEngine:
     """An engine started as a child process on a free loopback port; stopped by :meth:`stop`."""
 
-    def __init__(self, output: Path | None = None, device: str = "auto", token: str | None = None, start_timeout: float = 60.0):
-        cmd = [sys.executable, "-m", "engine.server.main", "--port", "0", "--device", device]
+    def __init__(self, output: Path | None = None, device: str = "auto", token: str | None = None, start_timeout: float = 60.0, port: int = 0):
+        cmd = [sys.executable, "-m", "engine.server.main", "--port", str(port), "--device", device]
         if output is not None:
             cmd += ["--output", str(output)]
         env = dict(os.environ)

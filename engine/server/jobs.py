@@ -40,7 +40,6 @@ PREVIEW_WIDTH = 256
 FINISHED = ("done", "error", "cancelled", "interrupted")  # a job in one of these states has no more events
 RESUMABLE = ("interrupted", "error", "cancelled")
 KEEP_FINISHED_IN_MEMORY = 8  # finished jobs kept whole in memory; older ones are read from the journal
-JOURNALLED_EVENTS = ("queued", "started", "shot", "done", "error", "cancelled", "interrupted", "resumed")
 
 
 def slug(name: str) -> str:
@@ -94,6 +93,7 @@ class Job:
     created: float = field(default_factory=time.time)
     cancel_requested: bool = False
     next_seq: int = 1
+    pruned: bool = False  # its outputs were deleted by the retention policy
 
     def summary(self) -> dict:
         return {
@@ -107,7 +107,7 @@ class Job:
             "shots_done": sorted(self.shots_done),
             "error": self.error,
             "created": self.created,
-            "pruned": False,
+            "pruned": self.pruned,
         }
 
 
@@ -291,7 +291,7 @@ class JobQueue:
             self.journal.mark_pruned(r["id"])
             with self._lock:
                 if r["id"] in self.jobs:
-                    self.jobs[r["id"]].files = []
+                    self.jobs[r["id"]].files, self.jobs[r["id"]].pruned = [], True
             total -= sizes[r["id"]]
             pruned.append(r["id"])
         return pruned
@@ -303,8 +303,9 @@ class JobQueue:
             event = {"seq": job.next_seq, "type": kind, "job": job.id, "time": time.time(), **data}
             job.next_seq += 1
             job.events.append(event)
-            if kind in JOURNALLED_EVENTS:
-                self.journal.add_event(job.id, event)
+            # Every event (its preview image aside), so sequence numbers go on across a restart
+            # and a client that comes back after one gets exactly what it missed.
+            self.journal.add_event(job.id, event)
             self._lock.notify_all()
         for listener in self.listeners:
             listener(job.id)
