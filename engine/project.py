@@ -311,11 +311,33 @@ def project_from_dict(data: object, source: str | Path = "<project>") -> Project
         )
     data = _migrate(data, version, source)
     body = {k: v for k, v in data.items() if k not in ("format", "version")}
+    _count_before_validating(body, source)
     try:
         text = json.dumps(body, allow_nan=True)
     except (ValueError, RecursionError) as exc:
         raise ShotlineError(f"cannot read project data ({exc})", source) from None
     return _validate_json(text, source)
+
+
+def _count_before_validating(body: dict, source: str) -> None:
+    """The list bounds, checked on the raw document: a file with a million shots is refused at
+    once, before each of them is validated."""
+    for name, most in (("shots", MAX_SHOTS), ("subjects", MAX_SUBJECTS)):
+        items = body.get(name)
+        if isinstance(items, list) and len(items) > most:
+            raise ShotlineError(f"{len(items)} {name}; a project holds at most {most}", source, name)
+    shots = body.get("shots")
+    if isinstance(shots, list):
+        keys = 0
+        for i, shot in enumerate(shots):
+            if isinstance(shot, dict):
+                for name in ("keys", "subject_keys"):
+                    n = len(shot.get(name) or ()) if isinstance(shot.get(name), list) else 0
+                    if n > MAX_KEYS:
+                        raise ShotlineError(f"{n} {name.replace('_', ' ')}; a shot holds at most {MAX_KEYS}", source, f"shots[{i}].{name}")
+                    keys += n
+        if keys > MAX_TOTAL_KEYS:
+            raise ShotlineError(f"{keys} keys in all; a project holds at most {MAX_TOTAL_KEYS}", source, "shots")
 
 
 def _validate_json(text: str, source: str) -> Project:
