@@ -13,7 +13,8 @@ What it accepts (see the README's "Security"):
 - With a token configured every request must carry it, as ``Authorization: Bearer T``, or for a
   WebSocket from a browser (which cannot set headers) as the subprotocol ``shotline.bearer.B64``
   (the token in base64url without padding). Tokens in the URL are refused: URLs end up in logs.
-- A request body is at most 16 MiB (413 beyond); a job is validated off the event loop.
+- A request body is at most 16 MiB (413 beyond); a job is validated off the event loop (a big one in
+  a helper process, ``engine/server/validation.py``), so /health and streams go on meanwhile.
 """
 
 from __future__ import annotations
@@ -33,12 +34,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import ValidationError
 
 import engine
 from engine.render.backend import Backend
 from engine.render.request import RenderRequest
 from engine.server.jobs import JobQueue, Retention, safe_path
+from engine.server.validation import InvalidRequest, validate_request
+from engine.server import validation
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 MAX_BODY_BYTES = 16 * 1024 * 1024  # the largest job (20,000 frames of 4x4 poses) is ~8 MB of JSON
@@ -149,6 +151,7 @@ def create_app(settings: EngineSettings, backends: dict[str, Backend]) -> FastAP
         yield
         queue.stop()  # running jobs stop at their next step; queued ones are cancelled
         queue.journal.close()
+        validation.shutdown()
 
     # redirect_slashes off: an unknown path is a 404, never a redirect that echoes it back.
     app = FastAPI(title="Shotline engine", version=engine.__version__, description=__doc__, lifespan=lifespan, redirect_slashes=False)
@@ -188,9 +191,9 @@ def create_app(settings: EngineSettings, backends: dict[str, Backend]) -> FastAP
 
     def _parse(body: bytes) -> RenderRequest:
         try:
-            return RenderRequest.model_validate_json(body)
-        except ValidationError as exc:
-            raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False, include_context=False)]) from None
+            return validate_request(body)
+        except InvalidRequest as exc:
+            raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors]) from None
 
     @app.post("/jobs", status_code=202, openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RenderRequest"}}}}})
     async def submit(http: Request) -> dict:
@@ -209,7 +212,7 @@ def create_app(settings: EngineSettings, backends: dict[str, Backend]) -> FastAP
         offered = backends[request.backend].models()
         if request.model is not None and request.model not in offered:
             raise HTTPException(422, [{"loc": ["body", "model"], "msg": f"unknown model {request.model!r} for {request.backend}; choose from {', '.join(offered)}", "type": "value_error"}])
-        job = await run_in_threadpool(queue.submit, request)
+        job = await run_in_threadpool(queue.submit, request, bytes(body))
         return {"id": job.id, "state": job.state, "position": job.events[-1].get("position", 0)}
 
     @app.get("/jobs")

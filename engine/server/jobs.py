@@ -170,9 +170,11 @@ class JobQueue:
 
     # -- what clients call ---------------------------------------------------------------------
 
-    def submit(self, request: RenderRequest) -> Job:
+    def submit(self, request: RenderRequest, body: bytes | None = None) -> Job:
+        """Queue a job; ``body`` is the request's JSON as it came (journalled as is, saving the
+        time of serialising a big request again)."""
         job = Job(uuid.uuid4().hex, request)
-        self.journal.add(job)
+        self.journal.add(job, body)
         with self._lock:
             self.jobs[job.id] = job
             self._queue.append(job.id)

@@ -70,11 +70,12 @@ class Journal:
 
     # -- writes --------------------------------------------------------------------------------
 
-    def add(self, job) -> None:
+    def add(self, job, body: bytes | None = None) -> None:
+        request = body.decode("utf-8") if body is not None else job.request.model_dump_json()
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO jobs (id, created, state, request, shots, frames, backend) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (job.id, job.created, job.state, job.request.model_dump_json(), len(job.request.shots), job.request.total_frames, job.request.backend),
+                (job.id, job.created, job.state, request, len(job.request.shots), job.request.total_frames, job.request.backend),
             )
 
     def update(self, job, finished: float | None = None) -> None:

@@ -224,6 +224,27 @@ def test_health_answers_while_a_big_request_is_validated(engine, monkeypatch):
     assert released == [True] and len(result["id"]) == 32
 
 
+def test_a_big_request_validated_in_the_helper_process_is_the_same_request(engine):
+    import numpy as np
+    from scipy.spatial.transform import Rotation
+
+    from engine.server.validation import BIG_BODY_BYTES, validate_request
+
+    shots = []
+    for s in range(4):
+        m = np.tile(np.eye(4), (1200, 1, 1))
+        m[:, :3, :3] = Rotation.random(1200, random_state=s).as_matrix()
+        m[:, :3, 3] = np.random.default_rng(s).uniform(-10, 10, (1200, 3))
+        shots.append({"name": f"s{s}", "poses": m[:, : 3 + s % 2].tolist(), "focal_mm": [35.0], "film_back_mm": [24.89, 10.414]})
+    body = json.dumps({"shots": shots, "width": 32, "height": 32, "seed": 3}).encode()
+    assert len(body) > BIG_BODY_BYTES
+    assert validate_request(body) == RenderRequest.model_validate_json(body)
+    shots[1]["poses"][700][0][0] = 2.0  # no longer a rotation
+    with pytest.raises(EngineError) as err:
+        engine.client.submit(json.dumps({"shots": shots, "width": 32, "height": 32}))
+    assert err.value.status == 422 and "frame 700" in err.value.detail[0]["msg"] and err.value.detail[0]["loc"][:4] == ["body", "shots", 1, "poses"]
+
+
 # -- 9: eviction and retention -------------------------------------------------------------------
 
 
