@@ -220,7 +220,7 @@ def main() -> None:
             # Warm up: imports, first render, first encode.
             status, warm = call(url + "/jobs", "POST", job())
             wait_done(url, [warm["id"]], 60)
-            time.sleep(1.0)
+            time.sleep(3.0)  # past the engine's collection after a finished job (engine/server/memory.py)
             rss_before = rss_mb(child.pid)
             idle_ref = cpu_percent(child.pid, 5.0)
             health_ref = health_latencies(url, n=300)
@@ -262,7 +262,7 @@ def main() -> None:
             wait_done(url, [tail["id"]], 60)
             sampling.set()
             sampler.join()
-            time.sleep(2.0)
+            time.sleep(4.0)  # the engine collects once things have been quiet for 2 s
             rss_after = rss_mb(child.pid)
 
             # /health while a 10 MB job is validated.

@@ -39,6 +39,7 @@ import engine
 from engine.render.backend import Backend
 from engine.render.request import RenderRequest
 from engine.server.jobs import JobQueue, Retention, safe_path
+from engine.server.memory import MemoryKeeper
 from engine.server.validation import InvalidRequest, validate_request
 from engine.server import validation
 
@@ -144,6 +145,8 @@ def create_app(settings: EngineSettings, backends: dict[str, Backend]) -> FastAP
             loop_box[0].call_soon_threadsafe(_wake_all, job_id)
 
     queue.listeners.append(_on_event)
+    memory = MemoryKeeper()
+    queue.on_retired.append(memory.something_ended)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -152,6 +155,7 @@ def create_app(settings: EngineSettings, backends: dict[str, Backend]) -> FastAP
         queue.stop()  # running jobs stop at their next step; queued ones are cancelled
         queue.journal.close()
         validation.shutdown()
+        memory.stop()
 
     # redirect_slashes off: an unknown path is a 404, never a redirect that echoes it back.
     app = FastAPI(title="Shotline engine", version=engine.__version__, description=__doc__, lifespan=lifespan, redirect_slashes=False)
@@ -287,6 +291,7 @@ def create_app(settings: EngineSettings, backends: dict[str, Backend]) -> FastAP
                 waiters.discard(wake)
                 if not waiters:
                     del wakers[job_id]
+                    memory.something_ended()
 
     def openapi() -> dict:
         # The job's schema is served although the route reads its body itself (to validate it off the loop).

@@ -141,6 +141,7 @@ class JobQueue:
         self._lock = threading.Condition()
         self._stopping = False
         self.listeners: list[Callable[[str], None]] = []  # called (from any thread) with a job id after each event
+        self.on_retired: list[Callable[[], None]] = []  # called when a finished job has left memory
         self.journal = Journal(self.output)
         self._recover()
         self.prune()
@@ -319,6 +320,8 @@ class JobQueue:
             self._finished.append(job.id)
             while len(self._finished) > self.keep_finished:
                 self.jobs.pop(self._finished.popleft(), None)
+        for hook in self.on_retired:
+            hook()
 
     def _run(self) -> None:
         while True:

@@ -113,3 +113,11 @@ def test_no_engine_and_no_autostart_is_said_plainly(qtbot):
     panel.render()
     qtbot.waitUntil(lambda: panel.render_button.isEnabled(), timeout=10000)
     assert "cannot reach the engine" in panel.error.text()
+
+
+def test_a_job_interrupted_by_an_engine_restart_is_said_and_the_panel_is_free(qtbot, tmp_path):
+    panel = _panel(qtbot, Document(build_demo_project(), tmp_path / "p.shotline"), "http://127.0.0.1:9")
+    panel._running(True)
+    panel.on_event({"seq": 9, "type": "interrupted", "job": "a" * 32, "files": ["shot_01_Rooftop_wide.mp4"]})
+    assert panel.status.text() == "Interrupted" and "1 shot(s) finished" in panel.error.text()
+    assert panel.render_button.isEnabled()
