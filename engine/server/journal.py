@@ -49,6 +49,7 @@ class Journal:
     def __init__(self, folder: Path):
         self.path = Path(folder) / JOURNAL_NAME
         self._lock = threading.Lock()
+        self._closed = False
         try:
             self._db = self._open()
         except sqlite3.DatabaseError:
@@ -66,33 +67,38 @@ class Journal:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             self._db.close()
+
+    def _write(self, sql: str, args: tuple) -> None:
+        with self._lock:
+            if not self._closed:  # a job still stopping while the engine shuts down: nothing to keep
+                self._db.execute(sql, args)
 
     # -- writes --------------------------------------------------------------------------------
 
     def add(self, job, body: bytes | None = None) -> None:
         request = body.decode("utf-8") if body is not None else job.request.model_dump_json()
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO jobs (id, created, state, request, shots, frames, backend) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (job.id, job.created, job.state, request, len(job.request.shots), job.request.total_frames, job.request.backend),
-            )
+        self._write(
+            "INSERT OR REPLACE INTO jobs (id, created, state, request, shots, frames, backend) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (job.id, job.created, job.state, request, len(job.request.shots), job.request.total_frames, job.request.backend),
+        )
 
     def update(self, job, finished: float | None = None) -> None:
-        with self._lock:
-            self._db.execute(
-                "UPDATE jobs SET state = ?, shots_done = ?, files = ?, error = ?, finished = coalesce(?, finished) WHERE id = ?",
-                (job.state, json.dumps(sorted(job.shots_done)), json.dumps(job.files), job.error, finished, job.id),
-            )
+        self._write(
+            "UPDATE jobs SET state = ?, shots_done = ?, files = ?, error = ?, finished = coalesce(?, finished) WHERE id = ?",
+            (job.state, json.dumps(sorted(job.shots_done)), json.dumps(job.files), job.error, finished, job.id),
+        )
 
     def add_event(self, job_id: str, event: dict) -> None:
         kept = {k: v for k, v in event.items() if k != "preview"}
-        with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO events (job, seq, event) VALUES (?, ?, ?)", (job_id, event["seq"], json.dumps(kept)))
+        self._write("INSERT OR REPLACE INTO events (job, seq, event) VALUES (?, ?, ?)", (job_id, event["seq"], json.dumps(kept)))
 
     def mark_pruned(self, job_id: str) -> None:
-        with self._lock:
-            self._db.execute("UPDATE jobs SET pruned = 1, files = '[]' WHERE id = ?", (job_id,))
+        self._write("UPDATE jobs SET pruned = 1, files = '[]' WHERE id = ?", (job_id,))
+
+    def set_finished(self, job_id: str, when: float) -> None:
+        self._write("UPDATE jobs SET finished = ? WHERE id = ?", (when, job_id))
 
     # -- reads ---------------------------------------------------------------------------------
 

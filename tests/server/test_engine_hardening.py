@@ -284,3 +284,20 @@ def test_old_outputs_are_pruned_by_total_size(tmp_path):
         assert running.client.job(b)["state"] == "done"
     finally:
         running.stop()
+
+
+def test_outputs_older_than_the_setting_are_pruned_and_newer_ones_kept(engine):
+    old, _ = _finished_job(engine)
+    new, _ = _finished_job(engine)
+    engine.queue.journal.set_finished(old, time.time() - 3 * 86400)
+    engine.queue.retention = Retention(max_age_days=2)
+    assert engine.queue.prune() == [old]
+    assert not (engine.output / old).exists() and (engine.output / new / "sequence.mp4").is_file()
+    assert engine.client.job(old)["pruned"] and not engine.client.job(new)["pruned"]
+
+
+def test_a_bad_retention_setting_is_one_line(capsys):
+    from engine.server.main import main
+
+    assert main(["--keep-gb", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "shotline-engine: --keep-gb: must be more than 0"
