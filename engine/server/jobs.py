@@ -35,6 +35,7 @@ from engine.interchange.mp4 import read_mp4, write_mp4
 from engine.render.backend import Backend, JobCancelled, RenderContext
 from engine.render.request import RenderRequest
 from engine.server.journal import Journal
+from engine.server.validation import validate_request
 
 PREVIEW_WIDTH = 256
 FINISHED = ("done", "error", "cancelled", "interrupted")  # a job in one of these states has no more events
@@ -164,7 +165,8 @@ class JobQueue:
             self._emit(job, "interrupted", files=list(job.files), shots_done=sorted(job.shots_done), message=job.error)
 
     def _job_from_record(self, record: dict) -> Job:
-        request = RenderRequest.model_validate_json(record["request"])
+        # As it came in (validated then); big ones in the helper process, so the server is not held up.
+        request = validate_request(self.journal.request(record["id"]).encode("utf-8"))
         job = Job(record["id"], request, state=record["state"], files=list(record["files"]), shots_done=set(record["shots_done"]), error=record["error"], created=record["created"])
         job.next_seq = self.journal.last_seq(job.id) + 1
         return job

@@ -43,6 +43,9 @@ CREATE TABLE IF NOT EXISTS events (
 """
 
 
+_SUMMARY = "id, created, finished, state, shots_done, files, error, shots, frames, backend, pruned"
+
+
 class Journal:
     """A thread-safe handle on ``jobs.sqlite`` (the worker thread and the server both write)."""
 
@@ -103,15 +106,22 @@ class Journal:
     # -- reads ---------------------------------------------------------------------------------
 
     def record(self, job_id: str) -> dict | None:
+        """A job's record, less its request (which can be megabytes: see :meth:`request`)."""
         with self._lock:
-            row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
-            names = [d[0] for d in self._db.execute("SELECT * FROM jobs LIMIT 0").description]
+            cur = self._db.execute(f"SELECT {_SUMMARY} FROM jobs WHERE id = ?", (job_id,))
+            row = cur.fetchone()
+            names = [d[0] for d in cur.description]
         return _record(names, row) if row else None
 
-    def records(self, states: tuple[str, ...] | None = None) -> list[dict]:
-        """Every job's record, oldest first (only those in ``states`` when given)."""
+    def request(self, job_id: str) -> str:
         with self._lock:
-            cur = self._db.execute("SELECT * FROM jobs ORDER BY created")
+            (text,) = self._db.execute("SELECT request FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return text
+
+    def records(self, states: tuple[str, ...] | None = None) -> list[dict]:
+        """Every job's record (less its request), oldest first (only those in ``states`` when given)."""
+        with self._lock:
+            cur = self._db.execute(f"SELECT {_SUMMARY} FROM jobs ORDER BY created")
             names = [d[0] for d in cur.description]
             rows = cur.fetchall()
         out = [_record(names, r) for r in rows]
