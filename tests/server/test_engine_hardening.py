@@ -301,3 +301,20 @@ def test_a_bad_retention_setting_is_one_line(capsys):
 
     assert main(["--keep-gb", "0"]) == 2
     assert capsys.readouterr().err.strip() == "shotline-engine: --keep-gb: must be more than 0"
+
+
+def test_a_killed_renders_hidden_mp4_is_swept_when_the_engine_starts(tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    job_dir = tmp_path / "r" / ("b" * 32)
+    job_dir.mkdir(parents=True)
+    (job_dir / "shot_01_wide.mp4").write_bytes(b"a finished shot")
+    (job_dir / f".shot_02_close.{dead.pid}-a1b2c3d4.mp4").write_bytes(b"half an mp4")
+    running = RunningEngine(tmp_path / "r")
+    try:
+        assert sorted(p.name for p in job_dir.iterdir()) == ["shot_01_wide.mp4"]
+    finally:
+        running.stop()
