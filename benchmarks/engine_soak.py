@@ -11,7 +11,7 @@ each against a reference taken in the same run:
 - throughput of 100 queued grid jobs (2 shots x 12 frames, 64x48) with 200 streams open;
 - engine RSS before (after one warm-up job), at its peak, and after the 100 jobs finished and left
   memory (target: back within 10% of before);
-- /health latency p99 while a 10 MB job is validated, against /health on an idle engine
+- /health latency p99 while a 10 MB job is validated (to its last frame, then refused), against /health on an idle engine
   (target: under 100 ms).
 
     python benchmarks/engine_soak.py [--jobs 100] [--streams 200]
@@ -133,19 +133,22 @@ def job(backend: str = "grid", frames=(12, 12), size=(64, 48), seed: int = 0) ->
 
 
 def ten_megabytes() -> bytes:
-    """A 10 MB job (64 shots x 570 frames of 4x4 poses with full-precision numbers, as real cameras
-    give) that is validated shot by shot and then refused: 36,480 frames is more than a job may have."""
+    """A 10 MB job that must be validated to its last frame: 64 shots x 312 frames (19,968, just
+    under the engine's 20,000) of 4x4 poses and per-frame lenses in full-precision numbers, long
+    prompts, indented JSON; its very last pose has a bad bottom row, so it ends in a 422."""
     import numpy as np
     from scipy.spatial.transform import Rotation
 
     rng = np.random.default_rng(0)
     shots = []
     for s in range(64):
-        m = np.tile(np.eye(4), (570, 1, 1))
-        m[:, :3, :3] = Rotation.random(570, random_state=s).as_matrix()
-        m[:, :3, 3] = rng.uniform(-10, 10, (570, 3))
-        shots.append({"name": f"s{s}", "poses": m.tolist(), "focal_mm": [35.0], "film_back_mm": [24.89, 10.414]})
-    return json.dumps({"shots": shots, "width": 16, "height": 16}).encode()
+        m = np.tile(np.eye(4), (312, 1, 1))
+        m[:, :3, :3] = Rotation.random(312, random_state=s).as_matrix()
+        m[:, :3, 3] = rng.uniform(-100, 100, (312, 3))
+        focal = rng.uniform(20, 80, 312).tolist()
+        shots.append({"name": f"s{s}", "prompt": "a long description of the shot " * 120, "poses": m.tolist(), "focal_mm": focal, "film_back_mm": [24.89, 10.414]})
+    shots[-1]["poses"][-1][3] = [0.0, 0.0, 1.0, 1.0]
+    return json.dumps({"shots": shots, "width": 16, "height": 16}, indent=2).encode()
 
 
 async def open_streams(url: str, job_id: str, n: int, since: int = 0):

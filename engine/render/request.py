@@ -101,6 +101,17 @@ class RenderRequest(_Strict):
     guidance: Annotated[Number, Field(ge=0.0, le=50.0)] = 5.0
     camera_guidance: Annotated[Number, Field(ge=0.0, le=50.0)] = 1.0
 
+    @model_validator(mode="before")
+    @classmethod
+    def _not_too_many_frames(cls, data):
+        # Counted on the raw input, before each of a quarter of a million poses is validated.
+        shots = data.get("shots") if isinstance(data, dict) else None
+        if isinstance(shots, list):
+            total = sum(len(s["poses"]) for s in shots if isinstance(s, dict) and isinstance(s.get("poses"), list))
+            if total > MAX_TOTAL_FRAMES:
+                raise ValueError(f"{total} frames in all; the engine takes at most {MAX_TOTAL_FRAMES} a job")
+        return data
+
     @model_validator(mode="after")
     def _bounded(self) -> "RenderRequest":
         total = sum(s.frames for s in self.shots)

@@ -11,6 +11,7 @@ here, in a thread: starting the helper costs more than they take.
 from __future__ import annotations
 
 import atexit
+import json
 import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -36,19 +37,29 @@ def _errors(exc: ValidationError) -> list[dict]:
     return [{"loc": tuple(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors(include_url=False, include_context=False, include_input=False)]
 
 
-def validate_here(body: bytes) -> RenderRequest:
+def _parse(body: bytes) -> RenderRequest:
+    # json first, then the model: the request's "before" checks (the frame count) then refuse a
+    # quarter of a million poses at once, where pydantic's JSON mode would validate them all first.
     try:
-        return RenderRequest.model_validate_json(body)
+        data = json.loads(body)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise InvalidRequest([{"loc": (), "msg": f"Invalid JSON: {str(exc)[:200]}", "type": "json_invalid"}]) from None
+    try:
+        return RenderRequest.model_validate(data)
     except ValidationError as exc:
         raise InvalidRequest(_errors(exc)) from None
+
+
+def validate_here(body: bytes) -> RenderRequest:
+    return _parse(body)
 
 
 def _validate_in_helper(body: bytes):
     """In the helper process: ("ok", fields, shot fields, poses arrays) or ("invalid", errors)."""
     try:
-        request = RenderRequest.model_validate_json(body)
-    except ValidationError as exc:
-        return ("invalid", _errors(exc))
+        request = _parse(body)
+    except InvalidRequest as exc:
+        return ("invalid", exc.errors)
     shots = [s.model_dump(exclude={"poses"}) for s in request.shots]
     poses = [np.asarray(s.poses, float) if len({len(p) for p in s.poses}) == 1 else [np.asarray(p, float) for p in s.poses] for s in request.shots]
     return ("ok", request.model_dump(exclude={"shots"}), shots, poses)

@@ -205,7 +205,7 @@ def test_a_body_over_the_limit_is_a_413_with_or_without_its_length(tmp_path):
 def test_health_answers_while_a_big_request_is_validated(engine, monkeypatch):
     # Validation is held until /health has answered: on the event loop, this would never finish.
     answered = threading.Event()
-    validate = RenderRequest.model_validate_json.__func__
+    validate = RenderRequest.model_validate.__func__
 
     released = []
 
@@ -213,7 +213,7 @@ def test_health_answers_while_a_big_request_is_validated(engine, monkeypatch):
         released.append(answered.wait(timeout=20))  # False: /health could not answer meanwhile
         return validate(cls, data, **kw)
 
-    monkeypatch.setattr(RenderRequest, "model_validate_json", classmethod(held))
+    monkeypatch.setattr(RenderRequest, "model_validate", classmethod(held))
     result = {}
     submit = threading.Thread(target=lambda: result.setdefault("id", engine.client.submit(small_request(frames=(2000, 2000), size=(32, 32)))))
     submit.start()
