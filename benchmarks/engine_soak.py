@@ -163,7 +163,7 @@ async def count_closed(sockets, seconds: float) -> int:
         try:
             await asyncio.wait_for(ws.wait_closed(), seconds)
             return True
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False
 
     return sum(await asyncio.gather(*(closed(ws) for ws in sockets)))
@@ -222,7 +222,7 @@ def main() -> None:
                 return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout)
 
             # Warm up: imports, first render, first encode.
-            status, warm = call(url + "/jobs", "POST", job())
+            _, warm = call(url + "/jobs", "POST", job())
             wait_done(url, [warm["id"]], 60)
             time.sleep(3.0)  # past the engine's collection after a finished job (engine/server/memory.py)
             rss_before = rss_mb(child.pid)
@@ -237,7 +237,6 @@ def main() -> None:
             idle_streams = cpu_percent(child.pid, 5.0)
 
             # Streams asked for events past a finished job's end must close.
-            _, last = call(f"{url}/jobs/{warm['id']}")
             past = run(open_streams(url, warm["id"], args.streams, since=10_000))
             closed = run(count_closed(past, 10.0))
             release.touch()

@@ -13,7 +13,7 @@ the pivot subject, so two keys around a subject arc around it.
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial.transform import Rotation, RotationSpline, Slerp
+from scipy.spatial.transform import Rotation, RotationSpline
 
 from engine.camera.conventions import look_at_rotation
 from engine.camera.path import CameraPath
@@ -201,7 +201,7 @@ def _apply_look_at(project, shot, keys, times, frames, positions, rotations: Rot
     for idx in np.flatnonzero(aimed):
         key = keys[seg[idx]]
         groups.setdefault((key.look_at, key.look_at_height), []).append(idx)
-    for (_, _), members in groups.items():
+    for members in groups.values():
         members = np.asarray(members)
         targets = look_target(project, shot, keys[seg[members[0]]], frames[members])
         for idx, target in zip(members, targets):

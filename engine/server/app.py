@@ -38,10 +38,10 @@ from fastapi.responses import FileResponse, JSONResponse
 import engine
 from engine.render.backend import Backend
 from engine.render.request import RenderRequest
+from engine.server import validation
 from engine.server.jobs import JobQueue, Retention, safe_path
 from engine.server.memory import MemoryKeeper
 from engine.server.validation import InvalidRequest, validate_request
-from engine.server import validation
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 MAX_BODY_BYTES = 16 * 1024 * 1024  # the largest job (20,000 frames of 4x4 poses) is ~8 MB of JSON

@@ -25,7 +25,7 @@ def _check(engine, text):
         assert len(accepted["id"]) == 32
 
 
-FUZZ = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]}
 
 
 @settings(max_examples=250, **FUZZ)
