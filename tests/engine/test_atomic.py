@@ -1,14 +1,17 @@
 """Atomic writes under SIGKILL: the file on disk is always the old project or the new one, and a
 killed writer's temporary is gone after the next save."""
 
+import contextlib
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
 import time
 
 from engine.atomic import atomic_directory, atomic_path, atomic_write, sweep_stale
+from engine import project as project_module
 from engine.demo import DEMO_PATH
 from engine.project import load_project, loads_project, save_project
 
@@ -17,8 +20,8 @@ def _versions(n_versions: int):
     """Projects that differ in name and are big enough (~0.5 MB) for a kill to land mid-write."""
     base = load_project(DEMO_PATH)
     shot = base.shots[0]
-    keys = [shot.keys[0].model_copy(update={"frame": f}) for f in range(0, 2000)]
-    big = base.model_copy(update={"shots": [shot.model_copy(update={"duration": 2000, "keys": keys})] + base.shots[1:]})
+    keys = [shot.keys[0].model_copy(update={"frame": f}) for f in range(800)]
+    big = base.model_copy(update={"shots": [shot.model_copy(update={"duration": 800, "keys": keys})] + base.shots[1:]})
     return [big.model_copy(update={"name": f"version {i}"}) for i in range(n_versions)]
 
 
@@ -35,19 +38,37 @@ def test_sigkill_during_saves_leaves_old_or_new_and_the_next_save_sweeps_tempora
     names = {v.name for v in versions}
     rng = random.Random(7)
     kills, interrupted = 24, 0
-    for _ in range(kills):
+    for k in range(kills):
+        ready_r, ready_w = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child saves in a loop until it is killed
             try:
+                os.close(ready_r)
+                real = project_module.atomic_write
+
+                @contextlib.contextmanager
+                def telling(path, mode="w"):
+                    with real(path, mode) as fh:
+                        os.write(ready_w, b"x")  # the temporary exists: a write is under way
+                        yield fh
+
+                project_module.atomic_write = telling
                 i = 0
                 while True:
                     save_project(versions[i % len(versions)], target)
                     i += 1
             finally:
                 os._exit(0)
-        time.sleep(rng.uniform(0.05, 0.1))  # past the first serialisation, into the loop
+        os.close(ready_w)
+        if k % 2 == 0:  # half the kills land while a write is under way, at a random point in it
+            select.select([ready_r], [], [], 30)
+            time.sleep(rng.uniform(0.0, 0.002))
+        else:  # the other half at any moment of the loop
+            select.select([ready_r], [], [], 30)
+            time.sleep(rng.uniform(0.0, 0.06))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
+        os.close(ready_r)
         on_disk = loads_project(target.read_bytes(), target)  # never half a file
         assert on_disk.name in names
         interrupted += any(p.name.endswith(".part") for p in tmp_path.iterdir())
