@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import threading
+import time
 
 from websockets.sync.client import connect
 
@@ -18,7 +19,7 @@ from engine.interchange.mp4 import read_mp4
 from engine.server.client import LocalEngine
 from tests.server.conftest import small_request
 
-DURATIONS = (12, 900, 900, 12)  # a short first shot, then long ones: the kill lands in shot 2 (or 3)
+DURATIONS = (12, 1200, 1200, 12)  # a short first shot, then long ones: the kill lands in shot 2 (or 3)
 NAMES = ["shot_01_Rooftop_wide.mp4", "shot_02_OTS_on_Mara.mp4", "shot_03_Reverse_on_Jonas.mp4", "shot_04_Mara_close-up_push.mp4"]
 
 
@@ -51,7 +52,7 @@ def test_an_engine_killed_mid_render_comes_back_with_the_job_interrupted_and_res
         cli = threading.Thread(target=lambda: rc.append(main(["render", str(_project(tmp_path)), "-o", str(tmp_path / "got"), "--engine", first.url, "--size", "32x32"])))
         cli.start()
         while not first.client.jobs():
-            pass
+            time.sleep(0.01)
         job_id = first.client.jobs()[0]["id"]
         for event in first.client.events(job_id):
             if event["type"] == "shot":  # shot 1 is on disk; shot 2 is being rendered
