@@ -89,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", required=True, type=Path, help="folder for shot_NN_name.mp4 and sequence.mp4")
     r.add_argument("--engine", help="URL of a running engine (default: start one here for this render)")
     r.add_argument("--token", help="the engine's token, if it needs one")
+    r.add_argument("--resume", metavar="JOB", help="resume this interrupted job of the engine at --engine from its first unfinished shot")
     r.add_argument("--size", help="WIDTHxHEIGHT (default 832 wide at the project's delivery aspect)")
     r.add_argument("--model", help="model name (default: the backend's first)")
     r.add_argument("--steps", type=int, default=30, help="sampling steps (dit; default 30)")
@@ -383,19 +384,36 @@ def _render(args) -> int:
             scratch = tempfile.TemporaryDirectory(prefix="shotline-render-")  # the results are downloaded to -o
             local = LocalEngine(output=Path(scratch.name))
             client = local.client
+        if args.resume and not args.engine:
+            raise ShotlineError("--resume needs the --engine that ran the job", args.project, "--resume")
         try:
-            job_id = client.submit(request)
+            if args.resume:
+                job_id = args.resume
+                client.resume(job_id)
+            else:
+                job_id = client.submit(request)
         except EngineError as exc:
-            raise ShotlineError(str(exc), args.project, "render") from None
+            raise ShotlineError(str(exc), args.project, "--resume" if args.resume else "render") from None
         bar = tqdm(total=len(request.shots), unit="shot", desc=f"render {args.backend}", bar_format="{l_bar}{bar}| {n:.2f}/{total} shots [{elapsed}<{remaining}]")
         final = None
-        for event in client.events(job_id):
-            if event["type"] == "progress":
-                bar.n = event["shot"] + event["step"] / event["steps"]
-                bar.refresh()
-            elif event["type"] in ("done", "error", "cancelled"):
-                final = event
-        bar.close()
+        try:
+            for event in client.events(job_id):
+                if event["type"] == "progress":
+                    bar.n = event["shot"] + event["step"] / event["steps"]
+                    bar.refresh()
+                elif event["type"] in ("done", "error", "cancelled", "interrupted"):
+                    final = event
+        except EngineError as exc:
+            if exc.status != 404:
+                raise ShotlineError(str(exc), args.project, "render") from None
+            # An engine that came back without this job (another output folder, a fresh machine).
+            final = {"type": "interrupted", "files": []}
+        finally:
+            bar.close()
+        if final["type"] == "interrupted":
+            finished = [f for f in final.get("files", []) if f != "sequence.mp4"]
+            kept = f"; {len(finished)} finished shot(s) are kept: go on with --resume {job_id}" if finished else ""
+            raise ShotlineError(f"the engine restarted and job {job_id} was interrupted{kept}", args.project, "render")
         if final["type"] != "done":
             message = final.get("message", "the job was cancelled")
             print(f"shotline: render failed: {message}" + (f" ({final['hint']})" if final.get("hint") else ""), file=sys.stderr)

@@ -16,6 +16,7 @@ import bisect
 import json
 import math
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Callable, Literal
 
@@ -33,9 +34,18 @@ DEFAULT_FOCAL_MM = 35.0
 DELIVERY_ASPECTS = {"2.39": 2.39, "1.85": 1.85, "16:9": 16 / 9}
 DEFAULT_FRAME_WIDTH = 832  # previews and renders, unless a size is asked for (Wan's width)
 
-# Bounds that keep hostile files from reaching the maths: a day of frames at 1000 fps,
-# positions within 1000 km, lenses a real camera could carry.
-MAX_FRAMES = 86_400_000
+# Bounds that keep hostile files from reaching the maths: positions within 1000 km, lenses a real
+# camera could carry, and no more frames, keys or subjects than the tools can hold. Every tool
+# evaluates each frame's camera (136 bytes) and the set's subjects along it, so a file may ask for
+# a frame count that fits in memory: 11.5 hours a shot and 23 hours in all at 24 fps (~270 MB of
+# cameras, the evaluated sequence's cache), a million keys and a thousand subjects.
+MAX_FRAMES = 1_000_000  # frames in one shot (and the last frame a key may sit on)
+MAX_TOTAL_FRAMES = 2_000_000  # frames of all shots together
+MAX_KEYS = 100_000  # camera keys (and, apart, subject keys) in one shot
+MAX_TOTAL_KEYS = 1_000_000  # camera and subject keys of all shots together
+MAX_SUBJECTS = 1_000
+MAX_SHOTS = 10_000
+MAX_SUBJECT_FRAMES = 200_000_000  # subjects x total frames: each subject's position on every frame
 MAX_COORD_M = 1.0e6
 MIN_FOCAL_MM, MAX_FOCAL_MM = 1.0, 5000.0
 MAX_FPS = 1000.0
@@ -196,10 +206,10 @@ class Shot(_Model):
     angle: Annotated[str, Field(max_length=64)] | None = None
     tags: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=64)
     lens: Lens = Field(default_factory=Lens)
-    keys: list[CameraKey] = Field(min_length=1, max_length=100_000)
+    keys: list[CameraKey] = Field(min_length=1, max_length=MAX_KEYS)
     path_space: PathSpace = "world"
     pivot: Name | None = None
-    subject_keys: list[SubjectKey] = Field(default_factory=list, max_length=100_000)
+    subject_keys: list[SubjectKey] = Field(default_factory=list, max_length=MAX_KEYS)
     takes: list[Take] = Field(default_factory=list, max_length=1000)  # the live takes recorded for it
 
     @model_validator(mode="after")
@@ -208,8 +218,8 @@ class Shot(_Model):
         for i, f in enumerate(frames):
             if f >= self.duration:
                 raise _FieldError(f"keys[{i}].frame", f"key at frame {f} is outside the shot (duration {self.duration})")
-        if len(set(frames)) != len(frames):
-            dup = next(f for f in frames if frames.count(f) > 1)
+        dup = first_duplicate(frames)
+        if dup is not None:
             raise _FieldError("keys", f"two keys at frame {dup}")
         self.keys.sort(key=lambda k: k.frame)
         for i, sk in enumerate(self.subject_keys):
@@ -261,21 +271,27 @@ class Project(_Model):
         Annotated[float, Field(gt=MIN_SENSOR_MM, le=MAX_SENSOR_MM)], Annotated[float, Field(gt=MIN_SENSOR_MM, le=MAX_SENSOR_MM)]
     ] = SUPER35_SENSOR_MM
     prompt: Prompt = ""
-    subjects: list[Subject] = Field(default_factory=list, max_length=10_000)
-    shots: list[Shot] = Field(default_factory=list, max_length=10_000)
-    # Added without a version bump: files without it read as before (folded into version 2 at merge).
+    subjects: list[Subject] = Field(default_factory=list, max_length=MAX_SUBJECTS)
+    shots: list[Shot] = Field(default_factory=list, max_length=MAX_SHOTS)
     audio: list[AudioTrack] = Field(default_factory=list, max_length=64)
 
     @model_validator(mode="after")
     def _references(self) -> "Project":
         names = [s.name for s in self.subjects]
-        if len(set(names)) != len(names):
-            dup = next(n for n in names if names.count(n) > 1)
+        dup = first_duplicate(names)
+        if dup is not None:
             raise _FieldError("subjects", f"two subjects named {dup!r}")
-        ids = [s.id for s in self.shots]
-        if len(set(ids)) != len(ids):
-            dup = next(i for i in ids if ids.count(i) > 1)
+        dup = first_duplicate([s.id for s in self.shots])
+        if dup is not None:
             raise _FieldError("shots", f"two shots with id {dup!r}")
+        total = sum(s.duration for s in self.shots)
+        if total > MAX_TOTAL_FRAMES:
+            raise _FieldError("shots", f"{total} frames in all; a project holds at most {MAX_TOTAL_FRAMES}")
+        keys = sum(len(s.keys) + len(s.subject_keys) for s in self.shots)
+        if keys > MAX_TOTAL_KEYS:
+            raise _FieldError("shots", f"{keys} keys in all; a project holds at most {MAX_TOTAL_KEYS}")
+        if len(self.subjects) * total > MAX_SUBJECT_FRAMES:
+            raise _FieldError("subjects", f"{len(self.subjects)} subjects over {total} frames is more than the tools can follow ({MAX_SUBJECT_FRAMES} subject-frames)")
         known = set(names)
         for si, shot in enumerate(self.shots):
             if shot.pivot is not None and shot.pivot not in known:
@@ -343,6 +359,14 @@ class Project(_Model):
         if w / h >= self.aspect:
             return (h * self.aspect, h)
         return (w, w / self.aspect)
+
+
+def first_duplicate(values: list):
+    """The first value (in order) that occurs again, or None; linear, so long lists stay cheap."""
+    counts = Counter(values)
+    if len(counts) == len(values):
+        return None
+    return next(v for v in values if counts[v] > 1)
 
 
 def new_shot_id() -> str:
@@ -420,11 +444,33 @@ def project_from_dict(data: object, source: str | Path = "<project>") -> Project
         )
     data = _migrate(data, version, source)
     body = {k: v for k, v in data.items() if k not in ("format", "version")}
+    _count_before_validating(body, source)
     try:
         text = json.dumps(body, allow_nan=True)
     except (ValueError, RecursionError) as exc:
         raise ShotlineError(f"cannot read project data ({exc})", source) from None
     return _validate_json(text, source)
+
+
+def _count_before_validating(body: dict, source: str) -> None:
+    """The list bounds, checked on the raw document: a file with a million shots is refused at
+    once, before each of them is validated."""
+    for name, most in (("shots", MAX_SHOTS), ("subjects", MAX_SUBJECTS)):
+        items = body.get(name)
+        if isinstance(items, list) and len(items) > most:
+            raise ShotlineError(f"{len(items)} {name}; a project holds at most {most}", source, name)
+    shots = body.get("shots")
+    if isinstance(shots, list):
+        keys = 0
+        for i, shot in enumerate(shots):
+            if isinstance(shot, dict):
+                for name in ("keys", "subject_keys"):
+                    n = len(shot.get(name) or ()) if isinstance(shot.get(name), list) else 0
+                    if n > MAX_KEYS:
+                        raise ShotlineError(f"{n} {name.replace('_', ' ')}; a shot holds at most {MAX_KEYS}", source, f"shots[{i}].{name}")
+                    keys += n
+        if keys > MAX_TOTAL_KEYS:
+            raise ShotlineError(f"{keys} keys in all; a project holds at most {MAX_TOTAL_KEYS}", source, "shots")
 
 
 def _validate_json(text: str, source: str) -> Project:
@@ -487,13 +533,29 @@ def loads_project(raw: bytes | str, source: str | Path = "<project>") -> Project
     except UnicodeDecodeError as exc:
         raise ShotlineError(f"not UTF-8 text (byte {exc.start})", source) from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except DuplicateKeyError as exc:
+        raise ShotlineError(f"the key {exc.key!r} appears twice in one object", source, exc.key) from None
     except json.JSONDecodeError as exc:
         raise ShotlineError(f"bad JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", source) from None
     except (RecursionError, ValueError) as exc:
         # Deep nesting, or an integer literal too long to convert.
         raise ShotlineError(f"bad JSON ({type(exc).__name__}: {str(exc)[:80]})", source) from None
     return project_from_dict(data, source)
+
+
+class DuplicateKeyError(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    # json keeps a repeated key's last value; a strict loader refuses the ambiguity instead.
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise DuplicateKeyError(first_duplicate([k for k, _ in pairs]))
+    return out
 
 
 def dumps_project(project: Project) -> str:

@@ -241,6 +241,11 @@ class RenderPanel(QWidget):
         elif kind == "cancelled":
             self.status.setText("Cancelled")
             self._running(False)
+        elif kind == "interrupted":  # the engine stopped under the job and came back
+            finished = len([f for f in event.get("files", []) if f != "sequence.mp4"])
+            self.error.setText(f"The engine restarted and the job was interrupted ({finished} shot(s) finished). Render again.")
+            self.status.setText("Interrupted")
+            self._running(False)
         elif kind == "error":
             self.error.setText(f"{event['message']}\n{event.get('hint', '')}")
             self.status.setText("The render failed")

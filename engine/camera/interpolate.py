@@ -13,7 +13,7 @@ the pivot subject, so two keys around a subject arc around it.
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial.transform import Rotation, RotationSpline, Slerp
+from scipy.spatial.transform import Rotation, RotationSpline
 
 from engine.camera.conventions import look_at_rotation
 from engine.camera.path import CameraPath
@@ -49,6 +49,20 @@ def smooth_velocities(times: np.ndarray, values: np.ndarray) -> np.ndarray:
     return vel
 
 
+def _segments(times: np.ndarray, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each frame strictly inside the keys: its index and the key that starts its segment.
+
+    One binary search per frame, so a shot with K keys and F frames costs O(F log K), not O(F K).
+    """
+    inside = np.flatnonzero((frames >= times[0]) & (frames < times[-1]))
+    seg = np.searchsorted(times, frames[inside], side="right") - 1
+    return inside, np.clip(seg, 0, len(times) - 2)
+
+
+def _kinds(names, kind: str) -> np.ndarray:
+    return np.array([n == kind for n in names], bool)
+
+
 def interpolate_channels(times, values, outs, ins, frames) -> np.ndarray:
     """Evaluate (K,D) key values at ``frames`` with per-key out/in interpolation types."""
     times = np.asarray(times, float)
@@ -60,35 +74,29 @@ def interpolate_channels(times, values, outs, ins, frames) -> np.ndarray:
     if len(times) == 1:
         return out
     smooth = smooth_velocities(times, values)
-    for i in range(len(times) - 1):
-        t0, t1 = times[i], times[i + 1]
-        mask = (frames >= t0) & (frames < t1)
-        if not mask.any():
-            continue
-        if outs[i] == "constant":
-            out[mask] = values[i]
-            continue
-        dt = t1 - t0
-        chord = (values[i + 1] - values[i]) / dt
-        m0 = _end_velocity(outs[i], chord, smooth[i])
-        m1 = _end_velocity(ins[i + 1], chord, smooth[i + 1])
-        out[mask] = hermite(values[i], values[i + 1], m0, m1, dt, (frames[mask] - t0) / dt)
+    dts = np.diff(times)[:, None]
+    chords = np.diff(values, axis=0) / dts
+    # Each segment's end velocities, by the kind of its leaving and arriving key.
+    m0 = np.where(_kinds(outs[:-1], "ease")[:, None], 0.0, np.where(_kinds(outs[:-1], "bezier")[:, None], smooth[:-1], chords))
+    m1 = np.where(_kinds(ins[1:], "ease")[:, None], 0.0, np.where(_kinds(ins[1:], "bezier")[:, None], smooth[1:], chords))
+    idx, seg = _segments(times, frames)
+    dt = dts[seg]
+    s = (frames[idx] - times[seg]) / dt[:, 0]
+    out[idx] = hermite(values[seg], values[seg + 1], m0[seg], m1[seg], dt, s)
+    held = _kinds(outs, "constant")[seg]
+    out[idx[held]] = values[seg[held]]
     return out
 
 
-def _end_velocity(kind: str, chord: np.ndarray, smooth: np.ndarray) -> np.ndarray:
-    if kind == "ease":
-        return np.zeros_like(chord)
-    if kind == "bezier":
-        return smooth
-    return chord  # linear (and constant on the arriving side, which does not shape the segment)
+def _ease_parameter(kind_out, kind_in, s: np.ndarray) -> np.ndarray:
+    """0..1 progress through a segment with the timing the keys ask for (for slerp).
 
-
-def _ease_parameter(kind_out: str, kind_in: str, s: np.ndarray) -> np.ndarray:
-    """0..1 progress through a segment with the timing the keys ask for (for slerp)."""
-    m0 = 0.0 if kind_out == "ease" else 1.0
-    m1 = 0.0 if kind_in == "ease" else 1.0
-    return hermite(np.zeros(1), np.ones(1), np.array([m0]), np.array([m1]), 1.0, s)[:, 0]
+    ``kind_out`` / ``kind_in`` are one kind or one per value of ``s``.
+    """
+    s = np.asarray(s, float)
+    m0 = np.where(np.asarray(kind_out) == "ease", 0.0, 1.0) * np.ones_like(s)
+    m1 = np.where(np.asarray(kind_in) == "ease", 0.0, 1.0) * np.ones_like(s)
+    return hermite(0.0, 1.0, m0[:, None], m1[:, None], 1.0, s)[:, 0]
 
 
 def interpolate_rotations(times, rotations: Rotation, outs, ins, frames) -> Rotation:
@@ -121,19 +129,20 @@ def _interpolate_rotations(times, rotations: Rotation, outs, ins, frames) -> Rot
     quats[frames >= times[-1]] = key_quats[-1]
     if len(times) == 1:
         return Rotation.from_quat(quats)
-    spline = RotationSpline(times, rotations) if len(times) > 2 else None
-    for i in range(len(times) - 1):
-        t0, t1 = times[i], times[i + 1]
-        mask = (frames >= t0) & (frames < t1)
-        if not mask.any():
-            continue
-        if outs[i] == "constant":
-            quats[mask] = key_quats[i]
-        elif spline is not None and outs[i] == "bezier" and ins[i + 1] == "bezier":
-            quats[mask] = spline(frames[mask]).as_quat()
-        else:
-            u = _ease_parameter(outs[i], ins[i + 1], (frames[mask] - t0) / (t1 - t0))
-            quats[mask] = Slerp([0.0, 1.0], rotations[i : i + 2])(np.clip(u, 0.0, 1.0)).as_quat()
+    idx, seg = _segments(times, frames)
+    outs_a, ins_a = np.asarray(outs), np.asarray(ins)
+    held = outs_a[seg] == "constant"
+    splined = ~held & (outs_a[seg] == "bezier") & (ins_a[seg + 1] == "bezier") if len(times) > 2 else np.zeros(len(seg), bool)
+    slerped = ~held & ~splined
+    quats[idx[held]] = key_quats[seg[held]]
+    if splined.any():
+        quats[idx[splined]] = RotationSpline(times, rotations)(frames[idx[splined]]).as_quat()
+    if slerped.any():
+        # Slerp between the segment's two keys, as scipy's Slerp does: start * exp(u * log(start^-1 end)).
+        s_seg = seg[slerped]
+        steps = (rotations[:-1].inv() * rotations[1:]).as_rotvec()
+        u = _ease_parameter(outs_a[s_seg], ins_a[s_seg + 1], (frames[idx[slerped]] - times[s_seg]) / (times[s_seg + 1] - times[s_seg]))
+        quats[idx[slerped]] = (rotations[s_seg] * Rotation.from_rotvec(np.clip(u, 0.0, 1.0)[:, None] * steps[s_seg])).as_quat()
     return Rotation.from_quat(quats)
 
 
@@ -206,14 +215,17 @@ def _apply_look_at(project, shot, keys, times, frames, positions, rotations: Rot
     nxt[after] = len(keys) - 1
     quats = rotations.as_quat()
     rolls = rotations.as_euler("YXZ")[:, 2]
-    for i, key in enumerate(keys):
-        if not key.look_at:
-            continue
-        mask = (seg == i) & ((nxt == i) | np.array([keys[j].look_at == key.look_at for j in nxt]))
-        if not mask.any():
-            continue
-        targets = look_target(project, shot, key, frames[mask])
-        for idx, target in zip(np.flatnonzero(mask), targets):
+    look_ids = np.array([k.look_at or "" for k in keys], dtype=object)
+    aimed = (look_ids[seg] != "") & ((nxt == seg) | (look_ids[nxt] == look_ids[seg]))
+    # Frames aimed the same way (subject, height) share one evaluation of the subject's path.
+    groups: dict[tuple[str, float], list[int]] = {}
+    for idx in np.flatnonzero(aimed):
+        key = keys[seg[idx]]
+        groups.setdefault((key.look_at, key.look_at_height), []).append(idx)
+    for members in groups.values():
+        members = np.asarray(members)
+        targets = look_target(project, shot, keys[seg[members[0]]], frames[members])
+        for idx, target in zip(members, targets):
             quats[idx] = look_at_rotation(positions[idx], target, np.rad2deg(rolls[idx])).as_quat()
     return Rotation.from_quat(quats)
 

@@ -23,19 +23,23 @@ from engine.project import Project
 COLUMNS = ["shot", "frame", "time_s", "x", "y", "z", "qx", "qy", "qz", "qw", "focal_mm", "sensor_width_mm", "sensor_height_mm"]
 
 
+CHUNK_ROWS = 10_000  # rows formatted at once: memory stays a chunk, whatever the sequence's length
+
+
 def write(paths: list[CameraPath], out: Path, fps: float) -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMNS)
-    start = 0
-    for path in paths:
-        pos, quat = pose_components(path.c2w)
-        for f in range(len(path)):
-            nums = [(start + f) / fps, *pos[f], *quat[f], path.focal_mm[f], *path.film_back_mm]
-            w.writerow([path.name, f, *(repr(float(v)) for v in nums)])
-        start += len(path)
     with atomic_write(out) as fh:
-        fh.write(buf.getvalue())
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(COLUMNS)
+        start = 0
+        for path in paths:
+            for lo in range(0, len(path), CHUNK_ROWS):
+                hi = min(lo + CHUNK_ROWS, len(path))
+                pos, quat = pose_components(path.c2w[lo:hi])
+                w.writerows(
+                    [path.name, lo + f, *(repr(float(v)) for v in ((start + lo + f) / fps, *pos[f], *quat[f], path.focal_mm[lo + f], *path.film_back_mm))]
+                    for f in range(hi - lo)
+                )
+            start += len(path)
 
 
 def read(src: Path, template: Project) -> tuple[list[CameraPath], float]:

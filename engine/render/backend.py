@@ -30,6 +30,9 @@ class RenderContext:
     # Where a backend may write files beside the MP4s (the grey-box passes) and how it lists them.
     output_dir: Path | None = None
     on_file: Callable[[str], None] | None = None
+    # A resumed job: shots before this one are already rendered. A backend that renders shot by
+    # shot skips them; one that renders the sequence at once may yield them again (they are dropped).
+    first_shot: int = 0
 
     def check(self) -> None:
         if self.is_cancelled():
@@ -42,6 +45,8 @@ class RenderContext:
 class Backend(ABC):
     name: str
     description: str
+
+    problems: list[str] = []  # model folders this backend found but refused, each with the reason
 
     @abstractmethod
     def models(self) -> list[str]:

@@ -28,6 +28,8 @@ class GridBackend(Backend):
     def render(self, request: RenderRequest, ctx: RenderContext) -> Iterator[tuple[int, np.ndarray]]:
         renderer = GridRenderer(request_paths(request), GridOptions(size=(request.width, request.height), transition_frames=0))
         for index, shot in enumerate(request.shots):
+            if index < ctx.first_shot:
+                continue  # rendered before the job was interrupted
             frames = np.empty((shot.frames, request.height, request.width, 3), np.uint8)
             for f in range(shot.frames):
                 ctx.check()  # a step is a frame here

@@ -90,6 +90,10 @@ class EngineClient:
     def cancel(self, job_id: str) -> dict:
         return self._call("DELETE", f"/jobs/{job_id}")
 
+    def resume(self, job_id: str) -> dict:
+        """Queue an interrupted job again; it renders on from its first unfinished shot."""
+        return self._call("POST", f"/jobs/{job_id}/resume")
+
     def download(self, job_id: str, name: str, to: Path) -> Path:
         from engine.atomic import atomic_path
 
@@ -101,7 +105,9 @@ class EngineClient:
     # -- events --------------------------------------------------------------------------------
 
     def events(self, job_id: str, since: int = 0, give_up_s: float = 10.0) -> Iterator[dict]:
-        """Every event of the job after ``since``, live, until it is done, failed or cancelled."""
+        """Every event of the job after ``since``, live, until it is done, failed, cancelled or
+        interrupted (the engine restarted under it). The token goes in the Authorization header,
+        never in the URL."""
         from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
         from websockets.sync.client import connect
 
@@ -118,9 +124,14 @@ class EngineClient:
                         yield event
                         if event["type"] in FINISHED:
                             return
-                    # The server closes after a finished event; a close without one is a drop.
+                    # The server closes after a finished event; a close without one is a drop,
+                    # unless the job is over (the client had seen its last event already).
+                over = self._finished_summary(job_id)
+                if over is not None:
+                    yield {"seq": since, "type": over["state"], "job": job_id, "files": over["files"], "message": over.get("error") or ""}
+                    return
             except ConnectionClosed as exc:
-                if exc.rcvd is not None and exc.rcvd.code in (4401, 4404):
+                if exc.rcvd is not None and exc.rcvd.code in (4401, 4403, 4404):
                     raise EngineError(int(exc.rcvd.code) - 4000, exc.rcvd.reason) from None
             except InvalidStatus as exc:
                 raise EngineError(exc.response.status_code, "refused the event stream") from None
@@ -131,11 +142,19 @@ class EngineClient:
             time.sleep(0.2)
 
 
+    def _finished_summary(self, job_id: str) -> dict | None:
+        try:
+            summary = self.job(job_id)
+        except (EngineError, EngineUnavailable):
+            return None
+        return summary if summary["state"] in FINISHED else None
+
+
 class LocalEngine:
     """An engine started as a child process on a free loopback port; stopped by :meth:`stop`."""
 
-    def __init__(self, output: Path | None = None, device: str = "auto", token: str | None = None, start_timeout: float = 60.0):
-        cmd = [sys.executable, "-m", "engine.server.main", "--port", "0", "--device", device]
+    def __init__(self, output: Path | None = None, device: str = "auto", token: str | None = None, start_timeout: float = 60.0, port: int = 0):
+        cmd = [sys.executable, "-m", "engine.server.main", "--port", str(port), "--device", device]
         if output is not None:
             cmd += ["--output", str(output)]
         env = dict(os.environ)

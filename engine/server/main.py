@@ -1,9 +1,13 @@
 """``shotline-engine``: run the render engine (HTTP + WebSocket) on this machine.
 
     shotline-engine [--host 127.0.0.1] [--port 8765] [--device auto|cuda|cpu] [--output DIR] [--model-dir DIR] [--token T]
+                    [--keep-days D] [--keep-gb G]
 
-It binds loopback by default. Binding any other address exposes it to the network, so it then
-refuses to start without ``--token`` (and every request must carry the token). When it is up it
+It binds loopback by default, and then answers only requests addressed to 127.0.0.1, localhost or
+[::1] (a page whose name was rebound to 127.0.0.1 is refused). Binding any other address exposes
+it to the network, so it then refuses to start without ``--token`` (and every request must carry
+the token). Jobs are journalled in the output folder; ``--keep-days`` / ``--keep-gb`` prune old
+outputs. When it is up it
 prints one line, ``Shotline engine listening on http://HOST:PORT``, with the real port (``--port 0``
 picks a free one), which is what a parent process waits for.
 """
@@ -58,6 +62,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, default=None, help=f"folder for finished renders (default {default_output()})")
     p.add_argument("--model-dir", type=Path, action="append", default=[], help="a model folder for the dit backend (Wan2.1 diffusers folder or a Shotline model); repeatable")
     p.add_argument("--token", default=os.environ.get("SHOTLINE_ENGINE_TOKEN"), help="require this token on every request (or set SHOTLINE_ENGINE_TOKEN)")
+    p.add_argument("--keep-days", type=float, default=None, help="delete finished jobs' outputs older than this many days (default: keep)")
+    p.add_argument("--keep-gb", type=float, default=None, help="keep at most this many GB of finished outputs, deleting the oldest first (default: no limit)")
     return p
 
 
@@ -68,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
             raise ShotlineError(f"binding {args.host} exposes the engine to the network; give --token (or bind 127.0.0.1)", "", "--host")
         if not 0 <= args.port <= 65535:
             raise ShotlineError("must be between 0 and 65535", "", "--port")
+        for flag, value in (("--keep-days", args.keep_days), ("--keep-gb", args.keep_gb)):
+            if value is not None and not value > 0:
+                raise ShotlineError("must be more than 0", "", flag)
         device = pick_device(args.device)
         output = (args.output or default_output()).resolve()
         output.mkdir(parents=True, exist_ok=True)
@@ -86,14 +95,19 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from engine.render.registry import default_backends
-    from engine.server.app import EngineSettings, create_app
+    from engine.server.app import LOOPBACK_HOSTS, EngineSettings, create_app
+    from engine.server.jobs import Retention
 
     backends = default_backends(device, args.model_dir)
-    app = create_app(EngineSettings(output=output, device=device, token=args.token), backends)
+    retention = Retention(args.keep_days, int(args.keep_gb * 1e9) if args.keep_gb else None)
+    # On loopback only loopback names are answered (DNS rebinding); beyond it the token guards.
+    hosts = LOOPBACK_HOSTS if is_loopback(args.host) else None
+    app = create_app(EngineSettings(output=output, device=device, token=args.token, allowed_hosts=hosts, retention=retention), backends)
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
     print(f"{READY} http://{host}:{port} (device {device}; backends {', '.join(backends)}; output {output})", flush=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="websockets-sansio"))
+    # SIGTERM: open event streams are closed and a running job stops at its next step, within seconds.
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="websockets-sansio", timeout_graceful_shutdown=5))
     server.run(sockets=[sock])
     return 0
 

@@ -152,3 +152,11 @@ def test_an_unsaved_project_says_where_its_clips_go_and_opens_the_folder(qtbot, 
     assert "not saved" in panel.folder.text()
     panel.open_folder.click()
     assert opened and opened[0] in panel.folder.text() and os.path.isdir(opened[0])
+
+
+def test_a_job_interrupted_by_an_engine_restart_is_said_and_the_panel_is_free(qtbot, tmp_path):
+    panel = _panel(qtbot, Document(build_demo_project(), tmp_path / "p.shotline"), "http://127.0.0.1:9")
+    panel._running(True)
+    panel.on_event({"seq": 9, "type": "interrupted", "job": "a" * 32, "files": ["shot_01_Rooftop_wide.mp4"]})
+    assert panel.status.text() == "Interrupted" and "1 shot(s) finished" in panel.error.text()
+    assert panel.render_button.isEnabled()
