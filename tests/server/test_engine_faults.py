@@ -34,6 +34,7 @@ def _project(tmp_path):
     for shot, n in zip(d["shots"], DURATIONS):
         shot["duration"] = n
         shot["keys"] = [k for k in shot["keys"] if k["frame"] < n]
+        shot["subject_keys"] = [k for k in shot.get("subject_keys", []) if k["frame"] < n]
     path = tmp_path / "long.shotline"
     path.write_text(json.dumps(d))
     return path
@@ -49,7 +50,7 @@ def test_an_engine_killed_mid_render_comes_back_with_the_job_interrupted_and_res
     second = None
     try:
         rc = []
-        cli = threading.Thread(target=lambda: rc.append(main(["render", str(_project(tmp_path)), "-o", str(tmp_path / "got"), "--engine", first.url, "--size", "32x32"])))
+        cli = threading.Thread(target=lambda: rc.append(main(["render", str(_project(tmp_path)), "--backend", "grid", "-o", str(tmp_path / "got"), "--engine", first.url, "--size", "32x32"])))
         cli.start()
         while not first.client.jobs():
             time.sleep(0.01)
@@ -77,8 +78,8 @@ def test_an_engine_killed_mid_render_comes_back_with_the_job_interrupted_and_res
         kept = {name: _digest(folder / name) for name in NAMES[: len(finished)]}
 
         got = tmp_path / "got"
-        assert main(["render", str(_project(tmp_path)), "-o", str(got), "--engine", second.url, "--resume", job_id, "--size", "32x32"]) == 0
-        assert sorted(p.name for p in got.iterdir()) == ["sequence.mp4", *NAMES]
+        assert main(["render", str(_project(tmp_path)), "--backend", "grid", "-o", str(got), "--engine", second.url, "--resume", job_id, "--size", "32x32"]) == 0
+        assert sorted(p.name for p in got.iterdir()) == ["renders.json", "sequence.mp4", *NAMES]  # (the manifest of which shot each clip shows)
         events = list(second.client.events(job_id))
         assert events[-1]["type"] == "done"
         started = next(e for e in events if e["type"] == "started" and e.get("first_shot") == len(finished))
