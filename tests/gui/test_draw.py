@@ -205,3 +205,31 @@ def test_redrawing_over_part_of_a_path_replaces_only_the_frames_it_covers(qtbot)
     steps = np.linalg.norm(np.diff(new.positions, axis=0), axis=1)
     assert steps.max() < 3.0 * np.median(steps)  # it joins the old path without a jump
     assert doc.undo_stack.count() == 1
+
+
+def test_on_a_subjects_plane_in_the_front_view_a_rising_stroke_aimed_at_her_is_a_crane_up(qtbot):
+    vp = _viewport(qtbot, _project())
+    doc = vp.document
+    vp.set_orbit(Orbit(center=(0.0, 1.5, 0.0), azimuth=0.0, elevation=0.0, distance=8.0, ortho=True))  # front, flat
+    vp.draw_bar.surface.setCurrentIndex(vp.draw_bar.surface.findData("subject"))
+    vp.draw.set_aim("subject", subject="Mara")
+    # Up and a little out, on the plane through Mara facing the view (z = 0 here).
+    rise = np.stack([np.linspace(2.0, 2.6, 30), np.linspace(0.6, 3.2, 30), np.zeros(30)], axis=1)
+    _stroke(vp, rise)
+    path = doc.camera("s")
+    assert np.abs(path.positions[:, 2]).max() < 1e-6  # on the subject's plane, not the ground
+    assert path.positions[-1, 1] == pytest.approx(3.2, abs=0.03)
+    assert _moves(doc.project)[0] == "crane_up"
+
+
+def test_the_top_view_surface_turns_the_view_to_look_straight_down(qtbot):
+    vp = _viewport(qtbot, _project())
+    vp.set_orbit(Orbit(center=(0.0, 1.0, 0.0), azimuth=30.0, elevation=20.0, distance=12.0))
+    vp.draw_bar.surface.setCurrentIndex(vp.draw_bar.surface.findData("top"))
+    assert vp.orbit.ortho and vp.orbit.elevation == 90.0
+    vp.draw_bar.height_box.setValue(2.4)
+    line = np.stack([np.linspace(-2.0, 2.0, 20), np.full(20, 2.4), np.full(20, 2.0)], axis=1)
+    _stroke(vp, line)
+    assert np.allclose(vp.document.camera("s").positions[:, 1], 2.4)
+    vp.draw_bar.draw_action.trigger()  # D again: out of draw mode, the mouse orbits again
+    assert not vp.draw.active and not vp.draw.layer.line.visible
