@@ -34,11 +34,10 @@ class DrawBar(QToolBar):
         self.addAction(self.draw_action)
         self.cancel_action = QAction("Cancel stroke", self)
         self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        self.cancel_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.cancel_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.cancel_action.setEnabled(False)  # only while a stroke is drawn: Esc stays free otherwise
         self.cancel_action.triggered.connect(tool.cancel)
-        self.addAction(self.cancel_action)
-        self.widgetForAction(self.cancel_action).setVisible(False)
+        tool.viewport.addAction(self.cancel_action)  # a shortcut of the viewport, not a button
         tool.on_drawing = self.cancel_action.setEnabled
         tool.on_settings = self.load
 

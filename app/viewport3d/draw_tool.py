@@ -33,6 +33,7 @@ PLANES = ("ground", "subject", "top")
 SNAP_PX = 14.0  # a stroke whose ends are this close to the shot's path (on screen) redraws only between them
 PICK_PX = 24.0  # Ctrl+click this close to a subject's axis picks it
 MIN_STEP_PX = 2.0  # mouse moves shorter than this add no point
+SMOOTH_PX = 4.0  # the stroke is smoothed over this many pixels (a hand's tremor, not its intent)
 UNDO_TEXT = "Draw camera path"
 
 
@@ -54,7 +55,7 @@ class DrawTool:
         self.viewport = viewport
         self.clock = clock  # seconds; the hand's timing (tests give their own)
         self.settings = DrawSettings()
-        self.layer = StrokeLayer(viewport.view.scene)
+        self.layer = StrokeLayer(viewport.view.scene, viewport.view)
         self.active = False
         self.on_drawing = lambda drawing: None  # told when a stroke starts / ends (the Esc action follows it)
         self.on_settings = lambda: None  # told when Ctrl+click picked what to aim at
@@ -301,7 +302,7 @@ class DrawTool:
         try:
             new, drawn = draw_on_shot(
                 doc.project, shot, old, stroke, aim=aim, timing=s.timing, subject=subject, point=point,
-                frames=frames, look_at_height=s.look_at_height, smooth_m=2.0 * view.metres_per_pixel(stroke.points[0]),
+                frames=frames, look_at_height=s.look_at_height, smooth_m=SMOOTH_PX * view.metres_per_pixel(stroke.points[0]),
             )
         except ShotlineError:
             self._prefix = None

@@ -10,16 +10,19 @@ from app.viewport3d.frustum_layer import FrustumLayer
 from engine.camera.path import CameraPath
 
 DRAWING = (1.0, 0.93, 0.35, 1.0)  # the live stroke: the selected key's yellow
-DRAWN = (1.0, 0.93, 0.35, 0.45)  # the stroke that made the current path
+DRAWN = (1.0, 1.0, 1.0, 0.75)  # the stroke that made the current path: thin, over the fitted path
 
 
 class StrokeLayer:
-    def __init__(self, parent):
+    """``parent``: the 3D scene; ``overlay``: the view, in canvas pixels (for the caption)."""
+
+    def __init__(self, parent, overlay):
         self.line = scene.visuals.Line(parent=parent, width=3, color=DRAWING)
         self.line.set_gl_state("translucent", depth_test=False)
         self.line.order = 12  # over the paths: the hand's line is what is being looked at
         self.frustum = FrustumLayer(parent)
-        self.caption = scene.visuals.Text("", color="white", font_size=10, anchor_x="left", anchor_y="top", parent=parent)
+        self.caption = scene.visuals.Text("", color="white", font_size=10, anchor_x="left", anchor_y="center", parent=overlay)
+        self.caption.pos = (10, 18)
         self.caption.set_gl_state("translucent", depth_test=False)
         self.caption.order = 16
         self.hide()
@@ -31,7 +34,7 @@ class StrokeLayer:
         if len(points) < 2:
             self.line.visible = False
         else:
-            self.line.set_data(pos=points, color=DRAWING)
+            self.line.set_data(pos=points, color=DRAWING, width=3)
             self.line.visible = True
         if end_camera is None:
             self.frustum.set_visible(False)
@@ -45,10 +48,9 @@ class StrokeLayer:
         if len(points) < 2:
             self.hide()
             return
-        self.line.set_data(pos=points, color=DRAWN)
+        self.line.set_data(pos=points, color=DRAWN, width=1.5)
         self.line.visible = True
-        self.caption.text = description
-        self.caption.pos = points[-1] + [0.0, -0.15, 0.0]
+        self.caption.text = f"Drawn: {description}" if description else ""
         self.caption.visible = bool(description)
 
     def hide(self) -> None:
