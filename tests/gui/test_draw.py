@@ -233,3 +233,26 @@ def test_the_top_view_surface_turns_the_view_to_look_straight_down(qtbot):
     assert np.allclose(vp.document.camera("s").positions[:, 1], 2.4)
     vp.draw_bar.draw_action.trigger()  # D again: out of draw mode, the mouse orbits again
     assert not vp.draw.active and not vp.draw.layer.line.visible
+
+
+def test_ctrl_click_picks_the_subject_or_the_ground_point_to_look_at_and_edits_nothing(qtbot):
+    vp = _viewport(qtbot, _project())
+    doc = vp.document
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    chest = vp.pixel_of([0.1, 1.2, 0.0])  # beside Mara's axis, seen from above
+    _send(vp.canvas.native, QEvent.Type.MouseButtonPress, chest, LEFT, LEFT, ctrl)
+    _send(vp.canvas.native, QEvent.Type.MouseButtonRelease, chest, LEFT, Qt.MouseButton.NoButton, ctrl)
+    assert (vp.draw.settings.aim, vp.draw.settings.subject) == ("subject", "Mara")
+    assert vp.draw_bar.aim.currentData() == "subject"
+    ground = vp.pixel_of([2.0, 0.0, -1.5])
+    _send(vp.canvas.native, QEvent.Type.MouseButtonPress, ground, LEFT, LEFT, ctrl)
+    _send(vp.canvas.native, QEvent.Type.MouseButtonRelease, ground, LEFT, Qt.MouseButton.NoButton, ctrl)
+    assert vp.draw.settings.aim == "point" and np.allclose(vp.draw.settings.point, [2.0, 0.0, -1.5], atol=0.02)
+    assert doc.undo_stack.count() == 0
+    # A stroke now looks at that point all the way.
+    line = np.stack([np.linspace(-2.0, 2.0, 20), np.full(20, 1.6), np.full(20, 3.0)], axis=1)
+    _stroke(vp, line)
+    path = doc.camera("s")
+    to_point = np.asarray([2.0, 0.0, -1.5]) - path.positions
+    cos = np.einsum("ni,ni->n", -path.c2w[:, :3, 2], to_point / np.linalg.norm(to_point, axis=1, keepdims=True))
+    assert np.rad2deg(np.arccos(np.clip(cos, -1.0, 1.0))).max() < 1.5
