@@ -26,7 +26,7 @@ from scipy.ndimage import gaussian_filter1d
 from scipy.spatial.transform import Rotation, Slerp
 
 from engine.camera.bake import bake_keys
-from engine.camera.conventions import look_at_rotation
+from engine.camera.conventions import look_at_rotations
 from engine.camera.interpolate import subject_positions
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
@@ -143,17 +143,17 @@ def along_rotations(positions: np.ndarray, fallback: Rotation) -> Rotation:
     """Looking the way the camera travels, level; where it travels straight up or down (a crane)
     or stands still, it keeps the heading it had (``fallback`` before it first moves)."""
     ahead = np.gradient(positions, axis=0) if len(positions) > 1 else np.zeros((1, 3))
-    heading = -fallback.apply([0.0, 0.0, 1.0])
-    heading = np.array([heading[0], 0.0, heading[2]])
-    quats = []
-    for d in ahead:
-        flat = np.array([d[0], 0.0, d[2]])
-        if np.linalg.norm(flat) > 0.25 * max(np.linalg.norm(d), 1e-9) and np.linalg.norm(flat) > 1e-9:
-            heading = flat / np.linalg.norm(flat)
-        if np.linalg.norm(heading) < 1e-9:
-            heading = np.array([0.0, 0.0, -1.0])
-        quats.append(look_at_rotation([0.0, 0.0, 0.0], heading).as_quat())
-    return Rotation.from_quat(quats)
+    start = -fallback.apply([0.0, 0.0, 1.0])
+    start = np.array([start[0], 0.0, start[2]])
+    if np.linalg.norm(start) < 1e-9:  # the shot looked straight down or up: any heading
+        start = np.array([0.0, 0.0, -1.0])
+    flat = ahead * [1.0, 0.0, 1.0]
+    size = np.linalg.norm(flat, axis=1)
+    moving = (size > 0.25 * np.linalg.norm(ahead, axis=1)) & (size > 1e-9)
+    # Each frame takes the heading of the last frame (up to it) that moved sideways.
+    last = np.maximum.accumulate(np.where(moving, np.arange(len(ahead)), -1))
+    headings = np.where((last >= 0)[:, None], flat[np.maximum(last, 0)] / np.maximum(size[np.maximum(last, 0)], 1e-300)[:, None], start)
+    return look_at_rotations(np.zeros_like(headings), headings)
 
 
 def aim_rotations(positions: np.ndarray, aim: AimMode, start: Rotation, targets: np.ndarray | None = None) -> Rotation:
@@ -168,7 +168,7 @@ def aim_rotations(positions: np.ndarray, aim: AimMode, start: Rotation, targets:
         if targets is None:
             raise ShotlineError(f"aim {aim!r} needs a target", "stroke", "aim")
         targets = np.broadcast_to(np.asarray(targets, float), (n, 3))
-        return Rotation.from_quat([look_at_rotation(p, t).as_quat() for p, t in zip(positions, targets)])
+        return look_at_rotations(positions, targets)
     raise ShotlineError(f"unknown aim {aim!r} (one of {', '.join(AIM_MODES)})", "stroke", "aim")
 
 

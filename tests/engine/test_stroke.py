@@ -201,3 +201,18 @@ def test_bad_strokes_are_one_line_errors():
         stroke_positions(Stroke.of([[0, 1, 0], [0, 1, 0]]), 10, "even")
     with pytest.raises(ShotlineError, match="timing"):
         frame_lengths(Stroke.of([[0, 1, 0], [1, 1, 0]]), 10, "fast")
+
+
+@FAST
+@given(strokes)
+def test_many_look_ats_at_once_are_the_one_look_at_per_camera(rng):
+    from engine.camera.conventions import look_at_rotation, look_at_rotations
+
+    eyes = rng.uniform(-5, 5, (20, 3))
+    targets = rng.uniform(-5, 5, (20, 3))
+    targets[0] = eyes[0] + [0.0, -2.0, 0.0]  # straight down
+    targets[1] = eyes[1] + [0.0, 3.0, 0.0]  # straight up
+    batch = look_at_rotations(eyes, targets)
+    one = [look_at_rotation(e, t) for e, t in zip(eyes, targets)]
+    for i, r in enumerate(one):
+        assert np.rad2deg((batch[i].inv() * r).magnitude()) < 1e-6
