@@ -256,3 +256,22 @@ def test_ctrl_click_picks_the_subject_or_the_ground_point_to_look_at_and_edits_n
     to_point = np.asarray([2.0, 0.0, -1.5]) - path.positions
     cos = np.einsum("ni,ni->n", -path.c2w[:, :3, 2], to_point / np.linalg.norm(to_point, axis=1, keepdims=True))
     assert np.rad2deg(np.arccos(np.clip(cos, -1.0, 1.0))).max() < 1.5
+
+
+def test_d_is_the_main_windows_one_draw_mode_key_and_toggles_it(qtbot, monkeypatch):
+    from app.ui.main_window import MainWindow
+    from engine.demo import build_demo_project
+
+    monkeypatch.setattr(MainWindow, "ask_unsaved", lambda self: "discard")
+    window = MainWindow(build_demo_project())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    draw = window.viewport.draw_bar.draw_action
+    shortcuts = [a.shortcut().toString() for a in window.findChildren(type(draw))]
+    assert draw.shortcut().toString() == "D" and shortcuts.count("D") == 1  # Qt fires neither of two actions on one key
+    # (Qt's offscreen platform never activates a window, so no shortcut fires from a key here.)
+    draw.trigger()
+    assert window.viewport.draw.active and draw.isChecked()
+    draw.trigger()
+    assert not window.viewport.draw.active
