@@ -27,14 +27,16 @@ from engine.project import (
     CameraKey,
     Project,
     Shot,
-    _FieldError,
     new_shot_id,
     project_from_dict,
     project_to_dict,
     save_project,
     validation_error,
 )
+from engine.analysis.shot_context import view_subjects
 from engine.sequence import EvaluatedSequence
+
+RENDER_FRAME_MARGIN = 1.2  # a subject partly in frame is in the render
 
 
 class ProjectEdit(QUndoCommand):
@@ -140,17 +142,28 @@ class Document(QObject):
 
     # -- rendered clips --------------------------------------------------------------------------
 
-    def set_render(self, shot_id: str, path: Path, rendered: Shot) -> None:
-        self.renders[shot_id] = (Path(path), rendered)
+    def set_render(self, shot_id: str, path: Path, rendered: Shot, project: Project | None = None) -> None:
+        """Keep a shot's rendered clip with what it was rendered from: the shot, and the subjects
+        it shows (in ``project``, the project as the job was submitted; the current one if None)."""
+        project = project or self._project
+        shown = [s for s in project.subjects if s.name in self._subjects_shown(project, rendered)]
+        self.renders[shot_id] = (Path(path), rendered, shown)
         self.rendersChanged.emit(shot_id)
 
+    def _subjects_shown(self, project: Project, shot: Shot) -> set[str]:
+        current = project is self._project and any(s is shot for s in project.shots)
+        path = self.camera(shot) if current else EvaluatedSequence().shot(project, shot)  # an old snapshot: not cached
+        return {s.name for s in view_subjects(project, shot, path) if s.in_frame(RENDER_FRAME_MARGIN).any()}
+
     def render_of(self, shot_id: str) -> tuple[Path, bool] | None:
-        """The shot's rendered clip and whether it is still current (the shot unchanged since)."""
+        """The shot's rendered clip and whether it is still current: the shot unchanged since, and
+        every subject it shows where and as it was."""
         if shot_id not in self.renders:
             return None
-        path, rendered = self.renders[shot_id]
+        path, rendered, shown = self.renders[shot_id]
         current = next((s for s in self._project.shots if s.id == shot_id), None)
-        return path, current == rendered
+        subjects = {s.name: s for s in self._project.subjects}
+        return path, current == rendered and all(subjects.get(s.name) == s for s in shown)
 
     # -- selection (not an edit: never on the undo stack) ---------------------------------------
 
@@ -163,7 +176,20 @@ class Document(QObject):
         return self.selection.key
 
     def select(self, shot_id: str, key: int = -1) -> None:
+        """Select a shot (and a key of it). The one rule: the playhead follows the selection —
+        into the shot at its first frame unless it is already in it, onto the key's frame — so the
+        preview, the look-through and the curves always show what is selected."""
+        changed = (shot_id, key) != (self.selection.shot, self.selection.key)
         self.selection.select(shot_id, key)
+        if not changed or not shot_id or not self._project.shots:
+            return
+        index = self.shot_index(shot_id)
+        start = self._project.shot_start_frames()[index]
+        shot = self._project.shots[index]
+        if 0 <= key < len(shot.keys):
+            self.seek(start + shot.keys[key].frame)
+        elif self._project.locate(self.selection.frame)[0] != index:
+            self.seek(start)
 
     # -- edits ---------------------------------------------------------------------------------
 
@@ -216,10 +242,7 @@ class Document(QObject):
                 err = validation_error(exc, "edit")
                 raise ShotlineError(err.message, "edit", f"shots[{i}].{err.field}".rstrip(".")) from None
         after = after.model_copy(update={"shots": shots})
-        try:
-            after._references()
-        except _FieldError as exc:
-            raise ShotlineError(exc.message, "edit", exc.field) from None
+        after.check_references("edit")
         return after
 
     def _set_project(self, project: Project) -> None:
@@ -273,6 +296,14 @@ class Document(QObject):
             raise ShotlineError("a shot keeps at least one camera key", "document", "keys")
         keys = [k for i, k in enumerate(shot.keys) if i != index]
         self.edit(self._with_shot(shot.model_copy(update={"keys": keys})), "Delete key")
+
+    def use_take(self, shot_id: str, index: int) -> None:
+        """Switch the shot's camera to one of its recorded takes (one undo step)."""
+        shot = self.shot(shot_id)
+        if not 0 <= index < len(shot.takes):
+            raise ShotlineError(f"shot {shot.name!r} has no take {index + 1}", "document", "takes")
+        keys = [k for k in shot.takes[index].keys if k.frame < shot.duration] or shot.takes[index].keys[:1]
+        self.set_shot_fields(shot_id, f"Use {shot.takes[index].name}", keys=keys, path_space="world", pivot=None)
 
     def insert_shot(self, shot: Shot, index: int | None = None, text: str = "Add shot") -> None:
         shots = list(self._project.shots)

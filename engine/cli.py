@@ -12,7 +12,7 @@ from pathlib import Path
 
 from engine.errors import ShotlineError
 
-COMMANDS = ("export", "import", "preview", "describe", "eval", "plan", "render")
+COMMANDS = ("export", "import", "preview", "describe", "eval", "plan", "render", "animatic")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,16 +22,28 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="shotline", description="Shotline: previsualisation for film directors.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    e = sub.add_parser("export", help="write a project's cameras in another tool's format", description=f"Formats: {fmt_help}")
-    e.add_argument("project", type=Path, help="the .shotline project")
-    e.add_argument("--format", required=True, choices=sorted(FORMATS), help="output format")
-    e.add_argument("-o", "--output", required=True, type=Path, help="output file (a folder for per-shot formats with several shots)")
+    from engine.interchange.documents import DOCUMENTS
 
-    i = sub.add_parser("import", help="make a project from another tool's camera file", description=f"Formats: {fmt_help}")
-    i.add_argument("file", type=Path, help="the camera file or folder to read")
-    i.add_argument("--format", required=True, choices=sorted(FORMATS), help="input format")
-    i.add_argument("-o", "--output", required=True, type=Path, help="the .shotline project to write")
-    i.add_argument("-p", "--project", type=Path, help="take set, fps and lens defaults from this project")
+    doc_help = "; ".join(f"{d.name}: {d.description}" for d in DOCUMENTS.values())
+    e = sub.add_parser("export", help="write a project's cameras, storyboard, shot list or cut in another tool's format", description=f"Formats: {fmt_help}; {doc_help}")
+    e.add_argument("project", type=Path, help="the .shotline project")
+    e.add_argument("--format", required=True, choices=sorted(FORMATS) + list(DOCUMENTS), help="output format")
+    e.add_argument("-o", "--output", required=True, type=Path, help="output file (a folder for per-shot formats with several shots)")
+    e.add_argument("--layout", choices=("2x3", "3x4", "1"), help="storyboard: 2 rows of 3 panels, 3 rows of 4, or one shot per page (default 2x3)")
+    e.add_argument("--pass", dest="source", choices=("grid", "greybox", "render"), help="storyboard frames / editorial media: camera grid, grey-box or the engine's renders (default grid)")
+    e.add_argument("--size", help="editorial media: WIDTHxHEIGHT of the grid clips (default 832 wide at the delivery aspect)")
+
+    from engine.interchange.documents import CUT_FORMATS
+
+    i = sub.add_parser(
+        "import",
+        help="make a project from another tool's camera file, or apply an editor's cut to a project",
+        description=f"Formats: {fmt_help}; edl / fcp7xml / fcpxml: an edited cut applied to -p PROJECT (order, trims, dropped shots)",
+    )
+    i.add_argument("file", type=Path, help="the camera file or folder, or the edited cut, to read")
+    i.add_argument("--format", required=True, choices=sorted(FORMATS) + list(CUT_FORMATS), help="input format")
+    i.add_argument("-o", "--output", type=Path, help="the .shotline project to write (a cut: default -p PROJECT itself)")
+    i.add_argument("-p", "--project", type=Path, help="take set, fps and lens defaults from this project (a cut: the project it re-cuts)")
 
     v = sub.add_parser("preview", help="render the camera-grid preview of a project to MP4")
     v.add_argument("project", type=Path, help="the .shotline project")
@@ -55,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
 
     pl = sub.add_parser("plan", help="turn a director's words into a camera plan for every shot")
-    pl.add_argument("text", help='what the director wants, e.g. "Wide shot, slow crane down. Cut to a close-up of Mara, push in."')
+    pl.add_argument("text", nargs="?", help='what the director wants, e.g. "Wide shot, slow crane down. Cut to a close-up of Mara, push in."')
+    pl.add_argument("--script", type=Path, help="plan a screenplay instead (.fountain or .fdx): scenes become sections, characters subjects")
+    pl.add_argument("--scene", help="with --script: plan only this scene (its number in the script)")
     pl.add_argument("-p", "--project", type=Path, help="plan in this project's set (subjects, fps, lens); its shots are replaced")
     pl.add_argument("-o", "--output", required=True, type=Path, help="the .shotline to write (OUT.2.shotline … for alternatives)")
     pl.add_argument("--alternatives", type=int, default=1, help="number of distinct proposals (default 1)")
@@ -73,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--steps", type=int, default=30, help="sampling steps (dit; default 30)")
     r.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     r.add_argument("--guidance", type=float, default=5.0, help="text guidance weight (dit; default 5)")
+    a = sub.add_parser("animatic", help="the sequence as one MP4 with its sound and burn-ins, for the producer")
+    a.add_argument("project", type=Path, help="the .shotline project (its audio tracks are mixed in)")
+    a.add_argument("-o", "--output", required=True, type=Path, help="the .mp4 to write")
+    a.add_argument("--pass", dest="source", default="grid", choices=("grid", "greybox", "render"), help="picture: camera grid, grey-box, or the engine's renders in NAME.renders/ (default grid)")
+    a.add_argument("--burn-in", default="all", help="any of shot,timecode,lens,move, or all / none (default all)")
+    a.add_argument("--size", help="WIDTHxHEIGHT (default 832 wide at the delivery aspect)")
     return p
 
 
@@ -97,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
             return _plan(args)
         if args.command == "render":
             return _render(args)
+        if args.command == "animatic":
+            return _animatic(args)
     except ShotlineError as exc:
         print(f"shotline: error: {exc}", file=sys.stderr)
         return 2
@@ -110,7 +132,16 @@ def _export(args) -> int:
     from engine.interchange.formats import export_project
     from engine.project import load_project
 
+    from engine.interchange.documents import DOCUMENTS
+
     project = load_project(args.project)
+    if args.format in DOCUMENTS:
+        size = parse_size(args.size) if args.size else None
+        what = DOCUMENTS[args.format].write(project, args.output, args.project, {"layout": args.layout, "source": args.source, "size": size})
+        print(f"wrote {args.output} ({args.format}, {what})")
+        return 0
+    if args.layout or args.source or args.size:
+        raise ShotlineError(f"--layout, --pass and --size are for storyboards and cuts, not {args.format}", "", "--format")
     export_project(project, args.format, args.output)
     print(f"wrote {args.output} ({args.format}, {len(project.shots)} shots)")
     return 0
@@ -120,6 +151,24 @@ def _import(args) -> int:
     from engine.interchange.formats import import_project
     from engine.project import load_project, save_project
 
+    from engine.interchange.documents import CUT_FORMATS
+
+    if args.format in CUT_FORMATS:
+        from engine.interchange.editorial import import_cut
+
+        if args.project is None:
+            raise ShotlineError("an edited cut re-cuts a project: name it with -p PROJECT", args.file, "--project")
+        result = import_cut(load_project(args.project), args.file, args.format)
+        out = args.output or args.project
+        save_project(result.project, out)
+        print(f"wrote {out} ({len(result.project.shots)} shots, {result.project.total_frames} frames)")
+        for line in result.changes:
+            print(f"  {line}")
+        for line in result.warnings:
+            print(f"  warning: {line}")
+        return 0
+    if args.output is None:
+        raise ShotlineError("name the project to write with -o", args.file, "--output")
     template = load_project(args.project) if args.project else None
     project = import_project(args.file, args.format, template)
     save_project(project, args.output)
@@ -145,6 +194,32 @@ def _preview(args) -> int:
     width, height = parse_size(args.size) if args.size else project.frame_size()
     frames = write_preview(project, args.output, (width, height), shot=args.shot, transition_frames=args.transition_frames, progress=True)
     print(f"wrote {args.output} ({frames} frames, {width}x{height}, {project.fps:g} fps)")
+    return 0
+
+
+def _animatic(args) -> int:
+    from tqdm import tqdm
+
+    from engine.interchange.animatic import parse_burn_ins, write_animatic
+    from engine.project import load_project
+
+    project = load_project(args.project)
+    burn_ins = parse_burn_ins(args.burn_in)
+    size = parse_size(args.size) if args.size else project.frame_size(832)
+    bars: list = []  # the bar starts with the first frame, after the sound has been read
+
+    def on_frame(n: int) -> None:
+        if not bars:
+            bars.append(tqdm(total=project.total_frames, unit="frame", desc=f"animatic {args.output.name}"))
+        bars[0].update(1)
+
+    try:
+        frames = write_animatic(project, args.output, size, args.source, burn_ins, args.project, on_frame=on_frame)
+    finally:
+        for bar in bars:
+            bar.close()
+    sound = f", {sum(not t.mute for t in project.audio)} audio tracks" if project.audio else ", no sound"
+    print(f"wrote {args.output} ({frames} frames, {size[0]}x{size[1]}, {project.fps:g} fps{sound})")
     return 0
 
 
@@ -212,7 +287,13 @@ def _plan(args) -> int:
 
     if args.alternatives < 1 or args.alternatives > 20:
         raise ShotlineError("must be between 1 and 20", "", "--alternatives")
+    if (args.text is None) == (args.script is None):
+        raise ShotlineError("give the words to plan, or --script FILE (one of them)", "", "text")
+    if args.scene is not None and args.script is None:
+        raise ShotlineError("--scene picks a scene of a --script", "", "--scene")
     base = load_project(args.project) if args.project else None
+    if args.script is not None:
+        return _plan_script(args, base)
     plans = plan_alternatives(args.text, base, args.alternatives, args.seed)
     written = []
     for k, plan in enumerate(plans):
@@ -229,6 +310,30 @@ def _plan(args) -> int:
             print(f"  {i + 1}. {p.shot.name} ({p.shot.duration} frames, {p.shot.lens.focal_mm:.0f} mm){unknown}")
         for w in plan.warnings:
             print(f"  warning: {w}")
+    return 0
+
+
+def _plan_script(args, base) -> int:
+    import json
+
+    from engine.interchange.screenplay import read_script
+    from engine.planner.script import plan_script
+    from engine.project import save_project
+
+    if args.alternatives != 1:
+        raise ShotlineError("a script is planned once; --alternatives is for words", "", "--alternatives")
+    script = read_script(args.script)
+    project, warnings = plan_script(script, base, args.scene)
+    save_project(project, args.output)
+    if args.json:
+        shots = [{"name": s.name, "scene": s.tags[0][len("scene:"):], "duration": s.duration, "size": s.size, "prompt": s.prompt} for s in project.shots]
+        print(json.dumps({"file": str(args.output), "title": script.title, "characters": script.characters, "shots": shots, "warnings": warnings}, indent=2))
+        return 0
+    print(f"wrote {args.output} ({len(project.shots)} shots from {len({s.tags[0] for s in project.shots})} scenes; characters: {', '.join(script.characters) or 'none'})")
+    for i, shot in enumerate(project.shots):
+        print(f"  {i + 1}. [{shot.tags[0][len('scene:'):]}] {shot.name} ({shot.duration} frames, {shot.lens.focal_mm:.0f} mm)")
+    for w in warnings:
+        print(f"  warning: {w}")
     return 0
 
 
@@ -278,8 +383,13 @@ def _render(args) -> int:
             print(f"shotline: render failed: {message}" + (f" ({final['hint']})" if final.get("hint") else ""), file=sys.stderr)
             return 1
         args.output.mkdir(parents=True, exist_ok=True)
+        from engine.interchange.renders import CLIP_RX, record_render
+
         for name in final["files"]:
             client.download(job_id, name, args.output / name)
+            m = CLIP_RX.match(name)
+            if m and 1 <= int(m.group(1)) <= len(project.shots):  # which shot version this clip shows
+                record_render(args.output, name, project.shots[int(m.group(1)) - 1])
         print(f"wrote {len(final['files'])} files to {args.output}: {', '.join(final['files'])}")
         return 0
     except EngineUnavailable as exc:

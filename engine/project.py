@@ -116,6 +116,13 @@ class CameraKey(_Model):
         return self
 
 
+class Take(_Model):
+    """A recorded live move of a shot's camera (pilot mode's record), kept so takes can be switched."""
+
+    name: Name
+    keys: list[CameraKey] = Field(min_length=1, max_length=100_000)
+
+
 class Shot(_Model):
     """One shot of the sequence: its duration in frames, words, lens and camera keys.
 
@@ -135,6 +142,7 @@ class Shot(_Model):
     path_space: PathSpace = "world"
     pivot: Name | None = None
     subject_keys: list[SubjectKey] = Field(default_factory=list, max_length=100_000)
+    takes: list[Take] = Field(default_factory=list, max_length=1000)  # the live takes recorded for it
 
     @model_validator(mode="after")
     def _keys_inside_shot(self) -> "Shot":
@@ -157,8 +165,36 @@ class Shot(_Model):
         return key.focal_mm if key.focal_mm is not None else self.lens.focal_mm
 
 
+class AudioTrack(_Model):
+    """A sound file under the sequence, by reference (the project never holds a copy of the audio).
+
+    ``path`` is the file as the user chose it; a relative path is relative to the project's folder.
+    The file's audio from ``trim_start_s`` to ``trim_end_s`` (its end when None) plays from sequence
+    time ``offset_s`` (negative: the sequence starts inside the sound), ``gain_db`` louder.
+    """
+
+    path: Annotated[str, Field(min_length=1, max_length=4096)]
+    name: Annotated[str, Field(max_length=200)] = ""
+    offset_s: Annotated[float, Field(ge=-86_400.0, le=86_400.0)] = 0.0
+    trim_start_s: Annotated[float, Field(ge=0.0, le=86_400.0)] = 0.0
+    trim_end_s: Annotated[float, Field(gt=0.0, le=86_400.0)] | None = None
+    gain_db: Annotated[float, Field(ge=-96.0, le=24.0)] = 0.0
+    mute: bool = False
+
+    @model_validator(mode="after")
+    def _trim_order(self) -> "AudioTrack":
+        if self.trim_end_s is not None and self.trim_end_s <= self.trim_start_s:
+            raise _FieldError("trim_end_s", f"trim end {self.trim_end_s:g} s is not after trim start {self.trim_start_s:g} s")
+        return self
+
+    def resolve(self, base_dir: str | Path | None) -> Path:
+        """The sound file on disk: relative paths are read from the project's folder."""
+        p = Path(self.path).expanduser()
+        return p if p.is_absolute() or base_dir is None else Path(base_dir) / p
+
+
 class Project(_Model):
-    """The whole sequence: set (subjects), delivery format and shots in order."""
+    """The whole sequence: set (subjects), delivery format, shots in order and audio tracks."""
 
     name: Name = "Untitled"
     fps: Annotated[float, Field(gt=0.0, le=MAX_FPS)] = 24.0
@@ -169,6 +205,8 @@ class Project(_Model):
     prompt: Prompt = ""
     subjects: list[Subject] = Field(default_factory=list, max_length=10_000)
     shots: list[Shot] = Field(default_factory=list, max_length=10_000)
+    # Added without a version bump: files without it read as before (folded into version 2 at merge).
+    audio: list[AudioTrack] = Field(default_factory=list, max_length=64)
 
     @model_validator(mode="after")
     def _references(self) -> "Project":
@@ -191,6 +229,15 @@ class Project(_Model):
                 if sk.subject not in known:
                     raise _FieldError(f"shots[{si}].subject_keys[{ki}].subject", f"unknown subject {sk.subject!r}")
         return self
+
+    def check_references(self, source: str = "edit") -> None:
+        """The cross-references a file load checks (names, ids, look-ats), as a ShotlineError.
+
+        For an edit that was not validated as a whole (``model_copy`` updates)."""
+        try:
+            self._references()
+        except _FieldError as exc:
+            raise ShotlineError(exc.message, source, exc.field) from None
 
     # -- queries -------------------------------------------------------------------------------
 

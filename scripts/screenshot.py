@@ -1,5 +1,6 @@
 """Screenshots of the bundled demo for the README (run under Xvfb): the main window, and beside
-it the 3D viewport alone and looking through a shot's camera (docs/viewport.png, docs/look-through.png):
+it the 3D viewport alone, looking through a shot's camera in pilot mode (docs/viewport.png,
+docs/look-through.png), and the project settings dialog (docs/settings.png):
 
     xvfb-run -a -s "-screen 0 1920x1200x24" python scripts/screenshot.py docs/screenshot.png
 """
@@ -49,6 +50,14 @@ def main(out: str) -> None:
         vp.set_look_through(True)
         cv2.imwrite(str(folder / "look-through.png"), vp.render()[..., 2::-1])
         print(f"wrote {folder / 'look-through.png'}")
+        from app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(doc, window)
+        dialog.show()
+        app.processEvents()
+        dialog.grab().save(str(folder / "settings.png"))
+        print(f"wrote {folder / 'settings.png'}")
+        dialog.close()
         window.document.undo_stack.setClean()
         app.quit()
 

@@ -68,7 +68,10 @@ class Inspector(QWidget):
         for name in MOVES:
             menu.addAction(name.replace("_", " ")).triggered.connect(lambda _=False, n=name: self.apply_move(n))
         self.moves.setMenu(menu)
-        for label, widget in (("Name", self.name), ("Duration", self.duration), ("Lens", self.focal), ("Tags", self.tags), ("Prompt", self.prompt), ("", self.moves)):
+        self.takes = QComboBox()  # the live takes recorded in pilot mode (R in the look-through)
+        self.takes.setToolTip("Switch the shot's camera to one of its recorded takes")
+        self.takes.activated.connect(self._use_take)
+        for label, widget in (("Name", self.name), ("Duration", self.duration), ("Lens", self.focal), ("Tags", self.tags), ("Prompt", self.prompt), ("", self.moves), ("Takes", self.takes)):
             form.addRow(label, widget)
         layout.addWidget(shot_box)
 
@@ -116,6 +119,10 @@ class Inspector(QWidget):
 
     # -- model -> widgets ----------------------------------------------------------------------
 
+    def _use_take(self, row: int) -> None:
+        if row > 0 and not self._loading:
+            self._run(lambda: self.document.use_take(self.document.selected_shot, row - 1))
+
     def load(self) -> None:
         self._loading = True
         try:
@@ -131,6 +138,9 @@ class Inspector(QWidget):
             self.tags.setText(", ".join(shot.tags))
             if self.prompt.toPlainText() != shot.prompt:
                 self.prompt.setPlainText(shot.prompt)
+            self.takes.clear()
+            self.takes.addItems(["(choose a take)"] + [t.name for t in shot.takes])
+            self.takes.setEnabled(bool(shot.takes))
             key_index = doc.selected_key
             self.key_box.setEnabled(0 <= key_index < len(shot.keys))
             if self.key_box.isEnabled():

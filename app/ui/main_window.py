@@ -17,10 +17,14 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 from app.autosave import Autosaver, recover, recovery_for
 from app.document import Document
 from app.ui.curves import CurveEditor
+from app.ui import input_guard
 from app.ui.inspector import Inspector
+from app.ui.audio_playback import AudioPlayback
 from app.ui.planner_panel import PlannerPanel
 from app.ui.preview import PreviewPlayer
 from app.ui.render_panel import RenderPanel
+from app.ui.sound_and_paper import add_edit_menu as add_sound_and_paper_edits
+from app.ui.sound_and_paper import add_file_menu as add_sound_and_paper_files
 from app.ui.timeline import Timeline
 from app.viewport3d.viewport import Viewport
 from engine.errors import ShotlineError
@@ -69,6 +73,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.docks["Timeline"], self.docks["Curves"], Qt.Orientation.Vertical)
         self.splitDockWidget(self.docks["Preview"], self.docks["Inspector"], Qt.Orientation.Vertical)
 
+        self.audio_playback = AudioPlayback(self.document, self.preview, parent=self)
         # The playhead lives in the document's selection model; every view follows its event.
         self.timeline.playheadChanged.connect(self.document.seek)
         self.document.selection.events.frame.connect(self._playhead_moved)
@@ -77,6 +82,9 @@ class MainWindow(QMainWindow):
         self.document.pathChanged.connect(lambda _p: self._update_title())
         self.document.changed.connect(self._update_title)
         self._build_menus()
+        input_guard.install()
+        input_guard.wheel_needs_focus(self)
+        input_guard.application_wide(self, self.findChildren(QAction))
         self._update_title()
         self.restore_layout()
 
@@ -113,12 +121,14 @@ class MainWindow(QMainWindow):
         f.addSeparator()
         self._action(f, "&Save", self.file_save, QKeySequence.StandardKey.Save)
         self._action(f, "Save &As…", self.file_save_as, QKeySequence("Ctrl+Shift+S"))
+        self._action(f, "Project &Settings…", self.project_settings, tip="Frame rate, delivery aspect and sensor, keeping the framing")
         f.addSeparator()
         self._action(f, "&Import Cameras…", self.file_import, tip="Add the shots of a camera file (USD, OTIO, nerfstudio, …)")
         export = f.addMenu("&Export")
         self._action(export, "Camera-grid preview (MP4)…", self.export_preview)
         for fmt in FORMATS.values():
             self._action(export, f"{fmt.name}: {fmt.description}…", lambda n=fmt.name: self.export_format(n))
+        add_sound_and_paper_files(self, f, export)
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -134,6 +144,7 @@ class MainWindow(QMainWindow):
         self._action(e, "S&plit Shot at Playhead", self.split_at_playhead, QKeySequence("Ctrl+B"))
         self._action(e, "Add &Shot", self.add_shot, QKeySequence("Ctrl+T"), "A static shot after the selected one")
         self._action(e, "Add &Key at Playhead", self.key_at_playhead, QKeySequence("K"), "K while playing stops, as in J/K/L")
+        add_sound_and_paper_edits(self, e)
 
         v = bar.addMenu("&View")
         self._action(v, "&Frame Selection", self.frame_selection, QKeySequence("F"))
@@ -288,6 +299,13 @@ class MainWindow(QMainWindow):
             export_project(self.document.project, name, path)
             self.statusBar().showMessage(f"Exported {path}", 5000)
 
+    def project_settings(self) -> None:
+        from app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.document, self)
+        if dialog.exec():
+            dialog.apply()
+
     def export_preview(self) -> None:
         from engine.grid.video import write_preview
 
@@ -376,8 +394,7 @@ class MainWindow(QMainWindow):
 
     def _playhead_moved(self, frame: int) -> None:
         self.preview.set_frame(frame)
-        self.timeline.set_playhead(frame)
-        self.viewport.set_frame(frame)
+        self.timeline.set_playhead(frame)  # (the viewport follows the selection model itself)
         doc = self.document
         if doc.selected_shot:
             start = doc.project.shot_start_frames()[doc.shot_index(doc.selected_shot)]

@@ -89,6 +89,7 @@ class GridView(QWidget):
 
 class PreviewPlayer(QWidget):
     frameChanged = Signal(int)  # sequence frame
+    playbackChanged = Signal(bool)  # playing or not (the audio playback follows it)
 
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
@@ -124,6 +125,7 @@ class PreviewPlayer(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(controls)
 
+        self.clock = None  # set by the audio playback: wall-clock frame -> the frame being heard
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self._tick)
@@ -225,6 +227,8 @@ class PreviewPlayer(QWidget):
         start_time, start_frame = self._clock
         elapsed = time.perf_counter() - start_time
         frame = start_frame + self.direction * int(elapsed * self.document.project.fps * self.speed)
+        if self.clock is not None:  # sound is playing: the picture shows the frame being heard
+            frame = self.clock(frame)
         lo, hi = self.range()
         if frame > hi or frame < lo:
             if self.mode.currentIndex() == 1:  # loop the shot
@@ -237,6 +241,7 @@ class PreviewPlayer(QWidget):
         self.set_frame(frame)
 
     def _show_state(self) -> None:
+        self.playbackChanged.emit(self.playing)
         self.play_button.setText("❚❚" if self.playing else "▶")
         if self.playing:
             arrow = "◀" if self.direction < 0 else "▶"

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 from app.autosave import state_dir
 from app.document import Document
 from app.engine_client import EngineConnection
-from engine.server.client import DEFAULT_URL
 from engine.errors import ShotlineError
+from engine.interchange.renders import record_render
+from engine.server.client import DEFAULT_URL
 from engine.render.request import request_from_project
 
 
@@ -166,6 +167,7 @@ class RenderPanel(QWidget):
         autosave = getattr(self.window(), "autosaver", None)
         if autosave is not None:
             autosave.save_now()
+        self.job_project = doc.project  # what the clips will be compared with when they arrive
         self.job_shots = list(doc.project.shots)
         for bar in self.bars:
             bar.deleteLater()
@@ -201,7 +203,9 @@ class RenderPanel(QWidget):
             self.bars[event["index"]].setValue(100)
             shot = self.job_shots[event["index"]]
             if any(s.id == shot.id for s in self.document.project.shots):
-                self.document.set_render(shot.id, Path(event["local_path"]), shot)
+                clip = Path(event["local_path"])
+                record_render(clip.parent, clip.name, shot)  # so exports can tell a stale clip later
+                self.document.set_render(shot.id, clip, shot, self.job_project)
         elif kind == "done":
             self.status.setText(f"Done: {len(event['files'])} files rendered")
             self._running(False)

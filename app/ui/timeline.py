@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from app.document import Document
+from app.ui.audio_lane import AUDIO_H, AudioLane
 from engine.grid.sequence import GridOptions, GridRenderer
 
 RULER_H = 22
@@ -26,6 +27,7 @@ COLOURS = [QColor("#3d5a80"), QColor("#5c4d7d"), QColor("#2f6f62"), QColor("#7d5
 SELECTED = QColor("#e0a030")
 RENDERED, STALE = QColor("#58c070"), QColor("#d0a040")
 RENDER_STRIP_H = 13
+AUDIO_TOP = CLIP_TOP + CLIP_H + TICKS_H + 2  # the audio lane (app/ui/audio_lane.py) under the key ticks
 
 
 def timecode(frame: int, fps: float) -> str:
@@ -44,7 +46,9 @@ class Timeline(QWidget):
         self.playhead = 0
         self._drag: tuple | None = None  # ("move" | "trim" | "scrub", shot id, press x, start value)
         self._thumbs: dict[str, tuple[object, QImage]] = {}
-        self.setMinimumHeight(CLIP_TOP + CLIP_H + TICKS_H + 6)
+        self.audio = AudioLane(document, self)
+        self.audio.ready.connect(self.update)
+        self.setMinimumHeight(AUDIO_TOP + AUDIO_H + 4)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         document.changed.connect(self.update)
@@ -114,6 +118,8 @@ class Timeline(QWidget):
         project = self.document.project
         fps = project.fps
         self._paint_ruler(p, fps)
+        self.audio.paint_beats(p, self, RULER_H)
+        self.audio.paint_lane(p, self, AUDIO_TOP)
         selected = self.document.selected_shot
         for i, shot in enumerate(project.shots):
             r = self.clip_rect(i)
@@ -195,7 +201,9 @@ class Timeline(QWidget):
         if kind == "scrub":
             self.set_playhead(int(self.x_to_frame(pos.x())))
         elif kind == "trim":
-            duration = max(1, int(round(start + (pos.x() - x0) / self.px_per_frame)))
+            begin = self.document.project.shot_start_frames()[self.document.shot_index(shot_id)]
+            cut = self.audio.snap_cut(begin + start + (pos.x() - x0) / self.px_per_frame, self.px_per_frame)  # onto a beat nearby
+            duration = max(1, int(round(cut - begin)))
             if duration != self.document.shot(shot_id).duration:
                 self.document.trim_shot(shot_id, duration)
 

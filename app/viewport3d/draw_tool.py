@@ -261,7 +261,7 @@ class DrawTool:
         c2w[:3, :3] = rot.as_matrix()
         c2w[:3, 3] = end
         camera = CameraPath(c2w[None], old.focal_mm[-1:], old.film_back_mm, old.fps, shot.name)
-        self.layer.show_stroke(points, camera, self.document.shot_index(shot.id), shot.name)
+        self.layer.show_stroke(points, camera, self.document.shot_index(shot.id))
         self.viewport.canvas.update()
 
     def _pick_aim(self, pixel) -> None:

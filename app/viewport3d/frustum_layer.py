@@ -7,15 +7,17 @@ from vispy import scene
 
 from app.palette import rgba, shot_colour
 from app.viewport3d.geometry import frustum_segments
+from app.viewport3d.label_layer import FRAME, Label, LabelLayer
 from engine.camera.path import CameraPath
 
 
 class FrustumLayer:
-    def __init__(self, parent):
+    def __init__(self, parent, labels: LabelLayer):
+        self.label_layer = labels
+        self.label: Label | None = None
         self.lines = scene.visuals.Line(parent=parent, width=2, connect="segments")
         self.apex = scene.visuals.Markers(parent=parent)
-        self.label = scene.visuals.Text("", color="white", font_size=9, anchor_x="center", anchor_y="bottom", parent=parent)
-        for v in (self.lines, self.apex, self.label):
+        for v in (self.lines, self.apex):
             v.set_gl_state("translucent", depth_test=False)
             v.order = 15  # the camera at the playhead sits on top of its key handle
 
@@ -29,10 +31,11 @@ class FrustumLayer:
         rgb = rgba(shot_colour(shot_index))[:3]
         self.lines.set_data(pos=segs.reshape(-1, 3), color=(*(0.5 + 0.5 * np.asarray(rgb)), 1.0))
         self.apex.set_data(c2w[None, :3, 3], size=8, face_color=(1.0, 1.0, 1.0, 1.0), edge_width=0)
-        self.label.text = f"{name}  {path.focal_mm[frame]:.0f} mm"
-        self.label.pos = segs[-2, 0]  # the tip of the "up" triangle over the frame
+        # Over the tip of the "up" triangle above the frame.
+        self.label = Label(f"{name}  {path.focal_mm[frame]:.0f} mm", tuple(segs[-2, 0]), FRAME)
         self.set_visible(True)
 
     def set_visible(self, visible: bool) -> None:
-        for v in (self.lines, self.apex, self.label):
+        for v in (self.lines, self.apex):
             v.visible = visible
+        self.label_layer.set("frustum", [self.label] if visible and self.label else [])

@@ -14,6 +14,7 @@ from vispy import scene
 
 from app.palette import SELECTED_KEY, rgba, shot_colour
 from app.viewport3d.geometry import AIM_HANDLE_M, second_ticks
+from app.viewport3d.label_layer import SELECTED, SHOT, Label, LabelLayer
 from engine.camera.path import CameraPath
 from engine.project import Project
 
@@ -25,8 +26,9 @@ EDGE = (0.06, 0.06, 0.06, 1.0)
 class PathLayer:
     """Every shot's path; ``camera(shot)`` gives a shot's evaluated camera (the document's sequence)."""
 
-    def __init__(self, parent, camera):
+    def __init__(self, parent, camera, labels: LabelLayer):
         self.camera = camera
+        self.label_layer = labels
         self.paths: dict[str, CameraPath] = {}  # evaluated, for picking and the frustum
         self.keys: dict[str, np.ndarray] = {}  # key positions by shot id
         self.lines = scene.visuals.Line(parent=parent, width=2)
@@ -35,14 +37,13 @@ class PathLayer:
             v.set_gl_state("translucent", depth_test=True)
         self.markers = scene.visuals.Markers(parent=parent)  # ticks, handles, selected key, aim handle
         self.aim_line = scene.visuals.Line(parent=parent, width=2, color=SELECTED_KEY)
-        self.labels = scene.visuals.Text("", color="white", font_size=9, anchor_x="left", anchor_y="bottom", parent=parent)
-        for v in (self.markers, self.aim_line, self.labels):
+        for v in (self.markers, self.aim_line):
             v.set_gl_state("translucent", depth_test=False)  # handles are never hidden behind a set piece
             v.order = 10
         self._marks: dict[str, list] = {}  # the markers' per-point arrays, by group
         self.aim: tuple[str, int, np.ndarray] | None = None
         self._selection = ("", -1)
-        self._labels: tuple | None = None
+        self._labels: list[Label] = []
         self._visible = True
 
     @property
@@ -74,9 +75,10 @@ class PathLayer:
         selected_shot, selected_key = self._selection
         order = [(i, s) for i, s in enumerate(project.shots) if s.id in self.paths]  # (index: its colour)
         if not order:
-            for v in (self.lines, self.selected_line, self.labels):
+            for v in (self.lines, self.selected_line):
                 v.visible = False
             self._marks["paths"] = []
+            self._labels = []
             self._show_selected_key(project, "", -1)
             return
         pos, colours, connect, ticks, handle_pos, handle_face = [], [], [], [], [], []
@@ -103,11 +105,10 @@ class PathLayer:
             (ticks, 5.0, 0.0, np.tile(TICK, (len(ticks), 1)), "disc"),
             (handles, 11.0, 1.5, np.asarray(handle_face).reshape(-1, 4), "disc"),
         ]
-        labels = ([s.name for _, s in order], tuple(tuple(self.paths[s.id].positions[0]) for _, s in order))
-        if labels != self._labels:  # text layout is slow: only when a name or a start moved
-            self.labels.text = labels[0]
-            self.labels.pos = np.asarray(labels[1]) + [0.0, 0.12, 0.0]
-            self._labels = labels
+        self._labels = [
+            Label(s.name, tuple(self.paths[s.id].positions[0]), SELECTED if s.id == selected_shot else SHOT, centred=False)
+            for _, s in order
+        ]
         self._show_selected_key(project, selected_shot, selected_key)
         self.set_visible(self._visible)
 
@@ -146,8 +147,8 @@ class PathLayer:
     def set_visible(self, visible: bool) -> None:
         self._visible = visible
         any_shot = bool(self.paths)
-        for v in (self.lines, self.labels):
-            v.visible = visible and any_shot
+        self.lines.visible = visible and any_shot
+        self.label_layer.set("paths", self._labels if visible else [])
         self.selected_line.visible = visible and self._selection[0] in self.paths
         self.markers.visible = visible and any(len(g[0]) for gs in self._marks.values() for g in gs)
         self.aim_line.visible = visible and self.aim is not None

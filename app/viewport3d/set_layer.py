@@ -10,6 +10,7 @@ from vispy import scene
 
 from app.palette import rgba
 from app.viewport3d.geometry import ground_grid, subject_proxy
+from app.viewport3d.label_layer import SUBJECT, Label, LabelLayer
 from engine.camera.interpolate import subject_positions
 from engine.project import Project, Shot
 
@@ -39,12 +40,11 @@ class GroundLayer:
 class SubjectsLayer:
     """Subjects where they stand at the playhead (a shot's subject keys move them)."""
 
-    def __init__(self, parent):
+    def __init__(self, parent, labels: LabelLayer):
+        self.label_layer = labels
         self.mesh = scene.visuals.Mesh(parent=parent, shading=None)
         self.mesh.set_gl_state("translucent", depth_test=True, cull_face=False)
         self.edges = scene.visuals.Line(parent=parent, connect="segments", color=(0, 0, 0, 0.5))
-        self.labels = scene.visuals.Text("", color="white", font_size=9, anchor_x="center", anchor_y="bottom", parent=parent)
-        self.labels.set_gl_state("translucent", depth_test=False)
         self._shown: tuple | None = None  # what is on screen, so an unrelated edit uploads nothing
 
     @staticmethod
@@ -61,8 +61,9 @@ class SubjectsLayer:
             return
         self._shown = shown
         if not subjects:
-            for v in (self.mesh, self.edges, self.labels):
+            for v in (self.mesh, self.edges):
                 v.visible = False
+            self.label_layer.set("subjects", [])
             return
         verts, faces, colours, tops, edges = [], [], [], [], []
         for subject, pos in zip(subjects, positions):
@@ -78,7 +79,6 @@ class SubjectsLayer:
             edges.append(np.stack([base[:-1], base[1:]], axis=1))
         self.mesh.set_data(vertices=np.concatenate(verts), faces=np.concatenate(faces), vertex_colors=np.concatenate(colours))
         self.edges.set_data(pos=np.concatenate(edges).reshape(-1, 3))
-        self.labels.text = [s.name for s in subjects]
-        self.labels.pos = np.asarray(tops)
-        for v in (self.mesh, self.edges, self.labels):
+        self.label_layer.set("subjects", [Label(s.name, tuple(top), SUBJECT) for s, top in zip(subjects, tops)])
+        for v in (self.mesh, self.edges):
             v.visible = True

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import vispy
+from scipy.spatial.transform import Rotation
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -30,6 +31,7 @@ from app.viewport3d.draw_bar import DrawBar  # noqa: E402
 from app.viewport3d.draw_tool import DrawTool  # noqa: E402
 from app.viewport3d.frustum_layer import FrustumLayer  # noqa: E402
 from app.viewport3d.ghost_layer import GhostLayer  # noqa: E402
+from app.viewport3d.label_layer import LabelLayer  # noqa: E402
 from app.viewport3d.look_through_overlay import LookThroughOverlay  # noqa: E402
 from app.viewport3d.path_layer import PathLayer  # noqa: E402
 from app.viewport3d.picking import Hit, pick  # noqa: E402
@@ -44,12 +46,16 @@ from app.viewport3d.view_math import (  # noqa: E402
     orbit_view,
     ray_plane_y,
 )
+from app.viewport3d.pilot_input import PilotKeys  # noqa: E402
+from app.viewport3d.take_recorder import TakeRecorder  # noqa: E402
 from app.viewport3d.vispy_camera import MatrixCamera  # noqa: E402
+from engine.camera.pilot import PilotMove, heads_up, piloted  # noqa: E402
 from engine.camera.conventions import look_at_rotation, pan_tilt_roll  # noqa: E402
 from engine.project import CameraKey  # noqa: E402
 
 ORBIT_DEG_PER_PX = 0.4
 WHEEL_ZOOM = 0.85
+WHEEL_LENS = 1.1  # pilot: a wheel notch up is 10 % longer lens
 
 
 @dataclass
@@ -85,11 +91,12 @@ class Viewport(QWidget):
             self.canvas.events.draw.block()
             self.canvas.native.hide()
 
+        self.labels = LabelLayer(self.view)
         self.ground = GroundLayer(self.view.scene)
-        self.subjects = SubjectsLayer(self.view.scene)
-        self.paths = PathLayer(self.view.scene, document.camera)
+        self.subjects = SubjectsLayer(self.view.scene, self.labels)
+        self.paths = PathLayer(self.view.scene, document.camera, self.labels)
         self.ghosts = GhostLayer(self.view.scene)
-        self.frustum = FrustumLayer(self.view.scene)
+        self.frustum = FrustumLayer(self.view.scene, self.labels)
         self.overlay = LookThroughOverlay(self.view)
         self.draw = DrawTool(self)  # draw mode (D): the mouse draws the shot's camera path
         self.draw_bar = DrawBar(self.draw, self)
@@ -97,7 +104,7 @@ class Viewport(QWidget):
 
         self.orbit = Orbit()
         self.look_through = False
-        self.frame = 0  # sequence frame at the playhead
+        self.frame = document.selection.frame  # sequence frame at the playhead
         self._drag: KeyDrag | None = None
         self._nav: tuple[str, np.ndarray, Orbit] | None = None
         self._pending: set[str] = set()
@@ -108,11 +115,16 @@ class Viewport(QWidget):
         document.shotChanged.connect(self._pending.add)
         document.changed.connect(self.refresh)
         document.selectionChanged.connect(lambda s, k: self._restyle())
+        document.selection.events.frame.connect(self.set_frame)  # the playhead is the document's
         self.canvas.events.resize.connect(lambda _e: self._apply_view())
         self.canvas.events.mouse_press.connect(self._on_press)
         self.canvas.events.mouse_move.connect(self._on_move)
         self.canvas.events.mouse_release.connect(self._on_release)
         self.canvas.events.mouse_wheel.connect(self._on_wheel)
+        self.recorder = TakeRecorder(document, self)
+        self.recorder.recordingChanged.connect(lambda _on: self._apply_view())
+        self.pilot_keys = PilotKeys(self)
+        self.canvas.native.installEventFilter(self.pilot_keys)
         self.refresh()
         self.frame_all()
 
@@ -143,6 +155,7 @@ class Viewport(QWidget):
         self.paths.restyle(self.document.project, (self.document.selected_shot, self.document.selected_key))
         self.paths.set_visible(not self.look_through)
         self.ghosts.lines.visible = bool(self.ghosts.paths) and not self.look_through
+        self.labels.update(self.view_state())
         if update:
             self.canvas.update()
 
@@ -182,6 +195,9 @@ class Viewport(QWidget):
         if self.look_through:
             i, f = self.playhead_shot()
             path = self.paths.paths.get(self.document.project.shots[i].id) if i >= 0 else None
+            if self.recorder.recording:  # the camera being operated, not the keyed one
+                c2w, focal = self.recorder.live
+                return look_through_view(c2w, focal, self.document.project.film_back_mm(), self.document.project.aspect, w, h)
             if path is not None:
                 return look_through_view(path.c2w[f], float(path.focal_mm[f]), path.film_back_mm, self.document.project.aspect, w, h)
         return orbit_view(self.orbit, w, h)
@@ -192,10 +208,13 @@ class Viewport(QWidget):
             i, f = self.playhead_shot()
             shot = self.document.project.shots[i] if i >= 0 else None
             path = self.paths.paths.get(shot.id) if shot else None
-            caption = f"{shot.name}  ·  {path.focal_mm[f]:.0f} mm  ·  frame {f + 1}/{shot.duration}" if shot and path is not None else ""
+            caption = ""
+            if shot and path is not None:
+                caption = f"{shot.name}  ·  frame {f + 1}/{shot.duration}  ·  {heads_up(path.c2w[f], float(path.focal_mm[f]), self._subject_point(path.c2w[f]))}"
             w, h = self._canvas_size()
             self.overlay.update(w, h, self.document.project.aspect, caption)
         self.overlay.set_visible(self.look_through)
+        self.labels.update(self.view_state())
         self.canvas.update()
 
     def set_orbit(self, orbit: Orbit) -> None:
@@ -250,6 +269,48 @@ class Viewport(QWidget):
         extra = [doc.project.subject(n).position for n in targets]
         self._fit(np.concatenate([path.positions, np.asarray(extra, float).reshape(-1, 3)]))
 
+    # -- pilot mode (look-through) ---------------------------------------------------------------------
+
+    def pilot(self, move: PilotMove) -> None:
+        """Operate the camera at the playhead: its key there (added if none) takes the move."""
+        doc = self.document
+        if not doc.project.shots:
+            return
+        if self.recorder.recording:  # a take: the live camera moves, the keys come when it stops
+            self.recorder.input(move)
+            self._apply_view()
+            return
+        shot, frame = doc.locate()
+        path = doc.camera(shot)
+        c2w, focal = piloted(path.c2w[frame], float(path.focal_mm[frame]), move)
+        index = doc.add_key(shot.id, frame)
+        key = doc.shot(shot.id).keys[index]
+        quat = Rotation.from_matrix(c2w[:3, :3]).as_quat()
+        update = {"position": tuple(map(float, c2w[:3, 3])), "orientation": tuple(map(float, quat)), "focal_mm": focal, "look_at": None}
+        doc.set_key(shot.id, index, key.model_copy(update=update), "Pilot camera")
+
+    def toggle_recording(self) -> None:
+        """R in the look-through: record a live take of the shot under the playhead, or stop."""
+        if self.recorder.recording:
+            self.recorder.stop()
+        elif self.look_through and self.document.project.shots:
+            self.recorder.start()
+
+    def _look_through_fov(self) -> tuple[float, float]:
+        shot, frame = self.document.locate()
+        path = self.document.camera(shot)
+        w, h = self._canvas_size()
+        state = look_through_view(path.c2w[frame], float(path.focal_mm[frame]), path.film_back_mm, self.document.project.aspect, w, h)
+        return 2 * np.rad2deg(np.arctan(1.0 / state.projection[0, 0])), 2 * np.rad2deg(np.arctan(1.0 / state.projection[1, 1]))
+
+    def _subject_point(self, c2w: np.ndarray) -> np.ndarray | None:
+        """The nearest subject's eye point (for the distance in the heads-up line)."""
+        subjects = self.document.project.subjects
+        if not subjects:
+            return None
+        points = np.array([[s.position[0], s.position[1] + 0.93 * s.height, s.position[2]] for s in subjects])
+        return points[int(np.argmin(np.linalg.norm(points - c2w[:3, 3], axis=1)))]
+
     def pixel_of(self, world) -> np.ndarray:
         """Where a world point is drawn, in canvas pixels (for tests and tools)."""
         return self.view_state().project(np.asarray(world, float))[0]
@@ -286,6 +347,9 @@ class Viewport(QWidget):
             doc.select(hit.shot_id, -1)
             return
         if self.look_through:
+            if event.button == 1 and doc.project.shots:  # pilot: the view turns with the mouse
+                doc.begin_gesture("Pilot camera")
+                self._nav = ("pilot", pixel, self.orbit)
             return
         if event.button == 2 or (event.button in (1, 3) and self._shift(event)):
             self._nav = ("pan", pixel, self.orbit)
@@ -332,7 +396,11 @@ class Viewport(QWidget):
             return
         mode, start, orbit = self._nav
         d = pixel - start
-        if mode == "orbit":
+        if mode == "pilot":
+            deg_per_px = self._look_through_fov()[0] / max(self._canvas_size()[0], 1)
+            self.pilot(PilotMove(pan=d[0] * deg_per_px, tilt=-d[1] * deg_per_px))
+            self._nav = ("pilot", pixel, orbit)  # each move turns from where the last left it
+        elif mode == "orbit":
             self.set_orbit(orbit.orbited(-d[0] * ORBIT_DEG_PER_PX, d[1] * ORBIT_DEG_PER_PX))
         else:
             self.set_orbit(orbit.panned(d[0], d[1], self._canvas_size()[1]))
@@ -358,9 +426,16 @@ class Viewport(QWidget):
             if self._drag.started:
                 self.document.end_gesture()
             self._drag = None
+        if self._nav is not None and self._nav[0] == "pilot":
+            self.document.end_gesture()
         self._nav = None
 
     def _on_wheel(self, event) -> None:
+        if self.look_through and self.document.project.shots:  # pilot: the wheel zooms the lens
+            self.document.begin_gesture("Zoom lens")
+            self.pilot(PilotMove(zoom=WHEEL_LENS ** float(event.delta[1])))
+            self.document.end_gesture()
+            return
         if self.look_through:
             return
         self.set_orbit(self.orbit.zoomed(WHEEL_ZOOM ** float(event.delta[1])))

@@ -10,7 +10,6 @@ a message and a hint; the worker goes on with the next.
 from __future__ import annotations
 
 import base64
-import re
 import threading
 import time
 import traceback

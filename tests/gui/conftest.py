@@ -14,3 +14,12 @@ def isolated_settings(tmp_path, monkeypatch, qapp):
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     yield
+
+
+@pytest.fixture
+def needs_gl():
+    """OpenGL tests (the vispy viewport) need an X server: pytest-xvfb starts one; CI must have it."""
+    if not os.environ.get("DISPLAY"):
+        if os.environ.get("CI"):
+            pytest.fail("no X display: the viewport tests need Xvfb (pytest-xvfb) in CI")
+        pytest.skip("no X display for OpenGL (install xvfb; pytest-xvfb starts it)")

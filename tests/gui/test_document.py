@@ -123,3 +123,63 @@ def test_add_move_and_delete_keys_each_undo(doc):
         only = doc.project.shots[1]
         for _ in range(len(only.keys)):
             doc.delete_key(only.id, 0)
+
+
+def test_the_playhead_follows_the_selection():
+    from app.document import Document
+    from engine.demo import build_demo_project
+
+    doc = Document(build_demo_project())
+    seen = []
+    doc.selection.events.frame.connect(seen.append)
+    shots, starts = doc.project.shots, doc.project.shot_start_frames()
+    doc.select(shots[2].id)
+    assert doc.selection.frame == starts[2] and doc.locate()[0] is shots[2]
+    doc.seek(starts[2] + 30)
+    doc.select(shots[2].id, -1)  # already there: the playhead stays
+    assert doc.selection.frame == starts[2] + 30
+    doc.select(shots[0].id, 3)  # a key: onto its frame
+    assert doc.selection.frame == shots[0].keys[3].frame
+    assert seen == [starts[2], starts[2] + 30, shots[0].keys[3].frame]
+
+
+def test_a_render_goes_stale_when_a_subject_it_shows_moves_and_not_for_others(tmp_path):
+    from app.document import Document
+    from engine.demo import build_demo_project
+
+    doc = Document(build_demo_project())
+    close_up = next(s for s in doc.project.shots if s.name == "Mara close-up push")
+    doc.set_render(close_up.id, tmp_path / "clip.mp4", close_up)
+    assert doc.render_of(close_up.id) == (tmp_path / "clip.mp4", True)
+
+    def moved(name, dx):
+        return [s.model_copy(update={"position": (s.position[0] + dx, *s.position[1:])}) if s.name == name else s for s in doc.project.subjects]
+
+    doc.edit(doc.project.model_copy(update={"subjects": moved("Jonas", 3.0)}), "Move Jonas")  # out of this frame
+    assert doc.render_of(close_up.id)[1] is True
+    doc.edit(doc.project.model_copy(update={"subjects": moved("Mara", 0.5)}), "Move Mara")
+    assert doc.render_of(close_up.id)[1] is False
+    doc.undo_stack.undo()
+    assert doc.render_of(close_up.id)[1] is True
+
+
+def test_a_bad_edit_never_lands_and_names_its_field():
+    import pytest as _pytest
+
+    from app.document import Document
+    from engine.demo import build_demo_project
+    from engine.errors import ShotlineError
+
+    doc = Document(build_demo_project())
+    shot = doc.project.shots[1]
+    before = doc.project
+    with _pytest.raises(ShotlineError) as info:
+        doc.set_key(shot.id, 0, shot.keys[0].model_copy(update={"frame": shot.duration + 5}))
+    assert info.value.field == "shots[1].keys[0].frame" and "outside the shot" in str(info.value)
+    with _pytest.raises(ShotlineError) as info:
+        doc.set_key(shot.id, 0, shot.keys[0].model_copy(update={"look_at": "Nobody"}))
+    assert info.value.field == "shots[1].keys[0].look_at" and "unknown subject" in str(info.value)
+    with _pytest.raises(ShotlineError) as info:
+        doc.edit(doc.project.model_copy(update={"fps": -3.0}), "Bad fps")
+    assert info.value.field == "fps"
+    assert doc.project is before and doc.undo_stack.count() == 0

@@ -1,7 +1,5 @@
 """Draw mode: a camera path drawn with the mouse through the real viewport (OpenGL under Xvfb)."""
 
-import os
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
@@ -23,12 +21,7 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 NONE = Qt.KeyboardModifier.NoModifier
 
 
-@pytest.fixture(autouse=True)
-def needs_gl():
-    if not os.environ.get("DISPLAY"):
-        if os.environ.get("CI"):
-            pytest.fail("no X display: the viewport tests need Xvfb (pytest-xvfb) in CI")
-        pytest.skip("no X display for OpenGL (install xvfb; pytest-xvfb starts it)")
+pytestmark = pytest.mark.usefixtures("needs_gl")  # tests/gui/conftest.py
 
 
 class Clock:
@@ -144,7 +137,7 @@ def test_the_stroke_shows_while_drawing_with_the_frustum_at_its_end_and_esc_chan
     end = np.round(pixels[-1]).astype(int)
     apex = image[end[1] - 3 : end[1] + 4, end[0] - 3 : end[0] + 4, :3]
     assert ((apex > 240).all(axis=-1)).sum() >= 6
-    camera = vp.draw.layer.frustum.lines.pos
+    camera = vp.draw.layer.frustum_lines.pos
     assert np.allclose(camera[0], points[-1], atol=0.03)  # the frustum's apex is the stroke's end
     QTest.keyClick(vp.canvas.native, Qt.Key.Key_Escape)
     assert not vp.draw.drawing and not vp.draw.layer.line.visible

@@ -56,3 +56,16 @@ def test_a_bad_value_is_refused_with_the_reason_and_nothing_changes(inspector):
     assert doc.shot(shot.id).name == shot.name and doc.undo_stack.count() == 0
     assert "name" in inspector.error.text()
     assert inspector.name.text() == shot.name  # the field shows the project again
+
+
+def test_the_takes_menu_switches_the_camera_to_a_recorded_take(inspector):
+    from engine.project import Take
+
+    doc = inspector.document
+    shot = doc.project.shots[1]
+    take = Take(name="Take 1", keys=[shot.keys[0].model_copy(update={"position": (2.0, 1.5, 2.0)})])
+    doc.set_shot_fields(shot.id, takes=[take])
+    doc.select(shot.id)
+    assert [inspector.takes.itemText(i) for i in range(inspector.takes.count())] == ["(choose a take)", "Take 1"]
+    inspector.takes.activated.emit(1)
+    assert doc.shot(shot.id).keys == take.keys and doc.undo_stack.count() == 2

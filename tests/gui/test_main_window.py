@@ -286,3 +286,22 @@ def test_view_menu_drives_the_viewport(window):
     assert window.viewport.look_through and action(window, "Look Through Shot Camera").isChecked()
     action(window, "Front View").trigger()  # a named view leaves the shot camera
     assert not window.viewport.look_through and not action(window, "Look Through Shot Camera").isChecked()
+
+
+def test_project_settings_is_one_undo_step_that_keeps_the_framing(window):
+    from app.ui.settings_dialog import SettingsDialog
+    from engine.camera.lens import horizontal_fov_deg
+
+    doc = window.document
+    before = [horizontal_fov_deg(p.focal_mm, p.film_back_mm) for p in doc.cameras()]
+    dialog = SettingsDialog(doc, window)
+    dialog.sensor.setCurrentText("ALEXA LF")
+    dialog.aspect.setCurrentText("1.85")
+    steps = doc.undo_stack.count()
+    dialog.apply()
+    assert doc.undo_stack.count() == steps + 1 and doc.project.aspect == 1.85 and tuple(doc.project.sensor_mm) == (36.70, 25.54)
+    after = [horizontal_fov_deg(p.focal_mm, p.film_back_mm) for p in doc.cameras()]
+    assert all(abs(a - b).max() < 1e-6 for a, b in zip(before, after))
+    assert window.preview.view.image.width() / window.preview.view.image.height() == pytest.approx(1.85, rel=0.01)
+    doc.undo_stack.undo()
+    assert doc.project.aspect == 2.39

@@ -17,7 +17,8 @@ def test_shotline_render_starts_an_engine_and_writes_every_shot(tmp_path, capsys
     out = tmp_path / "renders"
     assert main(["render", str(DEMO_PATH), "--backend", "grid", "-o", str(out), "--size", "96x40"]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["sequence.mp4", "shot_01_Rooftop_wide.mp4", "shot_02_OTS_on_Mara.mp4", "shot_03_Reverse_on_Jonas.mp4", "shot_04_Mara_close-up_push.mp4"]
+    # renders.json: which version of each shot its clip shows (exports mark a clip stale after an edit)
+    assert names == ["renders.json", "sequence.mp4", "shot_01_Rooftop_wide.mp4", "shot_02_OTS_on_Mara.mp4", "shot_03_Reverse_on_Jonas.mp4", "shot_04_Mara_close-up_push.mp4"]
     assert len(read_mp4(out / "sequence.mp4")[0]) == 120 + 72 + 72 + 96
     assert len(read_mp4(out / "shot_02_OTS_on_Mara.mp4")[0]) == 72
 

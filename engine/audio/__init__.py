@@ -1,0 +1,1 @@
+"""Sound under the sequence: decode (PyAV), waveform peaks, beats / onsets / tempo (librosa), cut on beat."""
