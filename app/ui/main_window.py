@@ -413,6 +413,7 @@ class MainWindow(QMainWindow):
             ("F", "frame the selected shot (timeline, curves, viewport)"),
             ("7 / 1 / 3", "viewport: top / front / side view"), ("5", "viewport: flat / perspective"),
             ("0", "viewport: look through the shot's camera"),
+            ("D", "viewport: draw mode (drag draws the path · Shift adds · Esc cancels · Ctrl+click aims)"),
             ("Viewport drag", "empty: orbit · Shift or right: pan · wheel: zoom"),
             ("Viewport key", "drag: move on the ground · Shift+drag: height · diamond: aim"), ("Delete", "delete the selected key, else the shot"),
             ("Ctrl+D", "duplicate shot"), ("Ctrl+B", "split shot at playhead"), ("Ctrl+T", "add shot"),

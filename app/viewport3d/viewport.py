@@ -6,7 +6,8 @@ right- or Shift+middle-drag pans, the wheel zooms; F frames the selection; 7 / 1
 top / front / side (flat), 5 toggles flat/perspective, 0 looks through the shot's camera.
 Editing: click a key handle to select it and drag it across the ground plane (Shift: up and down);
 drag the diamond in front of the selected key to aim it (Shift: tilt). Each drag is one undo step.
-Clicking a path selects its shot (the timeline follows).
+Clicking a path selects its shot (the timeline follows). Draw mode (D, app/viewport3d/draw_tool.py):
+left-drag draws the shot's camera path.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from vispy.util import keys as vkeys  # noqa: E402
 
 from app.document import Document  # noqa: E402
 from app.palette import BACKGROUND_3D  # noqa: E402
+from app.viewport3d.draw_bar import DrawBar  # noqa: E402
+from app.viewport3d.draw_tool import DrawTool  # noqa: E402
 from app.viewport3d.frustum_layer import FrustumLayer  # noqa: E402
 from app.viewport3d.ghost_layer import GhostLayer  # noqa: E402
 from app.viewport3d.label_layer import LabelLayer  # noqa: E402
@@ -95,6 +98,9 @@ class Viewport(QWidget):
         self.ghosts = GhostLayer(self.view.scene)
         self.frustum = FrustumLayer(self.view.scene, self.labels)
         self.overlay = LookThroughOverlay(self.view)
+        self.draw = DrawTool(self)  # draw mode (D): the mouse draws the shot's camera path
+        self.draw_bar = DrawBar(self.draw, self)
+        layout.insertWidget(0, self.draw_bar)
 
         self.orbit = Orbit()
         self.look_through = False
@@ -328,6 +334,8 @@ class Viewport(QWidget):
 
     def _on_press(self, event) -> None:
         pixel = np.asarray(event.pos[:2], float)
+        if self.draw.press(pixel, event.button, self._shift(event), vkeys.CONTROL in (event.modifiers or ())):
+            return
         hit = self.hit_at(pixel) if event.button == 1 else None
         doc = self.document
         if hit is not None and hit.kind in ("key", "aim"):
@@ -374,6 +382,8 @@ class Viewport(QWidget):
 
     def _on_move(self, event) -> None:
         pixel = np.asarray(event.pos[:2], float)
+        if self.draw.move(pixel):
+            return
         if self._drag is not None:
             if not self._drag.started:
                 self.document.begin_gesture("Aim key" if self._drag.hit.kind == "aim" else "Move key")
@@ -410,6 +420,8 @@ class Viewport(QWidget):
             doc.set_key(shot_id, index, aimed, "Aim key")
 
     def _on_release(self, event) -> None:
+        if self.draw.release(np.asarray(event.pos[:2], float)):
+            return
         if self._drag is not None:
             if self._drag.started:
                 self.document.end_gesture()

@@ -92,6 +92,21 @@ def look_at_rotation(eye, target, roll_deg: float = 0.0) -> Rotation:
     return Rotation.from_matrix(m) * Rotation.from_rotvec([0.0, 0.0, np.deg2rad(roll_deg)])
 
 
+def look_at_rotations(eyes, targets) -> Rotation:
+    """``look_at_rotation`` (no roll) for many cameras at once: (N,3) eyes, (N,3) or (3,) targets."""
+    eyes = np.asarray(eyes, float).reshape(-1, 3)
+    forward = np.broadcast_to(np.asarray(targets, float), eyes.shape) - eyes
+    norm = np.linalg.norm(forward, axis=1, keepdims=True)
+    forward = np.where(norm > 1e-12, forward / np.maximum(norm, 1e-300), [0.0, 0.0, -1.0])
+    up_hint = np.tile([0.0, 1.0, 0.0], (len(eyes), 1))
+    vertical = np.abs(forward[:, 1]) > 0.999999
+    up_hint[vertical] = np.where(forward[vertical, 1:2] < 0, [0.0, 0.0, -1.0], [0.0, 0.0, 1.0])
+    right = np.cross(forward, up_hint)
+    right /= np.linalg.norm(right, axis=1, keepdims=True)
+    up = np.cross(right, forward)
+    return Rotation.from_matrix(np.stack([right, up, -forward], axis=2))
+
+
 def pan_tilt_roll(rotation: Rotation) -> np.ndarray:
     """(pan, tilt, roll) in degrees: R = Ry(pan) Rx(tilt) Rz(roll). Pan left, tilt up, roll left > 0."""
     return rotation.as_euler("YXZ", degrees=True)
