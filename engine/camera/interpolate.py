@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial.transform import Rotation, RotationSpline
 
-from engine.camera.conventions import look_at_rotation
+from engine.camera.conventions import look_at_rotations
 from engine.camera.path import CameraPath
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot
 
@@ -225,8 +225,9 @@ def _apply_look_at(project, shot, keys, times, frames, positions, rotations: Rot
     for members in groups.values():
         members = np.asarray(members)
         targets = look_target(project, shot, keys[seg[members[0]]], frames[members])
-        for idx, target in zip(members, targets):
-            quats[idx] = look_at_rotation(positions[idx], target, np.rad2deg(rolls[idx])).as_quat()
+        # All of a group's frames at once (scipy per frame cost ~1 ms a frame); the keys' roll kept.
+        aim = look_at_rotations(positions[members], targets) * Rotation.from_rotvec(np.outer(rolls[members], [0.0, 0.0, 1.0]))
+        quats[members] = aim.as_quat()
     return Rotation.from_quat(quats)
 
 

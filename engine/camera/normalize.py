@@ -35,7 +35,7 @@ def to_state9(c2w: np.ndarray, focal_mm: np.ndarray, film_back_mm) -> np.ndarray
     """(N,9) patent state: quaternion, normalised translation, focal / film width, focal / film height."""
     rel, _ = normalize_translation(c2w)
     focal = np.broadcast_to(np.asarray(focal_mm, float), (len(rel),))
-    quat = Rotation.from_matrix(rel[:, :3, :3]).as_quat()
+    quat = Rotation.from_matrix(rel[:, :3, :3]).as_quat(canonical=True)  # q and -q are one rotation: one state
     return np.concatenate(
         [quat, rel[:, :3, 3], (focal / film_back_mm[0])[:, None], (focal / film_back_mm[1])[:, None]], axis=1
     )

@@ -1,4 +1,5 @@
 import numpy as np
+from scipy.spatial.transform import Rotation
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -86,3 +87,15 @@ def test_state9_round_trip(m):
     assert np.allclose(focal, [20, 30, 40, 50])
     assert np.allclose(to_state9(c2w, focal, (24.89, 10.41)), state, atol=1e-9)
     assert np.allclose(state[:, 8], np.array([20.0, 30, 40, 50]) / 10.41)
+
+
+def test_state9_of_half_turns_is_one_state():
+    """A 180° turn has w = 0, where q and -q are both its quaternion: the state picks one."""
+    m = np.tile(np.eye(4), (4, 1, 1))
+    for i, axis in enumerate(np.eye(3), start=1):
+        m[i, :3, :3] = Rotation.from_rotvec(np.pi * axis).as_matrix()
+    m[:, :3, 3] = [[0, 0, 0], [1, 0, 0], [0, 2, 0], [0, 0, 3]]
+    state = to_state9(m, np.array([20.0, 30, 40, 50]), (24.89, 10.41))
+    c2w, focal = from_state9(state, (24.89, 10.41))
+    assert np.allclose(to_state9(c2w, focal, (24.89, 10.41)), state, atol=1e-12)
+    assert np.all(state[:, 3] >= 0)
