@@ -19,6 +19,7 @@ def text_encoder():
     return minilm("cpu")
 
 
+@pytest.mark.slow  # 30 CPU training steps: in CI's slow step (.ci/run), not the default run
 def test_a_few_cpu_steps_lower_the_loss_on_a_fixed_batch(tmp_path, text_encoder):
     trainer = Trainer(TINY, tmp_path / "run", text_encoder=text_encoder)
     batch = [trainer.example(k) for k in range(3)]
