@@ -15,6 +15,19 @@ from engine.camera.interpolate import subject_positions
 from engine.project import Project, Shot
 
 AXIS_LENGTH_M = 1.0
+RING = (0.0, 0.0, 0.0, 0.5)  # the ground ring under a subject
+RING_RADII_M = (0.38, 0.42)
+
+
+def ground_ring(pos, segments: int = 24) -> tuple[np.ndarray, np.ndarray]:
+    """A flat annulus just above the ground around ``pos``: vertices and triangles."""
+    a = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
+    ring = [np.column_stack([np.cos(a) * r, np.full(segments, 0.005), np.sin(a) * r]) for r in RING_RADII_M]
+    verts = np.concatenate(ring) + np.asarray(pos, float)
+    i = np.arange(segments)
+    j = (i + 1) % segments
+    faces = np.concatenate([np.stack([i, j, segments + i], 1), np.stack([j, segments + j, segments + i], 1)])
+    return verts, faces.astype(np.uint32)
 
 
 class GroundLayer:
@@ -44,7 +57,6 @@ class SubjectsLayer:
         self.label_layer = labels
         self.mesh = scene.visuals.Mesh(parent=parent, shading=None)
         self.mesh.set_gl_state("translucent", depth_test=True, cull_face=False)
-        self.edges = scene.visuals.Line(parent=parent, connect="segments", color=(0, 0, 0, 0.5))
         self._shown: tuple | None = None  # what is on screen, so an unrelated edit uploads nothing
 
     @staticmethod
@@ -61,11 +73,10 @@ class SubjectsLayer:
             return
         self._shown = shown
         if not subjects:
-            for v in (self.mesh, self.edges):
-                v.visible = False
+            self.mesh.visible = False
             self.label_layer.set("subjects", [])
             return
-        verts, faces, colours, tops, edges = [], [], [], [], []
+        verts, faces, colours, tops = [], [], [], []
         for subject, pos in zip(subjects, positions):
             v, f = subject_proxy(pos, subject.height)
             # Shade by height so the proxy reads as a solid without lights.
@@ -75,10 +86,11 @@ class SubjectsLayer:
             verts.append(v)
             colours.append(np.column_stack([rgb[None] * shade[:, None], np.ones(len(v))]))
             tops.append(pos + [0.0, subject.height + 0.08, 0.0])
-            base = np.array([pos + [np.cos(a) * 0.4, 0.005, np.sin(a) * 0.4] for a in np.linspace(0, 2 * np.pi, 25)])
-            edges.append(np.stack([base[:-1], base[1:]], axis=1))
+            # The ring on the ground where it stands, in the same mesh (one visual: llvmpipe pays per visual).
+            v, f = ground_ring(pos)
+            faces.append(f + sum(len(x) for x in verts))
+            verts.append(v)
+            colours.append(np.tile(RING, (len(v), 1)))
         self.mesh.set_data(vertices=np.concatenate(verts), faces=np.concatenate(faces), vertex_colors=np.concatenate(colours))
-        self.edges.set_data(pos=np.concatenate(edges).reshape(-1, 3))
         self.label_layer.set("subjects", [Label(s.name, tuple(top), SUBJECT) for s, top in zip(subjects, tops)])
-        for v in (self.mesh, self.edges):
-            v.visible = True
+        self.mesh.visible = True
