@@ -41,6 +41,7 @@ class PathLayer:
             v.set_gl_state("translucent", depth_test=False)  # handles are never hidden behind a set piece
             v.order = 10
         self._marks: dict[str, list] = {}  # the markers' per-point arrays, by group
+        self._line_style: tuple[np.ndarray, np.ndarray] | None = None  # colours and joins last sent
         self.aim: tuple[str, int, np.ndarray] | None = None
         self._selection = ("", -1)
         self._labels: list[Label] = []
@@ -95,7 +96,12 @@ class PathLayer:
             ticks.append(second_ticks(self.paths[shot.id]))
             handle_pos.append(self.keys[shot.id])
             handle_face += [(*rgb, 1.0)] * len(self.keys[shot.id])
-        self.lines.set_data(pos=np.concatenate(pos), color=np.concatenate(colours), connect=np.concatenate(connect)[:-1])
+        # Colours and joins change with the selection and the shots' lengths, not with a drag: send
+        # only what changed (vispy rebuilds its index buffer whenever it is given ``connect``).
+        colour, join = np.concatenate(colours), np.concatenate(connect)[:-1]
+        same = self._line_style is not None and np.array_equal(self._line_style[0], colour) and np.array_equal(self._line_style[1], join)
+        self.lines.set_data(pos=np.concatenate(pos), **({} if same else {"color": colour, "connect": join}))
+        self._line_style = (colour, join)
         if selected_shot in self.paths:
             i = [s.id for s in project.shots].index(selected_shot)
             p = self.paths[selected_shot].positions
