@@ -105,16 +105,22 @@ def test_timecode_and_burn_in_options():
         parse_burn_ins("shot,colour")
 
 
-def test_greybox_pass_without_the_renderer_is_a_clear_error(tmp_path):
-    try:
-        import engine.greybox.shots  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        pytest.skip("this Shotline has the grey-box renderer")
-    with pytest.raises(ShotlineError, match="--pass"):
-        write_animatic(Project(shots=static_shots(1, 2)), tmp_path / "a.mp4", (64, 32), source="greybox")
-    assert not (tmp_path / "a.mp4").exists()
+def test_the_greybox_pass_shows_the_blocked_set(tmp_path):
+    """With --pass greybox the animatic is the grey-box render: a person stands where the grid has nothing."""
+    from engine.interchange.mp4 import read_mp4
+    from engine.project import Subject
+
+    mara = Subject(name="Mara", position=(0.0, 0.0, 0.0), color="#d04030")
+    key = CameraKey(frame=0, position=(0.0, 1.5, 3.5), look_at="Mara")
+    project = Project(subjects=[mara], shots=[Shot(id="s", name="Mara", duration=6, keys=[key])])
+    write_animatic(project, tmp_path / "g.mp4", (96, 64), source="greybox", burn_ins=())
+    write_animatic(project, tmp_path / "c.mp4", (96, 64), source="grid", burn_ins=())
+    grey, _ = read_mp4(tmp_path / "g.mp4")
+    grid, _ = read_mp4(tmp_path / "c.mp4")
+    assert len(grey) == 6
+    centre = grey[3, 20:44, 40:56].reshape(-1, 3).astype(int).mean(axis=0)
+    assert centre[0] > centre[2] + 30  # Mara's red clay in the middle of the frame
+    assert np.abs(grey.astype(int) - grid).mean() > 10
 
 
 def test_render_pass_uses_clips_and_marks_stale_ones(tmp_path):
