@@ -5,7 +5,9 @@
   estimated from the frames (OpenCV: Shi-Tomasi corners, pyramidal Lucas-Kanade, the essential
   matrix with the true intrinsics, ``recoverPose``) against the true relative poses.
 - Cuts: a content detector (the mean HSV change between frames, as PySceneDetect's ContentDetector,
-  against the change of the neighbouring frames) over the shots played back to back.
+  against the change of the neighbouring frames) over the shots played back to back; and
+  dissolves: spans whose frames are a linear blend of the frames either side, those two frames
+  as different as a cut's (``detect_transitions`` gives both, to the frame; camera cloning uses it).
 - Cross-shot consistency: how alike the colour (hue-saturation) histograms of a sequence's shots are,
   by histogram intersection.
 
@@ -156,6 +158,69 @@ def detect_cuts(frames: np.ndarray, ratio: float = 3.0, floor: float = 4.0) -> l
         if v > floor and v > ratio * (float(np.median(around)) + 1.0 if len(around) else 1.0):
             cuts.append(i + 1)
     return cuts
+
+
+@dataclass
+class Transition:
+    frame: int  # the first frame of the new shot (a dissolve's middle frame)
+    kind: str  # "cut" or "dissolve"
+    start: int  # first blended frame (== frame for a cut)
+    end: int  # one past the last blended frame (== frame for a cut)
+
+
+def _small_grey(frames: np.ndarray, width: int = 64) -> np.ndarray:
+    h, w = frames.shape[1:3]
+    size = (width, max(8, int(round(h * width / w))))
+    return np.stack([cv2.resize(cv2.cvtColor(f, cv2.COLOR_RGB2GRAY), size, interpolation=cv2.INTER_AREA) for f in frames]).astype(np.float32).reshape(len(frames), -1)
+
+
+def _blend_residual(g: np.ndarray, a: int, b: int) -> tuple[float, float]:
+    """How far frames a+1 .. b-1 are from the linear blend of frames a and b, and how different a
+    and b are (mean absolute grey levels)."""
+    alpha = ((np.arange(a + 1, b) - a) / (b - a))[:, None]
+    blend = (1 - alpha) * g[a] + alpha * g[b]
+    return float(np.abs(g[a + 1 : b] - blend).mean()), float(np.abs(g[b] - g[a]).mean())
+
+
+def detect_dissolves(frames: np.ndarray, max_len: int = 48, min_len: int = 3, floor: float = 0.5, linearity: float = 0.45, hard: list[int] | None = None) -> list[Transition]:
+    """Cross-dissolves of ``min_len`` .. ``max_len`` blended frames: frames that are a blend of the
+    frames either side (residual under ``linearity`` × their difference), those two frames as
+    different in colour as two shots (colour histograms apart by more than ``floor``, 1 minus
+    their intersection: a 40 degree pan of one room stays under 0.45). A pan or a zoom over the
+    same scene is no blend of its ends either (it doubles the picture), so it does not pass."""
+    n = len(frames)
+    if n < min_len + 2:
+        return []
+    g = _small_grey(frames)
+    hists = np.stack([colour_histogram(f[None]) for f in frames])
+    hard = set(hard or [])
+    found: list[tuple[float, int, int]] = []
+    for a in range(0, n - min_len - 1):
+        for b in range(a + min_len + 1, min(a + max_len + 2, n)):
+            if any(a < c <= b for c in hard):
+                break
+            if 1.0 - float(np.minimum(hists[a], hists[b]).sum()) <= floor:
+                continue
+            r, d = _blend_residual(g, a, b)
+            if d > 1e-6 and r < linearity * d:
+                found.append((r / d, a, b))
+    # the best-fitting spans first; a span overlapping a better one is the same dissolve
+    out: list[Transition] = []
+    taken = np.zeros(n, bool)
+    for score, a, b in sorted(found, key=lambda x: (x[0] - 0.002 * (x[2] - x[1]))):
+        if taken[a : b + 1].any():
+            continue
+        taken[a : b + 1] = True
+        first = a + 1  # the first blended frame
+        out.append(Transition(first + (b - first) // 2, "dissolve", first, b))
+    return sorted(out, key=lambda t: t.frame)
+
+
+def detect_transitions(frames: np.ndarray) -> list[Transition]:
+    """Hard cuts (``detect_cuts``) and dissolves (``detect_dissolves``), in frame order."""
+    cuts = detect_cuts(frames)
+    out = [Transition(c, "cut", c, c) for c in cuts] + detect_dissolves(frames, hard=cuts)
+    return sorted(out, key=lambda t: t.frame)
 
 
 def cut_scores(found: list[int], true: list[int], tolerance: int = 1) -> tuple[int, int, int]:
