@@ -318,13 +318,13 @@ def _clone(args) -> int:
             assert len(sensor) == 2 and all(1.0 < v <= 100.0 for v in sensor)
         except (ValueError, AssertionError):
             raise ShotlineError(f"must look like 24.89x18.66 (mm, each 1..100), not {args.sensor!r}", "", "--sensor") from None
-    bar = tqdm(total=100, desc="clone", unit="%", bar_format="{l_bar}{bar}| {postfix} [{elapsed}]")
+    bar = tqdm(total=100, desc="clone", unit="%", disable=None, bar_format="{l_bar}{bar}| {postfix} [{elapsed}]")
     weights = {"decode": (0, 20), "cuts": (20, 25), "solve": (25, 95), "describe": (95, 99), "done": (100, 100)}
 
     def progress(stage, fraction):
         lo, hi = weights.get(stage, (0, 100))
         n = int(lo + (hi - lo) * fraction)
-        if n != bar.n or stage != bar.postfix:
+        if not bar.disable and (n != bar.n or stage != bar.postfix):
             bar.n = n
             bar.set_postfix_str(stage)
 
