@@ -560,7 +560,12 @@ def _solve_moving(tracks, size, focal_px, default_focal_px, enough, info) -> Sho
         rvecs, tvecs, focal, points, done = sol
         out = adjust_poses(tracks, rvecs, tvecs, np.where(done, focal, f), points, done, size, zoom)
         rms = robust_rms(out[4])
-        if best is None or rms < 0.75 * best[0]:
+        if zoom and best is not None:
+            # the zoom must explain clearly more, on as many frames, with a zoom worth the name
+            ratio = float(np.nanmax(out[2]) / np.nanmin(out[2]))
+            if not (rms < 0.6 * best[0] and done.sum() >= 0.9 * best[2].sum() and ratio > 1.03):
+                continue
+        if best is None or rms < best[0]:
             best = (rms, out, done, zoom)
     if best is None:
         raise RuntimeError("the moving camera could not be initialised (too little parallax or texture)")

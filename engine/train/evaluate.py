@@ -233,11 +233,17 @@ def detect_dissolves(frames: np.ndarray, max_len: int = 48, min_len: int = 3, fl
     return result
 
 
+def _grey_histogram(frame: np.ndarray, bins: int = 32) -> np.ndarray:
+    # brightness, not hue: a blend shifts the hue of grey pixels far more than their brightness
+    hist = cv2.calcHist([cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)], [0], None, [bins], [0, 256]).ravel()
+    return hist / max(hist.sum(), 1.0)
+
+
 def histogram_cuts(frames: np.ndarray, floor: float = 0.2, ratio: float = 3.0) -> list[int]:
-    """Frames whose colour histogram jumps from the previous one's (1 minus the intersection over
+    """Frames whose brightness histogram jumps from the previous one's (1 minus the intersection over
     ``floor`` and ``ratio`` x that of the frames around): a cut that a fast pan's per-pixel change
     hides, since a pan keeps the colours it shows."""
-    hists = np.stack([colour_histogram(f[None]) for f in frames])
+    hists = np.stack([_grey_histogram(f) for f in frames])
     d = 1.0 - np.minimum(hists[1:], hists[:-1]).sum(axis=1)
     cuts = []
     for i, v in enumerate(d):
