@@ -353,7 +353,8 @@ def solve_translation(tracks, f0: float, size, zoom: bool):
             if not len(sel):
                 continue
             X = _triangulate(proj_matrix(j), proj_matrix(i), tracks[j, sel], tracks[i, sel])
-            ok = np.ones(len(sel), bool)
+            ok = np.isfinite(X).all(axis=1)
+            X = np.where(ok[:, None], X, 0.0)
             for f in (i, j):
                 Rf = cv2.Rodrigues(rvecs[f])[0]
                 cam = X @ Rf.T + tvecs[f]
@@ -513,7 +514,7 @@ def solve_shot(tracks: np.ndarray, size: tuple[int, int], focal_px: float | None
             return rotation, info
     try:
         moving = _solve_moving(tracks, size, focal_px, default_focal_px, enough, info)
-    except RuntimeError:
+    except (RuntimeError, ValueError, np.linalg.LinAlgError, cv2.error):
         if rotation is None:
             raise
         return rotation, info
