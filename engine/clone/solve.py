@@ -494,6 +494,7 @@ def solve_shot(tracks: np.ndarray, size: tuple[int, int], focal_px: float | None
     """The camera of one shot. ``focal_px`` fixes the focal length (a hint); without it the
     rotation model self-calibrates and the translation model uses ``default_focal_px``."""
     n = len(tracks)
+    cv2.setRNGSeed(0)  # RANSAC draws from OpenCV's global generator: the same clip, the same cameras
     model, info = choose_model(tracks)
     counts = np.isfinite(tracks[..., 0]).sum(axis=1)
     enough = counts >= MIN_POINTS
