@@ -511,7 +511,7 @@ def solve_shot(tracks: np.ndarray, size: tuple[int, int], focal_px: float | None
         rotation = _solve_rotation(tracks, size, focal_px, default_focal_px, enough, info)
         # GRIC's choice, checked by what each model leaves unexplained after adjustment: a mostly
         # planar view (a wall ahead) fits a homography nearly as well as the moving camera does
-        if rotation.rms_px < 0.6:
+        if rotation.rms_px < 0.6 and rotation.failed.mean() < 0.2:
             return rotation, info
     try:
         moving = _solve_moving(tracks, size, focal_px, default_focal_px, enough, info)
@@ -520,8 +520,10 @@ def solve_shot(tracks: np.ndarray, size: tuple[int, int], focal_px: float | None
             raise
         return rotation, info
     info["rms_rotation"], info["rms_moving"] = (rotation.rms_px if rotation else None), moving.rms_px
-    if moving.failed.mean() > 0.5 and rotation is not None:
+    if rotation is not None and moving.failed.mean() > 0.5 and moving.failed.mean() > rotation.failed.mean():
         return rotation, info  # the moving camera is not made out (a turn gives it no baseline)
+    if rotation is not None and rotation.failed.mean() > 0.5 and moving.failed.mean() < rotation.failed.mean():
+        return moving, info  # the turn does not explain the frames at all
     if rotation is not None and not moving.rms_px < 0.85 * rotation.rms_px:
         return rotation, info
     return moving, info

@@ -228,6 +228,7 @@ def detect_dissolves(frames: np.ndarray, max_len: int = 48, min_len: int = 3, fl
             merged.append([a, b])
     result = []
     for a, b in merged:
+        a, b = _refine_ends(step, a, b, margin=3)  # pieces fitted apart overshoot where they meet the shots
         first = a + 1  # the first blended frame
         result.append(Transition(first + (b - first) // 2, "dissolve", first, b))
     return result
