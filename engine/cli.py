@@ -12,7 +12,7 @@ from pathlib import Path
 
 from engine.errors import ShotlineError
 
-COMMANDS = ("export", "import", "preview", "describe", "eval", "plan", "render", "animatic")
+COMMANDS = ("export", "import", "preview", "describe", "eval", "plan", "render", "animatic", "clone")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,6 +101,17 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--pass", dest="source", default="grid", choices=("grid", "greybox", "render"), help="picture: camera grid, grey-box, or the engine's renders in NAME.renders/ (default grid)")
     a.add_argument("--burn-in", default="all", help="any of shot,timecode,lens,move, or all / none (default all)")
     a.add_argument("--size", help="WIDTHxHEIGHT (default 832 wide at the delivery aspect)")
+
+    cl = sub.add_parser("clone", help="clone the camera of every shot of a reference video into editable shots")
+    cl.add_argument("video", type=Path, help="the reference clip (any video PyAV reads)")
+    cl.add_argument("-o", "--output", required=True, type=Path, help="the .shotline to write (or the --format file)")
+    cl.add_argument("-p", "--project", type=Path, help="clone into this project's set (subjects, lens); its shots are replaced")
+    cl.add_argument("--subject", help="the subject the cameras frame (default: the project's first)")
+    cl.add_argument("--focal-mm", type=float, help="the reference's focal length, if known (else self-calibrated from rotation)")
+    cl.add_argument("--sensor", help="the reference's sensor WIDTHxHEIGHT in mm, for --focal-mm (default Super 35, 24.89x18.66)")
+    cl.add_argument("--start", type=float, help="start time in seconds")
+    cl.add_argument("--end", type=float, help="end time in seconds")
+    cl.add_argument("--format", choices=sorted(FORMATS), help="write this export format instead of a .shotline")
     return p
 
 
@@ -127,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
             return _render(args)
         if args.command == "animatic":
             return _animatic(args)
+        if args.command == "clone":
+            return _clone(args)
     except ShotlineError as exc:
         print(f"shotline: error: {exc}", file=sys.stderr)
         return 2
@@ -435,6 +448,53 @@ def _render(args) -> int:
         if local is not None:
             local.stop()
             scratch.cleanup()
+
+
+def _clone(args) -> int:
+    from tqdm import tqdm
+
+    from engine.clone.clone import clone_video
+    from engine.interchange.formats import export_project
+    from engine.project import load_project, save_project
+
+    base = load_project(args.project) if args.project else None
+    sensor = None
+    if args.sensor:
+        try:
+            sensor = tuple(float(v) for v in args.sensor.lower().split("x"))
+            assert len(sensor) == 2 and all(1.0 < v <= 100.0 for v in sensor)
+        except (ValueError, AssertionError):
+            raise ShotlineError(f"must look like 24.89x18.66 (mm, each 1..100), not {args.sensor!r}", "", "--sensor") from None
+    bar = tqdm(total=100, desc="clone", unit="%", disable=None, bar_format="{l_bar}{bar}| {postfix} [{elapsed}]")
+    weights = {"decode": (0, 20), "cuts": (20, 25), "solve": (25, 95), "describe": (95, 99), "done": (100, 100)}
+
+    def progress(stage, fraction):
+        lo, hi = weights.get(stage, (0, 100))
+        n = int(lo + (hi - lo) * fraction)
+        if not bar.disable and (n != bar.n or stage != bar.postfix):
+            bar.n = n
+            bar.set_postfix_str(stage)
+
+    try:
+        result = clone_video(args.video, base, args.subject, args.focal_mm, sensor, args.start, args.end, progress=progress)
+    finally:
+        bar.close()
+    if args.format:
+        export_project(result.project, args.format, args.output)
+    else:
+        save_project(result.project, args.output)
+    print(result.focal_text)
+    for m in result.messages:
+        print(m)
+    for t in result.transitions:
+        print(f"{t.kind} at frame {t.frame}" + (f" (blended frames {t.start}-{t.end - 1})" if t.kind == "dissolve" else ""))
+    for shot, info in zip(result.project.shots, result.shots):
+        marked = int(info.interpolated.sum())
+        extra = f", {marked} frames interpolated" if marked else ""
+        fail = f" [{info.note}]" if info.note else ""
+        print(f"  {shot.name}: frames {info.start}-{info.end - 1}, {info.model}, confidence {info.confidence.mean():.2f}{extra}, {len(shot.keys)} keys{fail}: {shot.prompt}")
+    print(f"wrote {args.output} ({len(result.project.shots)} shots{', ' + args.format if args.format else ''})")
+    return 0
 
 
 if __name__ == "__main__":

@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self._action(f, "Project &Settings…", self.project_settings, tip="Frame rate, delivery aspect and sensor, keeping the framing")
         f.addSeparator()
         self._action(f, "&Import Cameras…", self.file_import, tip="Add the shots of a camera file (USD, OTIO, nerfstudio, …)")
+        self._action(f, "&Clone Camera from Video…", self.file_clone, tip="Shots whose cameras move as a reference clip's do")
         export = f.addMenu("&Export")
         self._action(export, "Camera-grid preview (MP4)…", self.export_preview)
         for fmt in FORMATS.values():
@@ -280,6 +281,14 @@ class MainWindow(QMainWindow):
         self.add_recent(path)
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
+
+    def file_clone(self) -> None:
+        from app.ui.clone_dialog import CloneDialog
+
+        path = self.choose_open_path("Clone camera from video", "Videos (*.mp4 *.mov *.mkv *.avi *.webm *.m4v);;All files (*)")
+        if path is not None:
+            self.autosaver.save_now()
+            CloneDialog(self.document, path, self).exec()
 
     def file_import(self) -> None:
         from engine.interchange.detect import open_cameras

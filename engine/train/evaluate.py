@@ -5,7 +5,9 @@
   estimated from the frames (OpenCV: Shi-Tomasi corners, pyramidal Lucas-Kanade, the essential
   matrix with the true intrinsics, ``recoverPose``) against the true relative poses.
 - Cuts: a content detector (the mean HSV change between frames, as PySceneDetect's ContentDetector,
-  against the change of the neighbouring frames) over the shots played back to back.
+  against the change of the neighbouring frames) over the shots played back to back; and
+  dissolves: spans whose frames are a linear blend of the frames either side, those two frames
+  as different as a cut's (``detect_transitions`` gives both, to the frame; camera cloning uses it).
 - Cross-shot consistency: how alike the colour (hue-saturation) histograms of a sequence's shots are,
   by histogram intersection.
 
@@ -139,23 +141,155 @@ def pose_errors(frames: np.ndarray, seq_shot, stride: int = 3, min_translation: 
 # -- cuts and consistency --------------------------------------------------------------------
 
 
-def content_changes(frames: np.ndarray) -> np.ndarray:
-    """Mean absolute HSV change from each frame to the next (len - 1 values)."""
+def content_changes(frames: np.ndarray, width: int | None = None) -> np.ndarray:
+    """Mean absolute HSV change from each frame to the next (len - 1 values). With ``width`` the
+    frames are first shrunk to it (area-averaged): sensor noise and compression then stop
+    swinging the hue of grey pixels, which otherwise makes every frame look like a small cut."""
+    if width is not None and frames.shape[2] > width:
+        h = max(8, int(round(frames.shape[1] * width / frames.shape[2])))
+        frames = np.stack([cv2.resize(f, (width, h), interpolation=cv2.INTER_AREA) for f in frames])
     hsv = np.stack([cv2.cvtColor(f, cv2.COLOR_RGB2HSV).astype(np.float32) for f in frames])
     return np.abs(np.diff(hsv, axis=0)).mean(axis=(1, 2, 3))
 
 
-def detect_cuts(frames: np.ndarray, ratio: float = 3.0, floor: float = 4.0) -> list[int]:
+def detect_cuts(frames: np.ndarray, ratio: float = 3.0, floor: float = 4.0, width: int | None = None) -> list[int]:
     """Frames that start a new shot: a change ``ratio`` × the median change of the two frames on
     either side (a cut is a spike; a fast pan changes every frame alike) and at least ``floor``.
     On the true renders of the held-out sequences cuts score 5–30 and moves at most 1.7."""
-    d = content_changes(frames)
+    d = content_changes(frames, width)
     cuts = []
     for i, v in enumerate(d):
         around = np.concatenate([d[max(i - 2, 0) : i], d[i + 1 : i + 3]])
         if v > floor and v > ratio * (float(np.median(around)) + 1.0 if len(around) else 1.0):
             cuts.append(i + 1)
     return cuts
+
+
+@dataclass
+class Transition:
+    frame: int  # the first frame of the new shot (a dissolve's middle frame)
+    kind: str  # "cut" or "dissolve"
+    start: int  # first blended frame (== frame for a cut)
+    end: int  # one past the last blended frame (== frame for a cut)
+
+
+def _small_grey(frames: np.ndarray, width: int = 64) -> np.ndarray:
+    h, w = frames.shape[1:3]
+    size = (width, max(8, int(round(h * width / w))))
+    return np.stack([cv2.resize(cv2.cvtColor(f, cv2.COLOR_RGB2GRAY), size, interpolation=cv2.INTER_AREA) for f in frames]).astype(np.float32).reshape(len(frames), -1)
+
+
+def _blend_residual(g: np.ndarray, a: int, b: int) -> tuple[float, float]:
+    """How far frames a+1 .. b-1 are from the linear blend of frames a and b, and how different a
+    and b are (mean absolute grey levels)."""
+    alpha = ((np.arange(a + 1, b) - a) / (b - a))[:, None]
+    blend = (1 - alpha) * g[a] + alpha * g[b]
+    return float(np.abs(g[a + 1 : b] - blend).mean()), float(np.abs(g[b] - g[a]).mean())
+
+
+def detect_dissolves(frames: np.ndarray, max_len: int = 48, min_len: int = 3, floor: float = 0.5, linearity: float = 0.45, hard: list[int] | None = None) -> list[Transition]:
+    """Cross-dissolves of ``min_len`` .. ``max_len`` blended frames: frames that are a blend of the
+    frames either side (residual under ``linearity`` × their difference), those two frames as
+    different in colour as two shots (colour histograms apart by more than ``floor``, 1 minus
+    their intersection: a 40 degree pan of one room stays under 0.45). A pan or a zoom over the
+    same scene is no blend of its ends either (it doubles the picture), so it does not pass."""
+    n = len(frames)
+    if n < min_len + 2:
+        return []
+    g = _small_grey(frames)
+    hists = np.stack([colour_histogram(f[None]) for f in frames])
+    hard = set(hard or [])
+    found: list[tuple[float, int, int]] = []
+    for a in range(0, n - min_len - 1):
+        for b in range(a + min_len + 1, min(a + max_len + 2, n)):
+            if any(a < c <= b for c in hard):
+                break
+            if 1.0 - float(np.minimum(hists[a], hists[b]).sum()) <= floor:
+                continue
+            r, d = _blend_residual(g, a, b)
+            if d > 1e-6 and r < linearity * d:
+                found.append((r / d, a, b))
+    # the best-fitting spans first; a span overlapping a better one is the same dissolve
+    out: list[tuple[int, int]] = []
+    taken = np.zeros(n, bool)
+    step = 1.0 - np.minimum(hists[1:], hists[:-1]).sum(axis=1)  # colour change frame to frame
+    for score, a, b in sorted(found, key=lambda x: (x[0] - 0.002 * (x[2] - x[1]))):
+        if taken[a : b + 1].any():
+            continue
+        a, b = _refine_ends(step, a, b)
+        taken[a : b + 1] = True
+        out.append((a, b))
+    # a long dissolve over moving shots fits as two blends end to end: one dissolve
+    merged: list[list[int]] = []
+    for a, b in sorted(out):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    result = []
+    for a, b in merged:
+        a, b = _refine_ends(step, a, b, margin=3)  # pieces fitted apart overshoot where they meet the shots
+        first = a + 1  # the first blended frame
+        result.append(Transition(first + (b - first) // 2, "dissolve", first, b))
+    return result
+
+
+def _grey_histogram(frame: np.ndarray, bins: int = 32) -> np.ndarray:
+    # brightness, not hue: a blend shifts the hue of grey pixels far more than their brightness
+    hist = cv2.calcHist([cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)], [0], None, [bins], [0, 256]).ravel()
+    return hist / max(hist.sum(), 1.0)
+
+
+def histogram_cuts(frames: np.ndarray, floor: float = 0.2, ratio: float = 3.0) -> list[int]:
+    """Frames whose brightness histogram jumps from the previous one's (1 minus the intersection over
+    ``floor`` and ``ratio`` x that of the frames around): a cut that a fast pan's per-pixel change
+    hides, since a pan keeps the colours it shows."""
+    hists = np.stack([_grey_histogram(f) for f in frames])
+    d = 1.0 - np.minimum(hists[1:], hists[:-1]).sum(axis=1)
+    cuts = []
+    for i, v in enumerate(d):
+        around = np.concatenate([d[max(i - 2, 0) : i], d[i + 1 : i + 3]])
+        if v > floor and v > ratio * (float(np.median(around)) if len(around) else 0.0) + 0.02:
+            # a cut is done in one frame; a dissolve keeps changing the colours after it
+            later = 1.0 - float(np.minimum(hists[i + 1], hists[min(i + 4, len(hists) - 1)]).sum())
+            if later < 0.5 * v:
+                cuts.append(i + 1)
+    return cuts
+
+
+def _refine_ends(step: np.ndarray, a: int, b: int, margin: int = 2) -> tuple[int, int]:
+    """Move a dissolve's ends (last frame of one shot, first of the next) to where the colours stop
+    changing faster than the shots' own motion does: a blend with camera motion fits a span a
+    frame short or long about as well as the true one."""
+    n = len(step) + 1
+    inside = step[a:b]
+    outside = np.concatenate([step[max(a - 10, 0) : max(a - 1, 0)], step[min(b + 1, n - 1) : b + 10]])
+    if not len(outside) or not len(inside):
+        return a, b
+    level = float(np.median(outside))
+    if float(np.median(inside)) < 2.5 * level + 0.01:
+        return a, b  # the blend is too slow to tell from motion: keep the linear fit's ends
+    cut = max(2.0 * level, 0.35 * float(np.median(inside)))
+    lo, hi = a, b
+    for _ in range(margin):  # grow while the step before the start / after the end is blend-sized
+        if lo > 0 and step[lo - 1] > cut:
+            lo -= 1
+        if hi < n - 1 and step[hi] > cut:
+            hi += 1
+    for _ in range(margin):  # shrink while the first / last step is motion-sized
+        if hi - lo > 2 and step[lo] <= cut:
+            lo += 1
+        if hi - lo > 2 and step[hi - 1] <= cut:
+            hi -= 1
+    return lo, hi
+
+
+def detect_transitions(frames: np.ndarray) -> list[Transition]:
+    """Hard cuts (``detect_cuts`` on shrunk frames, or ``histogram_cuts``) and dissolves
+    (``detect_dissolves``), in frame order."""
+    cuts = sorted(set(detect_cuts(frames, width=64)) | set(histogram_cuts(frames)))
+    out = [Transition(c, "cut", c, c) for c in cuts] + detect_dissolves(frames, hard=cuts)
+    return sorted(out, key=lambda t: t.frame)
 
 
 def cut_scores(found: list[int], true: list[int], tolerance: int = 1) -> tuple[int, int, int]:

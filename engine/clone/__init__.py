@@ -1,0 +1,1 @@
+"""Camera cloning: a reference video becomes editable shots (see ``engine.clone.clone``)."""

@@ -1,0 +1,592 @@
+"""One shot's camera from its feature tracks: model choice, a first solution, bundle adjustment.
+
+- Model choice by Torr's GRIC over frame pairs across the shot: a homography (the camera turns
+  and zooms about its centre: pan, tilt, roll, zoom) against the fundamental matrix (it moves).
+- Rotation model: consecutive homographies give each frame's rotation and zoom; the focal length,
+  when not given, is self-calibrated from them (K^-1 H K must be a rotation: the focal length that
+  makes it one, searched then refined); a bundle adjustment over ray directions refines it all.
+- Translation model: the essential matrix between the first frame and the frame of most parallax,
+  triangulation, every other frame by PnP (with a 1-D focal search, for zooms), new points
+  triangulated as they appear; then bundle adjustment of poses, focal ratios and points.
+- Both adjustments are scipy ``least_squares`` (trf, Huber loss, a sparse Jacobian pattern).
+
+Poses here are OpenCV world-to-camera (x right, y down, z forward) with frame 0 at the origin;
+``ShotSolve.c2w`` converts to Shotline's convention through ``engine.camera.conventions``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from scipy.optimize import least_squares, minimize_scalar
+from scipy.sparse import lil_matrix
+from scipy.spatial.transform import Rotation, Slerp
+
+from engine.camera.conventions import from_opencv_world, invert_poses
+
+MIN_POINTS = 12  # a frame with fewer usable tracks failed
+HUBER_PX = 1.0
+MAX_BA_TRACKS = 150
+
+
+@dataclass
+class ShotSolve:
+    model: str  # "rotation" or "translation" (or "static")
+    rotation: np.ndarray  # (N,3,3) world-to-camera, OpenCV axes, frame 0 = identity
+    translation: np.ndarray  # (N,3) world-to-camera
+    focal_px: np.ndarray  # (N,)
+    confidence: np.ndarray  # (N,) 0..1
+    failed: np.ndarray  # (N,) bool: interpolated from neighbours
+    depth0: float | None  # median depth of the scene near the centre of frame 0 (translation units)
+    rms_px: float  # reprojection error after adjustment
+
+    @property
+    def c2w(self) -> np.ndarray:
+        """(N,4,4) OpenGL camera-to-world in a +Y-up world where frame 0 is the identity."""
+        w2c = np.tile(np.eye(4), (len(self.rotation), 1, 1))
+        w2c[:, :3, :3], w2c[:, :3, 3] = self.rotation, self.translation
+        return from_opencv_world(invert_poses(w2c))
+
+
+def intrinsics(f: float, size: tuple[int, int]) -> np.ndarray:
+    # OpenCV's pixel centres are integers: the image centre is at (w - 1) / 2.
+    w, h = size
+    return np.array([[f, 0, (w - 1) / 2], [0, f, (h - 1) / 2], [0, 0, 1.0]])
+
+
+def pair(tracks: np.ndarray, a: int, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    m = np.isfinite(tracks[a, :, 0]) & np.isfinite(tracks[b, :, 0])
+    return tracks[a, m].astype(np.float32), tracks[b, m].astype(np.float32), np.flatnonzero(m)
+
+
+# -- model choice ------------------------------------------------------------------------------
+
+
+def gric(err_sq: np.ndarray, sigma: float, d: int, k: int, r: int = 4) -> float:
+    """Torr's geometric robust information criterion (lower is better)."""
+    n = len(err_sq)
+    rho = np.minimum(err_sq / sigma**2, 2.0 * (r - d))
+    return float(rho.sum() + np.log(r) * d * n + np.log(r * n) * k)
+
+
+def _sampson_sq(F: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    x1 = np.c_[a, np.ones(len(a))]
+    x2 = np.c_[b, np.ones(len(b))]
+    fx1, ftx2 = x1 @ F.T, x2 @ F
+    num = np.einsum("ij,ij->i", x2, fx1) ** 2
+    return num / (fx1[:, 0] ** 2 + fx1[:, 1] ** 2 + ftx2[:, 0] ** 2 + ftx2[:, 1] ** 2 + 1e-12)
+
+
+def choose_model(tracks: np.ndarray) -> tuple[str, dict]:
+    """"static", "rotation" or "translation", with the figures that decided it."""
+    n = len(tracks)
+    span = max(3, n // 3)
+    total_h = total_f = 0.0
+    motion = []
+    for a in range(0, max(n - span, 1), max(span // 2, 1)):
+        b = min(a + span, n - 1)
+        pa, pb, _ = pair(tracks, a, b)
+        if len(pa) < MIN_POINTS:
+            continue
+        motion.append(float(np.percentile(np.linalg.norm(pb - pa, axis=1), 90)))
+        H, _ = cv2.findHomography(pa, pb, cv2.RANSAC, 1.5)
+        F, _ = cv2.findFundamentalMat(pa, pb, cv2.FM_RANSAC, 1.0, 0.999)
+        if H is None:
+            continue
+        ph = cv2.perspectiveTransform(pa.reshape(-1, 1, 2), H).reshape(-1, 2)
+        eh = ((ph - pb) ** 2).sum(axis=1) / 2  # transfer error carries the noise of both images
+        if F is None or F.shape != (3, 3):
+            ef = eh
+        else:
+            ef = _sampson_sq(F, pa, pb)
+        sigma = max(0.25, 1.4826 * float(np.sqrt(np.median(ef))))
+        total_h += gric(eh, sigma, 2, 8)
+        total_f += gric(ef, sigma, 3, 7)
+    info = {"gric_h": total_h, "gric_f": total_f, "motion_px": max(motion) if motion else 0.0}
+    if not motion:
+        return "failed", info
+    if max(motion) < 0.75:
+        return "static", info
+    return ("rotation" if total_h <= total_f else "translation"), info
+
+
+# -- rotation model ----------------------------------------------------------------------------
+
+
+def _nearest_rotation(m: np.ndarray) -> np.ndarray:
+    u, _, vt = np.linalg.svd(m)
+    r = u @ vt
+    return r if np.linalg.det(r) > 0 else u @ np.diag([1, 1, -1]) @ vt
+
+
+def _split_zoom(H: np.ndarray, f: float, size) -> tuple[np.ndarray, float, float]:
+    """H = K(s f) R K(f)^-1: the rotation, the zoom s and how far from a rotation it is."""
+    k = intrinsics(f, size)
+    m = np.linalg.inv(k) @ H @ k
+    m = m / np.cbrt(np.linalg.det(m)) if np.linalg.det(m) > 0 else m
+    rows = np.linalg.norm(m, axis=1)
+    s = float((rows[0] + rows[1]) / (2 * rows[2]))
+    q = np.diag([1 / s, 1 / s, 1]) @ m
+    q /= np.cbrt(np.linalg.det(q))
+    r = _nearest_rotation(q)
+    return r, s, float(np.linalg.norm(q - r))
+
+
+def consecutive_homographies(tracks: np.ndarray) -> tuple[list[np.ndarray | None], np.ndarray]:
+    hs, counts = [], []
+    for i in range(len(tracks) - 1):
+        pa, pb, _ = pair(tracks, i, i + 1)
+        H = None
+        if len(pa) >= MIN_POINTS:
+            H, inl = cv2.findHomography(pa, pb, cv2.RANSAC, 1.5)
+            counts.append(int(inl.sum()) if H is not None else 0)
+        else:
+            counts.append(len(pa))
+        hs.append(H)
+    return hs, np.array(counts)
+
+
+def chain_rotations(hs, f: float, size) -> tuple[np.ndarray, np.ndarray, float]:
+    """Per-frame rotation (frame 0 = I) and focal, and the summed distance from rotations of the
+    chained homographies H(0 -> j) at focal ``f`` (what self-calibration minimises)."""
+    n = len(hs) + 1
+    rots, focal = [np.eye(3)], [f]
+    acc, err = np.eye(3), 0.0
+    for i, H in enumerate(hs):
+        if H is None:
+            rots.append(rots[-1])
+            focal.append(focal[-1])
+            continue
+        r, s, _ = _split_zoom(H, focal[-1], size)
+        rots.append(r @ rots[-1])
+        focal.append(focal[-1] * s)
+        acc = H @ acc
+        if (i + 1) % 3 == 0 or i == n - 2:
+            err += _split_zoom(acc / np.cbrt(np.linalg.det(acc)), f, size)[2]
+    return np.array(rots), np.array(focal), err
+
+
+def self_calibrate(hs, size) -> tuple[float | None, float]:
+    """The focal length (px) that makes the homographies rotations, and the shot's total turn
+    (degrees); None when it turns too little for the focal length to show."""
+    w = size[0]
+    rots, _, _ = chain_rotations(hs, w, size)
+    # only a turn about an axis in the image plane (pan, tilt) shows the focal length; a roll does not
+    turn = float(np.degrees(np.linalg.norm(Rotation.from_matrix(rots).as_rotvec()[:, :2], axis=1).max()))
+    if turn < 4.0:
+        return None, turn
+    grid = w / (2 * np.tan(np.radians(np.linspace(15, 110, 40)) / 2))
+    errs = [chain_rotations(hs, f, size)[2] for f in grid]
+    best = int(np.argmin(errs))
+    lo, hi = grid[min(best + 1, len(grid) - 1)], grid[max(best - 1, 0)]
+    res = minimize_scalar(lambda lf: chain_rotations(hs, float(np.exp(lf)), size)[2], bounds=(np.log(lo), np.log(hi)), method="bounded", options={"xatol": 1e-3})
+    return float(np.exp(res.x)), turn
+
+
+def _observations(tracks: np.ndarray, frames_ok: np.ndarray, max_tracks: int):
+    seen = np.isfinite(tracks[..., 0]) & frames_ok[:, None]
+    length = seen.sum(axis=0)
+    order = np.argsort(-length)
+    chosen = order[length[order] >= 2][:max_tracks]
+    fi, ti = np.nonzero(seen[:, chosen])
+    return chosen, fi, ti, tracks[fi, chosen[ti]]
+
+
+def adjust_rotations(tracks, rots, focal, size, fix_focal: bool, frames_ok):
+    """Bundle adjustment of rotations, zoom ratios, the focal length and ray directions."""
+    n = len(rots)
+    k = intrinsics(1.0, size)
+    cx, cy = k[0, 2], k[1, 2]
+    chosen, fi, ti, xy = _observations(tracks, frames_ok, MAX_BA_TRACKS)
+    m = len(chosen)
+    ref = np.array([fi[ti == t].min() for t in range(m)])
+    ref_xy = np.array([xy[(ti == t) & (fi == ref[t])][0] for t in range(m)])
+    f0 = focal[0]
+    scale = focal / f0
+    rays0 = np.c_[(ref_xy[:, 0] - cx) / focal[ref], (ref_xy[:, 1] - cy) / focal[ref], np.ones(m)]
+    ref_rot = rots[ref]  # directions are parametrised in their first frame's camera (fixed)
+    nf = 0 if fix_focal else 1
+
+    def unpack(p):
+        lf = f0 if fix_focal else np.exp(p[0])
+        fr = p[nf : nf + 4 * (n - 1)].reshape(n - 1, 4)
+        R = np.concatenate([np.eye(3)[None], Rotation.from_rotvec(fr[:, :3]).as_matrix()])
+        s = np.concatenate([[1.0], np.exp(fr[:, 3])])
+        ab = p[nf + 4 * (n - 1) :].reshape(m, 2)
+        return lf, R, s, ab
+
+    def residuals(p):
+        lf, R, s, ab = unpack(p)
+        d = np.c_[ab, np.ones(m)]
+        d = np.einsum("mji,mj->mi", ref_rot, d)  # to world (frame 0 camera)
+        x = np.einsum("nij,nj->ni", R[fi], d[ti])
+        ff = lf * s[fi]
+        u = ff * x[:, 0] / x[:, 2] + cx
+        v = ff * x[:, 1] / x[:, 2] + cy
+        return np.c_[u - xy[:, 0], v - xy[:, 1]].ravel()
+
+    p0 = ([np.log(f0)] if not fix_focal else []) + list(
+        np.c_[Rotation.from_matrix(rots[1:]).as_rotvec(), np.log(scale[1:])].ravel()
+    ) + list(rays0[:, :2].ravel())
+    p0 = np.array(p0, float)
+    sp = lil_matrix((2 * len(fi), len(p0)), dtype=np.uint8)
+    rows = np.arange(len(fi))
+    for r in (2 * rows, 2 * rows + 1):
+        if not fix_focal:
+            sp[r, 0] = 1
+        moving = fi > 0
+        for c in range(4):
+            sp[r[moving], nf + 4 * (fi[moving] - 1) + c] = 1
+        for c in range(2):
+            sp[r, nf + 4 * (n - 1) + 2 * ti + c] = 1
+    res = least_squares(residuals, p0, jac_sparsity=sp, loss="huber", f_scale=HUBER_PX, method="trf", x_scale="jac", ftol=1e-4, xtol=1e-6, max_nfev=25)
+    lf, R, s, _ = unpack(res.x)
+    err = np.linalg.norm(res.fun.reshape(-1, 2), axis=1)
+    return R, lf * s, err, fi
+
+
+# -- translation model -------------------------------------------------------------------------
+
+
+def _best_initial_pair(tracks: np.ndarray) -> int | None:
+    n = len(tracks)
+    base = np.isfinite(tracks[0, :, 0]).sum()
+    best, best_k = -1.0, None
+    for k in range(2, n):
+        pa, pb, _ = pair(tracks, 0, k)
+        if len(pa) < max(MIN_POINTS * 2, 0.3 * base):
+            break
+        H, _ = cv2.findHomography(pa, pb, cv2.RANSAC, 2.0)
+        if H is None:
+            continue
+        resid = np.linalg.norm(cv2.perspectiveTransform(pa.reshape(-1, 1, 2), H).reshape(-1, 2) - pb, axis=1)
+        score = float(np.percentile(resid, 75))
+        if score > best:
+            best, best_k = score, k
+    return best_k
+
+
+def _essential_with_zoom(pa, pb, f0, size):
+    """R, t, inlier mask and zoom s of frame b (focal s·f0), the s searched on a grid."""
+    k0 = intrinsics(f0, size)
+    na = cv2.undistortPoints(pa.reshape(-1, 1, 2), k0, None).reshape(-1, 2)
+    best = None
+    for s in np.exp(np.linspace(np.log(0.8), np.log(1.25), 23)):
+        nb = cv2.undistortPoints(pb.reshape(-1, 1, 2), intrinsics(f0 * s, size), None).reshape(-1, 2)
+        E, mask = cv2.findEssentialMat(na, nb, np.eye(3), cv2.RANSAC, 0.999, 1.0 / f0)
+        if E is None or E.shape != (3, 3):
+            continue
+        score = int(mask.sum())
+        if best is None or score > best[0]:
+            best = (score, s, E, mask, nb)
+    if best is None:
+        return None
+    _, s, E, mask, nb = best
+    _, R, t, mask2 = cv2.recoverPose(E, na, nb, np.eye(3), mask=mask.copy())
+    return R, t.ravel(), mask2.ravel() > 0, s
+
+
+def _triangulate(P1, P2, a, b):
+    X = cv2.triangulatePoints(P1, P2, a.T.astype(float), b.T.astype(float))
+    return (X[:3] / X[3]).T
+
+
+def _pnp_with_zoom(X, x, f_prev, size, rvec, tvec, search: bool):
+    def fit(lf):
+        k = intrinsics(float(np.exp(lf)), size)
+        ok, rv, tv = cv2.solvePnP(X, x, k, None, rvec.copy(), tvec.copy(), useExtrinsicGuess=True, flags=cv2.SOLVEPNP_ITERATIVE)
+        proj = cv2.projectPoints(X, rv, tv, k, None)[0].reshape(-1, 2)
+        e = np.linalg.norm(proj - x, axis=1)
+        return float(np.sum(np.minimum(e, 3.0) ** 2)), rv, tv, e
+
+    lf0 = np.log(f_prev)
+    if search:
+        res = minimize_scalar(lambda lf: fit(lf)[0], bounds=(lf0 - 0.06, lf0 + 0.06), method="bounded", options={"xatol": 2e-4})
+        lf = float(res.x)
+    else:
+        lf = lf0
+    _, rv, tv, e = fit(lf)
+    return float(np.exp(lf)), rv, tv, e
+
+
+def solve_translation(tracks, f0: float, size, zoom: bool):
+    """Poses, focals, points and the registered frames of a moving camera, or None."""
+    n = len(tracks)
+    k = _best_initial_pair(tracks)
+    if k is None:
+        return None
+    pa, pb, idx = pair(tracks, 0, k)
+    if zoom:
+        init = _essential_with_zoom(pa, pb, f0, size)
+        if init is None:
+            return None
+        R, t, inl, s = init
+    else:
+        s = 1.0
+        k0 = intrinsics(f0, size)
+        E, mask = cv2.findEssentialMat(pa, pb, k0, cv2.RANSAC, 0.999, 1.0)
+        if E is None or E.shape != (3, 3):
+            return None
+        _, R, t, mask2 = cv2.recoverPose(E, pa, pb, k0, mask=mask.copy())
+        t, inl = t.ravel(), mask2.ravel() > 0
+    focal = np.full(n, np.nan)
+    rvecs, tvecs = np.zeros((n, 3)), np.zeros((n, 3))
+    focal[0], focal[k] = f0, f0 * s
+    rvecs[k] = cv2.Rodrigues(R)[0].ravel()
+    tvecs[k] = t
+    done = np.zeros(n, bool)
+    done[[0, k]] = True
+    points = np.full((tracks.shape[1], 3), np.nan)
+
+    def proj_matrix(i):
+        return intrinsics(focal[i], size) @ np.c_[cv2.Rodrigues(rvecs[i])[0], tvecs[i]]
+
+    def add_points(i):
+        """Triangulate tracks seen in frame i and in an earlier registered frame far enough away."""
+        cand = np.flatnonzero(np.isnan(points[:, 0]) & np.isfinite(tracks[i, :, 0]))
+        for j in np.flatnonzero(done):
+            if j == i or not len(cand):
+                continue
+            sel = cand[np.isfinite(tracks[j, cand, 0])]
+            if not len(sel):
+                continue
+            X = _triangulate(proj_matrix(j), proj_matrix(i), tracks[j, sel], tracks[i, sel])
+            ok = np.isfinite(X).all(axis=1)
+            X = np.where(ok[:, None], X, 0.0)
+            for f in (i, j):
+                Rf = cv2.Rodrigues(rvecs[f])[0]
+                cam = X @ Rf.T + tvecs[f]
+                proj = cam[:, :2] / cam[:, 2:3] * focal[f] + intrinsics(1, size)[:2, 2]
+                ok &= (cam[:, 2] > 0) & (np.linalg.norm(proj - tracks[f, sel], axis=1) < 2.0)
+            ci, cj = -cv2.Rodrigues(rvecs[i])[0].T @ tvecs[i], -cv2.Rodrigues(rvecs[j])[0].T @ tvecs[j]
+            ray_i, ray_j = X - ci, X - cj
+            cos = np.einsum("ij,ij->i", ray_i, ray_j) / (np.linalg.norm(ray_i, axis=1) * np.linalg.norm(ray_j, axis=1) + 1e-12)
+            ok &= cos < np.cos(np.radians(1.0))
+            points[sel[ok]] = X[ok]
+            cand = np.setdiff1d(cand, sel[ok])
+
+    add_points(k)
+    prev = 0
+    for i in [f for f in range(1, n) if f != k]:
+        have = np.flatnonzero(np.isfinite(points[:, 0]) & np.isfinite(tracks[i, :, 0]))
+        if len(have) < MIN_POINTS:
+            continue
+        X, x = points[have], tracks[i, have].astype(float)
+        ref = prev if done[prev] else 0
+        ok, rv, tv, inl = cv2.solvePnPRansac(X, x, intrinsics(focal[ref], size), None, rvecs[ref].copy(), tvecs[ref].copy(), useExtrinsicGuess=True, reprojectionError=2.0, iterationsCount=100)
+        if not ok or inl is None or len(inl) < MIN_POINTS:
+            continue
+        inl = inl.ravel()
+        f, rv, tv, _ = _pnp_with_zoom(X[inl], x[inl], focal[ref], size, rv, tv, zoom)
+        focal[i], rvecs[i], tvecs[i] = f, rv.ravel(), tv.ravel()
+        done[i] = True
+        prev = i
+        add_points(i)
+    return rvecs, tvecs, focal, points, done
+
+
+def adjust_poses(tracks, rvecs, tvecs, focal, points, done, size, zoom: bool):
+    """Bundle adjustment of poses (frame 0 fixed), focal ratios (zooms) and points."""
+    n = len(rvecs)
+    have = np.isfinite(points[:, 0])
+    sub = np.where(have)[0]
+    obs = np.isfinite(tracks[:, sub, 0]) & done[:, None]
+    length = obs.sum(axis=0)
+    sub = sub[np.argsort(-length)][: MAX_BA_TRACKS]
+    obs = np.isfinite(tracks[:, sub, 0]) & done[:, None]
+    fi, ti = np.nonzero(obs)
+    xy = tracks[fi, sub[ti]]
+    m = len(sub)
+    fi_all = fi
+    frames = np.flatnonzero(done)[1:]  # frame 0 fixed
+    slot = -np.ones(n, int)
+    slot[frames] = np.arange(len(frames))
+    per = 7 if zoom else 6
+    c = intrinsics(1, size)[:2, 2]
+    f0 = focal[0]
+    scale_frame = frames[np.argmax(np.linalg.norm(tvecs[frames], axis=1))] if len(frames) else None
+    norm0 = float(np.linalg.norm(tvecs[scale_frame])) if scale_frame is not None else 1.0
+
+    def unpack(p):
+        fr = p[: per * len(frames)].reshape(len(frames), per)
+        rv, tv = rvecs.copy(), tvecs.copy()
+        fo = focal.copy()
+        rv[frames], tv[frames] = fr[:, :3], fr[:, 3:6]
+        if zoom:
+            fo[frames] = f0 * np.exp(fr[:, 6])
+        X = p[per * len(frames) :].reshape(m, 3)
+        return rv, tv, fo, X
+
+    def residuals(p):
+        rv, tv, fo, X = unpack(p)
+        R = Rotation.from_rotvec(rv).as_matrix()
+        cam = np.einsum("nij,nj->ni", R[fi], X[ti]) + tv[fi]
+        z = np.where(np.abs(cam[:, 2]) < 1e-6, 1e-6, cam[:, 2])
+        u = fo[fi] * cam[:, 0] / z + c[0] - xy[:, 0]
+        v = fo[fi] * cam[:, 1] / z + c[1] - xy[:, 1]
+        gauge = [10.0 * (np.linalg.norm(tv[scale_frame]) - norm0)] if scale_frame is not None else []
+        return np.concatenate([np.c_[u, v].ravel(), gauge])
+
+    fr0 = np.c_[rvecs[frames], tvecs[frames]]
+    if zoom:
+        fr0 = np.c_[fr0, np.log(focal[frames] / f0)]
+    p0 = np.concatenate([fr0.ravel(), points[sub].ravel()])
+    # observations the first solution puts far off (a track that slid along an edge) stay out
+    start = np.linalg.norm(residuals(p0)[: 2 * len(fi)].reshape(-1, 2), axis=1)
+    keep = start < 4.0
+    fi, ti, xy = fi[keep], ti[keep], xy[keep]
+    nres = 2 * len(fi) + (1 if scale_frame is not None else 0)
+    sp = lil_matrix((nres, len(p0)), dtype=np.uint8)
+    rows = np.arange(len(fi))
+    moving = slot[fi] >= 0
+    for r in (2 * rows, 2 * rows + 1):
+        for cidx in range(per):
+            sp[r[moving], per * slot[fi[moving]] + cidx] = 1
+        for cidx in range(3):
+            sp[r, per * len(frames) + 3 * ti + cidx] = 1
+    if scale_frame is not None:
+        for cidx in range(3, 6):
+            sp[nres - 1, per * slot[scale_frame] + cidx] = 1
+    res = least_squares(residuals, p0, jac_sparsity=sp, loss="huber", f_scale=HUBER_PX, method="trf", x_scale="jac", ftol=1e-4, xtol=1e-6, max_nfev=25)
+    rv, tv, fo, X = unpack(res.x)
+    err = np.linalg.norm(res.fun[: 2 * len(fi)].reshape(-1, 2), axis=1)
+    err = np.concatenate([err, np.full(int((~keep).sum()), 10.0)])  # the left-out count as misses
+    fi = np.concatenate([fi, fi_all[~keep]])
+    pts = points.copy()
+    pts[sub] = X
+    return rv, tv, fo, pts, err, fi, sub
+
+
+# -- one shot ----------------------------------------------------------------------------------
+
+
+def robust_rms(err: np.ndarray) -> float:
+    """RMS reprojection error with each residual capped at 3 px (what a model leaves unexplained,
+    without one slid track deciding it)."""
+    return float(np.sqrt(np.mean(np.minimum(err, 3.0) ** 2))) if len(err) else float("inf")
+
+
+def _confidence(n, fi, err, counts_ok):
+    conf = np.zeros(n)
+    for i in range(n):
+        e = err[fi == i]
+        if len(e):
+            conf[i] = float(np.mean(e < 2.0)) * min(1.0, len(e) / 40.0)
+    return conf * counts_ok
+
+
+def _fill_failed(rot: np.ndarray, trans: np.ndarray, focal: np.ndarray, failed: np.ndarray):
+    """Interpolate failed frames from the good ones (slerp, linear); ends hold the nearest good."""
+    good = np.flatnonzero(~failed)
+    if len(good) == len(failed) or not len(good):
+        return rot, trans, focal
+    allf = np.arange(len(failed))
+    t_clamped = np.clip(allf, good[0], good[-1])
+    rot = Slerp(good, Rotation.from_matrix(rot[good]))(t_clamped).as_matrix() if len(good) > 1 else np.repeat(rot[good], len(failed), 0)
+    trans = np.stack([np.interp(allf, good, trans[good, j]) for j in range(3)], axis=1)
+    focal = np.interp(allf, good, focal[good])
+    return rot, trans, focal
+
+
+def solve_shot(tracks: np.ndarray, size: tuple[int, int], focal_px: float | None, default_focal_px: float) -> tuple[ShotSolve, dict]:
+    """The camera of one shot. ``focal_px`` fixes the focal length (a hint); without it the
+    rotation model self-calibrates and the translation model uses ``default_focal_px``."""
+    n = len(tracks)
+    cv2.setRNGSeed(0)  # RANSAC draws from OpenCV's global generator: the same clip, the same cameras
+    model, info = choose_model(tracks)
+    counts = np.isfinite(tracks[..., 0]).sum(axis=1)
+    enough = counts >= MIN_POINTS
+    info["focal_source"] = "hint" if focal_px else "default"
+    if model == "failed" or enough.sum() < 2:
+        raise RuntimeError("too few features track through this shot")
+    if model == "static":
+        f = focal_px or default_focal_px
+        eye = np.tile(np.eye(3), (n, 1, 1))
+        conf = np.minimum(1.0, counts / 40.0)
+        return ShotSolve("static", eye, np.zeros((n, 3)), np.full(n, f), conf, ~enough, None, 0.0), info
+    rotation = None
+    if model == "rotation" or model == "translation":
+        rotation = _solve_rotation(tracks, size, focal_px, default_focal_px, enough, info)
+        # GRIC's choice, checked by what each model leaves unexplained after adjustment: a mostly
+        # planar view (a wall ahead) fits a homography nearly as well as the moving camera does
+        if rotation.rms_px < 0.6 and rotation.failed.mean() < 0.2:
+            return rotation, info
+    try:
+        moving = _solve_moving(tracks, size, focal_px, default_focal_px, enough, info)
+    except (RuntimeError, ValueError, np.linalg.LinAlgError, cv2.error):
+        if rotation is None:
+            raise
+        return rotation, info
+    info["rms_rotation"], info["rms_moving"] = (rotation.rms_px if rotation else None), moving.rms_px
+    if rotation is not None and moving.failed.mean() > 0.5 and moving.failed.mean() > rotation.failed.mean():
+        return rotation, info  # the moving camera is not made out (a turn gives it no baseline)
+    if rotation is not None and rotation.failed.mean() > 0.5 and moving.failed.mean() < rotation.failed.mean():
+        return moving, info  # the turn does not explain the frames at all
+    if rotation is not None and not moving.rms_px < 0.85 * rotation.rms_px:
+        return rotation, info
+    return moving, info
+
+
+def _solve_rotation(tracks, size, focal_px, default_focal_px, enough, info) -> ShotSolve:
+    n = len(tracks)
+    hs, inliers = consecutive_homographies(tracks)
+    f = focal_px
+    if f is None:
+        f, turn = self_calibrate(hs, size)
+        info["turn_deg"] = turn
+        if f is not None:
+            info["focal_source"] = "self-calibrated from rotation"
+    fixed = (f is not None and focal_px is not None) or f is None  # a hint, or a turn too small to show it
+    f = f or default_focal_px
+    rots, focal, _ = chain_rotations(hs, f, size)
+    R, fo, err, fi = adjust_rotations(tracks, rots, focal, size, fix_focal=fixed, frames_ok=enough)
+    conf = _confidence(n, fi, err, enough)
+    failed = conf < 0.2
+    R, tr, fo = _fill_failed(R, np.zeros((n, 3)), fo, failed)
+    info["focal_px"] = float(fo[0])
+    return ShotSolve("rotation", R, tr, fo, conf, failed, None, robust_rms(err))
+
+
+def _solve_moving(tracks, size, focal_px, default_focal_px, enough, info) -> ShotSolve:
+    n = len(tracks)
+    f = focal_px or default_focal_px
+    best = None
+    for zoom in (False, True):
+        # a zoom is tried only when a fixed lens leaves the tracks unexplained (a dolly zoom):
+        # push and zoom are nearly the same picture, and a free focal length would trade them
+        if zoom and best is not None and best[0] < 1.0:
+            break
+        sol = solve_translation(tracks, f, size, zoom=zoom)
+        if sol is None:
+            continue
+        rvecs, tvecs, focal, points, done = sol
+        out = adjust_poses(tracks, rvecs, tvecs, np.where(done, focal, f), points, done, size, zoom)
+        rms = robust_rms(out[4])
+        if zoom and best is not None:
+            # the zoom must explain clearly more, on as many frames, with a zoom worth the name
+            ratio = float(np.nanmax(out[2]) / np.nanmin(out[2]))
+            if not (rms < 0.6 * best[0] and done.sum() >= 0.9 * best[2].sum() and ratio > 1.03):
+                continue
+        if best is None or rms < best[0]:
+            best = (rms, out, done, zoom)
+    if best is None:
+        raise RuntimeError("the moving camera could not be initialised (too little parallax or texture)")
+    _, (rv, tv, fo, pts, err, fi, sub), done, zoom = best
+    info["zoom_model"] = zoom
+    info["focal_source"] = "hint" if focal_px else "default"
+    conf = _confidence(n, fi, err, done & enough)
+    failed = conf < 0.2
+    failed[0] = False
+    R = Rotation.from_rotvec(rv).as_matrix()
+    R, tv, fo = _fill_failed(R, tv, fo, failed)
+    # depth of the scene ahead: points seen in frame 0 near the image's centre
+    seen0 = np.isfinite(tracks[0, sub, 0])
+    z = pts[sub][seen0][:, 2]
+    xy0 = tracks[0, sub][seen0]
+    w, h = size
+    central = (np.abs(xy0[:, 0] - w / 2) < w / 4) & (np.abs(xy0[:, 1] - h / 2) < h / 4)
+    depth = float(np.median(z[central])) if central.sum() >= 5 else (float(np.median(z)) if len(z) else None)
+    info["focal_px"] = float(fo[0])
+    return ShotSolve("translation", R, tv, fo, conf, failed, depth, best[0])

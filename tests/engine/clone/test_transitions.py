@@ -1,0 +1,39 @@
+"""Cuts and dissolves by content (the one detector in engine/train/evaluate.py), on photographs
+panned across, so every frame moves as in a real shot."""
+
+import numpy as np
+import pytest
+
+skimage_data = pytest.importorskip("skimage.data")
+
+from engine.train.evaluate import detect_dissolves, detect_transitions  # noqa: E402
+
+
+def _pan(image, n, step=3, size=(160, 96)):
+    w, h = size
+    x0 = 20 if step > 0 else 20 - step * n
+    return [np.ascontiguousarray(image[40 : 40 + h, x0 + i * step : x0 + i * step + w]) for i in range(n)]
+
+
+def _blend(a, b, length):
+    """a's frames, then ``length`` frames blending a's last into b's first, then b's."""
+    mixed = [np.round((1 - (j + 1) / (length + 1)) * a[len(a) - length + j] + (j + 1) / (length + 1) * b[j]).astype(np.uint8) for j in range(length)]
+    return a[: len(a) - length] + mixed + b[length:], len(a) - length
+
+
+@pytest.mark.parametrize("length", [4, 9, 16])
+def test_dissolve_found_to_the_frame(length):
+    a = _pan(skimage_data.astronaut(), 30)
+    b = _pan(skimage_data.coffee(), 30, step=-2)
+    frames, first = _blend(a, b, length)
+    found = detect_transitions(np.stack(frames))
+    assert [(t.kind, t.start, t.end) for t in found] == [("dissolve", first, first + length)]
+    assert found[0].frame == first + length // 2
+
+
+def test_hard_cut_and_pan_are_not_dissolves():
+    a = _pan(skimage_data.astronaut(), 24)
+    b = _pan(skimage_data.chelsea(), 24)
+    found = detect_transitions(np.stack(a + b))
+    assert [(t.kind, t.frame) for t in found] == [("cut", 24)]
+    assert detect_dissolves(np.stack(_pan(skimage_data.astronaut(), 40, step=5))) == []
