@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import bisect
-import re
 import shutil
 import threading
 import time

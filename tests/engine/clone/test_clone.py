@@ -1,7 +1,6 @@
 """Camera cloning on rendered clips whose cameras are known (textured room, H.264, noise)."""
 
 import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy.spatial.transform import Rotation

@@ -1,7 +1,6 @@
 """Bad reference clips: one line naming the file, nothing written."""
 
 import numpy as np
-import pytest
 
 from engine.cli import main
 from engine.interchange.mp4 import write_mp4
