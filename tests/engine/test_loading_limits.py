@@ -26,12 +26,14 @@ def _many_keys(n: int, duplicate: bool) -> dict:
     return d
 
 
+@pytest.mark.slow  # 100,000-key files: CI's slow step
 def test_a_100000_key_file_with_two_keys_on_one_frame_names_the_frame():
     # Quadratic duplicate checks took 154 s here; a linear one answers within the test timeout.
     with pytest.raises(ShotlineError, match=r"shots\[0\]\.keys: two keys at frame 99998"):
         loads_project(json.dumps(_many_keys(100_000, duplicate=True)), "dup.shotline")
 
 
+@pytest.mark.slow  # 100,000-key files: CI's slow step
 def test_describe_of_a_valid_100000_key_shot(tmp_path):
     project = loads_project(json.dumps(_many_keys(100_000, duplicate=False)))
     description = describe_project(project)

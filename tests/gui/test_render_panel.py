@@ -94,6 +94,7 @@ def test_cancel_stops_the_job(qtbot, engine, tmp_path):
     assert len(doc.renders) < 4
 
 
+@pytest.mark.slow  # a real engine process killed mid-job: CI's slow step
 def test_an_engine_that_dies_mid_job_is_reported_and_the_app_stays_usable(qtbot, tmp_path):
     doc = Document(build_demo_project())
     panel = _panel(qtbot, doc, "http://127.0.0.1:9", autostart=True)  # nothing there: it starts its own

@@ -1,3 +1,4 @@
+import pytest
 """The engine killed mid-render and started again: the job shows as interrupted with the shots it
 finished, nothing half-written is left, `shotline render` says so in one line (exit 2), the job
 resumes from its first unfinished shot, and SIGTERM still stops an engine with streams open."""
@@ -44,6 +45,7 @@ def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow  # engine processes killed and restarted: CI's slow step
 def test_an_engine_killed_mid_render_comes_back_with_the_job_interrupted_and_resumable(tmp_path, capsys):
     out, port = tmp_path / "engine", _free_port()
     first = LocalEngine(output=out, device="cpu", port=port)

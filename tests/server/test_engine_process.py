@@ -12,6 +12,8 @@ from engine.interchange.mp4 import read_mp4
 from engine.server.client import EngineUnavailable, LocalEngine
 from tests.server.conftest import small_request
 
+pytestmark = pytest.mark.slow  # engine processes started, killed and waited for: CI's slow step (.ci/run)
+
 
 def test_shotline_render_starts_an_engine_and_writes_every_shot(tmp_path, capsys):
     out = tmp_path / "renders"
