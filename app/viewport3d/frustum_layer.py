@@ -12,14 +12,17 @@ from engine.camera.path import CameraPath
 
 
 class FrustumLayer:
-    def __init__(self, parent, labels: LabelLayer):
+    """The frustum's lines are its own visual; its apex dot and name go to the path layer's markers
+    (``marks``) and the label layer, so the camera at the playhead costs one visual, not three."""
+
+    def __init__(self, parent, labels: LabelLayer, marks):
         self.label_layer = labels
+        self.marks = marks  # marks(group, [(points, size, edge width, colours, symbol)])
         self.label: Label | None = None
+        self.apex: np.ndarray | None = None
         self.lines = scene.visuals.Line(parent=parent, width=2, connect="segments")
-        self.apex = scene.visuals.Markers(parent=parent)
-        for v in (self.lines, self.apex):
-            v.set_gl_state("translucent", depth_test=False)
-            v.order = 15  # the camera at the playhead sits on top of its key handle
+        self.lines.set_gl_state("translucent", depth_test=False)
+        self.lines.order = 9  # under the handles; the apex dot is drawn over them
 
     def update(self, path: CameraPath | None, frame: int, shot_index: int, name: str) -> None:
         if path is None:
@@ -30,12 +33,13 @@ class FrustumLayer:
         segs = frustum_segments(c2w, float(path.focal_mm[frame]), path.film_back_mm)
         rgb = rgba(shot_colour(shot_index))[:3]
         self.lines.set_data(pos=segs.reshape(-1, 3), color=(*(0.5 + 0.5 * np.asarray(rgb)), 1.0))
-        self.apex.set_data(c2w[None, :3, 3], size=8, face_color=(1.0, 1.0, 1.0, 1.0), edge_width=0)
+        self.apex = c2w[None, :3, 3].copy()
         # Over the tip of the "up" triangle above the frame.
         self.label = Label(f"{name}  {path.focal_mm[frame]:.0f} mm", tuple(segs[-2, 0]), FRAME)
         self.set_visible(True)
 
     def set_visible(self, visible: bool) -> None:
-        for v in (self.lines, self.apex):
-            v.visible = visible
+        self.lines.visible = visible
+        shown = visible and self.apex is not None
+        self.marks("apex", [(self.apex, 8.0, 0.0, np.ones((1, 4)), "disc")] if shown else [])
         self.label_layer.set("frustum", [self.label] if visible and self.label else [])

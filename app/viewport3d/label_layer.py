@@ -80,12 +80,17 @@ class LabelLayer:
         self.placed: list[Placed] = []
         self.visible = True
         self._shown: tuple | None = None
+        self._asked: tuple | None = None
 
     def set(self, group: str, labels: list[Label]) -> None:
         self.groups[group] = labels
 
     def update(self, state: ViewState) -> None:
         labels = [lb for group in self.groups.values() for lb in group] if self.visible else []
+        asked = (labels, state.matrix.tobytes(), state.width, state.height)
+        if asked == self._asked:  # same labels seen the same way: the same layout
+            return
+        self._asked = asked
         self.placed = layout(labels, state)
         shown = tuple((p.label.text, p.box[0], p.box[1]) for p in self.placed)
         if shown == self._shown:  # text layout is slow: upload only what changed

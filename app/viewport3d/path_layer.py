@@ -42,6 +42,8 @@ class PathLayer:
             v.order = 10
         self._marks: dict[str, list] = {}  # the markers' per-point arrays, by group
         self._line_style: tuple[np.ndarray, np.ndarray] | None = None  # colours and joins last sent
+        self._arrays: dict[str, tuple] = {}  # per shot: (path, keys, (index, alpha), its arrays)
+        self._selected_shown: tuple | None = None  # (path, index) the bold line shows
         self.aim: tuple[str, int, np.ndarray] | None = None
         self._selection = ("", -1)
         self._labels: list[Label] = []
@@ -55,6 +57,7 @@ class PathLayer:
 
     def rebuild(self, project: Project) -> None:
         self.paths, self.keys = {}, {}
+        self._arrays.clear()
         for shot in project.shots:
             self.update_shot(project, shot.id)
 
@@ -84,18 +87,25 @@ class PathLayer:
             return
         pos, colours, connect, ticks, handle_pos, handle_face = [], [], [], [], [], []
         for i, shot in order:
-            rgb = rgba(shot_colour(i))[:3]
+            # Each shot's arrays are kept while its camera, colour and dimming are the same, so a
+            # drag rebuilds only the dragged shot's.
             alpha = 1.0 if shot.id == selected_shot or not selected_shot else DIMMED
-            p = self.paths[shot.id].positions
-            p = p if len(p) > 1 else np.repeat(p, 2, axis=0)
-            joined = np.ones(len(p), bool)
-            joined[-1] = False  # no segment from one shot's end to the next shot's start
+            path, keys = self.paths[shot.id], self.keys[shot.id]
+            cached = self._arrays.get(shot.id)
+            if cached is None or cached[0] is not path or cached[1] is not keys or cached[2] != (i, alpha):
+                rgb = rgba(shot_colour(i))[:3]
+                p = path.positions if len(path) > 1 else np.repeat(path.positions, 2, axis=0)
+                joined = np.ones(len(p), bool)
+                joined[-1] = False  # no segment from one shot's end to the next shot's start
+                arrays = (p, joined, np.tile([*rgb, alpha], (len(p), 1)), second_ticks(path), np.tile([*rgb, 1.0], (len(keys), 1)))
+                cached = self._arrays[shot.id] = (path, keys, (i, alpha), arrays)
+            p, joined, colour, tick, face = cached[3]
             pos.append(p)
             connect.append(joined)
-            colours.append(np.tile([*rgb, alpha], (len(p), 1)))
-            ticks.append(second_ticks(self.paths[shot.id]))
-            handle_pos.append(self.keys[shot.id])
-            handle_face += [(*rgb, 1.0)] * len(self.keys[shot.id])
+            colours.append(colour)
+            ticks.append(tick)
+            handle_pos.append(keys)
+            handle_face.append(face)
         # Colours and joins change with the selection and the shots' lengths, not with a drag: send
         # only what changed (vispy rebuilds its index buffer whenever it is given ``connect``).
         colour, join = np.concatenate(colours), np.concatenate(connect)[:-1]
@@ -104,12 +114,15 @@ class PathLayer:
         self._line_style = (colour, join)
         if selected_shot in self.paths:
             i = [s.id for s in project.shots].index(selected_shot)
-            p = self.paths[selected_shot].positions
-            self.selected_line.set_data(pos=p if len(p) > 1 else np.repeat(p, 2, axis=0), color=rgba(shot_colour(i)))
+            shown = (self.paths[selected_shot], i)
+            if self._selected_shown is None or self._selected_shown[0] is not shown[0] or self._selected_shown[1] != i:
+                p = shown[0].positions
+                self.selected_line.set_data(pos=p if len(p) > 1 else np.repeat(p, 2, axis=0), color=rgba(shot_colour(i)))
+                self._selected_shown = shown
         ticks, handles = np.concatenate(ticks), np.concatenate(handle_pos)
         self._marks["paths"] = [
             (ticks, 5.0, 0.0, np.tile(TICK, (len(ticks), 1)), "disc"),
-            (handles, 11.0, 1.5, np.asarray(handle_face).reshape(-1, 4), "disc"),
+            (handles, 11.0, 1.5, np.concatenate(handle_face), "disc"),
         ]
         self._labels = [
             Label(s.name, tuple(self.paths[s.id].positions[0]), SELECTED if s.id == selected_shot else SHOT, centred=False)
@@ -136,9 +149,14 @@ class PathLayer:
         self._marks["key"] = [(keys[key : key + 1], 15.0, 2.0, yellow, "disc"), (tip[None], 11.0, 1.5, yellow, "diamond")]
         self._upload_markers()
 
+    def set_marks(self, group: str, entries: list) -> None:
+        """Markers another layer draws through this one's visual (the playhead camera's apex)."""
+        self._marks[group] = entries
+        self._upload_markers()
+
     def _upload_markers(self) -> None:
-        """One upload of every marker group, drawn in order: ticks, handles, selected key, aim."""
-        groups = [g for name in ("paths", "key") for g in self._marks.get(name, []) if len(g[0])]
+        """One upload of every marker group, drawn in order: ticks, handles, selected key, aim, apex."""
+        groups = [g for name in ("paths", "key", "apex") for g in self._marks.get(name, []) if len(g[0])]
         if not groups:
             self.markers.visible = False
             return

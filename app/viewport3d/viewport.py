@@ -96,7 +96,7 @@ class Viewport(QWidget):
         self.subjects = SubjectsLayer(self.view.scene, self.labels)
         self.paths = PathLayer(self.view.scene, document.camera, self.labels)
         self.ghosts = GhostLayer(self.view.scene)
-        self.frustum = FrustumLayer(self.view.scene, self.labels)
+        self.frustum = FrustumLayer(self.view.scene, self.labels, self.paths.set_marks)
         self.overlay = LookThroughOverlay(self.view)
         self.draw = DrawTool(self)  # draw mode (D): the mouse draws the shot's camera path
         self.draw_bar = DrawBar(self.draw, self)
