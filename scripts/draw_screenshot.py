@@ -7,16 +7,16 @@ it, with what the move reads as:
 The stroke is sent as mouse events through the real viewport, 12 ms apart like a hand's.
 """
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+
+from demo_window import demo_window
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -28,17 +28,8 @@ def _send(widget, kind, px, button, buttons) -> None:
 
 
 def main(out: str) -> None:
-    folder = tempfile.mkdtemp()
-    os.environ["SHOTLINE_STATE_DIR"] = folder
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, folder)
-    app = QApplication(sys.argv[:1])
-    from app.main import load_for_window
-    from app.ui.main_window import MainWindow
+    app, window = demo_window()
     from app.viewport3d.view_math import Orbit
-
-    window = MainWindow(*load_for_window(None))
-    window.resize(1600, 1000)
-    window.show()
     doc, vp = window.document, window.viewport
 
     def draw() -> None:

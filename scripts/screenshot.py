@@ -5,13 +5,12 @@ docs/look-through.png), and the project settings dialog (docs/settings.png):
     xvfb-run -a -s "-screen 0 1920x1200x24" python scripts/screenshot.py docs/screenshot.png
 """
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
+
+from demo_window import demo_window
 
 PLAN = """Shot 1: wide shot of Mara and Jonas, slow crane down.
 Shot 2: over-the-shoulder on Jonas, slight push in.
@@ -19,17 +18,7 @@ Shot 3: close-up of Mara, arc left around her."""
 
 
 def main(out: str) -> None:
-    # A fresh settings folder, so the shot shows the default layout, not this machine's.
-    folder = tempfile.mkdtemp()
-    os.environ["SHOTLINE_STATE_DIR"] = folder
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, folder)
-    app = QApplication(sys.argv[:1])
-    from app.main import load_for_window
-    from app.ui.main_window import MainWindow
-
-    window = MainWindow(*load_for_window(None))
-    window.resize(1600, 1000)
-    window.show()
+    app, window = demo_window()
     doc = window.document
     window.planner.text.setPlainText(PLAN)
     window.planner.propose()
