@@ -15,9 +15,8 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 
-import numpy as np
 
-from engine.camera.interpolate import evaluate_shot, subject_positions
+from engine.camera.interpolate import evaluate_shot
 from engine.camera.path import CameraPath
 from engine.project import Project, Shot
 
@@ -73,15 +72,6 @@ class EvaluatedSequence:
     def paths(self, project: Project) -> list[CameraPath]:
         """Every shot's camera, in shot order."""
         return [self.shot(project, s) for s in project.shots]
-
-    def at(self, project: Project, shot: Shot, frame: int) -> np.ndarray:
-        """The camera-to-world pose of ``shot`` at ``frame`` (clamped to the shot)."""
-        path = self.shot(project, shot)
-        return path.c2w[min(max(int(frame), 0), len(path) - 1)]
-
-    def subject_positions(self, project: Project, shot: Shot, name: str) -> np.ndarray:
-        """Where subject ``name`` stands on every frame of ``shot`` (cheap: linear in its keys)."""
-        return subject_positions(project, shot, name, np.arange(shot.duration, dtype=float))
 
     def invalidate(self, shot_id: str | None = None) -> None:
         """Forget one shot (or all): the next read evaluates it again."""

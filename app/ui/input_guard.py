@@ -67,11 +67,12 @@ def install(app: QApplication | None = None) -> InputGuard:
     return guard
 
 
-def application_wide(window: QWidget, actions) -> None:
+def application_wide(actions) -> None:
     """The window's document actions (undo, redo, save, new, open) fire from any of its windows —
     floating docks included — and with focus in any field."""
+    keys = [QKeySequence(k) for k in DOCUMENT_KEYS] + list(EXTRA_KEYS)
     for action in actions:
-        if any(action.shortcuts() and s.matches(QKeySequence(k)) == QKeySequence.SequenceMatch.ExactMatch for s in action.shortcuts() for k in DOCUMENT_KEYS + EXTRA_KEYS):
+        if any(s.matches(k) == QKeySequence.SequenceMatch.ExactMatch for s in action.shortcuts() for k in keys):
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
 

@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         input_guard.install()
         input_guard.wheel_needs_focus(self)
-        input_guard.application_wide(self, self.findChildren(QAction))
+        input_guard.application_wide(self.findChildren(QAction))
         self._update_title()
         self.restore_layout()
 
