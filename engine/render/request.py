@@ -17,7 +17,9 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator, model_validator
 
-from engine.project import MAX_COORD_M, MAX_FOCAL_MM, MAX_FPS, MAX_SENSOR_MM, MIN_FOCAL_MM, MIN_SENSOR_MM
+from engine import sequence as sequences
+from engine.errors import ShotlineError
+from engine.project import MAX_COORD_M, MAX_FOCAL_MM, MAX_FPS, MAX_SENSOR_MM, MIN_FOCAL_MM, MIN_SENSOR_MM, validation_error
 
 MAX_FRAMES_PER_SHOT = 4000
 MAX_SHOTS = 64
@@ -150,10 +152,6 @@ def request_from_project(project, width: int = 832, height: int | None = None, s
     engine cannot take raises :class:`ShotlineError` naming the field (``shots[2].poses``), never
     pydantic's own error.
     """
-    from engine.errors import ShotlineError
-    from engine.project import validation_error
-    from engine import sequence as sequences
-
     if height is None:
         width, height = project.frame_size(width)
     paths = (sequence or sequences.shared).paths(project)
