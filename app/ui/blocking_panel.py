@@ -51,7 +51,6 @@ class BlockingPanel(QWidget):
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
-        self.playhead = 0
         self.library = QComboBox()
         self.library.addItems([PERSON] + [s for s in SHAPE_SIZES])
         self.library.setToolTip("A posable person, or a set piece at its real size")
@@ -187,17 +186,12 @@ class BlockingPanel(QWidget):
             fields["scale"] = tuple(round(v * k, 6) for v in s.scale)
         self._edit(with_subject(self.document.project, s.name, **fields), f"Edit {s.name}")
 
-    def set_playhead(self, frame: int) -> None:
-        self.playhead = int(frame)
-
     def key_at_playhead(self) -> None:
         s, project = self.selected(), self.document.project
         if s is None or not project.shots:
             return
-        starts = project.shot_start_frames()
-        i = max(j for j, start in enumerate(starts) if start <= self.playhead)
+        i, frame = project.locate(self.document.selection.frame)  # the one playhead, the one lookup
         shot = project.shots[i]
-        frame = min(self.playhead - starts[i], shot.duration - 1)
         key = SubjectKey(subject=s.name, frame=frame, position=s.position, facing=s.facing, pose=s.pose if s.is_person else None)
         keys = [k for k in shot.subject_keys if not (k.subject == s.name and k.frame == frame)] + [key]
         keys.sort(key=lambda k: (k.subject, k.frame))

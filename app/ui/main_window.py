@@ -82,7 +82,6 @@ class MainWindow(QMainWindow):
         # The playhead lives in the document's selection model; every view follows its event.
         self.timeline.playheadChanged.connect(self.document.seek)
         self.document.selection.events.frame.connect(self._playhead_moved)
-        self.document.selection.events.frame.connect(self.blocking.set_playhead)
         self.planner.ghostPaths.connect(self.viewport.show_ghosts)
         self.document.dirtyChanged.connect(self.setWindowModified)
         self.document.pathChanged.connect(lambda _p: self._update_title())

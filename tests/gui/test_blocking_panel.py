@@ -48,7 +48,7 @@ def test_key_at_playhead_adds_a_subject_key_to_the_shot_under_it(panel):
     doc = panel.document
     panel.select("Jonas")
     start = doc.project.shot_start_frames()[2]
-    panel.set_playhead(start + 30)
+    panel.document.seek(start + 30)
     panel.x.setValue(1.5)
     panel._commit()
     panel.key_at_playhead()
