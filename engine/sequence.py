@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 
+import numpy as np
 
-from engine.camera.interpolate import evaluate_shot
+from engine.camera.interpolate import evaluate_shot, subject_positions
 from engine.camera.path import CameraPath
 from engine.project import Project, Shot
 
@@ -72,6 +73,10 @@ class EvaluatedSequence:
     def paths(self, project: Project) -> list[CameraPath]:
         """Every shot's camera, in shot order."""
         return [self.shot(project, s) for s in project.shots]
+
+    def subject_positions(self, project: Project, shot: Shot, name: str) -> np.ndarray:
+        """Where subject ``name`` stands on every frame of ``shot`` (cheap: linear in its keys)."""
+        return subject_positions(project, shot, name, np.arange(shot.duration, dtype=float))
 
     def invalidate(self, shot_id: str | None = None) -> None:
         """Forget one shot (or all): the next read evaluates it again."""
