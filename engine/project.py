@@ -86,7 +86,10 @@ class _Model(BaseModel):
 
 
 Degrees = Annotated[float, Field(ge=-36_000.0, le=36_000.0)]
-Scale = Annotated[float, Field(gt=0.0, le=1000.0)]
+# A set piece's multipliers. Its height is derived (library size × scale, to the nanometre): below a
+# thousandth the height of the smallest piece would round to nothing and the file could not be read back.
+MIN_SCALE, MAX_SCALE = 1e-3, 1000.0
+Scale = Annotated[float, Field(ge=MIN_SCALE, le=MAX_SCALE)]
 
 
 class Subject(_Model):

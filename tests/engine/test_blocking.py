@@ -79,7 +79,9 @@ def _doc(**subject) -> str:
         ({"kind": "robot"}, "subjects[0].kind", "Input should be"),
         ({"shape": "table"}, "subjects[0].shape", "a person has no set-piece shape"),
         ({"kind": "set piece", "shape": "table", "pose": "sit"}, "subjects[0].pose", "no pose"),
-        ({"kind": "set piece", "shape": "box", "scale": [1.0, 0.0, 1.0]}, "subjects[0].scale[1]", "greater than 0"),
+        ({"kind": "set piece", "shape": "box", "scale": [1.0, 0.0, 1.0]}, "subjects[0].scale[1]", "greater than or equal to 0.001"),
+        # So small its derived height rounds to nothing: refused here, not saved into an unreadable file.
+        ({"kind": "set piece", "shape": "crate", "scale": [1.0, 1e-320, 1.0]}, "subjects[0].scale[1]", "greater than or equal to 0.001"),
     ],
 )
 def test_bad_blocking_is_one_line_naming_the_file_and_field(subject, field, words):
