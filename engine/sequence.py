@@ -13,6 +13,7 @@ a fresh copy of the project after every edit.
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 
 import numpy as np
@@ -47,6 +48,8 @@ class EvaluatedSequence:
     """
 
     def __init__(self, max_frames: int = MAX_CACHED_FRAMES):
+        # exports run in a worker thread while the views read the same cache
+        self._lock = threading.RLock()
         self._paths: OrderedDict[str, tuple[str, CameraPath]] = OrderedDict()
         self._max_frames = max_frames
         self._frames = 0
@@ -55,19 +58,21 @@ class EvaluatedSequence:
     def shot(self, project: Project, shot: Shot) -> CameraPath:
         """The camera on every frame of ``shot`` (read-only arrays: share, don't modify)."""
         deps = shot_dependencies(project, shot)
-        hit = self._paths.get(shot.id)
-        if hit is not None and hit[0] == deps:
-            self._paths.move_to_end(shot.id)
-            return hit[1]
-        path = evaluate_shot(project, shot)
+        with self._lock:
+            hit = self._paths.get(shot.id)
+            if hit is not None and hit[0] == deps:
+                self._paths.move_to_end(shot.id)
+                return hit[1]
+        path = evaluate_shot(project, shot)  # outside the lock: another thread's hit need not wait
         path.c2w.setflags(write=False)
         path.focal_mm.setflags(write=False)
-        self.evaluations += 1
-        self.invalidate(shot.id)
-        self._paths[shot.id] = (deps, path)
-        self._frames += len(path)
-        while self._frames > self._max_frames and len(self._paths) > 1:
-            self._frames -= len(self._paths.popitem(last=False)[1][1])
+        with self._lock:
+            self.evaluations += 1
+            self.invalidate(shot.id)
+            self._paths[shot.id] = (deps, path)
+            self._frames += len(path)
+            while self._frames > self._max_frames and len(self._paths) > 1:
+                self._frames -= len(self._paths.popitem(last=False)[1][1])
         return path
 
     def paths(self, project: Project) -> list[CameraPath]:
@@ -80,11 +85,12 @@ class EvaluatedSequence:
 
     def invalidate(self, shot_id: str | None = None) -> None:
         """Forget one shot (or all): the next read evaluates it again."""
-        if shot_id is None:
-            self._paths.clear()
-            self._frames = 0
-        elif (gone := self._paths.pop(shot_id, None)) is not None:
-            self._frames -= len(gone[1])
+        with self._lock:
+            if shot_id is None:
+                self._paths.clear()
+                self._frames = 0
+            elif (gone := self._paths.pop(shot_id, None)) is not None:
+                self._frames -= len(gone[1])
 
 
 # A process-wide sequence for code with no document of its own (command line, engine, planner).

@@ -325,9 +325,13 @@ class MainWindow(QMainWindow):
 
         path = self.choose_save_path("Export camera-grid preview", "MP4 video (*.mp4)", ".mp4")
         if path is not None:
+            from app.ui.background_task import export_with_progress
+
             self.autosaver.save_now()
-            frames = write_preview(self.document.project, path, cameras=self.document.cameras())
-            self.statusBar().showMessage(f"Wrote {path} ({frames} frames)", 5000)
+            project, cameras = self.document.project, self.document.cameras()
+            frames = export_with_progress(self, Path(path).name, lambda progress: write_preview(project, path, cameras=cameras, on_progress=progress))
+            if frames is not None:
+                self.statusBar().showMessage(f"Wrote {path} ({frames} frames)", 5000)
 
     def add_recent(self, path: Path) -> None:
         s = settings()

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.ui.background_task import export_with_progress
 from engine.errors import ShotlineError
 from engine.project import AudioTrack
 
@@ -129,9 +130,12 @@ def export_animatic(window, path: Path | None = None, source: str = "grid") -> N
         return
     window.autosaver.save_now()
     doc = window.document
-    with _Busy():
-        frames = write_animatic(doc.project, path, doc.project.frame_size(832), source, project_path=doc.path)
-    window.statusBar().showMessage(f"Wrote {path} ({frames} frames)", 5000)
+    project, project_path = doc.project, doc.path  # the snapshot the thread reads
+    frames = export_with_progress(
+        window, Path(path).name, lambda progress: write_animatic(project, path, project.frame_size(832), source, project_path=project_path, progress=progress)
+    )
+    if frames is not None:
+        window.statusBar().showMessage(f"Wrote {path} ({frames} frames)", 5000)
 
 
 def export_document(window, name: str, filter: str, suffix: str, path: Path | None = None) -> None:
@@ -142,9 +146,12 @@ def export_document(window, name: str, filter: str, suffix: str, path: Path | No
         return
     window.autosaver.save_now()
     source = "render" if name in ("edl", "fcp7xml", "fcpxml") and window.document.renders else None
-    with _Busy():
-        what = DOCUMENTS[name].write(window.document.project, Path(path), window.document.path, {"source": source})
-    window.statusBar().showMessage(f"Exported {path} ({what})", 8000)
+    project, project_path = window.document.project, window.document.path
+    what = export_with_progress(
+        window, Path(path).name, lambda progress: DOCUMENTS[name].write(project, Path(path), project_path, {"source": source, "progress": progress})
+    )
+    if what is not None:
+        window.statusBar().showMessage(f"Exported {path} ({what})", 8000)
 
 
 def import_screenplay(window, path: Path | None = None) -> None:

@@ -9,6 +9,7 @@ from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.grid.sequence import GridOptions, GridRenderer
 from engine.interchange.mp4 import write_mp4
+from engine.progress import Progress, report
 from engine.project import Project
 
 
@@ -20,8 +21,10 @@ def write_preview(
     transition_frames: int = 2,
     progress: bool = False,
     cameras: list[CameraPath] | None = None,
+    on_progress: Progress | None = None,
 ) -> int:
-    """Write the camera-grid video; ``cameras`` are the sequence's evaluated paths if the caller has them."""
+    """Write the camera-grid video; ``cameras`` are the sequence's evaluated paths if the caller has them.
+    ``progress`` draws a terminal bar; ``on_progress(done, total)`` is the app's (it may raise Cancelled)."""
     if not project.shots:
         raise ShotlineError("the project has no shots to preview", project.name, "shots")
     size = size or project.frame_size()  # the delivery aspect, as the preview panel shows it
@@ -38,8 +41,14 @@ def write_preview(
         from tqdm import tqdm
 
         bar = tqdm(total=renderer.frame_count, unit="frame", desc=f"preview {Path(out).name}")
+
+    def on_frame(n: int) -> None:
+        if bar is not None:
+            bar.update(1)
+        report(on_progress, n, renderer.frame_count)
+
     try:
-        return write_mp4(renderer.frames(), out, project.fps, size, on_frame=(lambda n: bar.update(1)) if bar else None)
+        return write_mp4(renderer.frames(), out, project.fps, size, on_frame=on_frame)
     finally:
         if bar is not None:
             bar.close()

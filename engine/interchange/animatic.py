@@ -22,6 +22,7 @@ from engine.atomic import atomic_path
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.interchange.mp4 import fps_fraction
+from engine.progress import Progress, report
 from engine.project import Project
 from engine.sequence import shared as shared_sequence
 
@@ -202,6 +203,7 @@ def write_animatic(
     project_path: str | Path | None = None,
     on_frame: Callable[[int], None] | None = None,
     crf: int = 20,
+    progress: Progress | None = None,
 ) -> int:
     """Write the animatic; returns the number of picture frames. Relative audio paths are read from
     ``project_path``'s folder."""
@@ -259,6 +261,7 @@ def write_animatic(
                     made += 1
                     if on_frame is not None:
                         on_frame(count)
+                    report(progress, count, total)  # may raise Cancelled: the atomic file is dropped
                     if audio is not None:  # keep the sound up with the picture: interleaved in the file
                         upto = min(int(count / fps * AUDIO_RATE), sound.shape[1])
                         while sent + frame_size <= upto or (count == total and sent < sound.shape[1]):

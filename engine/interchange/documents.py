@@ -17,14 +17,15 @@ class Document:
     name: str
     description: str
     suffix: str
-    # (project, output, project file or None, options) -> a line saying what was written
+    # (project, output, project file or None, options) -> a line saying what was written;
+    # options["progress"], where given, is an engine.progress callback (it may raise Cancelled)
     write: Callable[[Project, Path, "Path | None", dict], str]
 
 
 def _storyboard(project, out, project_path, options) -> str:
     from engine.interchange.storyboard import write_storyboard
 
-    pages = write_storyboard(project, out, options.get("layout") or "2x3", options.get("source") or "grid", project_path)
+    pages = write_storyboard(project, out, options.get("layout") or "2x3", options.get("source") or "grid", project_path, options.get("progress"))
     return f"{pages} pages, {len(project.shots)} panels"
 
 
@@ -44,7 +45,7 @@ def _cut(fmt: str):
     def write(project, out, project_path, options) -> str:
         from engine.interchange.editorial import write_cut
 
-        folder = write_cut(project, fmt, out, project_path, options.get("source") or "grid", options.get("size"))
+        folder = write_cut(project, fmt, out, project_path, options.get("source") or "grid", options.get("size"), options.get("progress"))
         return f"{len(project.shots)} clips, media in {folder}"
 
     return write

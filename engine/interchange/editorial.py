@@ -24,6 +24,7 @@ from engine.atomic import atomic_write
 from engine.camera.bake import key_at
 from engine.camera.naming import slug, unique_name
 from engine.errors import ShotlineError
+from engine.progress import Progress, report
 from engine.project import CameraKey, Project, Shot, SubjectKey, new_shot_id
 from engine.sequence import shared as shared_sequence
 
@@ -44,9 +45,12 @@ def media_folder(out: Path) -> Path:
 # -- export ------------------------------------------------------------------------------------
 
 
-def write_media(project: Project, folder: Path, source: str, project_path: Path | None, size: tuple[int, int]) -> list[Path]:
+def write_media(
+    project: Project, folder: Path, source: str, project_path: Path | None, size: tuple[int, int], progress: Progress | None = None
+) -> list[Path]:
     """Per shot, its clip in ``folder``: the engine's render (linked, not copied, where the disk
-    allows) when ``source`` is render and one exists, else the camera grid."""
+    allows) when ``source`` is render and one exists, else the camera grid. ``progress`` counts
+    shots; each clip is written whole or not at all."""
     from engine.grid.sequence import GridOptions, GridRenderer
     from engine.interchange.mp4 import write_mp4
     from engine.interchange.renders import find_renders
@@ -71,6 +75,7 @@ def write_media(project: Project, folder: Path, source: str, project_path: Path 
                 renderer = GridRenderer(paths, GridOptions(size=size, transition_frames=0))
             write_mp4((renderer.render_frame(i, f) for f in range(shot.duration)), target, project.fps, size)
         out.append(target)
+        report(progress, i + 1, len(project.shots))
     return out
 
 
@@ -151,6 +156,7 @@ def write_cut(
     project_path: str | Path | None = None,
     source: str = "grid",
     size: tuple[int, int] | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """Write the cut as ``fmt`` (edl, fcp7xml, fcpxml) and its media folder; returns the folder."""
     import opentimelineio as otio
@@ -163,7 +169,16 @@ def write_cut(
         raise ShotlineError("the project has no shots to cut", project_path or project.name, "shots")
     out = Path(out)
     folder = media_folder(out)
-    media = write_media(project, folder, source, Path(project_path) if project_path else None, size or project.frame_size(832))
+    existed = folder.exists()
+    before = set(folder.iterdir()) if existed else set()
+    try:
+        media = write_media(project, folder, source, Path(project_path) if project_path else None, size or project.frame_size(832), progress)
+    except BaseException:  # cancelled or failed: take back the clips this export added
+        for made in set(folder.iterdir()) - before if folder.exists() else ():
+            made.unlink(missing_ok=True)
+        if not existed and folder.exists() and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
     adapter = ADAPTERS[fmt][0]
     try:
         timeline = timeline_of(project, media, Path(project_path).parent if project_path else None)

@@ -20,6 +20,7 @@ from engine.camera.interpolate import subject_positions
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.interchange.shot_facts import SIZE_WORDS, ShotFacts, shot_facts
+from engine.progress import Progress, report
 from engine.project import Project
 from engine.sequence import shared as shared_sequence
 
@@ -30,8 +31,10 @@ MARGIN = 28.0
 GAP = 12.0
 
 
-def still_frames(project: Project, paths: list[CameraPath], source: str, size: tuple[int, int], project_path) -> list[list[np.ndarray]]:
-    """Per shot, its first, middle and last frame from the named frame source."""
+def still_frames(
+    project: Project, paths: list[CameraPath], source: str, size: tuple[int, int], project_path, progress: Progress | None = None
+) -> list[list[np.ndarray]]:
+    """Per shot, its first, middle and last frame from the named frame source (``progress`` counts shots)."""
     from engine.interchange.animatic import SOURCES
 
     if source not in SOURCES:
@@ -40,7 +43,11 @@ def still_frames(project: Project, paths: list[CameraPath], source: str, size: t
         from engine.grid.sequence import GridOptions, GridRenderer
 
         renderer = GridRenderer(paths, GridOptions(size=size, transition_frames=0))
-        return [[renderer.render_frame(s, f) for f in _picks(len(p))] for s, p in enumerate(paths)]
+        stills = []
+        for s, p in enumerate(paths):
+            stills.append([renderer.render_frame(s, f) for f in _picks(len(p))])
+            report(progress, s + 1, len(paths))
+        return stills
     shots = SOURCES[source](project, paths, size, Path(project_path) if project_path else None)
     out = []
     for s, sf in enumerate(shots):
@@ -52,6 +59,7 @@ def still_frames(project: Project, paths: list[CameraPath], source: str, size: t
             if f >= want[-1]:
                 break
         out.append([kept[f] for f in want])
+        report(progress, s + 1, len(paths))
     return out
 
 
@@ -200,8 +208,10 @@ def write_storyboard(
     layout: str = "2x3",
     source: str = "grid",
     project_path: str | Path | None = None,
+    progress: Progress | None = None,
 ) -> int:
-    """Write the PDF; returns its page count (title page included)."""
+    """Write the PDF; returns its page count (title page included). ``progress`` counts the
+    shots whose stills are made (the slow part); cancelling leaves no PDF."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen import canvas
 
@@ -217,7 +227,7 @@ def write_storyboard(
     paths = shared_sequence.paths(project)
     facts = shot_facts(project, paths)
     px = int(min(panel_w / 3 * 3, 640))  # three pixels per point: sharp when printed
-    stills = still_frames(project, paths, source, project.frame_size(max(px, 96)), project_path)
+    stills = still_frames(project, paths, source, project.frame_size(max(px, 96)), project_path, progress)
     pages = 0
     with atomic_write(out, "wb") as fh:
         c = canvas.Canvas(fh, pagesize=(page_w, page_h), pageCompression=1)
