@@ -353,16 +353,18 @@ def _plan_script(args, base) -> int:
 
     if args.alternatives != 1:
         raise ShotlineError("a script is planned once; --alternatives is for words", "", "--alternatives")
+    from engine.sections import scene_of
+
     script = read_script(args.script)
     project, warnings = plan_script(script, base, args.scene)
     save_project(project, args.output)
     if args.json:
-        shots = [{"name": s.name, "scene": s.tags[0][len("scene:"):], "duration": s.duration, "size": s.size, "prompt": s.prompt} for s in project.shots]
+        shots = [{"name": s.name, "scene": scene_of(s), "duration": s.duration, "size": s.size, "prompt": s.prompt} for s in project.shots]
         print(json.dumps({"file": str(args.output), "title": script.title, "characters": script.characters, "shots": shots, "warnings": warnings}, indent=2))
         return 0
-    print(f"wrote {args.output} ({len(project.shots)} shots from {len({s.tags[0] for s in project.shots})} scenes; characters: {', '.join(script.characters) or 'none'})")
+    print(f"wrote {args.output} ({len(project.shots)} shots from {len({scene_of(s) for s in project.shots})} scenes; characters: {', '.join(script.characters) or 'none'})")
     for i, shot in enumerate(project.shots):
-        print(f"  {i + 1}. [{shot.tags[0][len('scene:'):]}] {shot.name} ({shot.duration} frames, {shot.lens.focal_mm:.0f} mm)")
+        print(f"  {i + 1}. [{scene_of(shot)}] {shot.name} ({shot.duration} frames, {shot.lens.focal_mm:.0f} mm)")
     for w in warnings:
         print(f"  warning: {w}")
     return 0

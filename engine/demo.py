@@ -16,6 +16,7 @@ import numpy as np
 
 from engine.camera.moves import Framing, MoveContext, apply_move
 from engine.project import Project, Shot, Subject, SubjectKey
+from engine.sections import with_scene
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "assets" / "demo"
 DEMO_PATH = DEMO_DIR / "rooftop.shotline"
@@ -103,7 +104,7 @@ def build_demo_project() -> Project:
         aspect=2.39,
         prompt="Night-time rooftop in the city, wind and neon. Mara confronts Jonas about the missing money.",
         subjects=[mara, jonas, *set_pieces],
-        shots=s.shots,
+        shots=[with_scene(shot, "1 EXT. ROOFTOP - NIGHT") for shot in s.shots],
     )
 
 
@@ -173,7 +174,7 @@ def build_kitchen_project() -> Project:
         aspect=1.85,
         prompt="A small kitchen in the morning. Ana gives Ben a letter that ends their friendship.",
         subjects=[ana, ben, *set_pieces],
-        shots=s.shots,
+        shots=[with_scene(shot, "4 INT. KITCHEN - MORNING") for shot in s.shots],
     )
 
 

@@ -210,6 +210,13 @@ class MainWindow(QMainWindow):
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def ask_text(self, title: str, label: str, text: str = "") -> str | None:
+        """A line of text from the user, or None when they cancel (tests answer it)."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        value, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, text)
+        return value if ok else None
+
     def choose_open_path(self, caption: str = "Open project", filter: str = PROJECT_FILTER) -> Path | None:
         path, _ = QFileDialog.getOpenFileName(self, caption, str(self._folder()), filter)
         return Path(path) if path else None

@@ -54,6 +54,9 @@ def add_edit_menu(window, edit_menu) -> None:
     act(edit_menu, "Audio &Tracks…", lambda: edit_audio_tracks(window), tip="Offset, trim, gain and mute of each sound track")
     act(edit_menu, "Cut on &Beat (Selected Shot)", lambda: cut_on_beat(window, selected_only=True), tip="Re-time the selected shot so its cut lands on the nearest beat")
     act(edit_menu, "Cut on Beat (&All Shots)", lambda: cut_on_beat(window, selected_only=False), tip="Re-time every shot so that every cut lands on a beat")
+    edit_menu.addSeparator()
+    act(edit_menu, "Set Sc&ene of Selected Shot…", lambda: set_scene(window, run=False), tip="The scene this shot belongs to (empty: none)")
+    act(edit_menu, "Start Scene at Selected Shot…", lambda: set_scene(window, run=True), tip="This shot and the ones after it, up to the next scene, become one scene")
 
 
 def _base(window) -> Path | None:
@@ -102,6 +105,31 @@ def edit_audio_tracks(window, dialog=None) -> None:
         raise validation_error(exc, "audio track") from None
     if tracks != list(doc.project.audio):
         doc.edit(doc.project.model_copy(update={"audio": tracks}), "Edit audio tracks")
+
+
+def set_scene(window, run: bool, scene: str | None = None) -> None:
+    """Put the selected shot (``run``: and the following shots up to the next scene) in a scene;
+    one undo step. The timeline's scene band, the shot list and the editorial markers follow."""
+    from engine.sections import scene_of, set_scene as retag
+
+    doc = window.document
+    if not doc.selected_shot:
+        raise ShotlineError("select a shot first", "edit", "scene")
+    shots = doc.project.shots
+    i = next(k for k, s in enumerate(shots) if s.id == doc.selected_shot)
+    if scene is None:
+        scene = window.ask_text("Scene", "Scene (number and heading, e.g. 3 INT. KITCHEN - DAY):", scene_of(shots[i]))
+        if scene is None:
+            return
+    ids = [shots[i].id]
+    if run:  # up to the next shot that already has another scene
+        for s in shots[i + 1 :]:
+            if scene_of(s) and scene_of(s) != scene_of(shots[i]):
+                break
+            ids.append(s.id)
+    project = retag(doc.project, ids, scene)
+    if project != doc.project:
+        doc.edit(project, f"Scene {scene.strip()}" if scene.strip() else "Remove scene")
 
 
 def cut_on_beat(window, selected_only: bool) -> None:

@@ -16,15 +16,18 @@ from PySide6.QtWidgets import QWidget
 from app.document import Document
 from app.ui.audio_lane import AUDIO_H, AudioLane
 from app.ui.preview_frames import PreviewFrames
+from engine.sections import Section, sections
 
 RULER_H = 22
-CLIP_TOP = RULER_H + 4
+SCENE_H = 16  # the scene band under the ruler: one labelled bar per section (engine/sections.py)
+CLIP_TOP = RULER_H + SCENE_H + 4
 CLIP_H = 64
 TICKS_H = 10
 EDGE_PX = 5  # how near the right edge a press trims instead of moving
 THUMB = (96, 40)
 COLOURS = [QColor("#3d5a80"), QColor("#5c4d7d"), QColor("#2f6f62"), QColor("#7d5a3d")]
 SELECTED = QColor("#e0a030")
+SCENE_COLOURS = [QColor("#4a4a58"), QColor("#3e5248")]
 RENDERED, STALE = QColor("#58c070"), QColor("#d0a040")
 RENDER_STRIP_H = 13
 AUDIO_TOP = CLIP_TOP + CLIP_H + TICKS_H + 2  # the audio lane (app/ui/audio_lane.py) under the key ticks
@@ -119,6 +122,7 @@ class Timeline(QWidget):
         project = self.document.project
         fps = project.fps
         self._paint_ruler(p, fps)
+        self._paint_scenes(p)
         self.audio.paint_beats(p, self, RULER_H)
         self.audio.paint_lane(p, self, AUDIO_TOP)
         selected = self.document.selected_shot
@@ -156,6 +160,22 @@ class Timeline(QWidget):
         p.setPen(QPen(QColor("#ff4040"), 1))
         p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         p.end()
+
+    def scene_rect(self, section: Section) -> QRectF:
+        left, right = self.frame_to_x(section.start), self.frame_to_x(section.end)
+        return QRectF(left, RULER_H + 1, right - left, SCENE_H - 2)
+
+    def _paint_scenes(self, p: QPainter) -> None:
+        for k, section in enumerate(sections(self.document.project)):
+            r = self.scene_rect(section)
+            if r.right() < 0 or r.left() > self.width():
+                continue
+            p.fillRect(r.adjusted(1, 0, -1, 0), SCENE_COLOURS[k % len(SCENE_COLOURS)])
+            p.setPen(QColor("#e8e8e8"))
+            # the label stays readable while the band scrolls past the left edge
+            text = r.adjusted(max(0.0, -r.left()) + 4, 0, -4, 0)
+            label = p.fontMetrics().elidedText(f"Scene {section.scene}", Qt.TextElideMode.ElideRight, int(max(text.width(), 0)))
+            p.drawText(text, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
 
     def _paint_ruler(self, p: QPainter, fps: float) -> None:
         p.fillRect(QRectF(0, 0, self.width(), RULER_H), QColor("#2a2a2a"))

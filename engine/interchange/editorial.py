@@ -26,6 +26,7 @@ from engine.camera.naming import slug, unique_name
 from engine.errors import ShotlineError
 from engine.progress import Progress, report
 from engine.project import CameraKey, Project, Shot, SubjectKey, new_shot_id
+from engine.sections import sections
 from engine.sequence import shared as shared_sequence
 
 ADAPTERS = {"edl": ("cmx_3600", ".edl", "CMX 3600 EDL"), "fcp7xml": ("fcp_xml", ".xml", "Final Cut Pro 7 XML"), "fcpxml": ("fcpx_xml", ".fcpxml", "Final Cut Pro X XML")}
@@ -134,6 +135,7 @@ def timeline_of(project: Project, media: list[Path] | None = None, base_dir: Pat
     timeline = otio.schema.Timeline(name=project.name)
     timeline.global_start_time = rt(0)
     track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
+    starts = {sec.first: sec for sec in sections(project)}
     for i, shot in enumerate(project.shots):
         span = otio.opentime.TimeRange(rt(0), rt(shot.duration))
         if media is not None:
@@ -143,6 +145,15 @@ def timeline_of(project: Project, media: list[Path] | None = None, base_dir: Pat
             ref = otio.schema.MissingReference()
         clip = otio.schema.Clip(name=shot.name, media_reference=ref, source_range=span)
         clip.metadata[NAMESPACE] = {"id": shot.id}
+        if i in starts:  # a scene starts here: a marker every NLE shows (EDL: a LOC comment)
+            clip.markers.append(
+                otio.schema.Marker(
+                    name=f"Scene {starts[i].scene}",
+                    marked_range=otio.opentime.TimeRange(rt(0), rt(0)),
+                    color=otio.schema.MarkerColor.GREEN,
+                    metadata={NAMESPACE: {"kind": "scene", "scene": starts[i].scene}},
+                )
+            )
         track.append(clip)
     timeline.tracks.append(track)
     timeline.tracks.extend(_audio_tracks(project, base_dir))

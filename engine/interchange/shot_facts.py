@@ -11,9 +11,9 @@ from engine.analysis.describe import describe_context
 from engine.analysis.shot_context import shot_context
 from engine.camera.path import CameraPath
 from engine.project import Project, Shot
+from engine.sections import scene_of
 from engine.sequence import shared as shared_sequence
 
-SCENE_TAG = "scene:"  # screenplay import tags each shot with its scene: "scene:3 INT. ROOF - NIGHT"
 
 SIZE_WORDS = {
     "EWS": "extreme wide", "WS": "wide", "FS": "full", "MLS": "medium long", "MS": "medium",
@@ -50,13 +50,6 @@ class ShotFacts:
 
 
 COLUMNS = ("scene", "shot", "size", "angle", "move", "lens", "duration", "subjects", "description")
-
-
-def scene_of(shot: Shot) -> str:
-    for tag in shot.tags:
-        if tag.lower().startswith(SCENE_TAG):
-            return tag[len(SCENE_TAG) :].strip()
-    return ""
 
 
 def lens_text(path: CameraPath) -> str:

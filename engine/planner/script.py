@@ -13,7 +13,7 @@ import re
 from engine.errors import ShotlineError
 from engine.interchange.screenplay import Scene, Script
 from engine.camera.naming import unique_name
-from engine.interchange.shot_facts import SCENE_TAG
+from engine.sections import SCENE_TAG
 from engine.planner.plan import DEFAULT_SUBJECT_HEIGHT, plan_text
 from engine.project import Project, Subject
 

@@ -8,7 +8,7 @@ import pytest
 
 from engine.errors import ShotlineError
 from engine.interchange.screenplay import character_name, is_shot_heading, read_script
-from engine.interchange.shot_facts import scene_of
+from engine.sections import scene_of
 from engine.planner.script import plan_script
 from engine.project import Project, Subject, dumps_project, loads_project
 

@@ -9,6 +9,7 @@ import subprocess
 import numpy as np
 import pytest
 
+from engine.sections import set_scene
 from engine.demo import build_demo_project
 from engine.errors import ShotlineError
 from engine.interchange.shotlist import write_csv, write_pdf
@@ -70,8 +71,7 @@ def test_a_storyboard_page_shows_three_frames_per_panel_and_the_words(tmp_path):
 
 
 def test_shot_list_csv_has_the_columns_and_a_row_per_shot(tmp_path):
-    project = build_demo_project()
-    project.shots[1].tags.append("scene:2 EXT. ROOFTOP - DUSK")
+    project = set_scene(set_scene(build_demo_project(), ["ots_mara"], "2 EXT. ROOFTOP - DUSK"), ["establish"], "")
     out = tmp_path / "shots.csv"
     assert write_csv(project, out) == 4
     with open(out, newline="", encoding="utf-8") as fh:
@@ -95,7 +95,7 @@ def test_shot_list_pdf_repeats_its_header_over_pages(tmp_path):
         assert "Description" in page_text(out, p)
     import re
 
-    assert re.search(r"^\s+60\s+wide", page_text(out, pages), re.M)  # the last shot's row, on the last page
+    assert re.search(r"^.*\s60\s+wide", page_text(out, pages), re.M)  # the last shot's row (after its scene), on the last page
 
 
 def test_empty_project_is_a_one_line_error_and_nothing_is_written(tmp_path):

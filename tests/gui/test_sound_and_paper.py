@@ -243,3 +243,31 @@ def test_a_key_dragged_in_time_snaps_to_a_nearby_beat(qtbot, project_file):
     editor.drag_by(3.0, 0.0)  # 33: three frames from any beat, left where it is dropped
     editor.end_drag()
     assert doc.shot(shot.id).keys[1].frame == 33
+
+
+def test_scenes_are_bands_over_their_clips_and_set_scene_is_one_undo_step(window):
+    from app.ui.timeline import CLIP_TOP, RULER_H
+    from engine.sections import sections
+
+    doc, tl = window.document, window.timeline
+    assert [(s.first, s.last) for s in sections(doc.project)] == [(0, 3)]  # the demo is one scene
+    doc.select(doc.project.shots[0].id)
+    sp.set_scene(window, run=False, scene="")
+    doc.select(doc.project.shots[1].id)
+    sp.set_scene(window, run=True, scene="1 EXT. ROOFTOP - DAWN")  # shot 2 and everything after it
+    doc.select(doc.project.shots[3].id)
+    window.ask_text = lambda *a: "2 INT. STAIRWELL - NIGHT"
+    window._guarded(lambda: sp.set_scene(window, run=False))
+    secs = sections(doc.project)
+    assert [(s.first, s.last) for s in secs] == [(1, 2), (3, 3)]
+    for sec in secs:  # the band spans its clips, above them, under the ruler
+        band, first, last = tl.scene_rect(sec), tl.clip_rect(sec.first), tl.clip_rect(sec.last)
+        assert band.left() == pytest.approx(first.left()) and band.right() == pytest.approx(last.right())
+        assert RULER_H <= band.top() and band.bottom() <= CLIP_TOP
+    image = tl.grab().toImage()
+    mid = tl.scene_rect(secs[0]).center()
+    assert image.pixelColor(int(mid.x()), int(mid.y())) != image.pixelColor(int(tl.clip_rect(0).center().x()), int(mid.y()))
+    doc.undo_stack.undo()
+    assert [(s.first, s.last, s.scene) for s in sections(doc.project)] == [(1, 3, "1 EXT. ROOFTOP - DAWN")]
+    doc.undo_stack.undo()
+    assert [(s.first, s.last, s.scene) for s in sections(doc.project)] == [(1, 3, "1 EXT. ROOFTOP - NIGHT")]
