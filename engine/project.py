@@ -50,6 +50,11 @@ MAX_COORD_M = 1.0e6
 MIN_FOCAL_MM, MAX_FOCAL_MM = 1.0, 5000.0
 MAX_FPS = 1000.0
 MIN_SENSOR_MM, MAX_SENSOR_MM = 1.0, 100.0  # a film back's width or height (exclusive, inclusive)
+# Focus and aperture (engine/camera/focus.py): a focus distance from the film plane in metres and a
+# T-stop as cine lenses are marked (T0.7 is the fastest lens ever made; T64 the smallest stop).
+MIN_FOCUS_M, MAX_FOCUS_M = 0.01, 1.0e5
+MIN_T_STOP, MAX_T_STOP = 0.7, 64.0
+DEFAULT_T_STOP = 2.8
 
 Interpolation = Literal["constant", "linear", "bezier", "ease"]
 PathSpace = Literal["world", "subject"]
@@ -154,8 +159,15 @@ class SubjectKey(_Model):
     pose: PoseName | None = None
 
 
+FocusM = Annotated[float, Field(ge=MIN_FOCUS_M, le=MAX_FOCUS_M)]
+TStop = Annotated[float, Field(ge=MIN_T_STOP, le=MAX_T_STOP)]
+
+
 class Lens(_Model):
+    """The shot's lens: focal length, and the T-stop of keys that key focus but not the stop."""
+
     focal_mm: FocalMM = DEFAULT_FOCAL_MM
+    t_stop: TStop = DEFAULT_T_STOP
 
 
 class CameraKey(_Model):
@@ -166,6 +178,11 @@ class CameraKey(_Model):
     velocity through the key, ``ease`` arrives (in) or leaves (out) at zero velocity.
     ``focal_mm`` of None uses the shot's lens. ``look_at`` aims the camera at a subject's point
     ``look_at_height`` (a fraction of the subject's height) on every frame the constraint holds.
+
+    Focus is a channel of its own, keyed only on the keys that carry it: ``focus_m`` (metres
+    from the camera along its axis) or ``focus_subject`` (the focus pulled to that subject: its
+    camera-space depth on every frame), and ``t_stop`` (None: the shot's lens). A shot with no
+    focus key is all sharp, as before focus existed.
     """
 
     frame: Frame
@@ -176,6 +193,14 @@ class CameraKey(_Model):
     interp_out: Interpolation = "bezier"
     look_at: Name | None = None
     look_at_height: Annotated[float, Field(ge=0.0, le=2.0)] = 0.9
+    focus_m: FocusM | None = None
+    focus_subject: Name | None = None
+    t_stop: TStop | None = None
+    focus_ease: Interpolation | None = None  # the focus segment leaving this key (None: interp_out/in)
+
+    @property
+    def keys_focus(self) -> bool:
+        return self.focus_m is not None or self.focus_subject is not None
 
     @model_validator(mode="after")
     def _unit_quaternion(self) -> "CameraKey":
@@ -302,6 +327,8 @@ class Project(_Model):
             for ki, key in enumerate(shot.keys):
                 if key.look_at is not None and key.look_at not in known:
                     raise _FieldError(f"shots[{si}].keys[{ki}].look_at", f"unknown subject {key.look_at!r}")
+                if key.focus_subject is not None and key.focus_subject not in known:
+                    raise _FieldError(f"shots[{si}].keys[{ki}].focus_subject", f"unknown subject {key.focus_subject!r}")
             for ki, sk in enumerate(shot.subject_keys):
                 if sk.subject not in known:
                     raise _FieldError(f"shots[{si}].subject_keys[{ki}].subject", f"unknown subject {sk.subject!r}")
