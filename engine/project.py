@@ -33,6 +33,11 @@ SUPER35_SENSOR_MM = (24.89, 18.66)
 DEFAULT_FOCAL_MM = 35.0
 DELIVERY_ASPECTS = {"2.39": 2.39, "1.85": 1.85, "16:9": 16 / 9}
 DEFAULT_FRAME_WIDTH = 832  # previews and renders, unless a size is asked for (Wan's width)
+# The delivery resolution (Project.resolution): even sides (H.264 yuv420p), within what renders take,
+# and at the delivery aspect up to this much (832 x 480, Wan's frame, is 2.5 % off 16:9).
+MIN_RESOLUTION, MAX_RESOLUTION = 16, 8192
+RESOLUTION_ASPECT_TOLERANCE = 0.03
+MAX_HANDLES = 1000  # frames of handle before and after each shot for editorial
 
 # Bounds that keep hostile files from reaching the maths: positions within 1000 km, lenses a real
 # camera could carry, and no more frames, keys or subjects than the tools can hold. Every tool
@@ -302,6 +307,20 @@ class Project(_Model):
     subjects: list[Subject] = Field(default_factory=list, max_length=MAX_SUBJECTS)
     shots: list[Shot] = Field(default_factory=list, max_length=MAX_SHOTS)
     audio: list[AudioTrack] = Field(default_factory=list, max_length=64)
+    # Delivery resolution (width, height); None: 832 wide at the delivery aspect (frame_size).
+    resolution: tuple[Annotated[int, Field(ge=MIN_RESOLUTION, le=MAX_RESOLUTION)], Annotated[int, Field(ge=MIN_RESOLUTION, le=MAX_RESOLUTION)]] | None = None
+    # Frames of handle before and after every shot in the cut's media (editorial's available range).
+    handles: Annotated[int, Field(ge=0, le=MAX_HANDLES)] = 0
+
+    @model_validator(mode="after")
+    def _resolution_fits(self) -> "Project":
+        if self.resolution is not None:
+            w, h = self.resolution
+            if w % 2 or h % 2:
+                raise _FieldError("resolution", f"{w} x {h}: both sides must be even (H.264 needs it)")
+            if abs(w / h / self.aspect - 1.0) > RESOLUTION_ASPECT_TOLERANCE:
+                raise _FieldError("resolution", f"{w} x {h} is {w / h:.3g}:1, not the delivery aspect {self.aspect:.3g}:1")
+        return self
 
     @model_validator(mode="after")
     def _references(self) -> "Project":
@@ -376,11 +395,16 @@ class Project(_Model):
     def total_frames(self) -> int:
         return sum(s.duration for s in self.shots)
 
-    def frame_size(self, width: int = DEFAULT_FRAME_WIDTH) -> tuple[int, int]:
+    def frame_size(self, width: int | None = None) -> tuple[int, int]:
         """(width, height) of a frame at the delivery aspect, both even (H.264 yuv420p needs it).
 
         The one frame-size rule: the preview panel, Export Preview, ``shotline preview`` and
-        ``shotline render`` all use it (``--size`` overrides)."""
+        ``shotline render`` all use it (``--size`` overrides). Without a ``width`` it is the
+        project's delivery resolution, or 832 wide when none is set."""
+        if width is None:
+            if self.resolution is not None:
+                return int(self.resolution[0]), int(self.resolution[1])
+            width = DEFAULT_FRAME_WIDTH
         return int(width) & ~1, int(round(width / self.aspect)) & ~1
 
     def film_back_mm(self) -> tuple[float, float]:
