@@ -212,7 +212,8 @@ class Viewport(QWidget):
             path = self.paths.paths.get(shot.id) if shot else None
             caption = ""
             if shot and path is not None:
-                caption = f"{shot.name}  ·  frame {f + 1}/{shot.duration}  ·  {heads_up(path.c2w[f], float(path.focal_mm[f]), self._subject_point(path.c2w[f]))}"
+                focus = (float(path.focus_m[f]), float(path.t_stop[f])) if path.has_focus else None
+                caption = f"{shot.name}  ·  frame {f + 1}/{shot.duration}  ·  {heads_up(path.c2w[f], float(path.focal_mm[f]), self._subject_point(path.c2w[f]), focus)}"
             w, h = self._canvas_size()
             self.overlay.update(w, h, self.document.project.aspect, caption)
         self.overlay.set_visible(self.look_through)

@@ -3,8 +3,8 @@
 Focus is keyed on the camera keys that carry it (``CameraKey.focus_m`` or ``focus_subject``) and
 interpolated over those keys only, like a channel of its own: a key that does not touch focus
 does not pin it. A key with a ``focus_subject`` pulls focus to that subject: its value on a frame
-is the subject's camera-space depth there (distance along the optical axis to the subject's
-``FOCUS_HEIGHT`` point), so between two keys on the same subject focus follows them as they walk
+is the subject's camera-space depth there (distance along the optical axis to a person's eyes, by
+their pose, or a set piece's middle), so between two keys on the same subject focus follows them as they walk
 or the camera moves. Between keys on different targets focus blends from one target to the other
 with the segment's easing: a rack focus. Numeric keys alone are interpolated exactly like the
 focal length (cubic Hermite with the keys' in/out kinds).
@@ -22,15 +22,25 @@ from engine.camera.interpolate import interpolate_channels, subject_positions
 from engine.camera.bake import key_at
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
-from engine.project import MAX_FOCUS_M, MAX_T_STOP, MIN_FOCUS_M, MIN_T_STOP, CameraKey, Interpolation, Project, Shot
+from engine.project import MAX_FOCUS_M, MAX_T_STOP, MIN_FOCUS_M, MIN_T_STOP, CameraKey, Interpolation, Project, Shot, Subject
 
-FOCUS_HEIGHT = 0.9  # of a subject's height: a person's eyes, where a focus puller focuses
+FOCUS_HEIGHT = 0.9  # of a standing person's height: the eyes, where a focus puller focuses
+# The eyes of the other poses (fractions of standing height), and a set piece's middle.
+POSE_EYE_HEIGHT = {"sit": 0.68, "crouch": 0.6, "lie": 0.12}
+SET_PIECE_FOCUS_HEIGHT = 0.5
+
+
+def focus_height(subject: Subject) -> float:
+    """Metres above a subject's feet where focus on it is set."""
+    if not subject.is_person:
+        return SET_PIECE_FOCUS_HEIGHT * subject.height
+    return POSE_EYE_HEIGHT.get(subject.pose, FOCUS_HEIGHT) * subject.height
 
 
 def subject_depths(project: Project, shot: Shot, name: str, c2w: np.ndarray, frames) -> np.ndarray:
     """Camera-space depth (metres along the view axis) of subject ``name`` on ``frames``."""
     subject = project.subject(name)
-    points = subject_positions(project, shot, name, frames) + np.array([0.0, FOCUS_HEIGHT * subject.height, 0.0])
+    points = subject_positions(project, shot, name, frames) + np.array([0.0, focus_height(subject), 0.0])
     forward = -c2w[:, :3, 2]
     return np.einsum("ni,ni->n", points - c2w[:, :3, 3], forward)
 
