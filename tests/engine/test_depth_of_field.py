@@ -66,7 +66,7 @@ def test_greybox_frames_of_a_focused_camera_blur_what_is_far_from_focus():
 
     # Two boxes side by side, one 2.5 m from the camera and one 12 m.
     subjects = [
-        Subject(name="Near", kind="set piece", shape="box", position=(-0.75, 0.0, -3.0), color="#f0f0f0"),
+        Subject(name="Near", kind="set piece", shape="box", position=(-0.5, 0.0, -3.0), color="#f0f0f0"),  # its right side edge-on: the front face at 2.5 m is what is seen
         Subject(name="Far", kind="set piece", shape="box", position=(3.0, 0.0, -14.0), scale=(3.0, 3.0, 3.0), color="#f0f0f0"),
     ]
     from engine.project import CameraKey, Shot
