@@ -41,6 +41,9 @@ def main(out: str) -> None:
         vp = window.viewport
         vp.set_look_through(True)
         window.preview.set_frame(doc.project.shot_start_frames()[index] + FRAME)
+        scroll = window.docks["Inspector"].widget()
+        scroll.ensureWidgetVisible(window.inspector.focus_panel, 0, 0)
+        scroll.horizontalScrollBar().setValue(0)
         app.processEvents()
         window.grab().save(out)
         print(f"wrote {out}")

@@ -47,7 +47,7 @@ class FocusPanel(QGroupBox):
         form.addRow("Subject", self.subject)
         form.addRow("T-stop at key", self.t_stop)
         form.addRow("Lens T-stop", self.lens_stop)
-        rack = QHBoxLayout()
+        rack, rack_how = QHBoxLayout(), QHBoxLayout()
         self.rack_from, self.rack_to = QComboBox(), QComboBox()
         self.rack_frames = QSpinBox()
         self.rack_frames.setRange(1, 100_000)
@@ -57,9 +57,12 @@ class FocusPanel(QGroupBox):
         self.rack_ease.addItems(["ease", "linear"])
         self.rack_button = QPushButton("Rack")
         self.rack_button.setToolTip("Rack focus from the first subject to the second, from the playhead over the frames given")
-        for w in (self.rack_from, QLabel("→"), self.rack_to, self.rack_frames, self.rack_ease, self.rack_button):
+        for w in (self.rack_from, QLabel("→"), self.rack_to):
             rack.addWidget(w)
+        for w in (self.rack_frames, self.rack_ease, self.rack_button):
+            rack_how.addWidget(w)
         form.addRow("Rack focus", rack)
+        form.addRow("over", rack_how)
         self.error = QLabel()
         self.error.setStyleSheet("color: #e06040")
         self.error.setWordWrap(True)
@@ -84,6 +87,8 @@ class FocusPanel(QGroupBox):
                 return
             shot = doc.shot(shot_id)
             names = [s.name for s in doc.project.subjects]
+            people = [s.name for s in doc.project.subjects if s.is_person]
+            defaults = {self.subject: people[:1], self.rack_from: people[:1], self.rack_to: people[1:2]}  # a rack is between two people, first
             for combo in (self.subject, self.rack_from, self.rack_to):
                 keep = combo.currentText()
                 if [combo.itemText(i) for i in range(combo.count())] != names:
@@ -91,6 +96,8 @@ class FocusPanel(QGroupBox):
                     combo.addItems(names)
                     if keep in names:
                         combo.setCurrentText(keep)
+                    elif defaults[combo]:
+                        combo.setCurrentText(defaults[combo][0])
             self.lens_stop.setValue(shot.lens.t_stop)
             index = doc.selected_key
             has_key = 0 <= index < len(shot.keys)
