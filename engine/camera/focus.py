@@ -16,6 +16,8 @@ nothing draws depth of field for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from engine.camera.interpolate import interpolate_channels, subject_positions
@@ -163,3 +165,24 @@ def pull_focus(project: Project, shot: Shot, subject: str) -> Shot:
     """The shot with focus following ``subject`` on every frame (every key pulls to it)."""
     _check_subject(project, subject, "subject")
     return shot.model_copy(update={"keys": [k.model_copy(update={"focus_subject": subject, "focus_m": None}) for k in shot.keys]})
+
+
+FOCUS_FIELDS = ("focus_m", "focus_subject", "t_stop", "focus_ease")
+
+
+def carry_focus(old: Shot, keys: list[CameraKey], camera: Callable[[], CameraPath]) -> list[CameraKey]:
+    """``keys`` — a shot's new camera keys (a recorded take, a switched take), whose camera
+    ``camera()`` evaluates (only called when there is focus to carry) — with the focus keyed on
+    ``old`` 's keys: each focus key lands on the new key at its frame, or on a key added there
+    holding the new camera (so a new camera move keeps the rack)."""
+    focus_keys = [k for k in old.keys if k.keys_focus or k.t_stop is not None]
+    if not focus_keys:
+        return keys
+    path = camera()
+    by_frame = {k.frame: k.model_copy(update=dict.fromkeys(FOCUS_FIELDS)) for k in keys}
+    for fk in focus_keys:
+        if fk.frame >= len(path):
+            continue  # the new camera is shorter: that focus key has no frame any more
+        base = by_frame.get(fk.frame) or key_at(path, fk.frame)
+        by_frame[fk.frame] = base.model_copy(update={f: getattr(fk, f) for f in FOCUS_FIELDS})
+    return sorted(by_frame.values(), key=lambda k: k.frame)

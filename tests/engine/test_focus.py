@@ -115,3 +115,20 @@ def test_moving_the_focus_subject_re_evaluates_the_shot():
     moved = pulled.model_copy(update={"subjects": [pulled.subjects[0], pulled.subjects[1].model_copy(update={"position": (-0.3, 0.0, -6.0)})]})
     assert first == pytest.approx(4.0) and seq.shot(moved, moved.shots[0]).focus_m[0] == pytest.approx(6.0)
     assert seq.evaluations == 2
+
+
+def test_a_new_camera_move_keeps_the_shots_focus_keys():
+    from engine.camera.focus import carry_focus
+
+    project = _two_people()
+    shot = project.shots[0]
+    racked = rack_focus(project, shot, evaluate_shot(project, shot), "Ben", "Ana", 12, 36)
+    before = evaluate_shot(project, racked).focus_m
+    # A take's keys: a truck left, keyed at its ends only; the rack's frames get keys of their own.
+    take = [CameraKey(frame=0, position=(0.0, 1.575, 0.0)), CameraKey(frame=47, position=(-1.0, 1.575, 0.0))]
+    new = racked.model_copy(update={"keys": take})
+    keys = carry_focus(racked, take, lambda: evaluate_shot(project, new))
+    assert [k.frame for k in keys] == [0, 12, 36, 47]
+    moved = evaluate_shot(project, new.model_copy(update={"keys": keys}))
+    assert np.allclose(moved.positions, evaluate_shot(project, new).positions, atol=0.02)  # the take's move
+    assert moved.focus_m[12] == pytest.approx(before[12], abs=0.01) and moved.focus_m[36] == pytest.approx(4.0, abs=0.01)
