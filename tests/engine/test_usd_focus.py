@@ -26,7 +26,7 @@ def focused_paths(draw):
     return CameraPath(c2w, [35.0] * n, (24.89, 10.41), 24.0, "shot", focus, t_stop)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(paths=st.lists(focused_paths(), min_size=1, max_size=2), mpu=st.sampled_from([0.01, 1.0]))
 def test_focus_distance_and_f_stop_round_trip_through_usd(tmp_path_factory, paths, mpu):
     out = tmp_path_factory.mktemp("usd") / "cams.usda"
