@@ -132,3 +132,33 @@ def test_a_new_camera_move_keeps_the_shots_focus_keys():
     moved = evaluate_shot(project, new.model_copy(update={"keys": keys}))
     assert np.allclose(moved.positions, evaluate_shot(project, new).positions, atol=0.02)  # the take's move
     assert moved.focus_m[12] == pytest.approx(before[12], abs=0.01) and moved.focus_m[36] == pytest.approx(4.0, abs=0.01)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from .strategies import shots  # noqa: E402
+
+focus_choice = st.one_of(st.none(), st.floats(0.05, 200.0), st.sampled_from(["Ben", "Ana"]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(shot=shots(max_keys=5), data=st.data())
+def test_any_mix_of_focus_keys_evaluates_to_a_positive_focus_through_every_numeric_key(shot, data):
+    project = _two_people()
+    keys = []
+    for k in shot.keys:
+        choice = data.draw(focus_choice)
+        update = {"focus_m": choice} if isinstance(choice, float) else {"focus_subject": choice}
+        keys.append(k.model_copy(update={**update, "t_stop": data.draw(st.one_of(st.none(), st.floats(0.7, 64.0)))}))
+    shot = shot.model_copy(update={"keys": keys})
+    project = project.model_copy(update={"shots": [shot]})
+    path = evaluate_shot(project, shot)
+    if not any(k.keys_focus for k in keys):
+        assert path.focus_m is None
+        return
+    assert np.all(np.isfinite(path.focus_m)) and np.all(path.focus_m > 0) and np.all(path.t_stop >= 0.7)
+    path.validate()
+    for k in keys:
+        if k.focus_m is not None:
+            assert path.focus_m[k.frame] == pytest.approx(k.focus_m, rel=1e-9)
