@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from app.selection import Selection
 from engine.camera.bake import bake_keys, key_at
+from engine.camera.focus import carry_focus
 from engine.camera.moves import MoveContext, apply_move, framing_at
 from engine.camera.naming import unique_name
 from engine.camera.path import CameraPath
@@ -317,6 +318,8 @@ class Document(QObject):
         if not 0 <= index < len(shot.takes):
             raise ShotlineError(f"shot {shot.name!r} has no take {index + 1}", "document", "takes")
         keys = [k for k in shot.takes[index].keys if k.frame < shot.duration] or shot.takes[index].keys[:1]
+        new = shot.model_copy(update={"keys": keys, "path_space": "world", "pivot": None})
+        keys = carry_focus(shot, keys, lambda: EvaluatedSequence().shot(self._project, new))  # the focus stays the shot's
         self.set_shot_fields(shot_id, f"Use {shot.takes[index].name}", keys=keys, path_space="world", pivot=None)
 
     def insert_shot(self, shot: Shot, index: int | None = None, text: str = "Add shot") -> None:

@@ -33,6 +33,11 @@ SUPER35_SENSOR_MM = (24.89, 18.66)
 DEFAULT_FOCAL_MM = 35.0
 DELIVERY_ASPECTS = {"2.39": 2.39, "1.85": 1.85, "16:9": 16 / 9}
 DEFAULT_FRAME_WIDTH = 832  # previews and renders, unless a size is asked for (Wan's width)
+# The delivery resolution (Project.resolution): even sides (H.264 yuv420p), within what renders take,
+# and at the delivery aspect up to this much (832 x 480, Wan's frame, is 2.5 % off 16:9).
+MIN_RESOLUTION, MAX_RESOLUTION = 16, 8192
+RESOLUTION_ASPECT_TOLERANCE = 0.03
+MAX_HANDLES = 1000  # frames of handle before and after each shot for editorial
 
 # Bounds that keep hostile files from reaching the maths: positions within 1000 km, lenses a real
 # camera could carry, and no more frames, keys or subjects than the tools can hold. Every tool
@@ -50,6 +55,11 @@ MAX_COORD_M = 1.0e6
 MIN_FOCAL_MM, MAX_FOCAL_MM = 1.0, 5000.0
 MAX_FPS = 1000.0
 MIN_SENSOR_MM, MAX_SENSOR_MM = 1.0, 100.0  # a film back's width or height (exclusive, inclusive)
+# Focus and aperture (engine/camera/focus.py): a focus distance from the film plane in metres and a
+# T-stop as cine lenses are marked (T0.7 is the fastest lens ever made; T64 the smallest stop).
+MIN_FOCUS_M, MAX_FOCUS_M = 0.01, 1.0e5
+MIN_T_STOP, MAX_T_STOP = 0.7, 64.0
+DEFAULT_T_STOP = 2.8
 
 Interpolation = Literal["constant", "linear", "bezier", "ease"]
 PathSpace = Literal["world", "subject"]
@@ -154,8 +164,15 @@ class SubjectKey(_Model):
     pose: PoseName | None = None
 
 
+FocusM = Annotated[float, Field(ge=MIN_FOCUS_M, le=MAX_FOCUS_M)]
+TStop = Annotated[float, Field(ge=MIN_T_STOP, le=MAX_T_STOP)]
+
+
 class Lens(_Model):
+    """The shot's lens: focal length, and the T-stop of keys that key focus but not the stop."""
+
     focal_mm: FocalMM = DEFAULT_FOCAL_MM
+    t_stop: TStop = DEFAULT_T_STOP
 
 
 class CameraKey(_Model):
@@ -166,6 +183,11 @@ class CameraKey(_Model):
     velocity through the key, ``ease`` arrives (in) or leaves (out) at zero velocity.
     ``focal_mm`` of None uses the shot's lens. ``look_at`` aims the camera at a subject's point
     ``look_at_height`` (a fraction of the subject's height) on every frame the constraint holds.
+
+    Focus is a channel of its own, keyed only on the keys that carry it: ``focus_m`` (metres
+    from the camera along its axis) or ``focus_subject`` (the focus pulled to that subject: its
+    camera-space depth on every frame), and ``t_stop`` (None: the shot's lens). A shot with no
+    focus key is all sharp, as before focus existed.
     """
 
     frame: Frame
@@ -176,6 +198,14 @@ class CameraKey(_Model):
     interp_out: Interpolation = "bezier"
     look_at: Name | None = None
     look_at_height: Annotated[float, Field(ge=0.0, le=2.0)] = 0.9
+    focus_m: FocusM | None = None
+    focus_subject: Name | None = None
+    t_stop: TStop | None = None
+    focus_ease: Interpolation | None = None  # the focus segment leaving this key (None: interp_out/in)
+
+    @property
+    def keys_focus(self) -> bool:
+        return self.focus_m is not None or self.focus_subject is not None
 
     @model_validator(mode="after")
     def _unit_quaternion(self) -> "CameraKey":
@@ -277,6 +307,20 @@ class Project(_Model):
     subjects: list[Subject] = Field(default_factory=list, max_length=MAX_SUBJECTS)
     shots: list[Shot] = Field(default_factory=list, max_length=MAX_SHOTS)
     audio: list[AudioTrack] = Field(default_factory=list, max_length=64)
+    # Delivery resolution (width, height); None: 832 wide at the delivery aspect (frame_size).
+    resolution: tuple[Annotated[int, Field(ge=MIN_RESOLUTION, le=MAX_RESOLUTION)], Annotated[int, Field(ge=MIN_RESOLUTION, le=MAX_RESOLUTION)]] | None = None
+    # Frames of handle before and after every shot in the cut's media (editorial's available range).
+    handles: Annotated[int, Field(ge=0, le=MAX_HANDLES)] = 0
+
+    @model_validator(mode="after")
+    def _resolution_fits(self) -> "Project":
+        if self.resolution is not None:
+            w, h = self.resolution
+            if w % 2 or h % 2:
+                raise _FieldError("resolution", f"{w} x {h}: both sides must be even (H.264 needs it)")
+            if abs(w / h / self.aspect - 1.0) > RESOLUTION_ASPECT_TOLERANCE:
+                raise _FieldError("resolution", f"{w} x {h} is {w / h:.3g}:1, not the delivery aspect {self.aspect:.3g}:1")
+        return self
 
     @model_validator(mode="after")
     def _references(self) -> "Project":
@@ -302,6 +346,8 @@ class Project(_Model):
             for ki, key in enumerate(shot.keys):
                 if key.look_at is not None and key.look_at not in known:
                     raise _FieldError(f"shots[{si}].keys[{ki}].look_at", f"unknown subject {key.look_at!r}")
+                if key.focus_subject is not None and key.focus_subject not in known:
+                    raise _FieldError(f"shots[{si}].keys[{ki}].focus_subject", f"unknown subject {key.focus_subject!r}")
             for ki, sk in enumerate(shot.subject_keys):
                 if sk.subject not in known:
                     raise _FieldError(f"shots[{si}].subject_keys[{ki}].subject", f"unknown subject {sk.subject!r}")
@@ -349,11 +395,16 @@ class Project(_Model):
     def total_frames(self) -> int:
         return sum(s.duration for s in self.shots)
 
-    def frame_size(self, width: int = DEFAULT_FRAME_WIDTH) -> tuple[int, int]:
+    def frame_size(self, width: int | None = None) -> tuple[int, int]:
         """(width, height) of a frame at the delivery aspect, both even (H.264 yuv420p needs it).
 
         The one frame-size rule: the preview panel, Export Preview, ``shotline preview`` and
-        ``shotline render`` all use it (``--size`` overrides)."""
+        ``shotline render`` all use it (``--size`` overrides). Without a ``width`` it is the
+        project's delivery resolution, or 832 wide when none is set."""
+        if width is None:
+            if self.resolution is not None:
+                return int(self.resolution[0]), int(self.resolution[1])
+            width = DEFAULT_FRAME_WIDTH
         return int(width) & ~1, int(round(width / self.aspect)) & ~1
 
     def film_back_mm(self) -> tuple[float, float]:

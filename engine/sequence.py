@@ -5,7 +5,7 @@ render request read their cameras here; an edit to one shot re-evaluates that sh
 first time anyone asks, and every other reader gets the same arrays.
 
 A shot's camera depends on the shot (keys, lens, duration, path space, pivot, subject keys), on
-the subjects it aims at or pivots around, and on the project's fps and film back. The cache key
+the subjects it aims at, pivots around or pulls focus to, and on the project's fps and film back. The cache key
 is exactly that, as text, so an unchanged shot is found again even when the document hands out
 a fresh copy of the project after every edit.
 """
@@ -29,7 +29,7 @@ MAX_CACHED_FRAMES = 2_000_000
 
 def shot_dependencies(project: Project, shot: Shot) -> str:
     """Everything the shot's cameras are computed from, as one comparable string."""
-    names = {k.look_at for k in shot.keys if k.look_at}
+    names = {k.look_at for k in shot.keys if k.look_at} | {k.focus_subject for k in shot.keys if k.focus_subject}
     if shot.pivot:
         names.add(shot.pivot)
     subjects = [project.subject(n).model_dump(mode="json") for n in sorted(names)]
@@ -66,6 +66,9 @@ class EvaluatedSequence:
         path = evaluate_shot(project, shot)  # outside the lock: another thread's hit need not wait
         path.c2w.setflags(write=False)
         path.focal_mm.setflags(write=False)
+        if path.focus_m is not None:
+            path.focus_m.setflags(write=False)
+            path.t_stop.setflags(write=False)
         with self._lock:
             self.evaluations += 1
             self.invalidate(shot.id)

@@ -1,6 +1,9 @@
-"""The curve editor: the selected shot's x/y/z, pan/tilt/roll and focal length against frame.
+"""The curve editor: the selected shot's x/y/z, pan/tilt/roll, focal length, focus and T-stop against frame.
 
-Three plots share the frame axis: position (m), rotation (°) and focal length (mm). Curves are the
+Five plots share the frame axis: position (m), rotation (°), focal length (mm), focus distance (m)
+and T-stop. Focus is a channel of its own: its points are the keys that key focus (a key pulled to
+a subject drawn where that subject's depth puts it; dragging it sets a fixed distance there), and a
+shot with no focus key has no focus curves. Curves are the
 evaluated camera (what the preview shows); keys are points on them. Drag a key up or down to change
 that channel's value, sideways to move it in time; the whole drag is one undo step. Click a key to
 select it. Angles are unwrapped so a pan through 180° draws as one line, not a jump.
@@ -17,22 +20,29 @@ from app.document import Document
 from engine.camera.conventions import pan_tilt_roll, rotation_from_pan_tilt_roll
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
-from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey
+from engine.project import MAX_FOCAL_MM, MAX_FOCUS_M, MAX_T_STOP, MIN_FOCAL_MM, MIN_FOCUS_M, MIN_T_STOP, CameraKey
 
 # pyqtgraph's atexit clean-up walks every live object and re-parents graphics items; with PySide6
 # 6.12 that crashes the interpreter at exit (bool_dealloc). Qt tears the scene down itself.
 pg.setConfigOptions(exitCleanup=False)
 
-PLOTS = [("Position", "m", ("x", "y", "z")), ("Rotation", "°", ("pan", "tilt", "roll")), ("Focal", "mm", ("focal",))]
-MIN_SPAN = {"Position": 1.0, "Rotation": 10.0, "Focal": 10.0}  # so a flat channel is not drawn as magnified noise
-COLOURS = {"x": "#e05a5a", "y": "#5ac85a", "z": "#5a8ae6", "pan": "#e0a040", "tilt": "#40c0c0", "roll": "#c060c0", "focal": "#d8d8d8"}
+PLOTS = [
+    ("Position", "m", ("x", "y", "z")), ("Rotation", "°", ("pan", "tilt", "roll")), ("Focal", "mm", ("focal",)),
+    ("Focus", "m", ("focus",)), ("Stop", "T", ("t_stop",)),
+]  # fmt: skip
+MIN_SPAN = {"Position": 1.0, "Rotation": 10.0, "Focal": 10.0, "Focus": 1.0, "Stop": 2.0}  # so a flat channel is not drawn as magnified noise
+COLOURS = {
+    "x": "#e05a5a", "y": "#5ac85a", "z": "#5a8ae6", "pan": "#e0a040", "tilt": "#40c0c0", "roll": "#c060c0", "focal": "#d8d8d8",
+    "focus": "#f0d060", "t_stop": "#a0a0f0",
+}  # fmt: skip
+FOCUS_CHANNELS = ("focus", "t_stop")
 PICK_PX = 9  # how near a press must be to a key's point to grab it
 
 
 def channel_values(path: CameraPath) -> dict[str, np.ndarray]:
     angles = np.unwrap(np.radians(pan_tilt_roll(path.rotations)), axis=0)
     angles = np.degrees(angles)
-    return {
+    values = {
         "x": path.positions[:, 0],
         "y": path.positions[:, 1],
         "z": path.positions[:, 2],
@@ -41,6 +51,19 @@ def channel_values(path: CameraPath) -> dict[str, np.ndarray]:
         "roll": angles[:, 2],
         "focal": np.asarray(path.focal_mm, float),
     }
+    if path.has_focus:
+        values["focus"] = np.asarray(path.focus_m, float)
+        values["t_stop"] = np.asarray(path.t_stop, float)
+    return values
+
+
+def keys_on_channel(keys: list[CameraKey], channel: str) -> list[int]:
+    """The indices of the keys that are points of ``channel``'s curve (focus is keyed sparsely)."""
+    if channel == "focus":
+        return [i for i, k in enumerate(keys) if k.keys_focus]
+    if channel == "t_stop":
+        return [i for i, k in enumerate(keys) if k.t_stop is not None]
+    return list(range(len(keys)))
 
 
 def key_with_channel(key: CameraKey, evaluated: dict[str, float], channel: str, value: float) -> CameraKey:
@@ -52,6 +75,10 @@ def key_with_channel(key: CameraKey, evaluated: dict[str, float], channel: str, 
         return key.model_copy(update={"position": tuple(position)})
     if channel == "focal":
         return key.model_copy(update={"focal_mm": float(np.clip(value, MIN_FOCAL_MM, MAX_FOCAL_MM))})
+    if channel == "focus":  # a mark set by hand: no longer pulled to a subject
+        return key.model_copy(update={"focus_m": float(np.clip(value, MIN_FOCUS_M, MAX_FOCUS_M)), "focus_subject": None})
+    if channel == "t_stop":
+        return key.model_copy(update={"t_stop": float(np.clip(value, MIN_T_STOP, MAX_T_STOP))})
     angles = [evaluated["pan"], evaluated["tilt"], evaluated["roll"]]
     angles[("pan", "tilt", "roll").index(channel)] = float(value)
     angles[1] = float(np.clip(angles[1], -89.9, 89.9))
@@ -159,15 +186,21 @@ class CurveEditor(QWidget):
         path = doc.camera(shot)
         self.values = channel_values(path)
         frames = np.arange(shot.duration)
-        key_frames = np.array([k.frame for k in shot.keys])
+        for ch in FOCUS_CHANNELS:
+            if ch not in self.values:
+                self.curves[ch].setData([], [])
+                self.points[ch].setData([], [])
         for ch, values in self.values.items():
             self.curves[ch].setData(frames, values)
-            sizes = [13 if i == doc.selected_key else 9 for i in range(len(key_frames))]
-            self.points[ch].setData(key_frames, values[key_frames], size=sizes)
+            shown = keys_on_channel(shot.keys, ch)
+            key_frames = np.array([shot.keys[i].frame for i in shown], int)
+            sizes = [13 if i == doc.selected_key else 9 for i in shown]
+            self.points[ch].setData(key_frames, values[key_frames], size=sizes, data=shown)
         if shot.path_space == "subject":
             self.note.setText(f"This shot's keys are relative to {shot.pivot}; the curves show the camera in the set. Edit its keys in the inspector.")
         else:
-            self.note.setText("Drag a key to change it; sideways moves it in time.")
+            focus = "" if path.has_focus else " No focus keyed (all sharp): set focus at a key in the inspector."
+            self.note.setText("Drag a key to change it; sideways moves it in time." + focus)
         if new_shot:
             for plot in self.plots.values():
                 plot.enableAutoRange()
@@ -178,7 +211,7 @@ class CurveEditor(QWidget):
 
     def _clicked(self, _item, points, _ev) -> None:
         if len(points) and self.shot_id:
-            self.document.select(self.shot_id, int(points[0].index()))
+            self.document.select(self.shot_id, int(points[0].data()))
 
     # -- picking and dragging ------------------------------------------------------------------
 
@@ -196,7 +229,9 @@ class CurveEditor(QWidget):
             return None
         best, best_d = None, PICK_PX
         for ch in box.channels:
-            for i in range(len(self.document.shot(self.shot_id).keys)):
+            if ch not in self.values:
+                continue
+            for i in keys_on_channel(self.document.shot(self.shot_id).keys, ch):
                 p = self.key_scene_pos(ch, i)
                 d = float(np.hypot(p.x() - scene_pos.x(), p.y() - scene_pos.y()))
                 if d < best_d:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.document import Document
+from app.ui.focus_panel import FocusPanel
 from engine.analysis.describe import describe_context
 from engine.analysis.shot_context import shot_context
 from engine.camera.conventions import pan_tilt_roll, rotation_from_pan_tilt_roll
@@ -94,6 +95,8 @@ class Inspector(QWidget):
         kform.addRow("Interpolation", self.interp)
         self.key_box = key_box
         layout.addWidget(key_box)
+        self.focus_panel = FocusPanel(document)  # focus / T-stop at the key, rack focus
+        layout.addWidget(self.focus_panel)
 
         self.description = QLabel()
         self.description.setWordWrap(True)

@@ -23,6 +23,7 @@ from app.document import Document
 from app.ui.preview_frames import PreviewFrames
 from app.ui.timeline import timecode
 from engine.interchange.mp4 import read_mp4
+from engine.project import DEFAULT_FRAME_WIDTH
 
 SPEEDS = (1, 2, 4, 8)
 CLIP_CACHE = 6  # rendered clips kept decoded
@@ -165,7 +166,7 @@ class PreviewPlayer(QWidget):
         if project.shots:
             paths = self.document.cameras()
             base = self.document.path.parent if self.document.path else None
-            self._renderer = PreviewFrames(project, paths, project.frame_size(), not self.grid_toggle.isChecked(), base)
+            self._renderer = PreviewFrames(project, paths, project.frame_size(DEFAULT_FRAME_WIDTH), not self.grid_toggle.isChecked(), base)  # the working size, whatever the delivery resolution
         else:
             self._renderer = None
         self.set_frame(min(self.frame, max(project.total_frames - 1, 0)), force=True)

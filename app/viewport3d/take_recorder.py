@@ -13,8 +13,10 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.camera.pilot import PilotMove, piloted
+from engine.camera.focus import carry_focus
 from engine.camera.take import take_keys, take_path
 from engine.project import Take
+from engine.sequence import EvaluatedSequence
 
 TICK_MS = 10
 HANDHELD_SMOOTHING_FRAMES = 2.0  # with smoothing on: a Gaussian of this many frames takes out the jitter
@@ -93,5 +95,7 @@ class TakeRecorder(QObject):
             keys.append(keys[-1].model_copy(update={"frame": shot.duration - 1}))
         take = Take(name=f"Take {len(shot.takes) + 1}", keys=keys)
         self.live = None
+        new = shot.model_copy(update={"keys": keys, "path_space": "world", "pivot": None})
+        keys = carry_focus(shot, keys, lambda: EvaluatedSequence().shot(doc.project, new))  # the take operates the camera, not the focus
         doc.set_shot_fields(shot.id, "Record take", keys=keys, path_space="world", pivot=None, takes=[*shot.takes, take])
         self.recordingChanged.emit(False)

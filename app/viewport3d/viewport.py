@@ -47,6 +47,7 @@ from app.viewport3d.view_math import (  # noqa: E402
     ray_plane_y,
 )
 from app.viewport3d.pilot_input import PilotKeys  # noqa: E402
+from app.viewport3d.gamepad_input import GamepadPilot  # noqa: E402
 from app.viewport3d.take_recorder import TakeRecorder  # noqa: E402
 from app.viewport3d.vispy_camera import MatrixCamera  # noqa: E402
 from engine.camera.pilot import PilotMove, heads_up, piloted  # noqa: E402
@@ -125,6 +126,7 @@ class Viewport(QWidget):
         self.recorder.recordingChanged.connect(lambda _on: self._apply_view())
         self.pilot_keys = PilotKeys(self)
         self.canvas.native.installEventFilter(self.pilot_keys)
+        self.gamepad = GamepadPilot(self)  # a pad (pygame-ce, optional) pilots like the keys
         self.refresh()
         self.frame_all()
 
@@ -210,7 +212,8 @@ class Viewport(QWidget):
             path = self.paths.paths.get(shot.id) if shot else None
             caption = ""
             if shot and path is not None:
-                caption = f"{shot.name}  ·  frame {f + 1}/{shot.duration}  ·  {heads_up(path.c2w[f], float(path.focal_mm[f]), self._subject_point(path.c2w[f]))}"
+                focus = (float(path.focus_m[f]), float(path.t_stop[f])) if path.has_focus else None
+                caption = f"{shot.name}  ·  frame {f + 1}/{shot.duration}  ·  {heads_up(path.c2w[f], float(path.focal_mm[f]), self._subject_point(path.c2w[f]), focus)}"
             w, h = self._canvas_size()
             self.overlay.update(w, h, self.document.project.aspect, caption)
         self.overlay.set_visible(self.look_through)
@@ -232,6 +235,7 @@ class Viewport(QWidget):
         if on == self.look_through:
             return
         self.look_through = on
+        self.gamepad.set_active(on)
         self.frustum.set_visible(not on and bool(self.paths.paths))
         self._restyle(update=False)
         self._apply_view()

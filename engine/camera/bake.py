@@ -18,12 +18,13 @@ from scipy.spatial.transform import Rotation
 
 from engine.camera.interpolate import interpolate_channels, interpolate_rotations
 from engine.camera.path import CameraPath
-from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Interpolation
+from engine.project import MAX_FOCAL_MM, MAX_FOCUS_M, MAX_T_STOP, MIN_FOCAL_MM, MIN_FOCUS_M, MIN_T_STOP, CameraKey, Interpolation
 
 DEFAULT_ROT_TOL_DEG = 0.5
 DEFAULT_POS_TOL_FRACTION = 0.01  # of the path's length
 MIN_POS_TOL_M = 0.005
 DEFAULT_FOCAL_TOL = 0.005  # relative
+DEFAULT_FOCUS_TOL = 0.01  # relative, for focus distance and T-stop (a focus puller's mark is ~1 %)
 
 
 def path_length(positions: np.ndarray) -> float:
@@ -81,6 +82,9 @@ def bake_keys(
         err = np.maximum(err, np.rad2deg((rot.inv() * rotations).magnitude()) / max(rot_tol_deg, 1e-9))
         foc = interpolate_channels(keys, focal[keys], outs, ins, frames)[:, 0]
         err = np.maximum(err, np.abs(foc - focal) / focal / max(focal_tol, 1e-12))
+        for channel in (path.focus_m, path.t_stop) if path.has_focus else ():
+            got = interpolate_channels(keys, channel[keys], outs, ins, frames)[:, 0]
+            err = np.maximum(err, np.abs(got - channel) / channel / DEFAULT_FOCUS_TOL)
         added = _worst_per_span(keys, err)
         if not added:
             break
@@ -88,9 +92,19 @@ def bake_keys(
     keys = sorted(picked)
     outs, ins = _kinds(interp, len(keys), ends)
     return [
-        key_at(path, f, interp, **fields).model_copy(update={"interp_in": i, "interp_out": o})
+        key_at(path, f, interp, **fields).model_copy(update={"interp_in": i, "interp_out": o, **_focus_at(path, f)})
         for f, o, i in zip(keys, outs, ins)
     ]
+
+
+def _focus_at(path: CameraPath, f: int) -> dict:
+    """A baked key's focus channels: the path's own focus distance and T-stop there (if it has them)."""
+    if not path.has_focus:
+        return {}
+    return {
+        "focus_m": float(np.clip(path.focus_m[f], MIN_FOCUS_M, MAX_FOCUS_M)),
+        "t_stop": float(np.clip(path.t_stop[f], MIN_T_STOP, MAX_T_STOP)),
+    }
 
 
 def _kinds(interp: str, count: int, ends: str | None) -> tuple[list[str], list[str]]:

@@ -195,7 +195,10 @@ def evaluate_shot(project: Project, shot: Shot, frames=None) -> CameraPath:
     c2w = np.tile(np.eye(4), (len(frames), 1, 1))
     c2w[:, :3, :3] = rotations.as_matrix()
     c2w[:, :3, 3] = positions
-    return CameraPath(c2w, focal, project.film_back_mm(), project.fps, shot.name)
+    from engine.camera.focus import focus_channels  # focus reads this module's interpolation
+
+    focus_m, t_stop = focus_channels(project, shot, frames, c2w)
+    return CameraPath(c2w, focal, project.film_back_mm(), project.fps, shot.name, focus_m, t_stop)
 
 
 def look_target(project: Project, shot: Shot, key: CameraKey, frames) -> np.ndarray:

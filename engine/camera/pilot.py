@@ -47,9 +47,12 @@ def piloted(c2w: np.ndarray, focal_mm: float, move: PilotMove) -> tuple[np.ndarr
     return out, float(np.clip(focal_mm * move.zoom, MIN_FOCAL_MM, MAX_FOCAL_MM))
 
 
-def heads_up(c2w: np.ndarray, focal_mm: float, subject_point: np.ndarray | None) -> str:
-    """What every piloted frame shows: lens, camera height and distance to the subject."""
+def heads_up(c2w: np.ndarray, focal_mm: float, subject_point: np.ndarray | None, focus: tuple[float, float] | None = None) -> str:
+    """What every piloted frame shows: lens, camera height and distance to the subject, and the
+    focus distance and T-stop of a camera that keys focus."""
     text = f"{focal_mm:.0f} mm · height {c2w[1, 3]:.2f} m"
     if subject_point is not None:
         text += f" · {float(np.linalg.norm(np.asarray(subject_point) - c2w[:3, 3])):.2f} m to subject"
+    if focus is not None:
+        text += f" · focus {focus[0]:.2f} m at T{focus[1]:.1f}"
     return text

@@ -4,7 +4,9 @@
 evaluates a camera itself) and the project for the set and its blocking; each frame's camera is
 the grid renderer's ``View`` (focal length in pixels from the lens and the film back's width), so
 grey-box and grid frames of one shot line up pixel for pixel. The ``grid`` pass is the camera-grid
-room of those same cameras (``engine.grid``) drawn over the beauty pass.
+room of those same cameras (``engine.grid``) drawn over the beauty pass. A camera that keys focus
+(``CameraPath.focus_m``) gets depth of field on its beauty pass, from the depth pass
+(``engine.greybox.depth_of_field``); ``depth_of_field=False`` draws every shot all sharp.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from engine.camera.lens import focal_pixels
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.greybox.blocking import SubjectTrack, shot_tracks
+from engine.greybox.depth_of_field import apply_depth_of_field
 from engine.greybox.renderer import PASSES, shared_renderer
 from engine.greybox.scene import build_scene, id_legend
 from engine.grid.render import View, draw_segments
@@ -38,6 +41,7 @@ class GreyboxShots:
         shot_indices: list[int] | None = None,
         base_dir: str | Path | None = None,
         source: str = "project",
+        depth_of_field: bool = True,
     ):
         if not paths:
             raise ShotlineError("nothing to render: no shots", source, "shots")
@@ -55,6 +59,7 @@ class GreyboxShots:
         self.legend = id_legend(project.subjects)
         self._tracks: dict[int, list[SubjectTrack]] = {}
         self._grid: GridRenderer | None = None
+        self.depth_of_field = depth_of_field
 
     def tracks(self, i: int) -> list[SubjectTrack]:
         if i not in self._tracks:
@@ -73,9 +78,17 @@ class GreyboxShots:
         if unknown:
             raise ShotlineError(f"unknown pass {unknown[0]!r} (one of {', '.join(ALL_PASSES)})", self.source, "pass")
         gl_passes = tuple(dict.fromkeys("beauty" if p == "grid" else p for p in passes))
+        path = self.paths[i]
+        blur = self.depth_of_field and path.has_focus and "beauty" in gl_passes
+        if blur:
+            gl_passes = tuple(dict.fromkeys(gl_passes + ("depth",)))
         scene = build_scene(self.tracks(i), frame, self.base_dir, self.source)
         view = self.view(i, frame)
         out = self.renderer.render(scene, view, gl_passes)
+        if blur:
+            out["beauty"] = apply_depth_of_field(
+                out["beauty"], out["depth"], float(path.focal_mm[frame]), float(path.t_stop[frame]), float(path.focus_m[frame]), path.film_back_mm[0]
+            )
         if "grid" in passes:
             out["grid"] = self.grid_over(out["beauty"], i, frame)
         return {p: out[p] for p in passes}

@@ -7,6 +7,9 @@ file name is what survives every NLE, so an edited cut comes back to the same sh
 re-import matches each clip by Shotline metadata (OTIO), else the id in its media file name, else a
 clip name equal to one shot's name; the track's clip order becomes the shot order, each clip's
 source in/out trims its shot, shots left out are dropped, and clips matching no shot are reported.
+With frame handles (``Project.handles``) every media file holds that many frames more before and
+after its shot (the camera held at its first and last pose), its available range says so and the
+clip's source range starts after the head handle; re-import takes the handles off again.
 Unmuted audio tracks go along as audio tracks (offset and trim) in the two XMLs; the EDL is picture.
 """
 
@@ -56,14 +59,20 @@ def write_media(
     from engine.interchange.mp4 import write_mp4
     from engine.interchange.renders import find_renders
 
+    from engine.interchange.mp4 import read_mp4
+
     folder.mkdir(parents=True, exist_ok=True)
     clips = find_renders(project, project_path) if source == "render" else [None] * len(project.shots)
     paths = shared_sequence.paths(project)
     renderer = None
     out = []
+    handles = project.handles
     for i, (shot, clip) in enumerate(zip(project.shots, clips)):
         target = folder / media_name(i, shot)
-        if clip is not None:
+        if clip is not None and handles:
+            frames, _ = read_mp4(clip.path)
+            write_mp4(with_handles(iter(frames), handles), target, project.fps, (frames.shape[2], frames.shape[1]))
+        elif clip is not None:
             tmp = target.with_name(f".{target.name}.part")
             tmp.unlink(missing_ok=True)
             try:
@@ -74,10 +83,24 @@ def write_media(
         else:
             if renderer is None:
                 renderer = GridRenderer(paths, GridOptions(size=size, transition_frames=0))
-            write_mp4((renderer.render_frame(i, f) for f in range(shot.duration)), target, project.fps, size)
+            write_mp4(with_handles((renderer.render_frame(i, f) for f in range(shot.duration)), handles), target, project.fps, size)
         out.append(target)
         report(progress, i + 1, len(project.shots))
     return out
+
+
+def with_handles(frames, handles: int):
+    """The frames with the first held ``handles`` times before and the last after (a shot's handles)."""
+    first = last = None
+    for frame in frames:
+        if first is None:
+            first = frame
+            for _ in range(handles):
+                yield first
+        last = frame
+        yield frame
+    for _ in range(handles if last is not None else 0):
+        yield last
 
 
 def sound_seconds(path: Path) -> float:
@@ -136,20 +159,23 @@ def timeline_of(project: Project, media: list[Path] | None = None, base_dir: Pat
     timeline.global_start_time = rt(0)
     track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
     starts = {sec.first: sec for sec in sections(project)}
+    handles = project.handles
     for i, shot in enumerate(project.shots):
-        span = otio.opentime.TimeRange(rt(0), rt(shot.duration))
+        # The media hold the shot and its handles; the cut uses the shot.
+        available = otio.opentime.TimeRange(rt(0), rt(shot.duration + 2 * handles))
+        span = otio.opentime.TimeRange(rt(handles), rt(shot.duration))
         if media is not None:
-            ref = otio.schema.ExternalReference(target_url=media[i].resolve().as_uri(), available_range=span)
+            ref = otio.schema.ExternalReference(target_url=media[i].resolve().as_uri(), available_range=available)
             ref.name = media[i].name
         else:
-            ref = otio.schema.MissingReference()
+            ref = otio.schema.MissingReference(available_range=available)
         clip = otio.schema.Clip(name=shot.name, media_reference=ref, source_range=span)
-        clip.metadata[NAMESPACE] = {"id": shot.id}
+        clip.metadata[NAMESPACE] = {"id": shot.id, "handles": handles}
         if i in starts:  # a scene starts here: a marker every NLE shows (EDL: a LOC comment)
             clip.markers.append(
                 otio.schema.Marker(
                     name=f"Scene {starts[i].scene}",
-                    marked_range=otio.opentime.TimeRange(rt(0), rt(0)),
+                    marked_range=otio.opentime.TimeRange(rt(handles), rt(0)),  # the clip's first used frame
                     color=otio.schema.MarkerColor.GREEN,
                     metadata={NAMESPACE: {"kind": "scene", "scene": starts[i].scene}},
                 )
@@ -328,7 +354,9 @@ def apply_cut(project: Project, timeline, source: str | Path = "cut") -> CutResu
         rng = item.source_range or item.available_range()
         avail = item.media_reference.available_range if getattr(item.media_reference, "available_range", None) else None
         origin = avail.start_time.to_seconds() if avail is not None else 0.0
-        start = int(round((rng.start_time.to_seconds() - origin) * fps))
+        meta = item.metadata.get(NAMESPACE) if hasattr(item.metadata, "get") else None
+        handles = int(meta["handles"]) if meta and "handles" in meta else project.handles  # an EDL keeps no metadata
+        start = int(round((rng.start_time.to_seconds() - origin) * fps)) - handles
         duration = int(round(rng.duration.to_seconds() * fps))
         if duration < 1:
             result.warnings.append(f"clip {number} {item.name!r} is shorter than a frame; left out")

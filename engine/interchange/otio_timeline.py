@@ -28,12 +28,14 @@ def write(project: Project, out: Path) -> None:
     timeline.global_start_time = otio.opentime.RationalTime(0, fps)
     timeline.metadata[NAMESPACE] = {"project": json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION, **doc})}
     track = otio.schema.Track(name="Shots", kind=otio.schema.TrackKind.Video)
+    handles = project.handles  # the media's frames before and after each shot (editorial's handles)
     for shot, data in zip(project.shots, shots):
+        available = otio.opentime.TimeRange(otio.opentime.RationalTime(0, fps), otio.opentime.RationalTime(shot.duration + 2 * handles, fps))
         clip = otio.schema.Clip(
             name=shot.name,
-            media_reference=otio.schema.MissingReference(),
+            media_reference=otio.schema.MissingReference(available_range=available),
             source_range=otio.opentime.TimeRange(
-                otio.opentime.RationalTime(0, fps), otio.opentime.RationalTime(shot.duration, fps)
+                otio.opentime.RationalTime(handles, fps), otio.opentime.RationalTime(shot.duration, fps)
             ),
         )
         clip.metadata[NAMESPACE] = {"shot": json.dumps(data), "id": shot.id, "prompt": shot.prompt}
@@ -42,7 +44,7 @@ def write(project: Project, out: Path) -> None:
                 otio.schema.Marker(
                     name=f"key {key.frame}",
                     marked_range=otio.opentime.TimeRange(
-                        otio.opentime.RationalTime(key.frame, fps), otio.opentime.RationalTime(0, fps)
+                        otio.opentime.RationalTime(key.frame + handles, fps), otio.opentime.RationalTime(0, fps)
                     ),
                     color=otio.schema.MarkerColor.YELLOW,
                     metadata={NAMESPACE: {"kind": "camera_key"}},

@@ -4,6 +4,9 @@ Cameras live under ``/Shotline``, sampled on the sequence's frames starting at `
 (1001, the film-pipeline habit). USD's lens and film attributes are in tenths of a scene unit,
 so millimetres are converted with the stage's ``metersPerUnit``: focalLength = mm / (100 * mpu)
 (with centimetres, the default here, that is mm). Reading honours metersPerUnit and a Z-up stage.
+A camera that keys focus gets time-sampled ``focusDistance`` (scene units) and ``fStop`` (the
+T-stop: USD has no T-stop, and its fStop is what renderers read for depth of field); on reading,
+an authored ``fStop`` above 0 (USD's 0 means no depth of field) brings them back as focus channels.
 """
 
 from __future__ import annotations
@@ -66,12 +69,17 @@ def write(paths: list[CameraPath], out: Path, fps: float, meters_per_unit: float
             vap.Set(float(mm_to_usd(path.film_back_mm[1], meters_per_unit)))
             cam.CreateClippingRangeAttr().Set(Gf.Vec2f(0.05 / meters_per_unit, 10000.0 / meters_per_unit))
             focal_attr = cam.CreateFocalLengthAttr()
+            focus_attr = cam.CreateFocusDistanceAttr() if path.has_focus else None
+            stop_attr = cam.CreateFStopAttr() if path.has_focus else None
             for f in range(len(path)):
                 t = Usd.TimeCode(START_TIMECODE + start + f)
                 m = path.c2w[f].copy()
                 m[:3, 3] /= meters_per_unit
                 op.Set(Gf.Matrix4d(m.T.tolist()), t)  # USD matrices are row-vector: transpose
                 focal_attr.Set(float(mm_to_usd(path.focal_mm[f], meters_per_unit)), t)
+                if focus_attr is not None:
+                    focus_attr.Set(float(path.focus_m[f] / meters_per_unit), t)
+                    stop_attr.Set(float(path.t_stop[f]), t)
             start += len(path)
         stage.GetRootLayer().Save()
         del stage
@@ -103,12 +111,19 @@ def read(src: Path, template: Project) -> tuple[list[CameraPath], float]:
         if prim.GetCustomDataByKey("shotline:frames"):
             first = START_TIMECODE + int(prim.GetCustomDataByKey("shotline:start_frame"))
             times = [first + f for f in range(int(prim.GetCustomDataByKey("shotline:frames")))]
-        mats, focals = [], []
+        mats, focals, focus, stops = [], [], [], []
+        stop_attr, focus_attr = cam.GetFStopAttr(), cam.GetFocusDistanceAttr()
+        has_focus = stop_attr.HasAuthoredValue() and focus_attr.HasAuthoredValue()
         for t in times:
             m = np.array(xf.ComputeLocalToWorldTransform(Usd.TimeCode(t)), float).T
             m[:3, 3] *= mpu
             mats.append(m)
             focals.append(cam.GetFocalLengthAttr().Get(Usd.TimeCode(t)))
+            if has_focus:
+                focus.append(float(focus_attr.Get(Usd.TimeCode(t))) * mpu)
+                stops.append(float(stop_attr.Get(Usd.TimeCode(t))))
+        if has_focus and min(stops) <= 0:  # fStop 0: USD's "no depth of field"
+            has_focus = False
         c2w = np.array(mats)
         # Any scale in the stack is not a camera property: keep rotation only.
         c2w[:, :3, :3] /= np.linalg.norm(c2w[:, :3, :3], axis=1, keepdims=True)
@@ -119,7 +134,8 @@ def read(src: Path, template: Project) -> tuple[list[CameraPath], float]:
             float(usd_to_mm(cam.GetVerticalApertureAttr().Get(), mpu)),
         )
         name = prim.GetCustomDataByKey("shotline:name") or prim.GetName()
-        paths.append(CameraPath(c2w, usd_to_mm(focals, mpu), film, fps, str(name)))
+        focus_channels = (np.array(focus), np.array(stops)) if has_focus else (None, None)
+        paths.append(CameraPath(c2w, usd_to_mm(focals, mpu), film, fps, str(name), *focus_channels))
     if not paths:
         raise ShotlineError("holds no UsdGeom.Camera", src)
     return paths, fps

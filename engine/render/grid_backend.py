@@ -15,7 +15,7 @@ PREVIEW_EVERY = 12  # frames between preview images in the progress events
 
 
 def request_paths(request: RenderRequest) -> list[CameraPath]:
-    return [CameraPath(s.c2w(), s.focal(), tuple(s.film_back_mm), request.fps, s.name) for s in request.shots]
+    return [CameraPath(s.c2w(), s.focal(), tuple(s.film_back_mm), request.fps, s.name, *s.focus()) for s in request.shots]
 
 
 class GridBackend(Backend):

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, fiel
 
 from engine import sequence as sequences
 from engine.errors import ShotlineError
-from engine.project import MAX_COORD_M, MAX_FOCAL_MM, MAX_FPS, MAX_SENSOR_MM, MIN_FOCAL_MM, MIN_SENSOR_MM, validation_error
+from engine.project import MAX_COORD_M, MAX_FOCAL_MM, MAX_FOCUS_M, MAX_FPS, MAX_SENSOR_MM, MAX_T_STOP, MIN_FOCAL_MM, MIN_FOCUS_M, MIN_SENSOR_MM, MIN_T_STOP, validation_error
 
 MAX_FRAMES_PER_SHOT = 4000
 MAX_SHOTS = 64
@@ -45,6 +45,10 @@ class ShotRequest(_Strict):
     focal_mm: Annotated[list[Annotated[Number, Field(ge=MIN_FOCAL_MM, le=MAX_FOCAL_MM)]], Field(min_length=1, max_length=MAX_FRAMES_PER_SHOT)]
     # The gate the delivery aspect uses; no default: a film back is the project's, not a guess.
     film_back_mm: tuple[Annotated[Number, Field(gt=MIN_SENSOR_MM, le=MAX_SENSOR_MM)], Annotated[Number, Field(gt=MIN_SENSOR_MM, le=MAX_SENSOR_MM)]]
+
+    # Focus distance (m) and T-stop per frame, for depth of field; none: the shot is all sharp.
+    focus_m: Annotated[list[Annotated[Number, Field(ge=MIN_FOCUS_M, le=MAX_FOCUS_M)]], Field(max_length=MAX_FRAMES_PER_SHOT)] | None = None
+    t_stop: Annotated[list[Annotated[Number, Field(ge=MIN_T_STOP, le=MAX_T_STOP)]], Field(max_length=MAX_FRAMES_PER_SHOT)] | None = None
 
     # The shot's blocking (engine.project.SubjectKey as JSON) for the greybox backend.
     subject_keys: Annotated[list[dict], Field(max_length=100_000)] = Field(default_factory=list)
@@ -77,6 +81,12 @@ class ShotRequest(_Strict):
     def _focal_per_frame(self) -> "ShotRequest":
         if len(self.focal_mm) not in (1, len(self.poses)):
             raise ValueError(f"focal_mm has {len(self.focal_mm)} values; give one, or one per frame ({len(self.poses)})")
+        if (self.focus_m is None) != (self.t_stop is None):
+            raise ValueError("focus_m and t_stop come together (or neither)")
+        for name in ("focus_m", "t_stop"):
+            values = getattr(self, name)
+            if values is not None and len(values) not in (1, len(self.poses)):
+                raise ValueError(f"{name} has {len(values)} values; give one, or one per frame ({len(self.poses)})")
         return self
 
     @property
@@ -91,6 +101,12 @@ class ShotRequest(_Strict):
 
     def focal(self) -> np.ndarray:
         return np.broadcast_to(np.asarray(self.focal_mm, float), (self.frames,)).copy()
+
+    def focus(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(focus_m, t_stop) per frame, or (None, None) for an all-sharp shot."""
+        if self.focus_m is None:
+            return None, None
+        return tuple(np.broadcast_to(np.asarray(v, float), (self.frames,)).copy() for v in (self.focus_m, self.t_stop))  # type: ignore[return-value]
 
 
 class RenderRequest(_Strict):
@@ -164,6 +180,7 @@ def request_from_project(project, width: int = 832, height: int | None = None, s
                 focal_mm=[float(f) for f in path.focal_mm],
                 film_back_mm=tuple(float(v) for v in path.film_back_mm),
                 subject_keys=[k.model_dump(mode="json") for k in shot.subject_keys],
+                **({} if path.focus_m is None else {"focus_m": [float(v) for v in path.focus_m], "t_stop": [float(v) for v in path.t_stop]}),
             )
             for shot, path in zip(project.shots, paths)
         ]
