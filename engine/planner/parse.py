@@ -31,7 +31,7 @@ REVERSE_RX = _rx(V.REVERSE)
 SEQUENCE_RX = _rx(V.SEQUENCE)
 NUMBER = r"\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in V.NUMBER_WORDS), key=len, reverse=True))
 DURATION_RX = re.compile(
-    rf"{_L}(?:for |over |lasting |hold for )?(?P<n>{NUMBER})[- ]?(?P<u>seconds?|secs?|s|beats?|frames|f){_R}"
+    rf"{_L}(?:for |over |lasting |hold for )?(?:(?P<n>{NUMBER})[- ]?(?P<u>seconds?|secs?|beats?|frames)|(?P<d>\d+(?:\.\d+)?) ?(?P<u2>s|f)){_R}"
 )
 DEGREES_RX = re.compile(rf"{_L}(?P<n>{NUMBER})[- ]?(?:°|degrees?|deg){_R}|(?P<n2>{NUMBER})°")
 PORTION_RX = _rx(r"(?P<p>half|quarter|full|complete)(?:[- ]way)?(?: (?:orbit|circle|turn|arc|rotation))?|360")
@@ -329,7 +329,7 @@ TEMPO_BPM = 60.0  # "two beats": a beat of a scene, one second
 
 
 def _seconds(m: re.Match, fps: float) -> float:
-    n, unit = number(m.group("n")), m.group("u")
+    n, unit = number(m.group("n") or m.group("d")), m.group("u") or m.group("u2")
     if unit.startswith("beat"):
         return n * 60.0 / TEMPO_BPM
     if unit in ("frames", "f"):
@@ -422,6 +422,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
     if len(vertical) > 1:
         spec.warnings.append(f"the angles {' and '.join(vertical)} contradict each other; used {vertical[0]}")
     t.find(SEQUENCE_RX)  # use up "then", "followed by": they order the moves and choose nothing else
+    t.find(_rx(r"at the same time|together|simultaneously|at once"))
     spec.not_understood = t.leftovers()
     spec.clauses = _clauses(t, names)
     return spec
@@ -606,7 +607,7 @@ def _split_line_with_head(text: str) -> tuple[str, list[str]]:
                 new_piece = True
             if not shots and not new_piece and not has_camera_words(sentence):
                 head.append(sentence)
-            elif not shots or new_piece or _starts_shot(sentence):
+            elif not shots or new_piece or _starts_shot(sentence) or _new_subject(shots[-1], sentence):
                 if new_piece and not shots and head:
                     # A cut from the opening sentences: they were a shot.
                     shots.append(" ".join(head))
@@ -620,6 +621,15 @@ def _split_line_with_head(text: str) -> tuple[str, list[str]]:
 
 
 NAME_WORD_RX = re.compile(r"(?<![A-Za-z'])[A-Z][a-z]+")
+
+
+def _new_subject(shot: str, sentence: str) -> bool:
+    """A sentence with camera words about someone the shot so far does not name: a new shot."""
+    if not has_camera_words(sentence):
+        return False
+    named = {w for w in NAME_WORD_RX.findall(shot) if not has_camera_words(w)}
+    new = [w for w in NAME_WORD_RX.findall(sentence)[0:] if not has_camera_words(w) and w not in named and w.lower() not in V.STOPWORDS]
+    return bool(named) and bool(new)
 
 
 def _names_someone(sentence: str) -> bool:
