@@ -4,6 +4,7 @@ for, which words said so, and which words the grammar did not understand."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from engine.planner import vocabulary as V
@@ -246,7 +247,10 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float) -> None:
     for m, meaning in move_hits[1:]:
         prev_m, prev_meaning = kept[-1]
         between = text.low[prev_m.end() : m.start()]
-        if meaning[0] == prev_meaning[0] and not SEQUENCE_RX.search(between) and len(between) < 25:
+        vertical = {meaning[0], prev_meaning[0]} == {"pedestal", "crane"}  # "rise up on a crane": one crane
+        if (meaning[0] == prev_meaning[0] or vertical) and not SEQUENCE_RX.search(between) and len(between) < 25:
+            if vertical and prev_meaning[0] == "pedestal":
+                kept[-1] = (prev_m, ("crane", prev_meaning[1]))
             text.use(m.start(), m.end())
             continue
         # "pan right to follow Jonas": one pan that keeps Jonas in frame, not a pan then a follow.
@@ -373,7 +377,6 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
         spec.flash = True
         spec.explanation.append((t.words(m.start(), m.end()), "flash cut: shorter than the minimum shot length"))
     _actions(t, names, spec)
-    _places(t, spec)
     for m in t.find(FOCAL_RX):
         spec.focal_mm = float(m.group("n"))
         spec.explanation.append((t.words(m.start(), m.end()), f"lens: {spec.focal_mm:g} mm"))
@@ -382,6 +385,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
         spec.explanation.append((t.words(m.start(), m.end()), f"lens: {focal:g} mm"))
     sizes = _first(SIZE_RX, t)
     _moves(t, spec, sizes, fps)
+    _places(t, spec)  # after the moves: "counter-clockwise" is a direction, not a counter
     for m, code in sizes:
         if code is None:
             continue
@@ -465,6 +469,7 @@ ACTION_VERBS: list[tuple[str, str]] = [
     (r"turn(?:s|ing)? (?:away|around|round|back)|turn(?:s)?", "turn"),
 ]
 ACTION_RX = [(re.compile(rf"{_L}(?:{p}){_R}"), verb) for p, verb in ACTION_VERBS]
+ACTION_ANY_RX = re.compile(rf"{_L}(?:" + "|".join(p for p, _ in ACTION_VERBS) + rf"){_R}")
 TARGET_RX = re.compile(r"\s*(?:over |up |back |slowly |quickly )?(?P<prep>to|toward|towards|into|across|past|through|down|onto|on|at|by|from)?\s*(?:the |a |an |his |her |their )?(?P<what>[a-z]+(?: [a-z]+)?)?")
 PRONOUNS = {"he", "she", "they", "him", "her"}
 
@@ -503,12 +508,21 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
             spec.explanation.append((t.words(m.start(), m.end()), f"{actor or 'the subject'} {verb}s" + (f" ({target})" if target else "")))
 
 
+@lru_cache(maxsize=1)
+def _piece_rx() -> re.Pattern:
+    from engine.planner.set_pieces import PIECE_WORDS
+
+    words = "|".join(re.escape(w) for w in sorted(PIECE_WORDS, key=len, reverse=True))
+    return re.compile(rf"{_L}(?P<w>{words})s?{_R}(?![- ]?clockwise)")
+
+
 def _places(t: _Text, spec: ShotSpec) -> None:
     """Set pieces and locations the words name: "the door", "at the table", "INT. KITCHEN"."""
     from engine.planner.set_pieces import LOCATION_WORDS, PIECE_WORDS
 
-    for word in sorted(PIECE_WORDS, key=len, reverse=True):
-        for m in re.finditer(rf"{_L}{re.escape(word)}s?{_R}", t.low):
+    for m in _piece_rx().finditer(t.low):
+        word = m.group("w")
+        if True:
             if any(t.used[m.start() : m.end()]):
                 continue
             t.use(m.start(), m.end())
@@ -534,7 +548,7 @@ def _starts_shot(sentence: str) -> bool:
     return any(rx.search(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.search(low))
 
 
-def split_shots(paragraph: str) -> tuple[str, list[str]]:
+def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, list[str]]:
     """(global prompt, per-shot texts) of a paragraph.
 
     Sluglines (INT./EXT.) head scenes and are not shots themselves (their words join the global
@@ -575,7 +589,15 @@ def split_shots(paragraph: str) -> tuple[str, list[str]]:
             shots += _split_line(ln, bool(shots))
         return " ".join(head), shots
     head_text, shots = _split_line_with_head(text)
+    if head_text and shots and names and _mentions(head_text, names) and not _mentions(shots[0], names) and ACTION_ANY_RX.search(head_text.lower()):
+        # "Jonas walks to the door. Medium shot.": what someone does, then how it is framed: one shot.
+        shots[0] = f"{head_text} {shots[0]}"
+        head_text = ""
     return head_text, shots
+
+
+def _mentions(text: str, names: list[str]) -> bool:
+    return any(re.search(rf"(?<![A-Za-z]){re.escape(n)}(?![a-z])", text) for n in names)
 
 
 def _slug_location(slug: str) -> str:

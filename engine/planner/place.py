@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.spatial.transform import Rotation
 
 from engine.camera.framing import BODY_LINES, EYES_FORWARD, SHOT_SIZES, distance_for_size, solve_framing
 from engine.camera.moves import Framing
@@ -178,4 +179,8 @@ def _placed(eye: np.ndarray, base: np.ndarray, pitch_deg: float, focal: float, r
     forward = np.cos(p) * to + np.sin(p) * UP
     horizontal = float(np.hypot(*(base - eye)[[0, 2]]))
     aim = np.array([base[0], eye[1] + horizontal * np.tan(p), base[2]])  # where the lens axis meets the subject's axis
-    return Placement(Framing.looking_at(eye, eye + forward, focal, roll), subject, float(np.linalg.norm(aim - eye)), aim, notes)
+    # The camera turned by yaw, then pitch, then roll (camera looks down -Z): look_at_rotation's
+    # result, built directly (a 500-shot script builds a thousand of these).
+    yaw = np.arctan2(-to[0], -to[2])
+    rotation = Rotation.from_euler("YXZ", [yaw, p, np.deg2rad(roll)])
+    return Placement(Framing(np.asarray(eye, float), rotation, focal), subject, float(np.linalg.norm(aim - eye)), aim, notes)

@@ -598,11 +598,11 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
     """Plan every shot of ``text`` in the set of ``project`` (or a set made from the names in it)."""
     base = project or Project()
     empty = not text or not text.strip()
-    global_prompt, texts = ("", ["static medium shot"]) if empty else split_shots(text)
+    subjects = discover_subjects("" if empty else text, list(base.subjects))
+    global_prompt, texts = ("", ["static medium shot"]) if empty else split_shots(text, [s.name for s in subjects if s.is_person])
     if not texts:
         texts = ["static medium shot"]
         empty = True
-    subjects = discover_subjects("" if empty else text, list(base.subjects))
     names = [s.name for s in subjects if s.is_person] or [s.name for s in subjects]
     specs = [parse_shot(t, names, base.fps) for t in texts]
     if empty:
@@ -616,6 +616,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
     film_h = base.film_back_mm()[1]
     work = base.model_copy(update={"subjects": subjects, "shots": []})
     scene.project = work  # set pieces to walk to
+    shot_names: set[str] = set()
     planned: list[PlannedShot] = []
     previous: Subject | None = None
     warnings: list[str] = []
@@ -667,7 +668,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         shot_id = new_shot_id()
         shot = Shot(
             id=shot_id,
-            name=unique_name(_shot_name(spec, subject, size), [s.name for s in work.shots]),
+            name=unique_name(_shot_name(spec, subject, size), shot_names),
             duration=frames,
             prompt=shot_text,
             size=size,
@@ -681,6 +682,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             ctx = MoveContext(placement.framing, frames, fps, subject, "ease")
             shot = handheld(camera, ctx, seed=seed + index, project=work.model_copy(update={"shots": []})).apply_to(shot)
         work.shots.append(shot)
+        shot_names.add(shot.name)
         planned.append(PlannedShot(shot, spec, subject.name, notes))
         warnings += [f"shot {index + 1}: {w}" for w in spec.warnings]
         previous = subject
