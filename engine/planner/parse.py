@@ -285,7 +285,9 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float) -> None:
         if fix:
             family, direction, why = fix
             spec.explanation.append((words, why))
-        if direction is not None and direction not in ALLOWED[family]:
+        if family not in ALLOWED:  # rack focus: no direction of travel
+            direction = None
+        elif direction is not None and direction not in ALLOWED[family]:
             spec.warnings.append(f"'{words}': a {family.replace('_', ' ')} does not go {direction}; used its usual direction")
             direction = default
         move = MoveSpec(family, direction, words=words, start=m.start())
