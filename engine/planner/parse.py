@@ -585,7 +585,8 @@ def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, li
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if len(lines) > 1:
         head = []
-        while len(lines) > 1 and not has_camera_words(lines[0]) and not NEW_SHOT_RX.match(lines[1]) and not CUT_RX.match(lines[1]):
+        # Leading lines with no camera words and nobody of the set in them set the scene.
+        while len(lines) > 1 and not has_camera_words(lines[0]) and not (names and _mentions(lines[0], names)) and not NEW_SHOT_RX.match(lines[1]) and not CUT_RX.match(lines[1]):
             head.append(lines.pop(0))
         shots = []
         for ln in lines:
