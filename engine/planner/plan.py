@@ -680,7 +680,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         shot = camera.apply_to(shot)
         if spec.handheld:
             ctx = MoveContext(placement.framing, frames, fps, subject, "ease")
-            shot = handheld(camera, ctx, seed=seed + index, project=work.model_copy(update={"shots": []})).apply_to(shot)
+            shot = handheld(camera, ctx, seed=seed + index, every=4, project=work.model_copy(update={"shots": []})).apply_to(shot)
         work.shots.append(shot)
         shot_names.add(shot.name)
         planned.append(PlannedShot(shot, spec, subject.name, notes))
