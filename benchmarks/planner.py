@@ -59,11 +59,12 @@ class Tally:
         return self.right / self.total if self.total else 1.0
 
 
-def score(entries: list[dict], misses: bool = False) -> dict:
+def score(entries: list[dict], misses: bool = False, planner=plan_text) -> dict:
+    """The figures of ``planner`` (any function (text, project) -> Plan, the learned one too) on ``entries``."""
     moves, splits = MoveScore(), Tally()
     fields = {k: Tally() for k in ("size", "subject", "angle", "handheld", "foreground")}
     for e in entries:
-        plan = plan_text(e["text"], SET)
+        plan = planner(e["text"], SET)
         project = plan.to_project(SET)
         observed = observed_moves(project)
         want = e["shots"]
