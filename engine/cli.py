@@ -339,6 +339,8 @@ def _plan(args) -> int:
         for i, p in enumerate(plan.shots):
             unknown = f"  [not understood: {', '.join(p.spec.not_understood)}]" if p.spec.not_understood else ""
             print(f"  {i + 1}. {p.shot.name} ({p.shot.duration} frames, {p.shot.lens.focal_mm:.0f} mm){unknown}")
+            for m in p.spec.bank_matches:
+                print(f"     phrase bank: '{m.clause}' ~ '{m.phrase}' -> {m.move} (similarity {m.similarity:.2f})")
         for w in plan.warnings:
             print(f"  warning: {w}")
     return 0

@@ -178,6 +178,12 @@ class PlannerPanel(QWidget):
         self.error.clear()
         self.proposals.clear()
         self.plans = []
+        if not self.text.toPlainText().strip():
+            # The planner makes a starting shot of empty words; a proposal of nothing is no use here.
+            self.error.setText("the words are empty: say what the camera should do")
+            self.accept_button.setEnabled(False)
+            self._show(-1)
+            return
         try:
             self.plans = plan_alternatives(self.text.toPlainText(), self.document.project, self.alternatives.value())
         except ShotlineError as exc:

@@ -183,14 +183,39 @@ class ShotDescription:
     text: str
     moves: str
     phrases: list[Phrase] = field(default_factory=list)
+    handheld: bool = False
+
+
+# An operator's sway turns the lens back and forth about several axes; a smooth move (however fast,
+# eased or compound) turns each axis one way, reversing at most once or twice a shot.
+SWAY_MIN_DEG_S = 0.2  # angular speeds below this are noise, not a reversal
+SWAY_REVERSALS_PER_S = 1.0  # on at least two of tilt, pan and roll
+
+
+def is_handheld(path: CameraPath) -> bool:
+    if len(path) < 3:
+        return False
+    rates = (path.rotations[:-1].inv() * path.rotations[1:]).as_rotvec(degrees=True) * path.fps
+    seconds = len(path) / path.fps
+    swaying = 0
+    for axis in range(3):
+        v = rates[:, axis]
+        signs = np.sign(v[np.abs(v) > SWAY_MIN_DEG_S])
+        swaying += int((np.diff(signs) != 0).sum()) / seconds >= SWAY_REVERSALS_PER_S
+    return swaying >= 2
 
 
 def describe_context(context: ShotContext, clip_s: float = 1.0, config: LabelConfig = LabelConfig()) -> ShotDescription:
     path = context.path
     runs = intra_shot(path, context.reference_length, context.subject_positions, clip_s, config)
     phrases = [Phrase(lbl, a, b, speed, phrase_for(lbl, speed, a, b, context)) for lbl, a, b, speed in runs]
-    moves = ", then ".join(p.text for p in phrases)
-    return ShotDescription(path.name, f"{framing_text(context)}: {moves}.", moves, phrases)
+    shaky = is_handheld(path)
+    if shaky:  # the sway is no move of its own, and the camera is not static
+        moves = ", then ".join("held" if p.label == STATIC else p.text for p in phrases)
+        moves = f"handheld, {moves}" if moves != "held" else "handheld"
+    else:
+        moves = ", then ".join(p.text for p in phrases)
+    return ShotDescription(path.name, f"{framing_text(context)}: {moves}.", moves, phrases, shaky)
 
 
 # -- between shots -----------------------------------------------------------------------------

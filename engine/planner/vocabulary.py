@@ -19,7 +19,7 @@ SIZES: list[tuple[str, str]] = [
 ]
 
 ANGLES: list[tuple[str, str]] = [
-    (r"over[- ]the[- ]shoulder|ots|over (?:her|his|their|\w+'s) shoulder", "over-the-shoulder"),
+    (r"over[- ]the[- ]shoulder|ots|(?:over|past|behind) (?:her|his|their|\w+'s) shoulder", "over-the-shoulder"),
     (r"bird'?s[- ]eye(?: view)?|overhead|top[- ]down|top shot|god'?s[- ]eye", "overhead"),
     (r"worm'?s[- ]eye(?: view)?|from the ground|ground level", "worm's eye"),
     (r"dutch(?: angle| tilt)?|canted(?: angle)?|tilted horizon", "dutch"),
@@ -48,36 +48,45 @@ DIRECTIONS: list[tuple[str, str]] = [
 # Move words -> (move family, default direction). Families map to presets in plan.py.
 MOVES: list[tuple[str, tuple[str, str | None]]] = [
     (r"dolly[- ]zoom(?:s|ing)?|vertigo(?: shot| effect)?|zolly|contra[- ]zoom|trombone shot", ("dolly_zoom", "in")),
-    (r"whip[- ]?pan(?:s|ning)?|swish[- ]pan|snap pan", ("whip_pan", None)),
-    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward", ("dolly", "in")),
+    (r"whip[- ]?pan(?:s|ning)?|swish[- ]pan|snap pan|whip(?:s|ping)?(?![- ]?zoom)", ("whip_pan", None)),
+    (r"rack(?:s|ing|ed)?(?: the)? focus|pull(?:s|ing)? focus|focus pull|rack(?:s|ing)? (?=to )|shift(?:s|ing)? focus", ("focus", None)),
+    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|a (?:slow |quick |fast |gentle )?push(?! (?:out|back))", ("dolly", "in")),
     (r"pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away", ("dolly", "out")),
-    (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move", ("truck", None)),
+    (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move|(?:drift|glide|float)(?:s|ing)?(?= (?:to the |screen[- ])?(?:left|right))|glid(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))", ("truck", None)),
     (r"pedestal(?:s|ling)?|ped(?= up| down)|boom(?:s|ing)?|rais(?:e|es|ing) the camera|lower(?:s|ing)? the camera", ("pedestal", "up")),
     (r"crane(?:s|d)?(?: shot)?|jib(?:s|bing)?", ("crane", None)),
-    (r"arc(?:s|ing)?|orbit(?:s|ing)?|circl(?:e|es|ing)|go(?:es|ing)? around|mov(?:e|es|ing) around|revolv(?:e|es|ing)", ("arc", "left")),
+    (r"arc(?:s|ing)?|orbit(?:s|ing)?|circl(?:e|es|ing)|swing(?:s|ing)? (?:round|around)|go(?:es|ing)? around|mov(?:e|es|ing) around|revolv(?:e|es|ing)", ("arc", "left")),
     (r"pan(?:s|ning|ned)?", ("pan", None)),
     (r"tilt(?:s|ing|ed)?", ("tilt", None)),
     (r"roll(?:s|ing)?|barrel roll|rotat(?:e|es|ing) the (?:frame|horizon)", ("roll", "left")),
-    (r"zoom(?:s|ing|ed)?|punch[- ]in", ("zoom", None)),
+    (r"(?:snap|crash)[- ]zoom(?:s|ing|ed)?|zoom(?:s|ing|ed)?|punch[- ]in", ("zoom", None)),
     (r"follow(?:s|ing|ed)?(?! by)|tracking shot|track(?:s|ing)? (?:with|alongside)|walk(?:s|ing)? with", ("follow", None)),
     (r"(?<!to )reveal(?:s|ing)?", ("reveal", "right")),
-    (r"rising|ris(?:e|es)|ascend(?:s|ing)?", ("pedestal", "up")),
-    (r"descend(?:s|ing)?|sinking|sink(?:s)?|drop(?:s|ping)? down", ("pedestal", "down")),
+    (r"rising|ris(?:e|es)|ascend(?:s|ing)?|float(?:s|ing)? up", ("pedestal", "up")),
+    (r"descend(?:s|ing)?|sinking|sink(?:s)?|drop(?:s|ping)?(?: down)?(?! focus)", ("pedestal", "down")),
 ]
 
 STATIC_WORDS = r"static|locked[- ]off|lock[- ]off|still camera|fixed camera|no (?:camera )?movement|tripod|hold(?:s|ing)?(?: on)?"
 HANDHELD_WORDS = r"hand[- ]?held|shaky(?: cam)?|documentary[- ]style|run[- ]and[- ]gun|verit[eé]"
+STEADICAM_WORDS = r"steadicam|steady[- ]?cam|gimbal"
+FLASH_WORDS = r"flash(?: cut| frame)?|subliminal|split[- ]second|a single frame"
 
 SPEEDS: list[tuple[str, str]] = [
     (r"very slow(?:ly)?|glacial(?:ly)?|imperceptibl[ey]|creeping", "slow"),
     (r"slow(?:ly)?|gentle|gently|gradual(?:ly)?|subtle|subtly|languid(?:ly)?|lazy|lazily|leisurely", "slow"),
-    (r"quick(?:ly)?|fast|rapid(?:ly)?|sudden(?:ly)?|swift(?:ly)?|brisk(?:ly)?|snappy|aggressive(?:ly)?|violent(?:ly)?", "fast"),
+    (r"snap|crash|quick(?:ly)?|fast|rapid(?:ly)?|sudden(?:ly)?|swift(?:ly)?|brisk(?:ly)?|snappy|aggressive(?:ly)?|violent(?:ly)?", "fast"),
     (r"steady|steadily|smooth(?:ly)?|moderate(?:ly)?", "normal"),
 ]
 
 CROSS_LINE = r"cross(?:es|ing)? the line|other side of the line|break(?:s|ing)? the 180|jump(?:s|ing)? the line"
 REVERSE = r"reverse(?: shot| angle)?|reverse on|the reverse|return shot"
 SEQUENCE = r"then|and then|followed by|before|after that|finally|into a|into an|into"
+TOGETHER = r"and|while|as|with|at the same time|together|simultaneously|at once"
+
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "next": 0, "last": 0, "final": 0, "opening": 1, "closing": 0,
+}  # fmt: skip
 
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

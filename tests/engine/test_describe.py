@@ -19,7 +19,7 @@ Shot 2 (OTS on Mara): Medium shot of Mara over Jonas's shoulder, eye level: stat
 Cut 2→3: same size (medium shot), Mara to Jonas, reverse angle, same side of the line.
 Shot 3 (Reverse on Jonas): Medium shot of Jonas over Mara's shoulder, eye level: static.
 Cut 3→4: medium shot to medium close-up, Jonas to Mara, same side of the line.
-Shot 4 (Mara close-up push): Medium close-up of Mara, eye level: slow push in to a close-up."""
+Shot 4 (Mara close-up push): Medium close-up of Mara, eye level: slow push in."""  # a close-up runs chin to forehead (issue 23): this push ends wider
 
 
 def test_the_demo_reads_naturally():
@@ -69,7 +69,7 @@ def test_a_cut_in_on_the_axis():
     )
     cut = describe_project(project).cuts[0]
     assert "cut in on the axis" in cut.relations
-    assert cut.relations[0] == "full shot to medium close-up"
+    assert cut.relations[0] == "medium long shot to medium close-up"  # 6 m on 35 mm: above the knees (sizes of issue 23)
 
 
 def test_arcs_and_follows_name_their_subject():

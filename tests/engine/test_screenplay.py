@@ -34,7 +34,7 @@ def test_sample_scripts_give_scenes_and_characters(path):
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.suffix)
 def test_a_planned_script_has_a_section_per_scene_and_a_subject_per_character(path):
     project, warnings = plan_script(read_script(path))
-    assert [s.name for s in project.subjects] == ["Mara", "Jonas", "Detective Ruiz"]
+    assert [s.name for s in project.subjects if s.is_person] == ["Mara", "Jonas", "Detective Ruiz"]  # and the set pieces the action names
     scenes = [scene_of(s) for s in project.shots]
     assert scenes == [f"1 {HEADINGS[0]}"] * 2 + [f"2 {HEADINGS[1]}"] * 2 + [f"3 {HEADINGS[2]}"] * 2
     close, wide, angle, overhead = project.shots[1], project.shots[2], project.shots[3], project.shots[5]
@@ -58,7 +58,7 @@ def test_one_scene_and_an_existing_set():
     base = Project(name="Mine", subjects=[Subject(name="Jonas", position=(3.0, 0.0, 1.0))])
     project, _ = plan_script(read_script(SAMPLES[1]), base, scene="2")
     assert project.name == "Mine"
-    assert [s.name for s in project.subjects] == ["Jonas", "Mara", "Detective Ruiz"]
+    assert [s.name for s in project.subjects if s.is_person] == ["Jonas", "Mara", "Detective Ruiz"]
     assert project.subjects[0].position == (3.0, 0.0, 1.0)
     assert {scene_of(s) for s in project.shots} == {"2 EXT. ROOFTOP - NIGHT"}
     with pytest.raises(ShotlineError, match="no scene 7"):

@@ -22,7 +22,7 @@ def test_it_shows_the_selected_shot_and_describes_it(inspector):
     doc.select(doc.project.shots[3].id, 0)
     assert inspector.name.text() == "Mara close-up push"
     assert inspector.duration.value() == 96 and inspector.focal.value() == 40.0
-    assert inspector.description.text() == "Medium close-up of Mara, eye level: slow push in to a close-up."
+    assert inspector.description.text() == "Medium close-up of Mara, eye level: slow push in."  # a close-up runs chin to forehead (issue 23)
     assert inspector.key_box.isEnabled() and inspector.frame.value() == 0
 
 

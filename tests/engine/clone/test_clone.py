@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from scipy.spatial.transform import Rotation
 
 from engine.camera.conventions import invert_poses
+from engine.camera.framing import SHOT_SIZES
 from engine.clone.solve import _split_zoom, intrinsics
 from engine.cli import main
 from engine.project import load_project
@@ -85,7 +86,7 @@ def test_first_camera_aims_at_the_subject(cloned):
     subject = cloned.project.subjects[0]
     eye = path.positions[0]
     forward = -path.c2w[0, :3, 2]
-    aim = np.asarray(subject.position) + [0, 0.72 * subject.height, 0]
+    aim = np.asarray(subject.position) + [0, SHOT_SIZES["MS"].aim * subject.height, 0]  # the medium shot's frame centre
     assert np.degrees(np.arccos(forward @ (aim - eye) / np.linalg.norm(aim - eye))) < 0.5
 
 

@@ -1,0 +1,201 @@
+"""Shot grammar of the rules planner, measured as a director would see it: where the eyes land in the
+frame, whose shoulder is in the foreground, what describe calls the angle, how long shots last, how
+shots split, what people do, and what comes of words the planner cannot read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.analysis.describe import describe_context, is_handheld
+from engine.analysis.shot_context import shot_context
+from engine.camera.framing import SHOT_SIZES
+from engine.camera.lens import focal_pixels
+from engine.demo import build_demo_project
+from engine.greybox.mannequin import face_marker, pose_figure, preset_angles
+from engine.grid.render import View
+from engine.planner.parse import split_shots
+from engine.planner.plan import MIN_SHOT_S, MIN_WIDE_SHOT_S, plan_text
+from engine.planner.score import observed_moves
+from engine.project import Project, Subject
+
+SET = build_demo_project().model_copy(update={"shots": []})
+WORDS = {"ECU": "extreme close-up", "CU": "close-up", "MCU": "medium close-up", "MS": "medium shot", "MLS": "medium wide shot", "FS": "full shot", "WS": "wide shot", "EWS": "extreme wide shot"}
+
+
+def _plan(text, base=SET):
+    plan = plan_text(text, base)
+    return plan, plan.to_project(base)
+
+
+def _rows(project, shot, points, width=640):
+    """Pixel rows of world points on the shot's first frame, and the frame's height in pixels."""
+    path = shot_context(project, shot).path
+    film = project.film_back_mm()
+    height = int(round(width * film[1] / film[0]))
+    view = View(path.c2w[0], float(focal_pixels(path.focal_mm[0], film, width)), width, height)
+    px, ok = view.project_points(np.asarray(points, float))
+    assert ok.all()
+    return px[:, 1], height
+
+
+@pytest.mark.parametrize("angle", ["", "low angle ", "high angle ", "worm's-eye view, ", "dutch angle "])
+@pytest.mark.parametrize("code", list(WORDS))
+def test_each_size_puts_the_eyes_on_the_upper_third_and_the_foot_on_its_body_line(code, angle):
+    _, project = _plan(f"{angle}{WORDS[code]} of Jonas.")
+    shot = project.shots[0]
+    jonas = project.subject("Jonas")
+    eyes = face_marker(pose_figure(preset_angles("stand"), jonas.position, jonas.facing, jonas.height))[0]
+    foot = eyes * [1, 0, 1] + [0.0, SHOT_SIZES[code].bottom * jonas.height, 0.0]
+    (eye_row, foot_row), height = _rows(project, shot, [eyes, foot])
+    assert shot.size == code
+    assert abs(eye_row / height - 1 / 3) <= 0.05, (eye_row / height)
+    assert abs(foot_row / height - 1.0) <= 0.05, (foot_row / height)
+
+
+def test_a_medium_shot_keeps_the_whole_head_in_frame():
+    _, project = _plan("Medium shot of Mara.")
+    mara = project.subject("Mara")
+    crown = np.asarray(mara.position) + [0.0, mara.height + 0.01, 0.0]
+    (row,), height = _rows(project, project.shots[0], [crown])
+    assert 0.05 * height < row < 0.3 * height  # headroom above the crown
+
+
+@pytest.mark.parametrize("text, owner, onto", [
+    ("Over the shoulder of Jonas onto Mara.", "Jonas", "Mara"),
+    ("Over the shoulder of Mara onto Jonas, medium close-up.", "Mara", "Jonas"),
+    ("Over Jonas's shoulder onto Mara.", "Jonas", "Mara"),
+    ("Past Mara's shoulder, a close-up of Jonas.", "Mara", "Jonas"),
+])  # fmt: skip
+def test_over_the_shoulder_puts_the_named_shoulders_owner_in_the_foreground_and_the_camera_behind_them(text, owner, onto):
+    plan, project = _plan(text)
+    context = shot_context(project, project.shots[0])
+    assert plan.shots[0].subject == onto and context.main.name == onto
+    assert context.foreground(0).name == owner
+    cam = context.path.positions[0]
+    o, t = (np.asarray(project.subject(n).position, float) for n in (owner, onto))
+    assert (cam - o)[[0, 2]] @ (t - o)[[0, 2]] < 0  # on the far side of the owner from the subject
+    assert np.linalg.norm((cam - o)[[0, 2]]) < 0.4 * np.linalg.norm((cam - t)[[0, 2]])  # close behind them
+
+
+@pytest.mark.parametrize("words, said", [
+    ("Medium shot of Jonas.", "eye level"), ("Low angle medium shot of Jonas.", "low angle"),
+    ("High angle medium shot of Jonas.", "high angle"), ("Worm's-eye view of Jonas.", "worm's-eye view"),
+    ("Bird's-eye view of Jonas.", "overhead"), ("Dutch angle medium shot of Jonas.", "dutch angle"),
+])  # fmt: skip
+def test_describe_names_the_angle_against_the_subjects_eyes(words, said):
+    _, project = _plan(words)
+    assert shot_context(project, project.shots[0]).angle_words(0) == said
+
+
+def test_a_camera_twelve_centimetres_off_the_floor_is_not_eye_level_even_when_level():
+    project = Project(subjects=[Subject(name="Mara", position=(0.0, 0.0, 0.0))])
+    from engine.project import CameraKey, Shot
+
+    key = CameraKey(frame=0, position=(0.0, 0.12, 4.0), orientation=(0.0, 0.0, 0.0, 1.0))  # level, looking down -Z at her
+    project = project.model_copy(update={"shots": [Shot(id="s", name="floor", duration=24, keys=[key])]})
+    assert shot_context(project, project.shots[0]).angle_words(0) in ("low angle", "worm's-eye view")
+
+
+def test_handheld_is_described_as_handheld_not_static():
+    _, project = _plan("Handheld close-up of Jonas. Static close-up of Mara.")
+    shots = [describe_context(shot_context(project, s)) for s in project.shots]  # no grey-box pass needed
+    assert [s.handheld for s in shots] == [True, False]
+    assert "handheld" in shots[0].moves and "static" not in shots[0].moves
+    assert shots[1].moves == "static"
+
+
+def test_shots_keep_the_stated_minimum_length_unless_a_flash_cut_is_asked():
+    plan, _ = _plan("Whip pan right to Mara.\nWide shot, static.\nPan left, 1 second.\nClose-up of Jonas. A flash cut of his face.")
+    durations = [p.shot.duration for p in plan.shots]
+    assert durations[0] >= MIN_SHOT_S * 24 and durations[1] >= MIN_WIDE_SHOT_S * 24 and durations[2] >= MIN_SHOT_S * 24
+    assert len(durations) == 5 and durations[4] < MIN_SHOT_S * 24 <= durations[3]
+    assert any("under the 2 s minimum shot" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize("text, shots", [
+    ("Shot one: Mara. Shot two: Jonas. Shot three: wide. Shot four: push in on Mara.", ["Mara.", "Jonas.", "wide.", "push in on Mara."]),
+    ("First shot, a wide. The second shot is a close-up of Jonas. The third shot: Mara, pan left.", ["a wide.", "a close-up of Jonas.", "Mara, pan left."]),
+    ("A slow push on Jonas. Cut to a wide reverse. Then a quick zoom out.", ["A slow push on Jonas.", "a wide reverse.", "a quick zoom out."]),
+    ("Mara looks up. Smash cut to Jonas, handheld.", ["Mara looks up.", "Jonas, handheld."]),
+    ("We see Mara at the tank. Next, Jonas in close-up. Meanwhile, Mara turns. Insert: the handle.", ["Mara at the tank.", "Jonas in close-up.", "Mara turns.", "Insert: the handle."]),
+    ("Close-up of Mara. Reverse on Jonas.", ["Close-up of Mara.", "Reverse on Jonas."]),
+    ("Wide shot.\n\nClose-up of Mara.", ["Wide shot.", "Close-up of Mara."]),
+])  # fmt: skip
+def test_shot_splits(text, shots):
+    assert split_shots(text, ["Mara", "Jonas"])[1] == shots
+
+
+def test_sluglines_head_scenes_and_name_their_locations():
+    head, shots = split_shots("INT. KITCHEN - DAY\nMara at the table, medium shot.\nEXT. ROOFTOP - NIGHT\nWide shot, crane down.")
+    assert head == "INT. KITCHEN - DAY EXT. ROOFTOP - NIGHT"
+    assert shots == ["Mara at the table, medium shot. (kitchen)", "Wide shot, crane down. (rooftop)"]
+    plan = plan_text("INT. KITCHEN - DAY\nMara sits at the table. Medium shot.")
+    shapes = {s.shape for s in plan.subjects if not s.is_person}
+    assert {"counter", "table"} <= shapes  # an empty set furnished as a kitchen
+
+
+def test_moves_said_together_happen_together():
+    _, project = _plan("Crane up and tilt down onto Mara.")
+    assert observed_moves(project) == [["crane_up"]]
+    _, project = _plan("Push in and pan left at the same time.")
+    path = shot_context(project, project.shots[0]).path
+    half = len(path) // 2
+    # Both have happened in part by the middle of the shot: not a push, then a pan.
+    yaw = np.degrees(path.rotations.as_euler("YXZ")[:, 0])
+    travel = np.linalg.norm(path.positions - path.positions[0], axis=1)
+    assert 0.2 < travel[half] / travel[-1] < 0.8
+    assert 0.2 < (yaw[half] - yaw[0]) / (yaw[-1] - yaw[0]) < 0.8
+    assert set(observed_moves(project)[0]) == {"push_in", "pan_left"}
+
+
+def test_pan_to_follow_someone_keeps_them_in_frame_as_they_walk():
+    plan, project = _plan("Pan right to follow Jonas.")
+    shot = project.shots[0]
+    assert observed_moves(project) == [["pan_right"]]
+    context = shot_context(project, shot)
+    assert context.main.name == "Jonas" and context.main.in_frame(0.5).all()
+    assert np.linalg.norm(context.main.base[-1] - context.main.base[0]) > 0.5  # he walks
+
+
+def test_what_people_do_becomes_subject_keys():
+    plan, project = _plan("Jonas walks to the door. Medium shot. Mara sits down, close-up. Jonas runs past, static.")
+    walk, sit, run = project.shots
+    door = project.subject("Stair door")
+    end = [k for k in walk.subject_keys if k.subject == "Jonas"][-1]
+    assert np.linalg.norm(np.subtract(end.position, door.position)) < 1.5  # he gets to the door
+    assert [k.pose for k in sit.subject_keys if k.subject == "Mara"] == [project.subject("Mara").pose, "sit"]
+    keys = [k for k in run.subject_keys if k.subject == "Jonas"]
+    assert keys[0].pose == "run" and np.linalg.norm(np.subtract(keys[-1].position, keys[0].position)) > 2.0
+
+
+def test_named_set_pieces_are_the_sets_own_or_added():
+    plan = plan_text("Mara walks to the car. Wide shot.", Project(subjects=[Subject(name="Mara")]))
+    car = next(s for s in plan.subjects if not s.is_person)
+    assert car.shape == "car"
+    assert np.linalg.norm(np.subtract(plan.shots[0].shot.subject_keys[-1].position, car.position)) < 3.0
+    plan = plan_text("Jonas walks to the door.", SET)
+    assert len(plan.subjects) == len(SET.subjects)  # the rooftop's Stair door, not a new one
+
+
+@pytest.mark.parametrize("text", ["", "   ", "blorp zzyx", "the rain falls on the city", "Static push in on Mara.", "Push in and pull out at the same time.", "Handheld locked-off close-up."])
+def test_bad_input_plans_and_says_what_was_not_understood_or_contradicts(text):
+    plan = plan_text(text, SET)
+    assert plan.shots and plan.to_project(SET).shots
+    said = plan.warnings + plan.not_understood
+    assert said, text
+    if text == "Static push in on Mara.":
+        assert any("'static' contradicts 'push in'" in w for w in plan.warnings)
+    if text == "Push in and pull out at the same time.":
+        assert any("contradict each other" in w for w in plan.warnings)
+    if text == "Handheld locked-off close-up.":
+        assert any("'locked off' contradicts 'handheld'" in w for w in plan.warnings)
+    if text.strip() == "":
+        assert plan.warnings == ["the text is empty: planned one static medium shot"]
+
+
+def test_rack_focus_holds_the_camera_and_says_so():
+    plan, project = _plan("Rack focus from Mara to Jonas.")
+    assert observed_moves(project) == [["static"]]
+    assert any("rack focus" in choice for _, choice in plan.shots[0].explanation)
+    assert not is_handheld(shot_context(project, project.shots[0]).path)
