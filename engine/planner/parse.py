@@ -414,7 +414,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
         spec.explanation.append((move.words, what))
     spec.moves = [m for m in spec.moves if m.family != "focus"]
     for words in spec.focus:
-        spec.explanation.append((words, "rack focus: the camera holds while focus moves (no focus channel on this branch yet)"))
+        spec.explanation.append((words, "rack focus: the camera holds while focus moves between two people"))
     if spec.steadicam and not spec.moves and spec.subject is not None:
         spec.moves.append(MoveSpec("follow", None, words="steadicam"))
     if spec.static and spec.moves:

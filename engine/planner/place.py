@@ -176,7 +176,6 @@ def _placed(eye: np.ndarray, base: np.ndarray, pitch_deg: float, focal: float, r
     """The camera at ``eye`` turned toward the subject's axis at ``base``, pitched ``pitch_deg``."""
     to = _flat(base - eye)
     p = np.deg2rad(pitch_deg)
-    forward = np.cos(p) * to + np.sin(p) * UP
     horizontal = float(np.hypot(*(base - eye)[[0, 2]]))
     aim = np.array([base[0], eye[1] + horizontal * np.tan(p), base[2]])  # where the lens axis meets the subject's axis
     # The camera turned by yaw, then pitch, then roll (camera looks down -Z): look_at_rotation's

@@ -584,7 +584,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str]) -> None:
             sp.explanation.append((clause.text, f"phrase bank: {what} -> handheld"))
         elif meaning.kind == "focus":
             sp.focus.append(clause.text)
-            sp.explanation.append((clause.text, f"phrase bank: {what} -> rack focus (the camera holds)"))
+            sp.explanation.append((clause.text, f"phrase bank: {what} -> rack focus"))
         elif meaning.kind == "angle" and meaning.angle not in sp.angles:
             sp.angles.append(meaning.angle)
             sp.explanation.append((clause.text, f"phrase bank: {what} -> angle {meaning.angle}"))
@@ -681,12 +681,39 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         if spec.handheld:
             ctx = MoveContext(placement.framing, frames, fps, subject, "ease")
             shot = handheld(camera, ctx, seed=seed + index, every=4, project=work.model_copy(update={"shots": []})).apply_to(shot)
+        if spec.focus:
+            shot = _rack(work, shot, spec, subject, foreground, scene, notes)
         work.shots.append(shot)
         shot_names.add(shot.name)
         planned.append(PlannedShot(shot, spec, subject.name, notes))
         warnings += [f"shot {index + 1}: {w}" for w in spec.warnings]
         previous = subject
     return Plan(global_prompt, planned, subjects, fps, seed, warnings)
+
+
+def _rack(work: Project, shot: Shot, spec: ShotSpec, subject: Subject, foreground: Subject | None, scene, notes: list[str]) -> Shot:
+    """"Rack focus (to Jonas)": focus goes from one person to the other over the shot's middle.
+    Named people are taken in the order said; else from the foreground (over the shoulder) or the
+    shot's subject to the other person."""
+    from engine.camera.focus import rack_focus
+    from engine.sequence import shared
+
+    words = " ".join(spec.focus).lower()
+    named = [s for s in work.subjects if re.search(rf"\b{re.escape(s.name.lower())}\b", words)]
+    if len(named) >= 2:
+        a, b = named[0], named[1]
+    elif len(named) == 1:
+        b = named[0]
+        a = subject if subject.name != b.name else (foreground or scene.other(b))
+    else:
+        a, b = (foreground, subject) if foreground is not None else (subject, scene.other(subject))
+    if a is None or b is None or a.name == b.name or shot.duration < 4:
+        notes.append("rack focus needs two people in the set; focus stays on " + subject.name)
+        return shot
+    start, end = int(shot.duration * 0.3), int(shot.duration * 0.7)
+    with_focus = rack_focus(work, shot, shared.shot(work, shot), a.name, b.name, start, max(end, start + 1))
+    spec.explanation.append((spec.focus[0], f"rack focus: {a.name} to {b.name}, frames {start}-{end}"))
+    return with_focus
 
 
 def plan_alternatives(text: str, project: Project | None = None, n: int = 1, seed: int = 0) -> list[Plan]:

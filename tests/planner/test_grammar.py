@@ -199,3 +199,19 @@ def test_rack_focus_holds_the_camera_and_says_so():
     assert observed_moves(project) == [["static"]]
     assert any("rack focus" in choice for _, choice in plan.shots[0].explanation)
     assert not is_handheld(shot_context(project, project.shots[0]).path)
+
+
+@pytest.mark.parametrize("text, a, b", [("Rack focus from Mara to Jonas.", "Mara", "Jonas"), ("Over the shoulder of Jonas onto Mara, rack focus to Mara.", "Jonas", "Mara")])
+def test_rack_focus_moves_focus_from_the_first_person_to_the_second(text, a, b):
+    from engine.camera.focus import subject_depths
+    from engine.sequence import shared
+
+    _, project = _plan(text)
+    shot = project.shots[0]
+    path = shared.shot(project, shot)
+    frames = np.arange(shot.duration)
+    depth_a = subject_depths(project, shot, a, path.c2w, frames)
+    depth_b = subject_depths(project, shot, b, path.c2w, frames)
+    assert path.focus_m[0] == pytest.approx(depth_a[0], abs=0.01)  # sharp on the first person …
+    assert path.focus_m[-1] == pytest.approx(depth_b[-1], abs=0.01)  # … and on the second at the end
+    assert abs(depth_a[0] - depth_b[0]) > 0.3  # a rack you can see

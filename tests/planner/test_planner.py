@@ -13,7 +13,6 @@ from engine.camera.interpolate import evaluate_shot
 from engine.camera.lens import focal_pixels
 from engine.cli import main
 from engine.demo import build_demo_project
-from engine.errors import ShotlineError
 from engine.grid.render import View
 from engine.planner.parse import split_shots
 from engine.planner.plan import plan_alternatives, plan_text
