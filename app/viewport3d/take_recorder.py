@@ -93,5 +93,5 @@ class TakeRecorder(QObject):
             keys.append(keys[-1].model_copy(update={"frame": shot.duration - 1}))
         take = Take(name=f"Take {len(shot.takes) + 1}", keys=keys)
         self.live = None
-        doc.set_shot_fields(shot.id, "Record take", keys=keys, path_space="world", pivot=None, takes=[*shot.takes, take])
+        doc.set_shot_fields(shot.id, "Record take", keys=keys, path_space="world", pivot=None, move=None, takes=[*shot.takes, take])
         self.recordingChanged.emit(False)
