@@ -404,8 +404,6 @@ class Document(QObject):
         kept = self._valid_move(Move.model_construct(name=move, **{**_MOVE_DEFAULTS, **fields}))
         start = key_at(self.camera(shot), min(kept.start, shot.duration - 1)).model_copy(update={"frame": 0})
         base = shot.model_copy(update={"keys": [start], "path_space": "world", "pivot": None, "move": None})
-        if kept.amount is None:
-            kept = kept.model_copy(update={"amount": default_amount(move, move_context(self._project, base, kept))})
         self._put_move(base, kept, f"Apply {move.replace('_', ' ')}")
 
     def set_move(self, shot_id: str, text: str = "Edit move", **fields) -> None:
@@ -414,6 +412,8 @@ class Document(QObject):
         shot = self.shot(shot_id)
         if shot.move is None:
             raise ShotlineError(f"shot {shot.name!r} has no move to edit", "document", "move")
+        if "name" in fields and fields["name"] != shot.move.name and "amount" not in fields:
+            fields = {**fields, "amount": None}  # another preset: its own default amount, in its own unit
         self._put_move(shot, self._valid_move(shot.move.model_copy(update=fields)), text)
 
     def convert_move_to_keys(self, shot_id: str) -> None:
@@ -432,6 +432,8 @@ class Document(QObject):
             raise ShotlineError(err.message, "edit", f"move.{err.field}".rstrip(".")) from None
 
     def _put_move(self, shot: Shot, move: Move, text: str) -> None:
+        if move.amount is None:
+            move = move.model_copy(update={"amount": default_amount(move.name, move_context(self._project, shot, move))})
         after = shot.model_copy(update={"move": move})
         probe = self._with_shot(after)
         camera = move_camera(probe, after)  # a move that cannot run is refused here, with its reason
