@@ -74,7 +74,7 @@ class Document(QObject):
 
     def __init__(self, project: Project, path: Path | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        self._project = project
+        self._project = constrain_project(project)  # a file's keys shown where their rigs put them
         self._path = Path(path) if path else None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
@@ -95,7 +95,7 @@ class Document(QObject):
         self.undo_stack.clear()
         self.renders.clear()
         self.sequence.invalidate()
-        self._project = project
+        self._project = constrain_project(project)
         self._path = Path(path) if path else None
         self.attach_renders()
         self.selection.select(project.shots[0].id if project.shots else "", -1)
