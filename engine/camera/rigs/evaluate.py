@@ -16,10 +16,11 @@ from scipy.spatial.transform import Rotation
 
 from engine.camera.interpolate import interpolate_channels, interpolate_rotations, subject_positions
 from engine.camera.rigs import CraneRig, DollyRig, SteadicamRig, TripodRig
-from engine.camera.rigs.base import head_channels, head_rotations
+from engine.camera.rigs.base import head_channels, head_quats
 from engine.project import CameraKey, Project, Shot
 
 SNAP_EPS = 1e-9  # a key this close to where the rig puts it is left bit-identical (files round-trip)
+TURN_EPS = 1e-14  # ... and turned this little (1 - |q.q'|: about 3e-7 rad, above the dot product's rounding)
 
 # What the inspector shows of a key in rig space: (label, unit) per position channel.
 CHANNELS: dict[type, tuple[tuple[str, str], ...]] = {
@@ -51,10 +52,30 @@ def rig_camera(project: Project, shot: Shot, times, outs, ins, frames) -> tuple[
         values = interpolate_channels(times, channels, outs, ins, frames) if channels.shape[1] else np.zeros((len(frames), 0))
         positions = rig.positions(values)
     if rig.locks_roll:
-        rotations = head_rotations(interpolate_channels(times, head_channels(key_rot), outs, ins, frames))
+        rotations = _head_rotations(times, head_channels(key_rot), outs, ins, frames)
     else:
         rotations = interpolate_rotations(times, key_rot, outs, ins, frames)
     return positions, rotations
+
+
+def _head_rotations(times, channels, outs, ins, frames) -> Rotation:
+    """A level head's orientation on ``frames``, memoised like engine.camera.interpolate's rotations:
+    dragging a key's position leaves the keys' pan and tilt as they were."""
+    memo = (np.asarray(times, float).tobytes(), channels.tobytes(), tuple(outs), tuple(ins), np.asarray(frames, float).tobytes())
+    hit = _HEAD_MEMO.get(memo)
+    if hit is None:
+        hit = head_quats(interpolate_channels(times, channels, outs, ins, frames))
+        hit.setflags(write=False)
+        if len(frames) <= HEAD_MEMO_MAX_FRAMES:
+            _HEAD_MEMO[memo] = hit
+            while len(_HEAD_MEMO) > HEAD_MEMO_SIZE:
+                _HEAD_MEMO.pop(next(iter(_HEAD_MEMO)))
+    return Rotation.from_quat(hit)
+
+
+HEAD_MEMO_SIZE = 64
+HEAD_MEMO_MAX_FRAMES = 10_000
+_HEAD_MEMO: dict[tuple, np.ndarray] = {}
 
 
 def snapped_poses(project: Project, shot: Shot, positions: np.ndarray, quats: np.ndarray, frames) -> tuple[np.ndarray, np.ndarray]:
@@ -66,7 +87,7 @@ def snapped_poses(project: Project, shot: Shot, positions: np.ndarray, quats: np
     else:
         snapped = rig.snap(positions)
     if rig.locks_roll:
-        quats = head_rotations(head_channels(Rotation.from_quat(quats))).as_quat()
+        quats = head_quats(head_channels(Rotation.from_quat(quats)))
     return snapped, quats
 
 
@@ -77,9 +98,10 @@ def constrain_shot(project: Project, shot: Shot) -> Shot:
     positions = np.array([k.position for k in shot.keys], float)
     quats = np.array([k.orientation for k in shot.keys], float)
     snapped, snapped_q = snapped_poses(project, shot, positions, quats, [k.frame for k in shot.keys])
-    # q and -q are the same orientation: compare the rotation between them.
-    turned = (Rotation.from_quat(quats).inv() * Rotation.from_quat(snapped_q)).magnitude()
-    moved = (np.abs(snapped - positions).max(axis=1) > SNAP_EPS) | (turned > SNAP_EPS)
+    # q and -q are the same orientation: 1 - |q . q'| is zero for the same rotation (half its angle squared / 2).
+    unit = quats / np.linalg.norm(quats, axis=1, keepdims=True)
+    turned = 1.0 - np.abs(np.einsum("ki,ki->k", unit, snapped_q))
+    moved = (np.abs(snapped - positions).max(axis=1) > SNAP_EPS) | (turned > TURN_EPS)
     if not moved.any():
         return shot
     keys = [
