@@ -291,6 +291,8 @@ class Viewport(QWidget):
             self._apply_view()
             return
         shot, frame = doc.locate()
+        if shot.move is not None:  # a kept move: piloting moves its start framing (its one key)
+            frame = min(shot.move.start, shot.duration - 1)
         path = doc.camera(shot)
         c2w, focal = piloted(path.c2w[frame], float(path.focal_mm[frame]), move)
         index = doc.add_key(shot.id, frame)

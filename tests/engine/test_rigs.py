@@ -51,7 +51,7 @@ def tracks(draw):
     return DollyRig(track=pts, smooth=draw(st.booleans()), height=draw(st.floats(0.0, 3.0)))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_a_crane_key_stays_on_its_arms_sphere(data):
     rig = CraneRig(base=data.draw(point), height=data.draw(st.floats(0.0, 10.0)), arm=data.draw(st.floats(0.5, 12.0)))
@@ -69,7 +69,7 @@ def test_a_crane_key_stays_on_its_arms_sphere(data):
     assert key_channels(constrained, moved) == pytest.approx([33.0, 12.0], abs=1e-9)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tracks(), st.data())
 def test_a_dolly_key_stays_on_its_track(rig, data):
     project, shot = _rigged(rig, _keys(data.draw, 40, 5))
@@ -107,7 +107,7 @@ def test_a_tripod_keeps_its_position_and_pans_and_tilts_only(position, data):
     assert all(np.allclose(k.position, position) for k in constrain_shot(project, shot).keys)
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(st.floats(0.2, 1.0), st.floats(0.3, 2.5), st.tuples(st.floats(-3, 3), st.floats(0.5, 2), st.floats(-3, 3)))
 def test_a_steadicam_lags_the_walking_subject_by_its_lag(lag, speed, offset):
     fps, frames = 24.0, 240

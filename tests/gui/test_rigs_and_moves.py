@@ -10,6 +10,7 @@ from app.ui.inspector import Inspector
 from engine.camera.bake import DEFAULT_ROT_TOL_DEG, path_length
 from engine.camera.conventions import look_at_rotation
 from engine.camera.rigs import DollyRig
+from engine.camera.rigs.evaluate import key_channels
 from engine.project import CameraKey, Project, Shot, Subject
 from tests.gui.mouse import drag
 
@@ -51,8 +52,10 @@ def test_the_inspector_puts_the_camera_on_a_crane_and_keys_stay_on_its_arms_sphe
     assert radius(0) == pytest.approx(rig.arm) and radius(1) == pytest.approx(rig.arm)
     inspector.position[1].setValue(4.0)  # typing a height the arm cannot reach: the key lands on the sphere
     assert radius(1) == pytest.approx(rig.arm, abs=1e-9) and doc.undo_stack.count() == 2
-    panel.swing.setValue(panel.swing.value() + 30.0)  # the key in rig space
-    assert panel.swing.value() == pytest.approx(panel.swing.value()) and radius(1) == pytest.approx(rig.arm, abs=1e-9)
+    target = panel.swing.value() + 30.0
+    panel.swing.setValue(target)  # the key set in rig space: its swing is what was typed
+    assert key_channels(doc.shot("s"), doc.shot("s").keys[1])[0] == pytest.approx(target, abs=1e-9)
+    assert radius(1) == pytest.approx(rig.arm, abs=1e-9) and doc.undo_stack.count() == 3
     swing = panel.swing.value()
     panel.arm.setValue(5.0)  # a longer arm: the keys keep their swing and boom
     rig = doc.shot("s").rig
@@ -136,8 +139,19 @@ def vp(qtbot, needs_gl):
     return view
 
 
-def test_a_dolly_key_dragged_in_the_viewport_stays_on_its_track_in_one_undo_step(vp, qtbot):
+def test_the_track_is_drawn_where_its_rails_project_and_a_key_dragged_off_it_stays_on_it(vp, qtbot):
     from app.viewport3d.view_math import Orbit
+
+    vp.set_orbit(Orbit(center=(0.0, 0.0, 6.0), azimuth=0.0, elevation=90.0, distance=8.0, ortho=True))
+    image = vp.render()
+    rail = np.array([1.5, 0.0, 6.0 + 0.31])  # on the near rail, between sleepers and floor grid lines
+    px = np.round(vp.pixel_of(rail)).astype(int)
+    window = image[px[1] - 2 : px[1] + 3, px[0] - 2 : px[0] + 3, :3].astype(int)
+    background = image[5, 5, :3].astype(int)
+    assert np.abs(window - background).sum(axis=-1).max() > 60  # the rail's colour is there
+    empty = np.round(vp.pixel_of([1.5, 0.0, 7.5])).astype(int)  # beside the track: background
+    assert np.abs(image[empty[1], empty[0], :3].astype(int) - background).sum() < 30
+    assert len(vp.rigs.segments["s"]) > 20  # rails, sleepers and end stops
 
     doc = vp.document
     rig = doc.shot("s").rig
@@ -153,22 +167,6 @@ def test_a_dolly_key_dragged_in_the_viewport_stays_on_its_track_in_one_undo_step
     assert _on_track(rig, moved.position) < 1e-9 and moved.position[0] > key.position[0] + 0.5
     assert moved.position[2] == pytest.approx(6.0) and doc.undo_stack.count() == 1
     assert vp.rigs.uploads == uploads + 0  # the track did not change: its geometry was not sent again
-
-
-def test_the_track_is_drawn_where_its_rails_project(vp):
-    from app.viewport3d.view_math import Orbit
-
-    vp.set_orbit(Orbit(center=(0.0, 0.0, 6.0), azimuth=0.0, elevation=90.0, distance=8.0, ortho=True))
-    image = vp.render()
-    segs = vp.rigs.segments["s"]
-    rail = np.array([1.5, 0.0, 6.0 + 0.31])  # on the near rail, between sleepers and floor grid lines
-    px = np.round(vp.pixel_of(rail)).astype(int)
-    window = image[px[1] - 2 : px[1] + 3, px[0] - 2 : px[0] + 3, :3].astype(int)
-    background = image[5, 5, :3].astype(int)
-    assert np.abs(window - background).sum(axis=-1).max() > 60  # the rail's colour is there
-    empty = np.round(vp.pixel_of([1.5, 0.0, 7.5])).astype(int)  # beside the track: background
-    assert np.abs(image[empty[1], empty[0], :3].astype(int) - background).sum() < 30
-    assert len(segs) > 20  # rails, sleepers and end stops
 
 
 def test_piloting_a_tripod_camera_pans_but_never_moves_it(qtbot, needs_gl):
