@@ -327,6 +327,9 @@ class Project(_Model):
         keys = sum(len(s.keys) + len(s.subject_keys) for s in self.shots)
         if keys > MAX_TOTAL_KEYS:
             raise _FieldError("shots", f"{keys} keys in all; a project holds at most {MAX_TOTAL_KEYS}")
+        track = sum(len(getattr(s.rig, "track", ())) for s in self.shots)
+        if track > MAX_TOTAL_KEYS:
+            raise _FieldError("shots", f"{track} dolly track points in all; a project holds at most {MAX_TOTAL_KEYS}")
         if len(self.subjects) * total > MAX_SUBJECT_FRAMES:
             raise _FieldError("subjects", f"{len(self.subjects)} subjects over {total} frames is more than the tools can follow ({MAX_SUBJECT_FRAMES} subject-frames)")
         known = set(names)

@@ -23,7 +23,7 @@ from engine.errors import FieldError
 SAMPLES_PER_SPAN = 24  # a smooth track's polyline: this many pieces between two of its points
 MIN_TRACK_M = 0.01
 MAX_TRACK_POINTS = 10_000
-NEAREST_CHUNK = 256
+NEAREST_BLOCK = 1 << 20  # point-piece pairs per block in nearest(): ~25 MB x 3 of temporaries
 
 
 class DollyRig(RigModel):
@@ -83,13 +83,14 @@ class DollyRig(RigModel):
         a, seg = lens[:-1], np.diff(lens, axis=0)
         seg_len2 = np.einsum("mi,mi->m", seg, seg)
         out = np.empty(len(p))
-        for start in range(0, len(p), NEAREST_CHUNK):  # K x M pieces at a time, bounded in memory
-            q = p[start : start + NEAREST_CHUNK, None, :] - a[None]
+        chunk = max(1, NEAREST_BLOCK // max(len(a), 1))
+        for start in range(0, len(p), chunk):  # points x pieces a block at a time, bounded in memory
+            q = p[start : start + chunk, None, :] - a[None]
             # Each point against every piece of the track: the foot of the perpendicular, clamped to the piece.
             t = np.clip(np.einsum("kmi,mi->km", q, seg) / seg_len2, 0.0, 1.0)
             gap = q - t[..., None] * seg[None]
             best = np.argmin(np.einsum("kmi,kmi->km", gap, gap), axis=1)
-            out[start : start + NEAREST_CHUNK] = self._lengths[best] + t[np.arange(len(t)), best] * np.sqrt(seg_len2[best])
+            out[start : start + chunk] = self._lengths[best] + t[np.arange(len(t)), best] * np.sqrt(seg_len2[best])
         return out
 
     def direction(self, s: float) -> np.ndarray:
@@ -99,7 +100,7 @@ class DollyRig(RigModel):
         return d / max(np.linalg.norm(d), 1e-12)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)  # a long smooth track is megabytes: a few tracks, the ones being edited
 def _laid(track: tuple, smooth: bool) -> tuple[np.ndarray, np.ndarray]:
     """The track's polyline and the distance along it of each of its points (memoised: a drag asks
     for the same track on every mouse move)."""
