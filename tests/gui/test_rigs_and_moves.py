@@ -187,3 +187,25 @@ def test_piloting_a_tripod_camera_pans_but_never_moves_it(qtbot, needs_gl):
     path = doc.camera("s")
     assert np.allclose(path.positions, (0.0, 1.6, 6.0))
     assert path.rotations[20].as_euler("YXZ", degrees=True)[0] == pytest.approx(pan_before - 10.0, abs=1e-6)
+
+
+def test_in_draw_mode_a_stroke_on_a_dolly_shot_lays_its_track_in_one_undo_step(qtbot, needs_gl):
+    from tests.gui.test_draw import _project as draw_project
+    from tests.gui.test_draw import _stroke, _viewport
+
+    project = draw_project()
+    shot = project.shots[0].model_copy(update={"rig": DollyRig(track=[(0.0, 0.0, 5.0), (1.0, 0.0, 5.0)], height=1.6)})
+    vp = _viewport(qtbot, project.model_copy(update={"shots": [shot]}))
+    doc = vp.document
+    before = doc.project
+    theta = np.linspace(0.0, np.pi / 2, 40)  # a quarter circle round Mara at the bar's height, 1.6 m
+    points = np.stack([4.0 * np.sin(theta), np.full(40, 1.6), 4.0 * np.cos(theta)], axis=1)
+    _stroke(vp, points)
+    rig = doc.shot("s").rig
+    assert rig.kind == "dolly" and rig.length == pytest.approx(2 * np.pi, rel=0.03) and rig.height == pytest.approx(1.6, abs=0.01)
+    path = doc.camera("s")
+    assert path.positions[0] == pytest.approx(points[0], abs=0.05) and path.positions[-1] == pytest.approx(points[-1], abs=0.05)
+    assert np.abs(np.linalg.norm(path.positions[:, [0, 2]], axis=1) - 4.0).max() < 0.05  # along the drawn curve
+    assert doc.undo_stack.count() == 1
+    doc.undo_stack.undo()
+    assert doc.project == before
