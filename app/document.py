@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -20,12 +22,14 @@ from pydantic import ValidationError
 from app.selection import Selection
 from engine.camera.bake import bake_keys, key_at
 from engine.camera.focus import carry_focus
-from engine.camera.moves import MoveContext, apply_move, framing_at
+from engine.camera.moves import MOVES, default_amount, move_camera, move_context, preset_of
+from engine.camera.rigs.evaluate import constrain_project, key_at_channels, rig_for
 from engine.camera.naming import unique_name
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.project import (
     CameraKey,
+    Move,
     Project,
     Shot,
     new_shot_id,
@@ -39,6 +43,7 @@ from engine.interchange.renders import find_renders
 from engine.sequence import EvaluatedSequence
 
 RENDER_FRAME_MARGIN = 1.2  # a subject partly in frame is in the render
+_MOVE_DEFAULTS = {k: f.default for k, f in Move.model_fields.items() if k != "name"}
 
 
 class ProjectEdit(QUndoCommand):
@@ -70,7 +75,7 @@ class Document(QObject):
 
     def __init__(self, project: Project, path: Path | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        self._project = project
+        self._project = constrain_project(project)  # a file's keys shown where their rigs put them
         self._path = Path(path) if path else None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
@@ -91,7 +96,7 @@ class Document(QObject):
         self.undo_stack.clear()
         self.renders.clear()
         self.sequence.invalidate()
-        self._project = project
+        self._project = constrain_project(project)
         self._path = Path(path) if path else None
         self.attach_renders()
         self.selection.select(project.shots[0].id if project.shots else "", -1)
@@ -244,7 +249,7 @@ class Document(QObject):
         before = self._project
         project_fields = {k for k in Project.model_fields if k != "shots"}
         if any(getattr(after, k) is not getattr(before, k) and getattr(after, k) != getattr(before, k) for k in project_fields):
-            return project_from_dict(project_to_dict(after), "edit")
+            return constrain_project(project_from_dict(project_to_dict(after), "edit"))
         old = {id(s) for s in before.shots}
         shots = []
         for i, shot in enumerate(after.shots):
@@ -258,7 +263,8 @@ class Document(QObject):
                 raise ShotlineError(err.message, "edit", f"shots[{i}].{err.field}".rstrip(".")) from None
         after = after.model_copy(update={"shots": shots})
         after.check_references("edit")
-        return after
+        # A rig limits what a key can be: edited keys of a rigged shot land where the rig puts them.
+        return constrain_project(after, {s.id for s in shots if id(s) not in old})
 
     def _set_project(self, project: Project) -> None:
         before = self._project
@@ -298,6 +304,8 @@ class Document(QObject):
         """A key at ``frame`` holding the camera as it is there. The curve is re-fitted through it, so
         frames near it can shift by a percent or two of the move (the key itself does not)."""
         shot = self.shot(shot_id)
+        if shot.move is not None:  # a kept move's one key is its start: editing it moves the whole move
+            return 0
         if any(k.frame == frame for k in shot.keys):
             return [k.frame for k in shot.keys].index(frame)
         key = key_at(self.camera(shot), frame)
@@ -318,9 +326,9 @@ class Document(QObject):
         if not 0 <= index < len(shot.takes):
             raise ShotlineError(f"shot {shot.name!r} has no take {index + 1}", "document", "takes")
         keys = [k for k in shot.takes[index].keys if k.frame < shot.duration] or shot.takes[index].keys[:1]
-        new = shot.model_copy(update={"keys": keys, "path_space": "world", "pivot": None})
+        new = shot.model_copy(update={"keys": keys, "path_space": "world", "pivot": None, "move": None})
         keys = carry_focus(shot, keys, lambda: EvaluatedSequence().shot(self._project, new))  # the focus stays the shot's
-        self.set_shot_fields(shot_id, f"Use {shot.takes[index].name}", keys=keys, path_space="world", pivot=None)
+        self.set_shot_fields(shot_id, f"Use {shot.takes[index].name}", keys=keys, path_space="world", pivot=None, move=None)
 
     def insert_shot(self, shot: Shot, index: int | None = None, text: str = "Add shot") -> None:
         shots = list(self._project.shots)
@@ -368,14 +376,14 @@ class Document(QObject):
             first.append(key_at(path, frame - 1))
         if not second or second[0].frame != 0:
             second.insert(0, key_at(path, frame).model_copy(update={"frame": 0}))
-        if shot.path_space == "subject":
-            # Subject-space curves are re-fitted per half; bake both halves to world keys instead.
+        if shot.path_space == "subject" or shot.move is not None:
+            # Subject-space curves and kept moves are re-fitted per half; bake both halves to world keys instead.
             first = bake_keys(path.slice(0, frame))
             second = bake_keys(path.slice(frame, shot.duration))
         name = unique_name(shot.name, (s.name for s in self._project.shots))
         sk1 = [k for k in shot.subject_keys if k.frame < frame]
         sk2 = [k.model_copy(update={"frame": k.frame - frame}) for k in shot.subject_keys if k.frame >= frame]
-        space = {"path_space": "world", "pivot": None}  # both halves are world keys now
+        space = {"path_space": "world", "pivot": None, "move": None}  # both halves are world keys now
         a = shot.model_copy(update={"duration": frame, "keys": first, "subject_keys": sk1, **space})
         b = shot.model_copy(
             update={"id": new_shot_id(), "name": name, "duration": shot.duration - frame, "keys": second, "subject_keys": sk2, **space}
@@ -387,16 +395,88 @@ class Document(QObject):
         return b.id
 
     def apply_move(self, shot_id: str, move: str, **params) -> None:
-        """A preset from the Moves menu, starting from the shot's camera at its first frame."""
+        """A preset from the Moves menu, kept on the shot as a move with its parameters (one step):
+        it starts from the shot's camera at its first frame, about the subject the shot looks at,
+        with the preset's default amount unless ``params`` say otherwise (amount, frames, start,
+        easing, subject). It stays a move, editable, until :meth:`convert_move_to_keys`."""
+        if move not in MOVES:
+            raise ShotlineError(f"unknown move {move!r}", "document", "move")
         shot = self.shot(shot_id)
-        start = framing_at(self.camera(shot), 0)
-        subject = None
         looked = next((k.look_at for k in shot.keys if k.look_at), None)
-        if looked:
-            subject = self._project.subject(looked)
-        ctx = MoveContext(start, shot.duration, self._project.fps, subject, "ease")
-        camera = apply_move(move, ctx, **params)
-        self.edit(self._with_shot(camera.apply_to(shot)), f"Apply {move.replace('_', ' ')}")
+        fields = {"subject": looked, **params}
+        kept = self._valid_move(Move.model_construct(name=move, **{**_MOVE_DEFAULTS, **fields}))
+        start = key_at(self.camera(shot), min(kept.start, shot.duration - 1)).model_copy(update={"frame": 0})
+        base = shot.model_copy(update={"keys": [start], "path_space": "world", "pivot": None, "move": None})
+        self._put_move(base, kept, f"Apply {move.replace('_', ' ')}")
+
+    def set_move(self, shot_id: str, text: str = "Edit move", **fields) -> None:
+        """Change the shot's kept move (amount, frames, start, easing, subject, name): one step; the
+        cameras follow."""
+        shot = self.shot(shot_id)
+        if shot.move is None:
+            raise ShotlineError(f"shot {shot.name!r} has no move to edit", "document", "move")
+        if "name" in fields and fields["name"] != shot.move.name and "amount" not in fields:
+            fields = {**fields, "amount": None}  # another preset: its own default amount, in its own unit
+        self._put_move(shot, self._valid_move(shot.move.model_copy(update=fields)), text)
+
+    def convert_move_to_keys(self, shot_id: str) -> None:
+        """Dissolve the shot's kept move into ordinary keys (through ``bake_keys``): one step."""
+        shot = self.shot(shot_id)
+        if shot.move is None:
+            return
+        keys = bake_keys(self.camera(shot))
+        self.set_shot_fields(shot_id, "Convert move to keys", keys=keys, path_space="world", pivot=None, move=None)
+
+    def _valid_move(self, move: Move) -> Move:
+        try:
+            return Move.model_validate_json(move.model_dump_json(), strict=True)
+        except ValidationError as exc:
+            err = validation_error(exc, "edit")
+            raise ShotlineError(err.message, "edit", f"move.{err.field}".rstrip(".")) from None
+
+    def _put_move(self, shot: Shot, move: Move, text: str) -> None:
+        if move.amount is None:
+            move = move.model_copy(update={"amount": default_amount(move.name, move_context(self._project, shot, move))})
+        after = shot.model_copy(update={"move": move})
+        probe = self._with_shot(after)
+        camera = move_camera(probe, after)  # a move that cannot run is refused here, with its reason
+        if preset_of(move.name) == "follow":  # the subject's walk is the shot's (the timeline, the set read it)
+            others = [k for k in shot.subject_keys if k.subject != move.subject]
+            after = after.model_copy(update={"subject_keys": others + camera.subject_keys})
+        self.edit(self._with_shot(after), text)
+
+    # -- rigs ------------------------------------------------------------------------------------
+
+    def set_rig(self, shot_id: str, kind: str | None) -> None:
+        """Put the shot's camera on a new rig of ``kind`` fitted to it (None: take it off; the keys
+        stay where the rig had them): one step."""
+        shot = self.shot(shot_id)
+        if kind is None:
+            self.set_shot_fields(shot_id, "Take camera off its rig", rig=None)
+            return
+        rig = rig_for(kind, self._project, shot, self.camera(shot))
+        update = {"rig": rig, "path_space": "world", "pivot": None}
+        if kind == "steadicam" and not any(k.look_at for k in shot.keys):
+            update["keys"] = [k.model_copy(update={"look_at": rig.subject}) for k in shot.keys]
+        self.set_shot_fields(shot_id, f"Put camera on a {kind}", **update)
+
+    def set_rig_fields(self, shot_id: str, text: str = "Edit rig", **fields) -> None:
+        """Change the shot's rig (track, arm, lag …): one step. The keys keep their rig-space
+        values (a crane key its swing and boom, a dolly key its distance along the track)."""
+        shot = self.shot(shot_id)
+        if shot.rig is None:
+            raise ShotlineError(f"shot {shot.name!r} has no rig", "document", "rig")
+        old = shot.rig
+        try:
+            rig = type(old).model_validate_json(old.model_copy(update=fields).model_dump_json(), strict=True)
+        except ValidationError as exc:
+            err = validation_error(exc, "edit")
+            raise ShotlineError(err.message, "edit", f"rig.{err.field}".rstrip(".")) from None
+        keys = shot.keys
+        if old.kind != "steadicam":
+            channels = old.channels(np.array([k.position for k in keys], float))
+            keys = [key_at_channels(shot.model_copy(update={"rig": rig}), k, c) for k, c in zip(keys, channels)]
+        self.set_shot_fields(shot_id, text, rig=rig, keys=keys)
 
     def replace_shots(self, shots: list[Shot], subjects=None, text: str = "Accept plan", prompt: str | None = None) -> None:
         """Put a planner proposal in (one step): its shots, its subjects and global prompt when given."""

@@ -22,3 +22,13 @@ class ShotlineError(ValueError):
     def one_line(self) -> str:
         parts = [p for p in (self.source, self.field) if p]
         return ": ".join(parts + [self.message])
+
+
+class FieldError(ValueError):
+    """Raised inside a model's validator to name a field below the model being validated; the
+    project loader turns it into a ShotlineError whose field path ends in ``field``."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message

@@ -23,7 +23,8 @@ from typing import Annotated, Callable, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from engine.atomic import atomic_write
-from engine.errors import ShotlineError
+from engine.camera.rigs import Rig
+from engine.errors import FieldError, ShotlineError
 
 FORMAT_NAME = "shotline"
 FORMAT_VERSION = 2
@@ -224,6 +225,35 @@ class Take(_Model):
     keys: list[CameraKey] = Field(min_length=1, max_length=100_000)
 
 
+MoveEasing = Literal["ease", "ease_in", "ease_out", "linear"]
+
+
+class Move(_Model):
+    """A move preset kept on a shot with its parameters: the shot's cameras are evaluated from it
+    (engine.camera.moves.shot_with_move), starting from the shot's own camera at ``start``, until
+    the user converts it to keys.
+
+    ``amount`` is the preset's (metres, degrees or a focal ratio; None: the preset's default),
+    ``frames`` how long the move takes (None: to the end of the shot), ``easing`` its speed curve
+    and ``subject`` what it moves about or keeps framed.
+    """
+
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+    amount: Annotated[float, Field(ge=-MAX_COORD_M, le=MAX_COORD_M)] | None = None
+    frames: Annotated[int, Field(ge=2, le=MAX_FRAMES)] | None = None
+    start: Frame = 0
+    easing: MoveEasing = "ease"
+    subject: Name | None = None
+
+    @model_validator(mode="after")
+    def _known_move(self) -> "Move":
+        from engine.camera.moves import MOVES  # the presets (they import this module: read at validation)
+
+        if self.name not in MOVES:
+            raise _FieldError("name", f"unknown move {self.name!r}")
+        return self
+
+
 class Shot(_Model):
     """One shot of the sequence: its duration in frames, words, lens and camera keys.
 
@@ -244,6 +274,8 @@ class Shot(_Model):
     pivot: Name | None = None
     subject_keys: list[SubjectKey] = Field(default_factory=list, max_length=MAX_KEYS)
     takes: list[Take] = Field(default_factory=list, max_length=1000)  # the live takes recorded for it
+    rig: Rig | None = None  # a dolly track, crane, Steadicam or tripod the camera is on (engine/camera/rigs)
+    move: Move | None = None  # a move preset kept with its parameters (the keys are then its start)
 
     @model_validator(mode="after")
     def _keys_inside_shot(self) -> "Shot":
@@ -260,6 +292,8 @@ class Shot(_Model):
                 raise _FieldError(f"subject_keys[{i}].frame", f"subject key at frame {sk.frame} is outside the shot")
         if self.path_space == "subject" and self.pivot is None:
             raise _FieldError("pivot", "path_space 'subject' needs a pivot subject")
+        if self.move is not None and self.move.start >= self.duration:
+            raise _FieldError("move.start", f"the move starts at frame {self.move.start}, outside the shot (duration {self.duration})")
         return self
 
     def focal_at_key(self, key: CameraKey) -> float:
@@ -337,6 +371,9 @@ class Project(_Model):
         keys = sum(len(s.keys) + len(s.subject_keys) for s in self.shots)
         if keys > MAX_TOTAL_KEYS:
             raise _FieldError("shots", f"{keys} keys in all; a project holds at most {MAX_TOTAL_KEYS}")
+        track = sum(len(getattr(s.rig, "track", ())) for s in self.shots)
+        if track > MAX_TOTAL_KEYS:
+            raise _FieldError("shots", f"{track} dolly track points in all; a project holds at most {MAX_TOTAL_KEYS}")
         if len(self.subjects) * total > MAX_SUBJECT_FRAMES:
             raise _FieldError("subjects", f"{len(self.subjects)} subjects over {total} frames is more than the tools can follow ({MAX_SUBJECT_FRAMES} subject-frames)")
         known = set(names)
@@ -348,6 +385,9 @@ class Project(_Model):
                     raise _FieldError(f"shots[{si}].keys[{ki}].look_at", f"unknown subject {key.look_at!r}")
                 if key.focus_subject is not None and key.focus_subject not in known:
                     raise _FieldError(f"shots[{si}].keys[{ki}].focus_subject", f"unknown subject {key.focus_subject!r}")
+            for field, name in (("rig.subject", getattr(shot.rig, "subject", None)), ("move.subject", shot.move and shot.move.subject)):
+                if name is not None and name not in known:
+                    raise _FieldError(f"shots[{si}].{field}", f"unknown subject {name!r}")
             for ki, sk in enumerate(shot.subject_keys):
                 if sk.subject not in known:
                     raise _FieldError(f"shots[{si}].subject_keys[{ki}].subject", f"unknown subject {sk.subject!r}")
@@ -427,13 +467,7 @@ def new_shot_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-class _FieldError(ValueError):
-    """Raised inside validators to name a field below the model being validated."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+_FieldError = FieldError  # raised inside validators (engine.errors: the rigs' models raise it too)
 
 
 # -- migrations ------------------------------------------------------------------------------

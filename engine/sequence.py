@@ -4,10 +4,11 @@ This is the ONE place cameras are evaluated. Views, exporters, renderers, the pl
 render request read their cameras here; an edit to one shot re-evaluates that shot once, the
 first time anyone asks, and every other reader gets the same arrays.
 
-A shot's camera depends on the shot (keys, lens, duration, path space, pivot, subject keys), on
-the subjects it aims at, pivots around or pulls focus to, and on the project's fps and film back. The cache key
-is exactly that, as text, so an unchanged shot is found again even when the document hands out
-a fresh copy of the project after every edit.
+A shot's camera depends on the shot (keys, lens, duration, path space, pivot, subject keys, rig,
+kept move), on the subjects it aims at, pivots around, pulls focus to, follows on a Steadicam or
+moves about, and on the project's fps and film back. The cache key is exactly that, as text, so an
+unchanged shot is found again even when the document hands out a fresh copy of the project after
+every edit.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def shot_dependencies(project: Project, shot: Shot) -> str:
     names = {k.look_at for k in shot.keys if k.look_at} | {k.focus_subject for k in shot.keys if k.focus_subject}
     if shot.pivot:
         names.add(shot.pivot)
+    for name in (getattr(shot.rig, "subject", None), shot.move and shot.move.subject):  # a Steadicam's, a move's
+        if name:
+            names.add(name)
     subjects = [project.subject(n).model_dump(mode="json") for n in sorted(names)]
     # Subject keys of other subjects move nobody the camera follows; they still ride along in the
     # shot's own dump, which is what the shot is (cheap, and never wrong).

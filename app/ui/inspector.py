@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 
 from app.document import Document
 from app.ui.focus_panel import FocusPanel
+from app.ui.move_panel import MovePanel
+from app.ui.rig_panel import RigPanel
 from engine.analysis.describe import describe_context
 from engine.analysis.shot_context import shot_context
 from engine.camera.conventions import pan_tilt_roll, rotation_from_pan_tilt_roll
@@ -75,6 +77,11 @@ class Inspector(QWidget):
         for label, widget in (("Name", self.name), ("Duration", self.duration), ("Lens", self.focal), ("Tags", self.tags), ("Prompt", self.prompt), ("", self.moves), ("Takes", self.takes)):
             form.addRow(label, widget)
         layout.addWidget(shot_box)
+        self.error = QLabel()  # the panels below report a refused edit here too
+        self.move_panel = MovePanel(document, self.error)
+        layout.addWidget(self.move_panel)
+        self.rig_panel = RigPanel(document, self.error)
+        layout.addWidget(self.rig_panel)
 
         key_box = QGroupBox("Key")
         kform = QFormLayout(key_box)
@@ -101,7 +108,6 @@ class Inspector(QWidget):
         self.description = QLabel()
         self.description.setWordWrap(True)
         layout.addWidget(self.description)
-        self.error = QLabel()
         self.error.setStyleSheet("color: #e06040")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)

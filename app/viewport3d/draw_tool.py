@@ -308,7 +308,7 @@ class DrawTool:
             self._prefix = None
             self.layer.hide()
             return
-        doc.set_shot_fields(shot.id, UNDO_TEXT, keys=new.keys, path_space=new.path_space, pivot=new.pivot)
+        doc.set_shot_fields(shot.id, UNDO_TEXT, keys=new.keys, path_space=new.path_space, pivot=new.pivot, rig=new.rig, move=None)
         doc.select(shot.id, -1)
         self._prefix = None
         self._landed = (stroke, shot.id, doc.undo_stack.index(), before)

@@ -95,7 +95,7 @@ class TakeRecorder(QObject):
             keys.append(keys[-1].model_copy(update={"frame": shot.duration - 1}))
         take = Take(name=f"Take {len(shot.takes) + 1}", keys=keys)
         self.live = None
-        new = shot.model_copy(update={"keys": keys, "path_space": "world", "pivot": None})
+        new = shot.model_copy(update={"keys": keys, "path_space": "world", "pivot": None, "move": None})
         keys = carry_focus(shot, keys, lambda: EvaluatedSequence().shot(doc.project, new))  # the take operates the camera, not the focus
-        doc.set_shot_fields(shot.id, "Record take", keys=keys, path_space="world", pivot=None, takes=[*shot.takes, take])
+        doc.set_shot_fields(shot.id, "Record take", keys=keys, path_space="world", pivot=None, move=None, takes=[*shot.takes, take])
         self.recordingChanged.emit(False)

@@ -7,7 +7,8 @@ top / front / side (flat), 5 toggles flat/perspective, 0 looks through the shot'
 Editing: click a key handle to select it and drag it across the ground plane (Shift: up and down);
 drag the diamond in front of the selected key to aim it (Shift: tilt). Each drag is one undo step.
 Clicking a path selects its shot (the timeline follows). Draw mode (D, app/viewport3d/draw_tool.py):
-left-drag draws the shot's camera path.
+left-drag draws the shot's camera path. Rigs (app/viewport3d/rig_layer.py) are drawn as their
+geometry; a key dragged on a rigged shot lands where the rig can put it (the document snaps it).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from app.viewport3d.label_layer import LabelLayer  # noqa: E402
 from app.viewport3d.look_through_overlay import LookThroughOverlay  # noqa: E402
 from app.viewport3d.path_layer import PathLayer  # noqa: E402
 from app.viewport3d.picking import Hit, pick  # noqa: E402
+from app.viewport3d.rig_layer import RigLayer  # noqa: E402
 from app.viewport3d.set_layer import GroundLayer, SubjectsLayer  # noqa: E402
 from app.viewport3d.view_math import (  # noqa: E402
     FOV_Y_DEG,
@@ -97,6 +99,7 @@ class Viewport(QWidget):
         self.subjects = SubjectsLayer(self.view.scene, self.labels)
         self.paths = PathLayer(self.view.scene, document.camera, self.labels)
         self.ghosts = GhostLayer(self.view.scene)
+        self.rigs = RigLayer(self.view.scene)  # dolly tracks, cranes, tripods, Steadicams
         self.frustum = FrustumLayer(self.view.scene, self.labels, self.paths.set_marks)
         self.overlay = LookThroughOverlay(self.view)
         self.draw = DrawTool(self)  # draw mode (D): the mouse draws the shot's camera path
@@ -153,9 +156,15 @@ class Viewport(QWidget):
             self.canvas.update()
         self._subjects_seen = project.subjects
 
+    def _update_rigs(self) -> None:
+        doc = self.document
+        self.rigs.update(doc.project, self.paths.paths, self.playhead_shot(), doc.selected_shot, doc.sequence)
+        self.rigs.set_visible(not self.look_through)
+
     def _restyle(self, update: bool = True) -> None:
         self.paths.restyle(self.document.project, (self.document.selected_shot, self.document.selected_key))
         self.paths.set_visible(not self.look_through)
+        self._update_rigs()
         self.ghosts.lines.visible = bool(self.ghosts.paths) and not self.look_through
         self.labels.update(self.view_state())
         if update:
@@ -178,6 +187,7 @@ class Viewport(QWidget):
         self.frustum.update(path, f, i, shot.name if shot else "")
         self.frustum.set_visible(path is not None and not self.look_through)
         self.subjects.update(project, shot, f)
+        self._update_rigs()
         self._apply_view()
 
     # -- the view ----------------------------------------------------------------------------------
@@ -285,6 +295,8 @@ class Viewport(QWidget):
             self._apply_view()
             return
         shot, frame = doc.locate()
+        if shot.move is not None:  # a kept move: piloting moves its start framing (its one key)
+            frame = min(shot.move.start, shot.duration - 1)
         path = doc.camera(shot)
         c2w, focal = piloted(path.c2w[frame], float(path.focal_mm[frame]), move)
         index = doc.add_key(shot.id, frame)

@@ -174,7 +174,7 @@ def shot_context(project: Project, shot: Shot, path: CameraPath | None = None) -
     the one nearest the centre of frame on the most frames."""
     path = sequence.shared.shot(project, shot) if path is None else path
     subjects = view_subjects(project, shot, path)
-    looked_at = [k.look_at for k in shot.keys if k.look_at]
+    looked_at = [k.look_at for k in shot.keys if k.look_at] + ([shot.move.subject] if shot.move and shot.move.subject else [])
     main = None
     if looked_at:
         name = max(set(looked_at), key=looked_at.count)

@@ -172,6 +172,10 @@ def _from_subject_space(components: np.ndarray, pivots: np.ndarray) -> np.ndarra
 
 def evaluate_shot(project: Project, shot: Shot, frames=None) -> CameraPath:
     """The shot's camera on every frame (or on ``frames``, which may be fractional)."""
+    if shot.move is not None:  # a kept move preset: its keys, from the shot's camera at its start
+        from engine.camera.moves import shot_with_move
+
+        shot = shot_with_move(project, shot)
     frames = np.arange(shot.duration, dtype=float) if frames is None else np.asarray(frames, float)
     keys = shot.keys
     times = np.array([k.frame for k in keys], float)
@@ -179,7 +183,12 @@ def evaluate_shot(project: Project, shot: Shot, frames=None) -> CameraPath:
     ins = [k.interp_in for k in keys]
     key_pos = np.array([k.position for k in keys], float)
 
-    if shot.path_space == "subject" and shot.pivot is not None:
+    rotations = None
+    if shot.rig is not None:  # keys in rig space, baked to world poses here for every reader
+        from engine.camera.rigs.evaluate import rig_camera
+
+        positions, rotations = rig_camera(project, shot, times, outs, ins, frames)
+    elif shot.path_space == "subject" and shot.pivot is not None:
         key_pivots = subject_positions(project, shot, shot.pivot, times)
         comps = interpolate_channels(times, _to_subject_space(key_pos, key_pivots), outs, ins, frames)
         positions = _from_subject_space(comps, subject_positions(project, shot, shot.pivot, frames))
@@ -189,7 +198,8 @@ def evaluate_shot(project: Project, shot: Shot, frames=None) -> CameraPath:
     focal = interpolate_channels(times, [shot.focal_at_key(k) for k in keys], outs, ins, frames)[:, 0]
     # A smooth curve can overshoot between keys; keep it inside the lens range a key may hold.
     focal = np.clip(focal, MIN_FOCAL_MM, MAX_FOCAL_MM)
-    rotations = interpolate_rotations(times, Rotation.from_quat([k.orientation for k in keys]), outs, ins, frames)
+    if rotations is None:
+        rotations = interpolate_rotations(times, Rotation.from_quat([k.orientation for k in keys]), outs, ins, frames)
     rotations = _apply_look_at(project, shot, keys, times, frames, positions, rotations)
 
     c2w = np.tile(np.eye(4), (len(frames), 1, 1))

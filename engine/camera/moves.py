@@ -141,6 +141,18 @@ def _look_keys(ctx: MoveContext, frames, positions, focals=None) -> list[CameraK
 
 # -- the presets ------------------------------------------------------------------------------
 
+# Each preset's amount when none is given, by preset (its unit in AMOUNT_UNITS); a push in with a
+# subject goes this fraction of the way to it.
+DEFAULT_AMOUNTS = {
+    "pan": 30.0, "tilt": 20.0, "roll": 15.0, "dolly": 1.0, "truck": 1.5, "pedestal": 0.6, "crane": 2.0,
+    "arc": 90.0, "zoom": 2.0, "dolly_zoom": 0.5, "follow": 3.0,
+}
+DOLLY_SUBJECT_FRACTION = 0.4
+AMOUNT_UNITS = {
+    "pan": "°", "tilt": "°", "roll": "°", "dolly": " m", "truck": " m", "pedestal": " m", "crane": " m",
+    "arc": "°", "zoom": "×", "dolly_zoom": " of the distance", "follow": " m",
+}
+
 
 def static(ctx: MoveContext) -> ShotCamera:
     return ShotCamera([_key(ctx, 0, ctx.start.position, ctx.start.rotation)])
@@ -148,19 +160,19 @@ def static(ctx: MoveContext) -> ShotCamera:
 
 def pan(ctx: MoveContext, direction: str = "right", amount=None, speed=None) -> ShotCamera:
     """Yaw about world up; ``amount`` in degrees (default 30)."""
-    deg = _amount(ctx, amount, speed, 30.0) * (1.0 if direction == "left" else -1.0)
+    deg = _amount(ctx, amount, speed, DEFAULT_AMOUNTS["pan"]) * (1.0 if direction == "left" else -1.0)
     return _turn(ctx, lambda f: Rotation.from_rotvec([0.0, np.deg2rad(deg * f), 0.0]) * ctx.start.rotation, deg)
 
 
 def tilt(ctx: MoveContext, direction: str = "up", amount=None, speed=None) -> ShotCamera:
     """Pitch about the camera's own horizontal axis; degrees (default 20)."""
-    deg = _amount(ctx, amount, speed, 20.0) * (1.0 if direction == "up" else -1.0)
+    deg = _amount(ctx, amount, speed, DEFAULT_AMOUNTS["tilt"]) * (1.0 if direction == "up" else -1.0)
     return _turn(ctx, lambda f: ctx.start.rotation * Rotation.from_rotvec([np.deg2rad(deg * f), 0.0, 0.0]), deg)
 
 
 def roll(ctx: MoveContext, direction: str = "left", amount=None, speed=None) -> ShotCamera:
     """Rotate about the lens axis; degrees (default 15). Roll left lifts the image's right side."""
-    deg = _amount(ctx, amount, speed, 15.0) * (1.0 if direction == "left" else -1.0)
+    deg = _amount(ctx, amount, speed, DEFAULT_AMOUNTS["roll"]) * (1.0 if direction == "left" else -1.0)
     return _turn(ctx, lambda f: ctx.start.rotation * Rotation.from_rotvec([0.0, 0.0, np.deg2rad(deg * f)]), deg)
 
 
@@ -192,7 +204,7 @@ def dolly(ctx: MoveContext, direction: str = "in", amount=None, speed=None) -> S
 
     With a subject the camera keeps aiming at it, so the move stays on the lens axis.
     """
-    default = 0.4 * _subject_distance(ctx) if ctx.subject is not None else 1.0
+    default = DOLLY_SUBJECT_FRACTION * _subject_distance(ctx) if ctx.subject is not None else DEFAULT_AMOUNTS["dolly"]
     dist = _amount(ctx, amount, speed, default)
     if direction == "in" and ctx.subject is not None and dist >= _subject_distance(ctx) - 0.05:
         raise ShotlineError(f"a push in of {dist:.2f} m would pass through {ctx.subject.name}", "move", "amount")
@@ -211,19 +223,19 @@ def _horizontal(v: np.ndarray) -> np.ndarray:
 
 def truck(ctx: MoveContext, direction: str = "right", amount=None, speed=None) -> ShotCamera:
     """Slide sideways along the camera's horizontal right; metres (default 1.5)."""
-    dist = _amount(ctx, amount, speed, 1.5) * (1.0 if direction == "right" else -1.0)
+    dist = _amount(ctx, amount, speed, DEFAULT_AMOUNTS["truck"]) * (1.0 if direction == "right" else -1.0)
     return _two_keys(ctx, ctx.start.position + dist * _horizontal(ctx.start.right), ctx.start.rotation)
 
 
 def pedestal(ctx: MoveContext, direction: str = "up", amount=None, speed=None) -> ShotCamera:
     """Raise or lower the camera without tilting; metres (default 0.6)."""
-    dist = _amount(ctx, amount, speed, 0.6) * (1.0 if direction == "up" else -1.0)
+    dist = _amount(ctx, amount, speed, DEFAULT_AMOUNTS["pedestal"]) * (1.0 if direction == "up" else -1.0)
     return _two_keys(ctx, ctx.start.position + [0.0, dist, 0.0], ctx.start.rotation)
 
 
 def crane(ctx: MoveContext, direction: str = "up", amount=None, speed=None) -> ShotCamera:
     """Boom up or down while tilting to keep the subject (or the aim point) framed; metres (default 2)."""
-    dist = _amount(ctx, amount, speed, 2.0)
+    dist = _amount(ctx, amount, speed, DEFAULT_AMOUNTS["crane"])
     if direction == "down":
         # A crane cannot take the lens below the floor; stop 20 cm above it.
         dist = -min(dist, max(ctx.start.position[1] - 0.2, 0.0))
@@ -242,7 +254,7 @@ def arc(ctx: MoveContext, direction: str = "left", amount=None, speed=None) -> S
     """
     if ctx.subject is None:
         raise ShotlineError("an arc needs a subject to move around", "move", "subject")
-    deg = _amount(ctx, amount, speed, 90.0)
+    deg = _amount(ctx, amount, speed, DEFAULT_AMOUNTS["arc"])
     sign = -1.0 if direction == "left" else 1.0  # increasing azimuth moves the camera to its right
     pivot = np.asarray(ctx.subject.position, float)
     d = ctx.start.position - pivot
@@ -261,7 +273,7 @@ def arc(ctx: MoveContext, direction: str = "left", amount=None, speed=None) -> S
 
 def zoom(ctx: MoveContext, direction: str = "in", amount=None, speed=None) -> ShotCamera:
     """Change focal length by a ratio (default 2x in, 1/2 out); the camera does not move."""
-    ratio = _amount(ctx, amount, speed, 2.0)
+    ratio = _amount(ctx, amount, speed, DEFAULT_AMOUNTS["zoom"])
     if ratio <= 0:
         raise ShotlineError("a zoom ratio must be positive", "move", "amount")
     ratio = ratio if direction == "in" else 1.0 / ratio
@@ -276,7 +288,7 @@ def dolly_zoom(ctx: MoveContext, direction: str = "in", amount=None, speed=None)
     proportional to distance (f = f0 d / d0); position and focal share their keys and easing,
     so the proportion holds on every frame.
     """
-    frac = _amount(ctx, amount, speed, 0.5)
+    frac = _amount(ctx, amount, speed, DEFAULT_AMOUNTS["dolly_zoom"])
     target, _ = aim_point(ctx)
     d0 = float(np.linalg.norm(target - ctx.start.position))
     d1 = d0 * (1.0 - frac) if direction == "in" else d0 * (1.0 + frac)
@@ -294,7 +306,7 @@ def follow(ctx: MoveContext, to=None, amount=None, speed=None) -> ShotCamera:
         raise ShotlineError("follow needs a subject to track", "move", "subject")
     start = np.asarray(ctx.subject.position, float)
     if to is None:
-        dist = _amount(ctx, amount, speed, 3.0)
+        dist = _amount(ctx, amount, speed, DEFAULT_AMOUNTS["follow"])
         to = start + dist * _horizontal(ctx.start.right)
     to = np.asarray(to, float)
     offset = ctx.start.position - start
@@ -381,3 +393,65 @@ def apply_move(name: str, ctx: MoveContext, **params) -> ShotCamera:
     except KeyError:
         raise ShotlineError(f"unknown move {name!r}; known: {', '.join(MOVES)}", "move", "name") from None
     return fn(ctx, **fixed, **params)
+
+
+# -- moves kept on a shot with their parameters (Shot.move) -------------------------------------
+
+
+def preset_of(name: str) -> str:
+    """The preset function's name behind a menu name (``push_in`` -> ``dolly``): its amount's key."""
+    return MOVES[name][0].__name__
+
+
+def default_amount(name: str, ctx: MoveContext) -> float | None:
+    """What ``amount`` a preset uses when given none (None for a move that takes no amount)."""
+    preset = preset_of(name)
+    if preset == "dolly" and ctx.subject is not None:
+        return DOLLY_SUBJECT_FRACTION * _subject_distance(ctx)
+    return DEFAULT_AMOUNTS.get(preset)
+
+
+def move_context(project: Project, shot: Shot, move=None) -> MoveContext:
+    """Where a kept move starts: the shot's own camera (its keys, on its rig) at the move's start."""
+    from engine.camera.interpolate import evaluate_shot  # the evaluator calls back into this module
+
+    move = move or shot.move
+    base = shot.model_copy(update={"move": None})
+    start = framing_at(evaluate_shot(project, base, [float(move.start)]), 0)
+    frames = shot.duration - move.start if move.frames is None else min(move.frames, shot.duration - move.start)
+    subject = project.subject(move.subject) if move.subject else None
+    return MoveContext(start, max(frames, 1), project.fps, subject, "ease" if move.easing == "ease" else "linear")
+
+
+def move_camera(project: Project, shot: Shot, move=None) -> ShotCamera:
+    """The camera a kept move makes of ``shot``: the preset's keys, shaped by the move's speed curve
+    and shifted to its start. Raises ShotlineError when the preset cannot run (an arc without a subject)."""
+    move = move or shot.move
+    ctx = move_context(project, shot, move)
+    params = {} if move.amount is None or default_amount(move.name, ctx) is None else {"amount": move.amount}
+    camera = apply_move(move.name, ctx, **params)
+    keys = [k.model_copy() for k in camera.keys]
+    if move.easing in ("ease_in", "ease_out") and len(keys) > 1:
+        keys[0].interp_out = keys[0].interp_in = "ease" if move.easing == "ease_in" else "linear"
+        keys[-1].interp_in = keys[-1].interp_out = "ease" if move.easing == "ease_out" else "linear"
+    if move.start:
+        keys = [k.model_copy(update={"frame": k.frame + move.start}) for k in keys]
+        subject_keys = [k.model_copy(update={"frame": k.frame + move.start}) for k in camera.subject_keys]
+        camera = ShotCamera(keys, camera.path_space, camera.pivot, subject_keys)
+    else:
+        camera = ShotCamera(keys, camera.path_space, camera.pivot, camera.subject_keys)
+    return camera
+
+
+def shot_with_move(project: Project, shot: Shot) -> Shot:
+    """``shot`` with its kept move turned into the keys it evaluates to (no move left on it).
+
+    A move that can no longer run (its subject walked into the push in's way) holds the start
+    framing rather than break every view; the inspector says why (``move_camera`` raises it).
+    The shot's own subject keys stay: the document writes a follow's walk onto the shot when the
+    move is applied or edited."""
+    try:
+        camera = move_camera(project, shot)
+    except ShotlineError:
+        return shot.model_copy(update={"move": None})
+    return shot.model_copy(update={"keys": camera.keys, "path_space": camera.path_space, "pivot": camera.pivot, "move": None})

@@ -29,6 +29,8 @@ from engine.camera.bake import bake_keys
 from engine.camera.conventions import look_at_rotations
 from engine.camera.interpolate import subject_positions
 from engine.camera.path import CameraPath
+from engine.camera.rigs import DollyRig
+from engine.camera.rigs.evaluate import constrain_shot
 from engine.errors import ShotlineError
 from engine.project import CameraKey, Project, Shot
 
@@ -41,6 +43,8 @@ DEFAULT_SMOOTH_M = 0.05  # Gaussian sigma along the stroke: a mouse's jitter, no
 DRAW_POS_TOL_M = 0.02  # the keys reproduce the drawn camera within 2 cm ...
 DRAW_ROT_TOL_DEG = 0.5  # ... and half a degree
 BLEND_FRAMES = 8  # frames at each end of a partial redraw that fade from the old camera to the new
+TRACK_STEP_M = 0.25  # a track laid from a stroke has a point this often (a smooth curve through them)
+MAX_TRACK_STEPS = 400
 
 
 @dataclass(frozen=True)
@@ -304,6 +308,9 @@ def draw_on_shot(
     """``shot`` with the stroke drawn over its camera ``old`` (its evaluated path): world keys (a
     subject-space shot becomes a world one), aimed at ``subject`` (a name in the project) at
     ``look_at_height`` of its height, or at ``point``."""
+    on_track = isinstance(shot.rig, DollyRig)
+    if on_track:
+        frames = None  # the stroke is the whole track: the camera runs along all of it over the shot
     targets = None
     if aim == "subject":
         if not subject:
@@ -317,4 +324,23 @@ def draw_on_shot(
         targets = np.asarray(point, float)
     drawn = draw_camera(old, stroke, aim=aim, timing=timing, targets=targets, frames=frames,
                         look_at=subject if aim == "subject" else None, look_at_height=look_at_height, **options)
-    return shot.model_copy(update={"keys": drawn.keys, "path_space": "world", "pivot": None}), drawn
+    update = {"keys": drawn.keys, "path_space": "world", "pivot": None, "move": None}
+    if on_track:  # with a dolly on the shot, the stroke becomes its track and the keys ride it
+        update["rig"] = track_from_stroke(stroke, shot.rig, options.get("smooth_m", DEFAULT_SMOOTH_M))
+        return constrain_shot(project, shot.model_copy(update=update)), drawn
+    return shot.model_copy(update=update), drawn
+
+
+def track_from_stroke(stroke: Stroke, rig: DollyRig, smooth_m: float = DEFAULT_SMOOTH_M) -> DollyRig:
+    """A dolly track laid along the (smoothed) stroke: a smooth track through points every
+    ``TRACK_STEP_M``, on the floor below the stroke, the lens at the stroke's lowest height above it
+    (the camera height the stroke was drawn at, on the ground plane)."""
+    line = smooth_polyline(stroke.points, smooth_m)
+    cum = _cumulative_length(line)
+    if cum[-1] < 0.01:
+        raise ShotlineError(f"a stroke of {cum[-1] * 100:.2g} cm is too short for a dolly track", "stroke", "points")
+    count = int(np.clip(np.ceil(cum[-1] / TRACK_STEP_M), 1, MAX_TRACK_STEPS)) + 1
+    points = _at_lengths(line, cum, np.linspace(0.0, cum[-1], count))
+    height = float(np.clip(points[:, 1].min(), 0.0, 100.0))
+    points = points - [0.0, height, 0.0]
+    return rig.model_copy(update={"track": [tuple(map(float, p)) for p in points], "smooth": True, "height": height})

@@ -285,10 +285,10 @@ def trim_shot(project: Project, shot: Shot, start: int, duration: int) -> Shot:
     the camera holds its last pose). Keys inside stay; the camera at each cut end becomes a key."""
     if start == 0 and duration == shot.duration:
         return shot
-    if shot.path_space == "subject":  # subject-space curves re-fit per range: bake world keys instead
+    if shot.path_space == "subject" or shot.move is not None:  # subject-space curves and kept moves re-fit per range: bake world keys instead
         frames = sorted({*range(start, min(start + duration, shot.duration), max(1, duration // 8)), min(start + duration, shot.duration) - 1})
         keys = [_key_at(project, shot, f, f - start, None) for f in frames]
-        shot = shot.model_copy(update={"path_space": "world", "pivot": None})
+        shot = shot.model_copy(update={"path_space": "world", "pivot": None, "move": None})
     else:
         end = min(start + duration, shot.duration) - 1
         keys = [k.model_copy(update={"frame": k.frame - start}) for k in shot.keys if start <= k.frame <= end]

@@ -216,3 +216,25 @@ def test_many_look_ats_at_once_are_the_one_look_at_per_camera(rng):
     one = [look_at_rotation(e, t) for e, t in zip(eyes, targets)]
     for i, r in enumerate(one):
         assert np.rad2deg((batch[i].inv() * r).magnitude()) < 1e-6
+
+
+def test_with_a_dolly_on_the_shot_the_stroke_becomes_its_track_and_the_camera_runs_it():
+    from engine.camera.rigs import DollyRig
+
+    project = _project()
+    rigged = project.shots[0].model_copy(update={"rig": DollyRig(track=[(0.0, 0.0, 4.0), (1.0, 0.0, 4.0)], height=1.0)})
+    project = project.model_copy(update={"shots": [rigged]})
+    points = _half_circle(jitter=0.005)  # drawn on the ground plane at 1.6 m
+    after, shot, drawn = _draw(project, Stroke.of(points, np.linspace(0.0, 2.0, len(points))), aim="subject", subject="Mara")
+    rig = shot.rig
+    assert isinstance(rig, DollyRig) and rig.height == pytest.approx(1.6, abs=0.01)
+    lens = rig.lens_path
+    gaps = np.linalg.norm(points[:, None] - lens[None], axis=2).min(axis=1)
+    assert gaps.max() < 0.03  # the track is laid where the hand drew (within its jitter)
+    assert rig.length == pytest.approx(3.0 * np.pi, rel=0.02)
+    path = evaluate_shot(after, shot)
+    foot = np.linalg.norm(path.positions[:, None] - lens[None], axis=2).min(axis=1)
+    assert foot.max() < 0.01  # on the track on every frame (the track's polyline is finer than this)
+    along = rig.nearest(path.positions)
+    assert along[0] == pytest.approx(0.0, abs=0.02) and along[-1] == pytest.approx(rig.length, abs=0.02)  # end to end over the shot
+    assert np.all(np.diff(along) > -1e-6)
