@@ -50,7 +50,7 @@ def raycast_solids(scene):
 
     solids = []
     for kind in ("box", "cylinder", "sphere", "head"):
-        for m, rgb, _ in scene.instances[kind]:
+        for m, rgb, _ in zip(*scene.arrays(kind)):
             centre = m[:3, 3]
             size = np.linalg.norm(m[:3, :3], axis=0)
             colour = tuple(int(c * 255) for c in rgb)

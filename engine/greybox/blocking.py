@@ -11,7 +11,7 @@ runs) with the gait's phase driven by the distance travelled, so the feet do not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,6 +34,8 @@ class SubjectTrack:
     facing: np.ndarray
     angles: np.ndarray | None = None
     pelvis_y: np.ndarray | None = None
+    # What the renderer draws of every frame, made once for the whole track (engine.greybox.scene).
+    drawn: dict = field(default_factory=dict, repr=False, compare=False)
 
     def figure(self, i: int) -> mq.Figure:
         pelvis = None if self.pelvis_y is None or np.isnan(self.pelvis_y[i]) else float(self.pelvis_y[i])
