@@ -161,6 +161,8 @@ class MainWindow(QMainWindow):
         self.look_through_action = self._action(v, "&Look Through Shot Camera", self.toggle_look_through, QKeySequence("0"))
         self.look_through_action.setCheckable(True)
         self.viewport.lookThroughChanged.connect(self.look_through_action.setChecked)
+        self.look_through_grid_action = self._action(v, "Camera &Grid in Look-Through", lambda: self.viewport.set_look_through_grid(self.look_through_grid_action.isChecked()), QKeySequence("G"), "The camera-grid room instead of the grey-box set")
+        self.look_through_grid_action.setCheckable(True)
         v.addSeparator()
         play = v.addMenu("&Playback")
         self._action(play, "Play / Pause", self.preview.toggle, QKeySequence("Space"))

@@ -33,6 +33,7 @@ from app.viewport3d.frustum_layer import FrustumLayer  # noqa: E402
 from app.viewport3d.ghost_layer import GhostLayer  # noqa: E402
 from app.viewport3d.label_layer import LabelLayer  # noqa: E402
 from app.viewport3d.look_through_overlay import LookThroughOverlay  # noqa: E402
+from app.viewport3d.look_through_picture import LookThroughPicture  # noqa: E402
 from app.viewport3d.path_layer import PathLayer  # noqa: E402
 from app.viewport3d.picking import Hit, pick  # noqa: E402
 from app.viewport3d.set_layer import GroundLayer, SubjectsLayer  # noqa: E402
@@ -41,6 +42,7 @@ from app.viewport3d.view_math import (  # noqa: E402
     Orbit,
     ViewState,
     closest_on_vertical,
+    delivery_frame,
     look_through_view,
     named_view,
     orbit_view,
@@ -98,6 +100,7 @@ class Viewport(QWidget):
         self.ghosts = GhostLayer(self.view.scene)
         self.frustum = FrustumLayer(self.view.scene, self.labels, self.paths.set_marks)
         self.overlay = LookThroughOverlay(self.view)
+        self.picture = LookThroughPicture(self.view)  # the grey-box (or camera grid) through the lens
         self.draw = DrawTool(self)  # draw mode (D): the mouse draws the shot's camera path
         self.draw_bar = DrawBar(self.draw, self)
         layout.insertWidget(0, self.draw_bar)
@@ -213,9 +216,32 @@ class Viewport(QWidget):
                 caption = f"{shot.name}  ·  frame {f + 1}/{shot.duration}  ·  {heads_up(path.c2w[f], float(path.focal_mm[f]), self._subject_point(path.c2w[f]))}"
             w, h = self._canvas_size()
             self.overlay.update(w, h, self.document.project.aspect, caption)
+        self._show_picture()
         self.overlay.set_visible(self.look_through)
         self.labels.update(self.view_state())
         self.canvas.update()
+
+    def _show_picture(self) -> None:
+        """The look-through shows the shot camera's grey-box frame (a draft while a gesture runs);
+        the viewport's own proxies and ground grid step aside for it."""
+        i, f = self.playhead_shot()
+        if not self.look_through or i < 0:
+            self.picture.hide()
+        else:
+            doc = self.document
+            path = doc.camera(doc.project.shots[i])
+            c2w, focal = self.recorder.live if self.recorder.recording else (path.c2w[f], float(path.focal_mm[f]))
+            w, h = self._canvas_size()
+            draft = doc.in_gesture or self._nav is not None or self._drag is not None or self.recorder.recording
+            base = doc.path.parent if doc.path else None
+            self.picture.show(doc.project, doc.cameras(), i, f, c2w, focal, delivery_frame(w, h, doc.project.aspect), draft, base)
+        self.subjects.mesh.visible = bool(self.document.project.subjects) and not self.picture.visible
+        self.ground.lines.visible = not self.picture.visible
+
+    def set_look_through_grid(self, on: bool) -> None:
+        """G: the camera-grid room instead of the grey-box in the look-through."""
+        self.picture.grid = bool(on)
+        self._apply_view()
 
     def set_orbit(self, orbit: Orbit) -> None:
         self.orbit = orbit
@@ -429,6 +455,8 @@ class Viewport(QWidget):
         if self._nav is not None and self._nav[0] == "pilot":
             self.document.end_gesture()
         self._nav = None
+        if self.look_through:
+            self._apply_view()  # the full-size picture again
 
     def _on_wheel(self, event) -> None:
         if self.look_through and self.document.project.shots:  # pilot: the wheel zooms the lens
