@@ -8,6 +8,9 @@ Editing: click a key handle to select it and drag it across the ground plane (Sh
 drag the diamond in front of the selected key to aim it (Shift: tilt). Each drag is one undo step.
 Clicking a path selects its shot (the timeline follows). Draw mode (D, app/viewport3d/draw_tool.py):
 left-drag draws the shot's camera path.
+Blocking (app/viewport3d/subject_tool.py): drag a subject across the ground, turn it by its facing
+handle, Shift+K keys it at the playhead; a moving person's path shows in a lighter line.
+In the look-through the picture is the grey-box frame of the shot camera (G: the camera grid).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from app.viewport3d.look_through_picture import LookThroughPicture  # noqa: E402
 from app.viewport3d.path_layer import PathLayer  # noqa: E402
 from app.viewport3d.picking import Hit, pick  # noqa: E402
 from app.viewport3d.set_layer import GroundLayer, SubjectsLayer  # noqa: E402
+from app.viewport3d.subject_tool import SubjectTool  # noqa: E402
 from app.viewport3d.view_math import (  # noqa: E402
     FOV_Y_DEG,
     Orbit,
@@ -103,6 +107,7 @@ class Viewport(QWidget):
         self.picture = LookThroughPicture(self.view)  # the grey-box (or camera grid) through the lens
         self.draw = DrawTool(self)  # draw mode (D): the mouse draws the shot's camera path
         self.draw_bar = DrawBar(self.draw, self)
+        self.subject_tool = SubjectTool(self)  # drag subjects, turn them, key them (app/viewport3d/subject_tool.py)
         layout.insertWidget(0, self.draw_bar)
 
         self.orbit = Orbit()
@@ -179,6 +184,7 @@ class Viewport(QWidget):
         self.frustum.update(path, f, i, shot.name if shot else "")
         self.frustum.set_visible(path is not None and not self.look_through)
         self.subjects.update(project, shot, f)
+        self.subject_tool.update()
         self._apply_view()
 
     # -- the view ----------------------------------------------------------------------------------
@@ -259,6 +265,7 @@ class Viewport(QWidget):
             return
         self.look_through = on
         self.frustum.set_visible(not on and bool(self.paths.paths))
+        self.subject_tool.update()
         self._restyle(update=False)
         self._apply_view()
         self.lookThroughChanged.emit(on)
@@ -362,6 +369,8 @@ class Viewport(QWidget):
         pixel = np.asarray(event.pos[:2], float)
         if self.draw.press(pixel, event.button, self._shift(event), vkeys.CONTROL in (event.modifiers or ())):
             return
+        if self.subject_tool.press(pixel, event.button):
+            return
         hit = self.hit_at(pixel) if event.button == 1 else None
         doc = self.document
         if hit is not None and hit.kind in ("key", "aim"):
@@ -408,7 +417,7 @@ class Viewport(QWidget):
 
     def _on_move(self, event) -> None:
         pixel = np.asarray(event.pos[:2], float)
-        if self.draw.move(pixel):
+        if self.draw.move(pixel) or self.subject_tool.move(pixel):
             return
         if self._drag is not None:
             if not self._drag.started:
@@ -446,7 +455,7 @@ class Viewport(QWidget):
             doc.set_key(shot_id, index, aimed, "Aim key")
 
     def _on_release(self, event) -> None:
-        if self.draw.release(np.asarray(event.pos[:2], float)):
+        if self.draw.release(np.asarray(event.pos[:2], float)) or self.subject_tool.release():
             return
         if self._drag is not None:
             if self._drag.started:
