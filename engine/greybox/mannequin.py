@@ -162,8 +162,8 @@ class Gait:
         """Distance travelled in one full cycle (two steps), from the ground speed (m/s)."""
         if self is RUN:
             stride = np.clip(0.8 + 0.17 * speed, 1.0, 1.5)
-        else:
-            stride = np.clip(0.35 + 0.2 * speed, 0.4, 0.7)
+        else:  # slower than a stroll, shorter steps too (a shuffle takes small steps, not long slow ones)
+            stride = np.clip(0.35 + 0.2 * speed, 0.4, 0.7) * np.clip(np.sqrt(speed / 0.5), 0.25, 1.0)
         return float(2.0 * stride * scale)
 
 
