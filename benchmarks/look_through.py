@@ -30,13 +30,13 @@ def main() -> None:
     args = parser.parse_args()
 
     app = QApplication.instance() or QApplication([])
+    from greybox import bench_project
     from vispy.gloo import gl
 
     import app.viewport3d.look_through_picture as picture
     from app.document import Document
     from app.viewport3d.viewport import Viewport
     from engine.camera.pilot import PilotMove
-    from greybox import bench_project
 
     doc = Document(bench_project())
     vp = Viewport(doc)
@@ -89,7 +89,7 @@ def main() -> None:
     vp._nav = None
     doc.end_gesture()
 
-    ms = lambda xs: 1000 * statistics.median(xs)  # noqa: E731
+    ms = lambda xs: 1000 * statistics.median(xs)
     size = vp.picture.size
     print(f"canvas {tuple(vp.canvas.size)}, picture {size} full size, GL (viewport): {gl.glGetParameter(gl.GL_RENDERER)}")
     print(f"pilot drag -> redrawn look-through, draft picture (half size): {ms(draft):.2f} ms median, {1000 * max(draft):.2f} ms worst")

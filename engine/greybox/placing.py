@@ -64,7 +64,7 @@ def place_subject(project: Project, shot_index: int | None, name: str, frame: in
     """The project with ``name`` moved to ``position`` and/or turned to ``facing``, by the rule above."""
     if _keys_of(project, shot_index, name):
         return key_subject(project, shot_index, name, frame, position, facing)
-    subject = project.subject(name)
+    project.subject(name)  # an unknown name is a KeyError here, not a silent no-op
     update = {}
     if position is not None:
         update["position"] = tuple(float(v) for v in position)

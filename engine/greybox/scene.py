@@ -5,6 +5,10 @@ on the origin, the cylinder along +Y, and a sphere of diameter 1), each a model 
 and the subject's id: people from the mannequin's capsules, spheres and boxes, set pieces from
 the library's parts, scaled and turned by their facing. ``ids`` 0 and 1 are the sky and the floor;
 subjects count from 2 in the project's order, so an id names the same subject in every frame.
+
+A track's parts are made for all its frames at once, the first time one of them is drawn
+(``track_drawn``: the mannequin's kinematics and every part's matrix, vectorised over frames) and
+kept on the track; building a frame's scene is then slicing those arrays (benchmarks/greybox.py).
 """
 
 from __future__ import annotations
