@@ -1,5 +1,5 @@
 """Look-through speed: a pilot drag in the viewport's look-through, from the mouse move to the
-redrawn frame with the shot camera's grey-box picture, on the rooftop demo (4 people, 10 set pieces).
+redrawn frame with the shot camera's grey-box picture, on the rooftop demo (2 people, 10 set pieces).
 
 One step is what a mouse move in pilot mode does: the key at the playhead turns (inside the drag's
 gesture), the shot is re-evaluated once, the grey-box picture is rendered through the new camera
@@ -13,14 +13,10 @@ shows once the mouse is released). Run under X (the app's on-screen path):
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
 
 from PySide6.QtWidgets import QApplication
-
-sys.path.insert(0, os.path.dirname(__file__))
 
 
 def main() -> None:
@@ -30,15 +26,15 @@ def main() -> None:
     args = parser.parse_args()
 
     app = QApplication.instance() or QApplication([])
-    from greybox import bench_project
     from vispy.gloo import gl
 
     import app.viewport3d.look_through_picture as picture
     from app.document import Document
     from app.viewport3d.viewport import Viewport
     from engine.camera.pilot import PilotMove
+    from engine.demo import build_demo_project
 
-    doc = Document(bench_project())
+    doc = Document(build_demo_project())
     vp = Viewport(doc)
     width, height = (int(v) for v in args.size.lower().split("x"))
     vp.resize(width, height)
@@ -89,7 +85,7 @@ def main() -> None:
     vp._nav = None
     doc.end_gesture()
 
-    ms = lambda xs: 1000 * statistics.median(xs)
+    ms = lambda xs: 1000 * statistics.median(xs)  # noqa: E731
     size = vp.picture.size
     print(f"canvas {tuple(vp.canvas.size)}, picture {size} full size, GL (viewport): {gl.glGetParameter(gl.GL_RENDERER)}")
     print(f"pilot drag -> redrawn look-through, draft picture (half size): {ms(draft):.2f} ms median, {1000 * max(draft):.2f} ms worst")
