@@ -219,6 +219,11 @@ class Document(QObject):
             self._gesture = (self._project, text)
         self._gesture_depth += 1
 
+    @property
+    def in_gesture(self) -> bool:
+        """A drag (or another gesture) is under way: views may draw a draft until it ends."""
+        return self._gesture_depth > 0
+
     def end_gesture(self) -> None:
         if self._gesture_depth == 0:
             return

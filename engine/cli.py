@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("project", type=Path, help="the .shotline project")
     r.add_argument("--backend", default="greybox", help="greybox (the set through each lens, instant), grid (camera-grid, instant) or dit (the video model) (default greybox)")
     r.add_argument("--passes", default="", help="grey-box passes to write beside the MP4s, e.g. depth,normal,id (greybox)")
-    r.add_argument("--pass-format", default="png16", choices=("png16", "npz"), help="16-bit PNG sequences or .npz (default png16)")
+    r.add_argument("--pass-format", default="png16", choices=("png16", "npz", "exr"), help="16-bit PNG sequences, .npz or OpenEXR frames (default png16)")
     r.add_argument("-o", "--output", required=True, type=Path, help="folder for shot_NN_name.mp4 and sequence.mp4")
     r.add_argument("--engine", help="URL of a running engine (default: start one here for this render)")
     r.add_argument("--token", help="the engine's token, if it needs one")

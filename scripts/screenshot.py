@@ -1,6 +1,7 @@
 """Screenshots of the bundled demo for the README (run under Xvfb): the main window, and beside
 it the 3D viewport alone, looking through a shot's camera in pilot mode (docs/viewport.png,
-docs/look-through.png), and the project settings dialog (docs/settings.png):
+docs/look-through.png), the main window in that grey-box look-through (docs/screenshot-greybox.png),
+and the project settings dialog (docs/settings.png):
 
     xvfb-run -a -s "-screen 0 1920x1200x24" python scripts/screenshot.py docs/screenshot.png
 
@@ -44,6 +45,9 @@ def main(out: str) -> None:
         vp.set_look_through(True)
         cv2.imwrite(str(folder / "look-through.png"), vp.render()[..., 2::-1])
         print(f"wrote {folder / 'look-through.png'}")
+        app.processEvents()
+        window.grab().save(str(folder / "screenshot-greybox.png"))  # the app with the grey-box look-through
+        print(f"wrote {folder / 'screenshot-greybox.png'}")
         from app.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(doc, window)

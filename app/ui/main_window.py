@@ -60,6 +60,9 @@ class MainWindow(QMainWindow):
         self.render_panel = RenderPanel(self.document)
         self.blocking = BlockingPanel(self.document)
         self.viewport = Viewport(self.document)
+        # The subject picked in the viewport and in the Blocking panel is one subject.
+        self.viewport.subject_tool.selected.connect(self.blocking.select)
+        self.blocking.subjects.currentTextChanged.connect(self.viewport.subject_tool.select)
         self.curves.setMinimumHeight(220)
         self.curves.beats = self.timeline.audio  # keys dragged in time snap to the beats cuts snap to
         self.setCentralWidget(self.viewport)
@@ -150,6 +153,7 @@ class MainWindow(QMainWindow):
         self._action(e, "S&plit Shot at Playhead", self.split_at_playhead, QKeySequence("Ctrl+B"))
         self._action(e, "Add &Shot", self.add_shot, QKeySequence("Ctrl+T"), "A static shot after the selected one")
         self._action(e, "Add &Key at Playhead", self.key_at_playhead, QKeySequence("K"), "K while playing stops, as in J/K/L")
+        self._action(e, "Key Su&bject at Playhead", self.viewport.subject_tool.key_at_playhead, QKeySequence("Shift+K"), "Key where the selected subject stands and faces, at the playhead")
         add_sound_and_paper_edits(self, e)
 
         v = bar.addMenu("&View")
@@ -161,6 +165,8 @@ class MainWindow(QMainWindow):
         self.look_through_action = self._action(v, "&Look Through Shot Camera", self.toggle_look_through, QKeySequence("0"))
         self.look_through_action.setCheckable(True)
         self.viewport.lookThroughChanged.connect(self.look_through_action.setChecked)
+        self.look_through_grid_action = self._action(v, "Camera &Grid in Look-Through", lambda: self.viewport.set_look_through_grid(self.look_through_grid_action.isChecked()), QKeySequence("G"), "The camera-grid room instead of the grey-box set")
+        self.look_through_grid_action.setCheckable(True)
         v.addSeparator()
         play = v.addMenu("&Playback")
         self._action(play, "Play / Pause", self.preview.toggle, QKeySequence("Space"))

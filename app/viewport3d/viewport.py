@@ -9,6 +9,9 @@ drag the diamond in front of the selected key to aim it (Shift: tilt). Each drag
 Clicking a path selects its shot (the timeline follows). Draw mode (D, app/viewport3d/draw_tool.py):
 left-drag draws the shot's camera path. Rigs (app/viewport3d/rig_layer.py) are drawn as their
 geometry; a key dragged on a rigged shot lands where the rig can put it (the document snaps it).
+Blocking (app/viewport3d/subject_tool.py): drag a subject across the ground, turn it by its facing
+handle, Shift+K keys it at the playhead; a moving person's path shows in a lighter line.
+In the look-through the picture is the grey-box frame of the shot camera (G: the camera grid).
 """
 
 from __future__ import annotations
@@ -34,15 +37,18 @@ from app.viewport3d.frustum_layer import FrustumLayer  # noqa: E402
 from app.viewport3d.ghost_layer import GhostLayer  # noqa: E402
 from app.viewport3d.label_layer import LabelLayer  # noqa: E402
 from app.viewport3d.look_through_overlay import LookThroughOverlay  # noqa: E402
+from app.viewport3d.look_through_picture import LookThroughPicture  # noqa: E402
 from app.viewport3d.path_layer import PathLayer  # noqa: E402
 from app.viewport3d.picking import Hit, pick  # noqa: E402
 from app.viewport3d.rig_layer import RigLayer  # noqa: E402
 from app.viewport3d.set_layer import GroundLayer, SubjectsLayer  # noqa: E402
+from app.viewport3d.subject_tool import SubjectTool  # noqa: E402
 from app.viewport3d.view_math import (  # noqa: E402
     FOV_Y_DEG,
     Orbit,
     ViewState,
     closest_on_vertical,
+    delivery_frame,
     look_through_view,
     named_view,
     orbit_view,
@@ -102,8 +108,10 @@ class Viewport(QWidget):
         self.rigs = RigLayer(self.view.scene)  # dolly tracks, cranes, tripods, Steadicams
         self.frustum = FrustumLayer(self.view.scene, self.labels, self.paths.set_marks)
         self.overlay = LookThroughOverlay(self.view)
+        self.picture = LookThroughPicture(self.view)  # the grey-box (or camera grid) through the lens
         self.draw = DrawTool(self)  # draw mode (D): the mouse draws the shot's camera path
         self.draw_bar = DrawBar(self.draw, self)
+        self.subject_tool = SubjectTool(self)  # drag subjects, turn them, key them (app/viewport3d/subject_tool.py)
         layout.insertWidget(0, self.draw_bar)
 
         self.orbit = Orbit()
@@ -188,6 +196,7 @@ class Viewport(QWidget):
         self.frustum.set_visible(path is not None and not self.look_through)
         self.subjects.update(project, shot, f)
         self._update_rigs()
+        self.subject_tool.update()
         self._apply_view()
 
     # -- the view ----------------------------------------------------------------------------------
@@ -226,9 +235,32 @@ class Viewport(QWidget):
                 caption = f"{shot.name}  ·  frame {f + 1}/{shot.duration}  ·  {heads_up(path.c2w[f], float(path.focal_mm[f]), self._subject_point(path.c2w[f]), focus)}"
             w, h = self._canvas_size()
             self.overlay.update(w, h, self.document.project.aspect, caption)
+        self._show_picture()
         self.overlay.set_visible(self.look_through)
         self.labels.update(self.view_state())
         self.canvas.update()
+
+    def _show_picture(self) -> None:
+        """The look-through shows the shot camera's grey-box frame (a draft while a gesture runs);
+        the viewport's own proxies and ground grid step aside for it."""
+        i, f = self.playhead_shot()
+        if not self.look_through or i < 0:
+            self.picture.hide()
+        else:
+            doc = self.document
+            path = doc.camera(doc.project.shots[i])
+            c2w, focal = self.recorder.live if self.recorder.recording else (path.c2w[f], float(path.focal_mm[f]))
+            w, h = self._canvas_size()
+            draft = doc.in_gesture or self._nav is not None or self._drag is not None or self.recorder.recording
+            base = doc.path.parent if doc.path else None
+            self.picture.show(doc.project, doc.cameras(), i, f, c2w, focal, delivery_frame(w, h, doc.project.aspect), draft, base)
+        self.subjects.mesh.visible = bool(self.document.project.subjects) and not self.picture.visible
+        self.ground.lines.visible = not self.picture.visible
+
+    def set_look_through_grid(self, on: bool) -> None:
+        """G: the camera-grid room instead of the grey-box in the look-through."""
+        self.picture.grid = bool(on)
+        self._apply_view()
 
     def set_orbit(self, orbit: Orbit) -> None:
         self.orbit = orbit
@@ -247,6 +279,7 @@ class Viewport(QWidget):
         self.look_through = on
         self.gamepad.set_active(on)
         self.frustum.set_visible(not on and bool(self.paths.paths))
+        self.subject_tool.update()
         self._restyle(update=False)
         self._apply_view()
         self.lookThroughChanged.emit(on)
@@ -352,6 +385,8 @@ class Viewport(QWidget):
         pixel = np.asarray(event.pos[:2], float)
         if self.draw.press(pixel, event.button, self._shift(event), vkeys.CONTROL in (event.modifiers or ())):
             return
+        if self.subject_tool.press(pixel, event.button):
+            return
         hit = self.hit_at(pixel) if event.button == 1 else None
         doc = self.document
         if hit is not None and hit.kind in ("key", "aim"):
@@ -398,7 +433,7 @@ class Viewport(QWidget):
 
     def _on_move(self, event) -> None:
         pixel = np.asarray(event.pos[:2], float)
-        if self.draw.move(pixel):
+        if self.draw.move(pixel) or self.subject_tool.move(pixel):
             return
         if self._drag is not None:
             if not self._drag.started:
@@ -436,7 +471,7 @@ class Viewport(QWidget):
             doc.set_key(shot_id, index, aimed, "Aim key")
 
     def _on_release(self, event) -> None:
-        if self.draw.release(np.asarray(event.pos[:2], float)):
+        if self.draw.release(np.asarray(event.pos[:2], float)) or self.subject_tool.release():
             return
         if self._drag is not None:
             if self._drag.started:
@@ -445,6 +480,8 @@ class Viewport(QWidget):
         if self._nav is not None and self._nav[0] == "pilot":
             self.document.end_gesture()
         self._nav = None
+        if self.look_through:
+            self._apply_view()  # the full-size picture again
 
     def _on_wheel(self, event) -> None:
         if self.look_through and self.document.project.shots:  # pilot: the wheel zooms the lens

@@ -5,13 +5,14 @@ Positions come from the same function the cameras' look-at and pivots use
 at a subject and the subject drawn agree. Facing turns the short way round between keys that give
 it; when no key of a subject gives a facing, a moving person faces where they go (and keeps that
 heading once they stop). Poses blend between keys (smoothstep over the segment); a key without a
-pose keeps the previous one. A person whose ground speed is above ``WALK_THRESHOLD`` walks (or
-runs) with the gait's phase driven by the distance travelled, so the feet do not slide.
+pose keeps the previous one. A person who moves walks (or runs) with the gait's phase driven by the
+distance travelled and each planted foot held at its point on the ground (``_locomotion``), so the
+feet do not slide, from the first step out of standing to the last one back into the pose.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,8 +21,10 @@ from engine.errors import ShotlineError
 from engine.greybox import mannequin as mq
 from engine.project import Project, Shot, Subject
 
-WALK_THRESHOLD = 0.15  # m/s: slower than this a moving person shuffles in their pose
-BLEND_SPEED = 0.5  # m/s at which the gait has fully taken over from the pose
+MOVE_SPEED = 0.02  # m/s: slower than this a person stands (drift between near-equal keys)
+BLEND_SPEED = 0.5  # m/s at which the gait's arms and lean have fully taken over from the pose
+RAMP_S = 0.25  # seconds for a walk to take over from standing (the pelvis lowering into the stride)
+SETTLE_S = 0.5  # seconds to step back into the pose after stopping
 
 
 @dataclass
@@ -34,6 +37,8 @@ class SubjectTrack:
     facing: np.ndarray
     angles: np.ndarray | None = None
     pelvis_y: np.ndarray | None = None
+    # What the renderer draws of every frame, made once for the whole track (engine.greybox.scene).
+    drawn: dict = field(default_factory=dict, repr=False, compare=False)
 
     def figure(self, i: int) -> mq.Figure:
         pelvis = None if self.pelvis_y is None or np.isnan(self.pelvis_y[i]) else float(self.pelvis_y[i])
@@ -91,30 +96,155 @@ def _pose_angles(subject: Subject, keys, frames: np.ndarray, scale: float) -> np
     return presets[seg] * (1 - u)[:, None, None] + presets[nxt] * u[:, None, None]
 
 
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) of each run of True."""
+    edges = np.flatnonzero(np.diff(np.r_[0, flags.astype(int), 0]))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
 def _locomotion(track: SubjectTrack, fps: float, scale: float) -> None:
-    """Blend the gait over the poses wherever the person moves, phase from the distance walked."""
+    """Walk (or run) wherever the person moves, feet planted in the world.
+
+    The gait's phase advances with the distance walked (a cycle per ``cycle_length``). Each foot
+    is on the ground for the gait's ``duty`` of a cycle: it lands where the gait puts it ahead of
+    the hip at that frame and then stays at that world point until it lifts, so a planted foot
+    cannot slide whatever the speed does (starting, slowing, a walk turning into a run). A swing
+    carries it from where it lifted to where it will land. A walk starts from the standing pose
+    with the left foot where it stands (mid-stance) and the right stepping; when the person stops,
+    each foot in turn steps back to where the pose puts it, then the pose takes over. Legs come
+    from two-bone IK on those targets; arms and spine blend from the pose to the gait's with speed.
+    """
     pos = track.positions
     n = len(pos)
     if n < 2:
         return
     step = np.linalg.norm(np.diff(pos[:, [0, 2]], axis=0), axis=1)
-    # Speed of the segment a frame starts (the last frame keeps the previous one).
-    speed = np.append(step, step[-1]) * fps
-    pelvis = np.full(n, np.nan)
-    phase = 0.0
+    speed = np.append(step, step[-1]) * fps  # of the segment a frame starts (the last keeps the previous)
+    moving = speed / scale >= MOVE_SPEED
+    if not moving.any():
+        return
+    height = track.subject.height
+    base = track.angles.copy()
+    standing = mq.pose_figures(base, pos, track.facing, height)  # the poses on the floor, as keyed
+    stand_pelvis = standing.joints[:, mq.INDEX["pelvis"], 1] - pos[:, 1]
+    turn = mq.yaw_matrix(track.facing)  # (N,3,3) body -> world
+    ground = pos.copy()
+    ankle_h = mq.ANKLE_HEIGHT * scale
+
+    # Phase, gait and the gait's own angles (arms, spine, pelvis height) per moving frame.
+    phase = np.zeros(n)
+    duty = np.full(n, mq.WALK.duty)
+    reach = np.zeros(n)
+    gait_pose = np.zeros_like(base)
+    gait_pelvis = stand_pelvis.copy()
+    lift = np.zeros(n)
+    phi = 0.0
     for i in range(n):
-        v = speed[i] / scale  # at reference proportions, as the gait's tables are
-        if v < WALK_THRESHOLD:
+        if not moving[i]:
             continue
+        v = speed[i] / scale  # at reference proportions, as the gait's tables are
         gait = mq.RUN if v > mq.RUN_SPEED else mq.WALK
         cycle = gait.cycle_length(v, scale)
-        gait_angles, pelvis_y = mq.gait_angles(gait, phase % 1.0, cycle, scale)
-        w = float(_smoothstep((v - WALK_THRESHOLD) / (BLEND_SPEED - WALK_THRESHOLD)))
-        track.angles[i] = track.angles[i] * (1 - w) + gait_angles * w
-        if w >= 1.0:
-            pelvis[i] = pelvis_y
-        if i + 1 < n:
-            phase += step[i] / cycle
+        if i == 0 or not moving[i - 1]:
+            phi = gait.duty / 2  # the left foot mid-stance, under the hip where it stood
+        phase[i], duty[i], reach[i], lift[i] = phi, gait.duty, gait.duty * cycle / 2, gait.lift * scale
+        gait_pose[i], gait_pelvis[i] = mq.gait_angles(gait, phi % 1.0, cycle, scale)
+        phi += step[i] / cycle if i + 1 < n else 0.0
+
+    # How much the walk has taken over: ramps in over RAMP_S from standing, out over the settle.
+    ramp_frames = max(int(round(RAMP_S * fps)), 1)
+    settle_frames = max(int(round(SETTLE_S * fps)), 2)
+    weight = np.zeros(n)
+    for a, b in _runs(moving):
+        start_w = 1.0 if a == 0 else 0.0
+        weight[a:b] = np.minimum(1.0, start_w + (np.arange(a, b) - a + 1) / ramp_frames)
+    settling = np.zeros(n, bool)
+    for a, b in _runs(~moving):
+        if a == 0:
+            continue  # standing from the first frame: nothing to settle
+        k = min(settle_frames, b - a)
+        settling[a : a + k] = True
+        weight[a : a + k] = weight[a - 1] * (1.0 - (np.arange(k) + 1) / k)
+        gait_pelvis[a : a + k] = gait_pelvis[a - 1]
+        gait_pose[a : a + k] = gait_pose[a - 1]
+
+    def plant(i: int, hip_x: float, offset: float) -> np.ndarray:
+        """Where the gait puts this foot on the ground at frame ``i`` (world)."""
+        p = (phase[i] + offset) % 1.0
+        z = reach[i] - (p / duty[i]) * 2 * reach[i] if p < duty[i] else reach[i]
+        return ground[i] + turn[i] @ np.array([hip_x, ankle_h, z])
+
+    legs = moving | settling
+    targets, lifted = {}, {}
+    for k_side, (side, offset) in enumerate((("l", 0.0), ("r", 0.5))):
+        hip_x = float(mq.OFFSETS[mq.INDEX[f"hip_{side}"], 0] * scale)
+        neutral = standing.joints[:, mq.INDEX[f"ankle_{side}"]]
+        on_ground = moving & (((phase + offset) % 1.0) < duty)
+        target = neutral.copy()
+        up = np.zeros(n)
+        current = neutral[0].copy()
+        i = 0
+        while i < n:
+            if moving[i] and on_ground[i]:
+                j = i
+                while j < n and moving[j] and on_ground[j]:
+                    j += 1
+                starting = i == 0 or not moving[i - 1]
+                point = current if starting else plant(i, hip_x, offset)
+                target[i:j] = point
+                current = point.copy()
+                i = j
+            elif moving[i]:
+                j = i
+                while j < n and moving[j] and not on_ground[j]:
+                    j += 1
+                land = plant(j, hip_x, offset) if j < n and moving[j] else neutral[min(j, n - 1)]
+                u = ((phase[i:j] + offset) % 1.0 - duty[i:j]) / (1.0 - duty[i:j])
+                u0 = u[0] - 1.0 / max(j - i + 1, 2)  # the first frame of the swing has already left
+                u = np.clip((u - u0) / max(1.0 - u0, 1e-6), 0.0, 1.0)
+                ease = _smoothstep(u)[:, None]
+                target[i:j] = current + (land - current) * ease
+                up[i:j] = lift[i:j] * np.sin(np.pi * u)
+                current = land.copy()
+                i = j
+            else:
+                j = i
+                while j < n and not moving[j]:
+                    j += 1
+                k = int(settling[i:j].sum())
+                if k:  # step back to the pose: the left foot in the first half, the right in the second
+                    half = max(k // 2, 1)
+                    a, b = (i, i + half) if side == "l" else (i + half, i + k)
+                    target[i:a] = current
+                    if b > a:
+                        u = (np.arange(a, b) - a + 1) / (b - a)
+                        goal = neutral[min(i + k, n - 1)]
+                        if np.linalg.norm(goal - current) > 0.01 * scale:
+                            target[a:b] = current + (goal - current) * _smoothstep(u)[:, None]
+                            up[a:b] = mq.WALK.lift * scale * 0.6 * np.sin(np.pi * u)
+                        else:
+                            target[a:b] = current
+                    target[b : i + k] = neutral[min(i + k, n - 1)]
+                current = neutral[j - 1].copy() if j > i else current
+                i = j
+        targets[side], lifted[side] = target, up
+
+    pelvis = np.full(n, np.nan)
+    for i in np.flatnonzero(legs):
+        w = weight[i]
+        v = speed[i] / scale if moving[i] else 0.0
+        upper = w * float(_smoothstep((v - MOVE_SPEED) / (BLEND_SPEED - MOVE_SPEED))) if moving[i] else w
+        angles = base[i] * (1 - upper) + gait_pose[i] * upper
+        py = stand_pelvis[i] * (1 - w) + gait_pelvis[i] * w
+        angles[mq.INDEX["pelvis"]] = 0.0
+        for side in ("l", "r"):
+            b = turn[i].T @ (targets[side][i] - ground[i])
+            hip_deg, knee_deg = mq.two_bone_ik(b[2], b[1] + lifted[side][i] - (py - 0.03 * scale), mq.THIGH * scale, mq.SHIN * scale)
+            angles[mq.INDEX[f"hip_{side}"]] = (hip_deg, 0.0, 0.0)
+            angles[mq.INDEX[f"knee_{side}"]] = (knee_deg, 0.0, 0.0)
+            angles[mq.INDEX[f"ankle_{side}"]] = (-(hip_deg + knee_deg), 0.0, 0.0)  # sole flat on the ground
+        track.angles[i] = angles
+        pelvis[i] = py
     track.pelvis_y = pelvis
 
 

@@ -53,6 +53,9 @@ ANKLE_HEIGHT = 0.075  # the ankle above the sole when standing (at 1.75 m)
 FOOT = (0.1, 0.06, 0.25)  # the foot box: width, height, length (at 1.75 m)
 FOOT_FORWARD = 0.06  # the foot box's centre ahead of the ankle
 THIGH = SHIN = 0.43
+# The visor across the face (head frame, at 1.75 m): it sits half inside the head sphere.
+FACE_MARKER_OFFSET = (0.0, 0.015, 0.09)
+FACE_MARKER_SIZE = (0.15, 0.05, 0.07)
 BONES = [(i, int(p)) for i, p in enumerate(PARENTS) if p >= 0]  # (child, parent): a capsule each
 # Capsule radius of the bone that ends at each joint (torso thick, clavicles and hips slim).
 BONE_RADIUS = {
@@ -159,8 +162,8 @@ class Gait:
         """Distance travelled in one full cycle (two steps), from the ground speed (m/s)."""
         if self is RUN:
             stride = np.clip(0.8 + 0.17 * speed, 1.0, 1.5)
-        else:
-            stride = np.clip(0.35 + 0.2 * speed, 0.4, 0.7)
+        else:  # slower than a stroll, shorter steps too (a shuffle takes small steps, not long slow ones)
+            stride = np.clip(0.35 + 0.2 * speed, 0.4, 0.7) * np.clip(np.sqrt(speed / 0.5), 0.25, 1.0)
         return float(2.0 * stride * scale)
 
 
@@ -282,36 +285,63 @@ class Figure:
         return self.joints[INDEX["head"]] + self.frames[INDEX["head"]] @ (np.array([0.0, 0.0, 0.115]) * self.scale)
 
 
-def forward_kinematics(angles: np.ndarray, pelvis_y: float | None, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """Body-frame joint positions (J,3) and frames (J,3,3) for joint angles (J,3)."""
+def forward_kinematics(angles: np.ndarray, pelvis_y, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Body-frame joint positions (…,J,3) and frames (…,J,3,3) for joint angles (…,J,3), a whole
+    track of frames at once. ``pelvis_y`` (None, a height, or heights per frame with NaN) fixes the
+    pelvis; elsewhere it takes its rest offset."""
+    angles = np.asarray(angles, float)
+    batch = angles.shape[:-2]
     local = _rotations(angles)
     offsets = OFFSETS * scale
-    pos = np.zeros((len(JOINTS), 3))
-    rot = np.zeros((len(JOINTS), 3, 3))
+    pos = np.zeros(batch + (len(JOINTS), 3))
+    rot = np.zeros(batch + (len(JOINTS), 3, 3))
+    rest = np.broadcast_to(offsets[0], batch + (3,))
+    if pelvis_y is None:
+        root = rest
+    else:
+        py = np.broadcast_to(np.asarray(pelvis_y, float), batch)
+        root = np.where(np.isnan(py)[..., None], rest, np.stack([np.zeros_like(py), np.nan_to_num(py), np.zeros_like(py)], -1))
     for j, parent in enumerate(PARENTS):  # parents come before children
         if parent < 0:
-            pos[j] = offsets[j] if pelvis_y is None else (0.0, pelvis_y, 0.0)
-            rot[j] = local[j]
+            pos[..., j, :] = root
+            rot[..., j, :, :] = local[..., j, :, :]
         else:
-            pos[j] = pos[parent] + rot[parent] @ offsets[j]
-            rot[j] = rot[parent] @ local[j]
+            pos[..., j, :] = pos[..., parent, :] + rot[..., parent, :, :] @ offsets[j]
+            rot[..., j, :, :] = rot[..., parent, :, :] @ local[..., j, :, :]
     return pos, rot
 
 
-def ground(pos: np.ndarray, rot: np.ndarray, scale: float) -> float:
-    """How far to lift the figure so its lowest point touches the floor (soles, limb surfaces)."""
-    lowest = np.min(pos[:, 1] - RADII * scale)
+def ground(pos: np.ndarray, rot: np.ndarray, scale: float) -> np.ndarray:
+    """How far to lift each figure (…) so its lowest point touches the floor (soles, limb surfaces)."""
+    lowest = np.min(pos[..., 1] - RADII * scale, axis=-1)
     for side in ("l", "r"):
         j = INDEX[f"ankle_{side}"]
-        lowest = min(lowest, _foot_corners(pos[j], rot[j], scale)[:, 1].min())
-    return -float(lowest)
+        lowest = np.minimum(lowest, _foot_corners(pos[..., j, :], rot[..., j, :, :], scale)[..., 1].min(axis=-1))
+    return -lowest
 
 
 def _foot_corners(ankle: np.ndarray, frame: np.ndarray, scale: float) -> np.ndarray:
     w, h, length = (np.array(FOOT) * scale) / 2
     centre = np.array([0.0, -ANKLE_HEIGHT * scale + h, FOOT_FORWARD * scale])
     corners = np.array([[x, y, z] for x in (-w, w) for y in (-h, h) for z in (-length, length)]) + centre
-    return ankle + corners @ frame.T
+    return ankle[..., None, :] + corners @ np.swapaxes(frame, -1, -2)
+
+
+def pose_figures(angles: np.ndarray, positions, facing_deg, height: float, pelvis_y=None) -> Figure:
+    """Figures for a track of frames: joint angles (N,J,3) at ``positions`` (N,3) facing
+    ``facing_deg`` (N,); ``pelvis_y`` (N,) from a gait fixes the pelvis height where it is not NaN,
+    elsewhere the figure stands on the floor. ``joints`` (N,J,3), ``frames`` (N,J,3,3)."""
+    scale = height / REFERENCE_HEIGHT
+    positions = np.asarray(positions, float)
+    pos, rot = forward_kinematics(angles, pelvis_y, scale)
+    lift = positions[:, 1].copy()
+    grounded = np.ones(len(lift), bool) if pelvis_y is None else np.isnan(np.asarray(pelvis_y, float))
+    if grounded.any():
+        lift[grounded] += ground(pos[grounded], rot[grounded], scale)
+    pos[..., 1] += lift[:, None]
+    turn = yaw_matrix(np.asarray(facing_deg, float))  # (N,3,3)
+    world = pos @ np.swapaxes(turn, -1, -2) + (positions * [1.0, 0.0, 1.0])[:, None, :]
+    return Figure(world, turn[:, None] @ rot, scale)
 
 
 def pose_figure(angles: np.ndarray, position, facing_deg: float, height: float, pelvis_y: float | None = None) -> Figure:
@@ -319,46 +349,8 @@ def pose_figure(angles: np.ndarray, position, facing_deg: float, height: float, 
 
     ``pelvis_y`` (from a gait) fixes the pelvis height; otherwise the figure stands on the floor.
     """
-    scale = height / REFERENCE_HEIGHT
-    pos, rot = forward_kinematics(angles, pelvis_y, scale)
-    if pelvis_y is None:
-        pos[:, 1] += ground(pos, rot, scale) + float(position[1])
-    else:
-        pos[:, 1] += float(position[1])
-    turn = yaw_matrix(facing_deg)
-    world = pos @ turn.T + np.array([position[0], 0.0, position[2]])
-    return Figure(world, turn @ rot, scale)
-
-
-@dataclass(frozen=True)
-class Capsule:
-    a: np.ndarray
-    b: np.ndarray
-    radius: float
-
-
-def figure_parts(figure: Figure) -> tuple[list[Capsule], list[tuple[np.ndarray, float]], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
-    """What the renderer draws: capsules (limbs, torso), spheres (head, hands) and boxes
-    (feet, face marker) as (centre, frame (3,3), size)."""
-    s = figure.scale
-    capsules = [Capsule(figure.joints[p], figure.joints[c], float(BONE_RADIUS[JOINTS[c]] * s)) for c, p in BONES]
-    head = INDEX["head"]
-    spheres = [(figure.joints[head], float(RADII[head] * s))]
-    for side in ("l", "r"):
-        w = INDEX[f"wrist_{side}"]
-        hand = figure.joints[w] + figure.frames[w] @ (np.array([0.0, -0.07, 0.0]) * s)
-        spheres.append((hand, 0.05 * s))
-    boxes = []
-    for side in ("l", "r"):
-        a = INDEX[f"ankle_{side}"]
-        centre = figure.joints[a] + figure.frames[a] @ (np.array([0.0, -ANKLE_HEIGHT + FOOT[1] / 2, FOOT_FORWARD]) * s)
-        boxes.append((centre, figure.frames[a], np.array(FOOT) * s))
-    return capsules, spheres, boxes
-
-
-def face_marker(figure: Figure) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The visor across the face: (centre, frame, size); it sits half inside the head sphere."""
-    s = figure.scale
-    h = INDEX["head"]
-    centre = figure.joints[h] + figure.frames[h] @ (np.array([0.0, 0.015, 0.09]) * s)
-    return centre, figure.frames[h], np.array([0.15, 0.05, 0.07]) * s
+    batch = pose_figures(
+        np.asarray(angles, float)[None], np.asarray(position, float)[None], [facing_deg], height,
+        None if pelvis_y is None else np.array([pelvis_y], float),
+    )  # fmt: skip
+    return Figure(batch.joints[0], batch.frames[0], batch.scale)

@@ -7,7 +7,11 @@ RGB (x right, y up, z towards the camera, mapped from [-1, 1]), ids as a colour 
 To hand off (``write_pass_frames``, flat names beside the shot's MP4): 16-bit PNG (depth in millimetres, 0 where only sky is and
 clipped at 65.535 m; normals as (n + 1) / 2 * 65535; ids as their numbers; beauty as 8-bit RGB)
 with a ``legend.json`` of the ids, or one ``.npz`` per pass (float32 metres, float32 normals,
-uint16 ids) for ComfyUI / Wan depth and segmentation control.
+uint16 ids) for ComfyUI / Wan depth and segmentation control, or OpenEXR frames (the OpenEXR
+project's own Python bindings; OpenCV's wheels are built without EXR): depth as a float32 ``Z``
+channel in metres, exact, inf where only sky is; normals as float32 ``R``, ``G``, ``B`` in [-1, 1];
+ids as a uint32 ``id`` channel; beauty as half ``R``, ``G``, ``B``, the 8-bit values over 255
+(display-referred, as drawn). ZIP-compressed (lossless).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import numpy as np
 from engine.atomic import atomic_path, atomic_write
 
 NEAR_VIS, FAR_VIS = 0.3, 100.0
-FORMATS = ("png16", "npz")
+FORMATS = ("png16", "npz", "exr")
 
 
 def depth_to_rgb(depth: np.ndarray) -> np.ndarray:
@@ -76,9 +80,37 @@ def to_png16(name: str, frame: np.ndarray) -> np.ndarray:
     return frame.astype(np.uint16)
 
 
+def exr_channels(name: str, frame: np.ndarray) -> dict[str, np.ndarray]:
+    """A pass frame as the EXR channels it is written as (see the module's note)."""
+    if name == "depth":
+        return {"Z": np.ascontiguousarray(frame, np.float32)}
+    if name == "id":
+        return {"id": np.ascontiguousarray(frame, np.uint32)}
+    rgb = frame.astype(np.float16) / np.float16(255.0) if name in ("beauty", "grid") else frame.astype(np.float32)
+    return {"RGB": np.ascontiguousarray(rgb)}  # the bindings write it as the R, G and B channels
+
+
+def write_exr(path: Path, channels: dict[str, np.ndarray]) -> None:
+    """One EXR file, written whole or not at all."""
+    import OpenEXR
+
+    header = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
+    with atomic_path(path) as tmp, OpenEXR.File(header, channels) as exr:
+        exr.write(str(tmp))
+
+
+def read_exr(path: Path) -> dict[str, np.ndarray]:
+    """The channels of an EXR file by name (for tests and hand-off checks); R, G and B come back
+    together as ``RGB`` (H,W,3), as the bindings group them."""
+    import OpenEXR
+
+    with OpenEXR.File(str(path)) as exr:
+        return {name: np.array(channel.pixels) for name, channel in exr.channels().items()}
+
+
 def write_pass_frames(folder: Path, stem: str, name: str, frames: list[np.ndarray], fmt: str, legend: dict[int, str] | None = None) -> list[str]:
     """Write one pass of one shot beside the shot's MP4 (flat names, as the engine serves them):
-    ``STEM.NAME.0000.png`` … or ``STEM.NAME.npz``, and ``STEM.legend.json`` with the ids.
+    ``STEM.NAME.0000.png`` … (or ``.exr``) or ``STEM.NAME.npz``, and ``STEM.legend.json`` with the ids.
     Returns the file names written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -94,6 +126,11 @@ def write_pass_frames(folder: Path, stem: str, name: str, frames: list[np.ndarra
             with atomic_path(path) as tmp:
                 if not cv2.imwrite(str(tmp), to_png16(name, frame)):
                     raise OSError(f"cannot write {path}")
+            written.append(path.name)
+    elif fmt == "exr":
+        for i, frame in enumerate(frames):
+            path = folder / f"{stem}.{name}.{i:04d}.exr"
+            write_exr(path, exr_channels(name, frame))
             written.append(path.name)
     else:
         raise ValueError(fmt)

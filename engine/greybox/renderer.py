@@ -367,11 +367,16 @@ class GreyboxRenderer:
         target.fbo.use()
         ctx.viewport = (0, 0, self.width, self.height)
         w2c = np.linalg.inv(np.asarray(view.c2w, float))
-        proj = projection_matrix(view)
+        # Upside down (GL's first row is the image's top, so ``read`` needs no flip); that mirrors
+        # the winding too, so clockwise is front.
+        proj = np.diag([1.0, -1.0, 1.0, 1.0]) @ projection_matrix(view)
+        ctx.front_face = "cw"
         view_bytes, proj_bytes = _gl_bytes(w2c), _gl_bytes(proj)
         light = tuple(float(v) for v in LIGHT_DIR)
 
-        target.fbo.clear(depth=1.0)
+        # The beauty target alone is cleared to the sky (a clear costs a fraction of a full-screen
+        # draw on llvmpipe); with all passes the sky is drawn, as each target needs its own value.
+        target.fbo.clear(*SKY_RGB, 1.0, depth=1.0)
         ctx.enable(moderngl.DEPTH_TEST)
         # Subjects first, then the floor and the sky: what they hide fails the depth test before shading.
 
@@ -384,8 +389,11 @@ class GreyboxRenderer:
             models, colours, ids = scene.arrays(kind)
             if not len(ids):
                 continue
+            # Nearest first: what they hide then fails the depth test before it is shaded (the
+            # subjects cover half the frame and shading, not geometry, is llvmpipe's cost).
+            order = np.argsort(models[:, :3, 3] @ -w2c[2, :3].astype(np.float32))
             buf = self._instance_buffer(kind, len(ids))
-            buf.write(self._instance_bytes(models, colours, ids))
+            buf.write(self._instance_bytes(models[order], colours[order], ids[order]))
             self._vao(passes, kind).render(moderngl.TRIANGLES, vertices=self._vbos[kind][2], instances=len(ids))
         ctx.disable(moderngl.CULL_FACE)  # user meshes may be open or wound either way
         for mesh, model, rgb, ident in scene.meshes:
@@ -415,28 +423,35 @@ class GreyboxRenderer:
                 self._vaos_patch[passes].render(moderngl.TRIANGLES)
 
         # The sky last, just inside the far plane: it fills only what nothing else covered.
-        progs["sky"]["u_sky"].value = SKY_RGB
-        self._vaos_sky[passes].render(moderngl.TRIANGLES)
+        if all_passes:
+            progs["sky"]["u_sky"].value = SKY_RGB
+            self._vaos_sky[passes].render(moderngl.TRIANGLES)
 
     def read(self, names=("beauty",)) -> dict[str, np.ndarray]:
-        """The drawn passes as arrays, top row first: beauty (H,W,3) uint8, depth (H,W) float32,
-        normal (H,W,3) float32, id (H,W) uint16; in the GL thread, views of buffers the next read reuses."""
+        """The drawn passes as new arrays, top row first: beauty (H,W,3) uint8, depth (H,W) float32,
+        normal (H,W,3) float32, id (H,W) uint16; in the GL thread.
+
+        The frame is drawn upside down (``draw``), so GL's bottom-up rows come back top row first and
+        each pass is read straight into the array handed out: no flip, no second copy (on llvmpipe
+        the flipped copy of an RGBA frame cost as much as drawing the floor)."""
         passes = "beauty" if tuple(names) == ("beauty",) else "all"
         target = self._targets[passes]
         h, w = self.height, self.width
         out = {}
         for name in names:
-            tex = target.textures[name]
-            buf = self._read[name]
-            tex.read_into(buf)
             if name == "beauty":
-                out[name] = buf.reshape(h, w, 4)[::-1, :, :3]
+                out[name] = np.empty((h, w, 3), np.uint8)
+                target.fbo.read_into(out[name], components=3, attachment=0)
             elif name == "depth":
-                out[name] = buf.reshape(h, w)[::-1]
+                out[name] = np.empty((h, w), np.float32)
+                target.textures[name].read_into(out[name])
             elif name == "normal":
-                out[name] = buf.reshape(h, w, 4)[::-1, :, :3] * np.float32(2.0 / 255.0) - np.float32(1.0)
+                buf = np.empty((h, w, 3), np.uint8)
+                target.fbo.read_into(buf, components=3, attachment=PASSES.index("normal"))
+                out[name] = buf * np.float32(2.0 / 255.0) - np.float32(1.0)
             else:
-                out[name] = buf.reshape(h, w)[::-1]  # ids fit 16 bits (a project holds at most 10,000 subjects)
+                out[name] = np.empty((h, w), np.uint16)  # ids fit 16 bits (a project holds at most 10,000 subjects)
+                target.textures[name].read_into(out[name])
         return out
 
     def render(self, scene: Scene, view: View, passes=("beauty",)) -> dict[str, np.ndarray]:
@@ -449,7 +464,7 @@ class GreyboxRenderer:
 
     def _render(self, scene: Scene, view: View, passes: tuple) -> dict[str, np.ndarray]:
         self.draw(scene, view, all_passes=passes != ("beauty",))
-        return {k: np.ascontiguousarray(v) for k, v in self.read(passes).items()}
+        return self.read(passes)
 
     @property
     def _vaos_sky(self):

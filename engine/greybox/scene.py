@@ -5,6 +5,10 @@ on the origin, the cylinder along +Y, and a sphere of diameter 1), each a model 
 and the subject's id: people from the mannequin's capsules, spheres and boxes, set pieces from
 the library's parts, scaled and turned by their facing. ``ids`` 0 and 1 are the sky and the floor;
 subjects count from 2 in the project's order, so an id names the same subject in every frame.
+
+A track's parts are made for all its frames at once, the first time one of them is drawn
+(``track_drawn``: the mannequin's kinematics and every part's matrix, vectorised over frames) and
+kept on the track; building a frame's scene is then slicing those arrays (benchmarks/greybox.py).
 """
 
 from __future__ import annotations
@@ -51,82 +55,151 @@ class Mesh:
     normals: np.ndarray  # (V,3) float32
 
 
+Chunk = tuple[np.ndarray, np.ndarray, np.ndarray]  # models (K,4,4) float32, colours (K,3) float32, ids (K,) uint32
+
+
 @dataclass
 class Scene:
-    instances: dict[str, list[tuple[np.ndarray, tuple[float, float, float], int]]] = field(
-        default_factory=lambda: {k: [] for k in PRIMITIVES}
-    )
+    """Instances by primitive, in chunks (a subject's parts of one frame arrive as arrays)."""
+
+    chunks: dict[str, list[Chunk]] = field(default_factory=lambda: {k: [] for k in PRIMITIVES})
     meshes: list[tuple[Mesh, np.ndarray, tuple[float, float, float], int]] = field(default_factory=list)
     shadows: list[tuple[float, float, float]] = field(default_factory=list)  # (x, z, radius) on the floor
 
     def add(self, kind: str, centre, frame: np.ndarray, size, rgb, ident: int) -> None:
-        m = np.eye(4)
-        m[:3, :3] = np.asarray(frame, float) * np.asarray(size, float)[None, :]
-        m[:3, 3] = centre
-        self.instances[kind].append((m, rgb, ident))
+        models = _models(np.asarray(centre, float)[None], np.asarray(frame, float)[None], np.asarray(size, float)[None])
+        self.add_many(kind, models, np.asarray([rgb], np.float32), ident)
 
-    def arrays(self, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(K,4,4) float32 column-major-ready models, (K,3) colours, (K,) uint32 ids."""
-        items = self.instances[kind]
+    def add_many(self, kind: str, models: np.ndarray, colours: np.ndarray, ident: int) -> None:
+        if len(models):
+            self.chunks[kind].append((models, colours, np.full(len(models), ident, np.uint32)))
+
+    def arrays(self, kind: str) -> Chunk:
+        """(K,4,4) float32 models (row-major), (K,3) colours, (K,) uint32 ids."""
+        items = self.chunks[kind]
         if not items:
             return np.zeros((0, 4, 4), np.float32), np.zeros((0, 3), np.float32), np.zeros(0, np.uint32)
-        models = np.stack([m for m, _, _ in items]).astype(np.float32)
-        colours = np.array([c for _, c, _ in items], np.float32)
-        ids = np.array([i for _, _, i in items], np.uint32)
-        return models, colours, ids
+        if len(items) == 1:
+            return items[0]
+        return tuple(np.concatenate(parts) for parts in zip(*items))  # type: ignore[return-value]
 
 
-def _axis_frame(direction: np.ndarray) -> np.ndarray:
-    """A rotation taking +Y to ``direction`` (unit)."""
+def _models(centres: np.ndarray, frames: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Model matrices (…,4,4) float32: each frame's columns scaled by the size, then moved to the centre."""
+    m = np.zeros(centres.shape[:-1] + (4, 4), np.float32)
+    m[..., :3, :3] = frames * np.asarray(sizes)[..., None, :]
+    m[..., :3, 3] = centres
+    m[..., 3, 3] = 1.0
+    return m
+
+
+def _axis_frames(direction: np.ndarray) -> np.ndarray:
+    """Rotations (…,3,3) taking +Y to each ``direction`` (unit, …,3)."""
     y = direction
-    helper = np.array([1.0, 0.0, 0.0]) if abs(y[0]) < 0.9 else np.array([0.0, 0.0, 1.0])
+    helper = np.where((np.abs(y[..., 0]) < 0.9)[..., None], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0])
     x = np.cross(y, helper)
-    x /= np.linalg.norm(x)
+    x /= np.linalg.norm(x, axis=-1, keepdims=True)
     z = np.cross(x, y)
-    return np.stack([x, y, z], axis=1)
+    return np.stack([x, y, z], axis=-1)
+
+
+def _person_drawn(figures: mq.Figure, rgb) -> dict:
+    """Every frame's parts of a person at once: per primitive (N,K,4,4) models and (K,3) colours,
+    and the contact shadow per frame (N,3) (NaN where the person is off the floor)."""
+    joints, frames, s = figures.joints, figures.frames, figures.scale
+    n = len(joints)
+    parts: dict[str, list] = {k: [] for k in PRIMITIVES}
+
+    def put(kind, centres, frame, size, colour):
+        parts[kind].append((_models(centres, frame, np.broadcast_to(size, centres.shape)), colour))
+
+    eye = np.broadcast_to(np.eye(3), (n, 3, 3))
+    for child, parent in mq.BONES:  # limbs and torso: a cylinder each, rounded by the sphere it ends in
+        a, b = joints[:, parent], joints[:, child]
+        r = float(mq.BONE_RADIUS[mq.JOINTS[child]] * s)
+        d = b - a
+        length = np.linalg.norm(d, axis=-1)
+        ok = length > 1e-6
+        unit = np.where(ok[:, None], d / np.maximum(length, 1e-9)[:, None], [0.0, 1.0, 0.0])
+        size = np.stack([np.full(n, 2 * r), length, np.full(n, 2 * r)], -1) * ok[:, None]  # a bone of no length draws nothing
+        put("cylinder", (a + b) / 2, _axis_frames(unit), size, rgb)
+        put("sphere", b, eye, (2 * r,) * 3, rgb)
+    # Only the pelvis starts bones: its sphere rounds the first.
+    put("sphere", joints[:, mq.BONES[0][1]], eye, (2 * mq.BONE_RADIUS[mq.JOINTS[mq.BONES[0][0]]] * s,) * 3, rgb)
+    head = mq.INDEX["head"]
+    head_rgb = tuple(min(1.0, v * 1.1 + 0.04) for v in rgb)
+    put("head", joints[:, head], eye, (2 * mq.RADII[head] * s,) * 3, head_rgb)
+    for side in ("l", "r"):
+        w = mq.INDEX[f"wrist_{side}"]
+        put("sphere", joints[:, w] + frames[:, w] @ (np.array([0.0, -0.07, 0.0]) * s), eye, (0.1 * s,) * 3, rgb)
+    for side in ("l", "r"):
+        a = mq.INDEX[f"ankle_{side}"]
+        centre = joints[:, a] + frames[:, a] @ (np.array([0.0, -mq.ANKLE_HEIGHT + mq.FOOT[1] / 2, mq.FOOT_FORWARD]) * s)
+        put("box", centre, frames[:, a], np.array(mq.FOOT) * s, tuple(v * 0.6 for v in rgb))
+    centre = joints[:, head] + frames[:, head] @ (np.array(mq.FACE_MARKER_OFFSET) * s)
+    put("box", centre, frames[:, head], np.array(mq.FACE_MARKER_SIZE) * s, FACE_MARKER_RGB)
+    drawn = {k: (np.stack([m for m, _ in v], axis=1), np.array([c for _, c in v], np.float32)) for k, v in parts.items() if v}
+    pelvis = joints[:, mq.INDEX["pelvis"]]
+    on_floor = pelvis[:, 1] < 1.6 * s  # a contact shadow for anyone on (or near) the floor
+    drawn["shadow"] = np.where(on_floor[:, None], np.stack([pelvis[:, 0], pelvis[:, 2], np.full(n, 0.42 * s)], -1), np.nan)
+    return drawn
+
+
+def _set_piece_drawn(subject: Subject, positions: np.ndarray, facing: np.ndarray, rgb) -> dict:
+    """Every frame's library parts of a set piece: per primitive (N,K,4,4) models, (K,3) colours."""
+    turn = mq.yaw_matrix(facing)  # (N,3,3)
+    scale = np.asarray(subject.scale, float)
+    parts: dict[str, list] = {k: [] for k in PRIMITIVES}
+    wheel = np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])  # the unit cylinder's +Y along the piece's +X
+    for part in LIBRARY[subject.shape]:
+        centres = positions + turn @ (np.asarray(part.centre) * scale)
+        size = np.asarray(part.size) * scale
+        part_rgb = tuple(min(1.0, v * part.shade) for v in rgb)
+        if part.kind == "cylinder_x":
+            parts["cylinder"].append((_models(centres, turn @ wheel, np.broadcast_to([size[1], size[0], size[2]], centres.shape)), part_rgb))
+        else:
+            parts[part.kind].append((_models(centres, turn, np.broadcast_to(size, centres.shape)), part_rgb))
+    return {k: (np.stack([m for m, _ in v], axis=1), np.array([c for _, c in v], np.float32)) for k, v in parts.items() if v}
 
 
 def add_figure(scene: Scene, figure: mq.Figure, rgb, ident: int) -> None:
-    capsules, spheres, boxes = mq.figure_parts(figure)
-    for c in capsules:
-        d = c.b - c.a
-        length = float(np.linalg.norm(d))
-        if length > 1e-6:
-            scene.add("cylinder", (c.a + c.b) / 2, _axis_frame(d / length), (2 * c.radius, length, 2 * c.radius), rgb, ident)
-        scene.add("sphere", c.b, np.eye(3), (2 * c.radius,) * 3, rgb, ident)
-    # Each bone's end is rounded by the joint sphere it ends in; only the pelvis starts bones.
-    scene.add("sphere", capsules[0].a, np.eye(3), (2 * capsules[0].radius,) * 3, rgb, ident)
-    head_rgb = tuple(min(1.0, v * 1.1 + 0.04) for v in rgb)
-    for i, (centre, radius) in enumerate(spheres):
-        scene.add("head" if i == 0 else "sphere", centre, np.eye(3), (2 * radius,) * 3, head_rgb if i == 0 else rgb, ident)
-    for centre, frame, size in boxes:
-        scene.add("box", centre, frame, size, tuple(v * 0.6 for v in rgb), ident)
-    centre, frame, size = mq.face_marker(figure)
-    scene.add("box", centre, frame, size, FACE_MARKER_RGB, ident)
-    pelvis = figure.joint("pelvis")
-    if pelvis[1] < 1.6 * figure.scale:  # a contact shadow for anyone on (or near) the floor
-        scene.shadows.append((float(pelvis[0]), float(pelvis[2]), 0.42 * figure.scale))
+    """One posed figure (a single frame's ``Figure``) into the scene."""
+    batch = mq.Figure(figure.joints[None], figure.frames[None], figure.scale)
+    _add_drawn(scene, _person_drawn(batch, rgb), 0, ident)
+
+
+def _add_drawn(scene: Scene, drawn: dict, frame: int, ident: int) -> None:
+    for kind, value in drawn.items():
+        if kind == "shadow":
+            if not np.isnan(value[frame, 0]):
+                scene.shadows.append(tuple(float(v) for v in value[frame]))
+            continue
+        models, colours = value
+        scene.add_many(kind, models[frame], colours, ident)
 
 
 def add_set_piece(scene: Scene, subject: Subject, position, facing_deg: float, rgb, ident: int, mesh: Mesh | None) -> None:
-    turn = mq.yaw_matrix(facing_deg)
-    scale = np.asarray(subject.scale, float)
-    origin = np.asarray(position, float)
     if mesh is not None:
         m = np.eye(4)
-        m[:3, :3] = turn * scale[None, :]
-        m[:3, 3] = origin
+        m[:3, :3] = mq.yaw_matrix(facing_deg) * np.asarray(subject.scale, float)[None, :]
+        m[:3, 3] = np.asarray(position, float)
         scene.meshes.append((mesh, m, rgb, ident))
         return
-    for part in LIBRARY[subject.shape]:
-        centre = origin + turn @ (np.asarray(part.centre) * scale)
-        size = np.asarray(part.size) * scale
-        part_rgb = tuple(min(1.0, v * part.shade) for v in rgb)
-        if part.kind == "cylinder_x":  # a wheel: the unit cylinder's +Y laid along the piece's +X
-            frame = turn @ np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
-            scene.add("cylinder", centre, frame, (size[1], size[0], size[2]), part_rgb, ident)
+    drawn = _set_piece_drawn(subject, np.asarray(position, float)[None], np.array([facing_deg], float), rgb)
+    _add_drawn(scene, drawn, 0, ident)
+
+
+def track_drawn(track: SubjectTrack) -> dict:
+    """What the renderer draws of every frame of a track, made on first use and kept on the track
+    (the set is built per frame by slicing, not by posing and tessellating it again)."""
+    if "parts" not in track.drawn:
+        subject, rgb = track.subject, hex_rgb(track.subject.color)
+        if subject.is_person:
+            figures = mq.pose_figures(track.angles, track.positions, track.facing, subject.height, track.pelvis_y)
+            track.drawn["parts"] = _person_drawn(figures, rgb)
         else:
-            scene.add(part.kind, centre, turn, size, part_rgb, ident)
+            track.drawn["parts"] = _set_piece_drawn(subject, track.positions, track.facing, rgb)
+    return track.drawn["parts"]
 
 
 def build_scene(tracks: list[SubjectTrack], frame: int, base_dir: str | Path | None = None, source: str = "project") -> Scene:
@@ -134,15 +207,12 @@ def build_scene(tracks: list[SubjectTrack], frame: int, base_dir: str | Path | N
     scene = Scene()
     for index, track in enumerate(tracks):
         subject = track.subject
-        rgb = hex_rgb(subject.color)
         ident = subject_id(index)
-        if subject.is_person:
-            add_figure(scene, track.figure(frame), rgb, ident)
+        if subject.mesh is not None and not subject.is_person:
+            mesh = load_mesh(resolve_mesh_path(subject.mesh, base_dir), f"subjects[{index}].mesh")
+            add_set_piece(scene, subject, track.positions[frame], float(track.facing[frame]), hex_rgb(subject.color), ident, mesh)
         else:
-            mesh = None
-            if subject.mesh is not None:
-                mesh = load_mesh(resolve_mesh_path(subject.mesh, base_dir), f"subjects[{index}].mesh")
-            add_set_piece(scene, subject, track.positions[frame], float(track.facing[frame]), rgb, ident, mesh)
+            _add_drawn(scene, track_drawn(track), frame, ident)
     return scene
 
 

@@ -122,11 +122,11 @@ class RenderRequest(_Strict):
     guidance: Annotated[Number, Field(ge=0.0, le=50.0)] = 5.0
     camera_guidance: Annotated[Number, Field(ge=0.0, le=50.0)] = 1.0
     # The set for the greybox backend (engine.project.Subject as JSON), its meshes' folder, and
-    # which grey-box passes to hand off beside the MP4s (16-bit PNG sequences or .npz).
+    # which grey-box passes to hand off beside the MP4s (16-bit PNG sequences, .npz or OpenEXR).
     subjects: Annotated[list[dict], Field(max_length=10_000)] = Field(default_factory=list)
     base_dir: Annotated[str, Field(max_length=4096)] | None = None
     passes: Annotated[list[Literal["beauty", "depth", "normal", "id"]], Field(max_length=4)] = Field(default_factory=list)
-    pass_format: Literal["png16", "npz"] = "png16"
+    pass_format: Literal["png16", "npz", "exr"] = "png16"
 
     @model_validator(mode="before")
     @classmethod

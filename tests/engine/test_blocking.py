@@ -228,3 +228,44 @@ def test_demos_are_blocked():
     # Master, the OTS pair, two singles, the insert and the exit: seven shots.
     assert len(kitchen.shots) == 7 and [s.size for s in kitchen.shots][:3] == ["WS", "MS", "MS"]
     assert sum(s.kind == "person" for s in kitchen.subjects) == 2 and kitchen.subject("Ana").pose == "sit"
+
+
+def _planted_slides(project: Project, shot: Shot) -> list[float]:
+    """How far each foot slides during each of its steps on the ground (runs of planted frames)."""
+    track = shot_tracks(project, shot)[0]
+    figures = [track.figure(i) for i in range(shot.duration)]
+    slides = []
+    for side in ("l", "r"):
+        ankle = np.array([f.joint(f"ankle_{side}") for f in figures])
+        planted = ankle[:, 1] < mq.ANKLE_HEIGHT * figures[0].scale + 1e-3
+        edges = np.flatnonzero(np.diff(np.r_[0, planted.astype(int), 0]))
+        for start, stop in zip(edges[::2], edges[1::2]):
+            slides.append(float(np.linalg.norm(ankle[start:stop, [0, 2]] - ankle[start, [0, 2]], axis=1).max()))
+    return slides
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        [(0, 0.0), (12, 0.0), (60, 2.8), (80, 2.8)],  # stands, walks off, stops and stands again
+        [(0, 0.0), (96, 1.2)],  # a slow walk (0.3 m/s), where the gait used to blend with the pose
+        [(0, 0.0), (96, 0.4)],  # a shuffle (0.1 m/s): small steps, not a glide
+        [(0, 0.0), (48, 2.8), (72, 7.0), (95, 7.0)],  # walk, break into a run, stop
+    ],
+    ids=["start and stop", "slow walk", "shuffle", "walk to run"],
+)
+def test_feet_stay_planted_when_a_walk_starts_slows_and_stops(keys):
+    frames = keys[-1][0] + 1
+    shot = Shot(
+        id="w", name="w", duration=frames, keys=[CameraKey(frame=0, position=(4.0, 1.6, 2.0))],
+        subject_keys=[SubjectKey(subject="J", frame=f, position=(0.0, 0.0, z)) for f, z in keys],
+    )  # fmt: skip
+    project = Project(fps=24.0, subjects=[Subject(name="J", height=1.8)], shots=[shot])
+    slides = _planted_slides(project, shot)
+    assert len(slides) >= 3  # it stepped (the first step out of standing included)
+    assert max(slides) < 0.05, f"a foot slid {max(slides):.3f} m"
+    track = shot_tracks(project, shot)[0]
+    last = track.figure(frames - 1)  # the last frame stands in the keyed pose again, feet under the hips
+    if keys[-1][1] == keys[-2][1]:
+        stand = mq.pose_figure(mq.preset_angles("stand"), track.positions[-1], float(track.facing[-1]), 1.8)
+        assert np.allclose(last.joints, stand.joints, atol=1e-6)

@@ -7,10 +7,14 @@ import json
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from pydantic import ValidationError
 
 from engine.demo import DEMO_PATH
 from engine.greybox import gl
+from engine.greybox.passes import exr_channels, read_exr, write_exr
 from engine.greybox.scene import subject_id
 from engine.project import load_project
 from engine.render.backend import RenderContext
@@ -73,3 +77,32 @@ def test_the_request_carries_the_set_and_subject_keys():
     project = request.blocking()
     assert [s.name for s in project.subjects] == [s.name for s in load_project(DEMO_PATH).subjects]
     assert sum(len(s.subject_keys) for s in request.shots) == sum(len(s.subject_keys) for s in load_project(DEMO_PATH).shots)
+
+
+@needs_gl
+def test_exr_passes_round_trip_exactly(tmp_path):
+    request = _short_request(passes=["beauty", "depth", "normal", "id"], pass_format="exr")
+    from engine.greybox.shots import GreyboxShots
+    from engine.render.grid_backend import request_paths
+
+    shots = GreyboxShots(request.blocking(), request_paths(request), (request.width, request.height), source="request")
+    kept = shots.render_frame(1, 2, ("beauty", "depth", "normal", "id"))
+    list(GreyboxBackend().render(request, RenderContext("cpu", lambda: False, lambda *a: None, tmp_path, None)))
+    depth = read_exr(tmp_path / "shot_02.depth.0002.exr")["Z"]
+    assert depth.dtype == np.float32 and np.array_equal(depth, kept["depth"])  # metres, bit for bit; inf is sky
+    assert np.isinf(depth).any() and np.isfinite(depth).any()
+    ids = read_exr(tmp_path / "shot_02.id.0002.exr")["id"]
+    assert ids.dtype == np.uint32 and np.array_equal(ids, kept["id"])
+    normal = read_exr(tmp_path / "shot_02.normal.0002.exr")["RGB"]
+    assert normal.dtype == np.float32 and np.array_equal(normal, kept["normal"])
+    beauty = read_exr(tmp_path / "shot_02.beauty.0002.exr")["RGB"]
+    assert beauty.dtype == np.float16 and np.array_equal((beauty.astype(np.float32) * 255).round().astype(np.uint8), kept["beauty"])
+    assert (tmp_path / "shot_02.legend.json").exists()
+
+
+@settings(max_examples=25, deadline=None)
+@given(arrays(np.float32, (3, 5), elements=st.floats(0.0, 2000.0, width=32) | st.just(np.inf)))
+def test_exr_depth_is_exact_for_any_float32(tmp_path_factory, depth):
+    path = tmp_path_factory.mktemp("exr") / "d.exr"
+    write_exr(path, exr_channels("depth", depth))
+    assert np.array_equal(read_exr(path)["Z"], depth)

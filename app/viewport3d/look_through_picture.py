@@ -1,0 +1,113 @@
+"""The look-through's picture: the grey-box frame of the shot camera at the playhead (the set, posed
+people, lit clay), or the camera-grid room when the grid is toggled on — what the preview player and
+the timeline thumbnails show, so the viewport's monitor agrees with them.
+
+The picture is rendered at the delivery frame's size in canvas pixels, with the focal length in
+pixels of that frame's width (``engine.grid.render.View``, the same numbers ``look_through_view``
+gives the vispy camera), and shown as an image filling the frame: the set drawn by the viewport's
+own layers and the picture line up. While a gesture runs (a pilot drag, a take, a subject drag) it is
+rendered at ``DRAFT_SCALE`` of that size and stretched, so a frame stays quick on software GL; on
+release the viewport asks again at full size. Where no GL context can be made (or a subject's mesh
+cannot be read) it falls back to the camera grid and ``reason`` says why.
+
+The subjects' tracks (blocking, gait, the mannequin for every frame) are kept while the set and the
+shot's subject keys hold, so moving a camera key renders without posing anyone again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from vispy import scene
+from vispy.visuals.transforms import STTransform
+
+from engine.camera.lens import focal_pixels
+from engine.camera.path import CameraPath
+from engine.errors import ShotlineError
+from engine.grid.render import View
+from engine.grid.sequence import GridOptions, GridRenderer
+from engine.project import Project
+
+DRAFT_SCALE = 0.5
+ORDER = 10  # above the set's own visuals, under the look-through furniture (order 20)
+
+
+class LookThroughPicture:
+    def __init__(self, parent):
+        self.image = scene.visuals.Image(np.zeros((2, 2, 3), np.uint8), parent=parent, interpolation="linear")
+        self.image.transform = STTransform()
+        self.image.set_gl_state("opaque", depth_test=False)
+        self.image.order = ORDER
+        self.image.visible = False
+        self.grid = False  # the camera-grid room instead of the grey-box
+        self.reason: str | None = None  # why the grey-box is not shown, when it cannot be
+        self.size: tuple[int, int] | None = None  # the last picture's pixels (draft or full)
+        self._tracks_key = None
+        self._tracks = None
+        self._grid_key = None
+        self._grid: GridRenderer | None = None
+
+    @property
+    def visible(self) -> bool:
+        return bool(self.image.visible)
+
+    def hide(self) -> None:
+        self.image.visible = False
+
+    def show(self, project: Project, paths: list[CameraPath], shot: int, frame: int, c2w: np.ndarray, focal_mm: float,
+             rect: tuple[float, float, float, float], draft: bool, base_dir: Path | None = None) -> np.ndarray:  # fmt: skip
+        """Render shot ``shot`` at ``frame`` seen by ``c2w``/``focal_mm`` (the keyed camera or a live
+        take's) into ``rect`` (x, y, w, h canvas pixels); returns the picture."""
+        x, y, w, h = rect
+        scale = DRAFT_SCALE if draft else 1.0
+        pw, ph = max(int(round(w * scale)), 2), max(int(round(h * scale)), 2)
+        path = paths[shot]
+        view = View(np.asarray(c2w, float), float(focal_pixels(focal_mm, path.film_back_mm, pw)), pw, ph)
+        picture = None if self.grid else self._greybox(project, shot, frame, view, base_dir)
+        if picture is None:
+            picture = self._camera_grid(paths, view)
+        self.image.set_data(picture)
+        # Pixel (i, j) of the picture covers canvas [x + i * w / pw, ...): the image stretched onto the frame.
+        self.image.transform.scale = (w / pw, h / ph, 1.0)
+        self.image.transform.translate = (x, y, 0.0)
+        self.image.visible = True
+        self.size = (pw, ph)
+        return picture
+
+    def _tracks_for(self, project: Project, shot: int):
+        from engine.greybox.blocking import shot_tracks
+
+        s = project.shots[shot]
+        key = (project.subjects, s.subject_keys, s.duration, project.fps)
+        if self._tracks_key != key:
+            self._tracks = shot_tracks(project, s)
+            self._tracks_key = key
+        return self._tracks
+
+    def _greybox(self, project: Project, shot: int, frame: int, view: View, base_dir) -> np.ndarray | None:
+        try:
+            from engine.greybox.renderer import shared_renderer
+            from engine.greybox.scene import build_scene
+
+            tracks = self._tracks_for(project, shot)
+            scene_now = build_scene(tracks, min(frame, project.shots[shot].duration - 1), base_dir)
+            picture = shared_renderer(view.width, view.height).render(scene_now, view)["beauty"]
+        except ShotlineError as exc:  # no GL, or a mesh that cannot be read: the grid, and why
+            self.reason = str(exc)
+            return None
+        self.reason = None
+        return picture
+
+    def _camera_grid(self, paths: list[CameraPath], view: View) -> np.ndarray:
+        from engine.grid.render import draw_segments, new_frame
+
+        key = (tuple(id(p) for p in paths), view.width, view.height)
+        if self._grid_key != key:
+            self._grid = GridRenderer(paths, GridOptions(size=(view.width, view.height), transition_frames=0))
+            self._grid_key = key
+        style = self._grid.options.style
+        image = new_frame(view.width, view.height, style.background)
+        for segments, colour in self._grid.layers:
+            draw_segments(image, view.project_segments(segments), colour, style.thickness)
+        return image
