@@ -51,19 +51,21 @@ def _overlaps(a, b) -> bool:
     return a[0] < b[2] + GAP_PX and b[0] < a[2] + GAP_PX and a[1] < b[3] + GAP_PX and b[1] < a[3] + GAP_PX
 
 
-def layout(labels: list[Label], state: ViewState) -> list[Placed]:
-    """Where each label goes (those that fit), in priority order; the rest are left out."""
+def layout(labels: list[Label], state: ViewState, bounds: tuple[float, float, float, float] | None = None) -> list[Placed]:
+    """Where each label goes (those that fit inside ``bounds``, x0, y0, x1, y1: the canvas unless
+    given), in priority order; the rest are left out."""
     if not labels:
         return []
     ordered = sorted(labels, key=lambda lb: lb.priority)  # stable: a layer's own order within a priority
     pixels, in_front = state.project(np.array([lb.anchor for lb in ordered], float))
+    x_lo, y_lo, x_hi, y_hi = bounds if bounds is not None else (0.0, 0.0, state.width, state.height)
     placed: list[Placed] = []
     for label, (x, y), front in zip(ordered, pixels, in_front):
         if not front or not (np.isfinite(x) and np.isfinite(y)):
             continue
         for dy in (-GAP_PX, -GAP_PX - LINE_H_PX, -GAP_PX - 2 * LINE_H_PX, LINE_H_PX + GAP_PX, 2 * LINE_H_PX + GAP_PX):
             box = text_box(label.text, float(x), float(y) + dy, label.centred)
-            on_canvas = box[0] >= 0 and box[1] >= 0 and box[2] <= state.width and box[3] <= state.height
+            on_canvas = box[0] >= x_lo and box[1] >= y_lo and box[2] <= x_hi and box[3] <= y_hi
             if on_canvas and not any(_overlaps(box, p.box) for p in placed):
                 placed.append(Placed(label, box))
                 break
@@ -85,13 +87,15 @@ class LabelLayer:
     def set(self, group: str, labels: list[Label]) -> None:
         self.groups[group] = labels
 
-    def update(self, state: ViewState) -> None:
+    def update(self, state: ViewState, bounds: tuple[float, float, float, float] | None = None) -> None:
+        """Lay the labels out; ``bounds`` keeps them inside a part of the canvas (the look-through's
+        picture, never its masked bars)."""
         labels = [lb for group in self.groups.values() for lb in group] if self.visible else []
-        asked = (labels, state.matrix.tobytes(), state.width, state.height)
+        asked = (labels, state.matrix.tobytes(), state.width, state.height, bounds)
         if asked == self._asked:  # same labels seen the same way: the same layout
             return
         self._asked = asked
-        self.placed = layout(labels, state)
+        self.placed = layout(labels, state, bounds)
         shown = tuple((p.label.text, p.box[0], p.box[1]) for p in self.placed)
         if shown == self._shown:  # text layout is slow: upload only what changed
             return

@@ -8,6 +8,8 @@ from vispy import scene
 
 from app.viewport3d.view_math import delivery_frame
 
+CAPTION_PX = 26  # the caption line at the frame's top (8 px in, 10 pt): labels keep below it
+
 MASK = (0.0, 0.0, 0.0, 0.72)
 
 

@@ -36,7 +36,7 @@ from app.viewport3d.draw_tool import DrawTool  # noqa: E402
 from app.viewport3d.frustum_layer import FrustumLayer  # noqa: E402
 from app.viewport3d.ghost_layer import GhostLayer  # noqa: E402
 from app.viewport3d.label_layer import LabelLayer  # noqa: E402
-from app.viewport3d.look_through_overlay import LookThroughOverlay  # noqa: E402
+from app.viewport3d.look_through_overlay import CAPTION_PX, LookThroughOverlay  # noqa: E402
 from app.viewport3d.look_through_picture import LookThroughPicture  # noqa: E402
 from app.viewport3d.path_layer import PathLayer  # noqa: E402
 from app.viewport3d.picking import Hit, pick  # noqa: E402
@@ -174,7 +174,7 @@ class Viewport(QWidget):
         self.paths.set_visible(not self.look_through)
         self._update_rigs()
         self.ghosts.lines.visible = bool(self.ghosts.paths) and not self.look_through
-        self.labels.update(self.view_state())
+        self.labels.update(self.view_state(), self._label_bounds())
         if update:
             self.canvas.update()
 
@@ -211,6 +211,14 @@ class Viewport(QWidget):
                 self.canvas._backend._vispy_set_physical_size(round(size[0] * ratio), round(size[1] * ratio))
         return size
 
+    def _label_bounds(self) -> tuple[float, float, float, float] | None:
+        """Looking through, names stay inside the delivery frame (not over the masked bars)."""
+        if not self.look_through:
+            return None
+        w, h = self._canvas_size()
+        x, y, fw, fh = delivery_frame(w, h, self.document.project.aspect)
+        return (x, y + CAPTION_PX, x + fw, y + fh)  # below the caption line at the frame's top
+
     def view_state(self) -> ViewState:
         w, h = self._canvas_size()
         if self.look_through:
@@ -237,7 +245,7 @@ class Viewport(QWidget):
             self.overlay.update(w, h, self.document.project.aspect, caption)
         self._show_picture()
         self.overlay.set_visible(self.look_through)
-        self.labels.update(self.view_state())
+        self.labels.update(self.view_state(), self._label_bounds())
         self.canvas.update()
 
     def _show_picture(self) -> None:

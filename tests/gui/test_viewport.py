@@ -286,3 +286,21 @@ def test_labels_never_overlap_and_the_drawn_text_stays_in_its_box(qtbot):
         for x0, y0, x1, y1 in boxes:
             inside[max(int(y0) - 2, 0) : int(y1) + 3, max(int(x0) - 2, 0) : int(x1) + 3] = True
         assert text.sum() > 50 and not (text & ~inside).any()
+
+
+def test_looking_through_names_stay_inside_the_picture(qtbot):
+    """The close-up's head fills the frame: its name would sit above it, over the masked bar."""
+    from app.viewport3d.look_through_overlay import CAPTION_PX
+    from app.viewport3d.view_math import delivery_frame
+
+    project = build_demo_project()
+    vp = _viewport(qtbot, project)
+    vp.document.select(project.shots[3].id)
+    vp.set_frame(project.total_frames - 30)
+    vp.set_look_through(True)
+    x, y, w, h = delivery_frame(W, H, project.aspect)
+    for p in vp.labels.placed:
+        x0, y0, x1, y1 = p.box
+        assert x <= x0 and y + CAPTION_PX <= y0 and x1 <= x + w and y1 <= y + h, (p.label.text, p.box)
+    vp.set_look_through(False)
+    assert vp.labels.placed  # the orbit view names everything again
