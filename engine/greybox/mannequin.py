@@ -354,3 +354,12 @@ def pose_figure(angles: np.ndarray, position, facing_deg: float, height: float, 
         None if pelvis_y is None else np.array([pelvis_y], float),
     )  # fmt: skip
     return Figure(batch.joints[0], batch.frames[0], batch.scale)
+
+
+def face_marker(figure: Figure) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The visor across the face: (centre, frame, size); it sits half inside the head sphere (the
+    scene draws it from the same constants, for whole tracks at once)."""
+    s = figure.scale
+    h = INDEX["head"]
+    centre = figure.joints[h] + figure.frames[h] @ (np.array(FACE_MARKER_OFFSET) * s)
+    return centre, figure.frames[h], np.array(FACE_MARKER_SIZE) * s

@@ -73,7 +73,7 @@ FLASH_WORDS = r"flash(?: cut| frame)?|subliminal|split[- ]second|a single frame"
 
 SPEEDS: list[tuple[str, str]] = [
     (r"very slow(?:ly)?|glacial(?:ly)?|imperceptibl[ey]|creeping", "slow"),
-    (r"slow(?:ly)?|gentle|gently|gradual(?:ly)?|subtle|subtly|languid(?:ly)?|lazy|lazily|leisurely", "slow"),
+    (r"slow(?:ly)?|gentle|gently|gradual(?:ly)?|subtle|subtly|slight(?:ly)?|languid(?:ly)?|lazy|lazily|leisurely", "slow"),
     (r"snap|crash|quick(?:ly)?|fast|rapid(?:ly)?|sudden(?:ly)?|swift(?:ly)?|brisk(?:ly)?|snappy|aggressive(?:ly)?|violent(?:ly)?", "fast"),
     (r"steady|steadily|smooth(?:ly)?|moderate(?:ly)?", "normal"),
 ]
