@@ -59,7 +59,7 @@ class ReferenceFrames:
         """RGB frame of the clip at the time, None when the time is outside the clip; a missing or
         unreadable file raises ShotlineError naming it."""
         video = self.video(ref.path)
-        index = int(round(ref.time_s * video.fps)) - video.start_frame
+        index = round(ref.time_s * video.fps) - video.start_frame
         if not 0 <= index < len(video.frames):
             return None
         return video.frames[index]

@@ -25,6 +25,7 @@ def _dominant(result):
     return label_path(shared.shot(result.project, result.project.shots[0])).dominant
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["zoom_out", "push_in"])
 def test_zoom_out_and_push_in_are_told_apart(kind, tmp_path):
     """A zoom is a homography; a push shows parallax: neither reads as the other (small clip)."""
