@@ -35,7 +35,8 @@ INSET_FRACTION = 0.33  # of the preview's width, picture-in-picture
 
 
 def with_reference(image: np.ndarray, reference: np.ndarray, mode: int) -> np.ndarray:
-    """The preview frame with the reference clip's frame beside it (1) or inset bottom-right (2),
+    """The preview frame with the reference clip's frame beside it (1) or inset top-right (2, clear
+    of the burn-ins along the bottom),
     the reference scaled to the preview's height (beside) or a third of its width (inset)."""
     h, w, _ = image.shape
     rh, rw, _ = reference.shape
@@ -46,7 +47,7 @@ def with_reference(image: np.ndarray, reference: np.ndarray, mode: int) -> np.nd
     ih = max(1, round(rh * iw / rw))
     out = image.copy()
     scaled = cv2.resize(reference, (iw, ih), interpolation=cv2.INTER_AREA)
-    y, x = max(0, h - ih - 6), max(0, w - iw - 6)
+    y, x = 6, max(0, w - iw - 6)
     out[max(0, y - 2) : y + ih + 2, max(0, x - 2) : x + iw + 2] = 255
     out[y : y + ih, x : x + iw] = scaled[: h - y, : w - x]
     return out

@@ -23,8 +23,8 @@ def numbered_clip(tmp_path_factory):
 
 def _shown_index(preview) -> int:
     image = preview.view.image
-    # inside the reference: right of the preview frame (beside), or in the bottom-right inset
-    x, y = image.width() - 12, image.height() - 12
+    # inside the reference: right of the preview frame (beside), or in the top-right inset
+    x, y = image.width() - 12, 12
     return round(image.pixelColor(x, y).red() / STEP)
 
 
