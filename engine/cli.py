@@ -111,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     cl.add_argument("--sensor", help="the reference's sensor WIDTHxHEIGHT in mm, for --focal-mm (default Super 35, 24.89x18.66)")
     cl.add_argument("--start", type=float, help="start time in seconds")
     cl.add_argument("--end", type=float, help="end time in seconds")
+    cl.add_argument("--size", help="the shot size each clone starts at from the subject, ECU..EWS (default MS: a clip has no scale)")
     cl.add_argument("--format", choices=sorted(FORMATS), help="write this export format instead of a .shotline")
     return p
 
@@ -480,7 +481,7 @@ def _clone(args) -> int:
             bar.set_postfix_str(stage)
 
     try:
-        result = clone_video(args.video, base, args.subject, args.focal_mm, sensor, args.start, args.end, progress=progress)
+        result = clone_video(args.video, base, args.subject, args.focal_mm, sensor, args.start, args.end, progress=progress, size=args.size)
     finally:
         bar.close()
     if args.format:
@@ -496,7 +497,7 @@ def _clone(args) -> int:
         marked = int(info.interpolated.sum())
         extra = f", {marked} frames interpolated" if marked else ""
         fail = f" [{info.note}]" if info.note else ""
-        print(f"  {shot.name}: frames {info.start}-{info.end - 1}, {info.model}, confidence {info.confidence.mean():.2f}{extra}, {len(shot.keys)} keys{fail}: {shot.prompt}")
+        print(f"  {shot.name} ({shot.size or '?'}): frames {info.start}-{info.end - 1}, {info.model}, confidence {info.confidence.mean():.2f}{extra}, {len(shot.keys)} keys{fail}: {shot.prompt}")
     print(f"wrote {args.output} ({len(result.project.shots)} shots{', ' + args.format if args.format else ''})")
     return 0
 

@@ -254,6 +254,18 @@ class Move(_Model):
         return self
 
 
+class ReferenceClip(_Model):
+    """The reference video a shot was cloned from: where it is (never a copy) and the clip's time
+    at the shot's first frame; shot frame k shows the clip at ``start_s + k / fps``."""
+
+    path: Annotated[str, Field(min_length=1, max_length=4096)]
+    start_s: Annotated[float, Field(ge=0.0)] = 0.0
+    fps: Annotated[float, Field(gt=0.0, le=1000.0)] = 24.0
+
+    def time_at(self, local_frame: int) -> float:
+        return self.start_s + local_frame / self.fps
+
+
 class Shot(_Model):
     """One shot of the sequence: its duration in frames, words, lens and camera keys.
 
@@ -276,6 +288,7 @@ class Shot(_Model):
     takes: list[Take] = Field(default_factory=list, max_length=1000)  # the live takes recorded for it
     rig: Rig | None = None  # a dolly track, crane, Steadicam or tripod the camera is on (engine/camera/rigs)
     move: Move | None = None  # a move preset kept with its parameters (the keys are then its start)
+    reference: ReferenceClip | None = None  # the clip it was cloned from (played beside the preview)
 
     @model_validator(mode="after")
     def _keys_inside_shot(self) -> "Shot":

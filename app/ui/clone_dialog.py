@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.document import Document
+from engine.camera.framing import PERSON_SIZES, SHOT_SIZES
 from engine.errors import ShotlineError
 
 STAGES = {"decode": (0, 20), "cuts": (20, 25), "solve": (25, 95), "describe": (95, 99), "done": (100, 100)}
@@ -41,15 +42,15 @@ class CloneWorker(QObject):
         self._stop = threading.Event()
         self.thread: threading.Thread | None = None
 
-    def start(self, video: Path, project, subject: str | None, focal_mm: float | None) -> None:
+    def start(self, video: Path, project, subject: str | None, focal_mm: float | None, size: str | None = None) -> None:
         self._stop.clear()
-        self.thread = threading.Thread(target=self._run, args=(video, project, subject, focal_mm), daemon=True)
+        self.thread = threading.Thread(target=self._run, args=(video, project, subject, focal_mm, size), daemon=True)
         self.thread.start()
 
     def cancel(self) -> None:
         self._stop.set()
 
-    def _run(self, video, project, subject, focal_mm) -> None:
+    def _run(self, video, project, subject, focal_mm, size) -> None:
         from engine.clone.clone import Cancelled, clone_video
 
         def progress(stage: str, fraction: float) -> None:
@@ -57,7 +58,7 @@ class CloneWorker(QObject):
             self.progress.emit(stage, int(lo + (hi - lo) * fraction))
 
         try:
-            result = clone_video(video, project, subject, focal_mm, progress=progress, cancel=self._stop.is_set)
+            result = clone_video(video, project, subject, focal_mm, progress=progress, cancel=self._stop.is_set, size=size)
         except Cancelled:
             self.cancelled.emit()
         except ShotlineError as exc:
@@ -86,10 +87,16 @@ class CloneDialog(QDialog):
         self.focal.setRange(0.0, 2000.0)
         self.focal.setSpecialValueText("unknown (self-calibrate)")
         self.focal.setSuffix(" mm")
+        self.size = QComboBox()
+        self.size.addItem("Not known: start at a medium shot", None)
+        for code in PERSON_SIZES:
+            self.size.addItem(f"{SHOT_SIZES[code].words} ({code})", code)
+        self.size.setToolTip("How close the reference's first frame is on its subject: a clip has no scale of its own")
         self.mode = QComboBox()
         self.mode.addItems(["Replace all shots", "Insert after the selected shot"])
         form.addRow("Subject", self.subject)
         form.addRow("Focal length of the reference", self.focal)
+        form.addRow("Shot size of the reference", self.size)
         form.addRow("Result", self.mode)
         self.bar = QProgressBar()
         self.bar.setRange(0, 100)
@@ -130,7 +137,7 @@ class CloneDialog(QDialog):
         self.status.setText("Cloning …")
         subject = self.subject.currentText() if self.subject.isEnabled() else None
         focal = self.focal.value() or None
-        self.worker.start(self.video, self.document.project, subject, focal)
+        self.worker.start(self.video, self.document.project, subject, focal, self.size.currentData())
 
     def _progress(self, stage: str, percent: int) -> None:
         self.bar.setValue(percent)
@@ -144,7 +151,8 @@ class CloneDialog(QDialog):
         self._done()
         self.result = result
         self.bar.setValue(100)
-        lines = [result.focal_text] + [f"{s.name}: {s.prompt}" for s in result.project.shots]
+        lines = [result.focal_text, *result.messages] + [f"{s.name} ({s.size or '?'}): {s.prompt}" for s in result.project.shots]
+        lines.append("The clip plays beside the preview, in step with these shots (Reference beside / inset under the preview).")
         if result.fps != self.document.project.fps:
             lines.append(f"The clip runs at {result.fps:g} fps, the project at {self.document.project.fps:g}: durations are the clip's frames.")
         self.status.setText(f"{len(result.project.shots)} shots cloned. Accept puts them in as one undo step.")

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushBu
 from app.document import Document
 from app.ui.preview_frames import PreviewFrames
 from app.ui.timeline import timecode
+from engine.clone.reference import ReferenceFrames, reference_at
+from engine.errors import ShotlineError
 from engine.interchange.mp4 import read_mp4
 from engine.project import DEFAULT_FRAME_WIDTH
 
@@ -29,6 +31,27 @@ SPEEDS = (1, 2, 4, 8)
 CLIP_CACHE = 6  # rendered clips kept decoded
 BURN_IN_FONT = QFont("Sans", 9)
 BURN_IN_GAP = 16  # px between the two burn-ins on one line
+REFERENCE_MODES = ("Reference off", "Reference beside", "Reference inset")
+INSET_FRACTION = 0.33  # of the preview's width, picture-in-picture
+
+
+def with_reference(image: np.ndarray, reference: np.ndarray, mode: int) -> np.ndarray:
+    """The preview frame with the reference clip's frame beside it (1) or inset top-right (2, clear
+    of the burn-ins along the bottom),
+    the reference scaled to the preview's height (beside) or a third of its width (inset)."""
+    h, w, _ = image.shape
+    rh, rw, _ = reference.shape
+    if mode == 1:
+        scaled = cv2.resize(reference, (max(1, round(rw * h / rh)), h), interpolation=cv2.INTER_AREA)
+        return np.concatenate([image, np.full((h, 4, 3), 255, np.uint8), scaled], axis=1)
+    iw = max(8, int(w * INSET_FRACTION))
+    ih = max(1, round(rh * iw / rw))
+    out = image.copy()
+    scaled = cv2.resize(reference, (iw, ih), interpolation=cv2.INTER_AREA)
+    y, x = 6, max(0, w - iw - 6)
+    out[max(0, y - 2) : y + ih + 2, max(0, x - 2) : x + iw + 2] = 255
+    out[y : y + ih, x : x + iw] = scaled[: h - y, : w - x]
+    return out
 
 
 class RenderedClips:
@@ -136,6 +159,13 @@ class PreviewPlayer(QWidget):
         self.grid_toggle = QCheckBox("Grid")
         self.grid_toggle.setToolTip("Show the camera-grid room instead of the grey-box set")
         self.grid_toggle.toggled.connect(lambda _on: self._project_changed())
+        self.reference_mode = QComboBox()
+        self.reference_mode.addItems(REFERENCE_MODES)
+        self.reference_mode.setToolTip("Play the reference clip a shot was cloned from beside the preview, or inset in it, in step with the playhead")
+        self.reference_mode.setCurrentIndex(1)
+        self.reference_mode.currentIndexChanged.connect(lambda _i: self.set_frame(self.frame, force=True))
+        self.references = ReferenceFrames()
+        self.reference_shown = None  # (clip path, time s) of the reference frame on screen
         self.clips = RenderedClips()
         self.status = QLabel()
         controls = QHBoxLayout()
@@ -143,6 +173,7 @@ class PreviewPlayer(QWidget):
         controls.addWidget(self.mode)
         controls.addWidget(self.grid_toggle)
         controls.addWidget(self.side_by_side)
+        controls.addWidget(self.reference_mode)
         controls.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -194,6 +225,7 @@ class PreviewPlayer(QWidget):
             if render is not None:
                 h, w, _ = image.shape
                 image = np.concatenate([image, np.full((h, 4, 3), 255, np.uint8), self.clips.frame(render[0], local, (w, h))], axis=1)
+            image = self._with_reference(image, frame)
             self.view.set_frame(
                 image,
                 f"{shot + 1}  {s.name}   {local + 1}/{s.duration}",
@@ -204,6 +236,26 @@ class PreviewPlayer(QWidget):
             self.view.update()
         self.document.selection.frame = frame  # the other views follow the model
         self.frameChanged.emit(frame)
+
+    def _with_reference(self, image: np.ndarray, frame: int) -> np.ndarray:
+        """Where the shot at ``frame`` was cloned from a clip, that clip's frame at the same time."""
+        self.reference_shown = None
+        mode = self.reference_mode.currentIndex()
+        if mode == 0:
+            return image
+        base = self.document.path.parent if self.document.path else None
+        ref = reference_at(self.document.project, frame, base)
+        if ref is None:
+            return image
+        try:
+            picture = self.references.frame(ref)
+        except ShotlineError as exc:  # the clip moved or went: say so once, keep previewing
+            self.status.setText(str(exc))
+            return image
+        if picture is None:
+            return image
+        self.reference_shown = (ref.path, ref.time_s)
+        return with_reference(image, picture, mode)
 
     # -- transport -----------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from engine.clone.solve import ShotSolve, solve_shot
 from engine.clone.tracks import track
 from engine.clone.video import Video, grey, read_video
 from engine.errors import ShotlineError
-from engine.project import DEFAULT_FOCAL_MM, SUPER35_SENSOR_MM, Lens, Project, Shot, new_shot_id
+from engine.project import DEFAULT_FOCAL_MM, SUPER35_SENSOR_MM, Lens, Project, ReferenceClip, Shot, new_shot_id
 from engine.train.evaluate import Transition, detect_transitions
 
 MIN_TEXTURE_CORNERS = 12
@@ -83,13 +83,22 @@ def clone_video(
     end_s: float | None = None,
     progress: Callable[[str, float], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    size: str | None = None,
 ) -> CloneResult:
     """Clone the camera of every shot of ``video_path`` into shots of ``project`` (replacing its
-    shots; its set, fps and lens stay). ``progress(stage, fraction)``; ``cancel()`` -> Cancelled."""
+    shots; its set, fps and lens stay). ``progress(stage, fraction)``; ``cancel()`` -> Cancelled.
+
+    ``size`` is the shot size each clone's first frame stands at from the subject. A monocular
+    clip has no scale and Shotline has no person detector to measure one, so without it the
+    camera stands at a medium shot and says so; each shot's ``size`` is then where its move takes
+    that framing (a push or zoom in ends tighter, a pull or zoom out wider)."""
     source = Path(video_path)
     base = project or Project(name=source.stem)
     if subject is not None and subject not in [s.name for s in base.subjects]:
         raise ShotlineError(f"no subject named {subject!r} in the project", source, "--subject")
+    asked_size = size  # ``size`` below is the frame's
+    if asked_size is not None and asked_size not in placing.PERSON_SIZES:
+        raise ShotlineError(f"unknown shot size {asked_size!r}; known: {', '.join(placing.PERSON_SIZES)}", source, "--size")
     if focal_mm is not None and not (1.0 <= focal_mm <= 5000.0):
         raise ShotlineError("must be between 1 and 5000 mm", source, "--focal-mm")
 
@@ -146,7 +155,16 @@ def clone_video(
     subj = placing.subject_for(base, subject)
     subjects = list(base.subjects) if base.subjects else [placing.DEFAULT_SUBJECT]
     messages = [] if base.subjects else [f"no subjects in the project: cameras are placed around a default '{subj.name}' ({subj.height} m) at the origin"]
-    messages.append(f"shot size of each clone's first frame: {placing.DEFAULT_SIZE} ({placing.shot_size(placing.DEFAULT_SIZE).words}) of {subj.name}")
+    start_size = asked_size or placing.DEFAULT_SIZE
+    words = placing.shot_size(start_size).words
+    if asked_size:
+        messages.append(f"each clone's first frame stands at a {words} ({asked_size}) of {subj.name}, as asked")
+    else:
+        messages.append(
+            f"the clip gives no scale (no person detector here to measure one): each clone's first frame stands at a {words} "
+            f"({start_size}) of {subj.name} (give --size); a shot's size is where its move takes that framing"
+        )
+    clip_path = str(source.resolve())
     shots, cloned = [], []
     for k, (s, info, (a, b)) in enumerate(solved):
         name = f"Clone {k + 1}"
@@ -158,12 +176,12 @@ def clone_video(
             rel, fpx, conf, marked, model, depth, rms = s.c2w, s.focal_px, s.confidence, s.failed, s.model, s.depth0, s.rms_px
             src = info.get("focal_source", "default")
         fmm = fpx * film_back[0] / w  # the same horizontal angle of view on the project's film back
-        path = placing.place(rel, fmm, depth, subj, film_back, fps=video.fps, name=name)
+        path = placing.place(rel, fmm, depth, subj, film_back, size=start_size, fps=video.fps, name=name)
         keys = placing.keys_for(path)
         tags = ["cloned", model, f"confidence {float(conf.mean()):.2f}"]
         if marked.any():
             tags.append("interpolated " + _spans(np.flatnonzero(marked)))
-        shots.append(Shot(id=new_shot_id(), name=name, duration=b - a, lens=Lens(focal_mm=float(np.clip(fmm[0], 1.0, 5000.0))), keys=keys, tags=tags))
+        shots.append(Shot(id=new_shot_id(), name=name, duration=b - a, lens=Lens(focal_mm=float(np.clip(fmm[0], 1.0, 5000.0))), keys=keys, tags=tags, reference=ReferenceClip(path=clip_path, start_s=(video.start_frame + a) / video.fps, fps=float(video.fps))))
         cloned.append(ClonedShot(a, b, model, conf, marked, float(fpx[0]), src, rms, info.get("error", "")))
     out = base.model_copy(update={"fps": float(video.fps), "subjects": subjects, "shots": shots})
     report("describe", 0.95)
@@ -171,7 +189,8 @@ def clone_video(
     final = []
     for shot, words, context in zip(out.shots, description.shots, description.contexts):
         labels = sorted({seg.label for seg in context.labels().segments} - {"static"})
-        size_code = context.size(0)
+        # the framing the move arrives at: a push in from a medium shot ends on a close-up
+        size_code = context.size(len(context.path) - 1) or context.size(0)
         final.append(shot.model_copy(update={"prompt": words.text, "size": size_code, "tags": shot.tags + labels[:8]}))
     out = out.model_copy(update={"shots": final})
     report("done", 1.0)

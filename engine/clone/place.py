@@ -13,7 +13,7 @@ import numpy as np
 
 from engine.camera.bake import bake_keys, path_length
 from engine.camera.conventions import look_at_rotation
-from engine.camera.framing import distance_for_size, shot_size
+from engine.camera.framing import PERSON_SIZES, distance_for_size, shot_size  # noqa: F401 - PERSON_SIZES for callers
 from engine.camera.path import CameraPath
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Subject
 

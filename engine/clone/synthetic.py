@@ -143,7 +143,9 @@ MOVES = {
     "arc_left": lambda s: (
         np.array([0.9, 1.4, -1.4]) + Rotation.from_euler("y", -35 * s, degrees=True).apply([-0.9, 0.1, 3.4]),
         np.array([0.9, 0.8, -1.4]), 0.0, 1.0),
-    # push in while zooming out so the box at 4 m keeps its size in frame
+    # push in while zooming out so the back wall (6 m ahead) keeps its size in frame. Moving along
+    # the lens axis while zooming is a critical motion: the pictures are those of a push with a
+    # fixed lens into a room whose back wall is infinitely far (see engine.clone.solve)
     "dolly_zoom_in": lambda s: (EYE + [0, 0, -1.5 * s], TARGET, 0.0, (6.0 - 1.5 * s) / 6.0),
     # pure rotation across the room's corner (two walls meet in view)
     "pan_corner": lambda s: (EYE, EYE + Rotation.from_euler("y", -25 - 40 * s, degrees=True).apply(TARGET - EYE), 0.0, 1.0),

@@ -27,6 +27,7 @@ def test_clone_then_insert_after_selection_is_one_undo_step(qtbot, clip_path):
     qtbot.addWidget(dialog)
     assert dialog.subject.currentText() == doc.project.subjects[0].name
     dialog.mode.setCurrentIndex(1)
+    dialog.size.setCurrentIndex(dialog.size.findData("FS"))  # the reference opens on a full shot
     with qtbot.waitSignal(dialog.worker.finished, timeout=120_000):
         dialog.start()
     assert dialog.bar.value() == 100 and dialog.accept_button.isEnabled()
@@ -35,6 +36,11 @@ def test_clone_then_insert_after_selection_is_one_undo_step(qtbot, clip_path):
     assert len(ids) == len(before) + 2
     assert ids[:2] == before[:2] and ids[4:] == before[2:]  # in after the selected shot
     assert "zoom in" in doc.project.shots[2].prompt
+    # a zoom in by 1.6 from a full shot (1.25 subject heights) ends on a medium long shot; the truck stays
+    assert [s.size for s in doc.project.shots[2:4]] == ["MLS", "FS"]
+    # the clip is kept as a reference on the cloned shots (its path, not a copy), the others have none
+    assert {s.reference.path for s in doc.project.shots[2:4]} == {str(clip_path.resolve())}
+    assert doc.project.shots[0].reference is None
     doc.undo_stack.undo()
     assert [s.id for s in doc.project.shots] == before
 

@@ -131,3 +131,19 @@ def test_cli_places_in_project_around_named_subject(three_shots, tmp_path):
     assert "Mara" in project.shots[0].prompt
     cam = shared.shot(project, project.shots[0]).positions[0]
     assert 1.0 < np.linalg.norm(cam - [2.0, 1.26, -1.0]) < 10.0
+
+
+def test_shots_keep_the_clip_as_a_reference_not_a_copy(three_shots, cloned):
+    """Each cloned shot points at the clip (its path) and the clip's time at the shot's first frame."""
+    clip, path = three_shots
+    for shot, info in zip(cloned.project.shots, cloned.shots):
+        assert shot.reference is not None and shot.reference.path == str(path.resolve())
+        assert shot.reference.time_at(0) == info.start / clip.fps
+        assert shot.reference.time_at(3) == (info.start + 3) / clip.fps
+
+
+def test_shot_size_is_where_the_move_takes_the_framing(cloned):
+    """Without a scale every clone starts at a medium shot and says so; a zoom in by 1.6 from a
+    medium shot (0.55 subject heights in frame) ends on a medium close-up, a pan and a truck stay."""
+    assert [s.size for s in cloned.project.shots] == ["MS", "MS", "MCU"]
+    assert any("no scale" in m and "--size" in m for m in cloned.messages)
