@@ -46,11 +46,12 @@ def enable(transformer, degree: int):
         return transformer
     import torch
     import torch.distributed as dist
-    from diffusers import ContextParallelConfig
 
     if not dist.is_initialized() or dist.get_world_size() != degree:
         group = dist.get_world_size() if dist.is_initialized() else 0
         raise ShotlineError(f"needs {degree} processes in a torch.distributed group (torchrun --nproc-per-node {degree}); this process is in {group or 'none'}", "", FLAG)
     check_degree(degree, heads_of(transformer.config), torch.cuda.device_count(), type(transformer).__name__)
+    from diffusers import ContextParallelConfig
+
     transformer.enable_parallelism(config=ContextParallelConfig(ulysses_degree=degree))
     return transformer

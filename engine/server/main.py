@@ -72,12 +72,12 @@ def parser() -> argparse.ArgumentParser:
 
 def start_farm(args, device: str):
     """The Ray farm for ``--ray`` (imported only then: the engine without it never imports ray)."""
+    if args.ray_workers is not None and args.ray_workers < 1:
+        raise ShotlineError("must be at least 1", "", "--ray-workers")
     try:
         import ray  # noqa: F401
     except ImportError:
         raise ShotlineError("ray is not installed: pip install -e '.[farm]' (or pip install ray)", "", "--ray") from None
-    if args.ray_workers is not None and args.ray_workers < 1:
-        raise ShotlineError("must be at least 1", "", "--ray-workers")
     from engine.server.farm import Farm
 
     try:
