@@ -19,11 +19,9 @@ from engine.render.registry import default_backends
 from tests.server.conftest import small_request, truck_shot
 from tests.waiting import wait_until
 
-ray = pytest.importorskip("ray")
-pytestmark = pytest.mark.slow
+from engine.render.request import RenderRequest
 
-from engine.render.request import RenderRequest  # noqa: E402
-from engine.server.farm import Farm, FarmQueue  # noqa: E402
+pytestmark = pytest.mark.slow
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +45,9 @@ def crashing_backends(device, model_dirs=None):
 
 @pytest.fixture(scope="module")
 def farm():
+    ray = pytest.importorskip("ray")  # here, not at import: the default run never loads ray
+    from engine.server.farm import Farm
+
     # The workers import this module (for crashing_backends) and the engine from this checkout.
     ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING", log_to_driver=False, runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
     try:
@@ -57,6 +58,8 @@ def farm():
 
 @pytest.fixture
 def queue(farm, tmp_path):
+    from engine.server.farm import FarmQueue
+
     q = FarmQueue(farm, crashing_backends("cpu"), tmp_path / "renders", "cpu")
     yield q
     q.stop()
