@@ -255,8 +255,12 @@ class FarmQueue(JobQueue):
             self._complete(run)
             return
         with self._lock:
-            self._running[job.id] = run
-            self._lock.notify_all()
+            cancelled = job.cancel_requested  # cancelled between leaving the queue and now: no unit will end it
+            if not cancelled:
+                self._running[job.id] = run
+                self._lock.notify_all()
+        if cancelled:
+            self._complete(run)
 
     # -- the workers ----------------------------------------------------------------------------
 
