@@ -112,7 +112,7 @@ def simulate(costs: list[float], gpus: int, chains: list[list[int]]) -> tuple[fl
 
 
 def main() -> int:
-    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING", log_to_driver=False, runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
+    ray.init(address="local", num_cpus=2, include_dashboard=False, logging_level="WARNING", log_to_driver=False, runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
     request = sixteen_shots()
     warm = request.model_copy(update={"shots": request.shots[:2]})
     t1, shots1 = measure(1, request, warm)

@@ -49,7 +49,7 @@ def farm():
     from engine.server.farm import Farm
 
     # The workers import this module (for crashing_backends) and the engine from this checkout.
-    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING", log_to_driver=False, runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
+    ray.init(address="local", num_cpus=2, include_dashboard=False, logging_level="WARNING", log_to_driver=False, runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
     try:
         yield Farm("auto", "cpu", cpu_workers=2, backends_factory=crashing_backends)
     finally:
