@@ -433,11 +433,6 @@ class ShotAssembly:
             self.job.files.append(self.SEQUENCE)
         return False
 
-    def done(self) -> bool:
-        """Whether every shot is in."""
-        with self._lock:
-            return self._next >= len(self.job.request.shots)
-
     def add(self, index: int, frames: np.ndarray) -> None:
         """Shot ``index``'s frames: written as its MP4, announced, and put in the sequence."""
         job, queue = self.job, self.queue
