@@ -66,7 +66,8 @@ def queue(farm, tmp_path):
 
 
 def finished(queue, job_id, timeout=120.0):
-    wait_until(lambda: queue.summary(job_id)["state"] in ("done", "error", "cancelled"), timeout, f"job {job_id} ending")
+    # The last event, not the state: a job's state changes just before its final event is emitted.
+    wait_until(lambda: (queue.events_after(job_id, 0)[0] or [{}])[-1].get("type") in ("done", "error", "cancelled"), timeout, f"job {job_id} ending")
     return queue.summary(job_id)
 
 
