@@ -9,11 +9,12 @@ PYTHON=${PYTHON:-python}
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 240); do  # up to two minutes: a cold start of a big one-folder build
-  if xwininfo -root -tree | grep -q '"[^"]*Shotline[^"]*"'; then break; fi
+  # (windows come and go while Qt starts: a tree read in that moment fails, and is read again)
+  if xwininfo -root -tree 2>/dev/null | grep -q '"[^"]*Shotline[^"]*"'; then break; fi
   kill -0 $pid 2>/dev/null || { echo "the packaged app exited before its window appeared:"; cat "${PNG%.png}.log"; exit 1; }
   sleep 0.5
 done
-xwininfo -root -tree | grep '"[^"]*Shotline[^"]*"' | head -3
+xwininfo -root -tree 2>/dev/null | grep '"[^"]*Shotline[^"]*"' | head -3 || true
 sleep 5  # let it draw the viewport, timeline and preview
 QT_QPA_PLATFORM=xcb "$PYTHON" - "$PNG" <<'PY'
 import sys
