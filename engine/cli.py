@@ -414,10 +414,15 @@ def _render(args) -> int:
             raise ShotlineError(str(exc), args.project, "--resume" if args.resume else "render") from None
         bar = tqdm(total=len(request.shots), unit="shot", desc=f"render {args.backend}", bar_format="{l_bar}{bar}| {n:.2f}/{total} shots [{elapsed}<{remaining}]")
         final = None
+        made: dict[int, float] = {}  # each shot's fraction done (a farm renders several at once)
         try:
             for event in client.events(job_id):
-                if event["type"] == "progress":
-                    bar.n = event["shot"] + event["step"] / event["steps"]
+                if event["type"] == "started":  # a resumed job's earlier shots are done
+                    made.update({i: 1.0 for i in range(event.get("first_shot", 0))})
+                elif event["type"] in ("progress", "shot"):
+                    shot = event["shot"] if event["type"] == "progress" else event["index"]
+                    made[shot] = 1.0 if event["type"] == "shot" else event["step"] / event["steps"]
+                    bar.n = sum(made.values())
                     bar.refresh()
                 elif event["type"] in ("done", "error", "cancelled", "interrupted"):
                     final = event

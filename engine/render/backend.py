@@ -33,6 +33,13 @@ class RenderContext:
     # A resumed job: shots before this one are already rendered. A backend that renders shot by
     # shot skips them; one that renders the sequence at once may yield them again (they are dropped).
     first_shot: int = 0
+    # A farm worker makes some of the shots (``engine/server/farm.py``): a backend that renders
+    # shot by shot skips the others; None makes every shot from ``first_shot`` on.
+    only: frozenset[int] | None = None
+
+    def wants(self, index: int) -> bool:
+        """Whether this render should make shot ``index``."""
+        return index >= self.first_shot and (self.only is None or index in self.only)
 
     def check(self) -> None:
         if self.is_cancelled():
@@ -47,6 +54,9 @@ class Backend(ABC):
     description: str
 
     problems: list[str] = []  # model folders this backend found but refused, each with the reason
+    # Whether each shot can be made on its own (a farm then renders a job's shots in parallel);
+    # a multi-shot model needs them together (holistic) or in order (autoregressive).
+    independent_shots: bool = False
 
     @abstractmethod
     def models(self) -> list[str]:

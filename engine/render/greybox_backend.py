@@ -18,6 +18,7 @@ from engine.render.grid_backend import PREVIEW_EVERY, request_paths
 
 class GreyboxBackend(Backend):
     name = "greybox"
+    independent_shots = True
     description = "grey-box previz: the set, posed people and set pieces through each lens (instant; depth, normal and id passes)"
 
     def __init__(self):
@@ -41,6 +42,8 @@ class GreyboxBackend(Backend):
         shots = GreyboxShots(project, request_paths(request), (request.width, request.height), base_dir=request.base_dir, source="request")
         extra = tuple(p for p in request.passes if p != "beauty")
         for index, shot in enumerate(request.shots):
+            if not ctx.wants(index):
+                continue  # rendered before the job was interrupted, or another farm worker's
             frames = np.empty((shot.frames, request.height, request.width, 3), np.uint8)
             kept: dict[str, list[np.ndarray]] = {p: [] for p in request.passes}
             for f in range(shot.frames):

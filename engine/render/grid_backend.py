@@ -20,6 +20,7 @@ def request_paths(request: RenderRequest) -> list[CameraPath]:
 
 class GridBackend(Backend):
     name = "grid"
+    independent_shots = True
     description = "camera-grid preview: the camera flying through a gridded room (instant)"
 
     def models(self) -> list[str]:
@@ -28,8 +29,8 @@ class GridBackend(Backend):
     def render(self, request: RenderRequest, ctx: RenderContext) -> Iterator[tuple[int, np.ndarray]]:
         renderer = GridRenderer(request_paths(request), GridOptions(size=(request.width, request.height), transition_frames=0))
         for index, shot in enumerate(request.shots):
-            if index < ctx.first_shot:
-                continue  # rendered before the job was interrupted
+            if not ctx.wants(index):
+                continue  # rendered before the job was interrupted, or another farm worker's
             frames = np.empty((shot.frames, request.height, request.width, 3), np.uint8)
             for f in range(shot.frames):
                 ctx.check()  # a step is a frame here

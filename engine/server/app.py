@@ -131,8 +131,9 @@ class GuardMiddleware:
         await JSONResponse({"detail": why}, status_code=status)(scope, receive, send)
 
 
-def create_app(settings: EngineSettings, backends: dict[str, Backend]) -> FastAPI:
-    queue = JobQueue(backends, settings.output, settings.device, settings.retention)
+def create_app(settings: EngineSettings, backends: dict[str, Backend], queue_factory=None) -> FastAPI:
+    """``queue_factory`` makes the job queue (``JobQueue``'s signature); the farm passes its own."""
+    queue = (queue_factory or JobQueue)(backends, settings.output, settings.device, settings.retention)
     wakers: dict[str, set[asyncio.Event]] = {}  # the streams waiting on each job
     loop_box: list[asyncio.AbstractEventLoop] = []
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import bisect
 import shutil
+import sys
 import threading
 import time
 import traceback
@@ -334,69 +335,130 @@ class JobQueue:
             self._retire(job)
             self.prune()
 
-    def _render(self, job: Job) -> None:
+    def _start(self, job: Job) -> "ShotAssembly":
+        """Announce a job's start; what it makes is collected by the assembly this returns."""
         request = job.request
         earlier = set(job.shots_done)  # shots finished before a restart: their MP4s are on disk
         first = min(set(range(len(request.shots))) - earlier, default=len(request.shots))
         self._emit(job, "started", shots=len(request.shots), frames=request.total_frames, device=self.device, first_shot=first)
-        folder = self.job_dir(job)
+        return ShotAssembly(self, job, earlier, first)
+
+    def _end(self, job: Job, exc: BaseException | None) -> None:
+        """A job is over: done (``exc`` None), cancelled, or failed with ``exc``."""
+        if exc is None:
+            job.state = "done"
+            self.journal.update(job, finished=time.time())
+            self._emit(job, "done", files=list(job.files), folder=str(self.job_dir(job)))
+        elif isinstance(exc, JobCancelled):
+            job.state = "cancelled"
+            self.journal.update(job, finished=time.time())
+            self._emit(job, "cancelled", files=list(job.files))
+        else:
+            if exc.__traceback__ is not None:
+                traceback.print_exception(exc)
+            job.state = "error"
+            job.error = f"{type(exc).__name__}: {exc}"
+            self.journal.update(job, finished=time.time())
+            self._emit(job, "error", message=job.error, hint=failure_hint(exc))
+
+    def _render(self, job: Job) -> None:
+        request = job.request
+        shots = self._start(job)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
             backend = self.backends[request.backend]
 
             def progress(shot: int, step: int, steps: int, preview: np.ndarray | None) -> None:
                 extra = {"preview": preview_jpeg(preview)} if preview is not None else {}
                 self._emit(job, "progress", shot=shot, step=step, steps=steps, **extra)
 
-            ctx = RenderContext(self.device, lambda: job.cancel_requested, progress, folder, job.files.append, first_shot=first)
-            size = (request.width, request.height)
-            sequence = "sequence.mp4"
-            # The sequence is encoded as shots arrive: a shot that comes before its predecessors waits
-            # (only it is held in memory) and shots finished before a restart are read back from their
-            # files, so no job ever holds all of its frames.
-            ahead: dict[int, np.ndarray] = {}
-            next_shot = 0
-
-            def flush(whole: Mp4Writer) -> None:
-                nonlocal next_shot
-                while next_shot < len(request.shots) and (next_shot in ahead or next_shot in earlier):
-                    frames = ahead.pop(next_shot) if next_shot in ahead else read_mp4(folder / self.shot_file(job, next_shot))[0]
-                    for frame in frames:
-                        whole.add(frame)
-                    next_shot += 1
-
-            with Mp4Writer(safe_path(folder, sequence), request.fps, size) as whole:
-                flush(whole)
-                if first < len(request.shots):
+            ctx = RenderContext(self.device, lambda: job.cancel_requested, progress, shots.folder, job.files.append, first_shot=shots.first)
+            with shots:
+                if shots.first < len(request.shots):
                     for index, frames in backend.render(request, ctx):
                         ctx.check()
-                        if index in earlier:
-                            continue  # a backend that renders every shot at once gives these again
-                        name = self.shot_file(job, index)
-                        write_mp4(frames, safe_path(folder, name), request.fps, size)
-                        job.files.append(name)
-                        job.shots_done.add(index)
-                        self.journal.update(job)
-                        self._emit(job, "shot", index=index, frames=int(len(frames)), file=name)
-                        ahead[index] = frames
-                        flush(whole)
+                        shots.add(index, frames)
                 ctx.check()
-            job.files.append(sequence)
-            job.state = "done"
-            self.journal.update(job, finished=time.time())
-            self._emit(job, "done", files=list(job.files), folder=str(folder))
-        except JobCancelled:
-            job.state = "cancelled"
-            self.journal.update(job, finished=time.time())
-            self._emit(job, "cancelled", files=list(job.files))
         except BaseException as exc:  # noqa: BLE001 - one job's failure must never stop the engine
-            traceback.print_exc()
-            job.state = "error"
-            job.error = f"{type(exc).__name__}: {exc}"
-            self.journal.update(job, finished=time.time())
-            self._emit(job, "error", message=job.error, hint=failure_hint(exc))
+            self._end(job, exc)
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
+            return
+        self._end(job, None)
+
+
+class ShotAssembly:
+    """What a running job makes: each shot's MP4 as the shot arrives (in any order, from any
+    thread), and ``sequence.mp4`` encoded in shot order as they do — a shot that comes before its
+    predecessors waits (only it is held in memory) and shots finished before a restart are read
+    back from their files, so no job ever holds all of its frames.
+
+    A context manager: the sequence file appears, complete, when the block ends without an
+    exception (and is listed in the job's files); otherwise it is never there.
+    """
+
+    SEQUENCE = "sequence.mp4"
+
+    def __init__(self, queue: JobQueue, job: Job, earlier: set[int], first: int):
+        self.queue, self.job, self.earlier, self.first = queue, job, earlier, first
+        self.folder = queue.job_dir(job)
+        self._ahead: dict[int, np.ndarray] = {}
+        self._next = 0
+        self._lock = threading.Lock()
+        self._whole: Mp4Writer | None = None
+
+    def __enter__(self) -> "ShotAssembly":
+        request = self.job.request
+        self.folder.mkdir(parents=True, exist_ok=True)
+        whole = Mp4Writer(safe_path(self.folder, self.SEQUENCE), request.fps, (request.width, request.height))
+        whole.__enter__()
+        self._whole = whole
+        try:
+            self._flush()
+        except BaseException:
+            self._whole = None
+            whole.__exit__(*sys.exc_info())
+            raise
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        whole, self._whole = self._whole, None
+        if whole is not None:
+            if exc[0] is None and self._next < len(self.job.request.shots):
+                missing = sorted(set(range(len(self.job.request.shots))) - self.job.shots_done - self.earlier)
+                err = RuntimeError(f"the backend made no frames for shot(s) {', '.join(str(i + 1) for i in missing)}")
+                whole.__exit__(type(err), err, None)
+                raise err
+            whole.__exit__(*exc)
+        if exc[0] is None:
+            self.job.files.append(self.SEQUENCE)
+        return False
+
+    def add(self, index: int, frames: np.ndarray) -> None:
+        """Shot ``index``'s frames: written as its MP4, announced, and put in the sequence."""
+        job, queue = self.job, self.queue
+        request = job.request
+        with self._lock:
+            if index in self.earlier or index in job.shots_done:
+                return  # a backend that renders every shot at once gives these again
+        name = queue.shot_file(job, index)
+        write_mp4(frames, safe_path(self.folder, name), request.fps, (request.width, request.height))
+        with self._lock:
+            if name not in job.files:
+                job.files.append(name)
+            job.shots_done.add(index)
+            queue.journal.update(job)
+            queue._emit(job, "shot", index=index, frames=int(len(frames)), file=name)
+            self._ahead[index] = frames
+            self._flush()
+
+    def _flush(self) -> None:
+        shots = self.job.request.shots
+        while self._next < len(shots) and (self._next in self._ahead or self._next in self.earlier):
+            i = self._next
+            frames = self._ahead.pop(i) if i in self._ahead else read_mp4(self.folder / self.queue.shot_file(self.job, i))[0]
+            for frame in frames:
+                self._whole.add(frame)
+            self._next += 1
 
 
 def _folder_bytes(folder: Path) -> int:

@@ -1,13 +1,13 @@
 """``shotline-engine``: run the render engine (HTTP + WebSocket) on this machine.
 
     shotline-engine [--host 127.0.0.1] [--port 8765] [--device auto|cuda|cpu] [--output DIR] [--model-dir DIR] [--token T]
-                    [--keep-days D] [--keep-gb G]
+                    [--keep-days D] [--keep-gb G] [--ray [ADDRESS]] [--ray-workers N]
 
 It binds loopback by default, and then answers only requests addressed to 127.0.0.1, localhost or
 [::1] (a page whose name was rebound to 127.0.0.1 is refused). Binding any other address exposes
 it to the network, so it then refuses to start without ``--token`` (and every request must carry
 the token). Jobs are journalled in the output folder; ``--keep-days`` / ``--keep-gb`` prune old
-outputs. When it is up it
+outputs. ``--ray`` renders the shots on Ray actors (``engine/server/farm.py``). When it is up it
 prints one line, ``Shotline engine listening on http://HOST:PORT``, with the real port (``--port 0``
 picks a free one), which is what a parent process waits for.
 """
@@ -64,7 +64,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--token", default=os.environ.get("SHOTLINE_ENGINE_TOKEN"), help="require this token on every request (or set SHOTLINE_ENGINE_TOKEN)")
     p.add_argument("--keep-days", type=float, default=None, help="delete finished jobs' outputs older than this many days (default: keep)")
     p.add_argument("--keep-gb", type=float, default=None, help="keep at most this many GB of finished outputs, deleting the oldest first (default: no limit)")
+    p.add_argument("--ray", nargs="?", const="auto", default=None, metavar="ADDRESS",
+                   help="render on a Ray cluster: auto (a Ray on this machine, started if none runs) or a cluster's ADDRESS (needs pip install '.[farm]')")
+    p.add_argument("--ray-workers", type=int, default=None, metavar="N", help="CPU workers for the grid and greybox backends with --ray (default: the cluster's CPUs less its GPUs)")
     return p
+
+
+def start_farm(args, device: str):
+    """The Ray farm for ``--ray`` (imported only then: the engine without it never imports ray)."""
+    if args.ray_workers is not None and args.ray_workers < 1:
+        raise ShotlineError("must be at least 1", "", "--ray-workers")
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        raise ShotlineError("ray is not installed: pip install -e '.[farm]' (or pip install ray)", "", "--ray") from None
+    from engine.server.farm import Farm
+
+    try:
+        return Farm(args.ray, device, args.model_dir, args.ray_workers)
+    except ConnectionError as exc:
+        raise ShotlineError(f"cannot reach the Ray cluster at {args.ray} ({exc})", "", "--ray") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             if value is not None and not value > 0:
                 raise ShotlineError("must be more than 0", "", flag)
         device = pick_device(args.device)
+        if args.ray_workers is not None and args.ray is None:
+            raise ShotlineError("only with --ray", "", "--ray-workers")
         output = (args.output or default_output()).resolve()
         output.mkdir(parents=True, exist_ok=True)
         family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
@@ -88,9 +109,12 @@ def main(argv: list[str] | None = None) -> int:
             sock.listen(2048)  # connections made after the ready line wait in the backlog until the server accepts
         except OSError as exc:
             raise ShotlineError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})", "", "--port") from None
+        farm = start_farm(args, device) if args.ray is not None else None
     except ShotlineError as exc:
         print(f"shotline-engine: {exc}", file=sys.stderr)
         return 2
+
+    import functools
 
     import uvicorn
 
@@ -102,10 +126,15 @@ def main(argv: list[str] | None = None) -> int:
     retention = Retention(args.keep_days, int(args.keep_gb * 1e9) if args.keep_gb else None)
     # On loopback only loopback names are answered (DNS rebinding); beyond it the token guards.
     hosts = LOOPBACK_HOSTS if is_loopback(args.host) else None
-    app = create_app(EngineSettings(output=output, device=device, token=args.token, allowed_hosts=hosts, retention=retention), backends)
+    queue_factory = None
+    if farm is not None:
+        from engine.server.farm import FarmQueue
+
+        queue_factory = functools.partial(FarmQueue, farm)
+    app = create_app(EngineSettings(output=output, device=device, token=args.token, allowed_hosts=hosts, retention=retention), backends, queue_factory)
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
-    print(f"{READY} http://{host}:{port} (device {device}; backends {', '.join(backends)}; output {output})", flush=True)
+    print(f"{READY} http://{host}:{port} (device {device}; backends {', '.join(backends)}; output {output}{'; ' + farm.describe() if farm else ''})", flush=True)
     # SIGTERM: open event streams are closed and a running job stops at its next step, within seconds.
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="websockets-sansio", timeout_graceful_shutdown=5))
     server.run(sockets=[sock])

@@ -1,0 +1,98 @@
+"""Within-shot context parallelism (Ulysses, diffusers' ContextParallelConfig): the degree is
+validated against the model's heads and the GPUs there are (CPU tests), and on two GPUs a model
+split across two processes gives the output one GPU gives (cuda test, skipped without two)."""
+
+import os
+import socket
+
+import pytest
+
+from engine.errors import ShotlineError
+from engine.render.context_parallel import check_degree, enable
+
+WAN_1_3B_HEADS = 12
+
+
+@pytest.mark.parametrize("degree", [1, 2, 3, 4, 6, 12])
+def test_degrees_that_divide_wan_1_3b_heads_are_accepted(degree):
+    check_degree(degree, WAN_1_3B_HEADS, gpus=12)
+
+
+@pytest.mark.parametrize("degree", [5, 7, 8, 9, 10, 16])
+def test_a_degree_that_does_not_divide_the_heads_is_refused_naming_the_option_and_the_choices(degree):
+    with pytest.raises(ShotlineError) as err:
+        check_degree(degree, WAN_1_3B_HEADS, gpus=16, model="Wan2.1-T2V-1.3B")
+    text = str(err.value)
+    assert "--context-parallel" in text and "12 attention heads of Wan2.1-T2V-1.3B" in text
+    assert "2, 3, 4, 6, 12" in text and "\n" not in text
+
+
+def test_more_gpus_than_there_are_is_refused():
+    with pytest.raises(ShotlineError, match=r"--context-parallel.*4 GPUs asked for and 2 are visible"):
+        check_degree(4, WAN_1_3B_HEADS, gpus=2)
+
+
+@pytest.mark.parametrize("degree", [0, -2, 2.0, True, "2"])
+def test_a_degree_that_is_not_a_positive_whole_number_is_refused(degree):
+    with pytest.raises(ShotlineError, match="--context-parallel"):
+        check_degree(degree, WAN_1_3B_HEADS, gpus=8)
+
+
+def test_enabling_outside_a_process_group_says_how_to_launch():
+    class Model:
+        config = {"num_attention_heads": 12}
+
+    model = Model()
+    assert enable(model, 1) is model  # off: untouched
+    with pytest.raises(ShotlineError, match=r"torchrun --nproc-per-node 2"):
+        enable(model, 2)
+
+
+def _tiny_wan():
+    import torch
+    from diffusers import WanTransformer3DModel
+
+    torch.manual_seed(0)
+    return WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=4, attention_head_dim=16, in_channels=4, out_channels=4,
+                                 text_dim=32, freq_dim=32, ffn_dim=64, num_layers=2, cross_attn_norm=True, rope_max_seq_len=64)
+
+
+def _inputs(device):
+    import torch
+
+    g = torch.Generator().manual_seed(1)
+    return torch.randn(1, 4, 4, 8, 8, generator=g).to(device), torch.tensor([500], device=device), torch.randn(1, 8, 32, generator=g).to(device)
+
+
+def _rank(rank: int, world: int, port: int, out: str) -> None:
+    import torch
+    import torch.distributed as dist
+
+    torch.cuda.set_device(rank)
+    dist.init_process_group("nccl", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
+    model = enable(_tiny_wan().to(f"cuda:{rank}").eval(), world)
+    with torch.no_grad():
+        y = model(*_inputs(f"cuda:{rank}"), return_dict=False)[0]
+    if rank == 0:
+        torch.save(y.cpu(), out)
+    dist.destroy_process_group()
+
+
+@pytest.mark.cuda
+def test_two_gpus_split_a_shot_and_give_what_one_gives(tmp_path):
+    torch = pytest.importorskip("torch")
+    if torch.cuda.device_count() < 2:
+        pytest.skip("needs two CUDA GPUs")
+    import torch.multiprocessing as mp
+
+    with torch.no_grad():
+        ref = _tiny_wan().to("cuda:0").eval()(*_inputs("cuda:0"), return_dict=False)[0].cpu()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = str(tmp_path / "cp.pt")
+    mp.start_processes(_rank, args=(2, port, out), nprocs=2, start_method="spawn")
+    assert os.path.exists(out)
+    split = torch.load(out)
+    assert split.shape == ref.shape
+    assert (split - ref).abs().max().item() < 1e-3 * max(1.0, ref.abs().max().item())
