@@ -9,8 +9,8 @@ cross-attentions -- text tokens with the segment-aware Gaussian bias (``segment_
 audio features (35-d, mapped by a one-layer temporal convolution, rotary positions shared with the
 frames so a frame finds its own beat), and the set layout (one token per subject) -- then a
 feed-forward layer. Every context has a learned null token, so a modality left out (``keep`` 0: the
-per-modality guidance's unconditional halves) reads only that. The output layer maps back to 9-D
-and predicts the flow ``noise - x0``.
+per-modality guidance's unconditional halves) reads only that. The output layer maps back to 9-D:
+the clean segment x0 (the sampler turns it into the flow (x_t - x0) / sigma the patent guides).
 
 Everything is plain tensor maths (no data-dependent control flow) so the module exports to ONNX.
 """
@@ -135,7 +135,7 @@ def timestep_embedding(sigma: torch.Tensor, dim: int) -> torch.Tensor:
 
 
 class TrajectoryDiT(nn.Module):
-    """``forward`` -> the predicted flow (B, frames, 9) of one segment; see the module docstring."""
+    """``forward`` -> the predicted clean state (B, frames, 9) of one segment; see the module docstring."""
 
     def __init__(self, cfg: PlannerConfig | None = None):
         super().__init__()

@@ -7,7 +7,7 @@ import pytest
 import torch
 from scipy.spatial.transform import Rotation
 
-from engine.planner.learned.data import make_example, segment_items
+from engine.planner.learned.data import FILM_BACK, make_example, segment_items
 from engine.planner.learned.onnx_export import OnnxFlow, TorchFlow, example_inputs, export_onnx
 from engine.planner.learned.sample import Normaliser, SampleSettings, ShotRequest, blend_overlap, sample_shots, segment_count
 from engine.planner.learned.state import from_state, to_state
@@ -44,8 +44,8 @@ def test_the_overlap_blend_goes_linearly_from_the_earlier_to_the_later_segment()
 
 
 def push_flow(speed_per_frame: float, disagree: float = 0.0):
-    """A flow whose samples are a push in along the lens at a constant speed (relative to the
-    segment's first frame): v = (x_t - x0) / sigma. ``disagree`` makes each segment's idea of its
+    """A model whose samples are a push in along the lens at a constant speed (relative to the
+    segment's first frame): it predicts that clean segment whatever the noise. ``disagree`` makes each segment's idea of its
     reference frames differ from what it was given, so the overlap blend has something to blend."""
 
     def flow(x, sigma, reference, reference_mask, segment, **_):
@@ -53,7 +53,7 @@ def push_flow(speed_per_frame: float, disagree: float = 0.0):
         x0[..., 3] = 1.0
         x0[..., 6] = -speed_per_frame * np.arange(81)[None] * (1.0 + disagree * segment[:, None])
         x0[..., 7], x0[..., 8] = 35 / 24.89, 35 / 10.41
-        return (x - x0) / np.maximum(sigma, 1e-6)[:, None, None]
+        return x0
 
     return flow
 
@@ -119,3 +119,45 @@ def test_onnx_export_computes_what_torch_does(tmp_path):
     feed = {k: v.numpy() for k, v in example_inputs(model, batch=3, tokens=7, subjects=2).items()}  # other sizes than the export's
     got, want = OnnxFlow(tmp_path / "p.onnx")(**feed), TorchFlow(model)(**feed)
     assert got.shape == (3, 81, 9) and np.abs(got - want).max() < 1e-4 * max(1.0, np.abs(want).max())
+
+
+def test_cli_plan_with_the_learned_planner_writes_valid_projects_whose_samples_differ(tmp_path, capsys):
+    from engine.cli import main
+    from engine.demo import DEMO_PATH
+    from engine.project import load_project
+
+    out = tmp_path / "plan.shotline"
+    text = "Close-up of Mara, push in. Cut to a wide shot, pan right."
+    assert main(["plan", text, "-p", str(DEMO_PATH), "-o", str(out), "--planner", "learned", "--alternatives", "2", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    first, second = load_project(out), load_project(tmp_path / "plan.2.shotline")  # validated on load
+    assert [s.name for s in first.subjects] == [s.name for s in second.subjects] and len(first.shots) == 2
+    for shot in first.shots:
+        assert "learned" in shot.tags and 2 <= len(shot.keys) < shot.duration  # baked to keys, not one per frame
+    assert [s.duration for s in first.shots] == [s.duration for s in second.shots]  # the same shots ...
+    assert first.shots[0].keys[0].position == second.shots[0].keys[0].position  # ... from the same start camera ...
+    assert first.shots[0].keys[-1].position != second.shots[0].keys[-1].position  # ... moved by another sample
+    assert any("learned planner" in e["choice"] for e in report[0]["shots"][0]["explanation"])
+
+
+def test_cli_rejects_an_unknown_planner(tmp_path):
+    from engine.cli import main
+
+    with pytest.raises(SystemExit) as exit:
+        main(["plan", "Pan left.", "-o", str(tmp_path / "p.shotline"), "--planner", "neural"])
+    assert exit.value.code == 2
+    assert not (tmp_path / "p.shotline").exists()
+
+
+@pytest.mark.slow
+def test_a_sample_with_music_starts_its_move_near_a_beat():
+    """Music the training never heard: most samples start moving within 2 frames of a beat."""
+    from engine.planner.learned.measure import onset_frame
+    from engine.planner.learned.planner import bundled
+
+    planner = bundled()
+    examples = [ex for ex in (make_example(i, test=True, kind="music") for i in range(12)) if ex.moves != ["static"]]
+    requests = [ShotRequest(ex.c2w[0], float(ex.focal_mm[0]), ex.frames, planner.tokens(ex.text), ex.subjects, ex.primary, ex.audio, FILM_BACK, i) for i, ex in enumerate(examples)]
+    sampled = sample_shots(planner.flow, requests, planner.norm, planner.sampling)
+    hits = [np.abs(np.round(ex.beats * 24) - onset_frame(c, f, ex.scale)).min() <= 2 for ex, (c, f) in zip(examples, sampled)]
+    assert np.mean(hits) >= 0.6, hits

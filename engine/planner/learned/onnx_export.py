@@ -1,7 +1,7 @@
 """The trajectory DiT to ONNX (torch's exporter) and back through onnxruntime on the CPU.
 
 The graph takes the model's twelve inputs by name with a dynamic batch (shots x guidance passes
-stacked in one call) and a dynamic number of text tokens; its output is the flow (B, 81, 9).
+stacked in one call) and a dynamic number of text tokens; its output ``x0`` is the predicted clean segment (B, 81, 9).
 """
 
 from __future__ import annotations
@@ -46,12 +46,12 @@ def export_onnx(model, path: Path) -> Path:
     dynamic["text_mask"] = {0: "batch", 1: "tokens"}
     dynamic["layout"] = {0: "batch", 1: "subjects"}
     dynamic["layout_mask"] = {0: "batch", 1: "subjects"}
-    dynamic["flow"] = {0: "batch"}
+    dynamic["x0"] = {0: "batch"}
     path = Path(path)
     with atomic_path(path) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
         torch.onnx.export(
-            model, tuple(inputs[n] for n in INPUTS), str(tmp), input_names=list(INPUTS), output_names=["flow"],
+            model, tuple(inputs[n] for n in INPUTS), str(tmp), input_names=list(INPUTS), output_names=["x0"],
             dynamic_axes=dynamic, opset_version=OPSET, dynamo=False,
         )  # fmt: skip
     return path
@@ -71,7 +71,7 @@ class OnnxFlow:
 
     def __call__(self, **inputs: np.ndarray) -> np.ndarray:
         feed = {k: (v.astype(np.int64) if k in ("segment", "segments") else v.astype(np.float32)) for k, v in inputs.items()}
-        return self.session.run(["flow"], feed)[0]
+        return self.session.run(["x0"], feed)[0]
 
 
 class TorchFlow:

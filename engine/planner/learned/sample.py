@@ -7,6 +7,7 @@ reference frames (in its own first frame's coordinates), and the 9 frames both g
 blended: frame i of the overlap is (8 - i)/8 of the earlier segment and i/8 of the later one. Every
 shot's segment k is sampled in one batch, each guidance pass stacked in the same call.
 
+The model predicts the clean segment x0; its flow at noise level s is (x_t - x0) / s.
 Guidance (S5): v = v_uncond + sum over present modalities m of w_m (v_cond - v_cond\\m); a modality
 the shot lacks (no music) adds no term and no pass. Euler steps of the flow from sigma 1 to 0.
 """
@@ -190,7 +191,8 @@ def _sample_segment(flow, batch: list[dict], rngs, norm: Normaliser, settings: S
     sigmas = np.linspace(1.0, 0.0, settings.steps + 1, dtype=np.float32)
     index = np.array([i for i, _ in rows])
     for s, s_next in zip(sigmas[:-1], sigmas[1:]):
-        v_all = flow(x=x[index], sigma=np.full(len(rows), s, np.float32), **fixed)
+        x0_all = flow(x=x[index], sigma=np.full(len(rows), s, np.float32), **fixed)
+        v_all = (x[index] - x0_all) / max(float(s), 1e-4)  # the flow the clean prediction implies
         v = np.empty_like(x)
         for i, (first, present) in enumerate(plans):
             v_uncond, v_cond = v_all[first], v_all[first + 1]
