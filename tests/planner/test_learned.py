@@ -161,3 +161,24 @@ def test_a_sample_with_music_starts_its_move_near_a_beat():
     sampled = sample_shots(planner.flow, requests, planner.norm, planner.sampling)
     hits = [np.abs(np.round(ex.beats * 24) - onset_frame(c, f, ex.scale)).min() <= 2 for ex, (c, f) in zip(examples, sampled)]
     assert np.mean(hits) >= 0.6, hits
+
+
+def test_auto_plans_with_the_learned_planner_when_the_project_has_music(tmp_path, capsys):
+    """The project's own track is decoded, analysed and heard by the model (no music: the rules)."""
+    from engine.cli import main
+    from engine.demo import build_demo_project
+    from engine.planner.learned.music import synth_music
+    from engine.planner.learned.select import resolve
+    from engine.project import AudioTrack, load_project, save_project
+    from tests.engine.sound_files import write_wav
+
+    music = synth_music(6.0, 1_000_123)
+    write_wav(tmp_path / "song.wav", music.samples[None], music.rate)
+    silent = build_demo_project().model_copy(update={"shots": []})
+    with_music = silent.model_copy(update={"audio": [AudioTrack(path="song.wav")]})
+    save_project(with_music, tmp_path / "set.shotline")
+    assert resolve("auto", silent) == "rules" and resolve("auto", with_music) == "learned"
+    assert main(["plan", "Medium shot of Mara, push in on the beat.", "-p", str(tmp_path / "set.shotline"), "-o", str(tmp_path / "out.shotline"), "--planner", "auto", "--json"]) == 0
+    shot = json.loads(capsys.readouterr().out)[0]["shots"][0]
+    assert any("with the music" in e["choice"] for e in shot["explanation"])
+    assert "learned" in load_project(tmp_path / "out.shotline").shots[0].tags
