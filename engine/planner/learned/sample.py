@@ -2,7 +2,7 @@
 overlapping frames blended linearly (seed 003, S4-S5).
 
 A shot of N frames is K = ceil((N - 9) / 72) segments; segment k starts at frame 72k. Segment 0 knows
-its first frame (the start camera); segment k > 0 gets the previous segment's last 9 frames as its
+its first frame (the start camera, and its sample is anchored there); segment k > 0 gets the previous segment's last 9 frames as its
 reference frames (in its own first frame's coordinates), and the 9 frames both generated are
 blended: frame i of the overlap is (8 - i)/8 of the earlier segment and i/8 of the later one. Every
 shot's segment k is sampled in one batch, each guidance pass stacked in the same call.
@@ -107,11 +107,14 @@ def sample_shots(flow, requests: list[ShotRequest], norm: Normaliser, settings: 
         out = _sample_segment(flow, batch, [rngs[i] for i in active], norm, settings)
         for i, state, inputs in zip(active, out, batch):
             r = requests[i]
-            c2w, focal = from_state(state, inputs["start"], r.film_back_mm, r.scale)
             if k == 0:
-                c2w[0], focal[0] = r.c2w0, r.focal_mm  # the start camera is given, not sampled
-                worlds[i] = (c2w, focal)
+                # The start camera is given: the sample is re-expressed relative to its own first
+                # frame, so a first frame a little off moves the whole path, not one frame.
+                rel, focal = from_state(state, np.eye(4), r.film_back_mm, r.scale)
+                c2w = r.c2w0[None] @ np.linalg.inv(rel[0])[None] @ rel
+                worlds[i] = (c2w, focal * (r.focal_mm / focal[0]))
                 continue
+            c2w, focal = from_state(state, inputs["start"], r.film_back_mm, r.scale)
             prev_c, prev_f = worlds[i]
             a = k * STRIDE
             mixed_c, mixed_f = blend_overlap((prev_c[a : a + OVERLAP_FRAMES], prev_f[a : a + OVERLAP_FRAMES]), (c2w[:OVERLAP_FRAMES], focal[:OVERLAP_FRAMES]))

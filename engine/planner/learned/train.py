@@ -315,8 +315,13 @@ class Trainer:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         export_onnx(self.ema_model(), folder / "planner.onnx")
+        from engine.planner.learned.sample import SampleSettings
+
+        sampling = SampleSettings()
         settings = {
             "model": self.cfg.model,
+            "steps": sampling.steps,
+            "guidance": sampling.guidance,
             "state_mean": self.mean.tolist(),
             "state_std": self.std.tolist(),
             "max_tokens": MAX_TOKENS,
