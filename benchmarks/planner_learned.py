@@ -50,6 +50,7 @@ from engine.planner.plan import plan_alternatives, plan_text
 from engine.planner.score import MoveScore, observed_moves
 from engine.project import Project, Shot, new_shot_id
 
+TEST_FROM = 1000
 HELDOUT = Path(__file__).resolve().parent / "data" / "planner_heldout.jsonl"
 PARAGRAPH = "Shot 1: wide shot of Mara and Jonas, slow crane down. Shot 2: close-up of Mara, push in. Shot 3: orbit left around Jonas. Shot 4: medium shot of Mara, pan right."
 
@@ -74,7 +75,7 @@ def jerk(positions: np.ndarray) -> float:
 def score_generated(planner, n: int) -> dict:
     learned, rules, truth = MoveScore(), MoveScore(), MoveScore()
     jerks_l, jerks_r = [], []
-    examples = [make_example(i, test=True, kind="single") for i in range(n)]
+    examples = [make_example(i, test=True, kind="single") for i in range(TEST_FROM, TEST_FROM + n)]  # seeds 0-23 chose steps and guidance
     sampled = sample_shots(planner.flow, [request_of(planner, ex, seed=i) for i, ex in enumerate(examples)], planner.norm, planner.sampling)
     from engine import sequence
 
