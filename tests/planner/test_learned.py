@@ -164,6 +164,7 @@ def test_a_sample_with_music_starts_its_move_near_a_beat():
     assert np.mean(hits) >= 0.6, hits
 
 
+@pytest.mark.slow  # decodes and analyses a song (librosa) and loads the model: seconds, not milliseconds
 def test_auto_plans_with_the_learned_planner_when_the_project_has_music(tmp_path, capsys):
     """The project's own track is decoded, analysed and heard by the model (no music: the rules)."""
     from engine.cli import main
