@@ -80,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--alternatives", type=int, default=1, help="number of distinct proposals (default 1)")
     pl.add_argument("--seed", type=int, default=0, help="seed of the alternatives' variations (default 0)")
     pl.add_argument("--json", action="store_true", help="print the plans (choices, explanations, warnings) as JSON")
+    pl.add_argument("--planner", default="rules", choices=("rules", "learned", "auto"),
+                    help="rules (instant), learned (the trajectory model; alternatives are samples) or auto (learned when the project has music) (default rules)")  # fmt: skip
 
     r = sub.add_parser("render", help="render every shot with the engine (grid, or the dit model) to MP4s")
     r.add_argument("project", type=Path, help="the .shotline project")
@@ -314,7 +316,7 @@ def alternative_path(out: Path, k: int) -> Path:
 def _plan(args) -> int:
     import json
 
-    from engine.planner.plan import plan_alternatives
+    from engine.planner.learned.select import plan_with
     from engine.project import load_project, save_project
 
     if args.alternatives < 1 or args.alternatives > 20:
@@ -323,10 +325,12 @@ def _plan(args) -> int:
         raise ShotlineError("give the words to plan, or --script FILE (one of them)", "", "text")
     if args.scene is not None and args.script is None:
         raise ShotlineError("--scene picks a scene of a --script", "", "--scene")
+    if args.script is not None and args.planner != "rules":
+        raise ShotlineError("a script is planned by the rules; --planner is for words", "", "--planner")
     base = load_project(args.project) if args.project else None
     if args.script is not None:
         return _plan_script(args, base)
-    plans = plan_alternatives(args.text, base, args.alternatives, args.seed)
+    plans = plan_with(args.planner, args.text, base, args.alternatives, args.seed, args.project.parent if args.project else None)
     written = []
     for k, plan in enumerate(plans):
         out = alternative_path(args.output, k)

@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 from app.document import Document
 from app.palette import SHOT_COLOURS
 from engine.errors import ShotlineError
-from engine.planner.plan import Plan, plan_alternatives
+from engine.planner.learned.select import PLANNERS, plan_with, resolve
+from engine.planner.plan import Plan
 
 ACCEPT_MODES = ("Replace all shots", "Insert after selected shot")
+PLANNER_LABELS = ("Rules", "Learned", "Auto (learned with music)")  # in the order of PLANNERS
 
 
 def proposal_paths(plan: Plan, document: Document) -> list[np.ndarray]:
@@ -131,6 +133,10 @@ class PlannerPanel(QWidget):
         self.alternatives = QSpinBox()
         self.alternatives.setRange(1, 8)
         self.alternatives.setValue(3)
+        self.planner = QComboBox()
+        self.planner.addItems(PLANNER_LABELS)
+        self.planner.setToolTip("Rules: instant, from the cinematographer's grammar. Learned: the trajectory model moves the "
+                                "rules' cameras (it hears the project's music); its alternatives are samples.")  # fmt: skip
         self.propose_button = QPushButton("Propose")
         self.propose_button.clicked.connect(self.propose)
         self.proposals = QListWidget()
@@ -152,6 +158,7 @@ class PlannerPanel(QWidget):
 
         form = QFormLayout()
         form.addRow("Sequence", self.global_prompt)
+        form.addRow("Planner", self.planner)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.text, 1)
@@ -184,9 +191,13 @@ class PlannerPanel(QWidget):
             self.accept_button.setEnabled(False)
             self._show(-1)
             return
+        choice = PLANNERS[self.planner.currentIndex()]
+        base_dir = self.document.path.parent if self.document.path else None
         try:
-            self.plans = plan_alternatives(self.text.toPlainText(), self.document.project, self.alternatives.value())
+            used = resolve(choice, self.document.project)
+            self.plans = plan_with(used, self.text.toPlainText(), self.document.project, self.alternatives.value(), base_dir=base_dir)
         except ShotlineError as exc:
+            used = "rules"
             self.error.setText(str(exc))
         head = self.global_prompt.text().strip()
         for plan in self.plans:
@@ -194,7 +205,7 @@ class PlannerPanel(QWidget):
             plan.global_prompt = " ".join(t for t in (head, plan.global_prompt) if t)
         for k, plan in enumerate(self.plans):
             unknown = sum(len(p.spec.not_understood) for p in plan.shots)
-            label = "as the rules say" if k == 0 else "variation"
+            label = f"learned, sample {k + 1}" if used == "learned" else "as the rules say" if k == 0 else "variation"
             self.proposals.addItem(f"{k + 1}. {len(plan.shots)} shots, {label}" + (f" ({unknown} not understood)" if unknown else ""))
         if self.plans:
             self.proposals.setCurrentRow(0)

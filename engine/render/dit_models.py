@@ -84,6 +84,7 @@ def inspect_model(path: Path) -> DitModel:
 def discover(extra: list[Path] | None = None) -> tuple[list[DitModel], list[str]]:
     """Every usable model (bundled first) and, for folders that are not, why."""
     candidates = sorted(p for p in ASSETS_MODELS.iterdir() if p.is_dir()) if ASSETS_MODELS.is_dir() else []
+    candidates = [p for p in candidates if not (p / "planner.onnx").is_file()]  # the learned camera planner's, not a video model
     env = [Path(p) for p in os.environ.get("SHOTLINE_MODEL_DIRS", "").split(os.pathsep) if p]
     candidates += [Path(p) for p in (extra or [])] + env
     models, problems = [], []

@@ -1,0 +1,231 @@
+"""The learned planner (seed 003) measured: motion-label F1, diversity, smoothness, beat alignment and
+ONNX latency, each beside a reference measured in the same run.
+
+- F1: the motion analysis's labels of each planned shot (``engine.planner.score``) against the moves
+  asked for, micro-averaged over move names, on
+  (a) the generated test split: other seeds, held-out phrasings and templates, in random sets; the
+      learned planner moves the example's own start camera, and the rules planner plans the same
+      words in the same set; the examples' own trajectories give the labeller's ceiling;
+  (b) the rules planner's labelled development set (tests/planner/labelled_set.py) on the demo set;
+  (c) the held-out wording set ``benchmarks/data/planner_heldout.jsonl`` (written by the rules
+      planner's work; skipped when absent), or ``--heldout FILE``.
+- Diversity: mean pairwise RMS distance between 4 samples of the same words (subject distances;
+  degrees), against the spread of the rules planner's alternatives.
+- Smoothness: mean squared jerk of the camera positions (subject distances / s^3) of each shot as
+  its keys evaluate (what the planner hands over), learned over rules on the same words.
+- Audio: move onsets (first frame the camera moves at a fifth of its top speed) within 2 frames of a
+  beat, on synthetic music from seeds the training never used; the chance rate of a random onset
+  frame in the same window, and the rate of the training data's own trajectories, beside it.
+- Latency: sampling 4 shots (every segment, every guidance pass) on onnxruntime's CPU provider,
+  one thread, and the whole learned plan (rules split, MiniLM tokens, sampling, keys), against the
+  rules planner on the same paragraph.
+
+    python benchmarks/planner_learned.py [--examples 48] [--heldout FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+
+from engine.camera.bake import bake_keys
+from engine.camera.path import CameraPath
+from engine.demo import build_demo_project
+from engine.planner.learned.data import FILM_BACK, FPS, make_example
+from engine.planner.learned.measure import mean_square_jerk, onset_frame
+from engine.planner.learned.music import TEST_SEEDS
+from engine.planner.learned.planner import bundled
+from engine.planner.learned.sample import ShotRequest, sample_shots
+from engine.planner.plan import plan_alternatives, plan_text
+from engine.planner.score import MoveScore, observed_moves
+from engine.project import Project, Shot, new_shot_id
+
+TEST_FROM = 1000
+HELDOUT = Path(__file__).resolve().parent / "data" / "planner_heldout.jsonl"
+PARAGRAPH = "Shot 1: wide shot of Mara and Jonas, slow crane down. Shot 2: close-up of Mara, push in. Shot 3: orbit left around Jonas. Shot 4: medium shot of Mara, pan right."
+
+
+def one_shot_project(subjects, c2w, focal, name="shot") -> Project:
+    path = CameraPath(c2w, focal, FILM_BACK, FPS)
+    return Project(fps=FPS, subjects=subjects, shots=[Shot(id=new_shot_id(), name=name, duration=len(c2w), keys=bake_keys(path, ends="ease"))])
+
+
+def request_of(planner, ex, seed=0, audio=None) -> ShotRequest:
+    return ShotRequest(ex.c2w[0], float(ex.focal_mm[0]), ex.frames, planner.tokens(ex.text), ex.subjects, ex.primary, audio, FILM_BACK, seed)
+
+
+def positions_per_unit(c2w, scale):
+    return np.asarray(c2w)[:, :3, 3] / scale
+
+
+def jerk(positions: np.ndarray) -> float:
+    return mean_square_jerk(positions, FPS)
+
+
+def score_generated(planner, n: int) -> dict:
+    learned, rules, truth = MoveScore(), MoveScore(), MoveScore()
+    jerks_l, jerks_r = [], []
+    examples = [make_example(i, test=True, kind="single") for i in range(TEST_FROM, TEST_FROM + n)]  # seeds 0-23 chose steps and guidance
+    sampled = sample_shots(planner.flow, [request_of(planner, ex, seed=i) for i, ex in enumerate(examples)], planner.norm, planner.sampling)
+    from engine import sequence
+
+    for ex, (c2w, focal) in zip(examples, sampled):
+        lp = one_shot_project(ex.subjects, c2w, focal)
+        learned.add(observed_moves(lp)[0], ex.moves)
+        truth.add(observed_moves(one_shot_project(ex.subjects, ex.c2w, ex.focal_mm))[0], ex.moves)
+        base = Project(fps=FPS, subjects=ex.subjects)
+        rp = plan_text(ex.text, base).to_project(base)
+        rules.add(observed_moves(rp)[0], ex.moves)
+        # Jerk of what each planner hands over: the shot as its keys evaluate.
+        jerks_l.append(jerk(positions_per_unit(sequence.shared.shot(lp, lp.shots[0]).c2w, ex.scale)))
+        jerks_r.append(jerk(positions_per_unit(sequence.shared.shot(rp, rp.shots[0]).c2w, ex.scale)))
+    return {"learned": learned, "rules": rules, "truth": truth, "jerk_learned": float(np.mean(jerks_l)), "jerk_rules": float(np.mean(jerks_r))}
+
+
+def score_texts(planner, items, project) -> tuple[MoveScore, MoveScore]:
+    learned, rules = MoveScore(), MoveScore()
+    for text, expected in items:
+        for planned, score in ((planner.plan(text, project, 0, np.zeros((0, 35), np.float32)), learned), (plan_text(text, project), rules)):
+            observed = observed_moves(planned.to_project(project))
+            for o, e in zip(observed, expected):
+                score.add(o, e)
+            for e in expected[len(observed) :]:
+                score.add([], e)
+    return learned, rules
+
+
+def read_heldout(path: Path):
+    """(text, [moves of shot 1, ...]) of each line: {"text": ..., "shots": [{"moves": [...]}, ...]}."""
+    items = []
+    for line in path.read_text().splitlines():
+        if line.strip():
+            row = json.loads(line)
+            items.append((row["text"], [list(s["moves"]) for s in row["shots"]]))
+    return items
+
+
+def diversity(planner, n_texts: int = 8, samples: int = 4) -> dict:
+    t_learned, r_learned, t_rules = [], [], []
+    from scipy.spatial.transform import Rotation
+
+    from engine import sequence
+
+    for i in range(n_texts):
+        ex = make_example(100 + i, test=True, kind="single")
+        outs = sample_shots(planner.flow, [request_of(planner, ex, seed=s) for s in range(samples)], planner.norm, planner.sampling)
+        pos = [positions_per_unit(c, ex.scale) for c, _ in outs]
+        rot = [Rotation.from_matrix(c[:, :3, :3]) for c, _ in outs]
+        base = Project(fps=FPS, subjects=ex.subjects)
+        alts = [p.to_project(base) for p in plan_alternatives(ex.text, base, samples)]
+        rpos = [sequence.shared.shot(a, a.shots[0]).positions / ex.scale for a in alts]
+        for a in range(samples):
+            for b in range(a + 1, samples):
+                t_learned.append(np.sqrt(np.mean(np.sum((pos[a] - pos[b]) ** 2, axis=1))))
+                r_learned.append(np.rad2deg(np.sqrt(np.mean((rot[a].inv() * rot[b]).magnitude() ** 2))))
+                m = min(len(rpos[a]), len(rpos[b]))
+                t_rules.append(np.sqrt(np.mean(np.sum((rpos[a][:m] - rpos[b][:m]) ** 2, axis=1))))
+    return {"learned_t": float(np.mean(t_learned)), "learned_r_deg": float(np.mean(r_learned)), "rules_t": float(np.mean(t_rules))}
+
+
+def audio_alignment(planner, n: int = 24) -> dict:
+    f"""Onsets of music-paired test examples sampled with their music (the test pool: seeds >= {TEST_SEEDS}, unseen)."""
+    hits, truth_hits, chance = [], [], []
+    examples = [make_example(i, test=True, kind="music") for i in range(n)]
+    examples = [ex for ex in examples if ex.moves != ["static"]]
+    sampled = sample_shots(planner.flow, [request_of(planner, ex, seed=i, audio=ex.audio) for i, ex in enumerate(examples)], planner.norm, planner.sampling)
+    for ex, (c2w, focal) in zip(examples, sampled):
+        beats = np.round(ex.beats * FPS)
+        near = lambda f: bool(f >= 0 and np.any(np.abs(beats - f) <= 2))  # noqa: E731
+        hits.append(near(onset_frame(c2w, focal, ex.scale)))
+        truth_hits.append(near(onset_frame(ex.c2w, ex.focal_mm, ex.scale)))
+        window = np.arange(1, int(0.45 * ex.frames) + 1)
+        chance.append(float(np.mean([near(f) for f in window])))
+    return {"hit": float(np.mean(hits)), "truth": float(np.mean(truth_hits)), "chance": float(np.mean(chance)), "n": len(examples)}
+
+
+def median_ms(fn, repeats: int) -> float:
+    fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000.0)
+    return statistics.median(times)
+
+
+def latency(planner, repeats: int) -> dict:
+    base = build_demo_project().model_copy(update={"shots": []})
+    plan = plan_text(PARAGRAPH, base)
+    assert len(plan.shots) == 4
+    from engine import sequence
+
+    project = plan.to_project(base)
+    reqs = []
+    for k, p in enumerate(plan.shots):
+        path = sequence.shared.shot(project, p.shot)
+        reqs.append(ShotRequest(path.c2w[0], float(path.focal_mm[0]), p.shot.duration, planner.tokens(p.shot.prompt), list(project.subjects), p.subject, None, project.film_back_mm(), k))
+    frames = [r.frames for r in reqs]
+    onnx_ms = median_ms(lambda: sample_shots(planner.flow, reqs, planner.norm, planner.sampling), repeats)
+    c0 = time.process_time()
+    for _ in range(repeats):
+        sample_shots(planner.flow, reqs, planner.norm, planner.sampling)
+    onnx_cpu_ms = (time.process_time() - c0) * 1000.0 / repeats  # CPU time of all threads: what a loaded machine hides
+    plan_ms = median_ms(lambda: planner.plan(PARAGRAPH, base, 0, np.zeros((0, 35), np.float32)), max(repeats // 3, 3))
+    rules_ms = median_ms(lambda: plan_text(PARAGRAPH, base), repeats)
+    return {"onnx_ms": onnx_ms, "onnx_cpu_ms": onnx_cpu_ms, "plan_ms": plan_ms, "rules_ms": rules_ms, "frames": frames,
+            "load": os.getloadavg()[0]}  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--examples", type=int, default=48)
+    ap.add_argument("--heldout", type=Path, default=HELDOUT)
+    ap.add_argument("--repeats", type=int, default=15)
+    args = ap.parse_args()
+    planner = bundled()
+    print(f"model: {planner.settings.get('trained_steps')} training steps, {planner.sampling.steps} sampling steps, guidance {planner.sampling.guidance}")
+    lat = latency(planner, args.repeats)
+    print(f"latency, 4 shots ({lat['frames']} frames): ONNX sampling {lat['onnx_ms']:.1f} ms wall, {lat['onnx_cpu_ms']:.1f} ms CPU (target < 100; load average {lat['load']:.1f}), whole learned plan {lat['plan_ms']:.1f} ms, rules plan {lat['rules_ms']:.1f} ms")
+    gen = score_generated(planner, args.examples)
+    print(f"generated test split ({args.examples} shots, held-out phrasings): F1 learned {gen['learned'].f1:.3f}, rules {gen['rules'].f1:.3f}, the data's own trajectories {gen['truth'].f1:.3f}")
+    print(f"  learned {gen['learned']}, rules {gen['rules']}")
+    print(f"jerk (subject distances/s^3, mean square): learned {gen['jerk_learned']:.4g}, rules {gen['jerk_rules']:.4g}, ratio {gen['jerk_learned'] / max(gen['jerk_rules'], 1e-12):.2f}")
+    from tests.planner.labelled_set import LABELLED_SET
+
+    demo = build_demo_project().model_copy(update={"shots": []})
+    dev_l, dev_r = score_texts(planner, LABELLED_SET, demo)
+    print(f"rules' development set ({len(LABELLED_SET)} texts): F1 learned {dev_l.f1:.3f}, rules {dev_r.f1:.3f}")
+    held = "absent"
+    held_rules = "absent"
+    if args.heldout.is_file():
+        items = read_heldout(args.heldout)
+        hl, hr = score_texts(planner, items, demo)
+        held, held_rules = f"{hl.f1:.3f}", f"{hr.f1:.3f}"
+        print(f"held-out wording ({args.heldout.name}, {len(items)} texts): F1 learned {held}, rules {held_rules}")
+    else:
+        print(f"held-out wording: {args.heldout} absent, skipped")
+    div = diversity(planner)
+    print(f"diversity (4 samples of the same words, pairwise RMS): learned {div['learned_t']:.3f} subject distances and {div['learned_r_deg']:.1f} deg; rules' alternatives {div['rules_t']:.3f}")
+    aud = audio_alignment(planner)
+    print(f"audio: onsets within 2 frames of a beat on unseen music: learned {aud['hit']:.2f}, chance {aud['chance']:.2f}, the data's own trajectories {aud['truth']:.2f} ({aud['n']} shots)")
+    print(
+        f"RESULT f1_test_learned={gen['learned'].f1:.3f} f1_test_rules={gen['rules'].f1:.3f} f1_test_truth={gen['truth'].f1:.3f} "
+        f"f1_dev_learned={dev_l.f1:.3f} f1_dev_rules={dev_r.f1:.3f} f1_heldout_learned={held} f1_heldout_rules={held_rules} "
+        f"diversity_t={div['learned_t']:.3f} diversity_rules_t={div['rules_t']:.3f} diversity_r_deg={div['learned_r_deg']:.1f} "
+        f"jerk_ratio={gen['jerk_learned'] / max(gen['jerk_rules'], 1e-12):.2f} beat_hit={aud['hit']:.2f} beat_chance={aud['chance']:.2f} "
+        f"beat_truth={aud['truth']:.2f} onnx_ms_4shots={lat['onnx_ms']:.1f} onnx_cpu_ms_4shots={lat['onnx_cpu_ms']:.1f} load={lat['load']:.1f} learned_plan_ms={lat['plan_ms']:.1f} rules_plan_ms={lat['rules_ms']:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

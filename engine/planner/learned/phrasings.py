@@ -1,0 +1,89 @@
+"""Ways a director asks for each move preset, for the learned planner's text-trajectory pairs.
+
+Every list is split by position: phrasings at an index divisible by ``TEST_EVERY`` never reach
+training, and the test split is written only with them (and with templates training never sees), so
+the test F1 is on wording the model did not learn from. ``{name}`` is the shot's subject.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+TEST_EVERY = 4
+
+PHRASES: dict[str, list[str]] = {
+    "static": ["static shot", "locked-off frame", "hold on {name}", "the camera does not move", "tripod shot, no movement",
+               "keep the frame still", "fixed camera", "a still frame on {name}"],
+    "pan_left": ["pan left", "the camera pans to the left", "swing the lens left", "pan left across the set", "turn the camera left",
+                 "a pan to the left past {name}", "sweep left", "panning left"],
+    "pan_right": ["pan right", "the camera pans to the right", "swing the lens right", "pan right across the set", "turn the camera right",
+                  "a pan to the right past {name}", "sweep right", "panning right"],
+    "tilt_up": ["tilt up", "the camera tilts upward", "tilt up from {name}", "angle the lens up", "tilt up to the sky",
+                "a tilt upwards", "pitch the camera up", "tilting up"],
+    "tilt_down": ["tilt down", "the camera tilts downward", "tilt down to {name}", "angle the lens down", "tilt down to the floor",
+                  "a tilt downwards", "pitch the camera down", "tilting down"],
+    "roll_left": ["roll left", "the frame rolls to the left", "rotate the horizon left", "roll the camera counterclockwise",
+                  "a barrel roll to the left", "tip the frame left", "canting left", "rolling left"],
+    "roll_right": ["roll right", "the frame rolls to the right", "rotate the horizon right", "roll the camera clockwise",
+                   "a barrel roll to the right", "tip the frame right", "canting right", "rolling right"],
+    "push_in": ["push in on {name}", "dolly in", "move in toward {name}", "track in", "the camera pushes in", "creep in on {name}",
+                "dolly forward to {name}", "push toward {name}", "glide in", "close in on {name}"],
+    "pull_out": ["pull out from {name}", "dolly out", "move back from {name}", "track out", "the camera pulls back", "back away from {name}",
+                 "dolly backward", "retreat from {name}", "pull back to reveal the set", "widen by dollying back"],
+    "truck_left": ["truck left", "crab left", "slide left", "the camera moves sideways to the left", "track left alongside {name}",
+                   "dolly left", "drift left", "shift the camera left"],
+    "truck_right": ["truck right", "crab right", "slide right", "the camera moves sideways to the right", "track right alongside {name}",
+                    "dolly right", "drift right", "shift the camera right"],
+    "pedestal_up": ["pedestal up", "raise the camera", "the camera rises straight up", "lift the camera level", "ped up",
+                    "elevate the camera without tilting", "move the camera up", "rise up"],
+    "pedestal_down": ["pedestal down", "lower the camera", "the camera sinks straight down", "drop the camera level", "ped down",
+                      "bring the camera down without tilting", "move the camera down", "descend"],
+    "crane_up": ["crane up over {name}", "boom up", "jib up", "the camera cranes up looking down at {name}", "rise on the crane",
+                 "crane up and tilt down", "a crane shot rising above {name}", "lift up on the jib"],
+    "crane_down": ["crane down to {name}", "boom down", "jib down", "the camera cranes down onto {name}", "descend on the crane",
+                   "crane down and tilt up", "a crane shot dropping to {name}", "lower the jib"],
+    "arc_left": ["arc left around {name}", "orbit left around {name}", "circle {name} to the left", "the camera arcs left",
+                 "orbit clockwise around {name}", "move round {name} to the left", "a half circle left around {name}", "swing around {name} left"],
+    "arc_right": ["arc right around {name}", "orbit right around {name}", "circle {name} to the right", "the camera arcs right",
+                  "orbit counterclockwise around {name}", "move round {name} to the right", "a half circle right around {name}", "swing around {name} right"],
+    "zoom_in": ["zoom in on {name}", "zoom in", "punch in", "the lens zooms in", "tighten the zoom on {name}", "push the zoom in",
+                "a slow zoom in", "zoom closer to {name}"],
+    "zoom_out": ["zoom out from {name}", "zoom out", "pull the zoom out", "the lens zooms out", "widen the zoom", "zoom back",
+                 "a zoom out to the set", "zoom away from {name}"],
+    "dolly_zoom_in": ["dolly zoom on {name}", "vertigo effect on {name}", "push in while zooming out", "a trombone shot",
+                      "dolly in and zoom out", "the Hitchcock zoom", "contra-zoom toward {name}", "vertigo shot"],
+    "dolly_zoom_out": ["reverse dolly zoom on {name}", "pull out while zooming in", "dolly out and zoom in", "reverse vertigo effect",
+                       "a reverse trombone shot", "contra-zoom away from {name}", "zoom in as the camera pulls back", "inverse vertigo"],
+}  # fmt: skip
+
+SPEED_WORDS = {
+    "slow": ["slowly", "slow", "gently", "gradually", "very slowly", "lazily"],
+    "normal": ["", "", "steadily", "smoothly"],
+    "fast": ["fast", "quickly", "rapidly", "briskly", "swiftly", "suddenly"],
+}
+SIZE_WORDS = {"CU": "close-up", "MCU": "medium close-up", "MS": "medium shot", "FS": "full shot", "WS": "wide shot"}
+MUSIC_WORDS = ["on the beat", "to the music", "in time with the track", "cut to the rhythm", ""]
+
+TRAIN_TEMPLATES = ["{size} of {name}, {speed} {move}.", "{speed} {move}.", "{move}, {speed}.", "{size}, {move}."]
+TEST_TEMPLATES = ["On {name}: {move} {speed}.", "We open on a {size}; {speed} {move}."]
+
+
+def split_of(items: list[str], test: bool) -> list[str]:
+    return [p for i, p in enumerate(items) if (i % TEST_EVERY == 0) == test]
+
+
+def phrase(move: str, speed: str, size: str, name: str, rng: np.random.Generator, test: bool = False, music: bool = False) -> str:
+    """One wording of ``move`` at ``speed`` for a shot of ``name``; the split's phrasings only."""
+    move_words = str(rng.choice(split_of(PHRASES[move], test))).format(name=name)
+    speed_words = str(rng.choice(SPEED_WORDS[speed])) if move != "static" else ""
+    template = str(rng.choice(TEST_TEMPLATES if test else TRAIN_TEMPLATES))
+    text = template.format(size=SIZE_WORDS[size], name=name, speed=speed_words, move=move_words)
+    if music:
+        text = text.rstrip(".") + " " + str(rng.choice(MUSIC_WORDS)) + "."
+    text = " ".join(text.replace(" ,", ",").replace(" .", ".").replace(" ;", ";").replace(" :", ":").split())
+    return text[0].upper() + text[1:]
+
+
+def compound(first: str, second: str) -> str:
+    """Two moves in one shot, in order."""
+    return f"{first.rstrip('.')}, then {second[0].lower()}{second[1:]}"

@@ -1,0 +1,138 @@
+"""The learned planner (seed 003): the rules split the words into shots and stand each camera where
+the cinematography says; the trajectory DiT, run by onnxruntime on the CPU, then moves it -- from
+the shot's words (MiniLM tokens), the music under it (35-d features of the project's unmuted audio)
+and the set around it (subjects relative to the start camera). Each shot's sampled path becomes keys
+through the one ``bake_keys``, so a learned plan is edited like any other. Alternatives are samples:
+the same shots and framings, another seed of the noise.
+
+The bundled model is ``assets/models/shotline-planner`` (``planner.onnx`` + ``planner.json``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from engine import sequence
+from engine.camera.bake import bake_keys
+from engine.camera.path import CameraPath
+from engine.errors import ShotlineError
+from engine.planner.learned.sample import Normaliser, SampleSettings, ShotRequest, sample_shots
+from engine.planner.plan import Plan, plan_text
+from engine.project import Project
+
+BUNDLED = Path(__file__).resolve().parents[3] / "assets" / "models" / "shotline-planner"
+
+
+def model_available(folder: Path = BUNDLED) -> bool:
+    return (Path(folder) / "planner.onnx").is_file() and (Path(folder) / "planner.json").is_file()
+
+
+class LearnedPlanner:
+    def __init__(self, folder: Path = BUNDLED, flow=None, settings: dict | None = None, encoder=None):
+        folder = Path(folder)
+        if flow is None:
+            if not model_available(folder):
+                raise ShotlineError("the learned planner's model is missing (planner.onnx and planner.json)", folder, "planner")
+            from engine.planner.learned.onnx_export import OnnxFlow
+
+            flow = OnnxFlow(folder / "planner.onnx")
+        if settings is None:
+            settings = json.loads((folder / "planner.json").read_text())
+        self.flow = flow
+        self.settings = settings
+        self.norm = Normaliser(np.asarray(settings["state_mean"], np.float32), np.asarray(settings["state_std"], np.float32))
+        self.sampling = SampleSettings(int(settings.get("steps", 8)), dict(settings.get("guidance", SampleSettings().guidance)))
+        self.max_tokens = int(settings.get("max_tokens", 32))
+        self._encoder = encoder
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            from engine.render.text_encoders import minilm
+
+            self._encoder = minilm("cpu")
+        return self._encoder
+
+    def tokens(self, text: str) -> np.ndarray:
+        return self.encoder.tokens(text)[: self.max_tokens].numpy().astype(np.float32)
+
+    def plan(self, text: str, project: Project | None = None, seed: int = 0, audio: np.ndarray | None = None, base_dir=None) -> Plan:
+        """The rules' shots with cameras moved by the model. ``audio``: (frames, 35) features of the
+        sequence from its first frame; by default those of the project's own unmuted audio tracks
+        (files relative to ``base_dir``), none when it has none."""
+        base = project or Project()
+        plan = plan_text(text, base, 0)
+        work = plan.to_project(base)
+        if audio is None:
+            audio = sequence_audio_features(work, base_dir, sum(p.shot.duration for p in plan.shots))
+        film_back = work.film_back_mm()
+        requests = []
+        start = 0
+        for k, planned in enumerate(plan.shots):
+            path = sequence.shared.shot(work, planned.shot)
+            shot_audio = None
+            if audio is not None and len(audio) and start < len(audio):
+                shot_audio = np.zeros((planned.shot.duration, audio.shape[1]), np.float32)
+                part = audio[start : start + planned.shot.duration]
+                shot_audio[: len(part)] = part
+            requests.append(
+                ShotRequest(
+                    c2w0=np.array(path.c2w[0]), focal_mm=float(path.focal_mm[0]), frames=planned.shot.duration,
+                    text_tokens=self.tokens(planned.shot.prompt or text), subjects=list(work.subjects), primary=planned.subject,
+                    audio=shot_audio, film_back_mm=film_back, seed=int(np.random.SeedSequence([seed, k]).generate_state(1)[0]),
+                )  # fmt: skip
+            )
+            start += planned.shot.duration
+        sampled = sample_shots(self.flow, requests, self.norm, self.sampling)
+        shots = []
+        for planned, (c2w, focal) in zip(plan.shots, sampled):
+            path = CameraPath(_rigid(c2w), np.clip(focal, 1.0, 5000.0), film_back, work.fps)
+            keys = bake_keys(path, ends="ease")
+            shot = planned.shot.model_copy(update={"keys": keys, "path_space": "world", "pivot": None})
+            shot.tags = list(dict.fromkeys(shot.tags + ["learned"]))
+            note = f"learned planner: camera moved by the trajectory model (sample {seed}{', with the music' if audio is not None and len(audio) else ''})"
+            shots.append(replace(planned, shot=shot, notes=planned.notes + [note]))
+        return replace(plan, shots=shots)
+
+    def alternatives(self, text: str, project: Project | None = None, n: int = 1, seed: int = 0, audio=None, base_dir=None) -> list[Plan]:
+        """``n`` samples of the same shots: seeds ``seed``, ``seed + 1`` …"""
+        if n < 1:
+            raise ShotlineError("must be 1 or more", "plan", "--alternatives")
+        if audio is None and project is not None:
+            frames = sum(p.shot.duration for p in plan_text(text, project, 0).shots)
+            audio = sequence_audio_features(project, base_dir, frames)
+        return [self.plan(text, project, seed + k, audio if audio is not None else np.zeros((0, 35), np.float32), base_dir) for k in range(n)]
+
+
+def _rigid(c2w: np.ndarray) -> np.ndarray:
+    """Re-orthonormalise rotations (the model's quaternions are normalised, sums of floats drift)."""
+    from scipy.spatial.transform import Rotation
+
+    out = np.array(c2w, float)
+    out[:, :3, :3] = Rotation.from_matrix(out[:, :3, :3]).as_matrix()
+    return out
+
+
+def sequence_audio_features(project: Project, base_dir: str | Path | None, frames: int) -> np.ndarray | None:
+    """(frames, 35) features of the project's unmuted audio mixed from the sequence's first frame;
+    None when the project has no audio to listen to."""
+    from engine.audio.track import mix
+    from engine.planner.learned.audio import frame_features
+
+    if not any(not t.mute for t in project.audio):
+        return None
+    rate = 22050
+    samples = mix(project, base_dir, rate, frames / project.fps + 0.5, channels=1)[0]
+    feats, _ = frame_features(samples, rate, project.fps, frames)
+    return feats
+
+
+@functools.lru_cache(maxsize=2)
+def bundled() -> LearnedPlanner:
+    """The bundled model, loaded once per process."""
+    return LearnedPlanner(BUNDLED)

@@ -1,0 +1,362 @@
+"""Flow-matching training of the learned planner (seed 003) on CPU, resumable, in ``--minutes`` chunks.
+
+The data set (:mod:`engine.planner.learned.data`) is built once per run folder and cached
+(``dataset.npz``: states, conditions and MiniLM token embeddings of every text). Step k's batch,
+noise levels, noise and dropped modalities depend only on (seed, k), so a resumed run continues
+the same run exactly -- the pattern of ``engine.train.train_dit``: ``checkpoint.safetensors`` holds
+the model, its EMA and the optimiser moments, the step and configuration in its metadata (no
+pickle), written atomically every ``checkpoint_every`` steps and on exit (SIGTERM included).
+
+Loss (the patent's S6): x_t = (1-s) x0 + s e; the model predicts the clean trajectory x0 (JiT, as
+``engine.train.train_dit``: a smooth 81x9 curve is easier to output than the noise on it, and the
+samplers step with the flow it implies, (x_t - x0)/s), scored by its squared error -- the diffusion
+term -- plus a translation velocity loss and an acceleration loss (differences of consecutive
+frames against the truth's), the rotation smoothness
+sum ||R_i - R_{i-1}||_F^2 and the unit-quaternion loss sum (||q_i|| - 1)^2. Each modality is dropped
+on its own (and all together) so per-modality guidance has its unconditional terms.
+
+    nice -n 15 timeout 1300 python -m engine.planner.learned.train --out runs/planner --minutes 20
+    python -m engine.planner.learned.train --out runs/planner --export assets/models/shotline-planner
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import signal
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from engine.atomic import atomic_path, atomic_write
+from models.planner import PlannerConfig, TrajectoryDiT
+from models.planner.trajectory_dit import AUDIO, LAYOUT, TEXT
+
+CHECKPOINT = "checkpoint.safetensors"
+DATASET = "dataset.npz"
+MAX_TOKENS = 32
+
+
+@dataclass
+class TrainConfig:
+    model: dict = field(default_factory=lambda: PlannerConfig(dim=48, depth=3, heads=4, ffn_mult=2).to_dict())
+    examples: int = 3000
+    seed: int = 0
+    batch: int = 16
+    lr: float = 1.5e-3
+    warmup: int = 100
+    weight_decay: float = 0.01
+    grad_clip: float = 1.0
+    ema: float = 0.995
+    drop_text: float = 0.12
+    drop_audio: float = 0.12
+    drop_layout: float = 0.12
+    drop_all: float = 0.08
+    lambda_vel: float = 2.0
+    lambda_acc: float = 2.0
+    lambda_rot: float = 0.01
+    lambda_quat: float = 0.1
+    checkpoint_every: int = 200
+
+    @classmethod
+    def from_json(cls, text: str) -> "TrainConfig":
+        return cls(**json.loads(text))
+
+
+# -- data -------------------------------------------------------------------------------------
+
+
+def encode_texts(texts: list[str], encoder=None) -> tuple[np.ndarray, np.ndarray]:
+    """(T, MAX_TOKENS, 384) MiniLM token embeddings (float16) and (T, MAX_TOKENS) masks."""
+    if encoder is None:
+        from engine.render.text_encoders import minilm
+
+        encoder = minilm("cpu")
+    emb = np.zeros((len(texts), MAX_TOKENS, 384), np.float16)
+    mask = np.zeros((len(texts), MAX_TOKENS), np.float32)
+    for i, t in enumerate(texts):
+        tok = encoder.tokens(t)[:MAX_TOKENS].numpy()
+        emb[i, : len(tok)] = tok
+        mask[i, : len(tok)] = 1.0
+    return emb, mask
+
+
+def build_dataset(examples: int, seed: int, test: bool = False, encoder=None, progress=None) -> dict[str, np.ndarray]:
+    """Every segment of ``examples`` examples as arrays (and the texts they index)."""
+    from engine.planner.learned.data import make_example, segment_items
+    from engine.sequence import EvaluatedSequence
+
+    seq = EvaluatedSequence()
+    cols: dict[str, list] = {k: [] for k in ("state", "valid", "reference", "reference_mask", "audio", "has_audio", "layout", "layout_mask", "segment", "segments", "text")}
+    texts: dict[str, int] = {}
+    for i in range(examples):
+        ex = make_example(seed * 1_000_003 + i, test, seq=seq)
+        t = texts.setdefault(ex.text, len(texts))
+        for item in segment_items(ex):
+            for k in cols:
+                cols[k].append(t if k == "text" else getattr(item, k))
+        if progress and i % 200 == 0:
+            progress(i)
+    out = {k: np.asarray(v) for k, v in cols.items()}
+    names = list(texts)
+    out["text_emb"], out["text_mask"] = encode_texts(names, encoder)
+    out["texts"] = np.asarray(names)
+    return out
+
+
+def state_stats(data: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-channel mean and std over valid frames (the model works in these normalised units)."""
+    s = data["state"][data["valid"] > 0]
+    return s.mean(axis=0).astype(np.float32), np.maximum(s.std(axis=0), 0.05).astype(np.float32)
+
+
+# -- the loss ---------------------------------------------------------------------------------
+
+
+def quat_to_matrix(q: torch.Tensor) -> torch.Tensor:
+    """(..., 4) quaternions (x, y, z, w), normalised here, to (..., 3, 3) rotation matrices."""
+    q = q / q.norm(dim=-1, keepdim=True).clamp(min=1e-8)
+    x, y, z, w = q.unbind(-1)
+    rows = [
+        1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w),
+        2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w),
+        2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y),
+    ]  # fmt: skip
+    return torch.stack(rows, dim=-1).unflatten(-1, (3, 3))
+
+
+@dataclass
+class Batch:
+    x0: torch.Tensor  # normalised state
+    valid: torch.Tensor
+    sigma: torch.Tensor
+    noise: torch.Tensor
+    inputs: dict
+
+
+def losses(model: TrajectoryDiT, batch: Batch, mean: torch.Tensor, std: torch.Tensor, cfg: TrainConfig) -> dict[str, torch.Tensor]:
+    s = batch.sigma[:, None, None]
+    xt = (1 - s) * batch.x0 + s * batch.noise
+    x0_hat = model(xt, batch.sigma, **batch.inputs)  # the clean trajectory (normalised units)
+    w = batch.valid[..., None]
+    frames = w.sum().clamp(min=1.0)
+    out = {"diffusion": (((x0_hat - batch.x0) ** 2) * w).sum() / (frames * 9)}
+    t_hat, t = x0_hat[..., 4:7], batch.x0[..., 4:7]
+    wv = w[:, 1:] * w[:, :-1]
+    dv = (t_hat[:, 1:] - t_hat[:, :-1]) - (t[:, 1:] - t[:, :-1])
+    out["vel"] = ((dv**2) * wv).sum() / (wv.sum().clamp(min=1.0) * 3)
+    wa = wv[:, 1:] * wv[:, :-1]
+    da = (t_hat[:, 2:] - 2 * t_hat[:, 1:-1] + t_hat[:, :-2]) - (t[:, 2:] - 2 * t[:, 1:-1] + t[:, :-2])
+    out["acc"] = ((da**2) * wa).sum() / (wa.sum().clamp(min=1.0) * 3)
+    q_hat = (x0_hat * std + mean)[..., :4]
+    r = quat_to_matrix(q_hat)
+    out["rot_smooth"] = (((r[:, 1:] - r[:, :-1]) ** 2).sum(dim=(-1, -2)) * wv[..., 0]).sum() / wv.sum().clamp(min=1.0)
+    out["quat"] = (((q_hat.norm(dim=-1) - 1) ** 2) * w[..., 0]).sum() / frames
+    out["total"] = (
+        out["diffusion"] + cfg.lambda_vel * out["vel"] + cfg.lambda_acc * out["acc"]
+        + cfg.lambda_rot * out["rot_smooth"] + cfg.lambda_quat * out["quat"]
+    )  # fmt: skip
+    return out
+
+
+# -- the trainer ------------------------------------------------------------------------------
+
+
+class Trainer:
+    def __init__(self, cfg: TrainConfig, out: Path, data: dict | None = None, encoder=None):
+        self.cfg, self.out = cfg, Path(out)
+        torch.manual_seed(cfg.seed)
+        self.model = TrajectoryDiT(PlannerConfig(**cfg.model))
+        self.ema = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+        self.opt = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.99))
+        self.step = 0
+        self.data = data if data is not None else self._dataset(encoder)
+        mean, std = state_stats(self.data)
+        self.mean, self.std = torch.from_numpy(mean), torch.from_numpy(std)
+        if (self.out / CHECKPOINT).is_file():
+            self.load()
+
+    def _dataset(self, encoder) -> dict:
+        path = self.out / DATASET
+        if path.is_file():
+            with np.load(path) as fh:
+                data = {k: fh[k] for k in fh.files}
+            if int(data["examples"]) == self.cfg.examples and int(data["seed"]) == self.cfg.seed:
+                return data
+        data = build_dataset(self.cfg.examples, self.cfg.seed, encoder=encoder, progress=lambda i: print(f"data {i}/{self.cfg.examples}", flush=True))
+        data["examples"], data["seed"] = np.asarray(self.cfg.examples), np.asarray(self.cfg.seed)
+        self.out.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path) as tmp:
+            with open(tmp, "wb") as fh:
+                np.savez(fh, **data)
+        return data
+
+    def batch(self, step: int) -> Batch:
+        """Step ``step``'s batch: a function of (seed, step) alone."""
+        rng = np.random.default_rng([self.cfg.seed, step])
+        d = self.data
+        idx = rng.integers(0, len(d["state"]), self.cfg.batch)
+        norm = lambda a: (torch.from_numpy(a) - self.mean) / self.std  # noqa: E731
+        x0 = norm(d["state"][idx])
+        ref_mask = torch.from_numpy(d["reference_mask"][idx])
+        reference = norm(d["reference"][idx]) * ref_mask[..., None]
+        b = self.cfg.batch
+        keep = np.ones((b, 3), np.float32)
+        keep[:, TEXT] = rng.random(b) >= self.cfg.drop_text
+        keep[:, AUDIO] = (rng.random(b) >= self.cfg.drop_audio) & d["has_audio"][idx]
+        keep[:, LAYOUT] = rng.random(b) >= self.cfg.drop_layout
+        keep[rng.random(b) < self.cfg.drop_all] = 0.0
+        sigma = 1.0 / (1.0 + np.exp(-rng.normal(0.0, 1.0, b)))  # logit-normal, as the samplers' middle steps matter most
+        noise = rng.standard_normal(x0.shape).astype(np.float32)
+        t = d["text"][idx]
+        inputs = {
+            "reference": reference,
+            "reference_mask": ref_mask,
+            "text": torch.from_numpy(d["text_emb"][t].astype(np.float32)),
+            "text_mask": torch.from_numpy(d["text_mask"][t]),
+            "audio": torch.from_numpy(d["audio"][idx]),
+            "layout": torch.from_numpy(d["layout"][idx]),
+            "layout_mask": torch.from_numpy(d["layout_mask"][idx]),
+            "keep": torch.from_numpy(keep),
+            "segment": torch.from_numpy(d["segment"][idx].astype(np.int64)),
+            "segments": torch.from_numpy(d["segments"][idx].astype(np.int64)),
+        }
+        return Batch(x0, torch.from_numpy(d["valid"][idx]), torch.from_numpy(sigma.astype(np.float32)), torch.from_numpy(noise), inputs)
+
+    def lr_at(self, step: int) -> float:
+        return self.cfg.lr * min(1.0, (step + 1) / max(self.cfg.warmup, 1))
+
+    def train_step(self) -> dict[str, float]:
+        self.model.train()
+        for group in self.opt.param_groups:
+            group["lr"] = self.lr_at(self.step)
+        parts = losses(self.model, self.batch(self.step), self.mean, self.std, self.cfg)
+        self.opt.zero_grad(set_to_none=True)
+        parts["total"].backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip)
+        self.opt.step()
+        decay = min(self.cfg.ema, (1 + self.step) / (10 + self.step))
+        with torch.no_grad():
+            for k, v in self.model.state_dict().items():
+                self.ema[k].lerp_(v.detach(), 1 - decay)
+        self.step += 1
+        return {k: float(v.detach()) for k, v in parts.items()}
+
+    def train(self, steps: int, minutes: float | None = None, log_every: int = 50) -> None:
+        """Train until ``steps`` in total (resuming where the checkpoint left off) or ``minutes`` pass."""
+        deadline = time.monotonic() + 60 * minutes if minutes else math.inf
+        rows: list[dict] = []
+        started = time.monotonic()
+        try:
+            while self.step < steps and time.monotonic() < deadline:
+                rows.append(self.train_step())
+                if self.step % log_every == 0:
+                    mean = {k: float(np.mean([r[k] for r in rows[-log_every:]])) for k in rows[-1]}
+                    self._log({"step": self.step, **mean, "steps_per_s": len(rows) / (time.monotonic() - started)})
+                if self.step % self.cfg.checkpoint_every == 0:
+                    self.save()
+        finally:
+            self.save()
+
+    def _log(self, row: dict) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        with open(self.out / "log.jsonl", "a") as fh:
+            fh.write(json.dumps(row) + "\n")
+        print(json.dumps({k: round(v, 5) if isinstance(v, float) else v for k, v in row.items()}), flush=True)
+
+    # -- checkpoints (the pattern of engine.train.train_dit) ------------------------------------
+
+    def save(self) -> None:
+        from safetensors.torch import save_file
+
+        tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}
+        tensors.update({f"ema.{k}": v.cpu().contiguous() for k, v in self.ema.items()})
+        names = {id(p): n for n, p in self.model.named_parameters()}
+        for group in self.opt.param_groups:
+            for p in group["params"]:
+                for key, value in self.opt.state.get(p, {}).items():
+                    tensors[f"opt.{names[id(p)]}.{key}"] = torch.as_tensor(value).detach().cpu().reshape(-1) if key == "step" else value.detach().cpu().contiguous()
+        meta = {"step": str(self.step), "config": json.dumps(asdict(self.cfg))}
+        self.out.mkdir(parents=True, exist_ok=True)
+        with atomic_path(self.out / CHECKPOINT) as tmp:
+            save_file(tensors, str(tmp), metadata=meta)
+
+    def load(self) -> None:
+        from safetensors import safe_open
+
+        path = self.out / CHECKPOINT
+        with safe_open(str(path), "pt") as fh:
+            meta = fh.metadata()
+            if json.loads(meta["config"]) != asdict(self.cfg):
+                raise ValueError(f"{path}: trained with another configuration; use another --out")
+            tensors = {k: fh.get_tensor(k) for k in fh.keys()}
+        self.model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+        self.ema = {k[4:]: v for k, v in tensors.items() if k.startswith("ema.")}
+        for name, p in self.model.named_parameters():
+            state = {key.rsplit(".", 1)[1]: v for key, v in tensors.items() if key.startswith(f"opt.{name}.") and key.count(".") == name.count(".") + 2}
+            if state:
+                state["step"] = state["step"].reshape(())
+                self.opt.state[p] = state
+        self.step = int(meta["step"])
+
+    def ema_model(self) -> TrajectoryDiT:
+        model = TrajectoryDiT(PlannerConfig(**self.cfg.model))
+        model.load_state_dict(self.ema)
+        return model.eval()
+
+    def export(self, folder: Path, note: dict | None = None) -> Path:
+        """The EMA weights as ``planner.onnx`` + ``planner.json`` (config, normalisation, steps)."""
+        from engine.planner.learned.onnx_export import export_onnx
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        export_onnx(self.ema_model(), folder / "planner.onnx")
+        from engine.planner.learned.sample import SampleSettings
+
+        sampling = SampleSettings()
+        settings = {
+            "model": self.cfg.model,
+            "steps": sampling.steps,
+            "guidance": sampling.guidance,
+            "state_mean": self.mean.tolist(),
+            "state_std": self.std.tolist(),
+            "max_tokens": MAX_TOKENS,
+            "trained_steps": self.step,
+            "train": asdict(self.cfg),
+            **(note or {}),
+        }
+        with atomic_write(folder / "planner.json") as fh:
+            fh.write(json.dumps(settings, indent=2) + "\n")
+        return folder
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Train the learned camera planner (trajectory DiT) on generated text-trajectory pairs.")
+    ap.add_argument("--out", type=Path, required=True, help="run folder (resumed if it holds a checkpoint)")
+    ap.add_argument("--steps", type=int, default=20000, help="train until this many steps in total")
+    ap.add_argument("--minutes", type=float, default=None, help="stop after this long (resume later)")
+    ap.add_argument("--examples", type=int, default=TrainConfig.examples)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--export", type=Path, default=None, help="write the EMA weights as planner.onnx + planner.json and stop")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    signal.signal(signal.SIGTERM, _stop)  # `timeout` / `kill` checkpoint before leaving, as Ctrl-C does
+    trainer = Trainer(TrainConfig(examples=args.examples), args.out)
+    if args.export:
+        trainer.export(args.export)
+        print(f"exported step {trainer.step} to {args.export}")
+        return 0
+    trainer.train(args.steps, args.minutes)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
