@@ -332,7 +332,7 @@ class Trainer:
         with safe_open(str(path), "pt") as fh:
             meta = fh.metadata()
             saved = TrainConfig.from_json(meta["config"])
-            if asdict(saved) != asdict(self.cfg):
+            if _recipe(saved) != _recipe(self.cfg):
                 raise ValueError(f"{path}: trained with another configuration ({_config_diff(saved, self.cfg)}); use another --out")
             tensors = {k: fh.get_tensor(k) for k in fh.keys()}
         self.model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
@@ -355,8 +355,15 @@ class Trainer:
             fh.write(json.dumps(settings, indent=2) + "\n")
 
 
+BOOKKEEPING = ("checkpoint_every",)  # how often to save is not part of a run's recipe
+
+
+def _recipe(cfg: TrainConfig) -> dict:
+    return {k: v for k, v in asdict(cfg).items() if k not in BOOKKEEPING}
+
+
 def _config_diff(a: TrainConfig, b: TrainConfig) -> str:
-    da, db = asdict(a), asdict(b)
+    da, db = _recipe(a), _recipe(b)
     return ", ".join(f"{k}: {da[k]} vs {db[k]}" for k in da if da[k] != db[k])
 
 
