@@ -41,7 +41,7 @@ def load(folder: Path, random_weights: bool = False):
     return with_random_weights(pipe) if random_weights else pipe
 
 
-def measure(pipe, sequences, steps: int, guidance: float, name: str) -> tuple[dict, list]:
+def measure(pipe, sequences, steps: int, guidance: float, name: str, strength: float = 1.0) -> tuple[dict, list]:
     from engine.train.evaluate import cross_shot_consistency, cut_scores, detect_cuts, generate, pose_errors, psnr, ssim
 
     ps, ss, rre, rte, tried, failed, cons, per_seq = [], [], [], [], 0, 0, [], []
@@ -49,7 +49,7 @@ def measure(pipe, sequences, steps: int, guidance: float, name: str) -> tuple[di
     samples = []
     t0 = time.perf_counter()
     for k, seq in enumerate(sequences):
-        shots = generate(pipe, seq, steps=steps, seed=k, guidance=guidance)
+        shots = generate(pipe, seq, steps=steps, seed=k, guidance=guidance, strength=strength)
         samples.append(shots)
         before = len(ps)
         for made, true in zip(shots, seq.shots):
@@ -162,7 +162,8 @@ def main() -> None:
     ap.add_argument("--random-sequences", type=int, default=10, help="sequences for the random-weights floor")
     ap.add_argument("--steps", type=int, default=6)
     ap.add_argument("--guidance", type=float, default=1.0, help="text guidance (1: one pass per step)")
-    ap.add_argument("--old", type=Path, help="a previous model folder to compare on the same sequences")
+    ap.add_argument("--old", type=Path, help="a previous model folder to compare (on the random-weights subset)")
+    ap.add_argument("--old-strength", type=float, default=None, help="also the old model following the grey-box by SDEdit at this strength (as the engine runs a model without control channels)")
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--sheet", type=Path)
@@ -176,15 +177,18 @@ def main() -> None:
     sheet_rows = []
     results["bundled (4d)"], samples = measure(load(args.model), sequences, args.steps, args.guidance, "bundled")
     sheet_rows.append(("4d", samples))
-    if args.old:
-        results["old model"], samples = measure(load(args.old), sequences, args.steps, args.guidance, "old")
-        sheet_rows.append(("old", samples))
     if args.ablation:
         results["ablation (3d)"], samples = measure(load(args.ablation), sequences, args.steps, args.guidance, "3d")
         sheet_rows.append(("3d", samples))
     few = sequences[: args.random_sequences]
     results["random weights"], samples = measure(load(args.model, random_weights=True), few, args.steps, args.guidance, "random")
     sheet_rows.append(("random", samples))
+    if args.old:
+        results["old model"], samples = measure(load(args.old), few, args.steps, args.guidance, "old")
+        sheet_rows.append(("old", samples))
+        if args.old_strength is not None:
+            results[f"old model, SDEdit {args.old_strength}"], samples = measure(load(args.old), sequences, args.steps, args.guidance, "old+sdedit", args.old_strength)
+            sheet_rows.append(("old+SDEdit", samples))
     first = results["bundled (4d)"]["per_sequence_psnr"][: len(few)]
     results["bundled (4d)"]["psnr_on_random_subset"] = float(np.mean(first))
 
@@ -213,7 +217,10 @@ def main() -> None:
         a = results["ablation (3d)"]
         line += f" psnr_3d={a['psnr']:.2f} consistency_3d={a['consistency']:.3f} consistency_gap_4d={b['consistency_gap']:.3f} consistency_gap_3d={a['consistency_gap']:.3f}"
     if "old model" in results:
-        line += f" psnr_old={results['old model']['psnr']:.2f}"
+        line += f" psnr_old={results['old model']['psnr']:.2f} psnr_on_subset={results['bundled (4d)']['psnr_on_random_subset']:.2f}"
+    if args.old_strength is not None:
+        o = results[f"old model, SDEdit {args.old_strength}"]
+        line += f" psnr_old_sdedit={o['psnr']:.2f} ssim_old_sdedit={o['ssim']:.3f} rre_old_sdedit={o['rre_deg_median']:.2f}"
     print(line)
 
 

@@ -138,7 +138,7 @@ class DitBackend(Backend):
         opts = SampleOptions(
             width=width, height=height, steps=request.steps, seed=request.seed,
             text_guidance=request.guidance, camera_guidance=request.camera_guidance, mode=request.sampling or self.mode,
-            strength=request.strength if model.kind == "wan" else 1.0, subject_strength=request.subject_strength,
+            strength=request.strength if pipe.conditioning == "strength" else 1.0, subject_strength=request.subject_strength,
             conditioning_scale=request.conditioning_scale,
         )  # fmt: skip
         shown = [c["shown"] for c in controls]
@@ -167,12 +167,16 @@ def greybox_control(request: RenderRequest, picks: list[np.ndarray], size: tuple
     """Each shot's grey-box control at ``size`` for the frames ``picks``: "channels" (the bundled
     model's, ``dit_control.encode``), "video" (beauty or depth as RGB, for Wan), "people" (the id
     pass's persons, for the dual clock) and "shown" (the first frame, as a person sees it)."""
+    from engine.greybox.gl import gl_available
     from engine.greybox.passes import depth_to_rgb
     from engine.greybox.scene import FLOOR_ID, SKY_ID, hex_rgb, subject_id
     from engine.greybox.shots import GreyboxShots
     from engine.render import dit_control
     from engine.render.grid_backend import request_paths
 
+    why = gl_available()
+    if why:
+        raise ShotlineError(f"the dit backend renders its grey-box control with OpenGL, which is not available here: {why}", "dit", "control")
     project = request.blocking()
     shots = GreyboxShots(project, request_paths(request), size, base_dir=request.base_dir, source="request")
     top = max([subject_id(i) for i in range(len(project.subjects))] + [FLOOR_ID]) + 1
