@@ -54,6 +54,7 @@ def test_a_mode_whose_weights_are_missing_is_refused_naming_the_field_and_what_t
     assert backend.refusal(_request()) is None and backend.refusal(_request(dit_mode="bundled")) is None
 
 
+@pytest.mark.slow  # a real engine on a port: CI's slow step
 def test_the_engine_answers_a_missing_mode_with_a_422(tmp_path):
     from engine.server.client import EngineError
     from tests.server.conftest import RunningEngine
@@ -67,6 +68,7 @@ def test_the_engine_answers_a_missing_mode_with_a_422(tmp_path):
         engine.stop()
 
 
+@pytest.mark.slow  # the grey-box renderer and a model load: CI's slow step
 def test_the_blocking_becomes_the_control_and_the_preview_shows_it_beside_the_picture(tmp_path):
     """A control-concatenating model gets the request's grey-box passes: Mara (a red person at the
     origin, straight ahead of the camera) in the flat-colour channels where the grey-box renders her."""
