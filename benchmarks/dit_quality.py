@@ -1,8 +1,9 @@
 """Quality of the bundled multi-shot DiT on held-out procedural sequences, with its 3d-RoPE ablation.
 
 For each model (the bundled one, the same recipe trained with Wan's 3d RoPE, and the same network
-with untrained random weights as the floor) it renders the held-out sequences from their captions and
-true cameras and measures, against the true render of the same set from the same cameras:
+with untrained random weights as the floor) it renders the held-out sequences from their captions,
+true cameras and grey-box control, and measures, against the true render of the same set from the
+same cameras (photo-textured and lit as the caption says, ``engine/train/materials.py``):
 
 - camera following: per-frame PSNR / SSIM; RRE / RTE of the camera motion the OpenCV estimator finds
   in the frames (frame pairs 3 apart), next to the same estimator on the true frames (its floor);
@@ -13,7 +14,11 @@ true cameras and measures, against the true render of the same set from the same
     python benchmarks/dit_quality.py --model assets/models/shotline-greybox --ablation runs/greybox-3d.export \\
         [--sequences 50] [--steps 12] [--json out.json] [--sheet docs/dit_samples.png]
 
-Ends with a RESULT line: the bundled model's PSNR over the random-weights floor, and 4d over 3d.
+Baselines on the same frames: one flat colour, and the untextured control itself (the grey-box
+render) scored as if it were the picture. The targets: PSNR and SSIM 4 dB / clearly above both, RRE
+within 1.5x of the true render's (the estimator's floor).
+
+Ends with a RESULT line: PSNR over the flat colour and the control, the RRE ratio, 4d over 3d.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ def load(folder: Path, random_weights: bool = False):
     return with_random_weights(pipe) if random_weights else pipe
 
 
-def measure(pipe, sequences, steps: int, guidance: float, name: str) -> tuple[dict, list]:
+def measure(pipe, sequences, steps: int, guidance: float, name: str, strength: float = 1.0) -> tuple[dict, list]:
     from engine.train.evaluate import cross_shot_consistency, cut_scores, detect_cuts, generate, pose_errors, psnr, ssim
 
     ps, ss, rre, rte, tried, failed, cons, per_seq = [], [], [], [], 0, 0, [], []
@@ -44,7 +49,7 @@ def measure(pipe, sequences, steps: int, guidance: float, name: str) -> tuple[di
     samples = []
     t0 = time.perf_counter()
     for k, seq in enumerate(sequences):
-        shots = generate(pipe, seq, steps=steps, seed=k, guidance=guidance)
+        shots = generate(pipe, seq, steps=steps, seed=k, guidance=guidance, strength=strength)
         samples.append(shots)
         before = len(ps)
         for made, true in zip(shots, seq.shots):
@@ -95,6 +100,21 @@ def reference(sequences) -> dict:
     return out
 
 
+def untextured(sequences) -> dict:
+    """The grey-box render (flat colours, no textures, the grey-box light) as the answer."""
+    from engine.train.evaluate import cross_shot_consistency, pose_errors, psnr, ssim
+
+    ps, ss, rre, rte, tried, failed, cons = [], [], [], [], 0, 0, []
+    for seq in sequences:
+        for s in seq.shots:
+            ps += [psnr(a, b) for a, b in zip(s.greybox, s.frames)]
+            ss += [ssim(a, b) for a, b in zip(s.greybox, s.frames)]
+            e = pose_errors(s.greybox, s)
+            rre, rte, tried, failed = rre + e.rre, rte + e.rte, tried + e.tried, failed + e.failed
+        cons.append(cross_shot_consistency([s.greybox for s in seq.shots]))
+    return summary(ps, ss, rre, rte, tried, failed, 0, 0, 0, cons)
+
+
 def constant(sequences) -> dict:
     """Every frame one flat colour (the mean of all true frames): what a model that learnt only the
     palette would score."""
@@ -114,13 +134,16 @@ def contact_sheet(path: Path, sequences, rows: list[tuple[str, list]], count: in
     blocks = []
     for k in range(min(count, len(sequences))):
         seq = sequences[k]
-        lines = [("true", [s.frames for s in seq.shots])] + [(name, samples[k]) for name, samples in rows if k < len(samples)]
+        lines = [("control", [s.greybox for s in seq.shots]), ("true", [s.frames for s in seq.shots])] + [(name, samples[k]) for name, samples in rows if k < len(samples)]
         for name, shots in lines:
             tiles = [shot[i] for shot in shots[:2] for i in (0, len(shot) // 2, len(shot) - 1)]
             strip = np.concatenate(tiles, axis=1)
-            label = np.full((strip.shape[0], 70, 3), 255, np.uint8)
+            label = np.full((strip.shape[0], 90, 3), 255, np.uint8)
             cv2.putText(label, name, (3, strip.shape[0] // 2 + 4), cv2.FONT_HERSHEY_SIMPLEX, 0.35, (0, 0, 0), 1, cv2.LINE_AA)
             blocks.append(np.concatenate([label, strip], axis=1))
+        caption = np.full((14, blocks[-1].shape[1], 3), 255, np.uint8)
+        cv2.putText(caption, seq.set.look, (3, 10), cv2.FONT_HERSHEY_SIMPLEX, 0.33, (0, 0, 0), 1, cv2.LINE_AA)
+        blocks.insert(len(blocks) - len(lines), caption)
         blocks.append(np.full((6, blocks[-1].shape[1], 3), 255, np.uint8))
     sheet = np.concatenate(blocks[:-1])
     sheet = cv2.resize(sheet, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
@@ -137,8 +160,10 @@ def main() -> None:
     ap.add_argument("--ablation", type=Path, help="the same recipe trained with 3d RoPE (an exported folder)")
     ap.add_argument("--sequences", type=int, default=50)
     ap.add_argument("--random-sequences", type=int, default=10, help="sequences for the random-weights floor")
-    ap.add_argument("--steps", type=int, default=12)
-    ap.add_argument("--guidance", type=float, default=3.0)
+    ap.add_argument("--steps", type=int, default=6)
+    ap.add_argument("--guidance", type=float, default=1.0, help="text guidance (1: one pass per step)")
+    ap.add_argument("--old", type=Path, help="a previous model folder to compare (on the random-weights subset)")
+    ap.add_argument("--old-strength", type=float, default=None, help="also the old model following the grey-box by SDEdit at this strength (as the engine runs a model without control channels)")
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--sheet", type=Path)
@@ -148,7 +173,7 @@ def main() -> None:
     seeds = list(HELD_OUT_SEEDS)[: args.sequences]
     sequences = [make_sequence(s) for s in seeds]
     print(f"{len(sequences)} held-out sequences ({sum(len(s.shots) for s in sequences)} shots, 16 frames each, 96x64)")
-    results = {"true render": reference(sequences), "constant mean colour": constant(sequences)}
+    results = {"true render": reference(sequences), "constant mean colour": constant(sequences), "untextured control": untextured(sequences)}
     sheet_rows = []
     results["bundled (4d)"], samples = measure(load(args.model), sequences, args.steps, args.guidance, "bundled")
     sheet_rows.append(("4d", samples))
@@ -158,10 +183,19 @@ def main() -> None:
     few = sequences[: args.random_sequences]
     results["random weights"], samples = measure(load(args.model, random_weights=True), few, args.steps, args.guidance, "random")
     sheet_rows.append(("random", samples))
+    if args.old:
+        results["old model"], samples = measure(load(args.old), few, args.steps, args.guidance, "old")
+        sheet_rows.append(("old", samples))
+        if args.old_strength is not None:
+            results[f"old model, SDEdit {args.old_strength}"], samples = measure(load(args.old), sequences, args.steps, args.guidance, "old+sdedit", args.old_strength)
+            sheet_rows.append(("old+SDEdit", samples))
     first = results["bundled (4d)"]["per_sequence_psnr"][: len(few)]
     results["bundled (4d)"]["psnr_on_random_subset"] = float(np.mean(first))
 
-    cols = ["psnr", "ssim", "rre_deg_median", "rte_deg_median", "pose_failed", "cut_recall", "cut_precision", "consistency"]
+    true_cons = results["true render"]["consistency"]
+    for row in results.values():
+        row["consistency_gap"] = abs(row["consistency"] - true_cons)
+    cols = ["psnr", "ssim", "rre_deg_median", "rte_deg_median", "pose_failed", "cut_recall", "cut_precision", "consistency", "consistency_gap"]
     print(f"{'':40s}" + "".join(f"{c:>15s}" for c in cols))
     for name, row in results.items():
         if row is None:
@@ -171,11 +205,22 @@ def main() -> None:
         args.json.write_text(json.dumps({"settings": vars(args) | {"model": str(args.model), "ablation": str(args.ablation), "json": None, "sheet": None}, "results": results}, indent=2, default=str))
     if args.sheet:
         contact_sheet(args.sheet, sequences, sheet_rows)
-    floor = results["random weights"]["psnr"]
-    same = results["bundled (4d)"]["psnr_on_random_subset"]
-    line = f"RESULT bundled PSNR {same:.2f} dB vs random weights {floor:.2f} dB on the same {len(few)} sequences (ratio {same / floor:.2f})"
+    b = results["bundled (4d)"]
+    flat, ctl, true = results["constant mean colour"], results["untextured control"], results["true render"]
+    line = (
+        f"RESULT sequences={len(sequences)} psnr={b['psnr']:.2f} ssim={b['ssim']:.3f} psnr_flat={flat['psnr']:.2f} psnr_control={ctl['psnr']:.2f} "
+        f"ssim_flat={flat['ssim']:.3f} ssim_control={ctl['ssim']:.3f} gain_over_flat_db={b['psnr'] - flat['psnr']:.2f} gain_over_control_db={b['psnr'] - ctl['psnr']:.2f} "
+        f"rre={b['rre_deg_median']:.2f} rre_floor={true['rre_deg_median']:.2f} rre_ratio={b['rre_deg_median'] / true['rre_deg_median']:.2f} "
+        f"consistency={b['consistency']:.3f} consistency_true={true_cons:.3f} psnr_random={results['random weights']['psnr']:.2f}"
+    )
     if "ablation (3d)" in results:
-        line += f"; 4d/3d PSNR {results['bundled (4d)']['psnr']:.2f}/{results['ablation (3d)']['psnr']:.2f} dB, cut recall {results['bundled (4d)']['cut_recall']:.2f}/{results['ablation (3d)']['cut_recall']:.2f}"
+        a = results["ablation (3d)"]
+        line += f" psnr_3d={a['psnr']:.2f} consistency_3d={a['consistency']:.3f} consistency_gap_4d={b['consistency_gap']:.3f} consistency_gap_3d={a['consistency_gap']:.3f}"
+    if "old model" in results:
+        line += f" psnr_old={results['old model']['psnr']:.2f} psnr_on_subset={results['bundled (4d)']['psnr_on_random_subset']:.2f}"
+    if args.old_strength is not None:
+        o = results[f"old model, SDEdit {args.old_strength}"]
+        line += f" psnr_old_sdedit={o['psnr']:.2f} ssim_old_sdedit={o['ssim']:.3f} rre_old_sdedit={o['rre_deg_median']:.2f}"
     print(line)
 
 

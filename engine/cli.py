@@ -96,6 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--model", help="model name (default: the backend's first)")
     r.add_argument("--steps", type=int, default=30, help="sampling steps (dit; default 30)")
     r.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    r.add_argument("--dit-mode", default="auto", choices=("auto", "bundled", "strength", "vace"), help="dit: how the model follows the grey-box (bundled model; SDEdit on Wan2.1-T2V; Wan2.1-VACE) (default auto)")
+    r.add_argument("--strength", type=float, default=0.7, help="dit strength mode: how far from the grey-box, 0-1 (default 0.7)")
+    r.add_argument("--subject-strength", type=float, default=None, help="dit strength mode: the people's own strength (dual clock)")
+    r.add_argument("--control", choices=("beauty", "depth"), default=None, help="dit Wan modes: the grey-box pass to follow (default beauty for strength, depth for vace)")
+    r.add_argument("--conditioning-scale", type=float, default=1.0, help="dit vace mode: the control's weight (default 1)")
     r.add_argument("--guidance", type=float, default=5.0, help="text guidance weight (dit; default 5)")
     a = sub.add_parser("animatic", help="the sequence as one MP4 with its sound and burn-ins, for the producer")
     a.add_argument("project", type=Path, help="the .shotline project (its audio tracks are mixed in)")
@@ -394,6 +399,7 @@ def _render(args) -> int:
         request = request_from_project(
             project, width, height, backend=args.backend, model=args.model, steps=args.steps, seed=args.seed, guidance=args.guidance,
             passes=[p for p in args.passes.split(",") if p], pass_format=args.pass_format, base_dir=str(Path(args.project).resolve().parent),
+            dit_mode=args.dit_mode, strength=args.strength, subject_strength=args.subject_strength, control=args.control, conditioning_scale=args.conditioning_scale,
         )  # fmt: skip
     except ShotlineError as exc:
         raise ShotlineError(exc.message, args.project, exc.field) from None

@@ -66,6 +66,10 @@ class Backend(ABC):
         """Why this backend cannot take a job now (no model installed …), or None."""
         return None
 
+    def refusal(self, request: RenderRequest) -> list[dict] | None:
+        """Problems with this request for this backend as 422 entries (``loc``, ``msg``, ``type``), or None."""
+        return None
+
     @abstractmethod
     def render(self, request: RenderRequest, ctx: RenderContext) -> Iterator[tuple[int, np.ndarray]]:
         """Yield (shot index, frames as (N, H, W, 3) uint8 RGB) for every shot of the request."""

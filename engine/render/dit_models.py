@@ -53,7 +53,7 @@ def safetensors_problem(path: Path) -> str | None:
 class DitModel:
     name: str
     path: Path
-    kind: str  # "shotline" (pixel space, MiniLM) or "wan" (UMT5 + Wan VAE)
+    kind: str  # "shotline" (pixel space, MiniLM), "wan" (Wan2.1-T2V: UMT5 + Wan VAE) or "wan-vace" (Wan2.1-VACE)
 
 
 def inspect_model(path: Path) -> DitModel:
@@ -77,7 +77,12 @@ def inspect_model(path: Path) -> DitModel:
             raise ShotlineError(f"{path / 'shotline.json'}: {exc}", "dit", "model") from exc
         return DitModel(path.name, path, "shotline")
     if all((path / sub).is_dir() for sub in ("text_encoder", "tokenizer", "vae")):
-        return DitModel(path.name, path, "wan")
+        try:
+            config = json.loads((path / "transformer" / "config.json").read_text())
+        except (OSError, ValueError) as exc:
+            raise ShotlineError(f"{path / 'transformer' / 'config.json'}: {exc}", "dit", "model") from exc
+        vace = config.get("_class_name") == "WanVACETransformer3DModel" or "vace_layers" in config
+        return DitModel(path.name, path, "wan-vace" if vace else "wan")
     raise ShotlineError(f"{path}: neither shotline.json nor Wan's text_encoder/, tokenizer/ and vae/", "dit", "model")
 
 

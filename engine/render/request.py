@@ -127,6 +127,15 @@ class RenderRequest(_Strict):
     base_dir: Annotated[str, Field(max_length=4096)] | None = None
     passes: Annotated[list[Literal["beauty", "depth", "normal", "id"]], Field(max_length=4)] = Field(default_factory=list)
     pass_format: Literal["png16", "npz", "exr"] = "png16"
+    # The dit backend: which model follows the grey-box control and how (engine/render/dit.py).
+    # "auto": the model named, else the first found (the bundled one); "strength": SDEdit on a
+    # Wan2.1-T2V folder; "vace": a Wan2.1-VACE folder.
+    dit_mode: Literal["auto", "bundled", "strength", "vace"] = "auto"
+    strength: Annotated[Number, Field(ge=0.0, le=1.0)] = 0.7
+    subject_strength: Annotated[Number, Field(ge=0.0, le=1.0)] | None = None  # Time-to-Move's dual clock
+    control: Literal["beauty", "depth"] | None = None  # the grey-box pass Wan follows (None: beauty for strength, depth for vace)
+    conditioning_scale: Annotated[Number, Field(ge=0.0, le=10.0)] = 1.0  # VACE
+    sampling: Literal["holistic", "autoregressive"] | None = None  # None: the engine's default
 
     @model_validator(mode="before")
     @classmethod

@@ -214,6 +214,9 @@ def create_app(settings: EngineSettings, backends: dict[str, Backend], queue_fac
         reason = backends[request.backend].not_ready()
         if reason:
             raise HTTPException(422, [{"loc": ["body", "backend"], "msg": reason, "type": "value_error"}])
+        refused = backends[request.backend].refusal(request)
+        if refused:
+            raise HTTPException(422, refused)
         offered = backends[request.backend].models()
         if request.model is not None and request.model not in offered:
             raise HTTPException(422, [{"loc": ["body", "model"], "msg": f"unknown model {request.model!r} for {request.backend}; choose from {', '.join(offered)}", "type": "value_error"}])

@@ -23,7 +23,8 @@ from engine.camera.moves import Framing, MoveContext, apply_move
 from engine.camera.path import CameraPath
 from engine.grid.render import View
 from engine.project import Project, Shot, Subject
-from engine.train.raycast import Room, Solid, render
+from engine.render.dit_control import CEILING_CODE, FLOOR_CODE, WALL_CODE, encode
+from engine.train.raycast import CEILING, FIRST_SOLID, FLOOR, Room, Solid, render, trace
 
 COLOURS = {
     "red": (200, 45, 40), "orange": (230, 130, 30), "yellow": (225, 200, 40), "green": (60, 160, 70),
@@ -53,20 +54,30 @@ class GreyBoxSet:
     solids: list[Solid]  # the primitives, then the mannequin's parts
     names: list[str]  # "red box", … one per primitive
     mannequin: Subject
+    wall_material: str = "brick"  # what the textured target shows (engine.train.materials)
+    floor_material: str = "gravel"
+    light: str = "soft daylight"
+
+    @property
+    def look(self) -> str:
+        """What the caption asks of the picture: "brick walls, gravel floor, warm evening light"."""
+        return f"{self.wall_material} walls, {self.floor_material} floor, {self.light}"
 
     @property
     def caption(self) -> str:
         things = [f"a {n}" for n in self.names] + ["a mannequin"]
         listed = ", ".join(things[:-1]) + " and " + things[-1]
-        return f"{listed} in a {self.room_colour} room with a {self.floor_colour} floor"
+        return f"{self.look}; {listed}"
 
 
 @dataclass
 class SequenceShot:
     path: CameraPath  # the sampled frames' cameras (OpenGL c2w), one per frame
     prompt: str  # framing and move in words
-    frames: np.ndarray  # (F, H, W, 3) uint8
+    frames: np.ndarray  # (F, H, W, 3) uint8: the target, photo-textured and lit as the caption says
     source: str  # "preset:<move>" or "planner:<sentence>"
+    greybox: np.ndarray | None = None  # (F, H, W, 3) uint8: the untextured grey-box render
+    control: np.ndarray | None = None  # (F, H, W, 7) float32: depth, world normal, flat colour (dit_control)
 
 
 @dataclass
@@ -177,14 +188,38 @@ def make_sequence(seed: int, size: tuple[int, int] = (96, 64), frames: int = 16,
         if all(_clear_of_solids(p, grey.solids) for p in paths):
             break
     grey = _room_around(grey, np.concatenate([p.positions for p in paths]))
+    from engine.train.materials import FLOOR_MATERIALS, LIGHTS, WALL_MATERIALS
+
+    wall = str(rng.choice(WALL_MATERIALS))
+    grey = replace(grey, wall_material=wall, floor_material=str(rng.choice([m for m in FLOOR_MATERIALS if m != wall])), light=str(rng.choice(list(LIGHTS))))
     descriptions = describe_project(candidate).shots
     film_back = candidate.film_back_mm()
     out = []
     for shot, path, desc, source in zip(made, paths, descriptions, sources):
         path = CameraPath(path.c2w, path.focal_mm, film_back, FPS * frames / max(shot.duration, 1), shot.name)
-        images = np.stack([render(view_of(path, i, size), grey.room, grey.solids) for i in range(frames)])
-        out.append(SequenceShot(path, desc.text, images, source))
+        passes = [shot_passes(view_of(path, i, size), grey) for i in range(frames)]
+        target, greybox, control = (np.stack(p) for p in zip(*passes))
+        out.append(SequenceShot(path, desc.text, target, source, greybox, control))
     return Sequence(seed, grey, out)
+
+
+def shot_passes(view: View, grey: GreyBoxSet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One frame: the textured target, the untextured grey-box render and the control (H, W, 7)."""
+    from engine.train.materials import textured
+
+    hits = trace(view, grey.room, grey.solids)
+    shape = (view.height, view.width)
+    solid_rgb = np.asarray([s.rgb for s in grey.solids], float)
+    target = textured(hits, solid_rgb, grey.wall_material, grey.floor_material, grey.light, shape)
+    s = hits.surface
+    flat = np.empty((len(s), 3), np.uint8)
+    flat[:] = WALL_CODE
+    flat[s == FLOOR] = FLOOR_CODE
+    flat[s == CEILING] = CEILING_CODE
+    solid = s >= FIRST_SOLID
+    flat[solid] = solid_rgb[s[solid] - FIRST_SOLID].astype(np.uint8)
+    control = encode(hits.depth.reshape(shape), hits.normal.reshape(*shape, 3), flat.reshape(*shape, 3))
+    return target, render(view, grey.room, grey.solids, hits), control
 
 
 def _room_around(grey: GreyBoxSet, cameras: np.ndarray) -> GreyBoxSet:

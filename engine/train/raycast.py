@@ -144,21 +144,44 @@ def solid_hit(o, d, solid: Solid):
     return HITS[solid.kind](o, d, solid)
 
 
-def render(view: View, room: Room, solids: list[Solid]) -> np.ndarray:
-    """(H, W, 3) uint8 frame of the set seen by ``view``."""
+@dataclass
+class Hits:
+    """What every pixel's ray hits (rows of H·W): the grey-box passes the ray caster can make."""
+
+    distance: np.ndarray  # along the ray, metres
+    depth: np.ndarray  # along the camera's view axis, metres (the grey-box renderer's depth pass)
+    position: np.ndarray  # (N, 3) world point
+    normal: np.ndarray  # (N, 3) world unit normal, facing the camera's side
+    surface: np.ndarray  # 0 floor, 1 ceiling, 2 wall, 3 + k solid k
+
+
+FLOOR, CEILING, WALL, FIRST_SOLID = 0, 1, 2, 3
+
+
+def trace(view: View, room: Room, solids: list[Solid]) -> Hits:
     o, d = pixel_rays(view)
     t, normal, surface = _room_hit(o, d, room)
-    p = o + t[:, None] * d
-    checker = (np.floor(p[:, 0] / room.tile) + np.floor(p[:, 2] / room.tile)) % 2
-    floor = np.asarray(room.floor_rgb, float) * np.where(checker > 0, 1.0, 0.72)[:, None]
-    wall = np.asarray(room.wall_rgb, float)
-    colour = np.where((surface == 0)[:, None], floor, np.where((surface == 1)[:, None], wall * 0.6, wall))
-    for solid in solids:
+    for k, solid in enumerate(solids):
         ts, ns = solid_hit(o, d, solid)
         nearer = ts < t
         t = np.where(nearer, ts, t)
         normal = np.where(nearer[:, None], ns, normal)
-        colour = np.where(nearer[:, None], np.asarray(solid.rgb, float), colour)
-    shade = AMBIENT + (1 - AMBIENT) * np.clip(normal @ LIGHT, 0.0, 1.0)
+        surface = np.where(nearer, FIRST_SOLID + k, surface)
+    forward = -view.c2w[:3, 2]
+    return Hits(t, t * (d @ forward), o + t[:, None] * d, normal, surface)
+
+
+def render(view: View, room: Room, solids: list[Solid], hits: Hits | None = None) -> np.ndarray:
+    """(H, W, 3) uint8 frame of the set seen by ``view`` (flat colours, Lambert-shaded: the grey-box look)."""
+    hits = hits or trace(view, room, solids)
+    p, surface = hits.position, hits.surface
+    checker = (np.floor(p[:, 0] / room.tile) + np.floor(p[:, 2] / room.tile)) % 2
+    floor = np.asarray(room.floor_rgb, float) * np.where(checker > 0, 1.0, 0.72)[:, None]
+    wall = np.asarray(room.wall_rgb, float)
+    colour = np.where((surface == FLOOR)[:, None], floor, np.where((surface == CEILING)[:, None], wall * 0.6, wall))
+    if solids:
+        palette = np.asarray([s.rgb for s in solids], float)
+        colour = np.where((surface >= FIRST_SOLID)[:, None], palette[np.clip(surface - FIRST_SOLID, 0, len(solids) - 1)], colour)
+    shade = AMBIENT + (1 - AMBIENT) * np.clip(hits.normal @ LIGHT, 0.0, 1.0)
     image = np.clip(colour * shade[:, None], 0, 255).round().astype(np.uint8)
     return image.reshape(view.height, view.width, 3)

@@ -33,7 +33,7 @@ import json
 import math
 import signal
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,7 @@ from engine.atomic import atomic_path, atomic_write
 from engine.camera.conventions import opengl_to_opencv
 from engine.render.text_encoders import TextEncoder
 from engine.train.data import Sequence, make_sequence
+from engine.render.dit_control import CHANNELS as CONTROL_CHANNELS
 from models.dit.cache import CacheMode, ShotRecord, context_segments, shot_cache, temporal_cache
 from models.dit.camera import sequence_cameras, static_camera
 from models.dit.transformer import MultiShotTransformer, Segment
@@ -76,6 +77,9 @@ class TrainConfig:
     temporal_budget: tuple[int, ...] = (2, 2, 4)
     checkpoint_every: int = 250
     prediction: str = "sample"  # x0: a 128-wide model cannot output the 384 noise values of a 2x8x8 patch (JiT)
+    control_channels: int = 0  # 7: the grey-box control (engine.render.dit_control) concatenated to the frames
+    crop_frames: int = 0  # >0: each generated shot is a window of this many frames at its true positions (cheaper steps; sampling makes whole shots)
+    sequence_reuse: int = 1  # steps that draw their layout from one sequence (its ray casting costs more than a step)
     seed: int = 0
     extra: dict = field(default_factory=dict)
 
@@ -89,10 +93,15 @@ class TrainConfig:
 
 def small_transformer(cfg: TrainConfig) -> MultiShotTransformer:
     return MultiShotTransformer(
-        patch_size=cfg.patch, num_attention_heads=cfg.heads, attention_head_dim=cfg.head_dim, in_channels=3, out_channels=3,
+        patch_size=cfg.patch, num_attention_heads=cfg.heads, attention_head_dim=cfg.head_dim, in_channels=3 + cfg.control_channels, out_channels=3,
         text_dim=384, freq_dim=128, ffn_dim=4 * cfg.heads * cfg.head_dim, num_layers=cfg.layers, rope_max_seq_len=256,
-        rope_mode=cfg.rope_mode, camera_frames_per_latent=1, prediction_type=cfg.prediction,
+        rope_mode=cfg.rope_mode, camera_frames_per_latent=1, prediction_type=cfg.prediction, control_channels=cfg.control_channels,
     )  # fmt: skip
+
+
+def control_to_tensor(control: np.ndarray) -> torch.Tensor:
+    """(F, H, W, C) float32 -> (1, C, F, H, W)."""
+    return torch.from_numpy(np.ascontiguousarray(control)).float().permute(3, 0, 1, 2)[None].contiguous()
 
 
 def frames_to_tensor(frames: np.ndarray) -> torch.Tensor:
@@ -125,6 +134,7 @@ def _noisy(x0: torch.Tensor, sigma: float, gen: torch.Generator) -> tuple[torch.
 
 def build_example(seq: Sequence, cfg: TrainConfig, text: TextEncoder, rng: np.random.Generator, gen: torch.Generator) -> Example:
     x0 = [frames_to_tensor(s.frames) for s in seq.shots]
+    controls = [control_to_tensor(s.control) if cfg.control_channels else None for s in seq.shots]
     cams = sequence_cameras([opengl_to_opencv(s.path.c2w) for s in seq.shots])
     prompts = [s.prompt for s in seq.shots]
     lengths = [x.shape[2] for x in x0]
@@ -142,9 +152,11 @@ def build_example(seq: Sequence, cfg: TrainConfig, text: TextEncoder, rng: np.ra
         first = int(rng.integers(0, len(x0) - count + 1))
         segments, targets = [], []
         for j, i in enumerate(range(first, first + count)):
-            xt, target = _noisy(x0[i], sigma, gen)
-            f = lengths[i]
-            segments.append(Segment(xt, torch.full((f,), j), torch.arange(f), torch.arange(f) + starts[i] - starts[first], t, cams[i]))
+            a, b = _window(rng, lengths[i], cfg, 0)
+            xt, target = _noisy(x0[i][:, :, a:b], sigma, gen)
+            ids = torch.arange(a, b)
+            ctl = controls[i][:, :, a:b] if controls[i] is not None else None
+            segments.append(Segment(xt, torch.full((b - a,), j), ids, ids + starts[i] - starts[first], t, cams[i][:, a:b], control=ctl))
             targets.append(target)
         return Example(segments, targets, global_prompt, prompts[first : first + count], "holistic", sigma)
 
@@ -152,20 +164,33 @@ def build_example(seq: Sequence, cfg: TrainConfig, text: TextEncoder, rng: np.ra
     mode = AR_MODES[int(rng.integers(0, 2)) + (2 if i > 0 else 0)]
     noise_lo, noise_hi = cfg.cache_noise
     group = cfg.patch[0]
-    history = [ShotRecord(j, x0[j], torch.arange(lengths[j]) + starts[j], cams[j], text.pooled(prompts[j])) for j in range(i)]
+    history = [ShotRecord(j, x0[j], torch.arange(lengths[j]) + starts[j], cams[j], text.pooled(prompts[j]), controls[j]) for j in range(i)]
     shot_segs = shot_cache(history, text.pooled(prompts[i]), cfg.shot_cache_frames, noise_sigma=float(rng.uniform(noise_lo, noise_hi)), generator=gen, group=group)
     f = lengths[i]
     split = 0
     temporal = []
     if mode in (CacheMode.EXTENSION, CacheMode.NEW_SHOT_EXTENSION):
-        split = (f // 2) // group * group
+        split = (f // 2) // group * group if not cfg.crop_frames else _window(rng, f, cfg, group)[0]
         ids = torch.arange(split)
-        temporal = temporal_cache(x0[i][:, :, :split], i, ids, ids + starts[i], cams[i][:, :split], cfg.temporal_budget, float(rng.uniform(noise_lo, noise_hi)), gen)
+        ctl = controls[i][:, :, :split] if controls[i] is not None else None
+        temporal = temporal_cache(x0[i][:, :, :split], i, ids, ids + starts[i], cams[i][:, :split], cfg.temporal_budget, float(rng.uniform(noise_lo, noise_hi)), gen, ctl)
     context = context_segments(mode, shot_segs, temporal)
-    xt, target = _noisy(x0[i][:, :, split:], sigma, gen)
-    ids = torch.arange(split, f)
-    segment = Segment(xt, torch.full((f - split,), i), ids, ids + starts[i], t, cams[i][:, split:])
+    a, b = (split, f) if not cfg.crop_frames else (split, min(split + cfg.crop_frames, f)) if split else _window(rng, f, cfg, 0)
+    xt, target = _noisy(x0[i][:, :, a:b], sigma, gen)
+    ids = torch.arange(a, b)
+    segment = Segment(xt, torch.full((b - a,), i), ids, ids + starts[i], t, cams[i][:, a:b], control=controls[i][:, :, a:b] if controls[i] is not None else None)
     return Example(context + [segment], [target], global_prompt, prompts[: i + 1], mode.value, sigma)
+
+
+def _window(rng: np.random.Generator, frames: int, cfg: TrainConfig, least: int) -> tuple[int, int]:
+    """Frames [a, b) to generate: the whole shot, or a ``crop_frames`` window starting on a whole
+    temporal patch at ``least`` or later."""
+    if not cfg.crop_frames or cfg.crop_frames >= frames:
+        return least, frames
+    group = cfg.patch[0]
+    starts = list(range(least, frames - cfg.crop_frames + 1, group)) or [least]
+    a = int(rng.choice(starts))
+    return a, min(a + cfg.crop_frames, frames)
 
 
 def flow_loss(model: MultiShotTransformer, example: Example, text: TextEncoder) -> torch.Tensor:
@@ -183,7 +208,7 @@ def flow_loss(model: MultiShotTransformer, example: Example, text: TextEncoder) 
 
 
 class Trainer:
-    def __init__(self, cfg: TrainConfig, out: Path, device: str = "cpu", text_encoder=None):
+    def __init__(self, cfg: TrainConfig, out: Path, device: str = "cpu", text_encoder=None, init: Path | None = None):
         from engine.render.text_encoders import minilm
 
         self.cfg, self.out, self.device = cfg, Path(out), device
@@ -193,17 +218,42 @@ class Trainer:
         self.opt = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.99))
         self.text = text_encoder or minilm("cpu")
         self.step = 0
+        self._sequence: tuple[int, Sequence] | None = None
         if (self.out / CHECKPOINT).is_file():
             self.load()
+        elif init is not None:
+            self.warm_start(Path(init))
+
+    def warm_start(self, folder: Path) -> None:
+        """Start from another model folder's transformer of the same shape: weights it lacks keep
+        their initialisation; a patch embedding with fewer input channels fills the first ones and
+        leaves the new (control) channels at zero, so the start predicts what that model did."""
+        from safetensors.torch import load_file
+
+        state = {}
+        for f in sorted(folder.glob("*.safetensors")):
+            state.update(load_file(str(f)))
+        own = self.model.state_dict()
+        key = "patch_embedding.weight"
+        if key in state and state[key].shape[1] < own[key].shape[1]:
+            w = torch.zeros_like(own[key])
+            w[:, : state[key].shape[1]] = state[key]
+            state[key] = w
+        fitting = {k: v for k, v in state.items() if k in own and own[k].shape == v.shape}
+        self.model.load_state_dict(fitting, strict=False)
+        self.ema = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
 
     # -- data ----------------------------------------------------------------------------------
 
     def example(self, step: int) -> Example:
         """Step ``step``'s layout: a function of (seed, step) alone."""
+        reuse = max(self.cfg.sequence_reuse, 1)
         rng = np.random.default_rng([self.cfg.seed, step])
         gen = torch.Generator().manual_seed(int(rng.integers(1 << 62)))
-        seq = make_sequence(int(rng.integers(0, HELD_OUT_SEEDS.start)), self.cfg.size, self.cfg.frames)
-        return build_example(seq, self.cfg, self.text, rng, gen)
+        seed = int(np.random.default_rng([self.cfg.seed, step // reuse * reuse]).integers(1 << 62) % HELD_OUT_SEEDS.start) if reuse > 1 else int(rng.integers(0, HELD_OUT_SEEDS.start))
+        if self._sequence is None or self._sequence[0] != seed:
+            self._sequence = (seed, make_sequence(seed, self.cfg.size, self.cfg.frames))
+        return build_example(self._sequence[1], self.cfg, self.text, rng, gen)
 
     # -- optimisation --------------------------------------------------------------------------
 
@@ -232,8 +282,10 @@ class Trainer:
         self.model.eval()
         return float(flow_loss(self.model, _to(example, self.device), self.text))
 
-    def train(self, steps: int, minutes: float | None = None, log_every: int = 25) -> None:
-        """Train until ``steps`` in total (resuming where the checkpoint left off) or ``minutes`` pass."""
+    def train(self, steps: int, minutes: float | None = None, log_every: int = 25, keep: tuple[int, ...] = ()) -> None:
+        """Train until ``steps`` in total (resuming where the checkpoint left off) or ``minutes`` pass;
+        at each step in ``keep`` the EMA weights are also exported to ``step-N/`` (for comparing
+        runs at the same budget)."""
         deadline = time.monotonic() + 60 * minutes if minutes else math.inf
         losses: list[float] = []
         started = time.monotonic()
@@ -245,6 +297,8 @@ class Trainer:
                     self._log({"step": self.step, "loss": float(np.mean(losses[-log_every:])), "steps_per_s": rate, "lr": self.lr_at(self.step)})
                 if self.step % self.cfg.checkpoint_every == 0:
                     self.save()
+                if self.step in keep:
+                    self.export(self.out / f"step-{self.step}")
         finally:
             self.save()
 
@@ -278,7 +332,7 @@ class Trainer:
         with safe_open(str(path), "pt") as fh:
             meta = fh.metadata()
             saved = TrainConfig.from_json(meta["config"])
-            if asdict(saved) != asdict(self.cfg):
+            if _recipe(saved) != _recipe(self.cfg):
                 raise ValueError(f"{path}: trained with another configuration ({_config_diff(saved, self.cfg)}); use another --out")
             tensors = {k: fh.get_tensor(k) for k in fh.keys()}
         self.model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
@@ -296,13 +350,20 @@ class Trainer:
         model.load_state_dict(self.ema)
         folder = Path(folder)
         model.save_pretrained(folder / "transformer", safe_serialization=True)
-        settings = {"channels": 3, "size": list(self.cfg.size), "frames": self.cfg.frames, "rope_mode": self.cfg.rope_mode, "steps": self.step, **(note or {})}
+        settings = {"channels": 3, "control": "greybox" if self.cfg.control_channels else None, "size": list(self.cfg.size), "frames": self.cfg.frames, "rope_mode": self.cfg.rope_mode, "steps": self.step, **(note or {})}
         with atomic_write(folder / "shotline.json") as fh:
             fh.write(json.dumps(settings, indent=2) + "\n")
 
 
+BOOKKEEPING = ("checkpoint_every",)  # how often to save is not part of a run's recipe
+
+
+def _recipe(cfg: TrainConfig) -> dict:
+    return {k: v for k, v in asdict(cfg).items() if k not in BOOKKEEPING}
+
+
 def _config_diff(a: TrainConfig, b: TrainConfig) -> str:
-    da, db = asdict(a), asdict(b)
+    da, db = _recipe(a), _recipe(b)
     return ", ".join(f"{k}: {da[k]} vs {db[k]}" for k in da if da[k] != db[k])
 
 
@@ -311,7 +372,7 @@ def _to(example: Example, device: str) -> Example:
         return example
     from dataclasses import replace
 
-    segs = [replace(s, latents=s.latents.to(device), camera=s.camera.to(device) if s.camera is not None else None) for s in example.segments]
+    segs = [replace(s, latents=s.latents.to(device), camera=s.camera.to(device) if s.camera is not None else None, control=s.control.to(device) if s.control is not None else None) for s in example.segments]
     return replace(example, segments=segs, targets=[t.to(device) for t in example.targets])
 
 
@@ -328,16 +389,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--export", type=Path, default=None, help="write the EMA weights as a model folder and stop")
+    ap.add_argument("--control", action="store_true", help="condition on the grey-box control (depth, world normals, flat colours): the bundled model's recipe")
+    ap.add_argument("--init", type=Path, default=None, help="a transformer folder to start from (a fresh run only)")
+    ap.add_argument("--checkpoint-every", type=int, default=250)
+    ap.add_argument("--keep", type=int, nargs="*", default=[], help="steps at which to also export the EMA weights to OUT/step-N")
     args = ap.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     signal.signal(signal.SIGTERM, _stop)  # `kill` checkpoints before leaving, as Ctrl-C does
-    trainer = Trainer(TrainConfig(rope_mode=args.rope), args.out, args.device)
+    cfg = TrainConfig(rope_mode=args.rope, checkpoint_every=args.checkpoint_every)
+    if args.control:
+        cfg = replace(cfg, control_channels=CONTROL_CHANNELS, sequence_reuse=4, crop_frames=8, max_shots=2, warmup=100)
+    trainer = Trainer(cfg, args.out, args.device, init=args.init)
     if args.export:
         trainer.export(args.export)
         print(f"exported step {trainer.step} to {args.export}")
         return 0
-    trainer.train(args.steps, args.minutes)
+    trainer.train(args.steps, args.minutes, keep=tuple(args.keep))
     return 0
 
 

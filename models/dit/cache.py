@@ -44,6 +44,7 @@ class ShotRecord:
     time: torch.Tensor  # (F,) sequence time of each latent frame
     camera: torch.Tensor | None  # (B, F, 12·r)
     text_embedding: torch.Tensor  # (D,) pooled caption embedding
+    control: torch.Tensor | None = None  # (B, C, F, H, W): the control the shot followed, kept beside its keyframes
 
 
 def keyframe_indices(frames: int, per_shot: int) -> list[int]:
@@ -72,40 +73,49 @@ def shot_cache(history: list[ShotRecord], query: torch.Tensor, k: int, per_shot:
         idx = [min(max(key - group + 1, 0) + j, rec.latents.shape[2] - 1) for key in keys for j in range(group)]
         sel = torch.tensor(idx)
         lat = rec.latents[:, :, sel]
-        segments.append(_clean_segment(lat, torch.full((len(idx),), rec.shot), sel, rec.time[sel], rec.camera[:, sel] if rec.camera is not None else None, 1.0, noise_sigma, generator))
+        control = rec.control[:, :, sel] if rec.control is not None else None
+        segments.append(_clean_segment(lat, torch.full((len(idx),), rec.shot), sel, rec.time[sel], rec.camera[:, sel] if rec.camera is not None else None, 1.0, noise_sigma, generator, control))
     segments.sort(key=lambda s: float(s.time[0]))  # in story order
     return segments
 
 
-def temporal_cache(latents: torch.Tensor, shot: int, frame: torch.Tensor, time: torch.Tensor, camera: torch.Tensor | None, budget: tuple[int, ...] = (2, 2, 4), noise_sigma: float = 0.0, generator=None) -> list[Segment]:
-    """The current shot's last frames: ``budget[j]`` frames pooled 2^j×, newest at full resolution."""
+def temporal_cache(latents: torch.Tensor, shot: int, frame: torch.Tensor, time: torch.Tensor, camera: torch.Tensor | None, budget: tuple[int, ...] = (2, 2, 4), noise_sigma: float = 0.0, generator=None, control: torch.Tensor | None = None) -> list[Segment]:
+    """The current shot's last frames: ``budget[j]`` frames pooled 2^j×, newest at full resolution
+    (their ``control``, when given, pooled alike)."""
     segments, end = [], latents.shape[2]
     for level, count in enumerate(budget):
         start = max(end - count, 0)
         if start >= end:
             break
         lat = latents[:, :, start:end]
+        ctl = control[:, :, start:end] if control is not None else None
         scale = 2**level
         if scale > 1:
-            b, c, f, h, w = lat.shape
+            h, w = lat.shape[3:]
             if h % scale or w % scale:
                 break  # cannot pool further on this grid
-            lat = F.avg_pool2d(lat.transpose(1, 2).reshape(b * f, c, h, w), scale).reshape(b, f, c, h // scale, w // scale).transpose(1, 2)
+            lat = _pool(lat, scale)
+            ctl = _pool(ctl, scale) if ctl is not None else None
         sel = slice(start, end)
         cam = camera[:, sel] if camera is not None else None
-        segments.append(_clean_segment(lat, torch.full((end - start,), shot), frame[sel], time[sel], cam, float(scale), noise_sigma, generator))
+        segments.append(_clean_segment(lat, torch.full((end - start,), shot), frame[sel], time[sel], cam, float(scale), noise_sigma, generator, ctl))
         end = start
     return segments[::-1]  # oldest first
 
 
-def _clean_segment(latents, shot, frame, time, camera, spatial_scale, noise_sigma, generator) -> Segment:
+def _pool(x: torch.Tensor, scale: int) -> torch.Tensor:
+    b, c, f, h, w = x.shape
+    return F.avg_pool2d(x.transpose(1, 2).reshape(b * f, c, h, w), scale).reshape(b, f, c, h // scale, w // scale).transpose(1, 2)
+
+
+def _clean_segment(latents, shot, frame, time, camera, spatial_scale, noise_sigma, generator, control=None) -> Segment:
     """A cache segment: clean (or, in training, slightly noised so the model does not copy it blindly)."""
     b = latents.shape[0]
     if noise_sigma > 0:
         noise = torch.randn(latents.shape, generator=generator, device=latents.device, dtype=latents.dtype)
         latents = (1 - noise_sigma) * latents + noise_sigma * noise
     timestep = torch.full((b,), 1000.0 * noise_sigma, device=latents.device)
-    return Segment(latents, shot.long(), frame.float(), time.float(), timestep, camera, spatial_scale, output=False)
+    return Segment(latents, shot.long(), frame.float(), time.float(), timestep, camera, spatial_scale, output=False, control=control)
 
 
 def context_segments(mode: CacheMode, shot_segments: list[Segment], temporal_segments: list[Segment]) -> list[Segment]:

@@ -41,6 +41,7 @@ class Segment:
     camera: torch.Tensor | None = None  # (B, F, 12·r) relative extrinsics, None for no camera input
     spatial_scale: float = 1.0  # a cache frame pooled s× sits on the full-resolution positions
     output: bool = True  # whether its prediction is returned
+    control: torch.Tensor | None = None  # (B, C_control, F, H, W): channels concatenated to the latents (small model) or VACE's context
 
     @property
     def frames(self) -> int:
@@ -79,9 +80,12 @@ class MultiShotTransformer(WanTransformer3DModel):
         shot_delta: float = 8.0,
         camera_frames_per_latent: int = 4,
         prediction_type: str = "flow",  # "flow": ε - x0 (Wan); "sample": x0 (JiT, for pixel space with patches wider than the model)
+        control_channels: int = 0,  # the last of the in_channels are a control concatenated to the latents (as Wan I2V's 36)
     ) -> None:
         if prediction_type not in ("flow", "sample"):
             raise ValueError(f"prediction_type must be 'flow' or 'sample', not {prediction_type!r}")
+        if not 0 <= control_channels < in_channels:
+            raise ValueError(f"control_channels ({control_channels}) must be fewer than in_channels ({in_channels})")
         super().__init__(
             patch_size, num_attention_heads, attention_head_dim, in_channels, out_channels, text_dim, freq_dim, ffn_dim,
             num_layers, cross_attn_norm, qk_norm, eps, image_dim, added_kv_proj_dim, rope_max_seq_len, pos_embed_seq_len,
@@ -138,13 +142,14 @@ class MultiShotTransformer(WanTransformer3DModel):
 
     # -- forward -------------------------------------------------------------------------------
 
-    def forward(self, hidden_states, timestep, encoder_hidden_states, encoder_hidden_states_image=None, return_dict: bool = True, attention_kwargs=None, camera=None):
-        """Wan's signature for one shot: (B, C, F, H, W) latents, (B,) timesteps."""
+    def forward(self, hidden_states, timestep, encoder_hidden_states, encoder_hidden_states_image=None, return_dict: bool = True, attention_kwargs=None, camera=None, control=None):
+        """Wan's signature for one shot: (B, C, F, H, W) latents, (B,) timesteps; ``control`` as a
+        segment's (concatenated channels, or VACE's context)."""
         if encoder_hidden_states_image is not None:
             raise ValueError("image conditioning (Wan I2V) is not supported by MultiShotTransformer")
         f = hidden_states.shape[2] // self.config.patch_size[0]
         ids = torch.arange(f)
-        seg = Segment(hidden_states, torch.zeros(f), ids, ids, timestep, camera)
+        seg = Segment(hidden_states, torch.zeros(f), ids, ids, timestep, camera, control=control)
         out = self.forward_segments([seg], encoder_hidden_states)[0]
         return Transformer2DModelOutput(sample=out) if return_dict else (out,)
 
@@ -160,7 +165,7 @@ class MultiShotTransformer(WanTransformer3DModel):
         batch = segments[0].latents.shape[0]
         any_camera = any(s.camera is not None for s in segments)
         for seg in segments:
-            x = self.patch_embedding(seg.latents)
+            x = self.patch_embedding(self._with_control(seg))
             _, _, f, h, w = x.shape
             tokens.append(x.flatten(2).transpose(1, 2))
             grids.append((f, h, w))
@@ -188,12 +193,15 @@ class MultiShotTransformer(WanTransformer3DModel):
             timestep_proj = timestep_proj.unflatten(2, (6, -1))[:, token_frame]
         camera = (torch.cat(cameras, dim=1), token_frame) if any_camera else None
         mask = cross_attention_mask(torch.cat(token_shot), text_shot) if text_shot is not None else None
+        hints = self._hints(hidden_states, context, timestep_proj, rotary_emb, mask, self._control_tokens(segments, hidden_states))
 
-        for block in self.blocks:
+        for i, block in enumerate(self.blocks):
             if torch.is_grad_enabled() and self.gradient_checkpointing:
                 hidden_states = self._gradient_checkpointing_func(block, hidden_states, context, timestep_proj, rotary_emb, camera, mask)
             else:
                 hidden_states = block(hidden_states, context, timestep_proj, rotary_emb, camera, mask)
+            if i in hints:
+                hidden_states = hidden_states + hints[i]
 
         # Wan's output stage, as diffusers 0.42's WanTransformer3DModel.forward writes it (diffusers is
         # pinned below 0.43 in pyproject.toml; the Wan parity test fails if a new release changes it).
@@ -213,6 +221,28 @@ class MultiShotTransformer(WanTransformer3DModel):
                 outputs.append(x.permute(0, 7, 1, 4, 2, 5, 3, 6).flatten(6, 7).flatten(4, 5).flatten(2, 3))
             start += n
         return outputs
+
+    def _control_tokens(self, segments: list[Segment], hidden_states: torch.Tensor) -> torch.Tensor | None:
+        """A control branch's input tokens (the VACE subclass has one; the channel-concatenating model does not)."""
+        return None
+
+    def _hints(self, hidden_states, context, timestep_proj, rotary_emb, mask, control) -> dict[int, torch.Tensor]:
+        """What a control branch adds after which block (none here)."""
+        return {}
+
+    def _with_control(self, seg: Segment) -> torch.Tensor:
+        """The patch embedding's input: the latents and, for a control-concatenating model, the
+        control channels (zeros where a segment has none, as a clean cache frame may)."""
+        k = self.config.control_channels
+        if not k:
+            return seg.latents
+        lat = seg.latents
+        control = seg.control
+        if control is None:
+            control = lat.new_zeros(lat.shape[0], k, *lat.shape[2:])
+        if control.shape[1] != k or control.shape[2:] != lat.shape[2:]:
+            raise ValueError(f"control of shape {tuple(control.shape)} for latents {tuple(lat.shape)}: expected {k} channels on the same frames and grid")
+        return torch.cat([lat, control.to(lat.dtype)], dim=1)
 
     def _static(self, batch: int, frames: int, device) -> torch.Tensor:
         r = self.config.camera_frames_per_latent

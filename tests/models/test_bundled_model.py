@@ -62,3 +62,36 @@ def test_shotline_render_of_the_demo_with_the_dit_backend_writes_every_shot(tmp_
     frames, _ = read_mp4(out / "shot_02_OTS_on_Mara.mp4")
     assert len(frames) == 72 and frames[0].shape == (80, 192, 3)
     assert len(read_mp4(out / "sequence.mp4")[0]) == 120 + 72 + 72 + 96
+
+
+def _edges(frame: np.ndarray) -> np.ndarray:
+    import cv2
+
+    grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grey = cv2.GaussianBlur(grey, (0, 0), 1.0)
+    return np.hypot(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1)).ravel()
+
+
+@pytest.mark.slow  # the demo through the real model: about a minute on two busy cores
+def test_a_dit_render_of_the_demo_follows_its_grey_box():
+    """Frame by frame, the edges of what the bundled model paints line up with the grey-box pass of
+    the same frame (the blocking and the camera), far better than with another shot's grey-box."""
+    from engine.demo import DEMO_PATH
+    from engine.project import load_project
+    from engine.render.backend import RenderContext
+    from engine.render.greybox_backend import GreyboxBackend
+    from engine.render.request import request_from_project
+
+    project = load_project(DEMO_PATH)
+    request = request_from_project(project, 96, 64, backend="dit", steps=6, guidance=1.0, base_dir=str(DEMO_PATH.parent))
+    ctx = RenderContext("cpu", lambda: False, lambda *e: None)
+    made = dict(DitBackend("cpu").render(request, ctx))
+    grey = dict(GreyboxBackend().render(request.model_copy(update={"backend": "greybox"}), ctx))
+    matched, crossed = [], []
+    for i in made:
+        j = (i + 1) % len(made)
+        for f in np.linspace(0, request.shots[i].frames - 1, 6).round().astype(int):
+            e = _edges(made[i][f])
+            matched.append(np.corrcoef(e, _edges(grey[i][f]))[0, 1])
+            crossed.append(np.corrcoef(e, _edges(grey[j][min(f, request.shots[j].frames - 1)]))[0, 1])
+    assert np.mean(matched) > 0.35 and np.mean(matched) > np.mean(crossed) + 0.15, (np.mean(matched), np.mean(crossed))

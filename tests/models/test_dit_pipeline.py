@@ -188,7 +188,7 @@ def test_the_dit_backend_renders_a_request_with_a_model_folder(tmp_path):
     rise = [np.array([[1, 0, 0, 0], [0, 1, 0, 0.1 * f], [0, 0, 1, 0]], float).tolist() for f in range(5)]
     push = [np.array([[1, 0, 0, 0], [0, 1, 0, 0.4], [0, 0, 1, -0.2 * f]], float).tolist() for f in range(3)]
     request = RenderRequest(
-        backend="dit", model="tiny-dit", width=16, height=16, steps=2, prompt="a red box in a green room",
+        backend="dit", model="tiny-dit", width=16, height=16, steps=2, prompt="a red box in a green room", strength=1.0,
         shots=[ShotRequest(name="a", poses=rise, focal_mm=[35.0], film_back_mm=FB, prompt="wide"), ShotRequest(name="b", poses=push, focal_mm=[35.0], film_back_mm=FB, prompt="close")],
     )  # fmt: skip
     pipe = backend.pipeline("tiny-dit")

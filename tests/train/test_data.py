@@ -89,7 +89,7 @@ def test_the_frames_show_the_mannequin_where_the_true_camera_sees_its_head(seed)
                 continue
             hit = view.to_camera(head.centre[None])[0]
             nearer = [s for s in seq.set.solids[: len(seq.set.names)] if -view.to_camera(s.centre[None])[0, 2] < -hit[2]]
-            if _is_shade_of(shot.frames[i, int(y), int(x)].astype(float), head.rgb):
+            if _is_shade_of(shot.greybox[i, int(y), int(x)].astype(float), head.rgb):
                 seen += 1
             else:
                 assert nearer, f"shot {shot.source} frame {i}: the head should be at ({x:.1f}, {y:.1f})"
@@ -102,7 +102,7 @@ def test_captions_name_what_is_in_the_set_and_each_shot_says_its_framing_and_mov
     caption = seq.caption
     for name in seq.set.names:
         assert f"a {name}" in caption
-    assert "mannequin" in caption and f"{seq.set.room_colour} room" in caption and f"{seq.set.floor_colour} floor" in caption
+    assert "mannequin" in caption and caption.startswith(f"{seq.set.wall_material} walls, {seq.set.floor_material} floor, {seq.set.light}")
     assert len(seq.set.names) + 2 == len(seq.set.solids)  # primitives + the mannequin's body and head
     assert 3 <= len(seq.set.names) <= 6
     for shot in seq.shots:
@@ -111,3 +111,37 @@ def test_captions_name_what_is_in_the_set_and_each_shot_says_its_framing_and_mov
             move = shot.source.split(":")[1]
             if move in ("static",):
                 assert "static" in shot.prompt
+
+
+def test_the_target_is_the_same_shot_textured_and_lit_as_the_caption_says():
+    """Same geometry as the control (solids where the control's flat colours are), the floor and
+    walls in their photo textures, and the named light: warm evening light is warmer than cold
+    fluorescent on the same set from the same cameras."""
+    from dataclasses import replace
+
+    from engine.train.data import shot_passes
+    from engine.train.materials import MATERIALS
+    from engine.train.raycast import FLOOR, trace
+
+    seq = make_sequence(5)
+    shot = seq.shots[0]
+    view = view_of(shot.path, 0, (96, 64))
+    hits = trace(view, seq.set.room, seq.set.solids)
+    target, greybox, control = shot_passes(view, seq.set)
+    assert np.array_equal(target, shot.frames[0]) and np.array_equal(control, shot.control[0]) and np.array_equal(greybox, shot.greybox[0])
+    assert control.shape == (64, 96, 7) and control.dtype == np.float32 and np.abs(control).max() <= 1.0 + 1e-6
+    surface = hits.surface.reshape(64, 96)
+    solid = surface >= 3
+    flat = np.round((control[..., 4:7] + 1) * 127.5).astype(int)
+    for k in np.unique(surface[solid]):
+        assert (flat[surface == k] == seq.set.solids[k - 3].rgb).all()
+    floor = surface == FLOOR
+    if floor.sum() > 50:
+        grey = target[floor].astype(float).mean(axis=1)
+        assert grey.std() > 3.0  # a photo texture, not a flat colour
+    assert np.allclose(control[..., 1:4][floor], [0, 1, 0])  # world normals: the floor faces up
+    warm = shot_passes(view, replace(seq.set, light="warm evening light"))[0].astype(float)
+    cold = shot_passes(view, replace(seq.set, light="cold fluorescent light"))[0].astype(float)
+    ratio = lambda im: im[..., 0].mean() / im[..., 2].mean()  # noqa: E731
+    assert ratio(warm) > 1.2 * ratio(cold)
+    assert set(MATERIALS) >= {seq.set.wall_material, seq.set.floor_material}

@@ -92,3 +92,35 @@ def test_an_exported_model_loads_and_renders_in_the_engine(tmp_path, text_encode
     assert "tiny-greybox" in backend.models()
     pipe = backend.pipeline("tiny-greybox")
     assert pipe.native == ((64, 32), 8)
+
+
+CONTROL = replace(TINY, control_channels=7, crop_frames=4, sequence_reuse=2)
+
+
+def test_the_control_recipe_feeds_the_grey_box_beside_every_frame_it_trains_on(tmp_path, text_encoder):
+    """Generated windows and clean cache frames carry their own shot's control, on the same frames
+    and grid as their latents; windows sit at their true positions; the exported model follows it."""
+    trainer = Trainer(CONTROL, tmp_path / "run", text_encoder=text_encoder)
+    seen = set()
+    for k in range(10):
+        ex = trainer.example(k)
+        seen.add(ex.mode)
+        for s in ex.segments:
+            assert s.control is not None and s.control.shape[1] == 7 and s.control.shape[2:] == s.latents.shape[2:]
+        for s in (s for s in ex.segments if s.output):
+            assert s.frames <= CONTROL.crop_frames and int(s.frame[0]) % CONTROL.patch[0] == 0
+    assert len(seen) >= 2
+    seq = trainer._sequence[1]
+    ex = trainer.example(9)  # the same sequence as step 8 (reused)
+    out = next(s for s in ex.segments if s.output)
+    shot = int(out.shot[0]) if ex.mode != "holistic" else None
+    if shot is not None:  # the window's control is that shot's control at those frames
+        a = int(out.frame[0])
+        want = torch.from_numpy(seq.shots[shot].control[a : a + out.frames]).permute(3, 0, 1, 2)[None]
+        assert torch.equal(out.control, want)
+    trainer.train(1)
+    trainer.export(tmp_path / "models" / "tiny-control")
+    from engine.render.dit_backend import DitBackend
+
+    pipe = DitBackend("cpu", [tmp_path / "models" / "tiny-control"]).pipeline("tiny-control")
+    assert pipe.conditioning == "concat" and pipe.transformer.config.in_channels == 10
