@@ -41,6 +41,7 @@ def decode_streams(path):
     return np.stack(frames), np.array(times), vinfo, np.concatenate(chunks), start, ainfo
 
 
+@pytest.mark.slow  # seconds of its own: the slow CI step runs it on every submission
 def test_sixty_second_animatic_with_a_click_keeps_sound_and_picture_within_a_frame(tmp_path):
     fps = 24.0
     samples, clicks = click_track(120, 60.0, rate=44100)

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from engine.atomic import atomic_directory, atomic_path, atomic_write, sweep_stale
 from engine import project as project_module
 from engine.demo import DEMO_PATH
@@ -31,6 +33,7 @@ def _dead_pid() -> int:
     return p.pid
 
 
+@pytest.mark.slow  # seconds of its own: the slow CI step runs it on every submission
 def test_sigkill_during_saves_leaves_old_or_new_and_the_next_save_sweeps_temporaries(tmp_path):
     target = tmp_path / "scene.shotline"
     versions = _versions(3)

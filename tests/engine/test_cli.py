@@ -13,6 +13,7 @@ def run(*args):
     return subprocess.run([sys.executable, "-m", "engine.cli", *map(str, args)], capture_output=True, text=True)
 
 
+@pytest.mark.slow  # seconds of its own: the slow CI step runs it on every submission
 def test_help_for_every_command():
     for cmd in ("export", "import", "preview", "describe", "eval"):
         out = run(cmd, "--help")

@@ -19,6 +19,7 @@ def tiny(seed=0, **extra) -> MultiShotTransformer:
     return MultiShotTransformer(**TINY, camera_frames_per_latent=1, **extra).eval()
 
 
+@pytest.mark.slow  # seconds of its own: the slow CI step runs it on every submission
 def test_3d_mode_with_one_shot_equals_diffusers_wan():
     torch.manual_seed(0)
     base = WanTransformer3DModel(**TINY).eval()

@@ -110,6 +110,7 @@ def test_a_resumed_run_is_the_straight_run(tmp_path):
     assert all(torch.equal(straight.ema[k], resumed.ema[k]) for k in straight.ema)
 
 
+@pytest.mark.slow  # seconds of its own: the slow CI step runs it on every submission
 def test_onnx_export_computes_what_torch_does(tmp_path):
     torch.manual_seed(0)
     model = TrajectoryDiT(PlannerConfig(**TINY))

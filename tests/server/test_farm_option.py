@@ -4,6 +4,8 @@ installed asking for it is one line naming the option and how to install it (exi
 import subprocess
 import sys
 
+import pytest
+
 from engine.server.main import main
 
 NO_RAY = """
@@ -18,6 +20,7 @@ print("ray" in sys.modules)
 """
 
 
+@pytest.mark.slow  # seconds of its own: the slow CI step runs it on every submission
 def test_the_engine_without_ray_never_imports_it(tmp_path):
     out = subprocess.run([sys.executable, "-c", NO_RAY, str(tmp_path / "renders")], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr

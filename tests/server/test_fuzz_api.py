@@ -42,6 +42,7 @@ def test_ten_thousand_fuzzed_requests(engine, text):
     _check(engine, text)
 
 
+@pytest.mark.slow  # seconds of its own: the slow CI step runs it on every submission
 def test_the_12_8_mb_request_of_the_fault_campaign_is_refused_naming_the_frame_count(engine):
     # 64 shots x 4000 poses: it held the event loop for 18 s; random mutation never makes one.
     poses = [[[1, 0, 0, round(0.05 * i, 2)], [0, 1, 0, 1.6], [0, 0, 1, 4]] for i in range(4000)]

@@ -31,6 +31,7 @@ def test_a_few_cpu_steps_lower_the_loss_on_a_fixed_batch(tmp_path, text_encoder)
     assert after < 0.8 * before
 
 
+@pytest.mark.slow  # seconds of its own: the slow CI step runs it on every submission
 def test_a_resumed_run_continues_the_same_run(tmp_path, text_encoder):
     straight = Trainer(TINY, tmp_path / "straight", text_encoder=text_encoder)
     straight.train(4)
