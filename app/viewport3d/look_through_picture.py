@@ -4,7 +4,8 @@ the timeline thumbnails show, so the viewport's monitor agrees with them.
 
 The picture is rendered at the delivery frame's size in canvas pixels, with the focal length in
 pixels of that frame's width (``engine.grid.render.View``, the same numbers ``look_through_view``
-gives the vispy camera), and shown as an image filling the frame: the set drawn by the viewport's
+gives the vispy camera), and shown as an image filling the frame (with depth of field when the camera
+keys focus, as the preview has it, once the gesture ends): the set drawn by the viewport's
 own layers and the picture line up. While a gesture runs (a pilot drag, a take, a subject drag) it is
 rendered at ``DRAFT_SCALE`` of that size and stretched, so a frame stays quick on software GL; on
 release the viewport asks again at full size. Where no GL context can be made (or a subject's mesh
@@ -64,7 +65,10 @@ class LookThroughPicture:
         pw, ph = max(int(round(w * scale)), 2), max(int(round(h * scale)), 2)
         path = paths[shot]
         view = View(np.asarray(c2w, float), float(focal_pixels(focal_mm, path.film_back_mm, pw)), pw, ph)
-        picture = None if self.grid else self._greybox(project, shot, frame, view, base_dir)
+        focus = None  # depth of field on the settled frame of a camera that keys focus (a draft stays sharp: quick)
+        if not draft and path.has_focus and 0 <= frame < len(path):
+            focus = (float(focal_mm), float(path.t_stop[frame]), float(path.focus_m[frame]), float(path.film_back_mm[0]))
+        picture = None if self.grid else self._greybox(project, shot, frame, view, base_dir, focus)
         if picture is None:
             picture = self._camera_grid(paths, view)
         self.image.set_data(picture)
@@ -85,14 +89,20 @@ class LookThroughPicture:
             self._tracks_key = key
         return self._tracks
 
-    def _greybox(self, project: Project, shot: int, frame: int, view: View, base_dir) -> np.ndarray | None:
+    def _greybox(self, project: Project, shot: int, frame: int, view: View, base_dir, focus=None) -> np.ndarray | None:
         try:
             from engine.greybox.renderer import shared_renderer
             from engine.greybox.scene import build_scene
 
             tracks = self._tracks_for(project, shot)
             scene_now = build_scene(tracks, min(frame, project.shots[shot].duration - 1), base_dir)
-            picture = shared_renderer(view.width, view.height).render(scene_now, view)["beauty"]
+            passes = ("beauty", "depth") if focus else ("beauty",)
+            out = shared_renderer(view.width, view.height).render(scene_now, view, passes)
+            picture = out["beauty"]
+            if focus:
+                from engine.greybox.depth_of_field import apply_depth_of_field
+
+                picture = apply_depth_of_field(picture, out["depth"], *focus)
         except ShotlineError as exc:  # no GL, or a mesh that cannot be read: the grid, and why
             self.reason = str(exc)
             return None

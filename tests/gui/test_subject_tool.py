@@ -147,3 +147,32 @@ def test_the_look_through_shows_the_grey_box_frame_and_a_draft_while_dragging(qt
     assert np.median(np.abs(grid - want).max(axis=2)) > 40  # the camera grid's dark room now
     vp.set_look_through(False)
     assert not vp.picture.visible and vp.subjects.mesh.visible and vp.ground.lines.visible
+
+
+def test_the_settled_look_through_has_the_depth_of_field_the_preview_has(qtbot):
+    from engine.greybox.shots import GreyboxShots
+
+    project = _project()
+    shot = project.shots[0]
+    near = shot.keys[0].model_copy(update={"focus_m": 1.0, "t_stop": 1.4})  # focused 1 m out: Mara at 5 m is soft
+    project = project.model_copy(update={"shots": [shot.model_copy(update={"keys": [near]})]})
+    vp = _viewport(qtbot, project)
+    vp.set_look_through(True)
+    image = vp.render()[..., :3].astype(int)
+    x, y, w, h = delivery_frame(W, H, project.aspect)
+    size = (round(w), round(h))
+    soft = GreyboxShots(project, evaluate_sequence(project), size).render_frame(0, 0)["beauty"].astype(int)
+    sharp = GreyboxShots(project, evaluate_sequence(project), size, depth_of_field=False).render_frame(0, 0)["beauty"].astype(int)
+    rows, cols = np.arange(int(y) + 3, int(y + h) - 3), np.arange(int(x) + 3, int(x + w) - 3)
+    src_r = np.floor((rows + 0.5 - y) * size[1] / h).astype(int)
+    src_c = np.floor((cols + 0.5 - x) * size[0] / w).astype(int)
+    shown = image[np.ix_(rows, cols)]
+    off_soft = np.abs(shown - soft[np.ix_(src_r, src_c)]).max(axis=2)
+    off_sharp = np.abs(shown - sharp[np.ix_(src_r, src_c)]).max(axis=2)
+    assert np.median(off_soft) <= 3
+    # Both counts hold the overlay's thirds lines; against the sharp frame Mara's soft edges add to it.
+    assert (off_sharp > 30).sum() > 4 * (off_soft > 30).sum()
+    vp.document.begin_gesture("Pilot camera")
+    draft = vp.render()  # a draft while the gesture runs stays sharp (and quick)
+    vp.document.end_gesture()
+    assert draft is not None and vp.picture.size == size
