@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
+from app.ui.edit_guard import EditGuard
 from app.document import Document
 from engine.camera.focus import rack_focus
-from engine.errors import ShotlineError
 from engine.project import MAX_FOCUS_M, MAX_T_STOP, MIN_FOCUS_M, MIN_T_STOP
 
 NOT_KEYED, DISTANCE, SUBJECT = "not keyed", "distance", "follow subject"
@@ -29,7 +29,7 @@ def _spin(lo, hi, decimals, step, suffix="", prefix="") -> QDoubleSpinBox:
     return box
 
 
-class FocusPanel(QGroupBox):
+class FocusPanel(EditGuard, QGroupBox):
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__("Focus", parent)
         self.document = document
@@ -117,16 +117,6 @@ class FocusPanel(QGroupBox):
                 self.t_stop.setValue(key.t_stop or 0.0)
         finally:
             self._loading = False
-
-    def _run(self, fn) -> None:
-        if self._loading:
-            return
-        try:
-            fn()
-            self.error.clear()
-        except ShotlineError as exc:
-            self.error.setText(str(exc))
-            self.load()
 
     def _key_edit(self, *_args) -> None:
         doc = self.document

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.edit_guard import EditGuard
 from app.document import Document
 from app.ui.focus_panel import FocusPanel
 from app.ui.move_panel import MovePanel
@@ -32,7 +33,6 @@ from engine.analysis.describe import describe_context
 from engine.analysis.shot_context import shot_context
 from engine.camera.conventions import pan_tilt_roll, rotation_from_pan_tilt_roll
 from engine.camera.moves import MOVES
-from engine.errors import ShotlineError
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM
 
 INTERPOLATIONS = ["constant", "linear", "bezier", "ease"]
@@ -48,7 +48,7 @@ def _spin(lo: float, hi: float, decimals: int = 3, step: float = 0.05, suffix: s
     return box
 
 
-class Inspector(QWidget):
+class Inspector(EditGuard, QWidget):
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
@@ -168,16 +168,6 @@ class Inspector(QWidget):
             self._loading = False
 
     # -- widgets -> model ----------------------------------------------------------------------
-
-    def _run(self, fn) -> None:
-        if self._loading:
-            return
-        try:
-            fn()
-            self.error.clear()
-        except ShotlineError as exc:
-            self.error.setText(str(exc))
-            self.load()
 
     def _shot_edit(self, **fields) -> None:
         self._run(lambda: self.document.set_shot_fields(self.document.selected_shot, **fields))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QPushButton, QSpinBox, QWidget
 
+from app.ui.edit_guard import EditGuard
 from app.document import Document
 from engine.camera.moves import AMOUNT_UNITS, MOVES, move_camera, preset_of
 from engine.errors import ShotlineError
@@ -18,7 +19,7 @@ EASINGS = [("ease", "Ease in and out"), ("ease_in", "Ease in"), ("ease_out", "Ea
 NO_SUBJECT = "(no subject)"
 
 
-class MovePanel(QGroupBox):
+class MovePanel(EditGuard, QGroupBox):
     def __init__(self, document: Document, error: QLabel, parent: QWidget | None = None):
         super().__init__("Move", parent)
         self.document = document
@@ -97,16 +98,6 @@ class MovePanel(QGroupBox):
                 self.problem.setText(f"This move cannot run now: {exc.message}")
         finally:
             self._loading = False
-
-    def _run(self, fn) -> None:
-        if self._loading:
-            return
-        try:
-            fn()
-            self.error.clear()
-        except ShotlineError as exc:
-            self.error.setText(str(exc))
-            self.load()
 
     def _edit(self, **fields) -> None:
         self._run(lambda: self.document.set_move(self.document.selected_shot, f"Edit move {', '.join(fields)}", **fields))

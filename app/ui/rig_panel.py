@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.edit_guard import EditGuard
 from app.document import Document
 from engine.camera.rigs.evaluate import key_at_channels, key_channels
-from engine.errors import ShotlineError
 
 KINDS = [(None, "No rig (free camera)"), ("dolly", "Dolly on a track"), ("crane", "Crane / jib"), ("steadicam", "Steadicam"), ("tripod", "Tripod")]
 
@@ -37,7 +37,7 @@ def _spin(lo: float, hi: float, decimals: int = 2, step: float = 0.1, suffix: st
     return box
 
 
-class RigPanel(QGroupBox):
+class RigPanel(EditGuard, QGroupBox):
     def __init__(self, document: Document, error: QLabel, parent: QWidget | None = None):
         super().__init__("Rig", parent)
         self.document = document
@@ -169,16 +169,6 @@ class RigPanel(QGroupBox):
             self._loading = False
 
     # -- widgets -> model ------------------------------------------------------------------------
-
-    def _run(self, fn) -> None:
-        if self._loading:
-            return
-        try:
-            fn()
-            self.error.clear()
-        except ShotlineError as exc:
-            self.error.setText(str(exc))
-            self.load()
 
     def _set_kind(self, index: int) -> None:
         self._run(lambda: self.document.set_rig(self.document.selected_shot, KINDS[index][0]))
