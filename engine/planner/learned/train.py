@@ -33,6 +33,7 @@ import numpy as np
 import torch
 
 from engine.atomic import atomic_path, atomic_write
+from engine.train.checkpoint import load_checkpoint, save_checkpoint
 from models.planner import PlannerConfig, TrajectoryDiT
 from models.planner.trajectory_dit import AUDIO, LAYOUT, TEXT
 
@@ -268,40 +269,19 @@ class Trainer:
             fh.write(json.dumps(row) + "\n")
         print(json.dumps({k: round(v, 5) if isinstance(v, float) else v for k, v in row.items()}), flush=True)
 
-    # -- checkpoints (the pattern of engine.train.train_dit) ------------------------------------
+    # -- checkpoints (engine/train/checkpoint.py, shared with the video DiT's trainer) -------------
 
     def save(self) -> None:
-        from safetensors.torch import save_file
-
-        tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}
-        tensors.update({f"ema.{k}": v.cpu().contiguous() for k, v in self.ema.items()})
-        names = {id(p): n for n, p in self.model.named_parameters()}
-        for group in self.opt.param_groups:
-            for p in group["params"]:
-                for key, value in self.opt.state.get(p, {}).items():
-                    tensors[f"opt.{names[id(p)]}.{key}"] = torch.as_tensor(value).detach().cpu().reshape(-1) if key == "step" else value.detach().cpu().contiguous()
-        meta = {"step": str(self.step), "config": json.dumps(asdict(self.cfg))}
-        self.out.mkdir(parents=True, exist_ok=True)
-        with atomic_path(self.out / CHECKPOINT) as tmp:
-            save_file(tensors, str(tmp), metadata=meta)
+        save_checkpoint(self.out / CHECKPOINT, self.model, self.ema, self.opt, self.step, json.dumps(asdict(self.cfg)))
 
     def load(self) -> None:
-        from safetensors import safe_open
-
         path = self.out / CHECKPOINT
-        with safe_open(str(path), "pt") as fh:
-            meta = fh.metadata()
+
+        def check(meta: dict) -> None:
             if json.loads(meta["config"]) != asdict(self.cfg):
                 raise ValueError(f"{path}: trained with another configuration; use another --out")
-            tensors = {k: fh.get_tensor(k) for k in fh.keys()}
-        self.model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
-        self.ema = {k[4:]: v for k, v in tensors.items() if k.startswith("ema.")}
-        for name, p in self.model.named_parameters():
-            state = {key.rsplit(".", 1)[1]: v for key, v in tensors.items() if key.startswith(f"opt.{name}.") and key.count(".") == name.count(".") + 2}
-            if state:
-                state["step"] = state["step"].reshape(())
-                self.opt.state[p] = state
-        self.step = int(meta["step"])
+
+        self.ema, self.step = load_checkpoint(path, self.model, self.opt, check)
 
     def ema_model(self) -> TrajectoryDiT:
         model = TrajectoryDiT(PlannerConfig(**self.cfg.model))
