@@ -32,8 +32,9 @@ def _dominant(result):
         ("zoom_out", (320, 180)),
         ("push_in", (320, 180)),
         ("zoom_out", (224, 126)),
-        # the parallax thresholds are in pixels (set at 320 wide): smaller, a push's parallax falls under them
-        pytest.param("push_in", (224, 126), marks=pytest.mark.xfail(reason="pixel thresholds do not scale with the frame", strict=True)),
+        # Not ("push_in", (224, 126)): the parallax thresholds are in pixels (set at 320 wide), so at
+        # 224 a push reads as a zoom on some runs and not others (RANSAC's draws follow the thread
+        # count) — a known limit (docs/benchmarks.md), not a test that can tell anything.
     ],
 )
 def test_zoom_out_and_push_in_are_told_apart(kind, size, tmp_path):
