@@ -1,6 +1,7 @@
 """Camera cloning on rendered clips whose cameras are known (textured room, H.264, noise)."""
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy.spatial.transform import Rotation
@@ -21,6 +22,7 @@ def _angle(a, b):
     return np.degrees(np.arccos(np.clip((np.trace(a.T @ b) - 1) / 2, -1, 1)))
 
 
+@pytest.mark.slow  # the cloned three-shot clip (a session fixture of ~10 s): the slow CI step
 def test_cuts_and_dissolve_found_to_the_frame(three_shots, cloned):
     clip, _ = three_shots
     assert [t.frame for t in cloned.transitions] == clip.cuts
@@ -28,6 +30,7 @@ def test_cuts_and_dissolve_found_to_the_frame(three_shots, cloned):
     assert [s.duration for s in cloned.project.shots] == list(np.diff([0, *clip.cuts, len(clip.frames)]))
 
 
+@pytest.mark.slow  # the cloned three-shot clip (a session fixture of ~10 s): the slow CI step
 def test_pan_rotation_within_a_degree(three_shots, cloned):
     clip, _ = three_shots
     shot = cloned.shots[0]
@@ -45,6 +48,7 @@ def shot_relative(cloned, k):
     return invert_poses(path.c2w[0]) @ path.c2w
 
 
+@pytest.mark.slow  # the cloned three-shot clip (a session fixture of ~10 s): the slow CI step
 def test_truck_direction_within_five_degrees(three_shots, cloned):
     clip, _ = three_shots
     shot = cloned.shots[1]
@@ -58,6 +62,7 @@ def test_truck_direction_within_five_degrees(three_shots, cloned):
     assert t_est[0] > 0.9 * np.linalg.norm(t_est)
 
 
+@pytest.mark.slow  # the cloned three-shot clip (a session fixture of ~10 s): the slow CI step
 def test_zoom_ratio_within_three_percent(three_shots, cloned):
     clip, _ = three_shots
     shot = cloned.shots[2]
@@ -68,6 +73,7 @@ def test_zoom_ratio_within_three_percent(three_shots, cloned):
     assert shot.interpolated[:3].all() and not shot.interpolated[5:].any()
 
 
+@pytest.mark.slow  # the cloned three-shot clip (a session fixture of ~10 s): the slow CI step
 def test_shots_read_as_their_moves(cloned):
     texts = [s.prompt for s in cloned.project.shots]
     assert "pan left" in texts[0]
@@ -78,6 +84,7 @@ def test_shots_read_as_their_moves(cloned):
         assert "cloned" in shot.tags
 
 
+@pytest.mark.slow  # the cloned three-shot clip (a session fixture of ~10 s): the slow CI step
 def test_first_camera_aims_at_the_subject(cloned):
     """Placement: the first frame of a cloned shot looks at the subject's aim point."""
     shot = cloned.project.shots[0]
@@ -105,6 +112,7 @@ def test_homography_splits_into_rotation_and_zoom(rotvec, zoom, f):
     assert err < 1e-6
 
 
+@pytest.mark.slow  # the cloned three-shot clip (a session fixture of ~10 s): the slow CI step
 def test_cli_writes_project_and_exports(three_shots, tmp_path, capsys):
     clip, path = three_shots
     out = tmp_path / "clone.shotline"
@@ -118,6 +126,7 @@ def test_cli_writes_project_and_exports(three_shots, tmp_path, capsys):
     assert csv.read_text().count("\n") == 1 + 20  # header and one row per frame (t < 0.8 s at 24 fps)
 
 
+@pytest.mark.slow  # the cloned three-shot clip (a session fixture of ~10 s): the slow CI step
 def test_cli_places_in_project_around_named_subject(three_shots, tmp_path):
     from engine.project import Project, Subject, save_project
 
@@ -133,6 +142,7 @@ def test_cli_places_in_project_around_named_subject(three_shots, tmp_path):
     assert 1.0 < np.linalg.norm(cam - [2.0, 1.26, -1.0]) < 10.0
 
 
+@pytest.mark.slow  # the cloned three-shot clip (a session fixture of ~10 s): the slow CI step
 def test_shots_keep_the_clip_as_a_reference_not_a_copy(three_shots, cloned):
     """Each cloned shot points at the clip (its path) and the clip's time at the shot's first frame."""
     clip, path = three_shots
@@ -142,6 +152,7 @@ def test_shots_keep_the_clip_as_a_reference_not_a_copy(three_shots, cloned):
         assert shot.reference.time_at(3) == (info.start + 3) / clip.fps
 
 
+@pytest.mark.slow  # the cloned three-shot clip (a session fixture of ~10 s): the slow CI step
 def test_shot_size_is_where_the_move_takes_the_framing(cloned):
     """Without a scale every clone starts at a medium shot and says so; a zoom in by 1.6 from a
     medium shot (0.55 subject heights in frame) ends on a medium close-up, a pan and a truck stay."""
