@@ -225,11 +225,7 @@ class FarmQueue(JobQueue):
                 self._lock.wait_for(lambda: self._stopping or (self._queue and len(self._running) < len(self.farm.slots)))
                 if self._stopping:
                     return
-                job = self.jobs[self._queue.popleft()]
-                job.state = "running"
-                self.journal.update(job)
-                for position, queued_id in enumerate(self._queue):
-                    self._emit(self.jobs[queued_id], "queued", position=position)
+                job = self._start_next()
             self._begin(job)
 
     def _begin(self, job: Job) -> None:

@@ -320,17 +320,23 @@ class JobQueue:
         for hook in self.on_retired:
             hook()
 
+    def _start_next(self) -> Job:
+        """The first queued job, now running (journaled); the jobs behind it hear their new place.
+        Called with the lock held (the single worker here, the farm's scheduler in farm.py)."""
+        job = self.jobs[self._queue.popleft()]
+        job.state = "running"
+        self.journal.update(job)
+        for position, queued_id in enumerate(self._queue):
+            self._emit(self.jobs[queued_id], "queued", position=position)
+        return job
+
     def _run(self) -> None:
         while True:
             with self._lock:
                 self._lock.wait_for(lambda: self._queue or self._stopping)
                 if self._stopping:
                     return
-                job = self.jobs[self._queue.popleft()]
-                job.state = "running"
-                self.journal.update(job)
-                for position, queued_id in enumerate(self._queue):
-                    self._emit(self.jobs[queued_id], "queued", position=position)
+                job = self._start_next()
             self._render(job)
             self._retire(job)
             self.prune()
