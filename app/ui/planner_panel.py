@@ -10,8 +10,8 @@ undo step.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.document import Document
+from app.label_placement import Box, Wanted, place
 from app.palette import SHOT_COLOURS
 from engine.errors import ShotlineError
 from engine.planner.learned.select import PLANNERS, plan_with, resolve
@@ -49,7 +50,7 @@ class PlanTopView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.paths: list[np.ndarray] = []  # (n, 2) x/z per shot
-        self.subjects: list[tuple[str, tuple[float, float], str]] = []
+        self.subjects: list[tuple[str, tuple[float, float], str, bool]] = []  # name, x/z, colour, a person
         self.setMinimumHeight(110)
 
     def show_plan(self, plan: Plan | None, positions: list[np.ndarray]) -> None:
@@ -57,11 +58,11 @@ class PlanTopView(QWidget):
         self.paths, self.subjects = [], []
         if plan is not None:
             self.paths = [p[:, [0, 2]] for p in positions]
-            self.subjects = [(s.name, (s.position[0], s.position[2]), s.color) for s in plan.subjects]
+            self.subjects = [(s.name, (s.position[0], s.position[2]), s.color, s.kind == "person") for s in plan.subjects]
         self.update()
 
     def transform(self):
-        points = np.concatenate(self.paths + [np.array([xy for _, xy, _ in self.subjects]).reshape(-1, 2)])
+        points = np.concatenate(self.paths + [np.array([xy for _, xy, _, _ in self.subjects]).reshape(-1, 2)])
         lo, hi = points.min(0) - 0.5, points.max(0) + 0.5
         scale = min((self.width() - 20) / (hi[0] - lo[0]), (self.height() - 20) / (hi[1] - lo[1]))
         centre = (lo + hi) / 2
@@ -76,13 +77,10 @@ class PlanTopView(QWidget):
             return
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         to_px = self.transform()
-        for name, xz, colour in self.subjects:
-            c = to_px(xz)
+        for name, xz, colour, _person in self.subjects:
             p.setBrush(QColor(colour))
             p.setPen(Qt.PenStyle.NoPen)
-            p.drawEllipse(c, 5, 5)
-            p.setPen(QColor("#d0d0d0"))
-            p.drawText(c + QPointF(7, 4), name)
+            p.drawEllipse(to_px(xz), 5, 5)
         for i, xz in enumerate(self.paths):
             colour = QColor(SHOT_COLOURS[i % len(SHOT_COLOURS)])
             line = QPainterPath(to_px(xz[0]))
@@ -93,7 +91,20 @@ class PlanTopView(QWidget):
             p.drawPath(line)
             p.setBrush(colour)
             p.drawEllipse(to_px(xz[0]), 3, 3)
-            p.drawText(to_px(xz[-1]) + QPointF(4, -4), str(i + 1))
+        for text, box, colour in self.label_boxes(to_px, p.fontMetrics()):
+            p.setPen(colour)
+            p.drawText(QRectF(box[0], box[1], box[2] - box[0], box[3] - box[1]), Qt.AlignmentFlag.AlignCenter, text)
+
+    def label_boxes(self, to_px, metrics: QFontMetrics) -> list[tuple[str, Box, QColor]]:
+        """The names that fit without overlapping (``app/label_placement``), people first, then the
+        shots' numbers at their paths' ends, then set pieces; (text, box, colour)."""
+        wanted: list[tuple[str, QPointF, QColor]] = []
+        wanted += [(name, to_px(xz), QColor("#e8e8e8")) for name, xz, _, person in self.subjects if person]
+        wanted += [(str(i + 1), to_px(xz[-1]), QColor(SHOT_COLOURS[i % len(SHOT_COLOURS)])) for i, xz in enumerate(self.paths)]
+        wanted += [(name, to_px(xz), QColor("#a8a8a8")) for name, xz, _, person in self.subjects if not person]
+        asks = [Wanted(c.x(), c.y() - 3, metrics.horizontalAdvance(text) + 2) for text, c, _ in wanted]
+        placed = place(asks, (0.0, 0.0, float(self.width()), float(self.height())), float(metrics.height()), 2.0)
+        return [(wanted[i][0], box, wanted[i][2]) for i, box in placed]
 
 
 def plan_report(plan: Plan) -> str:

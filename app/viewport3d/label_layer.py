@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from vispy import scene
 
+from app.label_placement import Wanted, place
 from app.viewport3d.view_math import ViewState
 
 FONT_PT = 9
@@ -41,35 +42,17 @@ class Placed:
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 in canvas pixels (y down)
 
 
-def text_box(text: str, x: float, y_bottom: float, centred: bool) -> tuple[float, float, float, float]:
-    width = CHAR_W_PX * len(text)
-    x0 = x - width / 2 if centred else x
-    return (x0, y_bottom - LINE_H_PX, x0 + width, y_bottom)
-
-
-def _overlaps(a, b) -> bool:
-    return a[0] < b[2] + GAP_PX and b[0] < a[2] + GAP_PX and a[1] < b[3] + GAP_PX and b[1] < a[3] + GAP_PX
-
-
 def layout(labels: list[Label], state: ViewState, bounds: tuple[float, float, float, float] | None = None) -> list[Placed]:
     """Where each label goes (those that fit inside ``bounds``, x0, y0, x1, y1: the canvas unless
-    given), in priority order; the rest are left out."""
+    given), in priority order; the rest are left out (``app/label_placement``'s rule)."""
     if not labels:
         return []
     ordered = sorted(labels, key=lambda lb: lb.priority)  # stable: a layer's own order within a priority
     pixels, in_front = state.project(np.array([lb.anchor for lb in ordered], float))
-    x_lo, y_lo, x_hi, y_hi = bounds if bounds is not None else (0.0, 0.0, state.width, state.height)
-    placed: list[Placed] = []
-    for label, (x, y), front in zip(ordered, pixels, in_front):
-        if not front or not (np.isfinite(x) and np.isfinite(y)):
-            continue
-        for dy in (-GAP_PX, -GAP_PX - LINE_H_PX, -GAP_PX - 2 * LINE_H_PX, LINE_H_PX + GAP_PX, 2 * LINE_H_PX + GAP_PX):
-            box = text_box(label.text, float(x), float(y) + dy, label.centred)
-            on_canvas = box[0] >= x_lo and box[1] >= y_lo and box[2] <= x_hi and box[3] <= y_hi
-            if on_canvas and not any(_overlaps(box, p.box) for p in placed):
-                placed.append(Placed(label, box))
-                break
-    return placed
+    visible = [(lb, float(x), float(y)) for lb, (x, y), front in zip(ordered, pixels, in_front) if front and np.isfinite(x) and np.isfinite(y)]
+    wanted = [Wanted(x, y, CHAR_W_PX * len(lb.text), lb.centred) for lb, x, y in visible]
+    where = bounds if bounds is not None else (0.0, 0.0, state.width, state.height)
+    return [Placed(visible[i][0], box) for i, box in place(wanted, where, LINE_H_PX, GAP_PX)]
 
 
 class LabelLayer:

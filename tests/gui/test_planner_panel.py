@@ -71,3 +71,26 @@ def test_empty_words_are_refused_with_a_reason(panel):
     panel.propose()
     assert "empty" in panel.error.text()
     assert panel.proposals.count() == 0 and not panel.accept_button.isEnabled()
+
+
+def test_the_map_from_above_names_people_and_shots_without_overlapping_at_the_docks_size(panel):
+    from PySide6.QtGui import QFontMetrics
+
+    from app.label_placement import overlaps
+
+    panel.text.setPlainText(TEXT)
+    panel.propose()
+    view = panel.top_view
+    view.setFixedSize(280, 110)  # the planner dock's map in the default layout: the demo's twelve names crowd it
+    boxes = view.label_boxes(view.transform(), QFontMetrics(view.font()))
+    shown = [text for text, _, _ in boxes]
+    assert {"Mara", "Jonas", "1", "2", "3"} <= set(shown)
+    assert len(shown) < len(view.subjects) + len(view.paths)  # some set pieces had to give way
+    for i, (_, a, _) in enumerate(boxes):
+        assert 0 <= a[0] and a[2] <= 280 and 0 <= a[1] and a[3] <= 110
+        assert not any(overlaps(a, b, 0.0) for _, b, _ in boxes[i + 1:])
+    # and what is drawn is the text in those boxes: light pixels inside Mara's box
+    image = view.grab().toImage()
+    x0, y0, x1, y1 = next(box for text, box, _ in boxes if text == "Mara")
+    light = [image.pixelColor(x, y).lightness() for x in range(int(x0), int(x1)) for y in range(int(y0), int(y1))]
+    assert max(light) > 180
