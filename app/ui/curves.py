@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.document import Document
@@ -36,6 +37,7 @@ COLOURS = {
     "focus": "#f0d060", "t_stop": "#a0a0f0",
 }  # fmt: skip
 FOCUS_CHANNELS = ("focus", "t_stop")
+MIN_HEIGHT_PX = 220  # three rows a number tall each, the frame axis and the legend
 PICK_PX = 9  # how near a press must be to a key's point to grab it
 
 
@@ -113,6 +115,27 @@ class _KeyViewBox(pg.ViewBox):
             editor.end_drag()
 
 
+class _SparseAxis(pg.AxisItem):
+    """A value axis whose numbers keep a quarter line of air between them however short the plot: pyqtgraph
+    always prints its first tick level, and a dock a few lines tall printed "10" over "5"."""
+
+    def tickSpacing(self, minVal, maxVal, size):
+        span = abs(maxVal - minVal)
+        if span <= 0 or size <= 0 or not np.isfinite(span):
+            return super().tickSpacing(minVal, maxVal, size)
+        line = QFontMetrics(self.style["tickFont"] or self.font()).height()
+        smallest = 1.25 * line * span / size  # in values: the closest two numbers may be
+        magnitude = 10 ** np.floor(np.log10(smallest))
+        step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= smallest)
+        lo, hi = min(minVal, maxVal), max(minVal, maxVal)
+        if np.ceil(lo / step) * step > hi:  # no multiple in view: show the roundest value there is
+            for k in range(int(np.floor(np.log10(span))) + 1, -7, -1):
+                roundest = np.ceil(lo / 10.0**k) * 10.0**k
+                if roundest <= hi:
+                    return [(max(step, 2 * span), roundest)]  # one number, at that value
+        return [(step, 0)]
+
+
 class CurveEditor(QWidget):
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
@@ -140,11 +163,9 @@ class CurveEditor(QWidget):
         first = None
         for row, (title, unit, channels) in enumerate(PLOTS):
             box = _KeyViewBox(self, channels)
-            plot = self.graphics.addPlot(row=row, col=0, viewBox=box)
+            plot = pg.PlotItem(viewBox=box, axisItems={"left": _SparseAxis("left")})  # laid out by _arrange
             plot.setLabel("left", unit)
             plot.getAxis("left").setWidth(50)
-            if row < len(PLOTS) - 1:
-                plot.hideAxis("bottom")  # the plots share the frame axis drawn under the last
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setLimits(minYRange=MIN_SPAN[title])
             for ch in channels:
@@ -160,7 +181,8 @@ class CurveEditor(QWidget):
             self.plots[title] = plot
             for ch in channels:
                 self.boxes[ch] = box
-        list(self.plots.values())[-1].setLabel("bottom", "frame")
+        self.shown: tuple[str, ...] = ()
+        self._arrange(tuple(self.plots))
         self.playhead_lines = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#e0a030")) for _ in self.plots]
         for line, plot in zip(self.playhead_lines, self.plots.values()):
             plot.addItem(line, ignoreBounds=True)
@@ -170,6 +192,9 @@ class CurveEditor(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(900, 300)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(300, MIN_HEIGHT_PX)
 
     # -- model -> plots ------------------------------------------------------------------------
 
@@ -190,6 +215,8 @@ class CurveEditor(QWidget):
             if ch not in self.values:
                 self.curves[ch].setData([], [])
                 self.points[ch].setData([], [])
+        # Focus and stop rows only for a shot that keys them: the others get the room.
+        self._arrange(tuple(t for t, _, channels in PLOTS if t in ("Position", "Rotation", "Focal") or any(ch in self.values for ch in channels)))
         for ch, values in self.values.items():
             self.curves[ch].setData(frames, values)
             shown = keys_on_channel(shot.keys, ch)
@@ -204,6 +231,26 @@ class CurveEditor(QWidget):
         if new_shot:
             for plot in self.plots.values():
                 plot.enableAutoRange()
+
+    def _arrange(self, titles: tuple[str, ...]) -> None:
+        """Lay out the plots named, in order, the shared frame axis under the last."""
+        if titles == self.shown:
+            return
+        layout = self.graphics.ci
+        for title in self.shown:
+            layout.removeItem(self.plots[title])
+        for row, title in enumerate(titles):
+            plot = self.plots[title]
+            layout.addItem(plot, row=row, col=0)
+            plot.setVisible(True)
+            if title == titles[-1]:
+                plot.showAxis("bottom")
+                plot.setLabel("bottom", "frame")
+            else:
+                plot.hideAxis("bottom")
+        for title in set(self.plots) - set(titles):
+            self.plots[title].setVisible(False)
+        self.shown = titles
 
     def set_playhead(self, frame_in_shot: int) -> None:
         for line in self.playhead_lines:

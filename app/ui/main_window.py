@@ -63,7 +63,6 @@ class MainWindow(QMainWindow):
         # The subject picked in the viewport and in the Blocking panel is one subject.
         self.viewport.subject_tool.selected.connect(self.blocking.select)
         self.blocking.subjects.currentTextChanged.connect(self.viewport.subject_tool.select)
-        self.curves.setMinimumHeight(220)
         self.curves.beats = self.timeline.audio  # keys dragged in time snap to the beats cuts snap to
         self.setCentralWidget(self.viewport)
         self.docks = {

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import QPoint
 
 from app.document import Document
-from app.ui.curves import CurveEditor, channel_values, key_with_channel
+from app.ui.curves import MIN_HEIGHT_PX, CurveEditor, channel_values, key_with_channel
 from engine.camera.conventions import pan_tilt_roll
 from engine.camera.interpolate import evaluate_shot
 from engine.demo import build_demo_project
@@ -91,3 +91,46 @@ def test_a_pan_set_on_a_look_at_key_becomes_an_explicit_aim():
     pan, tilt, _ = pan_tilt_roll(Rotation.from_quat(new.orientation))
     assert pan == pytest.approx(evaluated["pan"] + 30, abs=1e-6)
     assert tilt == pytest.approx(evaluated["tilt"], abs=1e-6)
+
+
+def _left_numbers(plot) -> list:
+    """The value axis's numbers as pyqtgraph lays them out: (rect, text) in the axis's pixels."""
+    from PySide6.QtGui import QImage, QPainter
+
+    axis = plot.getAxis("left")
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [(rect, text) for rect, _, text in texts]
+
+
+def test_rows_for_focus_and_stop_appear_only_when_the_shot_keys_them(editor, qtbot):
+    assert editor.shown == ("Position", "Rotation", "Focal")
+    assert editor.plots["Focal"].getAxis("bottom").isVisible() and not editor.plots["Position"].getAxis("bottom").isVisible()
+    doc = editor.document
+    keys = [k.model_copy(update={"focus_m": 2.0 + k.frame / 10}) for k in doc.shot("truck").keys]
+    doc.set_shot_fields("truck", keys=keys)
+    assert editor.shown == ("Position", "Rotation", "Focal", "Focus", "Stop")
+    assert editor.plots["Stop"].getAxis("bottom").isVisible() and not editor.plots["Focal"].getAxis("bottom").isVisible()
+    doc.undo_stack.undo()
+    assert editor.shown == ("Position", "Rotation", "Focal")
+
+
+@pytest.mark.parametrize("height", [MIN_HEIGHT_PX, 300, 600])
+def test_value_numbers_never_overlap_however_short_the_dock(qtbot, height):
+    doc = Document(build_demo_project())
+    widget = CurveEditor(doc)
+    widget.resize(900, height)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.wait(30)
+    for title in widget.shown:
+        numbers = _left_numbers(widget.plots[title])
+        assert numbers, f"{title} shows no value at {height} px"
+        rects = sorted((r for r, _ in numbers), key=lambda r: r.top())
+        for upper, lower in zip(rects, rects[1:]):
+            assert upper.bottom() <= lower.top(), f"{title}: {[t for _, t in numbers]} overlap at {height} px"
