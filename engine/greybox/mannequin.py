@@ -53,9 +53,15 @@ ANKLE_HEIGHT = 0.075  # the ankle above the sole when standing (at 1.75 m)
 FOOT = (0.1, 0.06, 0.25)  # the foot box: width, height, length (at 1.75 m)
 FOOT_FORWARD = 0.06  # the foot box's centre ahead of the ankle
 THIGH = SHIN = 0.43
-# The visor across the face (head frame, at 1.75 m): it sits half inside the head sphere.
-FACE_MARKER_OFFSET = (0.0, 0.015, 0.09)
-FACE_MARKER_SIZE = (0.15, 0.05, 0.07)
+# The face (head frame, at 1.75 m): two dark eyes on the eye line and a nose below them, so facing
+# reads from the front and in profile (a visor across the face read as a slab in close-ups).
+FACE_MARKER_OFFSET = (0.0, 0.015, 0.09)  # the eye line, between the eyes
+EYE_X = 0.042  # each eye's centre either side of the middle
+EYE_Z = 0.095  # how far forward the eyes' centres sit (the head sphere's radius is 0.115)
+EYE_DIAMETER = 0.04
+FACE_MARKER_SIZE = (2 * EYE_X + EYE_DIAMETER, EYE_DIAMETER, EYE_DIAMETER)  # the eyes' bounding box
+NOSE_OFFSET = (0.0, -0.03, 0.108)
+NOSE_DIAMETER = 0.038
 BONES = [(i, int(p)) for i, p in enumerate(PARENTS) if p >= 0]  # (child, parent): a capsule each
 # Capsule radius of the bone that ends at each joint (torso thick, clavicles and hips slim).
 BONE_RADIUS = {
@@ -281,7 +287,7 @@ class Figure:
 
     @property
     def face_point(self) -> np.ndarray:
-        """The front of the face marker (the visor's centre on the head's front)."""
+        """The front of the face, on the eye line's middle at the head sphere's surface."""
         return self.joints[INDEX["head"]] + self.frames[INDEX["head"]] @ (np.array([0.0, 0.0, 0.115]) * self.scale)
 
 
@@ -357,8 +363,8 @@ def pose_figure(angles: np.ndarray, position, facing_deg: float, height: float, 
 
 
 def face_marker(figure: Figure) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The visor across the face: (centre, frame, size); it sits half inside the head sphere (the
-    scene draws it from the same constants, for whole tracks at once)."""
+    """The eyes: (centre of the eye line, head frame, the eyes' bounding box); the scene draws them
+    from the same constants, for whole tracks at once."""
     s = figure.scale
     h = INDEX["head"]
     centre = figure.joints[h] + figure.frames[h] @ (np.array(FACE_MARKER_OFFSET) * s)

@@ -136,8 +136,11 @@ def _person_drawn(figures: mq.Figure, rgb) -> dict:
         a = mq.INDEX[f"ankle_{side}"]
         centre = joints[:, a] + frames[:, a] @ (np.array([0.0, -mq.ANKLE_HEIGHT + mq.FOOT[1] / 2, mq.FOOT_FORWARD]) * s)
         put("box", centre, frames[:, a], np.array(mq.FOOT) * s, tuple(v * 0.6 for v in rgb))
-    centre = joints[:, head] + frames[:, head] @ (np.array(mq.FACE_MARKER_OFFSET) * s)
-    put("box", centre, frames[:, head], np.array(mq.FACE_MARKER_SIZE) * s, FACE_MARKER_RGB)
+    for x in (-mq.EYE_X, mq.EYE_X):
+        eye_centre = joints[:, head] + frames[:, head] @ (np.array([x, mq.FACE_MARKER_OFFSET[1], mq.EYE_Z]) * s)
+        put("sphere", eye_centre, eye, (mq.EYE_DIAMETER * s,) * 3, FACE_MARKER_RGB)
+    nose = joints[:, head] + frames[:, head] @ (np.array(mq.NOSE_OFFSET) * s)
+    put("sphere", nose, eye, (mq.NOSE_DIAMETER * s,) * 3, tuple(v * 0.92 for v in head_rgb))
     drawn = {k: (np.stack([m for m, _ in v], axis=1), np.array([c for _, c in v], np.float32)) for k, v in parts.items() if v}
     pelvis = joints[:, mq.INDEX["pelvis"]]
     on_floor = pelvis[:, 1] < 1.6 * s  # a contact shadow for anyone on (or near) the floor

@@ -147,6 +147,26 @@ def test_face_marker_shows_facing_the_camera_and_not_facing_away(renderers, pose
     assert _visor_pixels(away) == 0
 
 
+@pytest.mark.parametrize("facing, side", [(90.0, 1), (-90.0, -1)])
+def test_in_profile_the_nose_shows_which_way_a_person_faces(renderers, facing, side):
+    # From the side at head height: the head's silhouette reaches further on the side the face is
+    # turned to (the nose), and the eye on that side shows while the far one is hidden.
+    eye_y = mq.FACE_MARKER_OFFSET[1] * 1.75 + mq.pose_figure(mq.preset_angles("stand"), (0.0, 0.0, 0.0), 0.0, 1.75).joint("head")[1]
+    view = _view([0.0, eye_y, 1.6], [0.0, eye_y, 0.0], 320, 192, focal_mm=85.0)
+    out = _render(renderers, [Subject(name="J", facing=facing)], view, ("beauty", "id"))
+    head = out["id"] == subject_id(0)
+    centre_x = view.width / 2
+    nose_row = int(round(view.height / 2 + focal_pixels(85.0, FILM_BACK, 320) * -mq.NOSE_OFFSET[1] * 1.75 / 1.6))
+    cols = np.flatnonzero(head[nose_row])
+    reach_faced = (cols.max() - centre_x) if side > 0 else (centre_x - cols.min())
+    reach_back = (centre_x - cols.min()) if side > 0 else (cols.max() - centre_x)
+    assert reach_faced > reach_back + 3, (reach_faced, reach_back)
+    dark = _visor_pixels(out["beauty"])
+    assert dark > 10  # the near eye
+    ys, xs = np.nonzero((np.abs(out["beauty"].astype(float) - np.array(FACE_MARKER_RGB) * 255).max(axis=2) < 30))
+    assert np.sign(xs.mean() - centre_x) == side  # it is on the faced side of the head
+
+
 def test_people_cast_a_contact_shadow(renderers):
     view = _view([0.0, 2.5, 3.0], [0.0, 0.0, 0.0], 160, 96, focal_mm=24.0)
     floor_only = _render(renderers, [], view)
