@@ -350,22 +350,25 @@ class JobQueue:
         return ShotAssembly(self, job, earlier, first)
 
     def _end(self, job: Job, exc: BaseException | None) -> None:
-        """A job is over: done (``exc`` None), cancelled, or failed with ``exc``."""
-        if exc is None:
-            job.state = "done"
-            self.journal.update(job, finished=time.time())
-            self._emit(job, "done", files=list(job.files), folder=str(self.job_dir(job)))
-        elif isinstance(exc, JobCancelled):
-            job.state = "cancelled"
-            self.journal.update(job, finished=time.time())
-            self._emit(job, "cancelled", files=list(job.files))
-        else:
-            if exc.__traceback__ is not None:
-                traceback.print_exception(exc)
-            job.state = "error"
-            job.error = f"{type(exc).__name__}: {exc}"
-            self.journal.update(job, finished=time.time())
-            self._emit(job, "error", message=job.error, hint=failure_hint(exc))
+        """A job is over: done (``exc`` None), cancelled, or failed with ``exc``. Its state and its
+        last event change together, under the lock: a stream that read the state as finished
+        before the event was there would close without it, and the client would wait for ever."""
+        if exc is not None and not isinstance(exc, JobCancelled) and exc.__traceback__ is not None:
+            traceback.print_exception(exc)
+        with self._lock:
+            if exc is None:
+                job.state = "done"
+                self.journal.update(job, finished=time.time())
+                self._emit(job, "done", files=list(job.files), folder=str(self.job_dir(job)))
+            elif isinstance(exc, JobCancelled):
+                job.state = "cancelled"
+                self.journal.update(job, finished=time.time())
+                self._emit(job, "cancelled", files=list(job.files))
+            else:
+                job.state = "error"
+                job.error = f"{type(exc).__name__}: {exc}"
+                self.journal.update(job, finished=time.time())
+                self._emit(job, "error", message=job.error, hint=failure_hint(exc))
 
     def _render(self, job: Job) -> None:
         request = job.request
