@@ -11,7 +11,7 @@ A dit render on rank 0 goes like this (:meth:`ContextParallelGroup.sample`):
 2. every rank loads the model (once) and says whether it could; one refusal ends the job for all;
 3. every rank samples the same inputs; at each step rank 0 sends "go on" or "cancel", so a cancel
    stops all ranks at the same step and they are ready for the next job;
-4. the ranks compare digests of what they made: a disagreement fails the job.
+4. the ranks compare digests of the latents they denoised: a disagreement fails the job.
 Only rank 0 reports progress and writes anything. Followers exit on a "stop" order (engine
 shutdown), when rank 0's process goes away, or when their own work fails: a follower's failure is
 printed as one ``FAILED:`` line, rank 0 reads it, the job fails with it, and the next job starts a
@@ -96,10 +96,13 @@ def unpack(data: bytes):
     return walk(head)
 
 
-def digest(frames: list[np.ndarray]) -> str:
+def digest(latents) -> str:
+    """A fingerprint of a sample's denoised latents. Every rank steps its own copy of the latents
+    with the gathered predictions, so they agree bit for bit unless the ranks started from other
+    inputs (the VAE's frames are not compared: its kernels need not be bit-reproducible)."""
     h = hashlib.sha256()
-    for f in frames:
-        h.update(np.ascontiguousarray(f).tobytes())
+    for t in latents:
+        h.update(t.detach().float().cpu().contiguous().numpy().tobytes())
     return h.hexdigest()
 
 
@@ -202,11 +205,11 @@ def _run_order(order: dict, pipeline: Callable, wire: _Wire, progress=None, is_c
             raise JobCancelled()
 
     frames = pipe.sample(order["prompt"], shots, opts, progress=progress, check=check)
-    digests = wire.gather_text(digest(frames))
+    digests = wire.gather_text(digest(pipe.last_latents))
     if group is not None:
         group.last_digests = digests
     if len(set(digests)) != 1:
-        raise InStep(f"the {len(digests)} processes made different frames for the same inputs (digests {', '.join(d[:8] for d in digests)})", "", FLAG)
+        raise InStep(f"the {len(digests)} processes denoised to different latents from the same order (digests {', '.join(d[:8] for d in digests)})", "", FLAG)
     return frames
 
 
@@ -242,7 +245,9 @@ class ContextParallelGroup:
             for d in self.model_dirs:
                 cmd += ["--model-dir", d]
             proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True, errors="replace")
-            threading.Thread(target=self._read_stderr, args=(rank, proc), daemon=True).start()
+            # Each group's followers report into that group's dict: a killed old follower's last
+            # word cannot mark the fresh group as failed.
+            threading.Thread(target=self._read_stderr, args=(rank, proc, self._failures), daemon=True).start()
             self._procs.append(proc)
         try:
             self._wire = _init(0, self.degree, port, self.device, self.timeout_s)
@@ -324,15 +329,17 @@ class ContextParallelGroup:
 
     # -- failures ------------------------------------------------------------------------------
 
-    def _read_stderr(self, rank: int, proc: subprocess.Popen) -> None:
+    @staticmethod
+    def _read_stderr(rank: int, proc: subprocess.Popen, failures: dict[int, str]) -> None:
+        """Pass a follower's messages on to the engine's log and keep its reason if it fails."""
         for line in proc.stderr:
             line = line.rstrip("\n")
             if line.startswith("FAILED: "):
-                self._failures[rank] = line[len("FAILED: ") :]
+                failures[rank] = line[len("FAILED: ") :]
             print(f"[context-parallel rank {rank}] {line}", file=sys.stderr, flush=True)
         code = proc.wait()
-        if code and rank not in self._failures:
-            self._failures[rank] = f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
+        if code and rank not in failures:
+            failures[rank] = f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
 
     def _watch_followers(self) -> None:
         """While a job runs, a follower that is gone aborts the group, so that rank 0 is not left

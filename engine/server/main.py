@@ -87,6 +87,8 @@ def check_context_parallel(degree: int, device: str, model_dirs, ray: str | None
         return
     if ray is not None:
         raise ShotlineError("is for one machine's GPUs; with --ray each GPU is a worker of its own", "", FLAG)
+    if os.environ.get("WORLD_SIZE", "1") != "1":
+        raise ShotlineError(f"the engine starts its own {degree - 1} follower process(es): run shotline-engine itself, not under torchrun", "", FLAG)
     models, _ = discover(model_dirs)
     if not models:
         raise ShotlineError("no dit model was found to split (give one with --model-dir)", "", FLAG)

@@ -49,12 +49,14 @@ def test_enabling_outside_a_process_group_says_how_to_launch():
 
 
 def _tiny_multishot():
+    """The multi-shot transformer with VACE's control branch (the engine's richest path)."""
     import torch
-    from models.dit.transformer import MultiShotTransformer
+
+    from models.dit.vace import MultiShotVACETransformer
 
     torch.manual_seed(0)
-    model = MultiShotTransformer(patch_size=(1, 2, 2), num_attention_heads=4, attention_head_dim=16, in_channels=4, out_channels=4, text_dim=32, freq_dim=32,
-                                 ffn_dim=64, num_layers=2, rope_max_seq_len=64, rope_mode="4d", camera_frames_per_latent=1)  # fmt: skip
+    model = MultiShotVACETransformer(patch_size=(1, 2, 2), num_attention_heads=4, attention_head_dim=16, in_channels=4, out_channels=4, text_dim=32, freq_dim=32,
+                                     ffn_dim=64, num_layers=2, rope_max_seq_len=64, rope_mode="4d", camera_frames_per_latent=1, vace_layers=(0, 1))  # fmt: skip
     for block in model.blocks:  # a camera encoder that does something (it starts at zero)
         for p in block.camera_encoder.parameters():
             torch.nn.init.normal_(p, std=0.1)
@@ -62,16 +64,18 @@ def _tiny_multishot():
 
 
 def _segments():
-    """Two shots of 3 and 2 latent frames on a 3x5 token grid: 75 tokens, which 2 does not divide,
-    with cameras, each shot's own caption (the cross-attention mask) and 4D RoPE."""
+    """A noisy shot of 3 latent frames with a VACE control and a clean cache shot of 2 (timestep 0,
+    no control, not predicted: per-token timesteps) on a 3x5 token grid: 75 tokens, which 2 does
+    not divide; with cameras, each shot's own caption (the cross-attention mask) and 4D RoPE."""
     import torch
 
     from models.dit.transformer import Segment
 
     g = torch.Generator().manual_seed(1)
-    segs = [Segment(torch.randn(1, 4, f, 6, 10, generator=g), torch.full((f,), i), torch.arange(f), torch.arange(f) + 3 * i, torch.full((1,), 500.0), torch.randn(1, f, 12, generator=g))
-            for i, f in enumerate((3, 2))]  # fmt: skip
-    return segs, torch.randn(1, 8, 32, generator=g), torch.tensor([-1, -1, 0, 0, 1, 1, -2, -2])
+    noisy = Segment(torch.randn(1, 4, 3, 6, 10, generator=g), torch.full((3,), 1), torch.arange(3), torch.arange(3) + 2, torch.full((1,), 500.0),
+                    torch.randn(1, 3, 12, generator=g), control=torch.randn(1, 96, 3, 6, 10, generator=g))  # fmt: skip
+    cache = Segment(torch.randn(1, 4, 2, 6, 10, generator=g), torch.full((2,), 0), torch.arange(2), torch.arange(2), torch.zeros(1), torch.randn(1, 2, 12, generator=g), output=False)
+    return [cache, noisy], torch.randn(1, 8, 32, generator=g), torch.tensor([-1, -1, 0, 0, 1, 1, -2, -2])
 
 
 def _cpu_rank(rank: int, world: int, port: int, out: str) -> None:
@@ -96,7 +100,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_the_multishot_transformer_split_over_two_cpu_processes_gives_what_one_gives(tmp_path):
+def test_the_multishot_vace_transformer_split_over_two_cpu_processes_gives_what_one_gives(tmp_path):
     torch = pytest.importorskip("torch")
     import torch.multiprocessing as mp
 

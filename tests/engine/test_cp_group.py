@@ -124,6 +124,12 @@ def test_context_parallel_with_ray_or_below_one_is_refused(tmp_path, capsys):
     assert "--context-parallel: must be at least 1" in capsys.readouterr().err
 
 
+def test_the_engine_under_torchrun_says_to_start_it_alone(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("WORLD_SIZE", "2")  # what torchrun --nproc-per-node 2 sets
+    assert engine_main(["--context-parallel", "2", "--device", "cpu", "--port", "0", "--output", str(tmp_path)]) == 2
+    assert "--context-parallel: the engine starts its own 1 follower process(es): run shotline-engine itself, not under torchrun" in capsys.readouterr().err
+
+
 # -- rank 0 and a follower (gloo, two CPU processes) --------------------------------------------
 
 
