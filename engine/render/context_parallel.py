@@ -4,11 +4,13 @@ A long shot is one long token sequence; with Ulysses context parallelism each of
 whole model and 1/N of the tokens, and before attention the GPUs trade tokens for heads
 (all-to-all), so each attends over the whole sequence with 1/N of the heads. Hence N must divide
 the model's head count (12 for Wan2.1-T2V-1.3B and VACE-1.3B, 40 for 14B, 4 for the bundled
-model). The processes form a ``torch.distributed`` group of N (``torchrun --nproc-per-node N``,
-one process a GPU); diffusers' ``ContextParallelConfig`` and ``enable_parallelism`` do the rest.
+model). The processes form a ``torch.distributed`` group of N, one process a GPU; diffusers'
+``ContextParallelConfig`` and ``enable_parallelism`` do the rest (our multi-shot transformer
+splits its own per-token inputs: ``MultiShotTransformer._context_parallel``).
 
-The engine option is ``shotline-engine --context-parallel N``; :func:`check_degree` is what it
-validates (at start, against every model found, before any job is taken).
+The engine option is ``shotline-engine --context-parallel N``: the engine starts the N-1 other
+processes itself and runs every dit render on all of them (``cp_group.py``); :func:`check_degree`
+is what it validates (at start, against every model found, before any job is taken).
 """
 
 from __future__ import annotations

@@ -244,7 +244,8 @@ class ContextParallelGroup:
                    "--device", self.device, "--timeout", str(self.timeout_s), "--parent", str(os.getpid())]  # fmt: skip
             for d in self.model_dirs:
                 cmd += ["--model-dir", d]
-            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True, errors="replace")
+            # A session of its own: a Ctrl-C in the engine's terminal reaches the engine, which stops them.
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True, errors="replace", start_new_session=True)
             # Each group's followers report into that group's dict: a killed old follower's last
             # word cannot mark the fresh group as failed.
             threading.Thread(target=self._read_stderr, args=(rank, proc, self._failures), daemon=True).start()
