@@ -146,6 +146,7 @@ class DitPipeline:
         self.r = transformer.config.camera_frames_per_latent
         self.patch_t = transformer.config.patch_size[0]  # latent frames per token: shots are padded to a multiple
         self.native: tuple[tuple[int, int], int] | None = None  # (size, frames) a small model renders at; set by its loader
+        self.last_latents: list[torch.Tensor] = []  # the last sample's denoised latents per shot (context-parallel ranks compare them)
         if decoder.temporal_ratio != self.r:
             raise ShotlineError(f"the transformer takes {self.r} video frames per latent frame but the decoder makes {decoder.temporal_ratio}", "dit", "model")
 
@@ -276,6 +277,7 @@ class DitPipeline:
 
         anchors = [c.get("anchor") for c in controls]
         out = self._denoise(latents, build, conds, opts, progress, check, shot_index=None, anchors=anchors)
+        self.last_latents = out
         return [self.decoder.decode(lat)[: s.frames] for lat, s in zip(out, shots)]  # without the patch padding
 
     @staticmethod
@@ -365,6 +367,7 @@ class DitPipeline:
             history.append(ShotRecord(i, done, torch.arange(done.shape[2]) + time0, cameras[i], query, controls.get("concat")))
             time0 += done.shape[2]
             results.append(self.decoder.decode(done)[: shot.frames])
+        self.last_latents = [h.latents for h in history]
         return results
 
     def _context(self, mode, history, query, opts, done, shot, time0, camera, control=None) -> list[Segment]:

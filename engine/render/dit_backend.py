@@ -25,7 +25,9 @@ from engine.render.dit_models import DitModel, discover
 from engine.render.request import RenderRequest
 
 
-def load_pipeline(model: DitModel, device: str):
+def load_pipeline(model: DitModel, device: str, context_parallel: int = 1):
+    """The model's pipeline on ``device``; with ``context_parallel`` N > 1 its transformer's
+    attention is split over the N processes of the current group (``context_parallel.enable``)."""
     import torch
 
     from engine.render.dit import DitPipeline, IdentityDecoder, WanVAEDecoder
@@ -48,6 +50,10 @@ def load_pipeline(model: DitModel, device: str):
         decoder = WanVAEDecoder(AutoencoderKLWan.from_pretrained(model.path / "vae", use_safetensors=True).to(device))
     transformer.fuse_camera_projectors()
     pipe = DitPipeline(transformer, text, decoder, device)
+    if context_parallel > 1:
+        from engine.render.context_parallel import enable
+
+        enable(pipe.transformer, context_parallel, device)
     if model.kind == "shotline":
         pipe.native = native_format(settings)
     return pipe
@@ -74,10 +80,13 @@ class DitBackend(Backend):
     name = "dit"
     description = "multi-shot diffusion transformer: renders every shot following its grey-box blocking and camera"
 
-    def __init__(self, device: str = "cpu", model_dirs=None, mode: str = "holistic"):
-        self.device, self.mode = device, mode
+    def __init__(self, device: str = "cpu", model_dirs=None, mode: str = "holistic", context_parallel: int = 1, group=None):
+        """``context_parallel`` N > 1: each model is split over N processes; ``group`` (rank 0's
+        ``cp_group.ContextParallelGroup``) runs every render on all of them."""
+        self.device, self.mode, self.context_parallel, self.group = device, mode, context_parallel, group
         self.available, self.problems = discover(model_dirs)
         self._loaded: dict[str, object] = {}
+        self._generation = group.generation if group is not None else 0
 
     def models(self) -> list[str]:
         return [m.name for m in self.available]
@@ -117,14 +126,18 @@ class DitBackend(Backend):
         return self._pipeline(model)
 
     def _pipeline(self, model: DitModel):
+        if self.group is not None and self.group.generation != self._generation:
+            self._loaded, self._generation = {}, self.group.generation  # split over a group that is gone
         if model.name not in self._loaded:
-            self._loaded[model.name] = load_pipeline(model, self.device)
+            self._loaded[model.name] = load_pipeline(model, self.device, self.context_parallel)
         return self._loaded[model.name]
 
     def render(self, request: RenderRequest, ctx: RenderContext) -> Iterator[tuple[int, np.ndarray]]:
         from engine.render.dit import SampleOptions, ShotSpec
 
         model = self.choose(request)
+        if self.group is not None:  # the first order loads the model on every rank
+            self.group.ensure_loaded(self.pipeline, model.name)
         pipe = self._pipeline(model)
         native = pipe.native
         width, height = native[0] if native else (request.width, request.height)
@@ -146,7 +159,10 @@ class DitBackend(Backend):
         def progress(shot: int, step: int, steps: int, preview: np.ndarray | None = None) -> None:
             ctx.progress(shot, step, steps, beside(shown[shot], preview) if preview is not None else None)
 
-        frames = pipe.sample(request.prompt, shots, opts, progress=progress, check=ctx.check)
+        if self.group is not None:
+            frames = self.group.sample(self.pipeline, model.name, request.prompt, shots, opts, progress=progress, is_cancelled=ctx.is_cancelled)
+        else:
+            frames = pipe.sample(request.prompt, shots, opts, progress=progress, check=ctx.check)
         for i, f in enumerate(frames):
             n = request.shots[i].frames
             yield i, to_delivery(f, n, request.width, request.height) if native else fit_frames(f, n)

@@ -191,9 +191,19 @@ class MultiShotTransformer(WanTransformer3DModel):
             temb, timestep_proj, context, _ = self.condition_embedder(steps.flatten(), encoder_hidden_states, None, timestep_seq_len=steps.shape[1])
             temb = temb[:, token_frame]
             timestep_proj = timestep_proj.unflatten(2, (6, -1))[:, token_frame]
-        camera = (torch.cat(cameras, dim=1), token_frame) if any_camera else None
         mask = cross_attention_mask(torch.cat(token_shot), text_shot) if text_shot is not None else None
-        hints = self._hints(hidden_states, context, timestep_proj, rotary_emb, mask, self._control_tokens(segments, hidden_states))
+        control_tokens = self._control_tokens(segments, hidden_states)
+        cp = self._context_parallel()
+        if cp is not None:  # this process keeps its share of the tokens and of every per-token input
+            hidden_states, token_frame_local = _shard(hidden_states, 1, cp), _shard(token_frame, 0, cp)
+            rotary_emb = (_shard(rotary_emb[0], 1, cp), _shard(rotary_emb[1], 1, cp))
+            timestep_proj = _shard(timestep_proj, 1, cp) if timestep_proj.ndim == 4 else timestep_proj
+            mask = _shard(mask, 2, cp) if mask is not None else None
+            control_tokens = _shard(control_tokens, 1, cp) if control_tokens is not None else None
+        else:
+            token_frame_local = token_frame
+        camera = (torch.cat(cameras, dim=1), token_frame_local) if any_camera else None
+        hints = self._hints(hidden_states, context, timestep_proj, rotary_emb, mask, control_tokens)
 
         for i, block in enumerate(self.blocks):
             if torch.is_grad_enabled() and self.gradient_checkpointing:
@@ -202,6 +212,8 @@ class MultiShotTransformer(WanTransformer3DModel):
                 hidden_states = block(hidden_states, context, timestep_proj, rotary_emb, camera, mask)
             if i in hints:
                 hidden_states = hidden_states + hints[i]
+        if cp is not None:
+            hidden_states = _unshard(hidden_states, 1, cp)
 
         # Wan's output stage, as diffusers 0.42's WanTransformer3DModel.forward writes it (diffusers is
         # pinned below 0.43 in pyproject.toml; the Wan parity test fails if a new release changes it).
@@ -221,6 +233,17 @@ class MultiShotTransformer(WanTransformer3DModel):
                 outputs.append(x.permute(0, 7, 1, 4, 2, 5, 3, 6).flatten(6, 7).flatten(4, 5).flatten(2, 3))
             start += n
         return outputs
+
+    def _context_parallel(self):
+        """diffusers' ContextParallelConfig once ``enable_parallelism`` ran on this model, else None.
+
+        Wan's own ``_cp_plan`` splits the outputs of its ``rope`` module and the input of ``blocks.0``;
+        this model computes its RoPE (``shot_rope``), its per-token timesteps, cameras, caption mask
+        and VACE tokens itself, so it splits them here (enable it with ``cp_plan={}``). The attention
+        processors then trade tokens for heads (Ulysses) in self-attention; cross-attention reads the
+        whole caption from each process's own tokens."""
+        config = getattr(self, "_parallel_config", None)
+        return getattr(config, "context_parallel_config", None)
 
     def _control_tokens(self, segments: list[Segment], hidden_states: torch.Tensor) -> torch.Tensor | None:
         """A control branch's input tokens (the VACE subclass has one; the channel-concatenating model does not)."""
@@ -256,3 +279,30 @@ class MultiShotTransformer(WanTransformer3DModel):
         per_block += 2 * tokens * 2 * d * d + 2 * text_tokens * 2 * d * d + 4 * tokens * text_tokens * d  # cross-attention
         per_block += 2 * tokens * 2 * d * c.ffn_dim
         return c.num_layers * per_block + 2 * tokens * d * (c.out_channels * math.prod(c.patch_size))
+
+
+def _shard(x: torch.Tensor, dim: int, cp) -> torch.Tensor:
+    """This process's share of ``x`` along ``dim``: the shares differ by one token at most when it does not divide (ulysses_anything)."""
+    import torch.distributed as dist
+
+    group = cp._flattened_mesh.get_group()
+    return x.tensor_split(dist.get_world_size(group), dim=dim)[dist.get_rank(group)]
+
+
+def _unshard(x: torch.Tensor, dim: int, cp) -> torch.Tensor:
+    """Every process's shares of ``x`` gathered along ``dim`` (the inverse of :func:`_shard`, for
+    inference). Uneven shares are padded to the largest for the gather: gloo gathers equal sizes only."""
+    import torch.distributed as dist
+
+    group = cp._flattened_mesh.get_group()
+    world = dist.get_world_size(group)
+    sizes = torch.tensor([x.shape[dim]], device=x.device)
+    every = [torch.empty_like(sizes) for _ in range(world)]
+    dist.all_gather(every, sizes, group=group)
+    sizes = [int(s) for s in every]
+    pad = max(sizes) - x.shape[dim]
+    if pad:
+        x = torch.cat([x, x.narrow(dim, 0, 1).expand(*[pad if d == dim else -1 for d in range(x.ndim)])], dim=dim)
+    parts = [torch.empty_like(x) for _ in range(world)]
+    dist.all_gather(parts, x.contiguous(), group=group)
+    return torch.cat([p.narrow(dim, 0, n) for p, n in zip(parts, sizes)], dim=dim)

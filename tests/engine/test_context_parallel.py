@@ -48,6 +48,79 @@ def test_enabling_outside_a_process_group_says_how_to_launch():
         enable(model, 2)
 
 
+def _tiny_multishot():
+    """The multi-shot transformer with VACE's control branch (the engine's richest path)."""
+    import torch
+
+    from models.dit.vace import MultiShotVACETransformer
+
+    torch.manual_seed(0)
+    model = MultiShotVACETransformer(patch_size=(1, 2, 2), num_attention_heads=4, attention_head_dim=16, in_channels=4, out_channels=4, text_dim=32, freq_dim=32,
+                                     ffn_dim=64, num_layers=2, rope_max_seq_len=64, rope_mode="4d", camera_frames_per_latent=1, vace_layers=(0, 1))  # fmt: skip
+    for block in model.blocks:  # a camera encoder that does something (it starts at zero)
+        for p in block.camera_encoder.parameters():
+            torch.nn.init.normal_(p, std=0.1)
+    return model.eval()
+
+
+def _segments():
+    """A noisy shot of 3 latent frames with a VACE control and a clean cache shot of 2 (timestep 0,
+    no control, not predicted: per-token timesteps) on a 3x5 token grid: 75 tokens, which 2 does
+    not divide; with cameras, each shot's own caption (the cross-attention mask) and 4D RoPE."""
+    import torch
+
+    from models.dit.transformer import Segment
+
+    g = torch.Generator().manual_seed(1)
+    noisy = Segment(torch.randn(1, 4, 3, 6, 10, generator=g), torch.full((3,), 1), torch.arange(3), torch.arange(3) + 2, torch.full((1,), 500.0),
+                    torch.randn(1, 3, 12, generator=g), control=torch.randn(1, 96, 3, 6, 10, generator=g))  # fmt: skip
+    cache = Segment(torch.randn(1, 4, 2, 6, 10, generator=g), torch.full((2,), 0), torch.arange(2), torch.arange(2), torch.zeros(1), torch.randn(1, 2, 12, generator=g), output=False)
+    return [cache, noisy], torch.randn(1, 8, 32, generator=g), torch.tensor([-1, -1, 0, 0, 1, 1, -2, -2])
+
+
+def _cpu_rank(rank: int, world: int, port: int, out: str) -> None:
+    import torch
+    import torch.distributed as dist
+
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
+    model = enable(_tiny_multishot(), world, device="cpu")
+    tokens = []
+    model.blocks[0].register_forward_hook(lambda m, a, o: tokens.append(a[0].shape[1]))
+    with torch.no_grad():
+        y = model.forward_segments(*_segments())
+    torch.save({"out": y, "tokens": tokens}, f"{out}.{rank}")
+    dist.destroy_process_group()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_the_multishot_vace_transformer_split_over_two_cpu_processes_gives_what_one_gives(tmp_path):
+    torch = pytest.importorskip("torch")
+    import torch.multiprocessing as mp
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with torch.no_grad():
+            ref = _tiny_multishot().forward_segments(*_segments())
+    finally:
+        torch.set_num_threads(threads)
+    out = str(tmp_path / "cp")
+    mp.start_processes(_cpu_rank, args=(2, _free_port(), out), nprocs=2, start_method="spawn")
+    ranks = [torch.load(f"{out}.{r}") for r in range(2)]
+    assert [r["tokens"] for r in ranks] == [[38], [37]]  # each process attended from its share
+    for r in ranks:
+        for split, whole in zip(r["out"], ref):
+            assert split.shape == whole.shape
+            assert (split - whole).abs().max().item() < 1e-5 * max(1.0, whole.abs().max().item())
+
+
 def _tiny_wan():
     import torch
     from diffusers import WanTransformer3DModel
