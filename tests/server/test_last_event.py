@@ -21,13 +21,13 @@ def test_a_reader_that_asks_as_the_job_ends_gets_its_last_event(tmp_path, backen
         journal_update(job, **fields)
         if "finished" in fields:  # the state is already the finished one: a stream asks now, from its own thread
             reader = threading.Thread(target=lambda: answers.append(queue.events_after(job.id, 0)))
-            readers.append(reader)
             reader.start()
+            readers.append(reader)
             reader.join(0.2)
 
     queue.journal.update = update
     job = queue.submit(small_request(frames=(3, 2), size=(32, 32), backend=backend.name))
-    wait_until(lambda: job.state in FINISHED, what="the job")
+    wait_until(lambda: job.state in FINISHED and answers, what="the job and the reader asking as it ended")
     for reader in readers:
         reader.join(5)
     queue.stop()
