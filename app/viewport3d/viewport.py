@@ -87,6 +87,12 @@ class Viewport(QWidget):
         self.document = document
         self.canvas = scene.SceneCanvas(keys=None, bgcolor=BACKGROUND_3D, size=(800, 500), parent=self)
         self.view = self.canvas.central_widget.add_view(border_width=0)
+        # The view fills the canvas, so vispy's clipping to it (a test in every fragment shader of
+        # the scene and of the view's direct children) only costs: on software GL it made the
+        # look-through's full-frame picture 2-3x dearer. The scene's visuals are not clipped, and the
+        # pixel-space layers hang under a plain node (a ViewBox clips its direct children).
+        self.view.scene.clip_children = False
+        self.screen = scene.Node(parent=self.view, name="screen")
         self.camera = MatrixCamera()
         self.view.camera = self.camera
         layout = QVBoxLayout(self)
@@ -100,15 +106,15 @@ class Viewport(QWidget):
             self.canvas.events.draw.block()
             self.canvas.native.hide()
 
-        self.labels = LabelLayer(self.view)
+        self.labels = LabelLayer(self.screen)
         self.ground = GroundLayer(self.view.scene)
         self.subjects = SubjectsLayer(self.view.scene, self.labels)
         self.paths = PathLayer(self.view.scene, document.camera, self.labels)
         self.ghosts = GhostLayer(self.view.scene)
         self.rigs = RigLayer(self.view.scene)  # dolly tracks, cranes, tripods, Steadicams
         self.frustum = FrustumLayer(self.view.scene, self.labels, self.paths.set_marks)
-        self.overlay = LookThroughOverlay(self.view)
-        self.picture = LookThroughPicture(self.view)  # the grey-box (or camera grid) through the lens
+        self.overlay = LookThroughOverlay(self.screen)
+        self.picture = LookThroughPicture(self.screen)  # the grey-box (or camera grid) through the lens
         self.draw = DrawTool(self)  # draw mode (D): the mouse draws the shot's camera path
         self.draw_bar = DrawBar(self.draw, self)
         self.subject_tool = SubjectTool(self)  # drag subjects, turn them, key them (app/viewport3d/subject_tool.py)
