@@ -55,7 +55,7 @@ class DrawTool:
         self.viewport = viewport
         self.clock = clock  # seconds; the hand's timing (tests give their own)
         self.settings = DrawSettings()
-        self.layer = StrokeLayer(viewport.view.scene, viewport.view)
+        self.layer = StrokeLayer(viewport.view.scene, viewport.screen)
         self.active = False
         self.on_drawing = lambda drawing: None  # told when a stroke starts / ends (the Esc action follows it)
         self.on_settings = lambda: None  # told when Ctrl+click picked what to aim at

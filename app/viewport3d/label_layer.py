@@ -85,7 +85,9 @@ class LabelLayer:
         self._shown = shown
         self.text.visible = bool(self.placed)
         if self.placed:
-            self.text.text = [p.label.text for p in self.placed]
+            texts = [p.label.text for p in self.placed]
+            if texts != self.text.text:  # moved only: the glyphs stay, only their anchors go again
+                self.text.text = texts
             # In these y-down pixels vispy's "bottom" anchor hangs the text below its point: give it
             # the box's top-left corner.
             self.text.pos = np.array([(p.box[0], p.box[1]) for p in self.placed], float)

@@ -18,10 +18,12 @@ shot's subject keys hold, so moving a camera key renders without posing anyone a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
-from vispy import scene
 from vispy.visuals.transforms import STTransform
+
+from app.viewport3d.picture_quad import PictureQuad
 
 from engine.camera.lens import focal_pixels
 from engine.camera.path import CameraPath
@@ -36,9 +38,8 @@ ORDER = 10  # above the set's own visuals, under the look-through furniture (ord
 
 class LookThroughPicture:
     def __init__(self, parent):
-        self.image = scene.visuals.Image(np.zeros((2, 2, 3), np.uint8), parent=parent, interpolation="linear")
+        self.image = PictureQuad(parent=parent)  # a plain textured quad: the cheapest full-frame draw on software GL
         self.image.transform = STTransform()
-        self.image.set_gl_state("opaque", depth_test=False)
         self.image.order = ORDER
         self.image.visible = False
         self.grid = False  # the camera-grid room instead of the grey-box
@@ -56,25 +57,28 @@ class LookThroughPicture:
     def hide(self) -> None:
         self.image.visible = False
 
-    def show(self, project: Project, paths: list[CameraPath], shot: int, frame: int, c2w: np.ndarray, focal_mm: float,
-             rect: tuple[float, float, float, float], draft: bool, base_dir: Path | None = None) -> np.ndarray:  # fmt: skip
-        """Render shot ``shot`` at ``frame`` seen by ``c2w``/``focal_mm`` (the keyed camera or a live
-        take's) into ``rect`` (x, y, w, h canvas pixels); returns the picture."""
+    def show(self, project: Project, path: CameraPath, cameras: Callable[[], list[CameraPath]], shot: int, frame: int,
+             c2w: np.ndarray, focal_mm: float, rect: tuple[float, float, float, float], draft: bool,
+             base_dir: Path | None = None) -> np.ndarray:  # fmt: skip
+        """Render shot ``shot`` (its camera ``path``) at ``frame`` seen by ``c2w``/``focal_mm`` (the
+        keyed camera or a live take's) into ``rect`` (x, y, w, h canvas pixels); returns the picture.
+        ``cameras()`` gives every shot's camera, asked for only by the camera grid (each read of
+        the evaluated sequence checks that shot's inputs: a pilot step need not pay for all)."""
         x, y, w, h = rect
         scale = DRAFT_SCALE if draft else 1.0
         pw, ph = max(int(round(w * scale)), 2), max(int(round(h * scale)), 2)
-        path = paths[shot]
         view = View(np.asarray(c2w, float), float(focal_pixels(focal_mm, path.film_back_mm, pw)), pw, ph)
         focus = None  # depth of field on the settled frame of a camera that keys focus (a draft stays sharp: quick)
         if not draft and path.has_focus and 0 <= frame < len(path):
             focus = (float(focal_mm), float(path.t_stop[frame]), float(path.focus_m[frame]), float(path.film_back_mm[0]))
         picture = None if self.grid else self._greybox(project, shot, frame, view, base_dir, focus)
         if picture is None:
-            picture = self._camera_grid(paths, view)
+            picture = self._camera_grid(cameras(), view)
         self.image.set_data(picture)
-        # Pixel (i, j) of the picture covers canvas [x + i * w / pw, ...): the image stretched onto the frame.
-        self.image.transform.scale = (w / pw, h / ph, 1.0)
-        self.image.transform.translate = (x, y, 0.0)
+        # Pixel (i, j) of the picture covers canvas [x + i * w / pw, ...): the unit quad stretched onto the frame.
+        if (self.image.transform.scale[:2] != (w, h)).any() or (self.image.transform.translate[:2] != (x, y)).any():
+            self.image.transform.scale = (w, h, 1.0)
+            self.image.transform.translate = (x, y, 0.0)
         self.image.visible = True
         self.size = (pw, ph)
         return picture
@@ -121,3 +125,4 @@ class LookThroughPicture:
         for segments, colour in self._grid.layers:
             draw_segments(image, view.project_segments(segments), colour, style.thickness)
         return image
+

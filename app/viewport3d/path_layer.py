@@ -48,6 +48,10 @@ class PathLayer:
         self._selection = ("", -1)
         self._labels: list[Label] = []
         self._visible = True
+        # Uploads held back while the layer is hidden (a look-through drag moves a path it does not show).
+        self._lines_due: tuple | None = None
+        self._aim_due: np.ndarray | None = None
+        self._markers_due = False
 
     @property
     def shot_ids(self) -> list[str]:
@@ -83,6 +87,7 @@ class PathLayer:
                 v.visible = False
             self._marks["paths"] = []
             self._labels = []
+            self._lines_due = None
             self._show_selected_key(project, "", -1)
             return
         pos, colours, connect, ticks, handle_pos, handle_face = [], [], [], [], [], []
@@ -106,19 +111,10 @@ class PathLayer:
             ticks.append(tick)
             handle_pos.append(keys)
             handle_face.append(face)
-        # Colours and joins change with the selection and the shots' lengths, not with a drag: send
-        # only what changed (vispy rebuilds its index buffer whenever it is given ``connect``).
-        colour, join = np.concatenate(colours), np.concatenate(connect)[:-1]
-        same = self._line_style is not None and np.array_equal(self._line_style[0], colour) and np.array_equal(self._line_style[1], join)
-        self.lines.set_data(pos=np.concatenate(pos), **({} if same else {"color": colour, "connect": join}))
-        self._line_style = (colour, join)
-        if selected_shot in self.paths:
-            i = [s.id for s in project.shots].index(selected_shot)
-            shown = (self.paths[selected_shot], i)
-            if self._selected_shown is None or self._selected_shown[0] is not shown[0] or self._selected_shown[1] != i:
-                p = shown[0].positions
-                self.selected_line.set_data(pos=p if len(p) > 1 else np.repeat(p, 2, axis=0), color=rgba(shot_colour(i)))
-                self._selected_shown = shown
+        selected = (self.paths[selected_shot], [s.id for s in project.shots].index(selected_shot)) if selected_shot in self.paths else None
+        self._lines_due = (pos, colours, connect, selected)
+        if self._visible:  # hidden (the look-through), the lines are sent when they are shown again
+            self._send_lines()
         ticks, handles = np.concatenate(ticks), np.concatenate(handle_pos)
         self._marks["paths"] = [
             (ticks, 5.0, 0.0, np.tile(TICK, (len(ticks), 1)), "disc"),
@@ -131,10 +127,27 @@ class PathLayer:
         self._show_selected_key(project, selected_shot, selected_key)
         self.set_visible(self._visible)
 
+    def _send_lines(self) -> None:
+        pos, colours, connect, selected = self._lines_due
+        self._lines_due = None
+        # Colours and joins change with the selection and the shots' lengths, not with a drag: send
+        # only what changed (vispy rebuilds its index buffer whenever it is given ``connect``).
+        colour, join = np.concatenate(colours), np.concatenate(connect)[:-1]
+        same = self._line_style is not None and np.array_equal(self._line_style[0], colour) and np.array_equal(self._line_style[1], join)
+        self.lines.set_data(pos=np.concatenate(pos), **({} if same else {"color": colour, "connect": join}))
+        self._line_style = (colour, join)
+        if selected is not None:
+            path, i = selected
+            if self._selected_shown is None or self._selected_shown[0] is not path or self._selected_shown[1] != i:
+                p = path.positions
+                self.selected_line.set_data(pos=p if len(p) > 1 else np.repeat(p, 2, axis=0), color=rgba(shot_colour(i)))
+                self._selected_shown = (path, i)
+
     def _show_selected_key(self, project: Project, shot_id: str, key: int) -> None:
         keys = self.keys.get(shot_id)
         if keys is None or not 0 <= key < len(keys):
             self.aim = None
+            self._aim_due = None
             self.aim_line.visible = False
             self._marks["key"] = []
             self._upload_markers()
@@ -144,7 +157,10 @@ class PathLayer:
         forward = -self.paths[shot_id].c2w[frame][:3, 2]  # cameras look down -Z
         tip = keys[key] + AIM_HANDLE_M * forward
         self.aim = (shot_id, key, tip)
-        self.aim_line.set_data(pos=np.array([keys[key], tip]))
+        self._aim_due = np.array([keys[key], tip])
+        if self._visible:
+            self.aim_line.set_data(pos=self._aim_due)
+            self._aim_due = None
         yellow = np.asarray([rgba(SELECTED_KEY)])
         self._marks["key"] = [(keys[key : key + 1], 15.0, 2.0, yellow, "disc"), (tip[None], 11.0, 1.5, yellow, "diamond")]
         self._upload_markers()
@@ -157,6 +173,11 @@ class PathLayer:
     def _upload_markers(self) -> None:
         """One upload of every marker group, drawn in order: ticks, handles, selected key, aim, apex."""
         groups = [g for name in ("paths", "key", "apex") for g in self._marks.get(name, []) if len(g[0])]
+        if groups and not self._visible:  # hidden (the look-through): sent when shown again
+            self._markers_due = True
+            self.markers.visible = False
+            return
+        self._markers_due = False
         if not groups:
             self.markers.visible = False
             return
@@ -170,6 +191,14 @@ class PathLayer:
 
     def set_visible(self, visible: bool) -> None:
         self._visible = visible
+        if visible:  # what changed while hidden goes now
+            if self._lines_due is not None:
+                self._send_lines()
+            if self._aim_due is not None:
+                self.aim_line.set_data(pos=self._aim_due)
+                self._aim_due = None
+            if self._markers_due:
+                self._upload_markers()
         any_shot = bool(self.paths)
         self.lines.visible = visible and any_shot
         self.label_layer.set("paths", self._labels if visible else [])

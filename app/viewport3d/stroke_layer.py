@@ -15,7 +15,7 @@ DRAWN = (1.0, 1.0, 1.0, 0.75)  # the stroke that made the current path: thin, ov
 
 
 class StrokeLayer:
-    """``parent``: the 3D scene; ``overlay``: the view, in canvas pixels (for the caption). The
+    """``parent``: the 3D scene; ``overlay``: the viewport's pixel layer (for the caption). The
     previewed camera has no name label: relaying out the viewport's labels on every mouse move
     would cost more than the stroke."""
 

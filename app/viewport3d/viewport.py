@@ -36,7 +36,7 @@ from app.viewport3d.draw_tool import DrawTool  # noqa: E402
 from app.viewport3d.frustum_layer import FrustumLayer  # noqa: E402
 from app.viewport3d.ghost_layer import GhostLayer  # noqa: E402
 from app.viewport3d.label_layer import LabelLayer  # noqa: E402
-from app.viewport3d.look_through_overlay import CAPTION_PX, LookThroughOverlay  # noqa: E402
+from app.viewport3d.look_through_overlay import CAPTION_PX, LookThroughOverlay, bars_colour  # noqa: E402
 from app.viewport3d.look_through_picture import LookThroughPicture  # noqa: E402
 from app.viewport3d.path_layer import PathLayer  # noqa: E402
 from app.viewport3d.picking import Hit, pick  # noqa: E402
@@ -87,6 +87,12 @@ class Viewport(QWidget):
         self.document = document
         self.canvas = scene.SceneCanvas(keys=None, bgcolor=BACKGROUND_3D, size=(800, 500), parent=self)
         self.view = self.canvas.central_widget.add_view(border_width=0)
+        # The view fills the canvas, so vispy's clipping to it (a test in every fragment shader of
+        # the scene and of the view's direct children) only costs: on software GL it made the
+        # look-through's full-frame picture 2-3x dearer. The scene's visuals are not clipped, and the
+        # pixel-space layers hang under a plain node (a ViewBox clips its direct children).
+        self.view.scene.clip_children = False
+        self.screen = scene.Node(parent=self.view, name="screen")
         self.camera = MatrixCamera()
         self.view.camera = self.camera
         layout = QVBoxLayout(self)
@@ -100,15 +106,15 @@ class Viewport(QWidget):
             self.canvas.events.draw.block()
             self.canvas.native.hide()
 
-        self.labels = LabelLayer(self.view)
+        self.labels = LabelLayer(self.screen)
         self.ground = GroundLayer(self.view.scene)
         self.subjects = SubjectsLayer(self.view.scene, self.labels)
         self.paths = PathLayer(self.view.scene, document.camera, self.labels)
         self.ghosts = GhostLayer(self.view.scene)
         self.rigs = RigLayer(self.view.scene)  # dolly tracks, cranes, tripods, Steadicams
         self.frustum = FrustumLayer(self.view.scene, self.labels, self.paths.set_marks)
-        self.overlay = LookThroughOverlay(self.view)
-        self.picture = LookThroughPicture(self.view)  # the grey-box (or camera grid) through the lens
+        self.overlay = LookThroughOverlay(self.screen)
+        self.picture = LookThroughPicture(self.screen)  # the grey-box (or camera grid) through the lens
         self.draw = DrawTool(self)  # draw mode (D): the mouse draws the shot's camera path
         self.draw_bar = DrawBar(self.draw, self)
         self.subject_tool = SubjectTool(self)  # drag subjects, turn them, key them (app/viewport3d/subject_tool.py)
@@ -122,6 +128,8 @@ class Viewport(QWidget):
         self._pending: set[str] = set()
         self._rebuild = True
         self._subjects_seen = None
+        self._background = BACKGROUND_3D
+        self._bars_colour = bars_colour(BACKGROUND_3D)
 
         document.shotsChanged.connect(self._on_shots_changed)
         document.shotChanged.connect(self._pending.add)
@@ -129,6 +137,7 @@ class Viewport(QWidget):
         document.selectionChanged.connect(lambda s, k: self._restyle())
         document.selection.events.frame.connect(self.set_frame)  # the playhead is the document's
         self.canvas.events.resize.connect(lambda _e: self._apply_view())
+        self.canvas.events.draw.connect(self._before_draw, position="first")
         self.canvas.events.mouse_press.connect(self._on_press)
         self.canvas.events.mouse_move.connect(self._on_move)
         self.canvas.events.mouse_release.connect(self._on_release)
@@ -232,7 +241,7 @@ class Viewport(QWidget):
         return orbit_view(self.orbit, w, h)
 
     def _apply_view(self) -> None:
-        self.camera.set_state(self.view_state())
+        state = self.view_state()
         if self.look_through:
             i, f = self.playhead_shot()
             shot = self.document.project.shots[i] if i >= 0 else None
@@ -244,9 +253,26 @@ class Viewport(QWidget):
             w, h = self._canvas_size()
             self.overlay.update(w, h, self.document.project.aspect, caption)
         self._show_picture()
-        self.overlay.set_visible(self.look_through)
-        self.labels.update(self.view_state(), self._label_bounds())
+        # Under the look-through's picture no scene visual is drawn: their transforms wait, and the
+        # masked bars are the canvas's clear colour.
+        covered = self.look_through and self.picture.visible and not self._scene_drawn()
+        self.camera.set_state(state, defer=covered)
+        self.overlay.set_visible(self.look_through, bars_in_clear=covered)
+        background = self._bars_colour if covered else BACKGROUND_3D
+        if self._background != background:
+            self.canvas.bgcolor = self._background = background
+        self.labels.update(state, self._label_bounds())
         self.canvas.update()
+
+    def _scene_drawn(self) -> bool:
+        return any(c.visible for c in self.view.scene.children if isinstance(c, scene.visuals.VisualNode))
+
+    def _before_draw(self, _event=None) -> None:
+        if self._background != BACKGROUND_3D and self._scene_drawn():  # something was shown since
+            self.overlay.set_visible(self.look_through)
+            self.canvas.bgcolor = self._background = BACKGROUND_3D
+        if self.camera.stale and self._scene_drawn():  # the scene's true view
+            self.camera.flush()
 
     def _show_picture(self) -> None:
         """The look-through shows the shot camera's grey-box frame (a draft while a gesture runs);
@@ -261,7 +287,7 @@ class Viewport(QWidget):
             w, h = self._canvas_size()
             draft = doc.in_gesture or self._nav is not None or self._drag is not None or self.recorder.recording
             base = doc.path.parent if doc.path else None
-            self.picture.show(doc.project, doc.cameras(), i, f, c2w, focal, delivery_frame(w, h, doc.project.aspect), draft, base)
+            self.picture.show(doc.project, path, doc.cameras, i, f, c2w, focal, delivery_frame(w, h, doc.project.aspect), draft, base)
         self.subjects.mesh.visible = bool(self.document.project.subjects) and not self.picture.visible
         self.ground.lines.visible = not self.picture.visible
 
@@ -375,6 +401,7 @@ class Viewport(QWidget):
     def render(self) -> np.ndarray:
         """The canvas as RGBA pixels, drawn now."""
         self._apply_view()
+        self._before_draw()
         return self.canvas.render(alpha=False)
 
     # -- mouse ---------------------------------------------------------------------------------------

@@ -23,15 +23,25 @@ class MatrixCamera(BaseCamera):
         # shader program on the next draw (hundreds of ms with software GL).
         self._chain = ChainTransform([self._ndc_to_pixels, self._matrix])
         self._installed = False
+        self._applied: ViewState | None = None  # the state the visuals' transforms were last given
 
-    def set_state(self, state: ViewState) -> None:
-        same = (
-            self.state is not None
-            and (state.width, state.height) == (self.state.width, self.state.height)
-            and np.array_equal(state.matrix, self.state.matrix)
-        )
+    def set_state(self, state: ViewState, defer: bool = False) -> None:
+        """``defer``: nothing in the scene is drawn now (the look-through's picture covers it), so the
+        matrices wait for ``flush`` — a transform change is sent to every visual, shown or not."""
         self.state = state
-        if not same:  # an unchanged view costs nothing (transform events reach every visual)
+        if not defer:
+            self.flush()
+
+    @property
+    def stale(self) -> bool:
+        """The state set is not the one the scene's visuals draw with."""
+        a, s = self._applied, self.state
+        if s is None:
+            return False
+        return a is None or (a.width, a.height) != (s.width, s.height) or not np.array_equal(a.matrix, s.matrix)
+
+    def flush(self) -> None:
+        if self.stale:  # an unchanged view costs nothing (transform events reach every visual)
             self._update_transform()
 
     def view_changed(self) -> None:  # no ranges, no default state: only our matrices
@@ -46,6 +56,7 @@ class MatrixCamera(BaseCamera):
         w, h = self._viewbox.size
         if w == 0 or h == 0:
             return
+        self._applied = self.state
         self._ndc_to_pixels.set_mapping([[-1, 1], [1, -1]], [[0, 0], [w, h]])
         self._matrix.matrix = self.state.matrix.T  # vispy maps row vectors: p @ M
         if not self._installed or self._viewbox.scene.transform is not self._scene_transform:

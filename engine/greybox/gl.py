@@ -47,9 +47,11 @@ def run_gl(fn, *args, **kwargs):
 
 def gl_context():
     """The context (made on first use, in the GL thread; later calls reuse it)."""
+    global _context, _failure
+    if _context is not None:  # handing out the made one needs no trip to the GL thread (a frame's worth on a busy box)
+        return _context
     if threading.current_thread() is not _gl_thread:
         return run_gl(gl_context)
-    global _context, _failure
     if _context is not None:
         return _context
     if _failure is not None:

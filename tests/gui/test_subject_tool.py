@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint
 
 from app.document import Document
+from app.viewport3d.look_through_overlay import CAPTION_PX
 from app.viewport3d.view_math import FOV_Y_DEG, Orbit, delivery_frame
 from engine.camera.interpolate import evaluate_sequence
 from engine.greybox import gl
@@ -163,7 +164,8 @@ def test_the_settled_look_through_has_the_depth_of_field_the_preview_has(qtbot):
     size = (round(w), round(h))
     soft = GreyboxShots(project, evaluate_sequence(project), size).render_frame(0, 0)["beauty"].astype(int)
     sharp = GreyboxShots(project, evaluate_sequence(project), size, depth_of_field=False).render_frame(0, 0)["beauty"].astype(int)
-    rows, cols = np.arange(int(y) + 3, int(y + h) - 3), np.arange(int(x) + 3, int(x + w) - 3)
+    # Below the caption line (its glyphs are the overlay's, not the picture's).
+    rows, cols = np.arange(int(y) + CAPTION_PX, int(y + h) - 3), np.arange(int(x) + 3, int(x + w) - 3)
     src_r = np.floor((rows + 0.5 - y) * size[1] / h).astype(int)
     src_c = np.floor((cols + 0.5 - x) * size[0] / w).astype(int)
     shown = image[np.ix_(rows, cols)]
