@@ -19,6 +19,7 @@ pinhole lens at any camera height: eye level, below (low, worm's-eye) or above (
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -134,7 +135,7 @@ class SolvedFraming:
 
 def solve_framing(
     code: str, subject_height_m: float, focal_mm: float, film_height_mm: float,
-    camera_height: float | None = None, elevation_deg: float = 0.0, distance: float | None = None,
+    camera_height: float | None = None, elevation_deg: float = 0.0, distance: float | None = None, eye_drop_m: float = 0.0,
 ) -> SolvedFraming:  # fmt: skip
     """Where a pinhole camera stands so the subject's eyes are on the upper third and the frame's
     bottom edge on the size's body line (both on the subject's vertical axis).
@@ -143,11 +144,14 @@ def solve_framing(
     ``camera_height`` (and, if given, ``distance``: then only the lens is chosen). Seen from the camera, the eyes are ``atan(t/3)`` above the lens axis and the
     bottom line ``atan(t)`` below it (t: tangent of half the vertical field of view), so the two
     points span a fixed angle; the distance is the one at which they do.
+
+    ``eye_drop_m``: how far the eyes are below a standing subject's (seated, crouching: see
+    :func:`eye_drop`); the frame keeps its span under the eyes and comes down with them.
     """
     size = shot_size(code)
     if size.bottom is None:
         raise ShotlineError(f"a {size.words} frames an object, not a person's eyes", "", "size")
-    eye, bottom = EYES * subject_height_m, size.bottom * subject_height_m
+    eye, bottom = EYES * subject_height_m - eye_drop_m, size.bottom * subject_height_m - eye_drop_m
     t = film_height_mm / (2.0 * focal_mm)
     up, down = np.arctan(t * (1.0 - 2.0 * UPPER_THIRD)), np.arctan(t)
     span = up + down
@@ -182,3 +186,14 @@ def solve_framing(
     focal = film_height_mm / (2.0 * t)
     pitch = np.degrees(np.arctan2(a, d) - np.arctan(t * (1.0 - 2.0 * UPPER_THIRD)))
     return SolvedFraming(d, h, float(pitch), float(focal))
+
+
+@lru_cache(maxsize=64)
+def eye_drop(pose: str, height_m: float) -> float:
+    """How far below a standing person's eyes a person of ``height_m`` in ``pose`` has them (the
+    posed mannequin's face marker): 0 standing, about 0.45 m seated at 1.75 m."""
+    if pose in ("walk", "run"):  # cycles: the head bobs about the standing height
+        return 0.0
+    figure = M.pose_figure(M.preset_angles(pose), (0.0, 0.0, 0.0), 0.0, height_m)
+    drop = EYES * height_m - float(M.face_marker(figure)[0][1])
+    return drop if drop > 0.02 else 0.0  # a gesture's lean is not a lower eye line

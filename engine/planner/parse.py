@@ -49,7 +49,12 @@ SHOT_MARKER_RX = re.compile(
 CUT_RX = re.compile(r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*|\bsmash cut\b[:,]?\s*")
 # Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
 NEW_SHOT_RX = re.compile(r"(?i)^(?:then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
-SLUGLINE_RX = re.compile(r"^\s*(?:INT|EXT|INT\./EXT|I/E|EST)\.?\s+\S.*$", re.M)
+_TIMES_OF_DAY = r"(?i:day|night|morning|evening|afternoon|dusk|dawn|sunset|sunrise|magic hour|moments later|later|continuous|same)"
+# A scene heading, alone on its line or opening a paragraph ("INT. KITCHEN - NIGHT. Ana sits …"): up to
+# its time of day, else to its first full stop, else to the end of the line — never the words after it.
+SLUGLINE_RX = re.compile(
+    rf"^[ \t]*(?:INT\./EXT|INT/EXT|I/E|INT|EXT|EST)\.?[ \t]+(?:[^\n]*?[ \t][-–—][ \t]*{_TIMES_OF_DAY}\b\.?|[^\n.]*(?:\.(?=\s|$))?)", re.M
+)
 FOLLOW_WITH_RX = re.compile(r"(?:to |and )?(?:follow|following|keep(?:ing)? with|stay(?:ing)? with)\s*$")
 SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
 WORD_RX = re.compile(r"[a-z][a-z'’-]*")
@@ -478,37 +483,50 @@ PRONOUNS = {"he", "she", "they", "him", "her"}
 
 
 def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
-    """"Jonas walks to the door", "she sits": subject keys for the planner. The actor is the name
-    (or pronoun) just before the verb; "he"/"she" is the shot's subject or the one named before."""
+    """"Jonas walks to the door", "she sits", "Ana and Ben sit", "she stands up and walks to the
+    door": subject keys for the planner. The actor is the name (or pronoun) just before the verb, both
+    of two names joined by "and", or — for a verb chained on with "and"/"then" — the actor of the
+    action before it; "he"/"she" is the shot's subject or the one named before."""
     from engine.planner.set_pieces import PIECE_WORDS
 
-    for rx, verb in ACTION_RX:
-        for m in rx.finditer(t.low):
-            if any(t.used[m.start() : m.end()]):
-                continue
-            before = t.low[max(0, m.start() - 40) : m.start()]
-            actor = None
+    found = sorted(((m, verb) for rx, verb in ACTION_RX for m in rx.finditer(t.low)), key=lambda mv: (mv[0].start(), -len(mv[0].group())))
+    adverb = r"(?:\w+ly\s+|then\s+|slowly\s+|finally\s+)?"
+    for m, verb in found:  # in the order they are written, so a chained verb finds the one it follows
+        if any(t.used[m.start() : m.end()]):
+            continue
+        before = t.low[max(0, m.start() - 60) : m.start()]
+        actors: list[str] | None = None
+        for a in names:
+            for b in names:
+                if a != b and re.search(rf"(?<![a-z]){re.escape(a.lower())}\s+(?:and|&)\s+{re.escape(b.lower())}\s+{adverb}$", before):
+                    actors = [a, b]
+        if actors is None:
             for n in names:
-                if re.search(rf"(?<![a-z]){re.escape(n.lower())}(?:'s)?\s+(?:\w+ly\s+|then\s+|slowly\s+|finally\s+)?$", before):
-                    actor = n
-            if actor is None and re.search(r"(?<![a-z])(?:he|she|they)\s+(?:\w+ly\s+)?$", before):
-                actor = ""
-            if actor is None:
-                continue
-            tm = TARGET_RX.match(t.low, m.end())
-            target = None
-            if tm and tm.group("what"):
-                words = tm.group("what").split()
-                hit = next((w for w in (tm.group("what"), words[0], words[-1]) if w in PIECE_WORDS), None)
-                if hit:
-                    target = hit
-                elif tm.group("prep") == "past":
-                    target = "past"
-            if verb in ("walk", "run") and target is None and tm and tm.group("prep") in ("past", "across", "through"):
+                if re.search(rf"(?<![a-z]){re.escape(n.lower())}(?:'s)?\s+{adverb}$", before):
+                    actors = [n]
+        if actors is None and re.search(rf"(?<![a-z])(?:he|she|they)\s+{adverb}$", before):
+            actors = [""]
+        if actors is None and spec.actions and re.search(r"(?:,\s*|\s)(?:and|then|and then)\s+(?:\w+ly\s+)?$", before):
+            actors = [a.subject for a in spec.actions if a.words == spec.actions[-1].words]
+        if actors is None:
+            continue
+        tm = TARGET_RX.match(t.low, m.end())
+        target = None
+        if tm and tm.group("what"):
+            words = tm.group("what").split()
+            hit = next((w for w in (tm.group("what"), words[0], words[-1]) if w in PIECE_WORDS), None)
+            if hit:
+                target = hit
+            elif tm.group("prep") == "past":
                 target = "past"
-            t.use(m.start(), m.end())
-            spec.actions.append(Action(actor, verb, t.words(m.start(), m.end()), target))
-            spec.explanation.append((t.words(m.start(), m.end()), f"{actor or 'the subject'} {verb}s" + (f" ({target})" if target else "")))
+        if verb in ("walk", "run") and target is None and tm and tm.group("prep") in ("past", "across", "through"):
+            target = "past"
+        t.use(m.start(), m.end())
+        words = t.words(m.start(), m.end())
+        for actor in actors:
+            spec.actions.append(Action(actor, verb, words, target))
+        who = " and ".join(a or "the subject" for a in actors)
+        spec.explanation.append((words, f"{who} {verb}{'' if len(actors) > 1 else 's'}" + (f" ({target})" if target else "")))
 
 
 @lru_cache(maxsize=1)
@@ -569,15 +587,23 @@ def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, li
     if scenes:
         # Each slugline's location stays with the first shot of its scene.
         parts = SLUGLINE_RX.split(text)
-        head = " ".join(p.strip() for p in parts[:1] if p.strip())
+        heads: list[str] = []
         shots: list[str] = []
+        before = parts[0].strip()
+        if before and not any(has_camera_words(sentence) for sentence in SENTENCE_RX.split(before.replace("\n", " "))):
+            heads.append(before)  # words before the first heading that say nothing of a camera describe it all
+        elif before:  # … or they are shots of their own
+            before_head, shots = split_shots(before, names)
+            heads += [before_head] if before_head else []
         for slug, body in zip(scenes, parts[1:]):
-            _, inner = split_shots(body) if body.strip() else ("", [])
+            body = body.lstrip(" \t-–—:.,")
+            inner_head, inner = split_shots(body, names) if body.strip() else ("", [])
+            heads += [slug, inner_head] if inner_head else [slug]  # the scene's description joins the global prompt
             location = _slug_location(slug)
             if inner and location:
                 inner[0] = f"{inner[0]} ({location})"
             shots += inner
-        return " ".join([head] + scenes).strip(), shots
+        return " ".join(heads).strip(), shots
     if SHOT_MARKER_RX.search(text):
         parts = SHOT_MARKER_RX.split(text)
         head, shots = parts[0].strip(), [p.strip(" \n,;") for p in parts[1:] if p.strip(" \n,;.")]
@@ -606,7 +632,7 @@ def _mentions(text: str, names: list[str]) -> bool:
 
 def _slug_location(slug: str) -> str:
     body = re.sub(r"^\s*(?:INT|EXT|INT\./EXT|I/E|EST)\.?\s+", "", slug)
-    return re.split(r"\s+[-–—]\s+", body)[0].strip().lower()
+    return re.split(r"\s+[-–—]\s*", body)[0].strip(" .").lower()
 
 
 def _split_line(text: str, after_shots: bool) -> list[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from engine.camera.framing import BODY_LINES, EYES_FORWARD, SHOT_SIZES, distance_for_size, solve_framing
+from engine.camera.framing import BODY_LINES, EYES_FORWARD, SHOT_SIZES, distance_for_size, eye_drop, solve_framing
 from engine.camera.moves import Framing
 from engine.project import Subject
 
@@ -119,7 +119,9 @@ def place(
         toward = _flat(toward) if np.linalg.norm(toward) > 1e-9 else _flat(np.cross(UP, facing))
         direction = np.cos(np.deg2rad(az)) * facing + np.sin(np.deg2rad(az)) * toward
     roll = next((ROLL_DEG[a] for a in angles if a in ROLL_DEG), 0.0)
-    # The framing is solved on the vertical line through the eyes (the face is ahead of the body's axis).
+    # The framing is solved on the vertical line through the eyes (the face is ahead of the body's axis),
+    # at the eyes' height in the subject's pose (a seated person's are lower).
+    drop = eye_drop(subject.pose, float(subject.height)) if subject.is_person else 0.0
     base = np.asarray(subject.position, float) + facing * EYES_FORWARD * subject.height
     if two_shot and scene.other(subject) is not None:
         other = scene.other(subject)
@@ -135,13 +137,14 @@ def place(
         # subject; the lens is chosen so the subject's eyes sit on the upper third at the size's line.
         f = np.asarray(foreground.position, float)
         away = _flat(f - base)
-        eye = f + away * 0.6 + side * 0.35 + UP * (0.92 * foreground.height + height_jitter)
+        shoulder = 0.92 * foreground.height - (eye_drop(foreground.pose, float(foreground.height)) if foreground.is_person else 0.0)
+        eye = f + away * 0.6 + side * 0.35 + UP * (shoulder + height_jitter)
         d = float(np.hypot(*(eye - base)[[0, 2]]))
-        fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=float(eye[1] - base[1]), distance=d)
+        fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=float(eye[1] - base[1]), distance=d, eye_drop_m=drop)
         if focal_mm is None:
             focal = float(np.clip(fit.focal_mm, 18.0, 300.0))
         if abs(focal - fit.focal_mm) > 0.5:
-            fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=float(eye[1] - base[1]), distance=d)
+            fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=float(eye[1] - base[1]), distance=d, eye_drop_m=drop)
             notes.append(f"the {focal:.0f} mm lens asked for cannot hold a {SHOT_SIZES[size].words} from this shoulder")
         notes.append(f"over {foreground.name}'s shoulder, {d:.2f} m from {subject.name} on a {focal:.0f} mm lens")
         return _placed(eye, base, fit.pitch_deg, focal, roll, subject, notes)
@@ -155,15 +158,15 @@ def place(
         notes.append(f"{SHOT_SIZES[size].words}: camera {distance:.2f} m from {subject.name} on a {focal:.0f} mm lens")
         return Placement(Framing.looking_at(eye, aim, focal, roll), subject, distance, aim, notes)
     if vertical == "worm's eye":
-        fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=WORMS_EYE_HEIGHT)
+        fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=WORMS_EYE_HEIGHT, eye_drop_m=drop)
         notes.append(f"worm's-eye view: lens {WORMS_EYE_HEIGHT * 100:.0f} cm above the ground")
     else:
-        fit = solve_framing(size, subject.height, focal, film_height_mm, elevation_deg=ELEVATION_DEG.get(vertical, 0.0))
+        fit = solve_framing(size, subject.height, focal, film_height_mm, elevation_deg=ELEVATION_DEG.get(vertical, 0.0), eye_drop_m=drop)
         if fit.camera_height + height_jitter < MIN_LENS_HEIGHT:
-            fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=MIN_LENS_HEIGHT)
+            fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=MIN_LENS_HEIGHT, eye_drop_m=drop)
             notes.append(f"kept the lens {MIN_LENS_HEIGHT * 100:.0f} cm above the ground")
         elif height_jitter:
-            fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=fit.camera_height + height_jitter, distance=fit.distance)
+            fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=fit.camera_height + height_jitter, distance=fit.distance, eye_drop_m=drop)
     if abs(fit.focal_mm - focal) > 0.5:
         notes.append(f"a {fit.focal_mm:.0f} mm lens holds the {SHOT_SIZES[size].words} from there")
         focal = fit.focal_mm

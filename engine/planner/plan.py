@@ -485,18 +485,22 @@ def _walk_target(spec: ShotSpec, scene, subject: Subject):
 POSE_OF = {"sit": "sit", "stand": "stand", "crouch": "crouch", "lie": "lie", "point": "point", "talk": "talking", "walk": "walk", "run": "run"}
 
 
-def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject, framing: Framing, frames: int, fps: float, existing, notes) -> list:
+def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject, framing: Framing, frames: int, fps: float, existing, notes, present: dict[str, Subject] | None = None) -> list:
     """Subject keys for what the words say people do: walk or run somewhere (a set piece, past the
-    camera), sit, stand up, crouch, lie down, point, talk, turn."""
+    camera), sit, stand up, crouch, lie down, point, talk, turn. ``present`` is each person as the
+    shot finds them (where the shots before left them); one person's actions follow each other
+    ("stands up and walks to the door": up first, then the walk)."""
     keys = list(existing)
     moved = {k.subject for k in keys}
     last = max(frames - 1, 1)
+    at: dict[str, int] = {}  # each person's next action starts here
     for act in spec.actions:
         name = act.subject or shot_subject.name
-        person = project.subject(name) if any(s.name == name for s in project.subjects) else None
+        person = (present or {}).get(name) or (project.subject(name) if any(s.name == name for s in project.subjects) else None)
         if person is None or not person.is_person:
             continue
         start = np.asarray(person.position, float)
+        begin = min(at.get(name, 0), last - 1)
         if act.verb in ("walk", "run"):
             if name in moved:  # a follow or a follow-pan already walks them
                 continue
@@ -511,27 +515,34 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
                 yaw = np.deg2rad(person.facing)
                 end = start + np.array([np.sin(yaw), 0.0, np.cos(yaw)]) * min(STRIDE_M[act.verb] * frames / fps, 4.0)
             span = float(np.linalg.norm(end - start))
-            arrive = int(min(last, max(1, round(span / STRIDE_M[act.verb] * fps))))
+            arrive = int(min(last, begin + max(1, round(span / STRIDE_M[act.verb] * fps))))
+            if begin > 0:  # still where the action before left them, until the walk starts
+                keys.append(SubjectKey(subject=name, frame=begin, position=tuple(map(float, start)), pose="stand"))
             keys += [
-                SubjectKey(subject=name, frame=0, position=tuple(map(float, start)), pose=POSE_OF[act.verb]),
+                SubjectKey(subject=name, frame=begin + (1 if begin > 0 else 0), position=tuple(map(float, start)), pose=POSE_OF[act.verb]),
                 SubjectKey(subject=name, frame=arrive, position=tuple(map(float, end)), pose="stand" if arrive < last else POSE_OF[act.verb]),
             ]
             if arrive < last:
                 keys.append(SubjectKey(subject=name, frame=last, position=tuple(map(float, end)), pose="stand"))
             notes.append(f"'{act.words}': {name} {act.verb}s {span:.1f} m" + (f" to the {act.target}" if act.target and act.target != "past" else " past the camera" if act.target == "past" else ""))
             moved.add(name)
+            at[name] = arrive
         elif act.verb == "turn":
-            keys += [SubjectKey(subject=name, frame=0, position=tuple(map(float, start)), facing=float(person.facing)),
-                     SubjectKey(subject=name, frame=min(last, int(fps)), position=tuple(map(float, start)), facing=float(person.facing + 180.0))]  # fmt: skip
+            turned = min(last, begin + int(fps))
+            keys += [SubjectKey(subject=name, frame=begin, position=tuple(map(float, start)), facing=float(person.facing)),
+                     SubjectKey(subject=name, frame=turned, position=tuple(map(float, start)), facing=float(person.facing + 180.0))]  # fmt: skip
             notes.append(f"'{act.words}': {name} turns round")
+            at[name] = turned
         else:
-            before = "sit" if act.verb == "stand" else person.pose if person.pose != POSE_OF[act.verb] else "stand"
-            change = min(last, max(1, int(round(0.8 * fps))))
+            pose_now = next((k.pose for k in sorted(keys, key=lambda k: k.frame, reverse=True) if k.subject == name and k.pose and k.frame <= begin), person.pose)
+            before = "sit" if act.verb == "stand" and pose_now == "stand" else pose_now if pose_now != POSE_OF[act.verb] else "stand"
+            change = min(last, begin + max(1, int(round(0.8 * fps))))
             keys += [
-                SubjectKey(subject=name, frame=0, position=tuple(map(float, start)), pose=before),
+                SubjectKey(subject=name, frame=begin, position=tuple(map(float, start)), pose=before),
                 SubjectKey(subject=name, frame=change, position=tuple(map(float, start)), pose=POSE_OF[act.verb]),
             ]
             notes.append(f"'{act.words}': {name} goes from {before} to {POSE_OF[act.verb]}")
+            at[name] = change
     keys.sort(key=lambda k: (k.subject, k.frame))
     out = []
     for k in keys:  # one key per subject and frame
@@ -540,6 +551,35 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
         else:
             out.append(k)
     return out
+
+
+def carry_over(people: dict[str, Subject], base: dict[str, Subject], subject_keys: list[SubjectKey], frames: int) -> tuple[dict[str, Subject], list[SubjectKey]]:
+    """Continuity from one shot to the next: (each person as this shot leaves them, this shot's keys
+    with a hold at its first frame for whoever the shots before moved, sat or turned and this shot
+    does not key — so Ana, who sat down in the wide shot, is still sitting in the reverse)."""
+    keyed = {k.subject for k in subject_keys}
+    holds = []
+    for name, person in people.items():
+        if name in keyed:
+            continue
+        was = base[name]
+        if tuple(person.position) != tuple(was.position) or person.pose != was.pose or person.facing != was.facing:
+            holds.append(SubjectKey(subject=name, frame=0, position=tuple(person.position), facing=float(person.facing), pose=person.pose))
+    after = dict(people)
+    for name in keyed:
+        if name not in after:
+            continue
+        mine = sorted((k for k in subject_keys if k.subject == name and k.frame < frames), key=lambda k: k.frame)
+        if not mine:
+            continue
+        end = mine[-1]
+        pose = next((k.pose for k in reversed(mine) if k.pose), after[name].pose)
+        facing = next((k.facing for k in reversed(mine) if k.facing is not None), None)
+        if facing is None and len(mine) > 1:  # a walk faces where it went
+            d = np.asarray(end.position, float) - np.asarray(mine[-2].position, float)
+            facing = float(np.degrees(np.arctan2(d[0], d[2]))) if np.hypot(d[0], d[2]) > 1e-3 else after[name].facing
+        after[name] = after[name].model_copy(update={"position": tuple(end.position), "pose": "stand" if pose in ("walk", "run") else pose, "facing": facing if facing is not None else after[name].facing})
+    return after, sorted(subject_keys + holds, key=lambda k: (k.subject, k.frame))
 
 
 def understand_with_bank(specs: list[ShotSpec], names: list[str]) -> None:
@@ -624,6 +664,8 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         warnings.append("the text is empty: planned one static medium shot")
     if furnished:
         warnings += [f"set: {n}" for n in furnished]
+    base_people = {s.name: s for s in scene.subjects}
+    present = dict(base_people)  # each person as the next shot finds them
     for index, (shot_text, spec) in enumerate(zip(texts, specs)):
         notes: list[str] = []
         if spec.cross_line:
@@ -664,7 +706,9 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         camera, frames = _build_moves(
             work, spec, placement.framing, subject, placement.distance, fps, variation, notes, film_h, placement.aim, scene, size
         )
-        camera.subject_keys = _action_keys(spec, scene, work, subject, placement.framing, frames, fps, camera.subject_keys, notes)
+        camera.subject_keys = _action_keys(spec, scene, work, subject, placement.framing, frames, fps, camera.subject_keys, notes, present)
+        present, camera.subject_keys = carry_over(present, base_people, camera.subject_keys, frames)
+        scene.subjects = [present.get(s.name, s) for s in scene.subjects]  # the next shot frames them where they are
         shot_id = new_shot_id()
         shot = Shot(
             id=shot_id,

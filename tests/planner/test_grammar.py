@@ -215,3 +215,44 @@ def test_rack_focus_moves_focus_from_the_first_person_to_the_second(text, a, b):
     assert path.focus_m[0] == pytest.approx(depth_a[0], abs=0.01)  # sharp on the first person …
     assert path.focus_m[-1] == pytest.approx(depth_b[-1], abs=0.01)  # … and on the second at the end
     assert abs(depth_a[0] - depth_b[0]) > 0.3  # a rack you can see
+
+
+@pytest.mark.parametrize("text, heading, location, shots", [
+    ("INT. KITCHEN - NIGHT. Ana and Ben sit at the table. Wide shot of both. Then a close-up of Ben.", "INT. KITCHEN - NIGHT.", "kitchen", 2),
+    ("INT. KITCHEN - NIGHT\nWide shot of Ana.\nClose-up of Ben.", "INT. KITCHEN - NIGHT", "kitchen", 2),
+    ("EXT. ROOFTOP. Wide shot of Mara. Then a close-up.", "EXT. ROOFTOP.", "rooftop", 2),
+    ("INT./EXT. CAR - day - Wide shot of Mara.", "INT./EXT. CAR - day", "car", 1),
+])  # fmt: skip
+def test_a_scene_heading_typed_before_the_shots_on_the_same_line_heads_them_and_keeps_them(text, heading, location, shots):
+    # It once took the whole line for the heading: no shots, "the text is empty".
+    head, texts = split_shots(text, ["Ana", "Ben", "Mara"])
+    assert head.startswith(heading) and len(texts) == shots
+    assert texts[0].endswith(f"({location})")  # the first shot of the scene knows where it is
+    if "sit at the table" in text:
+        assert "sit at the table" in head + " ".join(texts)  # the scene's action is not lost
+
+
+def _eyes(project, name, pose):
+    s = project.subject(name)
+    return face_marker(pose_figure(preset_angles(pose), s.position, s.facing, s.height))[0]
+
+
+def test_people_stay_as_the_shots_before_left_them_and_are_framed_where_their_eyes_are():
+    text = "Mara and Jonas sit down. Wide shot. Then a close-up of Mara. Reverse: medium shot of Jonas as he stands up and walks to the door."
+    plan, project = _plan(text)
+    first, close, reverse = project.shots
+    assert {(k.subject, k.pose) for k in first.subject_keys if k.frame > 0} == {("Mara", "sit"), ("Jonas", "sit")}
+    # The close-up finds both still seated (a hold at its first frame), and frames Mara's seated eyes.
+    assert {(k.subject, k.frame, k.pose) for k in close.subject_keys} == {("Mara", 0, "sit"), ("Jonas", 0, "sit")}
+    (eye_row,), height = _rows(project, close, [_eyes(project, "Mara", "sit")])
+    assert abs(eye_row / height - 1 / 3) <= 0.05, eye_row / height
+    # In the reverse Jonas first stands, then walks: the walk starts once he is up.
+    jonas = sorted((k for k in reverse.subject_keys if k.subject == "Jonas"), key=lambda k: k.frame)
+    assert jonas[0].frame == 0 and jonas[0].pose == "sit"
+    up = next(k.frame for k in jonas if k.pose == "stand")
+    walking = [k for k in jonas if k.pose == "walk"]
+    assert walking and walking[0].frame > up
+    assert np.linalg.norm(np.subtract(jonas[-1].position, jonas[0].position)) > 0.5  # he got somewhere
+    (eye_row,), height = _rows(project, reverse, [_eyes(project, "Jonas", "sit")])
+    assert abs(eye_row / height - 1 / 3) <= 0.05  # framed as the shot finds him: seated
+    assert ("Mara", 0, "sit") in {(k.subject, k.frame, k.pose) for k in reverse.subject_keys}
