@@ -9,6 +9,7 @@ director asks to cross it, which keeps screen direction across cuts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.spatial.transform import Rotation
@@ -82,7 +83,21 @@ class Placement:
 
 
 def aim_point(s: Subject, size: str) -> np.ndarray:
-    return np.asarray(s.position, float) + UP * SHOT_SIZES[size].aim * s.height
+    """Where a shot of ``s`` at ``size`` aims: its height on a standing figure, as far lower as the
+    pose lowers the eyes (a point of view from a seated person); an insert on a person aims at their
+    hands as the pose holds them."""
+    if s.is_person and size == "INSERT":
+        return np.asarray(s.position, float) + UP * _hands_height(s.pose, float(s.height))
+    drop = eye_drop(s.pose, float(s.height)) if s.is_person else 0.0
+    return np.asarray(s.position, float) + UP * max(SHOT_SIZES[size].aim * s.height - drop, 0.1 * s.height)
+
+
+@lru_cache(maxsize=64)
+def _hands_height(pose: str, height: float) -> float:
+    from engine.greybox import mannequin as M
+
+    figure = M.pose_figure(M.preset_angles(pose if pose not in ("walk", "run") else "stand"), (0.0, 0.0, 0.0), 0.0, height)
+    return float(np.mean([figure.joint("wrist_l")[1], figure.joint("wrist_r")[1]]))
 
 
 def place(

@@ -256,3 +256,16 @@ def test_people_stay_as_the_shots_before_left_them_and_are_framed_where_their_ey
     (eye_row,), height = _rows(project, reverse, [_eyes(project, "Jonas", "sit")])
     assert abs(eye_row / height - 1 / 3) <= 0.05  # framed as the shot finds him: seated
     assert ("Mara", 0, "sit") in {(k.subject, k.frame, k.pose) for k in reverse.subject_keys}
+
+
+@pytest.mark.parametrize("pose_words", ["", "Mara sits down. Wide shot. Then an "])
+def test_an_insert_on_a_person_is_on_their_hands_standing_or_seated(pose_words):
+    text = f"{pose_words}insert on Mara." if pose_words else "Insert on Mara."
+    _, project = _plan(text)
+    shot = project.shots[-1]
+    mara = project.subject("Mara")
+    pose = "sit" if pose_words else mara.pose  # the demo's Mara stands with her arms crossed
+    figure = pose_figure(preset_angles(pose), mara.position, mara.facing, mara.height)
+    hands = (figure.joint("wrist_l") + figure.joint("wrist_r")) / 2
+    (row,), height = _rows(project, shot, [hands])
+    assert abs(row / height - 0.5) <= 0.15, row / height  # the hands, not the chest or under the thighs
