@@ -145,8 +145,10 @@ MOVES = {
         np.array([0.9, 0.8, -1.4]), 0.0, 1.0),
     # push in while zooming out so the back wall (6 m ahead) keeps its size in frame. Moving along
     # the lens axis while zooming is a critical motion: the pictures are those of a push with a
-    # fixed lens into a room whose back wall is infinitely far (see engine.clone.solve)
+    # fixed lens, speeding up, into a room whose back wall is infinitely far (see engine.clone.solve)
     "dolly_zoom_in": lambda s: (EYE + [0, 0, -1.5 * s], TARGET, 0.0, (6.0 - 1.5 * s) / 6.0),
+    # the mirror: pull out from 4.5 m before the back wall to 6 m, zooming in to hold it
+    "dolly_zoom_out": lambda s: (EYE + [0, 0, -1.5 + 1.5 * s], TARGET, 0.0, (4.5 + 1.5 * s) / 4.5),
     # pure rotation across the room's corner (two walls meet in view)
     "pan_corner": lambda s: (EYE, EYE + Rotation.from_euler("y", -25 - 40 * s, degrees=True).apply(TARGET - EYE), 0.0, 1.0),
 }  # fmt: skip
