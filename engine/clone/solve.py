@@ -34,16 +34,17 @@ BA_MAX_NFEV = 25
 ESSENTIAL_METHOD = cv2.USAC_MAGSAC  # OpenCV's RANSAC drew a push 8 degrees off on a textured room
 BA_BACKEND = "pycolmap"  # the moving camera's adjuster when pycolmap is installed, else "scipy"
 BEHIND_FRACTION = 0.1  # of the points behind a fixed-lens camera: it must have zoomed
-MIN_PARALLAX_PX = 6.0  # a moving solve implying less parallax than this is a turn or a zoom
+MIN_PARALLAX_PX = 6.0  # implied_parallax of a move among depths passes this (reported in the figures, no longer a rule)
 PARALLAX_PERCENTILE = 97
-# Plane plus parallax on every track: a move shows when enough tracks (MIN_PARALLAX_TRACKS, or a
-# PARALLAX_TRACK_FRACTION of those seen MIN_TRACK_FRAMES frames) stray more than UNEXPLAINED_TRACK_PX
-# from any ray through a turning camera while the moving camera puts them within EXPLAINED_TRACK_PX.
+# Plane plus parallax on every track seen MIN_TRACK_FRAMES frames: a move shows when
+# MIN_PARALLAX_TRACKS tracks stray more than STRONG_PARALLAX_PX from any ray through a turning camera
+# while the moving camera puts them within EXPLAINED_TRACK_PX (the moving camera is solved only when
+# that many stray more than UNEXPLAINED_TRACK_PX).
 MIN_TRACK_FRAMES = 4
 UNEXPLAINED_TRACK_PX = 2.0
 EXPLAINED_TRACK_PX = 1.0
-MIN_PARALLAX_TRACKS = 12
-PARALLAX_TRACK_FRACTION = 0.08  # zooms and turns leave up to 5 % (drift), moves 17 % and more
+STRONG_PARALLAX_PX = 4.0
+MIN_PARALLAX_TRACKS = 6
 DOLLY_ZOOM_MIN_LOG = 0.05  # a remapped zoom smaller than this (ln of the focal ratio) leaves the push alone
 STEADIER_BY = 0.25  # the dolly zoom's travel must leave under this share of the push's unsteadiness
 # Every pixel figure here is in pixels of a frame whose diagonal is REFERENCE_DIAGONAL_PX (320 x 180,
@@ -376,10 +377,10 @@ def _best_initial_pair(tracks: np.ndarray, size: tuple[int, int]) -> int | None:
         if H is None:
             continue
         resid = np.linalg.norm(cv2.perspectiveTransform(pa.reshape(-1, 1, 2), H).reshape(-1, 2) - pb, axis=1)
-        scores.append((k, float(np.percentile(resid, 75))))
+        scores.append((k, float(np.percentile(resid, 95))))  # parallax may be a minority's (a box before a wall)
     if not scores:
         return None
-    # the farthest frame showing about the most parallax: the 75th percentile is noisy from frame to
+    # the farthest frame showing about the most parallax: the percentile is noisy from frame to
     # frame, and a push needs the baseline (a near frame leaves the wall ahead under a degree of
     # triangulation angle, too few points to register the rest: the same push failed at 1080p)
     best = max(sc for _, sc in scores)
@@ -678,10 +679,9 @@ def solve_shot(tracks: np.ndarray, size: tuple[int, int], focal_px: float | None
     long = np.isfinite(tracks[..., 0]).sum(axis=0) >= MIN_TRACK_FRAMES
     turn_res = rotation_track_residuals(tracks, rotation.rotation, rotation.focal_px, size) / px
     unexplained = long & (turn_res > UNEXPLAINED_TRACK_PX)
-    needed = max(MIN_PARALLAX_TRACKS, PARALLAX_TRACK_FRACTION * long.sum())
     info["turn_unexplained_tracks"] = int(unexplained.sum())
     info["tracks"] = int(long.sum())
-    if unexplained.sum() < needed and rotation.failed.mean() < 0.2:
+    if unexplained.sum() < MIN_PARALLAX_TRACKS and rotation.failed.mean() < 0.2:
         return rotation, info  # the turn explains (nearly) every track: nothing shows a move
     try:
         moving, move_res = _solve_moving(tracks, size, focal_px, default_focal_px, enough, info)
@@ -692,7 +692,10 @@ def solve_shot(tracks: np.ndarray, size: tuple[int, int], focal_px: float | None
     parallax = unexplained & (move_res < EXPLAINED_TRACK_PX)
     info["parallax_tracks"] = int(parallax.sum())
     info["rms_rotation"], info["rms_moving"] = rotation.rms_px, moving.rms_px
-    shows_parallax = parallax.sum() >= needed and info["parallax_px"] >= MIN_PARALLAX_PX
+    # A few tracks far off any turn that one moving camera explains are a move's; drift stays near a
+    # turn (up to 4 such tracks on the zooms and turns of the tuning rooms, 6-32 on the moves of rooms
+    # where the wall ahead carries most tracks and only the boxes and floor show the parallax).
+    shows_parallax = (parallax & (turn_res > STRONG_PARALLAX_PX)).sum() >= MIN_PARALLAX_TRACKS
     if rotation.failed.mean() < 0.5 and not shows_parallax:
         # no tracks that the move explains and the turn does not, or the moving camera's own scene
         # implies next to no parallax: the model with fewer unknowns (a moving solve soaks each
@@ -731,13 +734,13 @@ def rotation_track_residuals(tracks: np.ndarray, R: np.ndarray, focal: np.ndarra
 def moving_track_residuals(tracks: np.ndarray, R: np.ndarray, t: np.ndarray, focal: np.ndarray, size, frames_ok: np.ndarray) -> np.ndarray:
     """Per track, the largest reprojection error (pixels) of its point triangulated (linear, all
     its observations in ``frames_ok``) by the moving camera (world-to-camera ``R``, ``t``). NaN for
-    a track seen in fewer than two such frames."""
+    a track seen in fewer than three such frames."""
     return triangulate_tracks(tracks, R, t, focal, size, frames_ok)[1]
 
 
 def triangulate_tracks(tracks: np.ndarray, R: np.ndarray, t: np.ndarray, focal: np.ndarray, size, frames_ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every track's point (linear triangulation over its observations in ``frames_ok``) and its
-    largest reprojection error in pixels (NaN for a track seen in fewer than two such frames)."""
+    largest reprojection error in pixels (NaN for a track seen in fewer than three such frames)."""
     c = intrinsics(1.0, size)[:2, 2]
     seen = np.isfinite(tracks[..., 0]) & frames_ok[:, None]
     xy = np.where(seen[..., None], tracks, 0.0)
@@ -755,7 +758,7 @@ def triangulate_tracks(tracks: np.ndarray, R: np.ndarray, t: np.ndarray, focal: 
     proj = focal[:, None, None] * cam[..., :2] / z[..., None] + c
     e = np.where(cam[..., 2] > 0, np.linalg.norm(proj - xy, axis=2), np.inf)
     out = np.max(np.where(seen, e, -1.0), axis=0)
-    return X, np.where(seen.sum(axis=0) >= 2, out, np.nan)
+    return X, np.where(seen.sum(axis=0) >= 3, out, np.nan)  # two views always agree: no test
 
 
 def _solve_rotation(tracks, size, focal_px, default_focal_px, enough, info) -> ShotSolve:

@@ -42,9 +42,13 @@ def texture(name: str) -> np.ndarray:
 
 def room(seed: int = 0) -> list[Quad]:
     """An 8 x 3 x 8 m room with two boxes; ``seed`` turns which photograph goes where, so rooms of
-    consecutive seeds have different pictures on every surface."""
+    consecutive seeds have different pictures on every surface. That gives eight rooms; seeds from
+    100 on shuffle the photographs instead, a room of its own for every seed (fresh held-out rooms)."""
     names = ["astronaut", "coffee", "chelsea", "rocket", "brick", "gravel", "grass", "camera"]
-    names = names[seed % 8 :] + names[: seed % 8]
+    if seed >= 100:
+        names = [names[i] for i in np.random.default_rng(seed).permutation(len(names))]
+    else:
+        names = names[seed % 8 :] + names[: seed % 8]
     x0, x1, z0, z1, h = -4.0, 4.0, -4.0, 4.0, 3.0
     quads = [
         Quad((x0, h, z0), (x1 - x0, 0, 0), (0, -h, 0), names[0], (2, 1)),  # back wall (z0), seen from inside
