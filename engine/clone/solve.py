@@ -1,7 +1,11 @@
 """One shot's camera from its feature tracks: model choice, a first solution, bundle adjustment.
 
-- Model choice by Torr's GRIC over frame pairs across the shot: a homography (the camera turns
-  and zooms about its centre: pan, tilt, roll, zoom) against the fundamental matrix (it moves).
+- Model choice: Torr's GRIC over frame pairs across the shot says whether anything moves; then plane
+  plus parallax track by track: a move is a few tracks far off any turn (a homography: pan, tilt,
+  roll, zoom) that one moving camera (the essential matrix) explains (``solve_shot``).
+- A fixed-lens push that a dolly zoom explains with a steadier dolly becomes that dolly zoom (the
+  critical motion: ``held_inverse_depth``, ``remap_dolly_zoom``).
+- Pixel figures are at a 320 x 180 diagonal and scale with the frame (``pixel_scale``).
 - Rotation model: consecutive homographies give each frame's rotation and zoom; the focal length,
   when not given, is self-calibrated from them (K^-1 H K must be a rotation: the focal length that
   makes it one, searched then refined); a bundle adjustment over ray directions refines it all.

@@ -1,12 +1,15 @@
 """Motion labels of cloned one-shot clips against the moves that made them (held-out room, seed 7)."""
 
+import numpy as np
 import pytest
 
 pytest.importorskip("skimage")
 
 from engine.analysis.labels import label_path  # noqa: E402
 from engine.camera.path import CameraPath  # noqa: E402
+from engine.camera.framing import SHOT_SIZES  # noqa: E402
 from engine.clone.clone import clone_video  # noqa: E402
+from engine.clone.place import DEFAULT_SIZE  # noqa: E402
 from engine.clone.synthetic import LABEL_OF, make_clip  # noqa: E402
 from engine.interchange.mp4 import write_mp4  # noqa: E402
 from engine.project import SUPER35_SENSOR_MM  # noqa: E402
@@ -22,7 +25,15 @@ def _clone(kind, tmp_path, frames=36, size=(320, 180), seed=7):
 
 
 def _dominant(result):
-    return label_path(shared.shot(result.project, result.project.shots[0])).dominant
+    """The cloned shot's main move, its speeds measured in the distance from its first camera to
+    the subject it was placed around (as the true move's are in the distance to what the first
+    frame looks at): a dolly zoom is the push and the zoom at comparable rates, so the yardstick
+    matters."""
+    project = result.project
+    path = shared.shot(project, project.shots[0])
+    subject = project.subjects[0]
+    aim = np.asarray(subject.position) + [0, SHOT_SIZES[DEFAULT_SIZE].aim * subject.height, 0]
+    return label_path(path, reference_length=float(np.linalg.norm(path.positions[0] - aim))).dominant
 
 
 @pytest.mark.slow
