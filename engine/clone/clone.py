@@ -19,7 +19,7 @@ import numpy as np
 from engine.analysis.describe import describe_project
 from engine.camera.lens import focal_pixels
 from engine.clone import place as placing
-from engine.clone.solve import ShotSolve, solve_shot
+from engine.clone.solve import REFERENCE_DIAGONAL_PX, ShotSolve, solve_shot
 from engine.clone.tracks import track
 from engine.clone.video import Video, grey, read_video
 from engine.errors import ShotlineError
@@ -114,6 +114,7 @@ def clone_video(
     size = (w, h)
     greys = grey(frames)
     _check_texture(greys, source)
+    tracking, track_size, scale = tracking_frames(greys)
     report("cuts", 0.0)
     transitions = detect_transitions(frames)
     ranges = _ranges(n, transitions)
@@ -135,7 +136,9 @@ def clone_video(
             solved.append((None, {"error": "too short outside its dissolve"}, (a, b)))
             continue
         try:
-            s, info = solve_shot(track(greys[a + lo : a + hi]), size, hint_px, default_px)
+            s, info = solve_shot(track(tracking[a + lo : a + hi]), track_size, hint_px and hint_px * scale, default_px * scale)
+            s.focal_px = s.focal_px / scale  # back to pixels of the working frame
+            info["focal_px"] = float(s.focal_px[0])
             solved.append((_hold_outside(s, lo, hi, b - a), info, (a, b)))
         except (RuntimeError, np.linalg.LinAlgError, ValueError) as exc:
             solved.append((None, {"error": str(exc)}, (a, b)))
@@ -195,6 +198,24 @@ def clone_video(
     out = out.model_copy(update={"shots": final})
     report("done", 1.0)
     return CloneResult(out, cloned, transitions, video.fps, focal_text, size, messages)
+
+
+def tracking_frames(greys: np.ndarray) -> tuple[np.ndarray, tuple[int, int], float]:
+    """The grey frames resampled to the tracker's size (the diagonal of 320 x 180, where the
+    solver's pixel figures were set), that size and the scale from the working frame to it. Every
+    clip is tracked at the one size, so the tracker's window, its corner spacing and the solver's
+    thresholds are the same fraction of the frame at 224 px, 480p or 1080p (the same labels), and a
+    480p clip tracks at under half the pixels."""
+    import cv2
+
+    n, h, w = greys.shape
+    scale = REFERENCE_DIAGONAL_PX / float(np.hypot(w, h))
+    tw, th = max(16, int(round(w * scale))), max(16, int(round(h * scale)))
+    scale = tw / w
+    if (tw, th) == (w, h):
+        return greys, (w, h), 1.0
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    return np.stack([cv2.resize(g, (tw, th), interpolation=interp) for g in greys]), (tw, th), scale
 
 
 def _spans(frames: np.ndarray) -> str:

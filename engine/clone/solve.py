@@ -1,7 +1,11 @@
 """One shot's camera from its feature tracks: model choice, a first solution, bundle adjustment.
 
-- Model choice by Torr's GRIC over frame pairs across the shot: a homography (the camera turns
-  and zooms about its centre: pan, tilt, roll, zoom) against the fundamental matrix (it moves).
+- Model choice: Torr's GRIC over frame pairs across the shot says whether anything moves; then plane
+  plus parallax track by track: a move is a few tracks far off any turn (a homography: pan, tilt,
+  roll, zoom) that one moving camera (the essential matrix) explains (``solve_shot``).
+- A fixed-lens push that a dolly zoom explains with a steadier dolly becomes that dolly zoom (the
+  critical motion: ``held_inverse_depth``, ``remap_dolly_zoom``).
+- Pixel figures are at a 320 x 180 diagonal and scale with the frame (``pixel_scale``).
 - Rotation model: consecutive homographies give each frame's rotation and zoom; the focal length,
   when not given, is self-calibrated from them (K^-1 H K must be a rotation: the focal length that
   makes it one, searched then refined); a bundle adjustment over ray directions refines it all.
@@ -21,7 +25,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 from scipy.optimize import least_squares, minimize_scalar
-from scipy.sparse import lil_matrix
+from scipy.sparse import coo_matrix, lil_matrix
 from scipy.spatial.transform import Rotation, Slerp
 
 from engine.camera.conventions import from_opencv_world, invert_poses
@@ -34,9 +38,28 @@ BA_MAX_NFEV = 25
 ESSENTIAL_METHOD = cv2.USAC_MAGSAC  # OpenCV's RANSAC drew a push 8 degrees off on a textured room
 BA_BACKEND = "pycolmap"  # the moving camera's adjuster when pycolmap is installed, else "scipy"
 BEHIND_FRACTION = 0.1  # of the points behind a fixed-lens camera: it must have zoomed
-MIN_PARALLAX_PX = 6.0  # a moving solve implying less parallax than this is a turn or a zoom
+MIN_PARALLAX_PX = 6.0  # implied_parallax of a move among depths passes this (reported in the figures, no longer a rule)
 PARALLAX_PERCENTILE = 97
-MIN_UNEXPLAINED_PX = 2.5  # a turn whose 97th-percentile residual is under this leaves no parallax
+# Plane plus parallax on every track seen MIN_TRACK_FRAMES frames: a move shows when
+# MIN_PARALLAX_TRACKS tracks stray more than STRONG_PARALLAX_PX from any ray through a turning camera
+# while the moving camera puts them within EXPLAINED_TRACK_PX (the moving camera is solved only when
+# that many stray more than UNEXPLAINED_TRACK_PX).
+MIN_TRACK_FRAMES = 4
+UNEXPLAINED_TRACK_PX = 2.0
+EXPLAINED_TRACK_PX = 1.0
+STRONG_PARALLAX_PX = 4.0
+MIN_PARALLAX_TRACKS = 6
+DOLLY_ZOOM_MIN_LOG = 0.05  # a remapped zoom smaller than this (ln of the focal ratio) leaves the push alone
+STEADIER_BY = 0.25  # the dolly zoom's travel must leave under this share of the push's unsteadiness
+# Every pixel figure here is in pixels of a frame whose diagonal is REFERENCE_DIAGONAL_PX (320 x 180,
+# where they were set): a frame of another size scales them by ``pixel_scale`` (diagonal / reference),
+# so a clip gives the same cameras and labels at 224 px, 480p or 1080p.
+REFERENCE_DIAGONAL_PX = float(np.hypot(320, 180))
+
+
+def pixel_scale(size: tuple[int, int]) -> float:
+    """Pixels of a ``size`` frame per reference pixel (thresholds are fractions of the diagonal)."""
+    return float(np.hypot(*size)) / REFERENCE_DIAGONAL_PX
 
 
 @dataclass
@@ -87,9 +110,10 @@ def _sampson_sq(F: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return num / (fx1[:, 0] ** 2 + fx1[:, 1] ** 2 + ftx2[:, 0] ** 2 + ftx2[:, 1] ** 2 + 1e-12)
 
 
-def choose_model(tracks: np.ndarray) -> tuple[str, dict]:
+def choose_model(tracks: np.ndarray, size: tuple[int, int]) -> tuple[str, dict]:
     """"static", "rotation" or "translation", with the figures that decided it."""
     n = len(tracks)
+    px = pixel_scale(size)
     span = max(3, n // 3)
     total_h = total_f = 0.0
     motion = []
@@ -99,8 +123,8 @@ def choose_model(tracks: np.ndarray) -> tuple[str, dict]:
         if len(pa) < MIN_POINTS:
             continue
         motion.append(float(np.percentile(np.linalg.norm(pb - pa, axis=1), 90)))
-        H, _ = cv2.findHomography(pa, pb, cv2.RANSAC, 1.5)
-        F, _ = cv2.findFundamentalMat(pa, pb, cv2.FM_RANSAC, 1.0, 0.999)
+        H, _ = cv2.findHomography(pa, pb, cv2.RANSAC, 1.5 * px)
+        F, _ = cv2.findFundamentalMat(pa, pb, cv2.FM_RANSAC, 1.0 * px, 0.999)
         if H is None:
             continue
         ph = cv2.perspectiveTransform(pa.reshape(-1, 1, 2), H).reshape(-1, 2)
@@ -109,13 +133,13 @@ def choose_model(tracks: np.ndarray) -> tuple[str, dict]:
             ef = eh
         else:
             ef = _sampson_sq(F, pa, pb)
-        sigma = max(0.25, 1.4826 * float(np.sqrt(np.median(ef))))
+        sigma = max(0.25 * px, 1.4826 * float(np.sqrt(np.median(ef))))
         total_h += gric(eh, sigma, 2, 8)
         total_f += gric(ef, sigma, 3, 7)
-    info = {"gric_h": total_h, "gric_f": total_f, "motion_px": max(motion) if motion else 0.0}
+    info = {"gric_h": total_h, "gric_f": total_f, "motion_px": max(motion) / px if motion else 0.0}
     if not motion:
         return "failed", info
-    if max(motion) < 0.75:
+    if max(motion) < 0.75 * px:
         return "static", info
     return ("rotation" if total_h <= total_f else "translation"), info
 
@@ -142,13 +166,14 @@ def _split_zoom(H: np.ndarray, f: float, size) -> tuple[np.ndarray, float, float
     return r, s, float(np.linalg.norm(q - r))
 
 
-def consecutive_homographies(tracks: np.ndarray) -> tuple[list[np.ndarray | None], np.ndarray]:
+def consecutive_homographies(tracks: np.ndarray, size: tuple[int, int]) -> tuple[list[np.ndarray | None], np.ndarray]:
     hs, counts = [], []
+    px = pixel_scale(size)
     for i in range(len(tracks) - 1):
         pa, pb, _ = pair(tracks, i, i + 1)
         H = None
         if len(pa) >= MIN_POINTS:
-            H, inl = cv2.findHomography(pa, pb, cv2.RANSAC, 1.5)
+            H, inl = cv2.findHomography(pa, pb, cv2.RANSAC, 1.5 * px)
             counts.append(int(inl.sum()) if H is not None else 0)
         else:
             counts.append(len(pa))
@@ -174,6 +199,40 @@ def chain_rotations(hs, f: float, size) -> tuple[np.ndarray, np.ndarray, float]:
         if (i + 1) % 3 == 0 or i == n - 2:
             err += _split_zoom(acc / np.cbrt(np.linalg.det(acc)), f, size)[2]
     return np.array(rots), np.array(focal), err
+
+
+def keyframe_rotations(tracks: np.ndarray, f: float, size) -> tuple[np.ndarray, np.ndarray]:
+    """Per-frame rotation (frame 0 = I) and focal from homographies to frame 0 while it shares
+    enough of the frame's tracks, else to the latest keyframe, not to the frame before: a chain of 35 small steps
+    drifted 2 degrees on a zoom, which the adjustment then could not undo (it stopped in a valley
+    with 10 px residuals)."""
+    n = len(tracks)
+    px = pixel_scale(size)
+    H0 = [np.eye(3)] + [None] * (n - 1)  # frame 0 -> frame i
+    key = 0
+    for i in range(1, n):
+        seen_i = np.isfinite(tracks[i, :, 0]).sum()
+        for ref in (0, key, i - 1):
+            pa, pb, _ = pair(tracks, ref, i)
+            if len(pa) < MIN_POINTS or H0[ref] is None or (ref != i - 1 and len(pa) < max(30, 0.4 * seen_i)):
+                continue
+            H, _ = cv2.findHomography(pa, pb, cv2.RANSAC, 1.5 * px)
+            if H is not None:
+                H0[i] = H @ H0[ref]
+                break
+        shared = pair(tracks, key, i)[0]
+        if len(shared) < 0.6 * np.isfinite(tracks[i, :, 0]).sum() and H0[i] is not None:
+            key = i  # the keyframe's tracks are leaving: this frame is the next keyframe
+    rots, focal = [np.eye(3)], [f]
+    for i in range(1, n):
+        if H0[i] is None:
+            rots.append(rots[-1])
+            focal.append(focal[-1])
+            continue
+        r, zoom, _ = _split_zoom(H0[i] / np.cbrt(np.linalg.det(H0[i])), f, size)
+        rots.append(r)
+        focal.append(f * zoom)
+    return np.array(rots), np.array(focal)
 
 
 def self_calibrate(hs, size) -> tuple[float | None, float]:
@@ -202,6 +261,22 @@ def _observations(tracks: np.ndarray, frames_ok: np.ndarray, max_tracks: int):
     return chosen, fi, ti, tracks[fi, chosen[ti]]
 
 
+def _skew(v: np.ndarray) -> np.ndarray:
+    z = np.zeros(len(v))
+    return np.stack([np.stack([z, -v[:, 2], v[:, 1]], 1), np.stack([v[:, 2], z, -v[:, 0]], 1), np.stack([-v[:, 1], v[:, 0], z], 1)], 1)
+
+
+def _left_jacobians(r: np.ndarray) -> np.ndarray:
+    """SO(3)'s left Jacobian of each rotation vector: exp([r + d]) = exp([J d]) exp([r]) to first order."""
+    th = np.linalg.norm(r, axis=1)
+    K = _skew(r)
+    small = th < 1e-6
+    t = np.where(small, 1.0, th)
+    a = np.where(small, 0.5, (1 - np.cos(t)) / t**2)
+    b = np.where(small, 1.0 / 6.0, (t - np.sin(t)) / t**3)
+    return np.eye(3)[None] + a[:, None, None] * K + b[:, None, None] * (K @ K)
+
+
 def adjust_rotations(tracks, rots, focal, size, fix_focal: bool, frames_ok):
     """Bundle adjustment of rotations, zoom ratios, the focal length and ray directions."""
     n = len(rots)
@@ -221,7 +296,7 @@ def adjust_rotations(tracks, rots, focal, size, fix_focal: bool, frames_ok):
         lf = f0 if fix_focal else np.exp(p[0])
         fr = p[nf : nf + 4 * (n - 1)].reshape(n - 1, 4)
         R = np.concatenate([np.eye(3)[None], Rotation.from_rotvec(fr[:, :3]).as_matrix()])
-        s = np.concatenate([[1.0], np.exp(fr[:, 3])])
+        s = np.concatenate([[1.0], np.exp(np.clip(fr[:, 3], -5.0, 5.0))])  # a wild step must not overflow
         ab = p[nf + 4 * (n - 1) :].reshape(m, 2)
         return lf, R, s, ab
 
@@ -239,17 +314,52 @@ def adjust_rotations(tracks, rots, focal, size, fix_focal: bool, frames_ok):
         np.c_[Rotation.from_matrix(rots[1:]).as_rotvec(), np.log(scale[1:])].ravel()
     ) + list(rays0[:, :2].ravel())
     p0 = np.array(p0, float)
-    sp = lil_matrix((2 * len(fi), len(p0)), dtype=np.uint8)
-    rows = np.arange(len(fi))
-    for r in (2 * rows, 2 * rows + 1):
+    moving = fi > 0
+    obs = np.arange(len(fi))
+
+    def jacobian(p):
+        # analytic: the finite-difference Jacobian was most of a turn's solve time
+        lf, R, s, ab = unpack(p)
+        d = np.einsum("mji,mj->mi", ref_rot, np.c_[ab, np.ones(m)])
+        x = np.einsum("nij,nj->ni", R[fi], d[ti])
+        ff = lf * s[fi]
+        g = ff / x[:, 2]
+        du = np.c_[g, np.zeros_like(g), -g * x[:, 0] / x[:, 2]]  # d(u, v) / d(camera point)
+        dv = np.c_[np.zeros_like(g), g, -g * x[:, 1] / x[:, 2]]
+        uu, vv = g * x[:, 0], g * x[:, 1]  # u - cx, v - cy: the derivatives by ln(focal)
+        rows, cols, vals = [], [], []
+
+        def put(c, ju, jv, sel=slice(None)):
+            rows.extend([2 * obs[sel], 2 * obs[sel] + 1])
+            cols.extend([c, c])
+            vals.extend([ju, jv])
+
         if not fix_focal:
-            sp[r, 0] = 1
-        moving = fi > 0
-        for c in range(4):
-            sp[r[moving], nf + 4 * (fi[moving] - 1) + c] = 1
+            put(np.zeros(len(fi), int), uu, vv)
+        rv = p[nf : nf + 4 * (n - 1)].reshape(n - 1, 4)[:, :3]
+        jl = _left_jacobians(rv)[fi[moving] - 1]  # (k,3,3)
+        dx = -np.einsum("kij,kjl->kil", _skew(x[moving]), jl)  # d(camera point) / d(rotation vector)
+        base = nf + 4 * (fi[moving] - 1)
+        for c in range(3):
+            put(base + c, np.einsum("ki,ki->k", du[moving], dx[:, :, c]), np.einsum("ki,ki->k", dv[moving], dx[:, :, c]), moving)
+        put(base + 3, uu[moving], vv[moving], moving)
+        dd = np.einsum("kij,kjl->kil", R[fi], np.transpose(ref_rot, (0, 2, 1))[ti])  # d(camera point) / d(a, b, .)
         for c in range(2):
-            sp[r, nf + 4 * (n - 1) + 2 * ti + c] = 1
-    res = least_squares(residuals, p0, jac_sparsity=sp, loss="huber", f_scale=HUBER_PX, method="trf", x_scale="jac", ftol=1e-4, xtol=1e-6, max_nfev=BA_MAX_NFEV)
+            put(nf + 4 * (n - 1) + 2 * ti + c, np.einsum("ki,ki->k", du, dd[:, :, c]), np.einsum("ki,ki->k", dv, dd[:, :, c]))
+        return coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(2 * len(fi), len(p0))).tocsr()
+
+    px = pixel_scale(size)
+    opts = dict(jac=jacobian, f_scale=HUBER_PX * px, method="trf", x_scale="jac", ftol=1e-4, xtol=1e-6, max_nfev=BA_MAX_NFEV)
+    res = least_squares(residuals, p0, loss="huber", **opts)
+    first = np.linalg.norm(res.fun.reshape(-1, 2), axis=1)
+    if np.median(first) > HUBER_PX * px:
+        # A start a degree off (a keyframe's homography) leaves every residual of the later frames
+        # on the Huber loss's flat part, where trf crawls and stops (median 5 px on a zoom out): a
+        # plain least-squares pass first, then the robust one, kept when it explains more.
+        again = least_squares(residuals, res.x, loss="linear", **{**opts, "max_nfev": 10})
+        again = least_squares(residuals, again.x, loss="huber", **opts)
+        if robust_rms(np.linalg.norm(again.fun.reshape(-1, 2), axis=1), px) < robust_rms(first, px):
+            res = again
     lf, R, s, _ = unpack(res.x)
     err = np.linalg.norm(res.fun.reshape(-1, 2), axis=1)
     return R, lf * s, err, fi
@@ -258,22 +368,27 @@ def adjust_rotations(tracks, rots, focal, size, fix_focal: bool, frames_ok):
 # -- translation model -------------------------------------------------------------------------
 
 
-def _best_initial_pair(tracks: np.ndarray) -> int | None:
+def _best_initial_pair(tracks: np.ndarray, size: tuple[int, int]) -> int | None:
     n = len(tracks)
+    px = pixel_scale(size)
     base = np.isfinite(tracks[0, :, 0]).sum()
-    best, best_k = -1.0, None
+    scores = []
     for k in range(2, n):
         pa, pb, _ = pair(tracks, 0, k)
         if len(pa) < max(MIN_POINTS * 2, 0.3 * base):
             break
-        H, _ = cv2.findHomography(pa, pb, cv2.RANSAC, 2.0)
+        H, _ = cv2.findHomography(pa, pb, cv2.RANSAC, 2.0 * px)
         if H is None:
             continue
         resid = np.linalg.norm(cv2.perspectiveTransform(pa.reshape(-1, 1, 2), H).reshape(-1, 2) - pb, axis=1)
-        score = float(np.percentile(resid, 75))
-        if score > best:
-            best, best_k = score, k
-    return best_k
+        scores.append((k, float(np.percentile(resid, 95))))  # parallax may be a minority's (a box before a wall)
+    if not scores:
+        return None
+    # the farthest frame showing about the most parallax: the percentile is noisy from frame to
+    # frame, and a push needs the baseline (a near frame leaves the wall ahead under a degree of
+    # triangulation angle, too few points to register the rest: the same push failed at 1080p)
+    best = max(sc for _, sc in scores)
+    return max(k for k, sc in scores if sc >= 0.7 * best)
 
 
 def _essential_with_zoom(pa, pb, f0, size):
@@ -283,7 +398,7 @@ def _essential_with_zoom(pa, pb, f0, size):
     best = None
     for s in np.exp(np.linspace(np.log(0.8), np.log(1.25), 23)):
         nb = cv2.undistortPoints(pb.reshape(-1, 1, 2), intrinsics(f0 * s, size), None).reshape(-1, 2)
-        E, mask = cv2.findEssentialMat(na, nb, np.eye(3), cv2.RANSAC, 0.999, 1.0 / f0)
+        E, mask = cv2.findEssentialMat(na, nb, np.eye(3), cv2.RANSAC, 0.999, pixel_scale(size) / f0)
         if E is None or E.shape != (3, 3):
             continue
         score = int(mask.sum())
@@ -301,13 +416,45 @@ def _triangulate(P1, P2, a, b):
     return (X[:3] / X[3]).T
 
 
+def _register(X, x, k, rv_prev, tv_prev, tol: float):
+    """A frame's pose from known points: RANSAC PnP from scratch and a refinement from the previous
+    frame's pose, whichever explains more points within ``tol`` pixels. RANSAC alone, started from
+    the previous pose, now and then lands on a mirrored pose, and every later frame then follows it
+    (a truck read as a turn: the moving solve lost half its frames)."""
+    cands = []
+    ok, rv, tv, _ = cv2.solvePnPRansac(X, x, k, None, flags=cv2.SOLVEPNP_SQPNP, reprojectionError=tol, iterationsCount=200, confidence=0.999)
+    if ok:
+        cands.append((rv.reshape(3, 1), tv.reshape(3, 1)))
+    rv, tv = rv_prev.reshape(3, 1).astype(float).copy(), tv_prev.reshape(3, 1).astype(float).copy()
+    for _ in range(3):  # refine on the points the pose explains, then again with the new pose
+        e = np.linalg.norm(cv2.projectPoints(X, rv, tv, k, None)[0].reshape(-1, 2) - x, axis=1)
+        near = e < max(4.0 * tol, float(np.percentile(e, 50)))
+        if near.sum() < 6:
+            break
+        rv, tv = cv2.solvePnPRefineLM(X[near], x[near], k, None, rv, tv)
+    cands.append((rv, tv))
+    best = None
+    for rv, tv in cands:
+        if not (np.isfinite(rv).all() and np.isfinite(tv).all()):
+            continue
+        cam = X @ cv2.Rodrigues(rv)[0].T + tv.ravel()
+        e = np.linalg.norm(cv2.projectPoints(X, rv, tv, k, None)[0].reshape(-1, 2) - x, axis=1)
+        inl = np.flatnonzero((e < tol) & (cam[:, 2] > 0))
+        if best is None or len(inl) > len(best[2]):
+            best = (rv, tv, inl)
+    if best is None or len(best[2]) < MIN_POINTS:
+        return None
+    return best
+
+
 def _pnp_with_zoom(X, x, f_prev, size, rvec, tvec, search: bool):
+    cap = 3.0 * pixel_scale(size)
     def fit(lf):
         k = intrinsics(float(np.exp(lf)), size)
         ok, rv, tv = cv2.solvePnP(X, x, k, None, rvec.copy(), tvec.copy(), useExtrinsicGuess=True, flags=cv2.SOLVEPNP_ITERATIVE)
         proj = cv2.projectPoints(X, rv, tv, k, None)[0].reshape(-1, 2)
         e = np.linalg.norm(proj - x, axis=1)
-        return float(np.sum(np.minimum(e, 3.0) ** 2)), rv, tv, e
+        return float(np.sum(np.minimum(e, cap) ** 2)), rv, tv, e
 
     lf0 = np.log(f_prev)
     if search:
@@ -322,7 +469,8 @@ def _pnp_with_zoom(X, x, f_prev, size, rvec, tvec, search: bool):
 def solve_translation(tracks, f0: float, size, zoom: bool):
     """Poses, focals, points and the registered frames of a moving camera, or None."""
     n = len(tracks)
-    k = _best_initial_pair(tracks)
+    px = pixel_scale(size)
+    k = _best_initial_pair(tracks, size)
     if k is None:
         return None
     pa, pb, idx = pair(tracks, 0, k)
@@ -334,7 +482,7 @@ def solve_translation(tracks, f0: float, size, zoom: bool):
     else:
         s = 1.0
         k0 = intrinsics(f0, size)
-        E, mask = cv2.findEssentialMat(pa, pb, k0, ESSENTIAL_METHOD, 0.999, 1.0)
+        E, mask = cv2.findEssentialMat(pa, pb, k0, ESSENTIAL_METHOD, 0.999, 1.0 * px)
         if E is None or E.shape != (3, 3):
             return None
         _, R, t, mask2 = cv2.recoverPose(E, pa, pb, k0, mask=mask.copy())
@@ -367,7 +515,7 @@ def solve_translation(tracks, f0: float, size, zoom: bool):
                 Rf = cv2.Rodrigues(rvecs[f])[0]
                 cam = X @ Rf.T + tvecs[f]
                 proj = cam[:, :2] / cam[:, 2:3] * focal[f] + intrinsics(1, size)[:2, 2]
-                ok &= (cam[:, 2] > 0) & (np.linalg.norm(proj - tracks[f, sel], axis=1) < 2.0)
+                ok &= (cam[:, 2] > 0) & (np.linalg.norm(proj - tracks[f, sel], axis=1) < 2.0 * px)
             ci, cj = -cv2.Rodrigues(rvecs[i])[0].T @ tvecs[i], -cv2.Rodrigues(rvecs[j])[0].T @ tvecs[j]
             ray_i, ray_j = X - ci, X - cj
             cos = np.einsum("ij,ij->i", ray_i, ray_j) / (np.linalg.norm(ray_i, axis=1) * np.linalg.norm(ray_j, axis=1) + 1e-12)
@@ -383,10 +531,10 @@ def solve_translation(tracks, f0: float, size, zoom: bool):
             continue
         X, x = points[have], tracks[i, have].astype(float)
         ref = prev if done[prev] else 0
-        ok, rv, tv, inl = cv2.solvePnPRansac(X, x, intrinsics(focal[ref], size), None, rvecs[ref].copy(), tvecs[ref].copy(), useExtrinsicGuess=True, reprojectionError=2.0, iterationsCount=100)
-        if not ok or inl is None or len(inl) < MIN_POINTS:
+        found = _register(X, x, intrinsics(focal[ref], size), rvecs[ref], tvecs[ref], 2.0 * px)
+        if found is None:
             continue
-        inl = inl.ravel()
+        rv, tv, inl = found
         f, rv, tv, _ = _pnp_with_zoom(X[inl], x[inl], focal[ref], size, rv, tv, zoom)
         focal[i], rvecs[i], tvecs[i] = f, rv.ravel(), tv.ravel()
         done[i] = True
@@ -443,7 +591,7 @@ def adjust_poses(tracks, rvecs, tvecs, focal, points, done, size, zoom: bool):
     p0 = np.concatenate([fr0.ravel(), points[sub].ravel()])
     # observations the first solution puts far off (a track that slid along an edge) stay out
     start = np.linalg.norm(residuals(p0)[: 2 * len(fi)].reshape(-1, 2), axis=1)
-    keep = start < 4.0
+    keep = start < 4.0 * pixel_scale(size)
     fi, ti, xy = fi[keep], ti[keep], xy[keep]
     nres = 2 * len(fi) + (1 if scale_frame is not None else 0)
     sp = lil_matrix((nres, len(p0)), dtype=np.uint8)
@@ -469,11 +617,11 @@ def adjust_poses(tracks, rvecs, tvecs, focal, points, done, size, zoom: bool):
             p = np.concatenate([np.c_[rv[frames], tv[frames]].ravel(), X.ravel()])
             fun = residuals(p)
     if p is None:
-        res = least_squares(residuals, p0, jac_sparsity=sp, loss="huber", f_scale=HUBER_PX, method="trf", x_scale="jac", ftol=1e-4, xtol=1e-6, max_nfev=BA_MAX_NFEV)
+        res = least_squares(residuals, p0, jac_sparsity=sp, loss="huber", f_scale=HUBER_PX * pixel_scale(size), method="trf", x_scale="jac", ftol=1e-4, xtol=1e-6, max_nfev=BA_MAX_NFEV)
         p, fun = res.x, res.fun
     rv, tv, fo, X = unpack(p)
     err = np.linalg.norm(fun[: 2 * len(fi)].reshape(-1, 2), axis=1)
-    err = np.concatenate([err, np.full(int((~keep).sum()), 10.0)])  # the left-out count as misses
+    err = np.concatenate([err, np.full(int((~keep).sum()), 10.0 * pixel_scale(size))])  # the left-out count as misses
     fi = np.concatenate([fi, fi_all[~keep]])
     pts = points.copy()
     pts[sub] = X
@@ -483,18 +631,19 @@ def adjust_poses(tracks, rvecs, tvecs, focal, points, done, size, zoom: bool):
 # -- one shot ----------------------------------------------------------------------------------
 
 
-def robust_rms(err: np.ndarray) -> float:
-    """RMS reprojection error with each residual capped at 3 px (what a model leaves unexplained,
-    without one slid track deciding it)."""
-    return float(np.sqrt(np.mean(np.minimum(err, 3.0) ** 2))) if len(err) else float("inf")
+def robust_rms(err: np.ndarray, px: float = 1.0) -> float:
+    """RMS reprojection error in reference pixels, each residual capped at 3 (what a model leaves
+    unexplained, without one slid track deciding it); ``err`` in pixels of a frame ``px`` times the
+    reference size."""
+    return float(np.sqrt(np.mean(np.minimum(err / px, 3.0) ** 2))) if len(err) else float("inf")
 
 
-def _confidence(n, fi, err, counts_ok):
+def _confidence(n, fi, err, counts_ok, px: float = 1.0):
     conf = np.zeros(n)
     for i in range(n):
         e = err[fi == i]
         if len(e):
-            conf[i] = float(np.mean(e < 2.0)) * min(1.0, len(e) / 40.0)
+            conf[i] = float(np.mean(e < 2.0 * px)) * min(1.0, len(e) / 40.0)
     return conf * counts_ok
 
 
@@ -515,8 +664,9 @@ def solve_shot(tracks: np.ndarray, size: tuple[int, int], focal_px: float | None
     """The camera of one shot. ``focal_px`` fixes the focal length (a hint); without it the
     rotation model self-calibrates and the translation model uses ``default_focal_px``."""
     n = len(tracks)
+    px = pixel_scale(size)
     cv2.setRNGSeed(0)  # RANSAC draws from OpenCV's global generator: the same clip, the same cameras
-    model, info = choose_model(tracks)
+    model, info = choose_model(tracks, size)
     counts = np.isfinite(tracks[..., 0]).sum(axis=1)
     enough = counts >= MIN_POINTS
     info["focal_source"] = "hint" if focal_px else "default"
@@ -527,42 +677,97 @@ def solve_shot(tracks: np.ndarray, size: tuple[int, int], focal_px: float | None
         eye = np.tile(np.eye(3), (n, 1, 1))
         conf = np.minimum(1.0, counts / 40.0)
         return ShotSolve("static", eye, np.zeros((n, 3)), np.full(n, f), conf, ~enough, None, 0.0), info
-    rotation = None
-    if model == "rotation" or model == "translation":
-        rotation = _solve_rotation(tracks, size, focal_px, default_focal_px, enough, info)
-        # GRIC's choice, checked by what each model leaves unexplained after adjustment: a mostly
-        # planar view (a wall ahead) fits a homography nearly as well as the moving camera does
-        if rotation.rms_px < 0.6 and rotation.failed.mean() < 0.2:
-            return rotation, info
+    rotation = _solve_rotation(tracks, size, focal_px, default_focal_px, enough, info)
+    # Plane plus parallax, on every track (the adjustments see only the longest, which on a push
+    # are the wall ahead: a zoom explains those exactly): the tracks a turn cannot explain.
+    long = np.isfinite(tracks[..., 0]).sum(axis=0) >= MIN_TRACK_FRAMES
+    turn_res = rotation_track_residuals(tracks, rotation.rotation, rotation.focal_px, size) / px
+    unexplained = long & (turn_res > UNEXPLAINED_TRACK_PX)
+    info["turn_unexplained_tracks"] = int(unexplained.sum())
+    info["tracks"] = int(long.sum())
+    if unexplained.sum() < MIN_PARALLAX_TRACKS and rotation.failed.mean() < 0.2:
+        return rotation, info  # the turn explains (nearly) every track: nothing shows a move
     try:
-        moving = _solve_moving(tracks, size, focal_px, default_focal_px, enough, info)
+        moving, move_res = _solve_moving(tracks, size, focal_px, default_focal_px, enough, info)
     except (RuntimeError, ValueError, np.linalg.LinAlgError, cv2.error) as exc:
         info["moving_error"] = str(exc)[:200]
-        if rotation is None:
-            raise
         return rotation, info
-    info["rms_rotation"], info["rms_moving"] = (rotation.rms_px if rotation else None), moving.rms_px
-    if rotation is not None and rotation.failed.mean() < 0.5 and (info["parallax_px"] < MIN_PARALLAX_PX or info["rotation_p97_px"] < MIN_UNEXPLAINED_PX):
-        # the moving camera's own scene shows no parallax, or the turn leaves none unexplained in
-        # the tracks: the model with fewer unknowns (a moving solve soaks each track's drift up
-        # in its depth and so always fits a little closer)
+    move_res = move_res / px
+    parallax = unexplained & (move_res < EXPLAINED_TRACK_PX)
+    info["parallax_tracks"] = int(parallax.sum())
+    info["rms_rotation"], info["rms_moving"] = rotation.rms_px, moving.rms_px
+    # A few tracks far off any turn that one moving camera explains are a move's; drift stays near a
+    # turn (up to 4 such tracks on the zooms and turns of the tuning rooms, 6-32 on the moves of rooms
+    # where the wall ahead carries most tracks and only the boxes and floor show the parallax).
+    shows_parallax = (parallax & (turn_res > STRONG_PARALLAX_PX)).sum() >= MIN_PARALLAX_TRACKS
+    if rotation.failed.mean() < 0.5 and not shows_parallax:
+        # no tracks that the move explains and the turn does not, or the moving camera's own scene
+        # implies next to no parallax: the model with fewer unknowns (a moving solve soaks each
+        # track's drift up in its depth and so always fits a little closer)
         return rotation, info
-    if moving.failed.mean() < 0.5 and info["parallax_px"] >= MIN_PARALLAX_PX and info.get("behind_fraction", 0) < 0.25:
-        # parallax a homography cannot make: the camera moved. A turn's residuals, capped per
-        # track, stay small when the tracks that show the parallax are few (a box before a wall).
-        return moving, info
-    if rotation is not None and moving.failed.mean() > 0.5 and moving.failed.mean() > rotation.failed.mean():
+    if moving.failed.mean() < 0.5 and shows_parallax and info.get("behind_fraction", 0) < 0.25:
+        return moving, info  # parallax a homography cannot make: the camera moved
+    if moving.failed.mean() > 0.5 and moving.failed.mean() > rotation.failed.mean():
         return rotation, info  # the moving camera is not made out (a turn gives it no baseline)
-    if rotation is not None and rotation.failed.mean() > 0.5 and moving.failed.mean() < rotation.failed.mean():
+    if rotation.failed.mean() > 0.5 and moving.failed.mean() < rotation.failed.mean():
         return moving, info  # the turn does not explain the frames at all
-    if rotation is not None and not moving.rms_px < 0.85 * rotation.rms_px:
+    if not moving.rms_px < 0.85 * rotation.rms_px:
         return rotation, info
     return moving, info
 
 
+def rotation_track_residuals(tracks: np.ndarray, R: np.ndarray, focal: np.ndarray, size) -> np.ndarray:
+    """Per track, the largest reprojection error (pixels) of the best single ray direction for it
+    under a camera that only turns and zooms (rotations ``R`` world-to-camera, ``focal`` per frame):
+    the mean of its back-projected rays. NaN for a track seen once."""
+    c = intrinsics(1.0, size)[:2, 2]
+    seen = np.isfinite(tracks[..., 0])
+    xy = np.where(seen[..., None], tracks, 0.0)
+    v = np.concatenate([(xy - c) / focal[:, None, None], np.ones(xy.shape[:2] + (1,))], axis=2)
+    d = np.einsum("nji,ntj->nti", R, v)  # to the world (frame 0 camera)
+    d /= np.linalg.norm(d, axis=2, keepdims=True)
+    mean = np.where(seen[..., None], d, 0.0).sum(axis=0)
+    cam = np.einsum("nij,tj->nti", R, mean)
+    z = np.where(np.abs(cam[..., 2]) < 1e-9, 1e-9, cam[..., 2])
+    proj = focal[:, None, None] * cam[..., :2] / z[..., None] + c
+    e = np.where(seen & (cam[..., 2] > 0), np.linalg.norm(proj - xy, axis=2), np.where(seen, np.inf, np.nan))
+    out = np.nanmax(np.where(seen, e, -1.0), axis=0)
+    return np.where(seen.sum(axis=0) >= 2, out, np.nan)
+
+
+def moving_track_residuals(tracks: np.ndarray, R: np.ndarray, t: np.ndarray, focal: np.ndarray, size, frames_ok: np.ndarray) -> np.ndarray:
+    """Per track, the largest reprojection error (pixels) of its point triangulated (linear, all
+    its observations in ``frames_ok``) by the moving camera (world-to-camera ``R``, ``t``). NaN for
+    a track seen in fewer than three such frames."""
+    return triangulate_tracks(tracks, R, t, focal, size, frames_ok)[1]
+
+
+def triangulate_tracks(tracks: np.ndarray, R: np.ndarray, t: np.ndarray, focal: np.ndarray, size, frames_ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every track's point (linear triangulation over its observations in ``frames_ok``) and its
+    largest reprojection error in pixels (NaN for a track seen in fewer than three such frames)."""
+    c = intrinsics(1.0, size)[:2, 2]
+    seen = np.isfinite(tracks[..., 0]) & frames_ok[:, None]
+    xy = np.where(seen[..., None], tracks, 0.0)
+    nx = (xy - c) / focal[:, None, None]  # normalised image coordinates
+    P = np.concatenate([R, t[:, :, None]], axis=2)  # (n,3,4)
+    rows_x = nx[..., 0:1] * P[:, None, 2, :] - P[:, None, 0, :]  # (n,T,4)
+    rows_y = nx[..., 1:2] * P[:, None, 2, :] - P[:, None, 1, :]
+    A = np.concatenate([rows_x, rows_y], axis=0) * np.concatenate([seen, seen], axis=0)[..., None]
+    A = np.transpose(A, (1, 0, 2))  # (T, 2n, 4)
+    X = np.linalg.svd(A)[2][:, -1, :]  # (T,4)
+    w = np.where(np.abs(X[:, 3]) < 1e-12, 1e-12, X[:, 3])
+    X = X[:, :3] / w[:, None]
+    cam = np.einsum("nij,tj->nti", R, X) + t[:, None, :]
+    z = np.where(np.abs(cam[..., 2]) < 1e-9, 1e-9, cam[..., 2])
+    proj = focal[:, None, None] * cam[..., :2] / z[..., None] + c
+    e = np.where(cam[..., 2] > 0, np.linalg.norm(proj - xy, axis=2), np.inf)
+    out = np.max(np.where(seen, e, -1.0), axis=0)
+    return X, np.where(seen.sum(axis=0) >= 3, out, np.nan)  # two views always agree: no test
+
+
 def _solve_rotation(tracks, size, focal_px, default_focal_px, enough, info) -> ShotSolve:
     n = len(tracks)
-    hs, inliers = consecutive_homographies(tracks)
+    hs, inliers = consecutive_homographies(tracks, size)
     f = focal_px
     if f is None:
         f, turn = self_calibrate(hs, size)
@@ -571,17 +776,17 @@ def _solve_rotation(tracks, size, focal_px, default_focal_px, enough, info) -> S
             info["focal_source"] = "self-calibrated from rotation"
     fixed = (f is not None and focal_px is not None) or f is None  # a hint, or a turn too small to show it
     f = f or default_focal_px
-    rots, focal, _ = chain_rotations(hs, f, size)
+    rots, focal = keyframe_rotations(tracks, f, size)
     R, fo, err, fi = adjust_rotations(tracks, rots, focal, size, fix_focal=fixed, frames_ok=enough)
-    conf = _confidence(n, fi, err, enough)
+    px = pixel_scale(size)
+    conf = _confidence(n, fi, err, enough, px)
     failed = conf < 0.2
     R, tr, fo = _fill_failed(R, np.zeros((n, 3)), fo, failed)
     info["focal_px"] = float(fo[0])
-    info["rotation_p97_px"] = float(np.percentile(err, 97)) if len(err) else 0.0
-    return ShotSolve("rotation", R, tr, fo, conf, failed, None, robust_rms(err))
+    return ShotSolve("rotation", R, tr, fo, conf, failed, None, robust_rms(err, px))
 
 
-def _solve_moving(tracks, size, focal_px, default_focal_px, enough, info) -> ShotSolve:
+def _solve_moving(tracks, size, focal_px, default_focal_px, enough, info) -> tuple[ShotSolve, np.ndarray]:
     n = len(tracks)
     f = focal_px or default_focal_px
     best = None
@@ -604,8 +809,8 @@ def _solve_moving(tracks, size, focal_px, default_focal_px, enough, info) -> Sho
             continue
         points = np.where(np.isfinite(points).all(axis=1, keepdims=True), points, np.nan)
         out = adjust_poses(tracks, rvecs, tvecs, np.where(done, focal, f), points, done, size, zoom)
-        rms = robust_rms(out[4])
-        behind = behind_fraction(out[0], out[1], out[3][out[6]], _well_fitted(n, out[5], out[4]) & done)
+        rms = robust_rms(out[4], pixel_scale(size))
+        behind = behind_fraction(out[0], out[1], out[3][out[6]], _well_fitted(n, out[5], out[4], pixel_scale(size)) & done)
         if zoom and best is not None:
             # the zoom must explain clearly more, on as many frames, with a zoom worth the name
             ratio = float(np.nanmax(out[2]) / np.nanmin(out[2]))
@@ -619,29 +824,124 @@ def _solve_moving(tracks, size, focal_px, default_focal_px, enough, info) -> Sho
     info["zoom_model"] = zoom
     info["behind_fraction"] = behind
     info["focal_source"] = "hint" if focal_px else "default"
-    conf = _confidence(n, fi, err, done & enough)
+    conf = _confidence(n, fi, err, done & enough, pixel_scale(size))
     failed = conf < 0.2
     failed[0] = False
     R = Rotation.from_rotvec(rv).as_matrix()
     R, tv, fo = _fill_failed(R, tv, fo, failed)
-    # depth of the scene ahead: points seen in frame 0 near the image's centre
+    # what the moving camera explains, track by track (before a dolly zoom's remap, which keeps the
+    # pictures but moves the principal point a little when the travel is not exactly axial)
+    move_res = moving_track_residuals(tracks, R, tv, fo, size, ~failed)
+    inv_d = held_inverse_depth(R, tv, ~failed) if not zoom else None
+    if inv_d is not None:
+        R2, t2, f2, p2 = remap_dolly_zoom(R, tv, fo, pts, inv_d)
+        if abs(np.log(f2[-1] / f2[0])) > DOLLY_ZOOM_MIN_LOG and np.isfinite(f2).all():
+            # a push or pull along the lens axis that the set's planes say zoomed (see held_inverse_depth)
+            R, tv, fo, pts = R2, t2, f2, p2
+            info["dolly_zoom_inverse_depth"] = float(inv_d)
+    depth = central_depth(tracks, R, tv, fo, size, ~failed)
     seen0 = np.isfinite(tracks[0, sub, 0])
-    z = pts[sub][seen0][:, 2]
-    xy0 = tracks[0, sub][seen0]
-    w, h = size
-    central = (np.abs(xy0[:, 0] - w / 2) < w / 4) & (np.abs(xy0[:, 1] - h / 2) < h / 4)
-    depth = float(np.median(z[central])) if central.sum() >= 5 else (float(np.median(z)) if len(z) else None)
     info["focal_px"] = float(fo[0])
     info["parallax_px"] = implied_parallax(R, tv, fo, pts[sub][seen0], size)
-    return ShotSolve("translation", R, tv, fo, conf, failed, depth, best[0])
+    return ShotSolve("translation", R, tv, fo, conf, failed, depth, best[0]), move_res
 
 
-def _well_fitted(n: int, fi: np.ndarray, err: np.ndarray) -> np.ndarray:
+def held_inverse_depth(R: np.ndarray, t: np.ndarray, frames_ok: np.ndarray) -> float | None:
+    """1/D for a fixed-lens solve that travels along its lens axis when a dolly zoom holding the
+    depth D explains it with a steadier dolly; None when the travel is not along the axis or is as
+    steady as it gets.
+
+    Moving along the lens axis while zooming is a critical motion: a dolly zoom that holds depth D
+    makes exactly the pictures of a fixed lens pushing through the set remapped by the projective map
+    P' = P / (1 - Z/D) (what is at D goes to infinity), so no reprojection error tells them apart.
+    The remap also bends the travel: a dolly at a steady speed c(s) reads, with a fixed lens, as
+    c'(s) = c / (1 - c/D), a push that speeds up (a pull that slows down). The prior that picks one
+    member of the family is the dolly's steady speed: the 1/D that makes c'(s) / (1 + c'(s)/D) most
+    nearly linear in time, taken only when it is clearly straighter than the fixed-lens travel.
+    (The set's planes, parallel to the travel in the true scene, would be the other prior; on these
+    reconstructions their fitted tilts err by 10-30 degrees on true pushes.)"""
+    centres = -np.einsum("nji,nj->ni", R, t)
+    ok = np.flatnonzero(frames_ok)
+    if len(ok) < 8:
+        return None
+    far = centres[ok[int(np.argmax(np.linalg.norm(centres[ok], axis=1)))]]
+    end = float(np.linalg.norm(far))
+    if end < 1e-9 or abs(far[2]) < np.cos(np.radians(25)) * end:
+        return None
+    c = centres[ok] @ far / end  # travel along its own direction, frame 0 at 0
+    sign = np.sign(far[2])  # +1 forward (push), -1 back (pull)
+    s = ok.astype(float)
+
+    def bend(k):  # 1/D = k / end (sign: forward along the axis); how far from a steady speed
+        a = k / end
+        cc = c / (1.0 + a * c)
+        v = float(cc @ s / (s @ s))
+        return float(np.sum((cc - v * s) ** 2)) / max(float(cc[-1] ** 2), 1e-12) / len(s)
+
+    grid = np.linspace(-0.9, 1.5, 97)  # k = travel / D of the reading; k > -1 keeps the map finite
+    errs = np.array([bend(k) for k in grid])
+    best = int(np.argmin(errs))
+    res = minimize_scalar(bend, bounds=(grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]), method="bounded", options={"xatol": 1e-4})
+    k = float(res.x)
+    if not bend(k) < STEADIER_BY * bend(0.0):
+        return None
+    return sign * k / end
+
+
+def remap_dolly_zoom(R, t, focal, points, inv_d: float):
+    """The cameras (world-to-camera R, t; focal) and points of the same pictures in the scene
+    remapped by P = P' / (1 + Z'/D) (the inverse of held_inverse_depth's map): each camera's
+    projection matrix times the map's inverse, split again into a focal length, a rotation and a
+    centre (the principal point stays put on a travel along the axis)."""
+    from scipy.linalg import rq
+
+    T = np.eye(4)
+    T[3, 2] = inv_d
+    Ti = np.linalg.inv(T)
+    Rs, ts, fs = [], [], []
+    for Ri, ti, fi in zip(R, t, focal):
+        P = np.diag([fi, fi, 1.0]) @ np.c_[Ri, ti] @ Ti
+        M = P[:, :3]
+        if np.linalg.det(M) < 0:
+            P, M = -P, -M
+        K, Q = rq(M)
+        sign = np.diag(np.sign(np.diag(K)))
+        K, Q = K @ sign, sign @ Q
+        C = -np.linalg.solve(M, P[:, 3])
+        Rs.append(Q)
+        ts.append(-Q @ C)
+        fs.append(0.5 * (K[0, 0] + K[1, 1]) / K[2, 2])
+    p = np.asarray(points, float).copy()
+    w = 1.0 + inv_d * p[:, 2]
+    p = np.where((w > 1e-6)[:, None], p / np.where(w > 1e-6, w, 1.0)[:, None], np.nan)
+    return np.array(Rs), np.array(ts), np.array(fs), p
+
+
+def central_depth(tracks, R, t, focal, size, frames_ok) -> float | None:
+    """The depth of what the first frame looks at (translation units): the median depth of every
+    track seen in frame 0 near the image's centre (the middle third, else the middle half, else
+    all), each triangulated over the whole shot and explained to 2 px. The translation's magnitude
+    is measured against it. Every track, not only the adjustment's: on a dolly zoom the wall ahead
+    is at infinity until the remap and so never among the adjustment's points."""
+    X, e = triangulate_tracks(tracks, R, t, focal, size, frames_ok)
+    ok = np.isfinite(tracks[0, :, 0]) & (e < 2.0 * pixel_scale(size)) & (X[:, 2] > 0)
+    if not ok.any():
+        return None
+    xy0, z = tracks[0, ok], X[ok, 2]
+    w, h = size
+    for part in (6, 4):
+        central = (np.abs(xy0[:, 0] - (w - 1) / 2) < w / part) & (np.abs(xy0[:, 1] - (h - 1) / 2) < h / part)
+        if central.sum() >= 8:
+            return float(np.median(z[central]))
+    return float(np.median(z))
+
+
+def _well_fitted(n: int, fi: np.ndarray, err: np.ndarray, px: float = 1.0) -> np.ndarray:
     """Frames whose observations the adjustment explains (a frame PnP threw off is not judged)."""
     good = np.zeros(n, bool)
     for i in range(n):
         e = err[fi == i]
-        good[i] = len(e) >= MIN_POINTS and float(np.median(e)) < 2.0
+        good[i] = len(e) >= MIN_POINTS and float(np.median(e)) < 2.0 * px
     return good
 
 
@@ -656,7 +956,7 @@ def behind_fraction(rvecs, tvecs, points, done) -> float:
 
 
 def implied_parallax(R, t, focal, points, size) -> float:
-    """How far the moving camera's own reconstruction strays from a homography (pixels, the 90th
+    """How far the moving camera's own reconstruction strays from a homography (reference pixels, the 97th
     percentile at the frame where it strays most): the parallax the solve says the clip shows.
     A moving solve that implies next to none is a turn or zoom in disguise (each track's depth
     soaking up its own tracking drift), and the homography, with fewer unknowns, explains it."""
@@ -682,4 +982,4 @@ def implied_parallax(R, t, focal, points, size) -> float:
             continue
         e = np.linalg.norm(cv2.perspectiveTransform(x0[ok].reshape(-1, 1, 2), H).reshape(-1, 2) - xi[ok], axis=1)
         worst = max(worst, float(np.percentile(e, PARALLAX_PERCENTILE)))
-    return worst
+    return worst / pixel_scale(size)

@@ -42,9 +42,13 @@ def texture(name: str) -> np.ndarray:
 
 def room(seed: int = 0) -> list[Quad]:
     """An 8 x 3 x 8 m room with two boxes; ``seed`` turns which photograph goes where, so rooms of
-    consecutive seeds have different pictures on every surface."""
+    consecutive seeds have different pictures on every surface. That gives eight rooms; seeds from
+    100 on shuffle the photographs instead, a room of its own for every seed (fresh held-out rooms)."""
     names = ["astronaut", "coffee", "chelsea", "rocket", "brick", "gravel", "grass", "camera"]
-    names = names[seed % 8 :] + names[: seed % 8]
+    if seed >= 100:
+        names = [names[i] for i in np.random.default_rng(seed).permutation(len(names))]
+    else:
+        names = names[seed % 8 :] + names[: seed % 8]
     x0, x1, z0, z1, h = -4.0, 4.0, -4.0, 4.0, 3.0
     quads = [
         Quad((x0, h, z0), (x1 - x0, 0, 0), (0, -h, 0), names[0], (2, 1)),  # back wall (z0), seen from inside
@@ -145,8 +149,10 @@ MOVES = {
         np.array([0.9, 0.8, -1.4]), 0.0, 1.0),
     # push in while zooming out so the back wall (6 m ahead) keeps its size in frame. Moving along
     # the lens axis while zooming is a critical motion: the pictures are those of a push with a
-    # fixed lens into a room whose back wall is infinitely far (see engine.clone.solve)
+    # fixed lens, speeding up, into a room whose back wall is infinitely far (see engine.clone.solve)
     "dolly_zoom_in": lambda s: (EYE + [0, 0, -1.5 * s], TARGET, 0.0, (6.0 - 1.5 * s) / 6.0),
+    # the mirror: pull out from 4.5 m before the back wall to 6 m, zooming in to hold it
+    "dolly_zoom_out": lambda s: (EYE + [0, 0, -1.5 + 1.5 * s], TARGET, 0.0, (4.5 + 1.5 * s) / 4.5),
     # pure rotation across the room's corner (two walls meet in view)
     "pan_corner": lambda s: (EYE, EYE + Rotation.from_euler("y", -25 - 40 * s, degrees=True).apply(TARGET - EYE), 0.0, 1.0),
 }  # fmt: skip
