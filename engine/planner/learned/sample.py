@@ -7,7 +7,8 @@ reference frames (in its own first frame's coordinates), and the 9 frames both g
 blended: frame i of the overlap is (8 - i)/8 of the earlier segment and i/8 of the later one. Every
 shot's segment k is sampled in one batch, each guidance pass stacked in the same call.
 
-The model predicts the clean segment x0; its flow at noise level s is (x_t - x0) / s.
+The model predicts the clean segment x0 at its knots (every ``stride``-th frame); its flow at noise
+level s is (x_t - x0) / s, and the spline through the sampled knots gives every frame.
 Guidance (S5): v = v_uncond + sum over present modalities m of w_m (v_cond - v_cond\\m); a modality
 the shot lacks (no music) adds no term and no pass. Euler steps of the flow from sigma 1 to 0.
 """
@@ -65,6 +66,8 @@ class SampleSettings:
     steps: int = 4  # x0-prediction needs few (docs/benchmarks.md)
     guidance: dict = field(default_factory=lambda: dict(DEFAULT_GUIDANCE))
     stride: int = 1  # the model's knots are every stride-th frame (its config's ``stride``)
+    temperature: float = 1.0  # scale of the starting noise: below 1 trades diversity for fewer stray moves
+    shift: float = 1.0  # noise levels s -> shift s / (1 + (shift - 1) s): below 1 spends the steps nearer the clean end
 
 
 def segment_count(frames: int) -> int:
@@ -196,8 +199,9 @@ def _sample_segment(flow, batch: list[dict], rngs, norm: Normaliser, settings: S
         "segments": np.array([batch[i]["segments"] for i, _ in rows], np.int64),
     }
     knots = knot_count(SEGMENT_FRAMES, settings.stride)
-    x = np.stack([rng.standard_normal((knots, 9)).astype(np.float32) for rng in rngs])
+    x = np.stack([settings.temperature * rng.standard_normal((knots, 9)).astype(np.float32) for rng in rngs])
     sigmas = np.linspace(1.0, 0.0, settings.steps + 1, dtype=np.float32)
+    sigmas = settings.shift * sigmas / (1.0 + (settings.shift - 1.0) * sigmas)
     index = np.array([i for i, _ in rows])
     for s, s_next in zip(sigmas[:-1], sigmas[1:]):
         x0_all = flow(x=x[index], sigma=np.full(len(rows), s, np.float32), **fixed)

@@ -7,15 +7,18 @@ the same run exactly -- the pattern of ``engine.train.train_dit``: ``checkpoint.
 the model, its EMA and the optimiser moments, the step and configuration in its metadata (no
 pickle), written atomically every ``checkpoint_every`` steps and on exit (SIGTERM included).
 
-Loss (the patent's S6): x_t = (1-s) x0 + s e; the model predicts the clean trajectory x0 (JiT, as
-``engine.train.train_dit``: a smooth 81x9 curve is easier to output than the noise on it, and the
-samplers step with the flow it implies, (x_t - x0)/s), scored by its squared error -- the diffusion
-term -- plus a translation velocity loss and an acceleration loss (differences of consecutive
-frames against the truth's), the rotation smoothness
-sum ||R_i - R_{i-1}||_F^2 and the unit-quaternion loss sum (||q_i|| - 1)^2. Each modality is dropped
-on its own (and all together) so per-modality guidance has its unconditional terms.
+Loss (the patent's S6): x_t = (1-s) x0 + s e on the model's knots (every ``stride``-th frame of the
+segment, ``models.planner.rate``); the model predicts the clean knots x0 (JiT, as
+``engine.train.train_dit``: a smooth curve is easier to output than the noise on it, and the
+samplers step with the flow it implies, (x_t - x0)/s, so two to four steps suffice), scored by its
+squared error -- the diffusion term. The smoothness terms are on every frame, the knots through the
+spline: a translation velocity loss and an acceleration loss (differences of consecutive frames
+against the truth's), the rotation smoothness sum ||R_i - R_{i-1}||_F^2 and the unit-quaternion loss
+sum (||q_i|| - 1)^2. Noise levels: logit-normal, uniform, and a tenth at pure noise (the first
+sampling step). Each modality is dropped on its own (and all together) so per-modality guidance has
+its unconditional terms.
 
-    nice -n 15 timeout 1300 python -m engine.planner.learned.train --out runs/planner --minutes 20
+    OMP_NUM_THREADS=1 nice -n 5 timeout 3300 python -m engine.planner.learned.train --out runs/planner --minutes 48
     python -m engine.planner.learned.train --out runs/planner --export assets/models/shotline-planner
 """
 
@@ -248,8 +251,14 @@ class Trainer:
         valid = torch.from_numpy(d["valid"][idx])
         return Batch(x0, valid[:, ::st].contiguous(), frames, valid, torch.from_numpy(sigma.astype(np.float32)), torch.from_numpy(noise), inputs)
 
+    cooldown: tuple[int, int] | None = None  # (first step, steps): the learning rate falls linearly to 0 over them
+
     def lr_at(self, step: int) -> float:
-        return self.cfg.lr * min(1.0, (step + 1) / max(self.cfg.warmup, 1))
+        lr = self.cfg.lr * min(1.0, (step + 1) / max(self.cfg.warmup, 1))
+        if self.cooldown is not None:
+            first, steps = self.cooldown
+            lr *= max(0.0, 1.0 - (step - first) / steps)
+        return lr
 
     def train_step(self) -> dict[str, float]:
         self.model.train()
@@ -345,16 +354,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minutes", type=float, default=None, help="stop after this long (resume later)")
     ap.add_argument("--examples", type=int, default=TrainConfig.examples)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--cooldown", type=int, default=None, help="train this many more steps with the learning rate falling linearly to 0, then stop")
     ap.add_argument("--export", type=Path, default=None, help="write the EMA weights as planner.onnx + planner.json and stop")
+    ap.add_argument("--sample-steps", type=int, default=None, help="with --export: the sampler's steps (default: SampleSettings)")
+    ap.add_argument("--guidance", default=None, help="with --export: text,audio,layout guidance weights")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     signal.signal(signal.SIGTERM, _stop)  # `timeout` / `kill` checkpoint before leaving, as Ctrl-C does
     trainer = Trainer(TrainConfig(examples=args.examples), args.out)
     if args.export:
-        trainer.export(args.export)
+        note = {}
+        if args.sample_steps:
+            note["steps"] = args.sample_steps
+        if args.guidance:
+            note["guidance"] = dict(zip(("text", "audio", "layout"), (float(v) for v in args.guidance.split(","))))
+        trainer.export(args.export, note)
         print(f"exported step {trainer.step} to {args.export}")
         return 0
-    trainer.train(args.steps, args.minutes)
+    steps = args.steps
+    if args.cooldown:
+        trainer.cooldown = (trainer.step, args.cooldown)
+        steps = trainer.step + args.cooldown
+    trainer.train(steps, args.minutes)
     return 0
 
 
