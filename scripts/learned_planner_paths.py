@@ -46,7 +46,7 @@ def main() -> None:
             p = camera_path(plan.to_project(base))
             ax.plot(p[:, 0], p[:, 2], lw=1.3, label=f"learned {k}")
         ax.plot(rules[0, 0], rules[0, 2], "ks")
-        for s in base.subjects:
+        for s in (s for s in base.subjects if s.is_person):  # the set pieces would only crowd the view
             ax.plot(s.position[0], s.position[2], "o")
             ax.annotate(s.name, (s.position[0], s.position[2]))
         ax.set_title(text)

@@ -60,11 +60,18 @@ def sampled_labels(text: str, seeds=(0, 1, 2)) -> list[list[str]]:
 
 @pytest.mark.parametrize(
     "text, move",
-    [("Push in on Mara.", "push_in"), ("Pan left.", "pan_left"), ("Medium shot of Mara, truck right.", "truck_right")],
-)
-def test_the_bundled_model_makes_the_move_the_words_ask_for(text, move):
+    [("Push in on Mara.", "push_in"), ("Pan left.", "pan_left"), ("Tilt up.", "tilt_up"), ("Zoom in on Mara.", "zoom_in"),
+     ("Pull out from Mara.", "pull_out"), ("Orbit left around Mara.", "arc_left"), ("Static shot of Mara.", "static")],
+)  # fmt: skip
+def test_the_bundled_model_makes_the_move_the_words_ask_for_and_no_other(text, move):
     labels = sampled_labels(text)
-    assert all(move in seen for seen in labels), labels
+    assert all(seen == [move] for seen in labels), labels
+
+
+def test_a_truck_is_a_truck_though_it_rolls_a_little():
+    """The bundled model's truck right also rolls the frame past the labels' threshold (docs/benchmarks.md)."""
+    labels = sampled_labels("Medium shot of Mara, truck right.")
+    assert all("truck_right" in seen and "truck_left" not in seen for seen in labels), labels
 
 
 def test_the_bundled_model_is_small_and_says_how_it_samples():

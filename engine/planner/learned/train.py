@@ -358,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--export", type=Path, default=None, help="write the EMA weights as planner.onnx + planner.json and stop")
     ap.add_argument("--sample-steps", type=int, default=None, help="with --export: the sampler's steps (default: SampleSettings)")
     ap.add_argument("--guidance", default=None, help="with --export: text,audio,layout guidance weights")
+    ap.add_argument("--temperature", type=float, default=None, help="with --export: the scale of the sampler's starting noise")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     signal.signal(signal.SIGTERM, _stop)  # `timeout` / `kill` checkpoint before leaving, as Ctrl-C does
@@ -366,6 +367,8 @@ def main(argv: list[str] | None = None) -> int:
         note = {}
         if args.sample_steps:
             note["steps"] = args.sample_steps
+        if args.temperature is not None:
+            note["temperature"] = args.temperature
         if args.guidance:
             note["guidance"] = dict(zip(("text", "audio", "layout"), (float(v) for v in args.guidance.split(","))))
         trainer.export(args.export, note)
