@@ -1,6 +1,10 @@
 """Trajectory DiT of the camera-trajectory patent (seed 003): a flow-matching transformer over one
 81-frame segment of the 9-D per-frame camera state (quaternion, translation, fx, fy).
 
+The state is modelled on a coarse grid: every ``stride``-th frame of the segment (21 knots of 81
+frames at stride 4; ``rate.upsample_matrix`` is the spline through them that gives every frame).
+Rotary positions are those knots' frame indices, so the audio (kept at every frame) lines up.
+
 Per frame the input layer reads the noisy state, a reference state and its mask (the patent's
 reference frames: the previous segment's last 9 frames, or the first segment's known first frame)
 and maps them to ``dim``; rotary position embedding on the frame index. Each block (DiT, adaLN-Zero
@@ -8,7 +12,9 @@ on the noise level and the segment index) is self-attention over the frames, the
 cross-attentions -- text tokens with the segment-aware Gaussian bias (``segment_bias``), per-frame
 audio features (35-d, mapped by a one-layer temporal convolution, rotary positions shared with the
 frames so a frame finds its own beat), and the set layout (one token per subject) -- then a
-feed-forward layer. Every context has a learned null token, so a modality left out (``keep`` 0: the
+feed-forward layer. The words also reach the adaLN conditioning: the segment's Gaussian prior over
+the tokens (the patent's bias, as weights) pools them into one vector per segment, so a small model
+learns *which* move quickly, and the cross-attention *when*. Every context has a learned null token, so a modality left out (``keep`` 0: the
 per-modality guidance's unconditional halves) reads only that. The output layer maps back to 9-D:
 the clean segment x0 (the sampler turns it into the flow (x_t - x0) / sigma the patent guides).
 
@@ -49,6 +55,11 @@ class PlannerConfig:
     bias_sigma: float = 0.25
     bias_floor: float = 0.1
     bias_strength: float = 1.0
+    stride: int = 1  # model every stride-th frame (the bundled model: 4)
+
+    @property
+    def knots(self) -> int:
+        return (self.frames - 1) // self.stride + 1
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -116,12 +127,12 @@ class Block(nn.Module):
         nn.init.zeros_(self.modulation.weight)
         nn.init.zeros_(self.modulation.bias)
 
-    def forward(self, x, cond, rope, text, text_bias, audio, audio_bias, layout, layout_bias):
+    def forward(self, x, cond, rope, text, text_bias, audio, audio_bias, layout, layout_bias, rope_audio):
         shift1, scale1, gate1, shift2, scale2, gate2 = self.modulation(cond)[:, None, :].chunk(6, dim=-1)
         h = self.norm_self(x) * (1 + scale1) + shift1
         x = x + gate1 * self.self_attn(h, h, rope_q=rope, rope_k=rope)
         x = x + self.text_attn(self.norm_text(x), text, text_bias)
-        x = x + self.audio_attn(self.norm_audio(x), audio, audio_bias, rope_q=rope, rope_k=rope)
+        x = x + self.audio_attn(self.norm_audio(x), audio, audio_bias, rope_q=rope, rope_k=rope_audio)
         x = x + self.layout_attn(self.norm_layout(x), layout, layout_bias)
         h = self.norm_ffn(x) * (1 + scale2) + shift2
         return x + gate2 * self.ffn(h)
@@ -148,6 +159,7 @@ class TrajectoryDiT(nn.Module):
         self.audio_conv = nn.Conv1d(cfg.audio_dim, d, kernel_size=5, padding=2)  # the patent's one temporal conv layer
         self.audio_to_input = nn.Linear(d, d)  # the frame's own audio, added to its token (the beat it sits on)
         self.layout_proj = nn.Sequential(nn.Linear(cfg.layout_dim, d), nn.GELU(approximate="tanh"), nn.Linear(d, d))
+        self.text_to_cond = nn.Linear(d, d)  # the segment's pooled words into the adaLN conditioning
         self.null = nn.Parameter(torch.zeros(3, d))  # a null token per modality: what a dropped one reads
         nn.init.normal_(self.null, std=0.02)
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.depth))
@@ -158,8 +170,13 @@ class TrajectoryDiT(nn.Module):
             nn.init.zeros_(layer.weight)
             nn.init.zeros_(layer.bias)
         cos, sin = rotary_tables(cfg.frames, d // cfg.heads)
-        self.register_buffer("rope_cos", cos, persistent=False)
+        self.register_buffer("rope_cos", cos, persistent=False)  # every frame (the audio's positions)
         self.register_buffer("rope_sin", sin, persistent=False)
+        # The frame's own audio for each knot: a triangle over the frames it stands for.
+        f = torch.arange(cfg.frames, dtype=torch.float32)[None, :]
+        k = torch.arange(cfg.knots, dtype=torch.float32)[:, None] * cfg.stride
+        tri = (1.0 - (f - k).abs() / cfg.stride).clamp(min=0.0)
+        self.register_buffer("audio_pool", tri / tri.sum(dim=1, keepdim=True), persistent=False)
 
     def _with_null(self, tokens: torch.Tensor, bias: torch.Tensor, which: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Context with the modality's null token first, and the (B, 1, 1, 1 + L) bias. The null token
@@ -188,10 +205,10 @@ class TrajectoryDiT(nn.Module):
 
     def forward(
         self,
-        x: torch.Tensor,  # (B, F, 9) noisy state (normalised channels)
+        x: torch.Tensor,  # (B, K, 9) noisy state at the knots (normalised channels)
         sigma: torch.Tensor,  # (B,) noise level in [0, 1]
-        reference: torch.Tensor,  # (B, F, 9) known frames' state, zero elsewhere
-        reference_mask: torch.Tensor,  # (B, F) 1 on known frames
+        reference: torch.Tensor,  # (B, K, 9) known knots' state, zero elsewhere
+        reference_mask: torch.Tensor,  # (B, K) 1 on known knots
         text: torch.Tensor,  # (B, L, text_dim) token embeddings
         text_mask: torch.Tensor,  # (B, L) 1 on real tokens
         audio: torch.Tensor,  # (B, F, 35) per-frame audio features
@@ -208,11 +225,18 @@ class TrajectoryDiT(nn.Module):
         # masks them all but one zero-feature frame, so a row of scores is never all masked.
         audio_b = torch.cat([torch.zeros_like(audio_b[:, :1]), audio_b[:, 1:]], dim=1)[:, None, None, :]
         h = self.input(torch.cat([x, reference, reference_mask[..., None]], dim=-1))
-        h = h + self.audio_to_input(audio_t) * audio_keep
-        cond = self.time(timestep_embedding(sigma, self.cfg.dim)) + self.segment_embed(segment.clamp(0, self.cfg.max_segments - 1))
-        rope = (self.rope_cos[: x.shape[1]], self.rope_sin[: x.shape[1]])
+        h = h + self.audio_to_input(self.audio_pool @ audio_t) * audio_keep
+        pooled_text = (torch.softmax(text_b[:, 0, 0, :], dim=-1)[:, None, :] @ text_t)[:, 0]  # the segment's prior as weights
+        cond = (
+            self.time(timestep_embedding(sigma, self.cfg.dim))
+            + self.segment_embed(segment.clamp(0, self.cfg.max_segments - 1))
+            + self.text_to_cond(pooled_text)
+        )
+        s = self.cfg.stride
+        rope = (self.rope_cos[::s], self.rope_sin[::s])  # the knots' frame indices
+        rope_audio = (self.rope_cos, self.rope_sin)
         for block in self.blocks:
-            h = block(h, cond, rope, text_t, text_b, audio_t, audio_b, layout_t, layout_b)
+            h = block(h, cond, rope, text_t, text_b, audio_t, audio_b, layout_t, layout_b, rope_audio)
         shift, scale = self.final_mod(cond)[:, None, :].chunk(2, dim=-1)
         return self.output(self.final_norm(h) * (1 + scale) + shift)
 
@@ -226,6 +250,6 @@ class TrajectoryDiT(nn.Module):
             torch.zeros(text.shape[0], 1, self.cfg.layout_dim), torch.zeros(text.shape[0], 1), keep, segment, segments,
         )  # fmt: skip
         if frames is None:
-            frames = self.input(torch.zeros(text.shape[0], self.cfg.frames, 2 * STATE_DIM + 1))
+            frames = self.input(torch.zeros(text.shape[0], self.cfg.knots, 2 * STATE_DIM + 1))
         b = self.blocks[block]
         return b.text_attn(b.norm_text(frames), text_t, text_b, return_weights=True)

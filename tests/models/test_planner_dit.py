@@ -81,3 +81,34 @@ def test_in_the_model_frames_of_segment_k_attend_to_text_of_segment_k():
     w = model.text_attention(text, mask, torch.tensor([0, 1]), torch.tensor([2, 2]))[:, :, :, 1:]  # drop the null token
     first, second = w[..., : tokens // 2].sum(-1), w[..., tokens // 2 :].sum(-1)
     assert bool((first[0] > 0.75).all()) and bool((second[1] > 0.75).all())
+
+
+def test_at_stride_4_the_model_reads_and_writes_21_knots_and_hears_every_frame():
+    cfg = PlannerConfig(dim=16, depth=1, heads=2, ffn_mult=1, stride=4)
+    model = trained_looking(TrajectoryDiT(cfg))
+    x = inputs()
+    for k in ("x", "reference"):
+        x[k] = x[k][:, ::4]
+    x["reference_mask"] = x["reference_mask"][:, ::4]
+    with torch.no_grad():
+        out = model(**x)
+        assert out.shape == (2, 21, 9)
+        y = dict(x, audio=x["audio"].clone())
+        y["audio"][:, 1::4] += 3.0  # frames between the knots: still heard
+        assert not torch.allclose(model(**y), out, atol=1e-4)
+
+
+def test_the_words_reach_the_conditioning_pooled_by_the_segment_prior():
+    """Cross-attention switched off: the text still changes the prediction (through adaLN), and a
+    dropped text does not."""
+    model = trained_looking(TrajectoryDiT(TINY))
+    for b in model.blocks:
+        torch.nn.init.zeros_(b.text_attn.out.weight)
+        torch.nn.init.zeros_(b.text_attn.out.bias)
+    a, b = inputs(seed=0), inputs(seed=0)
+    b["text"] = torch.randn_like(b["text"])
+    with torch.no_grad():
+        assert not torch.allclose(model(**a), model(**b), atol=1e-4)
+        for x in (a, b):
+            x["keep"][:, 0] = 0.0
+        assert torch.allclose(model(**a), model(**b), atol=1e-6)

@@ -234,7 +234,7 @@ def segment_items(ex: Example) -> list[SegmentItem]:
         a, b = segment_window(ex.frames, k)
         c2w = pad_frames(ex.c2w[a:b], SEGMENT_FRAMES)
         focal = pad_frames(ex.focal_mm[a:b], SEGMENT_FRAMES)
-        state = to_state(c2w, focal, FILM_BACK, scale).astype(np.float32)
+        state = to_state(c2w, focal, scale).astype(np.float32)
         valid = (np.arange(SEGMENT_FRAMES) < b - a).astype(np.float32)
         ref, ref_mask = reference_for(state, k)
         audio = np.zeros((SEGMENT_FRAMES, 35), np.float32)

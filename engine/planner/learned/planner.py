@@ -46,7 +46,11 @@ class LearnedPlanner:
         self.flow = flow
         self.settings = settings
         self.norm = Normaliser(np.asarray(settings["state_mean"], np.float32), np.asarray(settings["state_std"], np.float32))
-        self.sampling = SampleSettings(int(settings.get("steps", 8)), dict(settings.get("guidance", SampleSettings().guidance)))
+        self.sampling = SampleSettings(
+            int(settings.get("steps", 8)), dict(settings.get("guidance", SampleSettings().guidance)), int(settings.get("model", {}).get("stride", 1)),
+            float(settings.get("temperature", 1.0)),
+            float(settings.get("shift", 1.0)),
+        )
         self.max_tokens = int(settings.get("max_tokens", 32))
         self._encoder = encoder
 

@@ -7,7 +7,8 @@ reference frames (in its own first frame's coordinates), and the 9 frames both g
 blended: frame i of the overlap is (8 - i)/8 of the earlier segment and i/8 of the later one. Every
 shot's segment k is sampled in one batch, each guidance pass stacked in the same call.
 
-The model predicts the clean segment x0; its flow at noise level s is (x_t - x0) / s.
+The model predicts the clean segment x0 at its knots (every ``stride``-th frame); its flow at noise
+level s is (x_t - x0) / s, and the spline through the sampled knots gives every frame.
 Guidance (S5): v = v_uncond + sum over present modalities m of w_m (v_cond - v_cond\\m); a modality
 the shot lacks (no music) adds no term and no pass. Euler steps of the flow from sigma 1 to 0.
 """
@@ -22,6 +23,7 @@ from scipy.spatial.transform import Rotation
 from engine.planner.learned.state import from_state, layout_features, reference_scale, to_state
 from engine.project import Subject
 from models.planner import OVERLAP_FRAMES, SEGMENT_FRAMES
+from models.planner.rate import knot_count, upsample_matrix
 
 STRIDE = SEGMENT_FRAMES - OVERLAP_FRAMES
 MODALITIES = ("text", "audio", "layout")
@@ -61,8 +63,11 @@ class Normaliser:
 
 @dataclass
 class SampleSettings:
-    steps: int = 4  # x0-prediction needs few; 8 scored no better on the test split (docs/benchmarks.md)
+    steps: int = 4  # x0-prediction needs few (docs/benchmarks.md)
     guidance: dict = field(default_factory=lambda: dict(DEFAULT_GUIDANCE))
+    stride: int = 1  # the model's knots are every stride-th frame (its config's ``stride``)
+    temperature: float = 1.0  # scale of the starting noise: below 1 trades diversity for fewer stray moves
+    shift: float = 1.0  # noise levels s -> shift s / (1 + (shift - 1) s): below 1 spends the steps nearer the clean end
 
 
 def segment_count(frames: int) -> int:
@@ -103,18 +108,18 @@ def sample_shots(flow, requests: list[ShotRequest], norm: Normaliser, settings: 
     longest = max(segment_count(r.frames) for r in requests)
     for k in range(longest):
         active = [i for i, r in enumerate(requests) if segment_count(r.frames) > k]
-        batch = [_segment_inputs(requests[i], worlds[i], k, norm) for i in active]
+        batch = [_segment_inputs(requests[i], worlds[i], k, norm, settings.stride) for i in active]
         out = _sample_segment(flow, batch, [rngs[i] for i in active], norm, settings)
         for i, state, inputs in zip(active, out, batch):
             r = requests[i]
             if k == 0:
                 # The start camera is given: the sample is re-expressed relative to its own first
                 # frame, so a first frame a little off moves the whole path, not one frame.
-                rel, focal = from_state(state, np.eye(4), r.film_back_mm, r.scale)
+                rel, focal = from_state(state, np.eye(4), r.focal_mm, r.scale)
                 c2w = r.c2w0[None] @ np.linalg.inv(rel[0])[None] @ rel
                 worlds[i] = (c2w, focal * (r.focal_mm / focal[0]))
                 continue
-            c2w, focal = from_state(state, inputs["start"], r.film_back_mm, r.scale)
+            c2w, focal = from_state(state, inputs["start"], inputs["start_focal"], r.scale)
             prev_c, prev_f = worlds[i]
             a = k * STRIDE
             mixed_c, mixed_f = blend_overlap((prev_c[a : a + OVERLAP_FRAMES], prev_f[a : a + OVERLAP_FRAMES]), (c2w[:OVERLAP_FRAMES], focal[:OVERLAP_FRAMES]))
@@ -125,20 +130,22 @@ def sample_shots(flow, requests: list[ShotRequest], norm: Normaliser, settings: 
     return [(c[: r.frames], f[: r.frames]) for (c, f), r in zip(worlds, requests)]
 
 
-def _segment_inputs(r: ShotRequest, world, k: int, norm: Normaliser) -> dict:
-    """The conditions of segment ``k`` of a shot, from what is already generated of it."""
+def _segment_inputs(r: ShotRequest, world, k: int, norm: Normaliser, stride: int = 1) -> dict:
+    """The conditions of segment ``k`` of a shot, from what is already generated of it (reference
+    frames on the model's knots: every ``stride``-th frame)."""
     if k == 0:
-        start = r.c2w0
-        known = to_state(r.c2w0[None], np.array([r.focal_mm]), r.film_back_mm, r.scale)
+        start, start_focal = r.c2w0, r.focal_mm
+        known = to_state(r.c2w0[None], np.array([r.focal_mm]), r.scale)
     else:
         c2w, focal = world
         a = k * STRIDE
-        start = c2w[a]
-        known = to_state(c2w[a : a + OVERLAP_FRAMES], focal[a : a + OVERLAP_FRAMES], r.film_back_mm, r.scale)
+        start, start_focal = c2w[a], float(focal[a])
+        known = to_state(c2w[a : a + OVERLAP_FRAMES], focal[a : a + OVERLAP_FRAMES], r.scale)
     reference = np.zeros((SEGMENT_FRAMES, 9), np.float32)
     ref_mask = np.zeros(SEGMENT_FRAMES, np.float32)
     reference[: len(known)] = norm(known)
     ref_mask[: len(known)] = 1.0
+    reference, ref_mask = reference[::stride].copy(), ref_mask[::stride].copy()
     audio = np.zeros((SEGMENT_FRAMES, 35), np.float32)
     if r.audio is not None:
         part = r.audio[k * STRIDE : k * STRIDE + SEGMENT_FRAMES]
@@ -147,6 +154,7 @@ def _segment_inputs(r: ShotRequest, world, k: int, norm: Normaliser) -> dict:
     present = ["text"] + (["audio"] if r.audio is not None else []) + (["layout"] if layout_mask.any() else [])
     return {
         "start": start,
+        "start_focal": start_focal,
         "reference": reference,
         "reference_mask": ref_mask,
         "text": r.text_tokens,
@@ -190,8 +198,10 @@ def _sample_segment(flow, batch: list[dict], rngs, norm: Normaliser, settings: S
         "segment": np.array([batch[i]["segment"] for i, _ in rows], np.int64),
         "segments": np.array([batch[i]["segments"] for i, _ in rows], np.int64),
     }
-    x = np.stack([rng.standard_normal((SEGMENT_FRAMES, 9)).astype(np.float32) for rng in rngs])
+    knots = knot_count(SEGMENT_FRAMES, settings.stride)
+    x = np.stack([settings.temperature * rng.standard_normal((knots, 9)).astype(np.float32) for rng in rngs])
     sigmas = np.linspace(1.0, 0.0, settings.steps + 1, dtype=np.float32)
+    sigmas = settings.shift * sigmas / (1.0 + (settings.shift - 1.0) * sigmas)
     index = np.array([i for i, _ in rows])
     for s, s_next in zip(sigmas[:-1], sigmas[1:]):
         x0_all = flow(x=x[index], sigma=np.full(len(rows), s, np.float32), **fixed)
@@ -204,4 +214,5 @@ def _sample_segment(flow, batch: list[dict], rngs, norm: Normaliser, settings: S
                 guided += settings.guidance.get(m, 1.0) * (v_cond - v_all[first + 2 + j])
             v[i] = guided
         x = x + (s_next - s) * v
-    return [norm.inverse(xi) for xi in x]
+    up = upsample_matrix(SEGMENT_FRAMES, settings.stride).astype(np.float32) if settings.stride > 1 else None
+    return [norm.inverse(xi if up is None else up @ xi) for xi in x]

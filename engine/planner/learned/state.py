@@ -1,11 +1,14 @@
 """World cameras <-> the learned planner's 9-D per-frame state, and the set layout it reads.
 
 The state is the patent's (seed 003; ``engine.camera.normalize``): the pose relative to the first
-frame (R0^T Ri, R0^T (ti - t0)) as a quaternion (x, y, z, w) and a translation, then focal / film
-width and focal / film height. One difference: the patent scales translations so the farthest
-camera is at 1, which throws away how far a move goes; a planner has to say that, so here the unit
-is the distance from the first camera to the shot's subject (the same reference length the motion
-labels measure speed in). A push in to half the distance is then 0.5 whatever the set's size.
+frame (R0^T Ri, R0^T (ti - t0)) as a quaternion (x, y, z, w) and a translation, then two focal
+channels. Two differences: the patent scales translations so the farthest camera is at 1, which
+throws away how far a move goes; a planner has to say that, so here the unit is the distance from
+the first camera to the shot's subject (the same reference length the motion labels measure speed
+in). A push in to half the distance is then 0.5 whatever the set's size. And the focal channels are
+relative to the first frame too, ln(f_i / f_0) (the patent's focal / film width and height, divided
+by the first frame's): the start lens is known, and an absolute focal length -- which varies from
+shot to shot far more than within one -- made the model's small errors in it read as zooms.
 
 The layout is one row per subject (the primary first, at most ``MAX_SUBJECTS``), in the first
 camera's frame and the same unit: position (3), facing as a direction on the camera's ground
@@ -36,13 +39,13 @@ def reference_scale(c2w0: np.ndarray, subject: Subject | None) -> float:
     return max(float(np.linalg.norm(point - eye)), 0.25)
 
 
-def to_state(c2w: np.ndarray, focal_mm: np.ndarray, film_back_mm, scale: float) -> np.ndarray:
-    """(N, 9) state of poses ``c2w`` (N,4,4) relative to their first, translations / ``scale``."""
+def to_state(c2w: np.ndarray, focal_mm: np.ndarray, scale: float) -> np.ndarray:
+    """(N, 9) state of poses ``c2w`` (N,4,4) and focal lengths relative to their first, translations / ``scale``."""
     rel = relative_to_first(np.asarray(c2w, float))
     quat = continuous(Rotation.from_matrix(rel[:, :3, :3]).as_quat())
     focal = np.broadcast_to(np.asarray(focal_mm, float), (len(rel),))
-    w, h = film_back_mm
-    return np.concatenate([quat, rel[:, :3, 3] / scale, (focal / w)[:, None], (focal / h)[:, None]], axis=1)
+    zoom = np.log(focal / focal[0])[:, None]
+    return np.concatenate([quat, rel[:, :3, 3] / scale, zoom, zoom], axis=1)
 
 
 def continuous(quat: np.ndarray) -> np.ndarray:
@@ -57,15 +60,15 @@ def continuous(quat: np.ndarray) -> np.ndarray:
     return q
 
 
-def from_state(state: np.ndarray, c2w0: np.ndarray, film_back_mm, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """World poses (N,4,4) and focal lengths (N,) of a state whose first frame is the camera ``c2w0``."""
+def from_state(state: np.ndarray, c2w0: np.ndarray, focal0_mm: float, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """World poses (N,4,4) and focal lengths (N,) of a state whose first frame is the camera ``c2w0``
+    with the lens ``focal0_mm``."""
     state = np.asarray(state, float)
     rel = np.tile(np.eye(4), (len(state), 1, 1))
     q = state[:, :4] / np.maximum(np.linalg.norm(state[:, :4], axis=1, keepdims=True), 1e-9)
     rel[:, :3, :3] = Rotation.from_quat(q).as_matrix()
     rel[:, :3, 3] = state[:, 4:7] * scale
-    w, h = film_back_mm
-    focal = 0.5 * (state[:, 7] * w + state[:, 8] * h)  # the two are one focal length; average the model's two guesses
+    focal = float(focal0_mm) * np.exp(0.5 * (state[:, 7] + state[:, 8]))  # the two are one zoom; average the model's two guesses
     return np.asarray(c2w0, float)[None] @ rel, focal
 
 

@@ -7,15 +7,18 @@ the same run exactly -- the pattern of ``engine.train.train_dit``: ``checkpoint.
 the model, its EMA and the optimiser moments, the step and configuration in its metadata (no
 pickle), written atomically every ``checkpoint_every`` steps and on exit (SIGTERM included).
 
-Loss (the patent's S6): x_t = (1-s) x0 + s e; the model predicts the clean trajectory x0 (JiT, as
-``engine.train.train_dit``: a smooth 81x9 curve is easier to output than the noise on it, and the
-samplers step with the flow it implies, (x_t - x0)/s), scored by its squared error -- the diffusion
-term -- plus a translation velocity loss and an acceleration loss (differences of consecutive
-frames against the truth's), the rotation smoothness
-sum ||R_i - R_{i-1}||_F^2 and the unit-quaternion loss sum (||q_i|| - 1)^2. Each modality is dropped
-on its own (and all together) so per-modality guidance has its unconditional terms.
+Loss (the patent's S6): x_t = (1-s) x0 + s e on the model's knots (every ``stride``-th frame of the
+segment, ``models.planner.rate``); the model predicts the clean knots x0 (JiT, as
+``engine.train.train_dit``: a smooth curve is easier to output than the noise on it, and the
+samplers step with the flow it implies, (x_t - x0)/s, so two to four steps suffice), scored by its
+squared error -- the diffusion term. The smoothness terms are on every frame, the knots through the
+spline: a translation velocity loss and an acceleration loss (differences of consecutive frames
+against the truth's), the rotation smoothness sum ||R_i - R_{i-1}||_F^2 and the unit-quaternion loss
+sum (||q_i|| - 1)^2. Noise levels: logit-normal, uniform, and a tenth at pure noise (the first
+sampling step). Each modality is dropped on its own (and all together) so per-modality guidance has
+its unconditional terms.
 
-    nice -n 15 timeout 1300 python -m engine.planner.learned.train --out runs/planner --minutes 20
+    OMP_NUM_THREADS=1 nice -n 5 timeout 3300 python -m engine.planner.learned.train --out runs/planner --minutes 48
     python -m engine.planner.learned.train --out runs/planner --export assets/models/shotline-planner
 """
 
@@ -35,6 +38,7 @@ import torch
 from engine.atomic import atomic_path, atomic_write
 from engine.train.checkpoint import load_checkpoint, save_checkpoint
 from models.planner import PlannerConfig, TrajectoryDiT
+from models.planner.rate import upsample_matrix
 from models.planner.trajectory_dit import AUDIO, LAYOUT, TEXT
 
 CHECKPOINT = "checkpoint.safetensors"
@@ -44,21 +48,23 @@ MAX_TOKENS = 32
 
 @dataclass
 class TrainConfig:
-    model: dict = field(default_factory=lambda: PlannerConfig(dim=48, depth=3, heads=4, ffn_mult=2).to_dict())
-    examples: int = 3000
+    model: dict = field(default_factory=lambda: PlannerConfig(dim=64, depth=3, heads=4, ffn_mult=2, stride=4).to_dict())
+    examples: int = 6000
     seed: int = 0
-    batch: int = 16
-    lr: float = 1.5e-3
+    batch: int = 64
+    lr: float = 2e-3
     warmup: int = 100
     weight_decay: float = 0.01
     grad_clip: float = 1.0
-    ema: float = 0.995
+    ema: float = 0.998
+    sigma_one: float = 0.1  # share of the batch at pure noise: the first sampling step's level, which logit-normal almost never draws
+    sigma_uniform: float = 0.4  # share drawn uniformly (the few-step sampler visits 1, 3/4, 1/2, 1/4)
     drop_text: float = 0.12
     drop_audio: float = 0.12
     drop_layout: float = 0.12
     drop_all: float = 0.08
-    lambda_vel: float = 2.0
-    lambda_acc: float = 2.0
+    lambda_vel: float = 10.0  # per-frame differences are small next to the knots' error: weighted up to count
+    lambda_acc: float = 10.0
     lambda_rot: float = 0.01
     lambda_quat: float = 0.1
     checkpoint_every: int = 200
@@ -132,21 +138,28 @@ def quat_to_matrix(q: torch.Tensor) -> torch.Tensor:
 
 @dataclass
 class Batch:
-    x0: torch.Tensor  # normalised state
-    valid: torch.Tensor
+    x0: torch.Tensor  # normalised state at the knots (every stride-th frame)
+    valid: torch.Tensor  # (B, knots)
+    frames: torch.Tensor  # normalised state at every frame (the per-frame losses' truth)
+    frames_valid: torch.Tensor
     sigma: torch.Tensor
     noise: torch.Tensor
     inputs: dict
 
 
-def losses(model: TrajectoryDiT, batch: Batch, mean: torch.Tensor, std: torch.Tensor, cfg: TrainConfig) -> dict[str, torch.Tensor]:
+def losses(model: TrajectoryDiT, batch: Batch, mean: torch.Tensor, std: torch.Tensor, cfg: TrainConfig,
+           upsample: torch.Tensor | None = None) -> dict[str, torch.Tensor]:  # fmt: skip
+    """The patent's S6 loss: the x0 error at the knots, and the smoothness terms on every frame
+    (the knots through the spline ``upsample``, (frames, knots); identity when the model is per frame)."""
     s = batch.sigma[:, None, None]
     xt = (1 - s) * batch.x0 + s * batch.noise
-    x0_hat = model(xt, batch.sigma, **batch.inputs)  # the clean trajectory (normalised units)
-    w = batch.valid[..., None]
+    knots_hat = model(xt, batch.sigma, **batch.inputs)  # the clean trajectory (normalised units)
+    wk = batch.valid[..., None]
+    out = {"diffusion": (((knots_hat - batch.x0) ** 2) * wk).sum() / (wk.sum().clamp(min=1.0) * 9)}
+    x0_hat = knots_hat if upsample is None else upsample @ knots_hat
+    w = batch.frames_valid[..., None]
     frames = w.sum().clamp(min=1.0)
-    out = {"diffusion": (((x0_hat - batch.x0) ** 2) * w).sum() / (frames * 9)}
-    t_hat, t = x0_hat[..., 4:7], batch.x0[..., 4:7]
+    t_hat, t = x0_hat[..., 4:7], batch.frames[..., 4:7]
     wv = w[:, 1:] * w[:, :-1]
     dv = (t_hat[:, 1:] - t_hat[:, :-1]) - (t[:, 1:] - t[:, :-1])
     out["vel"] = ((dv**2) * wv).sum() / (wv.sum().clamp(min=1.0) * 3)
@@ -178,6 +191,9 @@ class Trainer:
         self.data = data if data is not None else self._dataset(encoder)
         mean, std = state_stats(self.data)
         self.mean, self.std = torch.from_numpy(mean), torch.from_numpy(std)
+        mcfg = PlannerConfig(**cfg.model)
+        self.stride = mcfg.stride
+        self.upsample = None if mcfg.stride == 1 else torch.from_numpy(upsample_matrix(mcfg.frames, mcfg.stride).astype(np.float32))
         if (self.out / CHECKPOINT).is_file():
             self.load()
 
@@ -202,16 +218,22 @@ class Trainer:
         d = self.data
         idx = rng.integers(0, len(d["state"]), self.cfg.batch)
         norm = lambda a: (torch.from_numpy(a) - self.mean) / self.std  # noqa: E731
-        x0 = norm(d["state"][idx])
-        ref_mask = torch.from_numpy(d["reference_mask"][idx])
-        reference = norm(d["reference"][idx]) * ref_mask[..., None]
+        st = self.stride
+        frames = norm(d["state"][idx])
+        x0 = frames[:, ::st].contiguous()
+        # The reference frames that fall on knots: the start frame, or 0, 4, 8 of the 9 overlapping.
+        ref_mask = torch.from_numpy(d["reference_mask"][idx][:, ::st].copy())
+        reference = norm(d["reference"][idx][:, ::st].copy()) * ref_mask[..., None]
         b = self.cfg.batch
         keep = np.ones((b, 3), np.float32)
         keep[:, TEXT] = rng.random(b) >= self.cfg.drop_text
         keep[:, AUDIO] = (rng.random(b) >= self.cfg.drop_audio) & d["has_audio"][idx]
         keep[:, LAYOUT] = rng.random(b) >= self.cfg.drop_layout
         keep[rng.random(b) < self.cfg.drop_all] = 0.0
-        sigma = 1.0 / (1.0 + np.exp(-rng.normal(0.0, 1.0, b)))  # logit-normal, as the samplers' middle steps matter most
+        sigma = 1.0 / (1.0 + np.exp(-rng.normal(0.0, 1.0, b)))  # logit-normal: the middle steps matter most
+        which = rng.random(b)
+        sigma = np.where(which < self.cfg.sigma_uniform, rng.random(b), sigma)
+        sigma = np.where(which > 1.0 - self.cfg.sigma_one, 1.0, sigma)
         noise = rng.standard_normal(x0.shape).astype(np.float32)
         t = d["text"][idx]
         inputs = {
@@ -226,16 +248,23 @@ class Trainer:
             "segment": torch.from_numpy(d["segment"][idx].astype(np.int64)),
             "segments": torch.from_numpy(d["segments"][idx].astype(np.int64)),
         }
-        return Batch(x0, torch.from_numpy(d["valid"][idx]), torch.from_numpy(sigma.astype(np.float32)), torch.from_numpy(noise), inputs)
+        valid = torch.from_numpy(d["valid"][idx])
+        return Batch(x0, valid[:, ::st].contiguous(), frames, valid, torch.from_numpy(sigma.astype(np.float32)), torch.from_numpy(noise), inputs)
+
+    cooldown: tuple[int, int] | None = None  # (first step, steps): the learning rate falls linearly to 0 over them
 
     def lr_at(self, step: int) -> float:
-        return self.cfg.lr * min(1.0, (step + 1) / max(self.cfg.warmup, 1))
+        lr = self.cfg.lr * min(1.0, (step + 1) / max(self.cfg.warmup, 1))
+        if self.cooldown is not None:
+            first, steps = self.cooldown
+            lr *= max(0.0, 1.0 - (step - first) / steps)
+        return lr
 
     def train_step(self) -> dict[str, float]:
         self.model.train()
         for group in self.opt.param_groups:
             group["lr"] = self.lr_at(self.step)
-        parts = losses(self.model, self.batch(self.step), self.mean, self.std, self.cfg)
+        parts = losses(self.model, self.batch(self.step), self.mean, self.std, self.cfg, self.upsample)
         self.opt.zero_grad(set_to_none=True)
         parts["total"].backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip)
@@ -302,12 +331,12 @@ class Trainer:
             "model": self.cfg.model,
             "steps": sampling.steps,
             "guidance": sampling.guidance,
+            **(note or {}),
             "state_mean": self.mean.tolist(),
             "state_std": self.std.tolist(),
             "max_tokens": MAX_TOKENS,
             "trained_steps": self.step,
             "train": asdict(self.cfg),
-            **(note or {}),
         }
         with atomic_write(folder / "planner.json") as fh:
             fh.write(json.dumps(settings, indent=2) + "\n")
@@ -325,16 +354,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minutes", type=float, default=None, help="stop after this long (resume later)")
     ap.add_argument("--examples", type=int, default=TrainConfig.examples)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--cooldown", type=int, default=None, help="train this many more steps with the learning rate falling linearly to 0, then stop")
     ap.add_argument("--export", type=Path, default=None, help="write the EMA weights as planner.onnx + planner.json and stop")
+    ap.add_argument("--sample-steps", type=int, default=None, help="with --export: the sampler's steps (default: SampleSettings)")
+    ap.add_argument("--guidance", default=None, help="with --export: text,audio,layout guidance weights")
+    ap.add_argument("--temperature", type=float, default=None, help="with --export: the scale of the sampler's starting noise")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     signal.signal(signal.SIGTERM, _stop)  # `timeout` / `kill` checkpoint before leaving, as Ctrl-C does
     trainer = Trainer(TrainConfig(examples=args.examples), args.out)
     if args.export:
-        trainer.export(args.export)
+        note = {}
+        if args.sample_steps:
+            note["steps"] = args.sample_steps
+        if args.temperature is not None:
+            note["temperature"] = args.temperature
+        if args.guidance:
+            note["guidance"] = dict(zip(("text", "audio", "layout"), (float(v) for v in args.guidance.split(","))))
+        trainer.export(args.export, note)
         print(f"exported step {trainer.step} to {args.export}")
         return 0
-    trainer.train(args.steps, args.minutes)
+    steps = args.steps
+    if args.cooldown:
+        trainer.cooldown = (trainer.step, args.cooldown)
+        steps = trainer.step + args.cooldown
+    trainer.train(steps, args.minutes)
     return 0
 
 
