@@ -211,10 +211,31 @@ def evaluate_shot(project: Project, shot: Shot, frames=None) -> CameraPath:
     return CameraPath(c2w, focal, project.film_back_mm(), project.fps, shot.name, focus_m, t_stop)
 
 
+def aim_heights(project: Project, shot: Shot, name: str, frames, fraction: float) -> np.ndarray:
+    """How high above their ground point ``fraction`` of subject ``name``'s height is on each frame:
+    on a standing figure, lowered as far as the pose (between the subject's keys) lowers the eyes, so
+    a camera aimed at a seated person aims at them, not at the air where they would stand."""
+    from engine.camera.framing import eye_drop
+
+    subject = project.subject(name)
+    frames = np.asarray(frames, float)
+    height = fraction * subject.height
+    if not subject.is_person:
+        return np.full(len(frames), height)
+    keys = sorted((k for k in shot.subject_keys if k.subject == name), key=lambda k: k.frame)
+    drops, last = [], subject.pose
+    for k in keys:
+        last = k.pose or last
+        drops.append(eye_drop(last, float(subject.height)))
+    if not keys:
+        drops = [eye_drop(subject.pose, float(subject.height))]
+    drop = np.interp(frames, [k.frame for k in keys] or [0.0], drops)
+    return np.maximum(height - drop, 0.1 * subject.height)
+
+
 def look_target(project: Project, shot: Shot, key: CameraKey, frames) -> np.ndarray:
-    subject = project.subject(key.look_at)
     base = subject_positions(project, shot, key.look_at, frames)
-    return base + np.array([0.0, key.look_at_height * subject.height, 0.0])
+    return base + np.outer(aim_heights(project, shot, key.look_at, frames, key.look_at_height), [0.0, 1.0, 0.0])
 
 
 def _apply_look_at(project, shot, keys, times, frames, positions, rotations: Rotation) -> Rotation:

@@ -18,6 +18,7 @@ from scipy.spatial.transform import Rotation
 from engine.camera.bake import bake_keys
 from engine.camera.conventions import look_at_rotation
 from engine.camera.path import CameraPath
+from engine.camera.framing import eye_drop
 from engine.errors import ShotlineError
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Interpolation, Project, Shot, Subject, SubjectKey
 
@@ -121,8 +122,11 @@ def aim_point(ctx: MoveContext) -> tuple[np.ndarray, float | None]:
     horizontal = np.hypot(*(s - ctx.start.position)[[0, 2]])
     slope = fwd[1] / max(np.linalg.norm(flat), 1e-6)
     height = ctx.start.position[1] + horizontal * slope - s[1]
-    fraction = float(np.clip(height / ctx.subject.height, 0.0, 1.2))
-    return s + np.array([0.0, fraction * ctx.subject.height, 0.0]), fraction
+    # A look-at aims at this fraction of a standing figure, lowered by the pose (interpolate.aim_heights):
+    # count the pose the shot starts in back in, so the first frame keeps the start framing.
+    drop = eye_drop(ctx.subject.pose, float(ctx.subject.height)) if ctx.subject.is_person else 0.0
+    fraction = float(np.clip((height + drop) / ctx.subject.height, 0.0, 1.2))
+    return s + np.array([0.0, fraction * ctx.subject.height - drop, 0.0]), fraction
 
 
 def _look_keys(ctx: MoveContext, frames, positions, focals=None) -> list[CameraKey]:

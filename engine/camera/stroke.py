@@ -27,7 +27,7 @@ from scipy.spatial.transform import Rotation, Slerp
 
 from engine.camera.bake import bake_keys
 from engine.camera.conventions import look_at_rotations
-from engine.camera.interpolate import subject_positions
+from engine.camera.interpolate import aim_heights, subject_positions
 from engine.camera.path import CameraPath
 from engine.camera.rigs import DollyRig
 from engine.camera.rigs.evaluate import constrain_shot
@@ -315,9 +315,9 @@ def draw_on_shot(
     if aim == "subject":
         if not subject:
             raise ShotlineError("aim at a subject needs the subject's name", "stroke", "subject")
-        s = project.subject(subject)
-        base = subject_positions(project, shot, subject, np.arange(shot.duration, dtype=float))
-        targets = base + np.array([0.0, look_at_height * s.height, 0.0])
+        frames_all = np.arange(shot.duration, dtype=float)
+        base = subject_positions(project, shot, subject, frames_all)
+        targets = base + np.outer(aim_heights(project, shot, subject, frames_all, look_at_height), [0.0, 1.0, 0.0])
     elif aim == "point":
         if point is None:
             raise ShotlineError("aim at a point needs the point", "stroke", "point")

@@ -238,3 +238,33 @@ def test_with_a_dolly_on_the_shot_the_stroke_becomes_its_track_and_the_camera_ru
     along = rig.nearest(path.positions)
     assert along[0] == pytest.approx(0.0, abs=0.02) and along[-1] == pytest.approx(rig.length, abs=0.02)  # end to end over the shot
     assert np.all(np.diff(along) > -1e-6)
+
+
+def test_a_stroke_aimed_at_a_seated_person_looks_at_them_not_where_they_would_stand():
+    from engine.greybox.mannequin import face_marker, pose_figure, preset_angles
+    from engine.grid.render import View
+
+    seated = _project().model_copy(update={"subjects": [Subject(name="Mara", position=(0.0, 0.0, 0.0), pose="sit")]})
+    stroke = Stroke.of(_half_circle(radius=2.0, height=1.2), np.linspace(0.0, 2.0, 240))
+    after, shot, _ = _draw(seated, stroke, aim="subject", subject="Mara", timing="even")
+    path = evaluate_shot(after, shot)
+    eyes = face_marker(pose_figure(preset_angles("sit"), (0.0, 0.0, 0.0), 0.0, 1.75))[0]
+    for f in (0, len(path.positions) // 2, len(path.positions) - 1):
+        view = View(path.c2w[f], 500.0, 640, 268)
+        px, ok = view.project_points(np.array([[0.0, eyes[1], 0.0]]))
+        y = px[0][1]
+        assert ok[0]
+        # Aimed at 0.9 of a standing height (1.58 m) the seated eyes (1.2 m) sat in the frame's lower part.
+        assert abs(y - 134) < 40, (f, y)
+
+
+def test_a_look_at_rises_with_a_person_who_stands_up():
+    from engine.camera.interpolate import aim_heights
+    from engine.project import SubjectKey
+
+    keys = [SubjectKey(subject="Mara", frame=0, position=(0.0, 0.0, 0.0), pose="sit"), SubjectKey(subject="Mara", frame=40, position=(0.0, 0.0, 0.0), pose="stand")]
+    project = _project()
+    shot = project.shots[0].model_copy(update={"subject_keys": keys})
+    heights = aim_heights(project, shot, "Mara", np.arange(96), 0.9)
+    assert heights[0] == pytest.approx(0.9 * 1.75 - 0.425, abs=0.02) and heights[40:] == pytest.approx(0.9 * 1.75)
+    assert np.all(np.diff(heights) >= -1e-9)  # up, never down, as she rises
