@@ -25,6 +25,7 @@ from app.viewport3d.view_math import named_view, ray_plane_y
 from engine.analysis.describe import describe_context
 from engine.analysis.shot_context import shot_context
 from engine.camera.conventions import look_at_rotation
+from engine.camera.interpolate import aim_heights, subject_positions
 from engine.camera.path import CameraPath
 from engine.camera.stroke import AIM_MODES, TIMINGS, Stroke, along_rotations, covered_frames, draw_on_shot
 from engine.errors import ShotlineError
@@ -232,8 +233,14 @@ class DrawTool:
     def _targets(self):
         s = self.settings
         if s.aim == "subject" and self._subject_name():
-            subj = self.document.project.subject(self._subject_name())
-            return np.asarray(subj.position, float) + [0.0, s.look_at_height * subj.height, 0.0]
+            name, shot = self._subject_name(), self._target_shot()
+            subj = self.document.project.subject(name)
+            if shot is None:
+                return np.asarray(subj.position, float) + [0.0, s.look_at_height * subj.height, 0.0]
+            # Where a drawn camera aimed at them looks at the shot's end: the person as their pose holds them then.
+            end = np.array([shot.duration - 1], float)
+            ground = subject_positions(self.document.project, shot, name, end)[0]
+            return ground + [0.0, float(aim_heights(self.document.project, shot, name, end, s.look_at_height)[0]), 0.0]
         if s.aim == "point":
             return np.asarray(s.point if s.point is not None else self.viewport.orbit.center, float)
         return None
