@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from engine.camera.framing import BODY_LINES, EYES_FORWARD, SHOT_SIZES, distance_for_size, eye_drop, solve_framing
+from engine.camera.framing import BODY_LINES, EYES, EYES_FORWARD, SHOT_SIZES, distance_for_size, eye_drop, solve_framing
 from engine.camera.moves import Framing
 from engine.project import Subject
 
@@ -186,8 +186,40 @@ def place(
         notes.append(f"a {fit.focal_mm:.0f} mm lens holds the {SHOT_SIZES[size].words} from there")
         focal = fit.focal_mm
     eye = base + direction * fit.distance + UP * fit.camera_height
+    face = base + UP * (EYES * subject.height - drop)
+    blocker = _blocking_piece(scene, eye, face)
+    if blocker is not None:  # a lens in or behind the car sees only the car: swing round the subject until clear
+        for turn in (25.0, -25.0, 50.0, -50.0, 75.0, -75.0, 110.0, -110.0):
+            swung = Rotation.from_rotvec(UP * np.deg2rad(turn)).apply(direction)
+            candidate = base + swung * fit.distance + UP * fit.camera_height
+            if _blocking_piece(scene, candidate, face) is None:
+                notes.append(f"swung the camera {turn:+.0f}° round {subject.name}: the {blocker} stood between the lens and {subject.name}")
+                eye = candidate
+                break
     notes.append(f"{SHOT_SIZES[size].words} ({BODY_LINES[size]} at the frame's foot, eyes on the upper third): camera {fit.distance:.2f} m from {subject.name} on a {focal:.0f} mm lens")
     return _placed(eye, base, fit.pitch_deg, focal, roll, subject, notes)
+
+
+def _blocking_piece(scene: Scene, eye: np.ndarray, target: np.ndarray, margin: float = 0.1) -> str | None:
+    """The name of the library set piece (its real size, scaled and turned, ``margin`` around it)
+    that holds the lens or stands between it and ``target``, if any."""
+    from engine.greybox.library import SHAPE_SIZES
+
+    project = getattr(scene, "project", None)
+    pieces = [p for p in (project.subjects if project is not None else ()) if not p.is_person and p.shape in SHAPE_SIZES]
+    if not pieces:
+        return None
+    eye, target = np.asarray(eye, float), np.asarray(target, float)
+    along = eye + np.linspace(0.0, 0.92, 24)[:, None] * (target - eye)  # the lens and its line of sight, short of the face
+    for piece in pieces:
+        w, h, d = np.asarray(SHAPE_SIZES[piece.shape]) * np.asarray(piece.scale)
+        yaw = np.deg2rad(piece.facing)
+        rel = along - np.asarray(piece.position, float)
+        x = np.cos(yaw) * rel[:, 0] - np.sin(yaw) * rel[:, 2]  # into the piece's own axes (yaw 0 faces +Z)
+        z = np.sin(yaw) * rel[:, 0] + np.cos(yaw) * rel[:, 2]
+        if np.any((np.abs(x) < w / 2 + margin) & (np.abs(z) < d / 2 + margin) & (rel[:, 1] > -margin) & (rel[:, 1] < h + margin)):
+            return piece.name
+    return None
 
 
 def _placed(eye: np.ndarray, base: np.ndarray, pitch_deg: float, focal: float, roll: float, subject: Subject, notes: list[str]) -> Placement:

@@ -269,3 +269,23 @@ def test_an_insert_on_a_person_is_on_their_hands_standing_or_seated(pose_words):
     hands = (figure.joint("wrist_l") + figure.joint("wrist_r")) / 2
     (row,), height = _rows(project, shot, [hands])
     assert abs(row / height - 0.5) <= 0.15, row / height  # the hands, not the chest or under the thighs
+
+
+def test_a_camera_the_framing_puts_behind_a_set_piece_swings_round_until_it_sees_its_person():
+    from engine.camera.interpolate import evaluate_sequence
+    from engine.greybox import gl
+    from engine.greybox.scene import subject_id
+    from engine.greybox.shots import GreyboxShots
+
+    if gl.gl_available() is not None:
+        pytest.skip("no OpenGL context here")
+    # The car the words add stands between Mara and where a low angle on her would go.
+    text = ("EXT. ALLEY - NIGHT. Jonas runs down the alley, Mara chasing him. Wide shot, tracking with Jonas as he runs past the camera. "
+            "Then a low angle on Mara running toward us. Handheld close-up of Jonas looking back. Crane up as they both run to the car.")
+    plan = plan_text(text)
+    project = plan.to_project()
+    low = next(i for i, p in enumerate(plan.shots) if p.subject == "Mara")
+    assert any("the Car stood between the lens and Mara" in n for n in plan.shots[low].notes)
+    ids = GreyboxShots(project, evaluate_sequence(project), (320, 134)).render_frame(low, 0, ("id",))["id"]
+    mara = subject_id([s.name for s in project.subjects].index("Mara"))
+    assert (ids == mara).sum() > 400  # she fills a good part of the frame, not the car's flank
