@@ -197,3 +197,8 @@ def eye_drop(pose: str, height_m: float) -> float:
     figure = M.pose_figure(M.preset_angles(pose), (0.0, 0.0, 0.0), 0.0, height_m)
     drop = EYES * height_m - float(M.face_marker(figure)[0][1])
     return drop if drop > 0.02 else 0.0  # a gesture's lean is not a lower eye line
+
+
+def subject_eye_drop(subject) -> float:
+    """:func:`eye_drop` of a subject in its own pose (0 for a set piece)."""
+    return eye_drop(subject.pose, float(subject.height)) if subject.is_person else 0.0

@@ -18,7 +18,7 @@ from scipy.spatial.transform import Rotation
 from engine.camera.bake import bake_keys
 from engine.camera.conventions import look_at_rotation
 from engine.camera.path import CameraPath
-from engine.camera.framing import eye_drop
+from engine.camera.framing import subject_eye_drop
 from engine.errors import ShotlineError
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Interpolation, Project, Shot, Subject, SubjectKey
 
@@ -124,7 +124,7 @@ def aim_point(ctx: MoveContext) -> tuple[np.ndarray, float | None]:
     height = ctx.start.position[1] + horizontal * slope - s[1]
     # A look-at aims at this fraction of a standing figure, lowered by the pose (interpolate.aim_heights):
     # count the pose the shot starts in back in, so the first frame keeps the start framing.
-    drop = eye_drop(ctx.subject.pose, float(ctx.subject.height)) if ctx.subject.is_person else 0.0
+    drop = subject_eye_drop(ctx.subject)
     fraction = float(np.clip((height + drop) / ctx.subject.height, 0.0, 1.2))
     return s + np.array([0.0, fraction * ctx.subject.height - drop, 0.0]), fraction
 

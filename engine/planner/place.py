@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from engine.camera.framing import BODY_LINES, EYES, EYES_FORWARD, SHOT_SIZES, distance_for_size, eye_drop, solve_framing
+from engine.camera.framing import BODY_LINES, EYES, EYES_FORWARD, SHOT_SIZES, distance_for_size, solve_framing, subject_eye_drop
 from engine.camera.moves import Framing
 from engine.project import Subject
 
@@ -88,7 +88,7 @@ def aim_point(s: Subject, size: str) -> np.ndarray:
     hands as the pose holds them."""
     if s.is_person and size == "INSERT":
         return np.asarray(s.position, float) + UP * _hands_height(s.pose, float(s.height))
-    drop = eye_drop(s.pose, float(s.height)) if s.is_person else 0.0
+    drop = subject_eye_drop(s)
     return np.asarray(s.position, float) + UP * max(SHOT_SIZES[size].aim * s.height - drop, 0.1 * s.height)
 
 
@@ -136,7 +136,7 @@ def place(
     roll = next((ROLL_DEG[a] for a in angles if a in ROLL_DEG), 0.0)
     # The framing is solved on the vertical line through the eyes (the face is ahead of the body's axis),
     # at the eyes' height in the subject's pose (a seated person's are lower).
-    drop = eye_drop(subject.pose, float(subject.height)) if subject.is_person else 0.0
+    drop = subject_eye_drop(subject)
     base = np.asarray(subject.position, float) + facing * EYES_FORWARD * subject.height
     if two_shot and scene.other(subject) is not None:
         other = scene.other(subject)
@@ -152,7 +152,7 @@ def place(
         # subject; the lens is chosen so the subject's eyes sit on the upper third at the size's line.
         f = np.asarray(foreground.position, float)
         away = _flat(f - base)
-        shoulder = 0.92 * foreground.height - (eye_drop(foreground.pose, float(foreground.height)) if foreground.is_person else 0.0)
+        shoulder = 0.92 * foreground.height - subject_eye_drop(foreground)
         eye = f + away * 0.6 + side * 0.35 + UP * (shoulder + height_jitter)
         d = float(np.hypot(*(eye - base)[[0, 2]]))
         fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=float(eye[1] - base[1]), distance=d, eye_drop_m=drop)
