@@ -81,6 +81,7 @@ class TrainConfig:
     control_channels: int = 0  # 7: the grey-box control (engine.render.dit_control) concatenated to the frames
     crop_frames: int = 0  # >0: each generated shot is a window of this many frames at its true positions (cheaper steps; sampling makes whole shots)
     sequence_reuse: int = 1  # steps that draw their layout from one sequence (its ray casting costs more than a step)
+    pixel_head: int = 0  # >0: width of the full-resolution convolutional decoder after the patches (models.dit.pixel_head)
     seed: int = 0
     extra: dict = field(default_factory=dict)
 
@@ -96,7 +97,7 @@ def small_transformer(cfg: TrainConfig) -> MultiShotTransformer:
     return MultiShotTransformer(
         patch_size=cfg.patch, num_attention_heads=cfg.heads, attention_head_dim=cfg.head_dim, in_channels=3 + cfg.control_channels, out_channels=3,
         text_dim=384, freq_dim=128, ffn_dim=4 * cfg.heads * cfg.head_dim, num_layers=cfg.layers, rope_max_seq_len=256,
-        rope_mode=cfg.rope_mode, camera_frames_per_latent=1, prediction_type=cfg.prediction, control_channels=cfg.control_channels,
+        rope_mode=cfg.rope_mode, camera_frames_per_latent=1, prediction_type=cfg.prediction, control_channels=cfg.control_channels, pixel_head_width=cfg.pixel_head,
     )  # fmt: skip
 
 
@@ -371,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--export", type=Path, default=None, help="write the EMA weights as a model folder and stop")
     ap.add_argument("--control", action="store_true", help="condition on the grey-box control (depth, world normals, flat colours): the bundled model's recipe")
     ap.add_argument("--init", type=Path, default=None, help="a transformer folder to start from (a fresh run only)")
+    ap.add_argument("--pixel-head", type=int, default=None, help="width of the full-resolution decoder after the patches (0: none; the --control recipe's default 32)")
     ap.add_argument("--checkpoint-every", type=int, default=250)
     ap.add_argument("--keep", type=int, nargs="*", default=[], help="steps at which to also export the EMA weights to OUT/step-N")
     args = ap.parse_args(argv)
@@ -379,7 +381,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)  # `kill` checkpoints before leaving, as Ctrl-C does
     cfg = TrainConfig(rope_mode=args.rope, checkpoint_every=args.checkpoint_every)
     if args.control:
-        cfg = replace(cfg, control_channels=CONTROL_CHANNELS, sequence_reuse=4, crop_frames=8, max_shots=2, warmup=100)
+        cfg = replace(cfg, control_channels=CONTROL_CHANNELS, sequence_reuse=4, crop_frames=8, max_shots=2, warmup=100, pixel_head=32)
+    if args.pixel_head is not None:
+        cfg = replace(cfg, pixel_head=args.pixel_head)
     trainer = Trainer(cfg, args.out, args.device, init=args.init)
     if args.export:
         trainer.export(args.export)

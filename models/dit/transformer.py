@@ -22,6 +22,7 @@ from torch import nn
 
 from models.dit.block import MultiShotBlock
 from models.dit.camera import static_camera
+from models.dit.pixel_head import PixelHead
 from models.dit.rope import MultiShotRoPE, grid_ids
 
 GLOBAL_TEXT = -1  # text token of the global caption: every shot reads it
@@ -81,6 +82,7 @@ class MultiShotTransformer(WanTransformer3DModel):
         camera_frames_per_latent: int = 4,
         prediction_type: str = "flow",  # "flow": ε - x0 (Wan); "sample": x0 (JiT, for pixel space with patches wider than the model)
         control_channels: int = 0,  # the last of the in_channels are a control concatenated to the latents (as Wan I2V's 36)
+        pixel_head_width: int = 0,  # >0: a convolutional decoder at full resolution after the patches (models.dit.pixel_head; pixel-space models)
     ) -> None:
         if prediction_type not in ("flow", "sample"):
             raise ValueError(f"prediction_type must be 'flow' or 'sample', not {prediction_type!r}")
@@ -98,6 +100,7 @@ class MultiShotTransformer(WanTransformer3DModel):
             ]
         )
         self.shot_rope = MultiShotRoPE(attention_head_dim, rope_mode, rope_split_4d, shot_delta)
+        self.pixel_head = PixelHead(out_channels, in_channels, control_channels, pixel_head_width) if pixel_head_width else None
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -230,7 +233,10 @@ class MultiShotTransformer(WanTransformer3DModel):
             n = f * h * w
             if seg.output:
                 x = hidden_states[:, start : start + n].reshape(batch, f, h, w, p_t, p_h, p_w, -1)
-                outputs.append(x.permute(0, 7, 1, 4, 2, 5, 3, 6).flatten(6, 7).flatten(4, 5).flatten(2, 3))
+                x = x.permute(0, 7, 1, 4, 2, 5, 3, 6).flatten(6, 7).flatten(4, 5).flatten(2, 3)
+                if self.pixel_head is not None:
+                    x = self.pixel_head(x, seg.latents, seg.control, seg.timestep)
+                outputs.append(x)
             start += n
         return outputs
 
