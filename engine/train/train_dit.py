@@ -259,8 +259,14 @@ class Trainer:
 
     # -- optimisation --------------------------------------------------------------------------
 
+    cooldown: tuple[int, int] | None = None  # (first step, steps): the learning rate falls linearly to 0 over them
+
     def lr_at(self, step: int) -> float:
-        return self.cfg.lr * min(1.0, (step + 1) / max(self.cfg.warmup, 1))
+        lr = self.cfg.lr * min(1.0, (step + 1) / max(self.cfg.warmup, 1))
+        if self.cooldown is not None:
+            first, steps = self.cooldown
+            lr *= max(0.0, 1.0 - (step - first) / steps)
+        return lr
 
     def train_step(self, example: Example | None = None) -> float:
         example = example or self.example(self.step)
@@ -373,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--control", action="store_true", help="condition on the grey-box control (depth, world normals, flat colours): the bundled model's recipe")
     ap.add_argument("--init", type=Path, default=None, help="a transformer folder to start from (a fresh run only)")
     ap.add_argument("--pixel-head", type=int, default=None, help="width of the full-resolution decoder after the patches (0: none; the --control recipe's default 32)")
+    ap.add_argument("--cooldown", type=int, default=None, help="train this many more steps with the learning rate falling linearly to 0, then stop (as the planner's trainer)")
     ap.add_argument("--checkpoint-every", type=int, default=250)
     ap.add_argument("--keep", type=int, nargs="*", default=[], help="steps at which to also export the EMA weights to OUT/step-N")
     args = ap.parse_args(argv)
@@ -389,7 +396,11 @@ def main(argv: list[str] | None = None) -> int:
         trainer.export(args.export)
         print(f"exported step {trainer.step} to {args.export}")
         return 0
-    trainer.train(args.steps, args.minutes, keep=tuple(args.keep))
+    steps = args.steps
+    if args.cooldown:
+        trainer.cooldown = (trainer.step, args.cooldown)
+        steps = trainer.step + args.cooldown
+    trainer.train(steps, args.minutes, keep=tuple(args.keep))
     return 0
 
 

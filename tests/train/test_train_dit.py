@@ -125,3 +125,23 @@ def test_the_control_recipe_feeds_the_grey_box_beside_every_frame_it_trains_on(t
 
     pipe = DitBackend("cpu", [tmp_path / "models" / "tiny-control"]).pipeline("tiny-control")
     assert pipe.conditioning == "concat" and pipe.transformer.config.in_channels == 10
+
+
+def test_a_cooldown_brings_the_learning_rate_to_zero_and_stops(tmp_path, text_encoder):
+    trainer = Trainer(TINY, tmp_path / "run", text_encoder=text_encoder)
+    trainer.train(1)
+    trainer.cooldown = (trainer.step, 2)
+    assert trainer.lr_at(1) == pytest.approx(TINY.lr) and trainer.lr_at(2) == pytest.approx(TINY.lr / 2) and trainer.lr_at(3) == 0.0
+    trainer.train(3)
+    assert trainer.step == 3
+
+
+def test_an_exported_control_model_with_a_pixel_head_loads_in_the_engine_with_its_head(tmp_path, text_encoder):
+    trainer = Trainer(replace(CONTROL, pixel_head=8), tmp_path / "run", text_encoder=text_encoder)
+    trainer.train(1)
+    trainer.export(tmp_path / "models" / "tiny-head")
+    from engine.render.dit_backend import DitBackend
+
+    pipe = DitBackend("cpu", [tmp_path / "models" / "tiny-head"]).pipeline("tiny-head")
+    head = pipe.transformer.pixel_head
+    assert head is not None and torch.equal(head.net[0].weight, trainer.ema["pixel_head.net.0.weight"])
