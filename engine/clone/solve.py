@@ -34,6 +34,7 @@ from engine.clone import colmap_ba
 MIN_POINTS = 12  # a frame with fewer usable tracks failed
 HUBER_PX = 1.0
 MAX_BA_TRACKS = 150
+MIN_BA_PER_FRAME = 40  # tracks of every frame in an adjustment (its confidence counts 40 as full)
 BA_MAX_NFEV = 25
 ESSENTIAL_METHOD = cv2.USAC_MAGSAC  # OpenCV's RANSAC drew a push 8 degrees off on a textured room
 BA_BACKEND = "pycolmap"  # the moving camera's adjuster when pycolmap is installed, else "scipy"
@@ -122,7 +123,10 @@ def choose_model(tracks: np.ndarray, size: tuple[int, int]) -> tuple[str, dict]:
         pa, pb, _ = pair(tracks, a, b)
         if len(pa) < MIN_POINTS:
             continue
-        motion.append(float(np.percentile(np.linalg.norm(pb - pa, axis=1), 90)))
+        # what a few tracks move, not most: a dolly zoom holds the wall that carries most tracks
+        # still (room 13's: 0.3 px at the 90th percentile) while the boxes before it move 3-30 px
+        moved = np.sort(np.linalg.norm(pb - pa, axis=1))[::-1]
+        motion.append(float(moved[min(MIN_PARALLAX_TRACKS, len(moved)) - 1]))
         H, _ = cv2.findHomography(pa, pb, cv2.RANSAC, 1.5 * px)
         F, _ = cv2.findFundamentalMat(pa, pb, cv2.FM_RANSAC, 1.0 * px, 0.999)
         if H is None:
@@ -252,11 +256,26 @@ def self_calibrate(hs, size) -> tuple[float | None, float]:
     return float(np.exp(res.x)), turn
 
 
+def longest_covering(seen: np.ndarray, max_tracks: int, per_frame: int = MIN_BA_PER_FRAME) -> np.ndarray:
+    """Indices of the ``max_tracks`` longest tracks (seen: frames x tracks), then, for every frame
+    that they leave with under ``per_frame``, that frame's longest others: the longest tracks all
+    start early, and a frame after the tracker's top-up is otherwise adjusted on a handful."""
+    length = seen.sum(axis=0)
+    order = np.argsort(-length, kind="stable")
+    order = order[length[order] >= 2]
+    chosen = np.zeros(seen.shape[1], bool)
+    chosen[order[:max_tracks]] = True
+    for i in range(len(seen)):
+        short = per_frame - int((seen[i] & chosen).sum())
+        if short > 0:
+            extra = order[seen[i, order] & ~chosen[order]][:short]
+            chosen[extra] = True
+    return order[chosen[order]]
+
+
 def _observations(tracks: np.ndarray, frames_ok: np.ndarray, max_tracks: int):
     seen = np.isfinite(tracks[..., 0]) & frames_ok[:, None]
-    length = seen.sum(axis=0)
-    order = np.argsort(-length)
-    chosen = order[length[order] >= 2][:max_tracks]
+    chosen = longest_covering(seen, max_tracks)
     fi, ti = np.nonzero(seen[:, chosen])
     return chosen, fi, ti, tracks[fi, chosen[ti]]
 
@@ -352,10 +371,12 @@ def adjust_rotations(tracks, rots, focal, size, fix_focal: bool, frames_ok):
     opts = dict(jac=jacobian, f_scale=HUBER_PX * px, method="trf", x_scale="jac", ftol=1e-4, xtol=1e-6, max_nfev=BA_MAX_NFEV)
     res = least_squares(residuals, p0, loss="huber", **opts)
     first = np.linalg.norm(res.fun.reshape(-1, 2), axis=1)
-    if np.median(first) > HUBER_PX * px:
+    worst_frame = max(float(np.median(first[fi == i])) for i in np.unique(fi))
+    if worst_frame > HUBER_PX * px:
         # A start a degree off (a keyframe's homography) leaves every residual of the later frames
-        # on the Huber loss's flat part, where trf crawls and stops (median 5 px on a zoom out): a
-        # plain least-squares pass first, then the robust one, kept when it explains more.
+        # on the Huber loss's flat part, where trf crawls and stops (median 5 px on a zoom out, on
+        # the last frames of a zoom in while the shot's median was 0.3 px): a plain least-squares
+        # pass first, then the robust one, kept when it explains more.
         again = least_squares(residuals, res.x, loss="linear", **{**opts, "max_nfev": 10})
         again = least_squares(residuals, again.x, loss="huber", **opts)
         if robust_rms(np.linalg.norm(again.fun.reshape(-1, 2), axis=1), px) < robust_rms(first, px):
@@ -409,6 +430,80 @@ def _essential_with_zoom(pa, pb, f0, size):
     _, s, E, mask, nb = best
     _, R, t, mask2 = cv2.recoverPose(E, na, nb, np.eye(3), mask=mask.copy())
     return R, t.ravel(), mask2.ravel() > 0, s
+
+
+def plane_parallax_essential(pa: np.ndarray, pb: np.ndarray, K: np.ndarray, px: float) -> np.ndarray | None:
+    """The essential matrix from the homography of the plane most tracks lie on and the epipole
+    that the other tracks' parallax points at (plane plus parallax): E = K^T [e']x H K, which holds
+    for any plane, the plane at infinity included. The five-point solver is blind there: when most
+    tracks are at one depth (a wall that a dolly zoom holds, at infinity for the fixed lens), any
+    translation explains them, and the few tracks off the wall decide alone (room 22's pull drew a
+    64 degree error). None when fewer than 5 tracks stray 2 px off the plane."""
+    H, _ = cv2.findHomography(pa, pb, cv2.RANSAC, 1.5 * px)
+    if H is None:
+        return None
+    ph = cv2.perspectiveTransform(pa.reshape(-1, 1, 2), H).reshape(-1, 2)
+    par = np.linalg.norm(pb - ph, axis=1)
+    off = par > 2.0 * px
+    if off.sum() < 5:
+        return None
+    start, length = ph[off], par[off]
+    lines = np.cross(np.c_[start, np.ones(len(start))], np.c_[pb[off], np.ones(len(start))])
+    lines /= np.linalg.norm(lines[:, :2], axis=1, keepdims=True)
+    tol = np.minimum(1.5 * px / length, 0.3)  # the direction of a short parallax is known less well
+
+    def agree(e):  # the sine of the angle between each parallax and the way to e (e may be at infinity)
+        v = e[:2][None] - e[2] * start
+        return np.abs(np.einsum("ij,ij->i", lines[:, :2], v)) / (np.linalg.norm(v, axis=1) + 1e-12) < tol
+
+    rng = np.random.default_rng(0)
+    best = None
+    for _ in range(200):
+        i, j = rng.choice(len(lines), 2, replace=False)
+        e = np.cross(lines[i], lines[j])
+        if np.linalg.norm(e) < 1e-12:
+            continue
+        inl = agree(e / np.linalg.norm(e))
+        if best is None or inl.sum() > best.sum():
+            best = inl
+    if best is None or best.sum() < 3:
+        return None
+    e = np.linalg.svd(lines[best])[2][-1]
+    ex = np.array([[0, -e[2], e[1]], [e[2], 0, -e[0]], [-e[1], e[0], 0]])
+    u, _, vt = np.linalg.svd(K.T @ ex @ H @ K)
+    return u @ np.diag([1.0, 1.0, 0.0]) @ vt
+
+
+def first_pair_pose(pa: np.ndarray, pb: np.ndarray, K: np.ndarray, px: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """R, t (unit) of the first pair: the five-point solution (MAGSAC) or the plane-plus-parallax
+    one, whichever triangulates more tracks as ``solve_translation`` keeps them (in front of both
+    cameras, within 2 px in both, rays 1 degree apart or more)."""
+    cands = []
+    E, mask = cv2.findEssentialMat(pa, pb, K, ESSENTIAL_METHOD, 0.999, 1.0 * px)
+    if E is not None and E.shape == (3, 3):
+        cands.append((E, mask.copy()))
+    E2 = plane_parallax_essential(pa, pb, K, px)
+    if E2 is not None:
+        cands.append((E2, None))
+    best = None
+    P1 = K @ np.c_[np.eye(3), np.zeros(3)]
+    for E, mask in cands:
+        _, R, t, _ = cv2.recoverPose(E, pa, pb, K, mask=mask)
+        t = t.ravel()
+        P2 = K @ np.c_[R, t]
+        X = _triangulate(P1, P2, pa, pb)
+        ok = np.isfinite(X).all(axis=1)
+        X = np.where(ok[:, None], X, 0.0)
+        for P, x in ((P1, pa), (P2, pb)):
+            h = np.c_[X, np.ones(len(X))] @ P.T
+            z = np.where(np.abs(h[:, 2]) < 1e-12, 1e-12, h[:, 2])
+            ok &= (h[:, 2] > 0) & (np.linalg.norm(h[:, :2] / z[:, None] - x, axis=1) < 2.0 * px)
+        c2 = -R.T @ t
+        cos = np.einsum("ij,ij->i", X, X - c2) / (np.linalg.norm(X, axis=1) * np.linalg.norm(X - c2, axis=1) + 1e-12)
+        score = int((ok & (cos < np.cos(np.radians(1.0)))).sum())
+        if best is None or score > best[0]:
+            best = (score, R, t)
+    return None if best is None else (best[1], best[2])
 
 
 def _triangulate(P1, P2, a, b):
@@ -481,12 +576,10 @@ def solve_translation(tracks, f0: float, size, zoom: bool):
         R, t, inl, s = init
     else:
         s = 1.0
-        k0 = intrinsics(f0, size)
-        E, mask = cv2.findEssentialMat(pa, pb, k0, ESSENTIAL_METHOD, 0.999, 1.0 * px)
-        if E is None or E.shape != (3, 3):
+        first = first_pair_pose(pa, pb, intrinsics(f0, size), px)
+        if first is None:
             return None
-        _, R, t, mask2 = cv2.recoverPose(E, pa, pb, k0, mask=mask.copy())
-        t, inl = t.ravel(), mask2.ravel() > 0
+        R, t = first
     focal = np.full(n, np.nan)
     rvecs, tvecs = np.zeros((n, 3)), np.zeros((n, 3))
     focal[0], focal[k] = f0, f0 * s
@@ -548,9 +641,7 @@ def adjust_poses(tracks, rvecs, tvecs, focal, points, done, size, zoom: bool):
     n = len(rvecs)
     have = np.isfinite(points[:, 0])
     sub = np.where(have)[0]
-    obs = np.isfinite(tracks[:, sub, 0]) & done[:, None]
-    length = obs.sum(axis=0)
-    sub = sub[np.argsort(-length)][: MAX_BA_TRACKS]
+    sub = sub[longest_covering(np.isfinite(tracks[:, sub, 0]) & done[:, None], MAX_BA_TRACKS)]
     obs = np.isfinite(tracks[:, sub, 0]) & done[:, None]
     fi, ti = np.nonzero(obs)
     xy = tracks[fi, sub[ti]]

@@ -1,5 +1,10 @@
 """Feature tracks through one shot: Shi-Tomasi corners followed by pyramidal Lucas-Kanade (OpenCV),
-kept only when tracking back lands where it started, and topped up where the image has none."""
+kept only when tracking back lands where it started, and topped up where the image has none.
+
+Corners are found region by region (a grid of cells, each judged against its own strongest
+corner), then the rest of the budget goes to the strongest anywhere: a sharply textured wall
+otherwise takes every track (OpenCV's quality level is relative to the frame's strongest corner),
+and the smoother boxes and floor before it, whose parallax tells a move from a zoom, get none."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import numpy as np
 MAX_CORNERS = 300
 MIN_DISTANCE_FRACTION = 1 / 40  # of the image width, between corners
 FB_TOLERANCE_PX = 0.7  # forward-backward disagreement that drops a track
+GRID = (4, 3)  # cells across and down, each with an equal share of half the corner budget
 
 
 def track(grey: np.ndarray, max_corners: int = MAX_CORNERS) -> np.ndarray:
@@ -27,13 +33,33 @@ def track(grey: np.ndarray, max_corners: int = MAX_CORNERS) -> np.ndarray:
         need = max_corners - len(pts)
         if need < max_corners // 4:
             return pts
-        new = cv2.goodFeaturesToTrack(img, need, 0.01, min_dist, mask=mask, blockSize=5)
-        if new is None:
+        found = []
+        share = max_corners // (2 * GRID[0] * GRID[1])
+        xs, ys = np.linspace(0, w, GRID[0] + 1).astype(int), np.linspace(0, h, GRID[1] + 1).astype(int)
+        have = pts.reshape(-1, 2)
+        for x0, x1 in zip(xs[:-1], xs[1:]):
+            for y0, y1 in zip(ys[:-1], ys[1:]):
+                inside = int(((have[:, 0] >= x0) & (have[:, 0] < x1) & (have[:, 1] >= y0) & (have[:, 1] < y1)).sum())
+                if inside >= share:
+                    continue
+                cell = cv2.goodFeaturesToTrack(img[y0:y1, x0:x1], share - inside, 0.01, min_dist, mask=np.ascontiguousarray(mask[y0:y1, x0:x1]), blockSize=5)
+                if cell is not None:
+                    cell = cell.reshape(-1, 2) + [x0, y0]
+                    found.append(cell)
+                    for x, y in cell:
+                        cv2.circle(mask, (int(x), int(y)), int(min_dist), 0, -1)
+        n_found = sum(len(c) for c in found)
+        if need - n_found > 0:
+            rest = cv2.goodFeaturesToTrack(img, need - n_found, 0.01, min_dist, mask=mask, blockSize=5)
+            if rest is not None:
+                found.append(rest.reshape(-1, 2))
+        if not found:
             return pts
+        new = np.concatenate(found).astype(np.float32).reshape(-1, 1, 2)
         for x, y in new.reshape(-1, 2):
             alive.append(len(tracks))
             tracks.append([(frame, float(x), float(y))])
-        return np.concatenate([pts, new.astype(np.float32)])
+        return np.concatenate([pts, new])
 
     pts = top_up(0, grey[0], pts)
     for i in range(1, n):

@@ -216,7 +216,9 @@ def detect_dissolves(frames: np.ndarray, max_len: int = 48, min_len: int = 3, fl
     # the best-fitting spans first; a span overlapping a better one is the same dissolve
     out: list[tuple[int, int]] = []
     taken = np.zeros(n, bool)
-    step = 1.0 - np.minimum(hists[1:], hists[:-1]).sum(axis=1)  # colour change frame to frame
+    # change frame to frame: of the grey levels (which a blend paces evenly) and of the colours
+    # (which move little with the camera); each dissolve's end is placed on the steadier of the two
+    step = (np.abs(np.diff(g, axis=0)).mean(axis=1), 1.0 - np.minimum(hists[1:], hists[:-1]).sum(axis=1))
     for score, a, b in sorted(found, key=lambda x: (x[0] - 0.002 * (x[2] - x[1]))):
         if taken[a : b + 1].any():
             continue
@@ -261,30 +263,55 @@ def histogram_cuts(frames: np.ndarray, floor: float = 0.2, ratio: float = 3.0) -
     return cuts
 
 
-def _refine_ends(step: np.ndarray, a: int, b: int, margin: int = 2) -> tuple[int, int]:
-    """Move a dissolve's ends (last frame of one shot, first of the next) to where the colours stop
-    changing faster than the shots' own motion does: a blend with camera motion fits a span a
-    frame short or long about as well as the true one."""
-    n = len(step) + 1
-    inside = step[a:b]
-    outside = np.concatenate([step[max(a - 10, 0) : max(a - 1, 0)], step[min(b + 1, n - 1) : b + 10]])
-    if not len(outside) or not len(inside):
+def _mad(x: np.ndarray) -> float:
+    return float(np.median(np.abs(x - np.median(x))))
+
+
+def _refine_ends(steps: tuple[np.ndarray, ...], a: int, b: int, margin: int = 2) -> tuple[int, int]:
+    """Move a dissolve's ends (``a`` the last frame of one shot, ``b`` the first of the next) to
+    where the picture stops changing at the blend's pace: a blend with camera motion fits a span a
+    frame short or long about as well as the true one.
+
+    Inside a blend every frame changes at about one pace (a linear blend moves each frame the same
+    share of the way from one shot to the other), and at each end the change falls to the motion of
+    the shot on that side (the shots move differently: a push changes more per frame than a pan).
+    Each end goes halfway between the two, on whichever measure of change (``steps``: grey levels,
+    colours) tells the blend from that shot's motion by the most spreads (median absolute
+    deviations) — grey levels in a textured room (a colour histogram of noisy grey pixels swings
+    with their hue: room 101's dissolve began a frame early on it), colours on a fast pan between
+    shots of a different colour — and is left alone when neither tells them apart."""
+    n = len(steps[0]) + 1
+    if b <= a:
         return a, b
-    level = float(np.median(outside))
-    if float(np.median(inside)) < 2.5 * level + 0.01:
-        return a, b  # the blend is too slow to tell from motion: keep the linear fit's ends
-    cut = max(2.0 * level, 0.35 * float(np.median(inside)))
     lo, hi = a, b
-    for _ in range(margin):  # grow while the step before the start / after the end is blend-sized
-        if lo > 0 and step[lo - 1] > cut:
-            lo -= 1
-        if hi < n - 1 and step[hi] > cut:
-            hi += 1
-    for _ in range(margin):  # shrink while the first / last step is motion-sized
-        if hi - lo > 2 and step[lo] <= cut:
-            lo += 1
-        if hi - lo > 2 and step[hi - 1] <= cut:
-            hi -= 1
+    for side in ("start", "end"):
+        best = None
+        for step in steps:
+            inside = step[lo:hi]
+            shot = step[max(lo - 10, 0) : max(lo - 1, 0)] if side == "start" else step[min(hi + 1, n - 1) : hi + 10]
+            if len(shot) < 3 or len(inside) < 2:
+                continue
+            pace, motion = float(np.median(inside)), float(np.median(shot))
+            score = (pace - motion) / (_mad(inside) + _mad(shot) + 1e-9)
+            if best is None or score > best[0]:
+                best = (score, step, 0.5 * (pace + motion))
+        if best is None or best[0] < 2.0:
+            continue  # the blend is too slow to tell from motion: keep the linear fit's end
+        _, step, cut = best
+        if side == "start":
+            for _ in range(margin):  # grow while the step into the start is blend-sized
+                if lo > 0 and step[lo - 1] > cut:
+                    lo -= 1
+            for _ in range(margin):  # shrink while the first step is motion-sized
+                if hi - lo > 2 and step[lo] <= cut:
+                    lo += 1
+        else:
+            for _ in range(margin):
+                if hi < n - 1 and step[hi] > cut:
+                    hi += 1
+            for _ in range(margin):
+                if hi - lo > 2 and step[hi - 1] <= cut:
+                    hi -= 1
     return lo, hi
 
 
