@@ -570,7 +570,14 @@ def _starts_shot(sentence: str) -> bool:
 
 
 def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, list[str]]:
-    """(global prompt, per-shot texts) of a paragraph.
+    """(global prompt, per-shot texts) of a paragraph (see :func:`split_scenes`)."""
+    head, shots, _ = split_scenes(paragraph, names)
+    return head, shots
+
+
+def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, list[str], list[int]]:
+    """(global prompt, per-shot texts, each shot's scene) of a paragraph. A shot's scene is 0 before
+    any scene heading and k under the k-th one: a new scene starts from the set's blocking.
 
     Sluglines (INT./EXT.) head scenes and are not shots themselves (their words join the global
     prompt, and the shot after them reads them for its location). Numbered shots ("Shot 2:", "Shot
@@ -589,13 +596,15 @@ def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, li
         parts = SLUGLINE_RX.split(text)
         heads: list[str] = []
         shots: list[str] = []
+        scene_of: list[int] = []
         before = parts[0].strip()
         if before and not any(has_camera_words(sentence) for sentence in SENTENCE_RX.split(before.replace("\n", " "))):
             heads.append(before)  # words before the first heading that say nothing of a camera describe it all
         elif before:  # … or they are shots of their own
             before_head, shots = split_shots(before, names)
             heads += [before_head] if before_head else []
-        for slug, body in zip(scenes, parts[1:]):
+            scene_of = [0] * len(shots)
+        for k, (slug, body) in enumerate(zip(scenes, parts[1:]), start=1):
             body = body.lstrip(" \t-–—:.,")
             inner_head, inner = split_shots(body, names) if body.strip() else ("", [])
             heads += [slug, inner_head] if inner_head else [slug]  # the scene's description joins the global prompt
@@ -603,11 +612,12 @@ def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, li
             if inner and location:
                 inner[0] = f"{inner[0]} ({location})"
             shots += inner
-        return " ".join(heads).strip(), shots
+            scene_of += [k] * len(inner)
+        return " ".join(heads).strip(), shots, scene_of
     if SHOT_MARKER_RX.search(text):
         parts = SHOT_MARKER_RX.split(text)
         head, shots = parts[0].strip(), [p.strip(" \n,;") for p in parts[1:] if p.strip(" \n,;.")]
-        return head, shots
+        return head, shots, [0] * len(shots)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if len(lines) > 1:
         head = []
@@ -617,13 +627,13 @@ def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, li
         shots = []
         for ln in lines:
             shots += _split_line(ln, bool(shots))
-        return " ".join(head), shots
+        return " ".join(head), shots, [0] * len(shots)
     head_text, shots = _split_line_with_head(text)
     if head_text and shots and names and _mentions(head_text, names) and not _mentions(shots[0], names) and ACTION_ANY_RX.search(head_text.lower()):
         # "Jonas walks to the door. Medium shot.": what someone does, then how it is framed: one shot.
         shots[0] = f"{head_text} {shots[0]}"
         head_text = ""
-    return head_text, shots
+    return head_text, shots, [0] * len(shots)
 
 
 def _mentions(text: str, names: list[str]) -> bool:

@@ -19,7 +19,7 @@ from engine.camera.moves import Framing, MoveContext, ShotCamera, apply_move, fr
 from engine.planner.set_pieces import find_piece, furnish
 from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
-from engine.planner.parse import MoveSpec, ShotSpec, has_camera_words, parse_shot, split_shots
+from engine.planner.parse import MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
 from engine.planner.place import DEFAULT_FOCAL, Scene, place
 from engine.planner.vocabulary import STOPWORDS
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, SubjectKey, new_shot_id
@@ -639,9 +639,9 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
     base = project or Project()
     empty = not text or not text.strip()
     subjects = discover_subjects("" if empty else text, list(base.subjects))
-    global_prompt, texts = ("", ["static medium shot"]) if empty else split_shots(text, [s.name for s in subjects if s.is_person])
+    global_prompt, texts, scene_of = ("", ["static medium shot"], [0]) if empty else split_scenes(text, [s.name for s in subjects if s.is_person])
     if not texts:
-        texts = ["static medium shot"]
+        texts, scene_of = ["static medium shot"], [0]
         empty = True
     names = [s.name for s in subjects if s.is_person] or [s.name for s in subjects]
     specs = [parse_shot(t, names, base.fps) for t in texts]
@@ -666,8 +666,16 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         warnings += [f"set: {n}" for n in furnished]
     base_people = {s.name: s for s in scene.subjects}
     present = dict(base_people)  # each person as the next shot finds them
+    first_side = scene.side
     for index, (shot_text, spec) in enumerate(zip(texts, specs)):
         notes: list[str] = []
+        if index and scene_of[index] != scene_of[index - 1]:
+            # A new scene heading: another place or time, so people start from the set's blocking
+            # (not where the last scene left them) and the cameras from its side of the line.
+            present = dict(base_people)
+            scene.subjects = [present.get(s.name, s) for s in scene.subjects]
+            scene.side = first_side
+            notes.append("new scene: people start from the set's blocking")
         if spec.cross_line:
             scene.side = -scene.side
         subject = scene.subject(spec.subject)

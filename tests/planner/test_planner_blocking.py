@@ -34,3 +34,33 @@ def test_a_close_up_of_a_turned_subject_sees_the_face():
     project = plan.to_project(Project(subjects=[mara]))
     eye = evaluate_shot(project, project.shots[0]).positions[0]
     assert eye[0] < -0.3  # the camera is in front of her face, not behind her head
+
+
+def _seen(project, shot, name: str, frame: int):
+    """(position, facing, pose) of ``name`` as the grey box draws them at ``frame`` of ``shot``; the
+    pose is the preset nearest to the drawn joint angles."""
+    from engine.greybox import mannequin as mq
+    from engine.greybox.blocking import subject_track
+
+    person = project.subject(name)
+    track = subject_track(project, shot, person, [frame])
+    scale = person.height / mq.REFERENCE_HEIGHT
+    pose = min(("stand", "sit", "crouch", "lie"), key=lambda p: float(np.abs(track.angles[0] - mq.preset_angles(p, scale)).sum()))
+    return track.positions[0], float(track.facing[0]), pose
+
+
+def test_a_new_scene_heading_starts_from_the_sets_blocking_not_where_the_last_scene_left_people():
+    text = "INT. KITCHEN - DAY\nAna and Ben sit down. Wide shot.\nEXT. STREET - NIGHT\nWide shot of Ana."
+    plan = plan_text(text)
+    project = plan.to_project()
+    kitchen, street = project.shots
+    assert _seen(project, kitchen, "Ana", kitchen.duration - 1)[2] == "sit"
+    for name in ("Ana", "Ben"):
+        position, facing, pose = _seen(project, street, name, 0)
+        person = project.subject(name)
+        assert pose == person.pose == "stand"  # not still seated at the kitchen table
+        assert np.allclose(position, person.position) and facing == pytest.approx(person.facing)
+    # Inside one scene people still stay as the shot before left them.
+    plan = plan_text("INT. KITCHEN - DAY\nAna and Ben sit down. Wide shot. Then a close-up of Ana.")
+    project = plan.to_project()
+    assert _seen(project, project.shots[1], "Ben", 0)[2] == "sit"
