@@ -209,7 +209,17 @@ def test_demo_files_are_what_the_demo_code_builds(name):
     from engine.demo import DEMOS
 
     path, build = DEMOS[name]
-    assert loads_project(path.read_text(), path) == build()
+
+    def rounded(value):  # the orientations are computed: the last bit differs between numpy/BLAS builds
+        if isinstance(value, float):
+            return round(value, 9)
+        if isinstance(value, dict):
+            return {k: rounded(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [rounded(v) for v in value]
+        return value
+
+    assert rounded(loads_project(path.read_text(), path).model_dump()) == rounded(build().model_dump())
     assert json.loads(path.read_text())["version"] == FORMAT_VERSION
 
 
