@@ -36,7 +36,15 @@ SLOW = pytest.mark.slow  # processes started and joined: seconds each
 def _shots():
     c2w = np.tile(np.eye(4), (16, 1, 1))
     c2w[:, 0, 3] = np.linspace(0.0, 0.5, 16)  # a truck: the cameras differ frame to frame
-    return [ShotSpec("a man walks to the door", c2w), ShotSpec("a car passes", c2w[::-1].copy())]
+    shots = [ShotSpec("a man walks to the door", c2w), ShotSpec("a car passes", c2w[::-1].copy())]
+    for k, shot in enumerate(shots):  # the bundled model follows a grey-box control: a ramp stands in for one
+        shot.control = _ramp_channels(16, 64, 96, k)
+    return shots
+
+
+def _ramp_channels(frames, h, w, k=0):
+    ramp = np.linspace(-1.0, 1.0, w, dtype=np.float32)[None, None, :, None]
+    return np.broadcast_to(ramp * (1 - 0.5 * k), (frames, h, w, 7)).copy()
 
 
 OPTS = SampleOptions(width=96, height=64, steps=3, seed=11)
@@ -85,6 +93,7 @@ def test_an_order_round_trips_arrays_options_and_text_without_pickle():
     shots = _shots()
     shots[0].control_video = np.arange(2 * 4 * 6 * 3, dtype=np.uint8).reshape(2, 4, 6, 3)
     shots[0].subject_mask = shots[0].control_video[..., 0] > 40
+    shots[1].control = None  # an absent array travels as None
     data = pack({"model": "m", "prompt": "é", "shots": shots, "opts": OPTS})
     head = int.from_bytes(data[:8], "little")
     assert json.loads(data[8 : 8 + head])["model"] == "m"  # a JSON header and raw bytes, never a pickle
@@ -271,7 +280,7 @@ def _plain_control(request, picks, size, conditioning, video_pass):
     out = []
     for idx in picks:
         video = np.broadcast_to(np.linspace(40, 200, w, dtype=np.uint8)[None, None, :, None], (len(idx), h, w, 3)).copy()
-        out.append({"video": video, "people": np.zeros((len(idx), h, w), bool), "shown": video[0]})
+        out.append({"video": video, "channels": _ramp_channels(len(idx), h, w), "people": np.zeros((len(idx), h, w), bool), "shown": video[0]})
     return out
 
 
