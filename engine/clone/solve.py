@@ -476,8 +476,7 @@ def plane_parallax_essential(pa: np.ndarray, pb: np.ndarray, K: np.ndarray, px: 
 
 def first_pair_pose(pa: np.ndarray, pb: np.ndarray, K: np.ndarray, px: float) -> tuple[np.ndarray, np.ndarray] | None:
     """R, t (unit) of the first pair: the five-point solution (MAGSAC) or the plane-plus-parallax
-    one, whichever triangulates more tracks as ``solve_translation`` keeps them (in front of both
-    cameras, within 2 px in both, rays 1 degree apart or more)."""
+    one, whichever keeps more tracks by ``well_triangulated``."""
     cands = []
     E, mask = cv2.findEssentialMat(pa, pb, K, ESSENTIAL_METHOD, 0.999, 1.0 * px)
     if E is not None and E.shape == (3, 3):
@@ -486,24 +485,31 @@ def first_pair_pose(pa: np.ndarray, pb: np.ndarray, K: np.ndarray, px: float) ->
     if E2 is not None:
         cands.append((E2, None))
     best = None
-    P1 = K @ np.c_[np.eye(3), np.zeros(3)]
     for E, mask in cands:
         _, R, t, _ = cv2.recoverPose(E, pa, pb, K, mask=mask)
         t = t.ravel()
-        P2 = K @ np.c_[R, t]
-        X = _triangulate(P1, P2, pa, pb)
-        ok = np.isfinite(X).all(axis=1)
-        X = np.where(ok[:, None], X, 0.0)
-        for P, x in ((P1, pa), (P2, pb)):
-            h = np.c_[X, np.ones(len(X))] @ P.T
-            z = np.where(np.abs(h[:, 2]) < 1e-12, 1e-12, h[:, 2])
-            ok &= (h[:, 2] > 0) & (np.linalg.norm(h[:, :2] / z[:, None] - x, axis=1) < 2.0 * px)
-        c2 = -R.T @ t
-        cos = np.einsum("ij,ij->i", X, X - c2) / (np.linalg.norm(X, axis=1) * np.linalg.norm(X - c2, axis=1) + 1e-12)
-        score = int((ok & (cos < np.cos(np.radians(1.0)))).sum())
+        _, ok = well_triangulated((K, np.eye(3), np.zeros(3), pa), (K, R, t, pb), px)
+        score = int(ok.sum())
         if best is None or score > best[0]:
             best = (score, R, t)
     return None if best is None else (best[1], best[2])
+
+
+def well_triangulated(view_a: tuple, view_b: tuple, px: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points triangulated from two views (each ``(K, R, t, xy)``, world to camera) and which of
+    them to keep: in front of both cameras, within 2 px of both tracks, rays 1 degree apart or more
+    (the first pair's choice and every later frame's new points use the same test)."""
+    (Ka, Ra, ta, xa), (Kb, Rb, tb, xb) = view_a, view_b
+    X = _triangulate(Ka @ np.c_[Ra, ta], Kb @ np.c_[Rb, tb], xa, xb)
+    ok = np.isfinite(X).all(axis=1)
+    X = np.where(ok[:, None], X, 0.0)
+    for K, R, t, x in (view_a, view_b):
+        cam = X @ R.T + t
+        proj = cam[:, :2] / cam[:, 2:3] * K[0, 0] + K[:2, 2]
+        ok &= (cam[:, 2] > 0) & (np.linalg.norm(proj - x, axis=1) < 2.0 * px)
+    ray_a, ray_b = X + Ra.T @ ta, X + Rb.T @ tb  # from each camera centre, -R^T t
+    cos = np.einsum("ij,ij->i", ray_a, ray_b) / (np.linalg.norm(ray_a, axis=1) * np.linalg.norm(ray_b, axis=1) + 1e-12)
+    return X, ok & (cos < np.cos(np.radians(1.0)))
 
 
 def _triangulate(P1, P2, a, b):
@@ -589,8 +595,8 @@ def solve_translation(tracks, f0: float, size, zoom: bool):
     done[[0, k]] = True
     points = np.full((tracks.shape[1], 3), np.nan)
 
-    def proj_matrix(i):
-        return intrinsics(focal[i], size) @ np.c_[cv2.Rodrigues(rvecs[i])[0], tvecs[i]]
+    def view(i, sel):
+        return intrinsics(focal[i], size), cv2.Rodrigues(rvecs[i])[0], tvecs[i], tracks[i, sel]
 
     def add_points(i):
         """Triangulate tracks seen in frame i and in an earlier registered frame far enough away."""
@@ -601,18 +607,7 @@ def solve_translation(tracks, f0: float, size, zoom: bool):
             sel = cand[np.isfinite(tracks[j, cand, 0])]
             if not len(sel):
                 continue
-            X = _triangulate(proj_matrix(j), proj_matrix(i), tracks[j, sel], tracks[i, sel])
-            ok = np.isfinite(X).all(axis=1)
-            X = np.where(ok[:, None], X, 0.0)
-            for f in (i, j):
-                Rf = cv2.Rodrigues(rvecs[f])[0]
-                cam = X @ Rf.T + tvecs[f]
-                proj = cam[:, :2] / cam[:, 2:3] * focal[f] + intrinsics(1, size)[:2, 2]
-                ok &= (cam[:, 2] > 0) & (np.linalg.norm(proj - tracks[f, sel], axis=1) < 2.0 * px)
-            ci, cj = -cv2.Rodrigues(rvecs[i])[0].T @ tvecs[i], -cv2.Rodrigues(rvecs[j])[0].T @ tvecs[j]
-            ray_i, ray_j = X - ci, X - cj
-            cos = np.einsum("ij,ij->i", ray_i, ray_j) / (np.linalg.norm(ray_i, axis=1) * np.linalg.norm(ray_j, axis=1) + 1e-12)
-            ok &= cos < np.cos(np.radians(1.0))
+            X, ok = well_triangulated(view(j, sel), view(i, sel), px)
             points[sel[ok]] = X[ok]
             cand = np.setdiff1d(cand, sel[ok])
 
