@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import cv2
 import numpy as np
 
 from engine.analysis.describe import describe_project
@@ -140,8 +141,11 @@ def clone_video(
             s.focal_px = s.focal_px / scale  # back to pixels of the working frame
             info["focal_px"] = float(s.focal_px[0])
             solved.append((_hold_outside(s, lo, hi, b - a), info, (a, b)))
-        except (RuntimeError, np.linalg.LinAlgError, ValueError) as exc:
-            solved.append((None, {"error": str(exc)}, (a, b)))
+        except (RuntimeError, np.linalg.LinAlgError, ValueError, cv2.error) as exc:
+            # OpenCV 5 asserts on degenerate point sets (all tracks on a line, a solver's polynomial
+            # with no leading term) where 4.x returned nothing: that shot failed, the clip goes on
+            reason = str(exc).strip().splitlines()[-1] if isinstance(exc, cv2.error) else str(exc)
+            solved.append((None, {"error": reason}, (a, b)))
     if all(s is None for s, _, _ in solved):
         reasons = "; ".join(sorted({i["error"] for _, i, _ in solved}))
         raise ShotlineError(f"no shot's camera could be made out ({reasons})", source)

@@ -94,11 +94,16 @@ def estimate_relative_pose(a: np.ndarray, b: np.ndarray, focal_px: float) -> tup
     pa, pb = pts[good].reshape(-1, 2), nxt[good].reshape(-1, 2)
     if len(pa) < 8:
         return None
+    if float(np.median(np.linalg.norm(pb - pa, axis=1))) < 0.05:
+        return np.eye(3), np.zeros(3)  # nothing moved: the camera held still (no essential matrix to find)
     k = np.array([[focal_px, 0, w / 2], [0, focal_px, h / 2], [0, 0, 1]])
-    e, inliers = cv2.findEssentialMat(pa, pb, k, cv2.RANSAC, 0.999, 0.5)
-    if e is None or e.shape != (3, 3):
+    try:
+        e, inliers = cv2.findEssentialMat(pa, pb, k, cv2.RANSAC, 0.999, 0.5)
+        if e is None or e.shape != (3, 3):
+            return None
+        _, r, t, _ = cv2.recoverPose(e, pa, pb, k, mask=inliers)
+    except cv2.error:  # OpenCV 5 asserts on degenerate tracks (a flat or blank frame) where 4.x returned none
         return None
-    _, r, t, _ = cv2.recoverPose(e, pa, pb, k, mask=inliers)
     return r, t.ravel()
 
 

@@ -57,3 +57,21 @@ def test_unknown_subject(tmp_path, capsys):
     clip = tmp_path / "c.mp4"
     write_mp4([np.full((72, 128, 3), 90, np.uint8)] * 3, clip, 24, (128, 72))
     assert "--subject" in _fails(tmp_path, capsys, clip, "--subject", "Nobody")
+
+
+def test_a_shot_opencv_cannot_solve_fails_that_shot(tmp_path, capsys, monkeypatch):
+    # OpenCV 5 raises cv2.error on degenerate point sets where 4.x returned nothing: the clip's one
+    # shot fails with a one-line error naming the file, not a traceback
+    import cv2
+
+    import engine.clone.clone as clone_module
+
+    def degenerate(*_args, **_kwargs):
+        raise cv2.error("OpenCV(5.1.0) mathfuncs.cpp:1601: error: (-215:Assertion failed) in function 'solvePoly'")
+
+    monkeypatch.setattr(clone_module, "solve_shot", degenerate)
+    rng = np.random.default_rng(2)
+    texture = rng.integers(0, 255, (90, 160, 3), dtype=np.uint8)
+    clip = tmp_path / "pan.mp4"
+    write_mp4([np.ascontiguousarray(texture[9:81, 2 * i : 2 * i + 128]) for i in range(12)], clip, 24, (128, 72))
+    assert "no shot's camera" in _fails(tmp_path, capsys, clip)
