@@ -86,9 +86,15 @@ class Action:
     """What a subject does in the shot: a walk to somewhere, a change of pose."""
 
     subject: str
-    verb: str  # walk | run | sit | stand | crouch | lie | point | turn | talk
+    verb: str  # walk | run | chase | sit | stand | crouch | lie | point | turn | talk
     words: str
-    target: str | None = None  # a set piece's word ("door") or "past"/"camera"
+    # a set piece's word ("door"), "past" (across the frame) or one of CAMERA_TARGETS
+    target: str | None = None
+    other: str | None = None  # whom a chase runs after ("" for "him"/"her": the other person)
+
+
+# Where a walk goes that the camera, not the set, says: "toward us", "away from camera", "past the camera".
+CAMERA_TARGETS = ("toward camera", "away from camera", "past camera")
 
 
 @dataclass
@@ -467,6 +473,8 @@ def bank_query(clause: Clause, names: list[str]) -> str:
 
 ACTION_VERBS: list[tuple[str, str]] = [
     (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|goes|go(?:ing)?|wander(?:s|ing)?|advanc(?:es|ing)", "walk"),
+    # Before "run": "runs after Mara" is a chase. "follows" is only a person's when someone follows someone.
+    (r"chas(?:es|ing|ed|e)|run(?:s|ning)? after|ran after|follow(?:s|ing|ed)?(?! by)", "chase"),
     (r"run(?:s|ning)?|ran|sprint(?:s|ing)?|dash(?:es|ing)?|rush(?:es|ing)?|race(?:s)?|racing|hurr(?:ies|ying)|bolt(?:s|ing)?", "run"),
     (r"sit(?:s|ting)?(?: down)?|sat(?: down)?|take(?:s)? a seat", "sit"),
     (r"stand(?:s|ing)? up|st(?:ands|ood) up|gets? up|ris(?:es|ing) to (?:her|his|their) feet|rise(?:s)?", "stand"),
@@ -480,6 +488,12 @@ ACTION_RX = [(re.compile(rf"{_L}(?:{p}){_R}"), verb) for p, verb in ACTION_VERBS
 ACTION_ANY_RX = re.compile(rf"{_L}(?:" + "|".join(p for p, _ in ACTION_VERBS) + rf"){_R}")
 TARGET_RX = re.compile(r"\s*(?:over |up |back |slowly |quickly )?(?P<prep>to|toward|towards|into|across|past|through|down|onto|on|at|by|from)?\s*(?:the |a |an |his |her |their )?(?P<what>[a-z]+(?: [a-z]+)?)?")
 PRONOUNS = {"he", "she", "they", "him", "her"}
+_CAMERA_WORDS = r"(?:us|the camera|camera|the lens|lens|the viewer)"
+# "walks toward us", "runs straight at the camera", "walks away from camera", "approaches the lens".
+CAMERA_DIR_RX = re.compile(rf"\s*(?:\w+ly\s+|straight\s+|right\s+)?(?P<d>toward(?:s)?|away from|at|up to)\s+{_CAMERA_WORDS}{_R}")
+APPROACH_CAMERA_RX = re.compile(rf"\s*{_CAMERA_WORDS}{_R}")
+# "runs past the camera", "runs past us", a bare "runs past": close by the lens.
+PAST_CAMERA_RX = re.compile(rf"\s*(?:\w+ly\s+|right\s+|straight\s+)?past(?:\s+{_CAMERA_WORDS}{_R}|\s*(?=[,.;!?]|$|\s(?:and|then|as|while|static|locked|in)\b))")
 
 
 def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
@@ -510,7 +524,19 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
             actors = [a.subject for a in spec.actions if a.words == spec.actions[-1].words]
         if actors is None:
             continue
-        tm = TARGET_RX.match(t.low, m.end())
+        after_verb = m.end()
+        other = None
+        if verb == "chase":
+            who = re.match(r"\s+(?P<w>[a-z]+)(?:'s)?(?![a-z])", t.low[m.end() :])
+            w = who.group("w") if who else ""
+            named = next((n for n in names if n.lower() == w), None)
+            if named is None and w not in ("him", "her"):
+                continue  # "follows" with nobody after it: the camera's word, for the move parser
+            other = named or ""
+            t.use(m.end() + who.start("w"), m.end() + who.end("w"))
+            after_verb = m.end() + who.end()
+        camera = _camera_target(t, verb, after_verb, m.group())
+        tm = TARGET_RX.match(t.low, after_verb)
         target = None
         if tm and tm.group("what"):
             words = tm.group("what").split()
@@ -519,14 +545,42 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
                 target = hit
             elif tm.group("prep") == "past":
                 target = "past"
-        if verb in ("walk", "run") and target is None and tm and tm.group("prep") in ("past", "across", "through"):
+        if verb in ("walk", "run", "chase") and target is None and tm and tm.group("prep") in ("past", "across", "through"):
             target = "past"
+        if camera is not None and verb in ("walk", "run", "chase"):
+            target = camera
         t.use(m.start(), m.end())
         words = t.words(m.start(), m.end())
         for actor in actors:
-            spec.actions.append(Action(actor, verb, words, target))
+            spec.actions.append(Action(actor, verb, words, target, other))
         who = " and ".join(a or "the subject" for a in actors)
-        spec.explanation.append((words, f"{who} {verb}{'' if len(actors) > 1 else 's'}" + (f" ({target})" if target else "")))
+        if verb == "chase":
+            chased = other or "the other person"
+            what = f"{who} chase{'' if len(actors) > 1 else 's'} {chased}: both run the same way, {who} behind"
+        else:
+            what = f"{who} {verb}{'' if len(actors) > 1 else 's'}"
+        spec.explanation.append((words, what + (f" ({target})" if target else "")))
+
+
+def _camera_target(t: _Text, verb: str, at: int, verb_words: str) -> str | None:
+    """"toward us", "away from camera", "past the camera" just after a verb: the walk goes by the
+    shot's camera; the words are used up (else "away" and "past" would be left not understood)."""
+    if verb not in ("walk", "run", "chase"):
+        return None
+    m = CAMERA_DIR_RX.match(t.low, at)
+    if m:
+        t.use(m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
+        return "away from camera" if m.group("d") == "away from" else "toward camera"
+    if verb_words.startswith("approach"):
+        m = APPROACH_CAMERA_RX.match(t.low, at)
+        if m:
+            t.use(m.start(), m.end())
+            return "toward camera"
+    m = PAST_CAMERA_RX.match(t.low, at)
+    if m:
+        t.use(m.start(), m.end())
+        return "past camera"
+    return None
 
 
 @lru_cache(maxsize=1)
