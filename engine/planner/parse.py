@@ -472,7 +472,7 @@ def bank_query(clause: Clause, names: list[str]) -> str:
 
 
 ACTION_VERBS: list[tuple[str, str]] = [
-    (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|goes|go(?:ing)?|wander(?:s|ing)?|advanc(?:es|ing)", "walk"),
+    (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|goes|go(?:ing)?|com(?:es|ing)|wander(?:s|ing)?|advanc(?:es|ing)", "walk"),
     # Before "run": "runs after Mara" is a chase. "follows" is only a person's when someone follows someone.
     (r"chas(?:es|ing|ed|e)|run(?:s|ning)? after|ran after|follow(?:s|ing|ed)?(?! by)", "chase"),
     (r"run(?:s|ning)?|ran|sprint(?:s|ing)?|dash(?:es|ing)?|rush(?:es|ing)?|race(?:s)?|racing|hurr(?:ies|ying)|bolt(?:s|ing)?", "run"),
@@ -490,7 +490,10 @@ TARGET_RX = re.compile(r"\s*(?:over |up |back |slowly |quickly )?(?P<prep>to|tow
 PRONOUNS = {"he", "she", "they", "him", "her"}
 _CAMERA_WORDS = r"(?:us|the camera|camera|the lens|lens|the viewer)"
 # "walks toward us", "runs straight at the camera", "walks away from camera", "approaches the lens".
-CAMERA_DIR_RX = re.compile(rf"\s*(?:\w+ly\s+|straight\s+|right\s+)?(?P<d>toward(?:s)?|away from|at|up to)\s+{_CAMERA_WORDS}{_R}")
+# A bare "walks away" (nothing said after it to walk away from) is away from the camera too.
+CAMERA_DIR_RX = re.compile(
+    rf"\s*(?:\w+ly\s+|straight\s+|right\s+)?(?:(?P<d>toward(?:s)?|away from|at|up to)\s+{_CAMERA_WORDS}{_R}|(?P<away>away)(?=\s*(?:[,.;!?]|$|(?:and|then|as|while|from (?:us|the camera|camera))\b)))"
+)
 APPROACH_CAMERA_RX = re.compile(rf"\s*{_CAMERA_WORDS}{_R}")
 # "runs past the camera", "runs past us", a bare "runs past": close by the lens.
 PAST_CAMERA_RX = re.compile(rf"\s*(?:\w+ly\s+|right\s+|straight\s+)?past(?:\s+{_CAMERA_WORDS}{_R}|\s*(?=[,.;!?]|$|\s(?:and|then|as|while|static|locked|in)\b))")
@@ -530,8 +533,8 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
             who = re.match(r"\s+(?P<w>[a-z]+)(?:'s)?(?![a-z])", t.low[m.end() :])
             w = who.group("w") if who else ""
             named = next((n for n in names if n.lower() == w), None)
-            if named is None and w not in ("him", "her"):
-                continue  # "follows" with nobody after it: the camera's word, for the move parser
+            if named is None and w not in ("him", "her") or re.match(r"\s+\w+\s+with (?:her|his|their) (?:eyes|gaze)", t.low[m.end() :]):
+                continue  # "follows" with nobody after it is the camera's word; "follows him with her eyes" a look
             other = named or ""
             t.use(m.end() + who.start("w"), m.end() + who.end("w"))
             after_verb = m.end() + who.end()
@@ -570,7 +573,7 @@ def _camera_target(t: _Text, verb: str, at: int, verb_words: str) -> str | None:
     m = CAMERA_DIR_RX.match(t.low, at)
     if m:
         t.use(m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
-        return "away from camera" if m.group("d") == "away from" else "toward camera"
+        return "away from camera" if m.group("away") or m.group("d") == "away from" else "toward camera"
     if verb_words.startswith("approach"):
         m = APPROACH_CAMERA_RX.match(t.low, at)
         if m:

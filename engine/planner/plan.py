@@ -460,8 +460,8 @@ def _build_moves(project, spec, start: Framing, subject: Subject, distance: floa
 
 
 def _piece_stop(scene, project, word: str, subject: Subject, position=None) -> np.ndarray | None:
-    """Where a person going to a set piece stops: just outside its footprint (its real size, scaled
-    and turned), on the side they come from."""
+    """Where a person going to a set piece stops: a chair's depth out from the side of its footprint
+    (its real size, scaled and turned) that faces them, across from where they come from."""
     from engine.greybox.library import SHAPE_SIZES
 
     piece = find_piece(project.subjects, word)
@@ -469,15 +469,32 @@ def _piece_stop(scene, project, word: str, subject: Subject, position=None) -> n
         return None
     p = np.asarray(piece.position, float)
     s = np.asarray(subject.position if position is None else position, float)
-    d = s - p
-    d[1] = 0.0
-    n = np.linalg.norm(d)
-    d = d / n if n > 1e-6 else np.array([0.0, 0.0, 1.0])
     w, _, depth = np.asarray(SHAPE_SIZES.get(piece.shape, (1.0, 1.0, 1.0))) * np.asarray(piece.scale)
     yaw = np.deg2rad(piece.facing)
-    x, z = abs(np.cos(yaw) * d[0] - np.sin(yaw) * d[2]), abs(np.sin(yaw) * d[0] + np.cos(yaw) * d[2])
-    edge = min(w / 2 / x if x > 1e-6 else np.inf, depth / 2 / z if z > 1e-6 else np.inf)
-    return p + d * (edge + 0.35)  # a chair's depth from the edge
+    c, si = np.cos(yaw), np.sin(yaw)
+    rel = s - p
+    x, z = c * rel[0] - si * rel[2], si * rel[0] + c * rel[2]  # into the piece's own axes (yaw 0 faces +Z)
+    if abs(x) < 1e-6 and abs(z) < 1e-6:
+        z = 1.0
+    out = 0.35
+    if abs(z) / depth >= abs(x) / w:  # in front of (or behind) it: along that side, short of its corners
+        x, z = float(np.clip(x, -max(w / 2 - 0.3, 0.0), max(w / 2 - 0.3, 0.0))), float(np.sign(z) * (depth / 2 + out))
+    else:
+        x, z = float(np.sign(x) * (w / 2 + out)), float(np.clip(z, -max(depth / 2 - 0.2, 0.0), max(depth / 2 - 0.2, 0.0)))
+    return p + np.array([c * x + si * z, 0.0, -si * x + c * z])
+
+
+def _piece_facing(piece: Subject, stop: np.ndarray) -> float:
+    """The facing (degrees) of someone at ``stop`` squarely facing the side of ``piece`` they are at."""
+    yaw = np.deg2rad(piece.facing)
+    c, si = np.cos(yaw), np.sin(yaw)
+    rel = np.asarray(stop, float) - np.asarray(piece.position, float)
+    x, z = c * rel[0] - si * rel[2], si * rel[0] + c * rel[2]
+    from engine.greybox.library import SHAPE_SIZES
+
+    w, _, depth = np.asarray(SHAPE_SIZES.get(piece.shape, (1.0, 1.0, 1.0))) * np.asarray(piece.scale)
+    lx, lz = (0.0, -np.sign(z)) if abs(z) / depth >= abs(x) / w else (-np.sign(x), 0.0)  # inward, in its axes
+    return float(np.degrees(np.arctan2(c * lx + si * lz, -si * lx + c * lz)))
 
 
 NOT_PIECES = {"past", *CAMERA_TARGETS}
@@ -555,8 +572,7 @@ def place_at_pieces(spec: ShotSpec, scene, project: Project, present: dict[str, 
         piece = find_piece(project.subjects, act.target)
         if stop is None or piece is None:
             continue
-        to = np.asarray(piece.position, float) - stop
-        facing = float(np.degrees(np.arctan2(to[0], to[2])))
+        facing = _piece_facing(piece, stop)
         present[name] = person.model_copy(update={"position": tuple(map(float, stop)), "facing": facing})
         scene.subjects = [present.get(s.name, s) for s in scene.subjects]
         notes.append(f"'{act.words}': {name} at the {piece.name}, facing it")
@@ -647,9 +663,11 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
                 chaser, chased = pair
                 c0 = where.get(chaser.name, np.asarray(chaser.position, float))
                 r0 = where.get(chased.name, np.asarray(chased.position, float))
-                gap = float(np.clip(np.hypot(*(r0 - c0)[[0, 2]]), *CHASE_GAP_M))
                 # A path the camera's follow (or a run said before) already gives one of them: the chase runs along it.
                 given = next(((who, p) for who in (chased.name, chaser.name) if who in moved and (p := _path_of(keys, who))), None)
+                if given is not None:  # the gap between them where that path starts
+                    c0, r0 = (c0, given[1][0]) if given[0] == chased.name else (given[1][0], r0)
+                gap = float(np.clip(np.hypot(*(r0 - c0)[[0, 2]]), *CHASE_GAP_M))
                 if given is not None:
                     who, (s0, s1, a, b) = given
                     way = _flat_unit(s1 - s0)
@@ -674,7 +692,14 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
             end = _walk_end(act, start, person, framing, frames, fps, scene, project)
             span = float(np.linalg.norm(end - start))
             arrive = int(min(last, begin + max(1, round(span / STRIDE_M[act.verb] * fps))))
-            keys += run_keys(name, begin, arrive, start, end, POSE_OF[act.verb])
+            walk = run_keys(name, begin, arrive, start, end, POSE_OF[act.verb])
+            if any(k.subject == name and k.facing is not None for k in keys) and span > 1e-3:
+                # Keyed facings (a turn before) hold between keys: the walk's own keys face where it goes.
+                heading = float(np.degrees(np.arctan2(*(end - start)[[0, 2]])))
+                walk = [k.model_copy(update={"facing": heading}) if k.frame > begin or begin == 0 else k for k in walk]
+                if name in holds:
+                    holds[name] = holds[name].model_copy(update={"facing": heading})
+            keys += walk
             said = {"past": " across the frame", "past camera": " past the camera", "toward camera": " toward the camera", "away from camera": " away from the camera"}
             notes.append(f"'{act.words}': {name} {act.verb}s {span:.1f} m" + (said.get(act.target, f" to the {act.target}") if act.target else ""))
             moved.add(name)
@@ -686,6 +711,15 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
             notes.append(f"'{act.words}': {name} turns round")
             at[name] = turned
         else:
+            stop = _piece_stop(scene, project, act.target, person, start) if act.verb in POSE_AT_PIECE and act.target and act.target not in NOT_PIECES else None
+            if stop is not None and np.linalg.norm(stop - start) > 0.3:
+                # "… and sits at the table" from somewhere else: she walks there first.
+                arrive = int(min(last - 1, begin + max(1, round(float(np.linalg.norm(stop - start)) / STRIDE_M["walk"] * fps))))
+                keys += run_keys(name, begin, arrive, start, stop, "walk")
+                holds.pop(name, None)
+                notes.append(f"'{act.words}': {name} walks {np.linalg.norm(stop - start):.1f} m to the {act.target} first")
+                start, begin, where[name] = stop, arrive, stop
+                moved.add(name)
             pose_now = next((k.pose for k in sorted(keys, key=lambda k: k.frame, reverse=True) if k.subject == name and k.pose and k.frame <= begin), person.pose)
             before = "sit" if act.verb == "stand" and pose_now == "stand" else pose_now if pose_now != POSE_OF[act.verb] else "stand"
             change = min(last, begin + max(1, int(round(0.8 * fps))))
@@ -700,9 +734,9 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
     keys += holds.values()
     keys.sort(key=lambda k: (k.subject, k.frame))
     out = []
-    for k in keys:  # one key per subject and frame
+    for k in keys:  # one key per subject and frame: the later action's, keeping what it leaves unsaid
         if out and out[-1].subject == k.subject and out[-1].frame == k.frame:
-            out[-1] = k
+            out[-1] = k.model_copy(update={f: getattr(out[-1], f) for f in ("pose", "facing") if getattr(k, f) is None})
         else:
             out.append(k)
     return out
