@@ -55,6 +55,7 @@ _TIMES_OF_DAY = r"(?i:day|night|morning|evening|afternoon|dusk|dawn|sunset|sunri
 SLUGLINE_RX = re.compile(
     rf"^[ \t]*(?:INT\./EXT|INT/EXT|I/E|INT|EXT|EST)\.?[ \t]+(?:[^\n]*?[ \t][-–—][ \t]*{_TIMES_OF_DAY}\b\.?|[^\n.]*(?:\.(?=\s|$))?)", re.M
 )
+PAN_WITH_RX = re.compile(r"(?:\s+(?:left|right|screen left|screen right))?\s+(?:with|after)\s+(?:him|her|them|[a-z]+)(?![a-z])(?! (?:shoulder|face|hand))")
 FOLLOW_WITH_RX = re.compile(r"(?:to |and )?(?:follow|following|keep(?:ing)? with|stay(?:ing)? with)\s*$")
 SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
 WORD_RX = re.compile(r"[a-z][a-z'’-]*")
@@ -309,8 +310,8 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float) -> None:
             move.together = not SEQUENCE_RX.search(between) and (
                 bool(TOGETHER_RX.search(between)) or bool(re.search(r"^\W*(?:\w+\W+){0,4}?(?:at the same time|together|simultaneously|at once)", after))
             )
-        if follows.get(m.start()):
-            move.follows = spec.subject or ""
+        if follows.get(m.start()) or (family in ("pan", "tilt", "whip_pan") and PAN_WITH_RX.match(text.low, m.end())):
+            move.follows = spec.subject or ""  # "pan right to follow Jonas", "we pan with him"
         s = pick(speeds, lo, hi)
         if family == "zoom" and re.match(r"(?:snap|crash)", text.low[m.start() : m.end()]):
             move.speed = "fast"

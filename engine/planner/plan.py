@@ -373,6 +373,39 @@ def _follow_pan(preset: str, ctx: MoveContext, amount: float, subject: Subject, 
     return ShotCamera(keys, subject_keys=sk)
 
 
+def _pan_past(move: MoveSpec, act, ctx: MoveContext, subject: Subject, scene, project, notes: list[str]) -> ShotCamera:
+    """"Jonas runs past the camera, we pan with him": the camera stays put and turns to keep him
+    framed as he runs by close on the side the pan goes (on the side he is on, if it goes unsaid)."""
+    target = scene.subject(subject.name) or subject
+    start = np.asarray(target.position, float)
+    side = {"left": -1.0, "right": 1.0}.get(move.direction or "")
+    if side is None:  # the side he is on, and the pan turns that way (the shot's name says so)
+        side = 1.0 if (start - ctx.start.position) @ ctx.start.right >= 0 else -1.0
+        move.direction = "right" if side > 0 else "left"
+    end = _walk_end(act, start, target, ctx.start, ctx.frames, ctx.fps, scene, project, side)
+    # They keep going for as long as the pan lasts (at their pace, up to 10 m), and the pan with them.
+    pace = STRIDE_M["run" if act.verb == "run" else "walk"]
+    span = float(np.linalg.norm(end - start))
+    longer = min(pace * ctx.seconds, 10.0)
+    if longer > span:
+        end = end + _flat_unit(end - start) * (longer - span)
+        span = longer
+    arrive = ctx.last
+    _, fraction = aim_fraction(ctx, target)
+    keys = [
+        CameraKey(frame=f, position=tuple(map(float, ctx.start.position)), orientation=tuple(map(float, ctx.start.rotation.as_quat())), focal_mm=float(ctx.start.focal_mm),
+                  interp_in="ease", interp_out="ease", look_at=target.name, look_at_height=fraction)
+        for f in (0, ctx.last)
+    ]  # fmt: skip
+    pose = POSE_OF[act.verb]
+    sk = [SubjectKey(subject=target.name, frame=0, position=tuple(map(float, start)), pose=pose),
+          SubjectKey(subject=target.name, frame=arrive, position=tuple(map(float, end)), pose=pose if arrive >= ctx.last else "stand")]  # fmt: skip
+    if arrive < ctx.last:
+        sk.append(SubjectKey(subject=target.name, frame=ctx.last, position=tuple(map(float, end)), pose="stand"))
+    notes.append(f"'{move.words}': {subject.name} {act.verb}s {span:.1f} m past the camera, which turns to keep them framed")
+    return ShotCamera(keys, subject_keys=sk)
+
+
 def aim_fraction(ctx: MoveContext, subject: Subject):
     from engine.camera.moves import aim_point as move_aim
 
@@ -386,6 +419,9 @@ def _one_move(project, spec, move, framing, subject, distance, frames, fps, vari
     speed = move.speed or ("fast" if move.family == "whip_pan" else "normal")
     factor = variation.speed_factor if move.speed is None else 1.0
     params = _params(move, preset, (frames - 1) / fps, distance, speed, factor, spec, notes, film_h, subject)
+    run = next((a for a in spec.actions if a.verb in ("walk", "run") and a.target == "past camera" and (a.subject or subject.name) == subject.name), None)
+    if move.follows is not None and preset.startswith("pan") and run is not None and scene is not None:
+        return framing, _pan_past(move, run, MoveContext(framing, frames, fps, subject, "ease"), subject, scene, project, notes)
     if move.follows is not None and preset.startswith("pan") and "amount" in params:
         notes.append(f"'{move.words}': {subject.name} walks and the pan keeps them framed")
         return framing, _follow_pan(preset, MoveContext(framing, frames, fps, subject, "ease"), params["amount"], subject, scene)
@@ -581,9 +617,10 @@ def place_at_pieces(spec: ShotSpec, scene, project: Project, present: dict[str, 
     return placed
 
 
-def _walk_end(act, start: np.ndarray, person: Subject, framing: Framing, frames: int, fps: float, scene, project) -> np.ndarray:
-    """Where a walk or run ends: a set piece, past (close by) or toward / away from the camera,
-    across the frame, else on along the person's facing, at their pace."""
+def _walk_end(act, start: np.ndarray, person: Subject, framing: Framing, frames: int, fps: float, scene, project, side: float | None = None) -> np.ndarray:
+    """Where a walk or run ends: a set piece, past (close by: on the camera's ``side``, +1 right,
+    else on the side they are on) or toward / away from the camera, across the frame, else on along
+    the person's facing, at their pace."""
     pace = STRIDE_M["run" if act.verb == "run" else "walk"]
     right = _flat_unit(framing.right)
     cam = np.asarray(framing.position, float)
@@ -596,7 +633,8 @@ def _walk_end(act, start: np.ndarray, person: Subject, framing: Framing, frames:
     if act.target == "past camera":
         # Close in front of the lens on the side the person is on, and on out of the frame beyond it.
         forward = _flat_unit(-framing.rotation.apply([0.0, 0.0, 1.0]))
-        side = 1.0 if (start - cam) @ right >= 0 else -1.0
+        if side is None:
+            side = 1.0 if (start - cam) @ right >= 0 else -1.0
         beside = cam + forward * 0.5 + right * side * PAST_LENS_M
         beside[1] = start[1]
         return beside + _flat_unit(beside - start) * 2.0

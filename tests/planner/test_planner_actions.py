@@ -159,3 +159,19 @@ def test_running_past_the_camera_passes_close_in_front_of_a_camera_that_stays(ro
     forward = -path.c2w[0, :3, 2][[0, 2]]
     assert (_flat(positions[closest]) - camera) @ forward > 0.0  # in front of it, not behind
     assert distance[-1] > distance[closest] + 0.5  # and on past it
+
+
+@pytest.mark.parametrize("text, pan", [("Jonas runs past the camera, we pan with him.", None), ("Jonas runs past the camera. Pan left to follow him.", "pan_left")])
+def test_a_pan_with_a_run_past_the_camera_turns_on_the_spot_to_keep_the_runner(rooftop, tmp_path, capsys, text, pan):
+    from engine.planner.score import observed_moves
+
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert len(shots) == 1 and shots[0]["moves"] == [pan or shots[0]["moves"][0]] and shots[0]["moves"][0].startswith("pan_")
+    assert observed_moves(project) == [[shots[0]["moves"][0]]]  # the pan the shot's name says, and nothing else
+    shot = project.shots[0]
+    path = evaluate_shot(project, shot)
+    assert np.allclose(path.positions, path.positions[0], atol=1e-6)  # a pan: the camera turns, it does not travel
+    positions, poses = _track(project, shot, "Jonas")
+    distance = np.linalg.norm(_flat(positions) - _flat(path.positions[0]), axis=1)
+    assert distance[0] > 2.5 and distance.min() < 1.2
+    assert {k.pose for k in shot.subject_keys if k.subject == "Jonas"} == {"run"}  # runs the whole pan
