@@ -475,7 +475,7 @@ def bank_query(clause: Clause, names: list[str]) -> str:
 ACTION_VERBS: list[tuple[str, str]] = [
     (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|goes|go(?:ing)?|com(?:es|ing)|wander(?:s|ing)?|advanc(?:es|ing)", "walk"),
     # Before "run": "runs after Mara" is a chase. "follows" is only a person's when someone follows someone.
-    (r"chas(?:es|ing|ed|e)|run(?:s|ning)? after|ran after|follow(?:s|ing|ed)?(?! by)", "chase"),
+    (r"chas(?:es|ing|ed|e)(?: after)?|run(?:s|ning)? after|ran after|follow(?:s|ing|ed)?(?! by)", "chase"),
     (r"run(?:s|ning)?|ran|sprint(?:s|ing)?|dash(?:es|ing)?|rush(?:es|ing)?|race(?:s)?|racing|hurr(?:ies|ying)|bolt(?:s|ing)?", "run"),
     (r"sit(?:s|ting)?(?: down)?|sat(?: down)?|take(?:s)? a seat", "sit"),
     (r"stand(?:s|ing)? up|st(?:ands|ood) up|gets? up|ris(?:es|ing) to (?:her|his|their) feet|rise(?:s)?", "stand"),
@@ -508,7 +508,7 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
     from engine.planner.set_pieces import PIECE_WORDS
 
     found = sorted(((m, verb) for rx, verb in ACTION_RX for m in rx.finditer(t.low)), key=lambda mv: (mv[0].start(), -len(mv[0].group())))
-    adverb = r"(?:\w+ly\s+|then\s+|slowly\s+|finally\s+)?"
+    adverb = r"(?:(?:is|are|was|were)\s+)?(?:\w+ly\s+|then\s+|slowly\s+|finally\s+)?"  # "Jonas is chasing Mara"
     for m, verb in found:  # in the order they are written, so a chained verb finds the one it follows
         if any(t.used[m.start() : m.end()]):
             continue
@@ -549,8 +549,10 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
                 target = hit
             elif tm.group("prep") == "past":
                 target = "past"
-        if verb in ("walk", "run", "chase") and target is None and tm and tm.group("prep") in ("past", "across", "through"):
-            target = "past"
+        if verb in ("walk", "run", "chase") and target is None and (tm and tm.group("prep") in ("past", "across", "through") or m.group().startswith("cross")):
+            target = "past"  # "walks past Mara", "crosses the frame": across the frame
+        if target == "past" and tm and tm.group("prep") == "past":
+            t.use(tm.start("prep"), tm.end("prep"))  # read, not left for the phrase bank to take for a move
         if camera is not None and verb in ("walk", "run", "chase"):
             target = camera
         t.use(m.start(), m.end())

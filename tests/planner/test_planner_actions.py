@@ -83,6 +83,8 @@ def test_a_walk_toward_us_then_away_from_us(rooftop, tmp_path, capsys):
         ("Jonas chases Mara down the corridor. We track with them.", ["follow"]),
         ("Jonas chases Mara down the corridor.", []),
         ("Jonas runs after Mara.", []),
+        ("Jonas is chasing Mara.", []),  # not the phrase bank's "chase him" (a camera follow)
+        ("Jonas chases after Mara.", []),
         ("Jonas follows Mara.", []),
         ("Mara runs to the door, Jonas chasing her.", []),
     ],
@@ -175,3 +177,15 @@ def test_a_pan_with_a_run_past_the_camera_turns_on_the_spot_to_keep_the_runner(r
     distance = np.linalg.norm(_flat(positions) - _flat(path.positions[0]), axis=1)
     assert distance[0] > 2.5 and distance.min() < 1.2
     assert {k.pose for k in shot.subject_keys if k.subject == "Jonas"} == {"run"}  # runs the whole pan
+
+
+@pytest.mark.parametrize("text", ["Jonas walks past Mara.", "Jonas crosses the frame."])
+def test_walking_past_someone_or_across_the_frame_crosses_it_with_the_camera_holding(rooftop, tmp_path, capsys, text):
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert shots[0]["moves"] == [] and shots[0]["not_understood"] == []  # "past" is the walk's, not a camera arc
+    shot = project.shots[0]
+    path = evaluate_shot(project, shot)
+    positions, _ = _track(project, shot, "Jonas")
+    right = path.c2w[0, :3, 0][[0, 2]]
+    way = _flat(positions[-1]) - _flat(positions[0])
+    assert np.linalg.norm(way) > 2.0 and abs(way @ right) / np.linalg.norm(way) > 0.95 / np.linalg.norm(right)  # across the frame
