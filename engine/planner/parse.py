@@ -55,6 +55,7 @@ _TIMES_OF_DAY = r"(?i:day|night|morning|evening|afternoon|dusk|dawn|sunset|sunri
 SLUGLINE_RX = re.compile(
     rf"^[ \t]*(?:INT\./EXT|INT/EXT|I/E|INT|EXT|EST)\.?[ \t]+(?:[^\n]*?[ \t][-–—][ \t]*{_TIMES_OF_DAY}\b\.?|[^\n.]*(?:\.(?=\s|$))?)", re.M
 )
+PAN_WITH_RX = re.compile(r"(?:\s+(?:left|right|screen left|screen right))?\s+(?:with|after)\s+(?:him|her|them|[a-z]+)(?![a-z])(?! (?:shoulder|face|hand))")
 FOLLOW_WITH_RX = re.compile(r"(?:to |and )?(?:follow|following|keep(?:ing)? with|stay(?:ing)? with)\s*$")
 SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
 WORD_RX = re.compile(r"[a-z][a-z'’-]*")
@@ -86,9 +87,15 @@ class Action:
     """What a subject does in the shot: a walk to somewhere, a change of pose."""
 
     subject: str
-    verb: str  # walk | run | sit | stand | crouch | lie | point | turn | talk
+    verb: str  # walk | run | chase | sit | stand | crouch | lie | point | turn | talk
     words: str
-    target: str | None = None  # a set piece's word ("door") or "past"/"camera"
+    # a set piece's word ("door"), "past" (across the frame) or one of CAMERA_TARGETS
+    target: str | None = None
+    other: str | None = None  # whom a chase runs after ("" for "him"/"her": the other person)
+
+
+# Where a walk goes that the camera, not the set, says: "toward us", "away from camera", "past the camera".
+CAMERA_TARGETS = ("toward camera", "away from camera", "past camera")
 
 
 @dataclass
@@ -303,8 +310,8 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float) -> None:
             move.together = not SEQUENCE_RX.search(between) and (
                 bool(TOGETHER_RX.search(between)) or bool(re.search(r"^\W*(?:\w+\W+){0,4}?(?:at the same time|together|simultaneously|at once)", after))
             )
-        if follows.get(m.start()):
-            move.follows = spec.subject or ""
+        if follows.get(m.start()) or (family in ("pan", "tilt", "whip_pan") and PAN_WITH_RX.match(text.low, m.end())):
+            move.follows = spec.subject or ""  # "pan right to follow Jonas", "we pan with him"
         s = pick(speeds, lo, hi)
         if family == "zoom" and re.match(r"(?:snap|crash)", text.low[m.start() : m.end()]):
             move.speed = "fast"
@@ -466,7 +473,9 @@ def bank_query(clause: Clause, names: list[str]) -> str:
 
 
 ACTION_VERBS: list[tuple[str, str]] = [
-    (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|goes|go(?:ing)?|wander(?:s|ing)?|advanc(?:es|ing)", "walk"),
+    (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|goes|go(?:ing)?|com(?:es|ing)|wander(?:s|ing)?|advanc(?:es|ing)", "walk"),
+    # Before "run": "runs after Mara" is a chase. "follows" is only a person's when someone follows someone.
+    (r"chas(?:es|ing|ed|e)(?: after)?|run(?:s|ning)? after|ran after|follow(?:s|ing|ed)?(?! by)", "chase"),
     (r"run(?:s|ning)?|ran|sprint(?:s|ing)?|dash(?:es|ing)?|rush(?:es|ing)?|race(?:s)?|racing|hurr(?:ies|ying)|bolt(?:s|ing)?", "run"),
     (r"sit(?:s|ting)?(?: down)?|sat(?: down)?|take(?:s)? a seat", "sit"),
     (r"stand(?:s|ing)? up|st(?:ands|ood) up|gets? up|ris(?:es|ing) to (?:her|his|their) feet|rise(?:s)?", "stand"),
@@ -480,6 +489,15 @@ ACTION_RX = [(re.compile(rf"{_L}(?:{p}){_R}"), verb) for p, verb in ACTION_VERBS
 ACTION_ANY_RX = re.compile(rf"{_L}(?:" + "|".join(p for p, _ in ACTION_VERBS) + rf"){_R}")
 TARGET_RX = re.compile(r"\s*(?:over |up |back |slowly |quickly )?(?P<prep>to|toward|towards|into|across|past|through|down|onto|on|at|by|from)?\s*(?:the |a |an |his |her |their )?(?P<what>[a-z]+(?: [a-z]+)?)?")
 PRONOUNS = {"he", "she", "they", "him", "her"}
+_CAMERA_WORDS = r"(?:us|the camera|camera|the lens|lens|the viewer)"
+# "walks toward us", "runs straight at the camera", "walks away from camera", "approaches the lens".
+# A bare "walks away" (nothing said after it to walk away from) is away from the camera too.
+CAMERA_DIR_RX = re.compile(
+    rf"\s*(?:\w+ly\s+|straight\s+|right\s+)?(?:(?P<d>toward(?:s)?|away from|at|up to)\s+{_CAMERA_WORDS}{_R}|(?P<away>away)(?=\s*(?:[,.;!?]|$|(?:and|then|as|while|from (?:us|the camera|camera))\b)))"
+)
+APPROACH_CAMERA_RX = re.compile(rf"\s*{_CAMERA_WORDS}{_R}")
+# "runs past the camera", "runs past us", a bare "runs past": close by the lens.
+PAST_CAMERA_RX = re.compile(rf"\s*(?:\w+ly\s+|right\s+|straight\s+)?past(?:\s+{_CAMERA_WORDS}{_R}|\s*(?=[,.;!?]|$|\s(?:and|then|as|while|static|locked|in)\b))")
 
 
 def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
@@ -490,7 +508,7 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
     from engine.planner.set_pieces import PIECE_WORDS
 
     found = sorted(((m, verb) for rx, verb in ACTION_RX for m in rx.finditer(t.low)), key=lambda mv: (mv[0].start(), -len(mv[0].group())))
-    adverb = r"(?:\w+ly\s+|then\s+|slowly\s+|finally\s+)?"
+    adverb = r"(?:(?:is|are|was|were)\s+)?(?:\w+ly\s+|then\s+|slowly\s+|finally\s+)?"  # "Jonas is chasing Mara"
     for m, verb in found:  # in the order they are written, so a chained verb finds the one it follows
         if any(t.used[m.start() : m.end()]):
             continue
@@ -510,7 +528,19 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
             actors = [a.subject for a in spec.actions if a.words == spec.actions[-1].words]
         if actors is None:
             continue
-        tm = TARGET_RX.match(t.low, m.end())
+        after_verb = m.end()
+        other = None
+        if verb == "chase":
+            who = re.match(r"\s+(?P<w>[a-z]+)(?:'s)?(?![a-z])", t.low[m.end() :])
+            w = who.group("w") if who else ""
+            named = next((n for n in names if n.lower() == w), None)
+            if named is None and w not in ("him", "her") or re.match(r"\s+\w+\s+with (?:her|his|their) (?:eyes|gaze)", t.low[m.end() :]):
+                continue  # "follows" with nobody after it is the camera's word; "follows him with her eyes" a look
+            other = named or ""
+            t.use(m.end() + who.start("w"), m.end() + who.end("w"))
+            after_verb = m.end() + who.end()
+        camera = _camera_target(t, verb, after_verb, m.group())
+        tm = TARGET_RX.match(t.low, after_verb)
         target = None
         if tm and tm.group("what"):
             words = tm.group("what").split()
@@ -519,14 +549,44 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
                 target = hit
             elif tm.group("prep") == "past":
                 target = "past"
-        if verb in ("walk", "run") and target is None and tm and tm.group("prep") in ("past", "across", "through"):
-            target = "past"
+        if verb in ("walk", "run", "chase") and target is None and (tm and tm.group("prep") in ("past", "across", "through") or m.group().startswith("cross")):
+            target = "past"  # "walks past Mara", "crosses the frame": across the frame
+        if target == "past" and tm and tm.group("prep") == "past":
+            t.use(tm.start("prep"), tm.end("prep"))  # read, not left for the phrase bank to take for a move
+        if camera is not None and verb in ("walk", "run", "chase"):
+            target = camera
         t.use(m.start(), m.end())
         words = t.words(m.start(), m.end())
         for actor in actors:
-            spec.actions.append(Action(actor, verb, words, target))
+            spec.actions.append(Action(actor, verb, words, target, other))
         who = " and ".join(a or "the subject" for a in actors)
-        spec.explanation.append((words, f"{who} {verb}{'' if len(actors) > 1 else 's'}" + (f" ({target})" if target else "")))
+        if verb == "chase":
+            chased = other or "the other person"
+            what = f"{who} chase{'' if len(actors) > 1 else 's'} {chased}: both run the same way, {who} behind"
+        else:
+            what = f"{who} {verb}{'' if len(actors) > 1 else 's'}"
+        spec.explanation.append((words, what + (f" ({target})" if target else "")))
+
+
+def _camera_target(t: _Text, verb: str, at: int, verb_words: str) -> str | None:
+    """"toward us", "away from camera", "past the camera" just after a verb: the walk goes by the
+    shot's camera; the words are used up (else "away" and "past" would be left not understood)."""
+    if verb not in ("walk", "run", "chase"):
+        return None
+    m = CAMERA_DIR_RX.match(t.low, at)
+    if m:
+        t.use(m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
+        return "away from camera" if m.group("away") or m.group("d") == "away from" else "toward camera"
+    if verb_words.startswith("approach"):
+        m = APPROACH_CAMERA_RX.match(t.low, at)
+        if m:
+            t.use(m.start(), m.end())
+            return "toward camera"
+    m = PAST_CAMERA_RX.match(t.low, at)
+    if m:
+        t.use(m.start(), m.end())
+        return "past camera"
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ from engine.camera.moves import Framing, MoveContext, ShotCamera, apply_move, fr
 from engine.planner.set_pieces import find_piece, furnish
 from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
-from engine.planner.parse import MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
+from engine.planner.parse import CAMERA_TARGETS, MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
 from engine.planner.place import DEFAULT_FOCAL, Scene, place
 from engine.planner.vocabulary import STOPWORDS
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, SubjectKey, new_shot_id
@@ -373,6 +373,39 @@ def _follow_pan(preset: str, ctx: MoveContext, amount: float, subject: Subject, 
     return ShotCamera(keys, subject_keys=sk)
 
 
+def _pan_past(move: MoveSpec, act, ctx: MoveContext, subject: Subject, scene, project, notes: list[str]) -> ShotCamera:
+    """"Jonas runs past the camera, we pan with him": the camera stays put and turns to keep him
+    framed as he runs by close on the side the pan goes (on the side he is on, if it goes unsaid)."""
+    target = scene.subject(subject.name) or subject
+    start = np.asarray(target.position, float)
+    side = {"left": -1.0, "right": 1.0}.get(move.direction or "")
+    if side is None:  # the side he is on, and the pan turns that way (the shot's name says so)
+        side = 1.0 if (start - ctx.start.position) @ ctx.start.right >= 0 else -1.0
+        move.direction = "right" if side > 0 else "left"
+    end = _walk_end(act, start, target, ctx.start, ctx.frames, ctx.fps, scene, project, side)
+    # They keep going for as long as the pan lasts (at their pace, up to 10 m), and the pan with them.
+    pace = STRIDE_M["run" if act.verb == "run" else "walk"]
+    span = float(np.linalg.norm(end - start))
+    longer = min(pace * ctx.seconds, 10.0)
+    if longer > span:
+        end = end + _flat_unit(end - start) * (longer - span)
+        span = longer
+    arrive = ctx.last
+    _, fraction = aim_fraction(ctx, target)
+    keys = [
+        CameraKey(frame=f, position=tuple(map(float, ctx.start.position)), orientation=tuple(map(float, ctx.start.rotation.as_quat())), focal_mm=float(ctx.start.focal_mm),
+                  interp_in="ease", interp_out="ease", look_at=target.name, look_at_height=fraction)
+        for f in (0, ctx.last)
+    ]  # fmt: skip
+    pose = POSE_OF[act.verb]
+    sk = [SubjectKey(subject=target.name, frame=0, position=tuple(map(float, start)), pose=pose),
+          SubjectKey(subject=target.name, frame=arrive, position=tuple(map(float, end)), pose=pose if arrive >= ctx.last else "stand")]  # fmt: skip
+    if arrive < ctx.last:
+        sk.append(SubjectKey(subject=target.name, frame=ctx.last, position=tuple(map(float, end)), pose="stand"))
+    notes.append(f"'{move.words}': {subject.name} {act.verb}s {span:.1f} m past the camera, which turns to keep them framed")
+    return ShotCamera(keys, subject_keys=sk)
+
+
 def aim_fraction(ctx: MoveContext, subject: Subject):
     from engine.camera.moves import aim_point as move_aim
 
@@ -386,6 +419,9 @@ def _one_move(project, spec, move, framing, subject, distance, frames, fps, vari
     speed = move.speed or ("fast" if move.family == "whip_pan" else "normal")
     factor = variation.speed_factor if move.speed is None else 1.0
     params = _params(move, preset, (frames - 1) / fps, distance, speed, factor, spec, notes, film_h, subject)
+    run = next((a for a in spec.actions if a.verb in ("walk", "run") and a.target == "past camera" and (a.subject or subject.name) == subject.name), None)
+    if move.follows is not None and preset.startswith("pan") and run is not None and scene is not None:
+        return framing, _pan_past(move, run, MoveContext(framing, frames, fps, subject, "ease"), subject, scene, project, notes)
     if move.follows is not None and preset.startswith("pan") and "amount" in params:
         notes.append(f"'{move.words}': {subject.name} walks and the pan keeps them framed")
         return framing, _follow_pan(preset, MoveContext(framing, frames, fps, subject, "ease"), params["amount"], subject, scene)
@@ -427,7 +463,7 @@ def _build_moves(project, spec, start: Framing, subject: Subject, distance: floa
             notes.append(f"held to the {shortest:g} s minimum shot length")
     if not groups:
         return ShotCamera(apply_move("static", MoveContext(start, total, fps)).keys), total
-    follow_to = _walk_target(spec, scene, subject) if scene is not None else None
+    follow_to = _walk_target(spec, scene, subject, seconds) if scene is not None else None
     bounds = np.round(np.cumsum([0.0] + segments) / seconds * (move_frames - 1)).astype(int)
     keys: list[CameraKey] = []
     subject_keys = []
@@ -459,23 +495,89 @@ def _build_moves(project, spec, start: Framing, subject: Subject, distance: floa
     return ShotCamera(keys, subject_keys=subject_keys), total
 
 
-def _piece_stop(scene, project, word: str, subject: Subject) -> np.ndarray | None:
-    """Where a person walking to a set piece stops: just in front of it, on their side."""
+def _piece_stop(scene, project, word: str, subject: Subject, position=None) -> np.ndarray | None:
+    """Where a person going to a set piece stops: a chair's depth out from the side of its footprint
+    (its real size, scaled and turned) that faces them, across from where they come from."""
+    from engine.greybox.library import SHAPE_SIZES
+
     piece = find_piece(project.subjects, word)
     if piece is None:
         return None
     p = np.asarray(piece.position, float)
-    s = np.asarray(subject.position, float)
-    d = s - p
-    d[1] = 0.0
-    n = np.linalg.norm(d)
-    reach = 0.5 + 0.5 * max(piece.scale[0], piece.scale[2]) * 0.6
-    return p + (d / n * reach if n > 1e-6 else np.array([0.0, 0.0, reach]))
+    s = np.asarray(subject.position if position is None else position, float)
+    w, _, depth = np.asarray(SHAPE_SIZES.get(piece.shape, (1.0, 1.0, 1.0))) * np.asarray(piece.scale)
+    yaw = np.deg2rad(piece.facing)
+    c, si = np.cos(yaw), np.sin(yaw)
+    rel = s - p
+    x, z = c * rel[0] - si * rel[2], si * rel[0] + c * rel[2]  # into the piece's own axes (yaw 0 faces +Z)
+    if abs(x) < 1e-6 and abs(z) < 1e-6:
+        z = 1.0
+    out = 0.35
+    if abs(z) / depth >= abs(x) / w:  # in front of (or behind) it: along that side, short of its corners
+        x, z = float(np.clip(x, -max(w / 2 - 0.3, 0.0), max(w / 2 - 0.3, 0.0))), float(np.sign(z) * (depth / 2 + out))
+    else:
+        x, z = float(np.sign(x) * (w / 2 + out)), float(np.clip(z, -max(depth / 2 - 0.2, 0.0), max(depth / 2 - 0.2, 0.0)))
+    return p + np.array([c * x + si * z, 0.0, -si * x + c * z])
 
 
-def _walk_target(spec: ShotSpec, scene, subject: Subject):
+def _piece_facing(piece: Subject, stop: np.ndarray) -> float:
+    """The facing (degrees) of someone at ``stop`` squarely facing the side of ``piece`` they are at."""
+    yaw = np.deg2rad(piece.facing)
+    c, si = np.cos(yaw), np.sin(yaw)
+    rel = np.asarray(stop, float) - np.asarray(piece.position, float)
+    x, z = c * rel[0] - si * rel[2], si * rel[0] + c * rel[2]
+    from engine.greybox.library import SHAPE_SIZES
+
+    w, _, depth = np.asarray(SHAPE_SIZES.get(piece.shape, (1.0, 1.0, 1.0))) * np.asarray(piece.scale)
+    lx, lz = (0.0, -np.sign(z)) if abs(z) / depth >= abs(x) / w else (-np.sign(x), 0.0)  # inward, in its axes
+    return float(np.degrees(np.arctan2(c * lx + si * lz, -si * lx + c * lz)))
+
+
+NOT_PIECES = {"past", *CAMERA_TARGETS}
+
+
+def _flat_unit(v, fallback=(0.0, 0.0, 1.0)) -> np.ndarray:
+    v = np.array([v[0], 0.0, v[2]], float)
+    n = np.linalg.norm(v)
+    return v / n if n > 1e-9 else np.asarray(fallback, float)
+
+
+def _chase_pair(act, name: str, scene, project, present) -> tuple[Subject, Subject] | None:
+    """(chaser, chased) of a chase: the one named after the verb, or for "him"/"her" the other person."""
+    people = {s.name: s for s in project.subjects if s.is_person} | dict(present or {})
+    chaser = people.get(name)
+    if chaser is None:
+        return None
+    chased = people.get(act.other) if act.other else scene.other(scene.subject(name) or chaser)
+    if chased is None or chased.name == chaser.name:
+        return None
+    return chaser, chased
+
+
+def _chase_way(act, chaser: Subject, chased: Subject, scene, project, framing: Framing | None) -> np.ndarray:
+    """Which way a chase runs: to the piece said, by the camera said, else on from the chaser through
+    the chased (so the chaser starts behind)."""
+    r = np.asarray(chased.position, float)
+    if act.target and act.target not in NOT_PIECES:
+        stop = _piece_stop(scene, project, act.target, chased)
+        if stop is not None:
+            return _flat_unit(stop - r)
+    if framing is not None and act.target in ("toward camera", "away from camera"):
+        to_cam = _flat_unit(framing.position - r)
+        return to_cam if act.target == "toward camera" else -to_cam
+    yaw = np.deg2rad(chased.facing)
+    return _flat_unit(r - np.asarray(chaser.position, float), (np.sin(yaw), 0.0, np.cos(yaw)))
+
+
+def _walk_target(spec: ShotSpec, scene, subject: Subject, seconds: float = 4.0):
+    """Where a follow takes its subject: the set piece they walk to, or where their chase runs."""
     for act in spec.actions:
-        if act.verb in ("walk", "run") and (act.subject or subject.name) == subject.name and act.target and act.target != "past":
+        if act.verb == "chase" and getattr(scene, "project", None) is not None:
+            pair = _chase_pair(act, act.subject or subject.name, scene, scene.project, {s.name: s for s in scene.subjects})
+            if pair is not None and subject.name in (pair[0].name, pair[1].name):
+                way = _chase_way(act, *pair, scene, scene.project, None)
+                return np.asarray(subject.position, float) + way * min(STRIDE_M["run"] * seconds, CHASE_MAX_M)
+        if act.verb in ("walk", "run") and (act.subject or subject.name) == subject.name and act.target and act.target not in NOT_PIECES:
             stop = _piece_stop(scene, scene.project, act.target, subject) if getattr(scene, "project", None) is not None else None
             if stop is not None:
                 return stop
@@ -483,50 +585,163 @@ def _walk_target(spec: ShotSpec, scene, subject: Subject):
 
 
 POSE_OF = {"sit": "sit", "stand": "stand", "crouch": "crouch", "lie": "lie", "point": "point", "talk": "talking", "walk": "walk", "run": "run"}
+CHASE_MAX_M = 6.0
+CHASE_GAP_M = (1.5, 3.0)  # how far behind the chaser runs
+PAST_LENS_M = 0.7  # a run past the camera passes this far beside the lens, a little in front of it
+POSE_AT_PIECE = ("sit", "crouch", "lie", "stand")
 
 
-def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject, framing: Framing, frames: int, fps: float, existing, notes, present: dict[str, Subject] | None = None) -> list:
+def place_at_pieces(spec: ShotSpec, scene, project: Project, present: dict[str, Subject], shot_subject: str | None, notes: list[str]) -> set[str]:
+    """"Mara sits at the table": a pose at a set piece with no walk to it said first puts the person
+    there, facing it, before the camera is placed (so the shot frames her at the table)."""
+    walked: set[str] = set()
+    placed: set[str] = set()
+    for act in spec.actions:
+        name = act.subject or shot_subject or ""
+        if act.verb in ("walk", "run", "chase"):
+            walked.add(name)
+            continue
+        if act.verb not in POSE_AT_PIECE or not act.target or act.target in NOT_PIECES or name in walked or name not in present:
+            continue
+        person = present[name]
+        stop = _piece_stop(scene, project, act.target, person)
+        piece = find_piece(project.subjects, act.target)
+        if stop is None or piece is None:
+            continue
+        facing = _piece_facing(piece, stop)
+        present[name] = person.model_copy(update={"position": tuple(map(float, stop)), "facing": facing})
+        scene.subjects = [present.get(s.name, s) for s in scene.subjects]
+        notes.append(f"'{act.words}': {name} at the {piece.name}, facing it")
+        walked.add(name)
+        placed.add(name)
+    return placed
+
+
+def _walk_end(act, start: np.ndarray, person: Subject, framing: Framing, frames: int, fps: float, scene, project, side: float | None = None) -> np.ndarray:
+    """Where a walk or run ends: a set piece, past (close by: on the camera's ``side``, +1 right,
+    else on the side they are on) or toward / away from the camera, across the frame, else on along
+    the person's facing, at their pace."""
+    pace = STRIDE_M["run" if act.verb == "run" else "walk"]
+    right = _flat_unit(framing.right)
+    cam = np.asarray(framing.position, float)
+    if act.target in ("toward camera", "away from camera"):
+        to_cam = _flat_unit(cam - start)
+        length = min(pace * frames / fps, 4.0)
+        if act.target == "toward camera":  # not into the lens
+            return start + to_cam * min(length, max(float(np.hypot(*(cam - start)[[0, 2]])) - 1.0, 0.5))
+        return start - to_cam * length
+    if act.target == "past camera":
+        # Close in front of the lens on the side the person is on, and on out of the frame beyond it.
+        forward = _flat_unit(-framing.rotation.apply([0.0, 0.0, 1.0]))
+        if side is None:
+            side = 1.0 if (start - cam) @ right >= 0 else -1.0
+        beside = cam + forward * 0.5 + right * side * PAST_LENS_M
+        beside[1] = start[1]
+        return beside + _flat_unit(beside - start) * 2.0
+    if act.target == "past":
+        return start + right * min(pace * frames / fps, 6.0)
+    if act.target:
+        end = _piece_stop(scene, project, act.target, person, start)
+        if end is not None:
+            return end
+    yaw = np.deg2rad(person.facing)
+    return start + np.array([np.sin(yaw), 0.0, np.cos(yaw)]) * min(pace * frames / fps, 4.0)
+
+
+def _path_of(keys, name: str):
+    """(start, end, first frame, arrival frame) of the way ``name`` already travels in ``keys``."""
+    mine = sorted((k for k in keys if k.subject == name), key=lambda k: k.frame)
+    if len(mine) < 2:
+        return None
+    end = np.asarray(mine[-1].position, float)
+    arrive = next(k.frame for k in mine if np.allclose(k.position, end))
+    if arrive <= mine[0].frame:
+        return None
+    return np.asarray(mine[0].position, float), end, mine[0].frame, arrive
+
+
+def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject, framing: Framing, frames: int, fps: float, existing, notes, present: dict[str, Subject] | None = None, placed: set[str] | None = None) -> list:
     """Subject keys for what the words say people do: walk or run somewhere (a set piece, past the
-    camera), sit, stand up, crouch, lie down, point, talk, turn. ``present`` is each person as the
-    shot finds them (where the shots before left them); one person's actions follow each other
-    ("stands up and walks to the door": up first, then the walk)."""
+    camera, toward or away from it), chase someone, sit, stand up, crouch, lie down, point, talk, turn.
+    ``present`` is each person as the shot finds them (where the shots before left them, or where
+    :func:`place_at_pieces` put them: ``placed``); one person's actions follow each other ("walks to
+    the table and sits down": the walk first, then she sits where it ended)."""
     keys = list(existing)
-    moved = {k.subject for k in keys}
+    moved = {k.subject for k in keys}  # a follow or a follow-pan already walks them
     last = max(frames - 1, 1)
     at: dict[str, int] = {}  # each person's next action starts here
+    where: dict[str, np.ndarray] = {}  # and from here
+    holds: dict[str, SubjectKey] = {}  # a walk's stop held to the shot's end, unless they act again
+    placed = placed or set()
+
+    def run_keys(name, a, b, start, end, pose):
+        out = [] if a == 0 else [SubjectKey(subject=name, frame=a, position=tuple(map(float, start)), pose="stand")]
+        out += [
+            SubjectKey(subject=name, frame=a + (1 if a > 0 else 0), position=tuple(map(float, start)), pose=pose),
+            SubjectKey(subject=name, frame=b, position=tuple(map(float, end)), pose="stand" if b < last else pose),
+        ]
+        if b < last:
+            holds[name] = SubjectKey(subject=name, frame=last, position=tuple(map(float, end)), pose="stand")
+        return out
+
     for act in spec.actions:
         name = act.subject or shot_subject.name
         person = (present or {}).get(name) or (project.subject(name) if any(s.name == name for s in project.subjects) else None)
         if person is None or not person.is_person:
             continue
-        start = np.asarray(person.position, float)
+        start = where.get(name, np.asarray(person.position, float))
         begin = min(at.get(name, 0), last - 1)
-        if act.verb in ("walk", "run"):
-            if name in moved:  # a follow or a follow-pan already walks them
+        holds.pop(name, None)
+        if act.verb == "chase":
+            pair = _chase_pair(act, name, scene, project, present)
+            if pair is None:
+                notes.append(f"'{act.words}': nobody else in the set to chase; {name} runs")
+                act = type(act)(name, "run", act.words, act.target)
+            else:
+                chaser, chased = pair
+                c0 = where.get(chaser.name, np.asarray(chaser.position, float))
+                r0 = where.get(chased.name, np.asarray(chased.position, float))
+                # A path the camera's follow (or a run said before) already gives one of them: the chase runs along it.
+                given = next(((who, p) for who in (chased.name, chaser.name) if who in moved and (p := _path_of(keys, who))), None)
+                if given is not None:  # the gap between them where that path starts
+                    c0, r0 = (c0, given[1][0]) if given[0] == chased.name else (given[1][0], r0)
+                gap = float(np.clip(np.hypot(*(r0 - c0)[[0, 2]]), *CHASE_GAP_M))
+                if given is not None:
+                    who, (s0, s1, a, b) = given
+                    way = _flat_unit(s1 - s0)
+                    keys = [k for k in keys if not (k.subject == who and a <= k.frame <= b)]
+                    holds.pop(who, None)
+                    lead = (s0, s1) if who == chased.name else (s0 + way * gap, s1 + way * gap)
+                else:
+                    way = _chase_way(act, chaser, chased, scene, project, framing)
+                    a, b = begin, last
+                    length = min(STRIDE_M["run"] * (b - a) / fps, CHASE_MAX_M)
+                    lead = (r0, r0 + way * length)
+                tail = (lead[0] - way * gap, lead[1] - way * gap)
+                for who, (s0, s1) in ((chased.name, lead), (chaser.name, tail)):
+                    keys += run_keys(who, a, b, s0, s1, "run")
+                    where[who], at[who] = s1, b
+                    moved.add(who)
+                notes.append(f"'{act.words}': {chased.name} runs {np.linalg.norm(lead[1] - lead[0]):.1f} m with {chaser.name} {gap:.1f} m behind")
                 continue
-            end = None
-            if act.target == "past":
-                right = framing.right * [1.0, 0.0, 1.0]
-                right /= max(np.linalg.norm(right), 1e-9)
-                end = start + right * min(STRIDE_M[act.verb] * frames / fps, 6.0)
-            elif act.target:
-                end = _piece_stop(scene, project, act.target, person)
-            if end is None:  # somewhere unnamed: along their facing, at their pace
-                yaw = np.deg2rad(person.facing)
-                end = start + np.array([np.sin(yaw), 0.0, np.cos(yaw)]) * min(STRIDE_M[act.verb] * frames / fps, 4.0)
+        if act.verb in ("walk", "run"):
+            if name in moved:
+                continue
+            end = _walk_end(act, start, person, framing, frames, fps, scene, project)
             span = float(np.linalg.norm(end - start))
             arrive = int(min(last, begin + max(1, round(span / STRIDE_M[act.verb] * fps))))
-            if begin > 0:  # still where the action before left them, until the walk starts
-                keys.append(SubjectKey(subject=name, frame=begin, position=tuple(map(float, start)), pose="stand"))
-            keys += [
-                SubjectKey(subject=name, frame=begin + (1 if begin > 0 else 0), position=tuple(map(float, start)), pose=POSE_OF[act.verb]),
-                SubjectKey(subject=name, frame=arrive, position=tuple(map(float, end)), pose="stand" if arrive < last else POSE_OF[act.verb]),
-            ]
-            if arrive < last:
-                keys.append(SubjectKey(subject=name, frame=last, position=tuple(map(float, end)), pose="stand"))
-            notes.append(f"'{act.words}': {name} {act.verb}s {span:.1f} m" + (f" to the {act.target}" if act.target and act.target != "past" else " past the camera" if act.target == "past" else ""))
+            walk = run_keys(name, begin, arrive, start, end, POSE_OF[act.verb])
+            if any(k.subject == name and k.facing is not None for k in keys) and span > 1e-3:
+                # Keyed facings (a turn before) hold between keys: the walk's own keys face where it goes.
+                heading = float(np.degrees(np.arctan2(*(end - start)[[0, 2]])))
+                walk = [k.model_copy(update={"facing": heading}) if k.frame > begin or begin == 0 else k for k in walk]
+                if name in holds:
+                    holds[name] = holds[name].model_copy(update={"facing": heading})
+            keys += walk
+            said = {"past": " across the frame", "past camera": " past the camera", "toward camera": " toward the camera", "away from camera": " away from the camera"}
+            notes.append(f"'{act.words}': {name} {act.verb}s {span:.1f} m" + (said.get(act.target, f" to the {act.target}") if act.target else ""))
             moved.add(name)
-            at[name] = arrive
+            at[name], where[name] = arrive, end
         elif act.verb == "turn":
             turned = min(last, begin + int(fps))
             keys += [SubjectKey(subject=name, frame=begin, position=tuple(map(float, start)), facing=float(person.facing)),
@@ -534,20 +749,32 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
             notes.append(f"'{act.words}': {name} turns round")
             at[name] = turned
         else:
+            stop = _piece_stop(scene, project, act.target, person, start) if act.verb in POSE_AT_PIECE and act.target and act.target not in NOT_PIECES else None
+            if stop is not None and np.linalg.norm(stop - start) > 0.3:
+                # "… and sits at the table" from somewhere else: she walks there first.
+                arrive = int(min(last - 1, begin + max(1, round(float(np.linalg.norm(stop - start)) / STRIDE_M["walk"] * fps))))
+                keys += run_keys(name, begin, arrive, start, stop, "walk")
+                holds.pop(name, None)
+                notes.append(f"'{act.words}': {name} walks {np.linalg.norm(stop - start):.1f} m to the {act.target} first")
+                start, begin, where[name] = stop, arrive, stop
+                moved.add(name)
             pose_now = next((k.pose for k in sorted(keys, key=lambda k: k.frame, reverse=True) if k.subject == name and k.pose and k.frame <= begin), person.pose)
             before = "sit" if act.verb == "stand" and pose_now == "stand" else pose_now if pose_now != POSE_OF[act.verb] else "stand"
             change = min(last, begin + max(1, int(round(0.8 * fps))))
+            # Put somewhere by the words ("sits at the table"): keyed facing the piece, as placed.
+            facing = float(person.facing) if name in placed and name not in moved else None
             keys += [
-                SubjectKey(subject=name, frame=begin, position=tuple(map(float, start)), pose=before),
-                SubjectKey(subject=name, frame=change, position=tuple(map(float, start)), pose=POSE_OF[act.verb]),
+                SubjectKey(subject=name, frame=begin, position=tuple(map(float, start)), pose=before, facing=facing),
+                SubjectKey(subject=name, frame=change, position=tuple(map(float, start)), pose=POSE_OF[act.verb], facing=facing),
             ]
             notes.append(f"'{act.words}': {name} goes from {before} to {POSE_OF[act.verb]}")
             at[name] = change
+    keys += holds.values()
     keys.sort(key=lambda k: (k.subject, k.frame))
     out = []
-    for k in keys:  # one key per subject and frame
+    for k in keys:  # one key per subject and frame: the later action's, keeping what it leaves unsaid
         if out and out[-1].subject == k.subject and out[-1].frame == k.frame:
-            out[-1] = k
+            out[-1] = k.model_copy(update={f: getattr(out[-1], f) for f in ("pose", "facing") if getattr(k, f) is None})
         else:
             out.append(k)
     return out
@@ -678,6 +905,8 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             notes.append("new scene: people start from the set's blocking")
         if spec.cross_line:
             scene.side = -scene.side
+        who = spec.subject or (previous.name if previous is not None else None)
+        placed = place_at_pieces(spec, scene, work, present, who, notes)
         subject = scene.subject(spec.subject)
         if subject is None and spec.reverse and previous is not None:
             subject = scene.other(previous)
@@ -714,7 +943,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         camera, frames = _build_moves(
             work, spec, placement.framing, subject, placement.distance, fps, variation, notes, film_h, placement.aim, scene, size
         )
-        camera.subject_keys = _action_keys(spec, scene, work, subject, placement.framing, frames, fps, camera.subject_keys, notes, present)
+        camera.subject_keys = _action_keys(spec, scene, work, subject, placement.framing, frames, fps, camera.subject_keys, notes, present, placed)
         present, camera.subject_keys = carry_over(present, base_people, camera.subject_keys, frames)
         scene.subjects = [present.get(s.name, s) for s in scene.subjects]  # the next shot frames them where they are
         shot_id = new_shot_id()

@@ -1,0 +1,191 @@
+"""What people do, as the director wrote it and as the written project plays it: walks toward, away
+from and past the camera, chases, sitting at a table. Positions are read from the grey box's blocking
+of the project the plan command writes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from engine.camera.interpolate import evaluate_shot
+from engine.cli import main
+from engine.demo import build_demo_project
+from engine.greybox import mannequin as mq
+from engine.greybox.blocking import subject_track
+from engine.project import load_project, save_project
+
+
+@pytest.fixture(scope="module")
+def rooftop(tmp_path_factory):
+    path = tmp_path_factory.mktemp("set") / "rooftop.shotline"
+    save_project(build_demo_project().model_copy(update={"shots": []}), path)
+    return path
+
+
+def _plan(rooftop, tmp_path, capsys, text):
+    """(the plan's JSON shots, the project written) of ``shotline plan TEXT -p rooftop``."""
+    out = tmp_path / "plan.shotline"
+    capsys.readouterr()
+    assert main(["plan", text, "-p", str(rooftop), "-o", str(out), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)[0]["shots"], load_project(out)
+
+
+def _track(project, shot, name):
+    """(positions (N,3), the drawn pose's nearest preset per frame) of ``name`` over ``shot``."""
+    person = project.subject(name)
+    frames = list(range(shot.duration))
+    track = subject_track(project, shot, person, frames)
+    scale = person.height / mq.REFERENCE_HEIGHT
+    poses = [min(("stand", "sit", "crouch", "lie"), key=lambda p: float(np.abs(a - mq.preset_angles(p, scale)).sum())) for a in track.angles]
+    return track.positions, poses
+
+
+def _flat(v):
+    return np.asarray(v, float)[..., [0, 2]]
+
+
+@pytest.mark.parametrize(
+    "text, sign",
+    [
+        ("Jonas walks toward us.", -1), ("Jonas walks towards camera.", -1), ("Jonas comes toward the camera.", -1),
+        ("Jonas walks away from us.", 1), ("Jonas walks away from camera.", 1), ("Jonas walks away.", 1),
+    ],
+)  # fmt: skip
+def test_toward_and_away_from_us_walk_by_the_shots_camera(rooftop, tmp_path, capsys, text, sign):
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    shot = project.shots[0]
+    assert shots[0]["not_understood"] == []  # "away", "camera", "us" are read, not left over
+    assert shots[0]["moves"] == []  # the person walks; the camera holds (no phrase-bank arc or push)
+    camera = _flat(evaluate_shot(project, shot).positions[0])
+    positions, _ = _track(project, shot, "Jonas")
+    walked = np.linalg.norm(_flat(positions[-1]) - _flat(positions[0]))
+    assert walked > 1.0
+    change = np.linalg.norm(_flat(positions[-1]) - camera) - np.linalg.norm(_flat(positions[0]) - camera)
+    assert change == pytest.approx(sign * walked, abs=0.05)  # straight at (or straight away from) the lens
+
+
+def test_a_walk_toward_us_then_away_from_us(rooftop, tmp_path, capsys):
+    shots, project = _plan(rooftop, tmp_path, capsys, "Jonas walks toward us. Then he walks away from us.")
+    assert len(project.shots) == 2 and all(s["not_understood"] == [] for s in shots)
+    for shot, sign in zip(project.shots, (-1, 1)):
+        camera = _flat(evaluate_shot(project, shot).positions[0])
+        positions, _ = _track(project, shot, "Jonas")
+        a, b = (np.linalg.norm(_flat(p) - camera) for p in (positions[0], positions[-1]))
+        assert sign * (b - a) > 1.0
+    assert np.allclose(_track(project, project.shots[1], "Jonas")[0][0], _track(project, project.shots[0], "Jonas")[0][-1], atol=0.01)
+
+
+@pytest.mark.parametrize(
+    "text, moves",
+    [
+        ("Jonas chases Mara down the corridor. We track with them.", ["follow"]),
+        ("Jonas chases Mara down the corridor.", []),
+        ("Jonas runs after Mara.", []),
+        ("Jonas is chasing Mara.", []),  # not the phrase bank's "chase him" (a camera follow)
+        ("Jonas chases after Mara.", []),
+        ("Jonas follows Mara.", []),
+        ("Mara runs to the door, Jonas chasing her.", []),
+    ],
+)
+def test_a_chase_runs_both_people_the_same_way_the_chaser_behind(rooftop, tmp_path, capsys, text, moves):
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert len(project.shots) == 1 and shots[0]["moves"] == moves  # the camera does what the words say, no more
+    shot = project.shots[0]
+    assert {k.subject for k in shot.subject_keys} == {"Mara", "Jonas"}
+    assert {k.pose for k in shot.subject_keys if k.frame == 0} == {"run"}
+    chased, _ = _track(project, shot, "Mara")
+    chaser, _ = _track(project, shot, "Jonas")
+    way = _flat(chased[-1]) - _flat(chased[0])
+    assert np.linalg.norm(way) > 2.0
+    way /= np.linalg.norm(way)
+    theirs = _flat(chaser[-1]) - _flat(chaser[0])
+    assert theirs @ way / np.linalg.norm(theirs) > 0.99  # the same way
+    for i in (0, len(chased) // 2, -1):
+        assert (_flat(chased[i]) - _flat(chaser[i])) @ way > 1.0  # Jonas behind Mara all the way
+    if "door" in text:  # where Mara was going, Jonas on her heels
+        door = project.subject("Stair door")
+        assert np.linalg.norm(_flat(chased[-1]) - _flat(door.position)) < 1.5
+
+
+def test_a_turn_then_a_walk_away_turns_first_and_faces_the_way_it_walks(rooftop, tmp_path, capsys):
+    _, project = _plan(rooftop, tmp_path, capsys, "Jonas turns and walks away from camera.")
+    shot = project.shots[0]
+    track = subject_track(project, shot, project.subject("Jonas"), list(range(shot.duration)))
+    jonas = project.subject("Jonas")
+    assert abs((track.facing[int(project.fps)] - jonas.facing) % 360.0 - 180.0) < 1.0  # turned round after a second
+    way = _flat(track.positions[-1]) - _flat(track.positions[0])
+    heading = np.degrees(np.arctan2(way[0], way[1]))
+    assert abs((track.facing[-1] - heading + 180.0) % 360.0 - 180.0) < 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mara sits at the table.", "Mara walks to the table and sits down.", "Mara comes in and sits at the table, static medium shot for 8 seconds."],
+)
+def test_sitting_at_the_table_ends_seated_at_the_table(rooftop, tmp_path, capsys, text):
+    _, project = _plan(rooftop, tmp_path, capsys, text)
+    table = next(s for s in project.subjects if s.shape == "table")
+    shot = project.shots[0]
+    positions, poses = _track(project, shot, "Mara")
+    assert poses[-1] == "sit"
+    assert np.linalg.norm(_flat(positions[-1]) - _flat(table.position)) < 1.0
+    # … at its side, not inside it (the table is 1.6 m by 0.9 m, unturned).
+    x, z = np.abs(_flat(positions[-1]) - _flat(table.position))
+    assert table.facing == 0.0 and 0.2 < np.hypot(max(x - 0.8, 0.0), max(z - 0.45, 0.0)) < 0.6
+    if "sits at" in text and "comes" not in text:  # put at the table, she sits facing it
+        to_table = _flat(table.position) - _flat(positions[-1])
+        facing = subject_track(project, shot, project.subject("Mara"), [shot.duration - 1]).facing[0]
+        face = np.array([np.sin(np.deg2rad(facing)), np.cos(np.deg2rad(facing))])
+        assert face @ to_table / np.linalg.norm(to_table) > 0.7  # toward the table
+        assert min(abs(face[0]), abs(face[1])) < 1e-6  # squarely at its side
+        assert np.allclose(positions[0], positions[-1])  # from the first frame: the camera frames her there
+    else:  # she is up until she gets there
+        arrive = next(i for i, p in enumerate(positions) if np.linalg.norm(_flat(p) - _flat(positions[-1])) < 0.01)
+        assert poses[arrive - 1] == "stand" and poses[0] == "stand"
+
+
+@pytest.mark.parametrize("text", ["Jonas runs past the camera.", "Jonas runs past us."])
+def test_running_past_the_camera_passes_close_in_front_of_a_camera_that_stays(rooftop, tmp_path, capsys, text):
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert shots[0]["moves"] == [] and shots[0]["phrase_bank"] == []  # no follow unless the words say so
+    shot = project.shots[0]
+    path = evaluate_shot(project, shot)
+    assert np.allclose(path.positions, path.positions[0], atol=1e-6)  # the camera holds
+    camera = _flat(path.positions[0])
+    positions, _ = _track(project, shot, "Jonas")
+    distance = np.linalg.norm(_flat(positions) - camera, axis=1)
+    assert distance[0] > 2.5 and distance.min() < 1.2  # from the set to an arm's length of the lens
+    closest = int(np.argmin(distance))
+    forward = -path.c2w[0, :3, 2][[0, 2]]
+    assert (_flat(positions[closest]) - camera) @ forward > 0.0  # in front of it, not behind
+    assert distance[-1] > distance[closest] + 0.5  # and on past it
+
+
+@pytest.mark.parametrize("text, pan", [("Jonas runs past the camera, we pan with him.", None), ("Jonas runs past the camera. Pan left to follow him.", "pan_left")])
+def test_a_pan_with_a_run_past_the_camera_turns_on_the_spot_to_keep_the_runner(rooftop, tmp_path, capsys, text, pan):
+    from engine.planner.score import observed_moves
+
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert len(shots) == 1 and shots[0]["moves"] == [pan or shots[0]["moves"][0]] and shots[0]["moves"][0].startswith("pan_")
+    assert observed_moves(project) == [[shots[0]["moves"][0]]]  # the pan the shot's name says, and nothing else
+    shot = project.shots[0]
+    path = evaluate_shot(project, shot)
+    assert np.allclose(path.positions, path.positions[0], atol=1e-6)  # a pan: the camera turns, it does not travel
+    positions, poses = _track(project, shot, "Jonas")
+    distance = np.linalg.norm(_flat(positions) - _flat(path.positions[0]), axis=1)
+    assert distance[0] > 2.5 and distance.min() < 1.2
+    assert {k.pose for k in shot.subject_keys if k.subject == "Jonas"} == {"run"}  # runs the whole pan
+
+
+@pytest.mark.parametrize("text", ["Jonas walks past Mara.", "Jonas crosses the frame."])
+def test_walking_past_someone_or_across_the_frame_crosses_it_with_the_camera_holding(rooftop, tmp_path, capsys, text):
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert shots[0]["moves"] == [] and shots[0]["not_understood"] == []  # "past" is the walk's, not a camera arc
+    shot = project.shots[0]
+    path = evaluate_shot(project, shot)
+    positions, _ = _track(project, shot, "Jonas")
+    right = path.c2w[0, :3, 0][[0, 2]]
+    way = _flat(positions[-1]) - _flat(positions[0])
+    assert np.linalg.norm(way) > 2.0 and abs(way @ right) / np.linalg.norm(way) > 0.95 / np.linalg.norm(right)  # across the frame
