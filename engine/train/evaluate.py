@@ -272,52 +272,57 @@ def _mad(x: np.ndarray) -> float:
     return float(np.median(np.abs(x - np.median(x))))
 
 
+def _split(step: np.ndarray, lo: int, hi: int, first: int, last: int, blend_first: bool) -> tuple[float, int] | None:
+    """The best place to split ``step[lo:hi]`` into two runs of steady change (least squares of two
+    constant pieces), the split ``k`` in ``first .. last``: steps ``lo .. k-1`` on one side, ``k ..
+    hi-1`` on the other. Returns (contrast, k): the blend's side minus the shot's side over their
+    pooled spread, positive when the blend (``blend_first``: the first run) changes faster."""
+    best = None
+    for k in range(max(first, lo + 2), min(last, hi - 2) + 1):
+        x, y = step[lo:k], step[k:hi]
+        sse = float(((x - x.mean()) ** 2).sum() + ((y - y.mean()) ** 2).sum())
+        if best is None or sse < best[0]:
+            best = (sse, k, x, y)
+    if best is None:
+        return None
+    _, k, x, y = best
+    blend, shot = (x, y) if blend_first else (y, x)
+    spread = np.sqrt(best[0] / max(len(x) + len(y) - 2, 1)) + 1e-9
+    return (float(blend.mean() - shot.mean()) / spread, k)
+
+
 def _refine_ends(steps: tuple[np.ndarray, ...], a: int, b: int, margin: int = 2) -> tuple[int, int]:
     """Move a dissolve's ends (``a`` the last frame of one shot, ``b`` the first of the next) to
     where the picture stops changing at the blend's pace: a blend with camera motion fits a span a
-    frame short or long about as well as the true one.
+    frame short or long about as well as the true one, and pieces fitted apart can run several
+    frames into the next shot (its own motion fits a blend too).
 
     Inside a blend every frame changes at about one pace (a linear blend moves each frame the same
-    share of the way from one shot to the other), and at each end the change falls to the motion of
-    the shot on that side (the shots move differently: a push changes more per frame than a pan).
-    Each end goes halfway between the two, on whichever measure of change (``steps``: grey levels,
-    colours) tells the blend from that shot's motion by the most spreads (median absolute
-    deviations) — grey levels in a textured room (a colour histogram of noisy grey pixels swings
-    with their hue: room 101's dissolve began a frame early on it), colours on a fast pan between
-    shots of a different colour — and is left alone when neither tells them apart."""
+    share of the way from one shot to the other) and at each end the change falls to the motion of
+    the shot on that side. Each end is the change point between the two: from the span's middle out
+    to 10 steps past the end, the split into two steady runs that fits best (least squares), on
+    whichever measure of change (``steps``: grey levels, colours) separates the runs by the most
+    spreads — grey levels in a textured room, colours where the next shot's motion changes the grey
+    levels as fast as the blend does. An end moves at most ``margin`` frames outward and back to
+    the middle inward, and is left alone when neither measure tells blend from shot by 2 spreads."""
     n = len(steps[0]) + 1
     if b <= a:
         return a, b
-    lo, hi = a, b
+    mid = (a + b + 1) // 2
+    ends = []
     for side in ("start", "end"):
         best = None
         for step in steps:
-            inside = step[lo:hi]
-            shot = step[max(lo - 10, 0) : max(lo - 1, 0)] if side == "start" else step[min(hi + 1, n - 1) : hi + 10]
-            if len(shot) < 3 or len(inside) < 2:
-                continue
-            pace, motion = float(np.median(inside)), float(np.median(shot))
-            score = (pace - motion) / (_mad(inside) + _mad(shot) + 1e-9)
-            if best is None or score > best[0]:
-                best = (score, step, 0.5 * (pace + motion))
-        if best is None or best[0] < 2.0:
-            continue  # the blend is too slow to tell from motion: keep the linear fit's end
-        _, step, cut = best
-        if side == "start":
-            for _ in range(margin):  # grow while the step into the start is blend-sized
-                if lo > 0 and step[lo - 1] > cut:
-                    lo -= 1
-            for _ in range(margin):  # shrink while the first step is motion-sized
-                if hi - lo > 2 and step[lo] <= cut:
-                    lo += 1
-        else:
-            for _ in range(margin):
-                if hi < n - 1 and step[hi] > cut:
-                    hi += 1
-            for _ in range(margin):
-                if hi - lo > 2 and step[hi - 1] <= cut:
-                    hi -= 1
-    return lo, hi
+            if side == "start":
+                found = _split(step, max(a - margin - 10, 0), mid, max(a - margin, 0), mid - 1, blend_first=False)
+            else:
+                found = _split(step, mid, min(b + margin + 10, n - 1), mid + 1, min(b + margin, n - 1), blend_first=True)
+            if found is not None and (best is None or found[0] > best[0]):
+                best = found
+        keep = a if side == "start" else b
+        ends.append(best[1] if best is not None and best[0] >= 2.0 else keep)
+    lo, hi = ends
+    return (lo, hi) if hi - lo >= 2 else (a, b)
 
 
 def detect_transitions(frames: np.ndarray) -> list[Transition]:

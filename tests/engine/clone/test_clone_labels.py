@@ -66,6 +66,7 @@ def test_cloned_move_reads_as_the_true_move(kind, tmp_path):
     clip, result = _clone(kind, tmp_path)
     true = label_path(CameraPath(clip.c2w, clip.focal_px, (1.0, 1.0), clip.fps), reference_length=clip.depth0[0]).dominant
     assert true == LABEL_OF.get(kind, kind)
+    assert result.transitions == [] and len(result.project.shots) == 1  # one take, one shot
     assert _dominant(result) == true
 
 

@@ -37,3 +37,19 @@ def test_hard_cut_and_pan_are_not_dissolves():
     found = detect_transitions(np.stack(a + b))
     assert [(t.kind, t.frame) for t in found] == [("cut", 24)]
     assert detect_dissolves(np.stack(_pan(skimage_data.astronaut(), 40, step=5))) == []
+
+
+@pytest.mark.parametrize("seed", [104, 24])
+def test_dissolve_into_a_shot_that_moves_faster_than_the_blend(seed, tmp_path):
+    """The next shot (a zoom out) changes its grey levels per frame as much as the blend does, so
+    blend pieces fitted apart run into it; its colours stay put, which places the end (the rooms
+    of seeds 104 and 24: the dissolve was found ending 4 frames late and 1 frame early)."""
+    from engine.clone.synthetic import make_clip
+    from engine.clone.video import read_video
+    from engine.interchange.mp4 import write_mp4
+
+    clip = make_clip([("pan_right", 30), ("push_in", 30), ("zoom_out", 30)], noise=2.0, seed=seed, dissolve=8)
+    path = tmp_path / "three.mp4"
+    write_mp4(clip.frames, path, clip.fps, (320, 180), crf=20)
+    found = detect_transitions(read_video(path).frames)
+    assert [(t.kind, t.start, t.end, t.frame) for t in found] == [("cut", 30, 30, 30), ("dissolve", 52, 60, 56)]
