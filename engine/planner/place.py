@@ -187,30 +187,40 @@ def place(
         focal = fit.focal_mm
     eye = base + direction * fit.distance + UP * fit.camera_height
     face = base + UP * (EYES * subject.height - drop)
-    blocker = _blocking_piece(scene, eye, face)
-    if blocker is not None:  # a lens in or behind the car sees only the car: swing round the subject until clear
+    blocker = _blocking_piece(scene, eye, face, subject.name)
+    if blocker is not None:  # a lens in or behind the car (or behind Jonas) sees only that: swing round the subject until clear
         for turn in (25.0, -25.0, 50.0, -50.0, 75.0, -75.0, 110.0, -110.0):
             swung = Rotation.from_rotvec(UP * np.deg2rad(turn)).apply(direction)
             candidate = base + swung * fit.distance + UP * fit.camera_height
-            if _blocking_piece(scene, candidate, face) is None:
-                notes.append(f"swung the camera {turn:+.0f}° round {subject.name}: the {blocker} stood between the lens and {subject.name}")
+            if _blocking_piece(scene, candidate, face, subject.name) is None:
+                what = blocker if scene.subject(blocker) is not None else f"the {blocker}"  # Jonas, the water tank
+                notes.append(f"swung the camera {turn:+.0f}° round {subject.name}: {what} stood between the lens and {subject.name}")
                 eye = candidate
                 break
     notes.append(f"{SHOT_SIZES[size].words} ({BODY_LINES[size]} at the frame's foot, eyes on the upper third): camera {fit.distance:.2f} m from {subject.name} on a {focal:.0f} mm lens")
     return _placed(eye, base, fit.pitch_deg, focal, roll, subject, notes)
 
 
-def _blocking_piece(scene: Scene, eye: np.ndarray, target: np.ndarray, margin: float = 0.1) -> str | None:
-    """The name of the library set piece (its real size, scaled and turned, ``margin`` around it)
-    that holds the lens or stands between it and ``target``, if any."""
+PERSON_RADIUS_M = 0.25  # a standing mannequin's shoulders, as a post on the ground
+
+
+def _blocking_piece(scene: Scene, eye: np.ndarray, target: np.ndarray, subject: str | None = None, margin: float = 0.1) -> str | None:
+    """The name of what holds the lens or stands between it and ``target``, if anything: a library
+    set piece (its real size, scaled and turned, ``margin`` around it) or another person (a post of
+    their height and shoulders, where the shots before left them; ``subject`` is the one framed)."""
     from engine.greybox.library import SHAPE_SIZES
 
     project = getattr(scene, "project", None)
     pieces = [p for p in (project.subjects if project is not None else ()) if not p.is_person and p.shape in SHAPE_SIZES]
-    if not pieces:
+    people = [p for p in scene.subjects if p.is_person and p.name != subject] if subject is not None else []
+    if not pieces and not people:
         return None
     eye, target = np.asarray(eye, float), np.asarray(target, float)
     along = eye + np.linspace(0.0, 0.92, 24)[:, None] * (target - eye)  # the lens and its line of sight, short of the face
+    for person in people:
+        rel = along - np.asarray(person.position, float)
+        if np.any((np.hypot(rel[:, 0], rel[:, 2]) < PERSON_RADIUS_M + margin) & (rel[:, 1] > -margin) & (rel[:, 1] < person.height + margin)):
+            return person.name
     for piece in pieces:
         w, h, d = np.asarray(SHAPE_SIZES[piece.shape]) * np.asarray(piece.scale)
         yaw = np.deg2rad(piece.facing)

@@ -911,8 +911,8 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             subject = scene.other(previous)
             if subject is not None:
                 notes.append(f"reverse: on {subject.name}, the other side of the exchange from {previous.name}")
-        if subject is None:
-            subject = previous or subjects[0]
+        if subject is None:  # "close on her": the last shot's subject, as that shot left them (seated, moved)
+            subject = (scene.subject(previous.name) or previous) if previous is not None else subjects[0]
         foreground = scene.subject(spec.foreground)
         if foreground is None and "over-the-shoulder" in spec.angles:
             foreground = scene.other(subject)

@@ -64,3 +64,43 @@ def test_a_new_scene_heading_starts_from_the_sets_blocking_not_where_the_last_sc
     plan = plan_text("INT. KITCHEN - DAY\nAna and Ben sit down. Wide shot. Then a close-up of Ana.")
     project = plan.to_project()
     assert _seen(project, project.shots[1], "Ben", 0)[2] == "sit"
+
+
+def test_a_close_up_on_her_frames_her_as_the_last_shot_left_her():
+    """"Mara sits at the table. Cut to a close-up on her.": the close-up is of Mara seated (the camera at her
+    seated eyes), not of the standing Mara the last shot began with, which framed the air above her."""
+    from engine.camera.framing import EYES, eye_drop
+    from engine.project import load_project
+
+    base = load_project("assets/demo/rooftop.shotline")
+    plan = plan_text("Mara sits at the table. Cut to a close-up on her.", base)
+    assert len(plan.shots) == 2
+    project = plan.to_project(base)
+    assert [s.name for s in project.shots][-1].startswith("Close-up on Mara")
+    mara = project.subject("Mara")
+    seated_eyes = EYES * mara.height - eye_drop("sit", mara.height)
+    eye = evaluate_shot(project, project.shots[-1]).positions[0]
+    assert abs(eye[1] - seated_eyes) < 0.15, (eye, seated_eyes)
+
+
+def test_a_person_between_the_lens_and_the_subject_swings_the_camera():
+    """Jonas stood where the single of Mara would put its lens's line of sight: the camera swings round
+    Mara until he is out of the way, and says so."""
+    from engine.planner.place import PERSON_RADIUS_M
+
+    mara = Subject(name="Mara", position=(0.0, 0.0, 0.0), facing=0.0)
+    jonas = Subject(name="Jonas", position=(0.0, 0.0, 3.0), facing=180.0)
+    first = plan_text("Medium shot of Mara.", Project(subjects=[mara, jonas]))
+    project = first.to_project(Project(subjects=[mara, jonas]))
+    eye = evaluate_shot(project, project.shots[0]).positions[0]
+    face = np.array([0.0, 0.93 * mara.height, 0.0])
+    # Jonas moved onto that line of sight, halfway to her
+    mid = eye + 0.5 * (face - eye)
+    jonas = jonas.model_copy(update={"position": (float(mid[0]), 0.0, float(mid[2]))})
+    plan = plan_text("Medium shot of Mara.", Project(subjects=[mara, jonas]))
+    project = plan.to_project(Project(subjects=[mara, jonas]))
+    eye = evaluate_shot(project, project.shots[0]).positions[0]
+    along = eye + np.linspace(0.0, 0.92, 50)[:, None] * (face - eye)
+    gap = np.hypot(along[:, 0] - mid[0], along[:, 2] - mid[2]).min()
+    assert gap > PERSON_RADIUS_M
+    assert any("Jonas stood between the lens and Mara" in choice for _, choice in plan.shots[0].explanation)
