@@ -839,6 +839,10 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str]) -> None:
 
             if said and meaning.family in ALLOWED and said in ALLOWED[meaning.family]:
                 direction = said
+            if any(mv.family == meaning.family and mv.direction == direction for mv in sp.moves):
+                # said twice ("Jonas chases Mara. We track with them."): one follow, not two back to back
+                sp.explanation.append((clause.text, f"phrase bank: {what} -> {meaning.family.replace('_', ' ')} {direction or ''}, already planned".strip()))
+                continue
             sp.moves.append(MoveSpec(meaning.family, direction, speed, words=clause.text, start=clause.start))
             sp.moves.sort(key=lambda mv: mv.start)
             sp.explanation.append((clause.text, f"phrase bank: {what} -> {meaning.family.replace('_', ' ')} {direction or ''}".strip()))

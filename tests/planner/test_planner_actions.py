@@ -81,6 +81,8 @@ def test_a_walk_toward_us_then_away_from_us(rooftop, tmp_path, capsys):
     "text, moves",
     [
         ("Jonas chases Mara down the corridor. We track with them.", ["follow"]),
+        # the bank reads the chase as "chase him" (a follow) too: one follow, not two back to back
+        ("Jonas chases Mara across the roof. We track with them.", ["follow"]),
         ("Jonas chases Mara down the corridor.", []),
         ("Jonas runs after Mara.", []),
         ("Jonas is chasing Mara.", []),  # not the phrase bank's "chase him" (a camera follow)
