@@ -222,14 +222,23 @@ def _blocking_piece(scene: Scene, eye: np.ndarray, target: np.ndarray, subject: 
         if np.any((np.hypot(rel[:, 0], rel[:, 2]) < PERSON_RADIUS_M + margin) & (rel[:, 1] > -margin) & (rel[:, 1] < person.height + margin)):
             return person.name
     for piece in pieces:
-        w, h, d = np.asarray(SHAPE_SIZES[piece.shape]) * np.asarray(piece.scale)
-        yaw = np.deg2rad(piece.facing)
-        rel = along - np.asarray(piece.position, float)
-        x = np.cos(yaw) * rel[:, 0] - np.sin(yaw) * rel[:, 2]  # into the piece's own axes (yaw 0 faces +Z)
-        z = np.sin(yaw) * rel[:, 0] + np.cos(yaw) * rel[:, 2]
-        if np.any((np.abs(x) < w / 2 + margin) & (np.abs(z) < d / 2 + margin) & (rel[:, 1] > -margin) & (rel[:, 1] < h + margin)):
+        x, y, z, (w, h, d), _ = in_piece_axes(piece, along)
+        if np.any((np.abs(x) < w / 2 + margin) & (np.abs(z) < d / 2 + margin) & (y > -margin) & (y < h + margin)):
             return piece.name
     return None
+
+
+def in_piece_axes(piece: Subject, points):
+    """``points`` (..., 3) in a set piece's own axes (x across, z out of its front: yaw 0 faces +Z, y
+    up from its base) as arrays x, y, z; its size (width, height, depth: the library size times its
+    scale); and the cosine and sine of its yaw, to turn back."""
+    from engine.greybox.library import SHAPE_SIZES
+
+    size = tuple(float(v) for v in np.asarray(SHAPE_SIZES.get(piece.shape, (1.0, 1.0, 1.0))) * np.asarray(piece.scale))
+    yaw = np.deg2rad(piece.facing)
+    c, si = float(np.cos(yaw)), float(np.sin(yaw))
+    rel = np.asarray(points, float) - np.asarray(piece.position, float)
+    return c * rel[..., 0] - si * rel[..., 2], rel[..., 1], si * rel[..., 0] + c * rel[..., 2], size, (c, si)
 
 
 def _placed(eye: np.ndarray, base: np.ndarray, pitch_deg: float, focal: float, roll: float, subject: Subject, notes: list[str]) -> Placement:

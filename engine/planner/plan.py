@@ -20,7 +20,7 @@ from engine.planner.set_pieces import find_piece, furnish
 from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
 from engine.planner.parse import CAMERA_TARGETS, MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
-from engine.planner.place import DEFAULT_FOCAL, Scene, place
+from engine.planner.place import DEFAULT_FOCAL, Scene, in_piece_axes, place
 from engine.planner.vocabulary import STOPWORDS
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, SubjectKey, new_shot_id
 
@@ -495,18 +495,6 @@ def _build_moves(project, spec, start: Framing, subject: Subject, distance: floa
     return ShotCamera(keys, subject_keys=subject_keys), total
 
 
-def _in_piece_axes(piece: Subject, point) -> tuple[float, float, float, float, float, float]:
-    """``point`` in the piece's own axes (x across, z out of its front: yaw 0 faces +Z), the piece's
-    footprint (width, depth: its library size times its scale) and the cosine and sine of its yaw."""
-    from engine.greybox.library import SHAPE_SIZES
-
-    w, _, depth = np.asarray(SHAPE_SIZES.get(piece.shape, (1.0, 1.0, 1.0))) * np.asarray(piece.scale)
-    yaw = np.deg2rad(piece.facing)
-    c, si = np.cos(yaw), np.sin(yaw)
-    rel = np.asarray(point, float) - np.asarray(piece.position, float)
-    return float(c * rel[0] - si * rel[2]), float(si * rel[0] + c * rel[2]), float(w), float(depth), float(c), float(si)
-
-
 def _piece_stop(scene, project, word: str, subject: Subject, position=None) -> np.ndarray | None:
     """Where a person going to a set piece stops: a chair's depth out from the side of its footprint
     (its real size, scaled and turned) that faces them, across from where they come from."""
@@ -514,7 +502,7 @@ def _piece_stop(scene, project, word: str, subject: Subject, position=None) -> n
     if piece is None:
         return None
     p = np.asarray(piece.position, float)
-    x, z, w, depth, c, si = _in_piece_axes(piece, subject.position if position is None else position)
+    x, _, z, (w, _, depth), (c, si) = in_piece_axes(piece, subject.position if position is None else position)
     if abs(x) < 1e-6 and abs(z) < 1e-6:
         z = 1.0
     out = 0.35
@@ -527,7 +515,7 @@ def _piece_stop(scene, project, word: str, subject: Subject, position=None) -> n
 
 def _piece_facing(piece: Subject, stop: np.ndarray) -> float:
     """The facing (degrees) of someone at ``stop`` squarely facing the side of ``piece`` they are at."""
-    x, z, w, depth, c, si = _in_piece_axes(piece, stop)
+    x, _, z, (w, _, depth), (c, si) = in_piece_axes(piece, stop)
     lx, lz = (0.0, -np.sign(z)) if abs(z) / depth >= abs(x) / w else (-np.sign(x), 0.0)  # inward, in its axes
     return float(np.degrees(np.arctan2(c * lx + si * lz, -si * lx + c * lz)))
 

@@ -268,10 +268,6 @@ def histogram_cuts(frames: np.ndarray, floor: float = 0.2, ratio: float = 3.0) -
     return cuts
 
 
-def _mad(x: np.ndarray) -> float:
-    return float(np.median(np.abs(x - np.median(x))))
-
-
 def _split(step: np.ndarray, lo: int, hi: int, first: int, last: int, blend_first: bool) -> tuple[float, int] | None:
     """The best place to split ``step[lo:hi]`` into two runs of steady change (least squares of two
     constant pieces), the split ``k`` in ``first .. last``: steps ``lo .. k-1`` on one side, ``k ..
