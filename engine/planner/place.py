@@ -187,12 +187,12 @@ def place(
         focal = fit.focal_mm
     eye = base + direction * fit.distance + UP * fit.camera_height
     face = base + UP * (EYES * subject.height - drop)
-    blocker = _blocking_piece(scene, eye, face, subject.name)
+    blocker = _line_of_sight_blocker(scene, eye, face, subject.name)
     if blocker is not None:  # a lens in or behind the car (or behind Jonas) sees only that: swing round the subject until clear
         for turn in (25.0, -25.0, 50.0, -50.0, 75.0, -75.0, 110.0, -110.0):
             swung = Rotation.from_rotvec(UP * np.deg2rad(turn)).apply(direction)
             candidate = base + swung * fit.distance + UP * fit.camera_height
-            if _blocking_piece(scene, candidate, face, subject.name) is None:
+            if _line_of_sight_blocker(scene, candidate, face, subject.name) is None:
                 what = blocker if scene.subject(blocker) is not None else f"the {blocker}"  # Jonas, the water tank
                 notes.append(f"swung the camera {turn:+.0f}° round {subject.name}: {what} stood between the lens and {subject.name}")
                 eye = candidate
@@ -204,7 +204,7 @@ def place(
 PERSON_RADIUS_M = 0.25  # a standing mannequin's shoulders, as a post on the ground
 
 
-def _blocking_piece(scene: Scene, eye: np.ndarray, target: np.ndarray, subject: str | None = None, margin: float = 0.1) -> str | None:
+def _line_of_sight_blocker(scene: Scene, eye: np.ndarray, target: np.ndarray, subject: str | None = None, margin: float = 0.1) -> str | None:
     """The name of what holds the lens or stands between it and ``target``, if anything: a library
     set piece (its real size, scaled and turned, ``margin`` around it) or another person (a post of
     their height and shoulders, where the shots before left them; ``subject`` is the one framed)."""
