@@ -196,36 +196,73 @@ def _blend_residual(g: np.ndarray, a: int, b: int) -> tuple[float, float]:
     return float(np.abs(g[a + 1 : b] - blend).mean()), float(np.abs(g[b] - g[a]).mean())
 
 
-def detect_dissolves(frames: np.ndarray, max_len: int = 48, min_len: int = 3, floor: float = 0.5, linearity: float = 0.45, hard: list[int] | None = None) -> list[Transition]:
+def detect_dissolves(
+    frames: np.ndarray,
+    max_len: int = 48,
+    min_len: int = 3,
+    floor: float = 0.5,
+    linearity: float = 0.45,
+    hard: list[int] | None = None,
+    motion: float = 0.5,
+    alike_diff: float = 15.0,
+    alike_share: float = 0.7,
+) -> list[Transition]:
     """Cross-dissolves of ``min_len`` .. ``max_len`` blended frames: frames that are a blend of the
-    frames either side (residual under ``linearity`` × their difference), those two frames as
-    different in colour as two shots (colour histograms apart by more than ``floor``, 1 minus
-    their intersection: a 40 degree pan of one room stays under 0.45). A pan or a zoom over the
-    same scene is no blend of its ends either (it doubles the picture), so it does not pass."""
+    frames either side (residual under ``linearity`` × their difference).
+
+    A smooth camera move changes the grey levels nearly linearly too, so a blend must also show two
+    shots, told either way:
+    - by colour: the two ends' colour histograms apart by more than ``floor`` (1 minus their
+      intersection: a 40 degree pan of one room stays under 0.45);
+    - or, for two shots of alike colours (the same wall behind both), by motion: the ends at least
+      ``alike_diff`` grey levels apart (64 px wide) and the middle frame a double exposure that
+      neither end, warped onto it by optical flow, explains (``_motion_share`` over
+      ``alike_share``). Flow is dear, so each rejected span marks its middle half as moving and
+      spans centred there are not tried again.
+    Every dissolve found is dropped if its middle frame is an end moved (``_motion_share`` under
+    ``motion``): a tilt whose grey levels change evenly fits a blend and may change colours as a
+    cut does."""
     n = len(frames)
     if n < min_len + 2:
         return []
     g = _small_grey(frames)
     hists = np.stack([colour_histogram(f[None]) for f in frames])
     hard = set(hard or [])
-    found: list[tuple[float, int, int]] = []
+    apart: list[tuple[float, int, int]] = []  # (fit, a, b) of ends apart in colour
+    alike: list[tuple[float, int, int]] = []  # and of ends alike in colour, far apart in grey
     for a in range(0, n - min_len - 1):
         for b in range(a + min_len + 1, min(a + max_len + 2, n)):
             if any(a < c <= b for c in hard):
                 break
-            if 1.0 - float(np.minimum(hists[a], hists[b]).sum()) <= floor:
-                continue
             r, d = _blend_residual(g, a, b)
-            if d > 1e-6 and r < linearity * d:
-                found.append((r / d, a, b))
-    # the best-fitting spans first; a span overlapping a better one is the same dissolve
+            if d <= 1e-6 or r >= linearity * d:
+                continue
+            if 1.0 - float(np.minimum(hists[a], hists[b]).sum()) > floor:
+                apart.append((r / d, a, b))
+            elif d >= alike_diff:
+                alike.append((r / d, a, b))
+
+    def best_first(spans):  # the best-fitting spans first; a span overlapping a better one is the same dissolve
+        return sorted(spans, key=lambda x: (x[0] - 0.002 * (x[2] - x[1])))
+
     out: list[tuple[int, int]] = []
     taken = np.zeros(n, bool)
     # change frame to frame: of the grey levels (which a blend paces evenly) and of the colours
     # (which move little with the camera); each dissolve's end is placed on the steadier of the two
     step = (np.abs(np.diff(g, axis=0)).mean(axis=1), 1.0 - np.minimum(hists[1:], hists[:-1]).sum(axis=1))
-    for score, a, b in sorted(found, key=lambda x: (x[0] - 0.002 * (x[2] - x[1]))):
+    for _, a, b in best_first(apart):
         if taken[a : b + 1].any():
+            continue
+        a, b = _refine_ends(step, a, b)
+        taken[a : b + 1] = True
+        out.append((a, b))
+    moving = np.zeros(n, bool)
+    for _, a, b in best_first(alike):
+        if taken[a : b + 1].any() or moving[(a + b) // 2]:
+            continue
+        if _motion_share(frames, a, b) < alike_share:
+            quarter = (b - a) // 4
+            moving[a + quarter : b - quarter + 1] = True
             continue
         a, b = _refine_ends(step, a, b)
         taken[a : b + 1] = True
@@ -240,9 +277,33 @@ def detect_dissolves(frames: np.ndarray, max_len: int = 48, min_len: int = 3, fl
     result = []
     for a, b in merged:
         a, b = _refine_ends(step, a, b, margin=3)  # pieces fitted apart overshoot where they meet the shots
+        if _motion_share(frames, a, b) < motion:
+            continue
         first = a + 1  # the first blended frame
         result.append(Transition(first + (b - first) // 2, "dissolve", first, b))
     return result
+
+
+def _motion_share(frames: np.ndarray, a: int, b: int, width: int = 160) -> float:
+    """How much of the middle frame of ``a`` .. ``b`` is left unexplained when either end is
+    warped onto it by optical flow (DIS), against half the ends' difference: near 1 for a blend
+    (each end explains only its own half of a double exposure), well under 1 for a camera move
+    (the middle frame is either end moved half the way; a tilt whose grey levels change evenly fits
+    a blend as well as a dissolve does)."""
+    h, w = frames.shape[1:3]
+    size = (width, max(16, int(round(h * width / w))))
+    ga, gm, gb = (cv2.resize(cv2.cvtColor(frames[i], cv2.COLOR_RGB2GRAY), size, interpolation=cv2.INTER_AREA) for i in (a, (a + b) // 2, b))
+    yy, xx = np.mgrid[0 : size[1], 0 : size[0]].astype(np.float32)
+    dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+    m = 8  # the border, where a warp has nothing to bring in
+
+    def unexplained(src: np.ndarray) -> float:
+        flow = dis.calc(gm, src, None)  # where each pixel of the middle frame is in ``src``
+        warped = cv2.remap(src, xx + flow[..., 0], yy + flow[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        return float(np.abs(warped.astype(np.float32) - gm)[m:-m, m:-m].mean())
+
+    d = float(np.abs(ga.astype(np.float32) - gb)[m:-m, m:-m].mean())
+    return min(unexplained(ga), unexplained(gb)) / (0.5 * d + 1e-6)
 
 
 def _grey_histogram(frame: np.ndarray, bins: int = 32) -> np.ndarray:

@@ -57,9 +57,7 @@ def test_zoom_out_and_push_in_are_told_apart(kind, size, tmp_path):
     "kind",
     [
         "pedestal_up", "arc_left", "pull_out", "truck_left", "roll_left", "pan_corner", "zoom_in",
-        "dolly_zoom_in", "dolly_zoom_out",
-        # the transition detector finds a false cut in this clip (engine.train.evaluate), splitting it
-        pytest.param("tilt_down", marks=pytest.mark.xfail(reason="false transition splits the clip", strict=True)),
+        "dolly_zoom_in", "dolly_zoom_out", "tilt_down",
     ],
 )  # fmt: skip
 def test_cloned_move_reads_as_the_true_move(kind, tmp_path):

@@ -53,3 +53,32 @@ def test_dissolve_into_a_shot_that_moves_faster_than_the_blend(seed, tmp_path):
     write_mp4(clip.frames, path, clip.fps, (320, 180), crf=20)
     found = detect_transitions(read_video(path).frames)
     assert [(t.kind, t.start, t.end, t.frame) for t in found] == [("cut", 30, 30, 30), ("dissolve", 52, 60, 56)]
+
+
+def _clip_frames(shots, seed, tmp_path, dissolve=0):
+    from engine.clone.synthetic import make_clip
+    from engine.clone.video import read_video
+    from engine.interchange.mp4 import write_mp4
+
+    clip = make_clip(shots, noise=2.0, seed=seed, dissolve=dissolve)
+    path = tmp_path / "clip.mp4"
+    write_mp4(clip.frames, path, clip.fps, (320, 180), crf=20)
+    return read_video(path).frames
+
+
+@pytest.mark.parametrize("seed", [111, 113])
+def test_dissolve_between_shots_of_alike_colours(seed, tmp_path):
+    """Both shots have the same photograph on the back wall, so their colour histograms are only
+    0.23-0.27 apart (a pan of one room reaches 0.45); the middle of the blend is a double exposure
+    no warp of either end explains, which tells it from a camera move (both rooms: missed before)."""
+    frames = _clip_frames([("pan_right", 30), ("push_in", 30), ("zoom_out", 30)], seed, tmp_path, dissolve=8)
+    found = detect_transitions(frames)
+    assert [(t.kind, t.start, t.end, t.frame) for t in found] == [("cut", 30, 30, 30), ("dissolve", 52, 60, 56)]
+
+
+def test_tilt_that_changes_evenly_is_no_dissolve(tmp_path):
+    """Room 7's tilt down changes its grey levels so evenly that frames 2..19 fit a blend of their
+    ends and the colours change as a cut's do; optical flow explains the middle frame as the top end
+    moved, so it is a camera move (a dissolve was found here before)."""
+    frames = _clip_frames([("tilt_down", 36)], 7, tmp_path)
+    assert detect_transitions(frames) == []
