@@ -276,7 +276,10 @@ def detect_dissolves(
             merged.append([a, b])
     result = []
     for a, b in merged:
-        a, b = _refine_ends(step, a, b, margin=3)  # pieces fitted apart overshoot where they meet the shots
+        # pieces fitted apart overshoot where they meet the shots, and a blend out of a fast move fits
+        # only in part (the moving shot's frames drift from its end frame): its colours change at the
+        # blend's pace up to 8 frames beyond the fitted part
+        a, b = _refine_ends(step, a, b, margin=8)
         if _motion_share(frames, a, b) < motion:
             continue
         first = a + 1  # the first blended frame

@@ -82,3 +82,13 @@ def test_tilt_that_changes_evenly_is_no_dissolve(tmp_path):
     moved, so it is a camera move (a dissolve was found here before)."""
     frames = _clip_frames([("tilt_down", 36)], 7, tmp_path)
     assert detect_transitions(frames) == []
+
+
+@pytest.mark.parametrize("seed", [120, 122])
+def test_long_dissolve_out_of_a_fast_pan(seed, tmp_path):
+    """A 12-frame dissolve from a pan into a pedestal: the pan's frames drift from its last clean
+    frame, so only the blend's last 5 or 6 frames fit a blend of the ends; the colours change at the
+    blend's pace from its first frame, which places the start (found at 61 or 62 before)."""
+    frames = _clip_frames([("zoom_in", 30), ("pan_left", 36), ("pedestal_up", 30)], seed, tmp_path, dissolve=12)
+    found = detect_transitions(frames)
+    assert [(t.kind, t.start, t.end, t.frame) for t in found] == [("cut", 30, 30, 30), ("dissolve", 54, 66, 60)]
