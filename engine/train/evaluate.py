@@ -6,8 +6,9 @@
   matrix with the true intrinsics, ``recoverPose``) against the true relative poses.
 - Cuts: a content detector (the mean HSV change between frames, as PySceneDetect's ContentDetector,
   against the change of the neighbouring frames) over the shots played back to back; and
-  dissolves: spans whose frames are a linear blend of the frames either side, those two frames
-  as different as a cut's (``detect_transitions`` gives both, to the frame; camera cloning uses it).
+  dissolves: spans whose frames are a linear blend of the frames either side, the middle one a
+  double exposure that optical flow from neither end explains (``detect_transitions`` gives both,
+  to the frame; camera cloning uses it).
 - Cross-shot consistency: how alike the colour (hue-saturation) histograms of a sequence's shots are,
   by histogram intersection.
 
