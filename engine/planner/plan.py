@@ -19,7 +19,7 @@ from engine.camera.moves import Framing, MoveContext, ShotCamera, apply_move, fr
 from engine.planner.set_pieces import find_piece, furnish
 from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
-from engine.planner.parse import CAMERA_TARGETS, MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
+from engine.planner.parse import CAMERA_TARGETS, STATE_WORDS, MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
 from engine.planner.place import DEFAULT_FOCAL, Scene, in_piece_axes, place
 from engine.planner.vocabulary import STOPWORDS
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, SubjectKey, new_shot_id
@@ -40,6 +40,11 @@ MIN_SHOT_S = 2.0
 MIN_WIDE_SHOT_S = 3.0
 FLASH_SHOT_S = 0.25
 STRIDE_M = {"walk": 1.2, "run": 3.0}  # metres per second a walking / running subject covers
+POSE_CHANGE_S = 0.8  # sitting down, standing up, crouching, lying down
+TURN_S = 1.0
+STATE_BEAT_S = 0.5  # someone found seated holds it this long before doing anything else
+# A shot lengthened for what its people do stops here (they hurry past it, and the plan says so).
+MAX_ACTION_SHOT_S = 12.0
 DEFAULT_SUBJECT_HEIGHT = 1.75
 NAME_RX = re.compile(r"(?<![A-Za-z'])([A-Z][a-z]+)(?:'s)?(?![A-Za-z])")
 
@@ -588,6 +593,10 @@ def place_at_pieces(spec: ShotSpec, scene, project: Project, present: dict[str, 
         if act.verb in ("walk", "run", "chase"):
             walked.add(name)
             continue
+        if act.state and name in present and name not in walked:
+            # Found seated (lying, crouching): framed in that pose from the first frame.
+            present[name] = present[name].model_copy(update={"pose": POSE_OF[act.verb]})
+            scene.subjects = [present.get(s.name, s) for s in scene.subjects]
         if act.verb not in POSE_AT_PIECE or not act.target or act.target in NOT_PIECES or name in walked or name not in present:
             continue
         person = present[name]
@@ -679,6 +688,13 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
         start = where.get(name, np.asarray(person.position, float))
         begin = min(at.get(name, 0), last - 1)
         holds.pop(name, None)
+        if act.state and name not in moved and name not in at:
+            # "Mara is sitting at the table": seated from the first frame, not sitting down in the shot.
+            facing = float(person.facing) if name in placed else None
+            keys.append(SubjectKey(subject=name, frame=0, position=tuple(map(float, start)), pose=POSE_OF[act.verb], facing=facing))
+            notes.append(f"'{act.words}': {name} {STATE_WORDS[act.verb]} from the first frame")
+            at[name] = min(int(round(STATE_BEAT_S * fps)), last - 1)
+            continue
         if act.verb == "chase":
             pair = _chase_pair(act, name, scene, project, present)
             if pair is None:
@@ -730,7 +746,7 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
             moved.add(name)
             at[name], where[name] = arrive, end
         elif act.verb == "turn":
-            turned = min(last, begin + int(fps))
+            turned = min(last, begin + int(round(TURN_S * fps)))
             keys += [SubjectKey(subject=name, frame=begin, position=tuple(map(float, start)), facing=float(person.facing)),
                      SubjectKey(subject=name, frame=turned, position=tuple(map(float, start)), facing=float(person.facing + 180.0))]  # fmt: skip
             notes.append(f"'{act.words}': {name} turns round")
@@ -747,7 +763,7 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
                 moved.add(name)
             pose_now = next((k.pose for k in sorted(keys, key=lambda k: k.frame, reverse=True) if k.subject == name and k.pose and k.frame <= begin), person.pose)
             before = "sit" if act.verb == "stand" and pose_now == "stand" else pose_now if pose_now != POSE_OF[act.verb] else "stand"
-            change = min(last, begin + max(1, int(round(0.8 * fps))))
+            change = min(last, begin + max(1, int(round((POSE_CHANGE_S if act.verb in POSE_AT_PIECE else 0.8) * fps))))
             # Put somewhere by the words ("sits at the table"): keyed facing the piece, as placed.
             facing = float(person.facing) if name in placed and name not in moved else None
             keys += [
@@ -896,7 +912,8 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             notes.append("new scene: people start from the set's blocking")
         if spec.cross_line:
             scene.side = -scene.side
-        who = spec.subject or (previous.name if previous is not None else None)
+        # "She sits at the table" with nobody named yet: the one the shot will frame (see below).
+        who = spec.subject or (previous.name if previous is not None else subjects[0].name)
         placed = place_at_pieces(spec, scene, work, present, who, notes)
         subject = scene.subject(spec.subject)
         if subject is None and spec.reverse and previous is not None:

@@ -191,3 +191,61 @@ def test_walking_past_someone_or_across_the_frame_crosses_it_with_the_camera_hol
     right = path.c2w[0, :3, 0][[0, 2]]
     way = _flat(positions[-1]) - _flat(positions[0])
     assert np.linalg.norm(way) > 2.0 and abs(way @ right) / np.linalg.norm(way) > 0.95 / np.linalg.norm(right)  # across the frame
+
+
+@pytest.mark.parametrize(
+    "text, name, pose, piece",
+    [
+        ("Mara is sitting at the table.", "Mara", "sit", "table"),
+        ("She sits at the table, reading.", "Mara", "sit", "table"),
+        ("Mara and Jonas are sitting at the table.", "Jonas", "sit", "table"),
+        ("Jonas is seated.", "Jonas", "sit", None),
+        ("Jonas is standing by the stair door.", "Jonas", "stand", "door"),
+        ("Mara is lying on the roof.", "Mara", "lie", None),
+        ("Jonas is crouching.", "Jonas", "crouch", None),
+    ],
+)
+def test_a_posture_said_as_a_state_holds_from_the_first_frame(rooftop, tmp_path, capsys, text, name, pose, piece):
+    """"Mara is sitting at the table": the shot finds her seated there; she does not sit down in it."""
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    shot = project.shots[0]
+    positions, poses = _track(project, shot, name)
+    assert set(poses) == {pose}  # the first frame already, and all through
+    assert np.allclose(positions, positions[0])
+    person = project.subject(name)
+    if piece is None:
+        assert np.allclose(_flat(positions[0]), _flat(person.position))  # where the set has them
+        return
+    thing = next(s for s in project.subjects if s.shape == piece)
+    assert np.linalg.norm(_flat(positions[0]) - _flat(thing.position)) < 1.5  # at it, from the first frame
+    facing = subject_track(project, shot, person, [0]).facing[0]
+    face = np.array([np.sin(np.deg2rad(facing)), np.cos(np.deg2rad(facing))])
+    to_piece = _flat(thing.position) - _flat(positions[0])
+    assert face @ to_piece / np.linalg.norm(to_piece) > 0.7  # facing it
+
+
+@pytest.mark.parametrize("text", ["Mara sits down.", "Mara takes a seat.", "Mara walks to the table and sits down."])
+def test_sitting_down_is_still_something_she_does_in_the_shot(rooftop, tmp_path, capsys, text):
+    _, project = _plan(rooftop, tmp_path, capsys, text)
+    _, poses = _track(project, project.shots[0], "Mara")
+    assert poses[0] == "stand" and poses[-1] == "sit"
+
+
+def test_someone_found_seated_is_framed_seated_and_stays_seated_in_the_next_shot(rooftop, tmp_path, capsys):
+    from engine.camera.framing import EYES, eye_drop
+
+    _, project = _plan(rooftop, tmp_path, capsys, "Close-up: Mara is sitting at the table. Cut to a wide shot. Then Jonas walks to the stair door.")
+    assert len(project.shots) == 3
+    mara = project.subject("Mara")
+    seated_eyes = EYES * mara.height - eye_drop("sit", mara.height)
+    eye = evaluate_shot(project, project.shots[0]).positions[0]
+    assert abs(eye[1] - seated_eyes) < 0.15  # the close-up is at her seated eyes from its first frame
+    for shot in project.shots[1:]:
+        positions, poses = _track(project, shot, "Mara")
+        assert set(poses) == {"sit"} and np.allclose(positions, _track(project, project.shots[0], "Mara")[0][0])
+
+
+def test_found_seated_then_standing_up_stands_up_in_the_shot(rooftop, tmp_path, capsys):
+    _, project = _plan(rooftop, tmp_path, capsys, "Mara is sitting at the table and stands up.")
+    _, poses = _track(project, project.shots[0], "Mara")
+    assert poses[0] == "sit" and poses[-1] == "stand"
