@@ -42,9 +42,11 @@ RATIO_RX = re.compile(rf"{_L}(?P<n>\d+(?:\.\d+)?) ?x{_R}")
 TARGET_SIZE_RX = re.compile(r"(?:to|into|until|ending on|landing on|settling on|finishing on) (?:an? |the )?$")
 _COUNT = r"\d+|" + "|".join(w for w in V.NUMBER_WORDS if " " not in w and len(w) > 2)
 _ORDINAL = "|".join(V.ORDINALS)
+# "a 2 second shot", "a three-second shot" give a length; they are not "the second shot".
+_NOT_AFTER_COUNT = r"(?<!\d)(?<!\d )(?<!\d-)" + "".join(f"(?<!{re.escape(w)} )(?<!{re.escape(w)}-)" for w in V.NUMBER_WORDS if w not in ("a", "an"))
 # "Shot 2:", "Shot two.", "First shot:", "The third shot is", "In the next shot," — a new numbered shot.
 SHOT_MARKER_RX = re.compile(
-    rf"(?i)(?<![a-z])(?:shot\s*(?:{_COUNT})\b\s*[:.,)-]?|(?:in |for )?(?:the |our |a )?(?:{_ORDINAL}) shot\b(?:\s+(?:is|will be))?\s*[:,-]?)\s*"
+    rf"(?i)(?<![a-z])(?:shot\s*(?:{_COUNT})\b\s*[:.,)-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) shot\b(?:\s+(?:is|will be))?\s*[:,-]?)\s*"
 )
 CUT_RX = re.compile(r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*|\bsmash cut\b[:,]?\s*")
 # Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
