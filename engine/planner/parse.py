@@ -42,9 +42,11 @@ RATIO_RX = re.compile(rf"{_L}(?P<n>\d+(?:\.\d+)?) ?x{_R}")
 TARGET_SIZE_RX = re.compile(r"(?:to|into|until|ending on|landing on|settling on|finishing on) (?:an? |the )?$")
 _COUNT = r"\d+|" + "|".join(w for w in V.NUMBER_WORDS if " " not in w and len(w) > 2)
 _ORDINAL = "|".join(V.ORDINALS)
+# "a 2 second shot", "a three-second shot" give a length; they are not "the second shot".
+_NOT_AFTER_COUNT = r"(?<!\d)(?<!\d )(?<!\d-)" + "".join(f"(?<!{re.escape(w)} )(?<!{re.escape(w)}-)" for w in V.NUMBER_WORDS if w not in ("a", "an"))
 # "Shot 2:", "Shot two.", "First shot:", "The third shot is", "In the next shot," — a new numbered shot.
 SHOT_MARKER_RX = re.compile(
-    rf"(?i)(?<![a-z])(?:shot\s*(?:{_COUNT})\b\s*[:.,)-]?|(?:in |for )?(?:the |our |a )?(?:{_ORDINAL}) shot\b(?:\s+(?:is|will be))?\s*[:,-]?)\s*"
+    rf"(?i)(?<![a-z])(?:shot\s*(?:{_COUNT})\b\s*[:.,)-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) shot\b(?:\s+(?:is|will be))?\s*[:,-]?)\s*"
 )
 CUT_RX = re.compile(r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*|\bsmash cut\b[:,]?\s*")
 # Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
@@ -92,6 +94,9 @@ class Action:
     # a set piece's word ("door"), "past" (across the frame) or one of CAMERA_TARGETS
     target: str | None = None
     other: str | None = None  # whom a chase runs after ("" for "him"/"her": the other person)
+    # "is sitting at the table", "is seated", "sits at the table, reading": how the shot finds them
+    # (posed from its first frame), not something they do during it ("sits down", "takes a seat")
+    state: bool = False
 
 
 # Where a walk goes that the camera, not the set, says: "toward us", "away from camera", "past the camera".
@@ -477,8 +482,9 @@ ACTION_VERBS: list[tuple[str, str]] = [
     # Before "run": "runs after Mara" is a chase. "follows" is only a person's when someone follows someone.
     (r"chas(?:es|ing|ed|e)(?: after)?|run(?:s|ning)? after|ran after|follow(?:s|ing|ed)?(?! by)", "chase"),
     (r"run(?:s|ning)?|ran|sprint(?:s|ing)?|dash(?:es|ing)?|rush(?:es|ing)?|race(?:s)?|racing|hurr(?:ies|ying)|bolt(?:s|ing)?", "run"),
-    (r"sit(?:s|ting)?(?: down)?|sat(?: down)?|take(?:s)? a seat", "sit"),
-    (r"stand(?:s|ing)? up|st(?:ands|ood) up|gets? up|ris(?:es|ing) to (?:her|his|their) feet|rise(?:s)?", "stand"),
+    (r"sit(?:s|ting)?(?: down)?|sat(?: down)?|seated|take(?:s)? a seat", "sit"),
+    # A bare "stands", "standing" is only read as a state ("is standing by the door"), never a getting up.
+    (r"stand(?:s|ing)? up|st(?:ands|ood) up|gets? up|ris(?:es|ing) to (?:her|his|their) feet|rise(?:s)?|stand(?:s|ing)|stood", "stand"),
     (r"crouch(?:es|ing)?|kneel(?:s|ing)?|squat(?:s|ting)?|duck(?:s|ing)?", "crouch"),
     (r"lie(?:s)? down|lies|lying|lay(?:s)? down", "lie"),
     (r"point(?:s|ing)?", "point"),
@@ -489,6 +495,14 @@ ACTION_RX = [(re.compile(rf"{_L}(?:{p}){_R}"), verb) for p, verb in ACTION_VERBS
 ACTION_ANY_RX = re.compile(rf"{_L}(?:" + "|".join(p for p, _ in ACTION_VERBS) + rf"){_R}")
 TARGET_RX = re.compile(r"\s*(?:over |up |back |slowly |quickly )?(?P<prep>to|toward|towards|into|across|past|through|down|onto|on|at|by|from)?\s*(?:the |a |an |his |her |their )?(?P<what>[a-z]+(?: [a-z]+)?)?")
 PRONOUNS = {"he", "she", "they", "him", "her"}
+POSTURES = ("sit", "stand", "crouch", "lie")
+STATE_WORDS = {"sit": "seated", "stand": "standing", "crouch": "crouching", "lie": "lying"}
+# A posture verb that changes the pose: "sits down", "stands up", "gets up", "takes a seat", "rises".
+POSE_CHANGE_RX = re.compile(r"\b(?:down|up|take|takes|gets?|rise|rises|rising|ris)\b")
+BE_RX = re.compile(r"(?:(?<![a-z])(?:is|are|was|were)|'s)\s+(?:\w+ly\s+|still\s+|already\s+)?$")
+# What a posture in the present simple is followed by when it is a state: where ("sits at the table",
+# "stands by the door", "lies on the bed") or what they do there ("sits reading", "sits, waiting").
+STATE_AFTER_RX = re.compile(r"\s*(?:,\s*)?(?:(?:at|on|by|in|near|beside|behind|against|alone|quietly|still|in front of|across from|opposite)\b|[a-z]+ing\b)")
 _CAMERA_WORDS = r"(?:us|the camera|camera|the lens|lens|the viewer)"
 # "walks toward us", "runs straight at the camera", "walks away from camera", "approaches the lens".
 # A bare "walks away" (nothing said after it to walk away from) is away from the camera too.
@@ -508,7 +522,7 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
     from engine.planner.set_pieces import PIECE_WORDS
 
     found = sorted(((m, verb) for rx, verb in ACTION_RX for m in rx.finditer(t.low)), key=lambda mv: (mv[0].start(), -len(mv[0].group())))
-    adverb = r"(?:(?:is|are|was|were)\s+)?(?:\w+ly\s+|then\s+|slowly\s+|finally\s+)?"  # "Jonas is chasing Mara"
+    adverb = r"(?:(?:is|are|was|were)\s+)?(?:\w+ly\s+|then\s+|slowly\s+|finally\s+|still\s+|already\s+)?"  # "Jonas is chasing Mara"
     for m, verb in found:  # in the order they are written, so a chained verb finds the one it follows
         if any(t.used[m.start() : m.end()]):
             continue
@@ -524,10 +538,18 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
                     actors = [n]
         if actors is None and re.search(rf"(?<![a-z])(?:he|she|they)\s+{adverb}$", before):
             actors = [""]
+        chained = False
         if actors is None and spec.actions and re.search(r"(?:,\s*|\s)(?:and|then|and then)\s+(?:\w+ly\s+)?$", before):
             actors = [a.subject for a in spec.actions if a.words == spec.actions[-1].words]
+            chained = True
         if actors is None:
             continue
+        # After something the same person did ("walks to the table. She sits at it."): a change, not a
+        # state; a pronoun may be anyone who acted before.
+        acted = chained or any(a.subject in actors or not a.subject or "" in actors for a in spec.actions)
+        state = verb in POSTURES and _is_state(t.low, m, before, acted)
+        if verb == "stand" and not state and not POSE_CHANGE_RX.search(m.group()):
+            continue  # "Mara stands." says too little to be read as getting up
         after_verb = m.end()
         other = None
         if verb == "chase":
@@ -558,14 +580,29 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
         t.use(m.start(), m.end())
         words = t.words(m.start(), m.end())
         for actor in actors:
-            spec.actions.append(Action(actor, verb, words, target, other))
+            spec.actions.append(Action(actor, verb, words, target, other, state))
         who = " and ".join(a or "the subject" for a in actors)
-        if verb == "chase":
+        if state:
+            what = f"{who} {'are' if len(actors) > 1 else 'is'} {STATE_WORDS[verb]} from the first frame"
+        elif verb == "chase":
             chased = other or "the other person"
             what = f"{who} chase{'' if len(actors) > 1 else 's'} {chased}: both run the same way, {who} behind"
         else:
             what = f"{who} {verb}{'' if len(actors) > 1 else 's'}"
         spec.explanation.append((words, what + (f" ({target})" if target else "")))
+
+
+def _is_state(low: str, m: re.Match, before: str, acted_before: bool) -> bool:
+    """A posture said as how someone is, not as what they do: "is sitting", "are seated", "is lying",
+    "sitting at the table", "sits at the table, reading", "stands by the door". "Sits down", "stands
+    up", "takes a seat" change the pose; so does a posture after something the person did in the shot
+    ("walks to the table and sits at it": she was not there at the start)."""
+    word = m.group()
+    if POSE_CHANGE_RX.search(word) or acted_before or re.match(r"\s+(?:down|up)\b", low[m.end() :]):
+        return False
+    if word == "seated" or BE_RX.search(before) or word.endswith("ing"):
+        return True
+    return bool(re.fullmatch(r"sits|stands|lies|kneels|stood|sat", word)) and bool(STATE_AFTER_RX.match(low, m.end()))
 
 
 def _camera_target(t: _Text, verb: str, at: int, verb_words: str) -> str | None:

@@ -19,7 +19,9 @@ from engine.camera.moves import Framing, MoveContext, ShotCamera, apply_move, fr
 from engine.planner.set_pieces import find_piece, furnish
 from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
-from engine.planner.parse import CAMERA_TARGETS, MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
+from engine.greybox.blocking import SETTLE_S
+from engine.greybox.mannequin import NOMINAL_SPEED
+from engine.planner.parse import CAMERA_TARGETS, STATE_WORDS, MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
 from engine.planner.place import DEFAULT_FOCAL, Scene, in_piece_axes, place
 from engine.planner.vocabulary import STOPWORDS
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, SubjectKey, new_shot_id
@@ -39,7 +41,13 @@ SPEED_FACTORS = {"slow": 0.5, "normal": 1.0, "fast": 2.0}
 MIN_SHOT_S = 2.0
 MIN_WIDE_SHOT_S = 3.0
 FLASH_SHOT_S = 0.25
-STRIDE_M = {"walk": 1.2, "run": 3.0}  # metres per second a walking / running subject covers
+# Metres per second a walking / running subject covers: the pace the grey box's gait is drawn for.
+STRIDE_M = dict(NOMINAL_SPEED)
+POSE_CHANGE_S = 1.5  # sitting down, standing up, crouching, lying down
+TURN_S = 1.0
+STATE_BEAT_S = 0.5  # someone found seated holds it this long before doing anything else
+# A shot lengthened for what its people do stops here (they hurry past it, and the plan says so).
+MAX_ACTION_SHOT_S = 12.0
 DEFAULT_SUBJECT_HEIGHT = 1.75
 NAME_RX = re.compile(r"(?<![A-Za-z'])([A-Z][a-z]+)(?:'s)?(?![A-Za-z])")
 
@@ -446,7 +454,7 @@ def _one_move(project, spec, move, framing, subject, distance, frames, fps, vari
         return framing, apply_move("static", ctx)
 
 
-def _build_moves(project, spec, start: Framing, subject: Subject, distance: float, fps: float, variation, notes, film_h, aim, scene=None, size: str = "MS"):
+def _build_moves(project, spec, start: Framing, subject: Subject, distance: float, fps: float, variation, notes, film_h, aim, scene=None, size: str = "MS", business: tuple[float, str] = (0.0, "")):
     groups = [_merge_together(g, notes) if len(g) > 1 else g for g in _groups(spec.moves)]
     seconds, segments = _segment_seconds(spec, groups, 4.0 if len(groups) <= 1 else 2.5)
     move_frames = max(2, int(round(seconds * fps)))
@@ -461,6 +469,14 @@ def _build_moves(project, spec, start: Framing, subject: Subject, distance: floa
             spec.warnings.append(f"{spec.seconds:g} s is under the {shortest:g} s minimum shot; planned {shortest:g} s (say 'flash cut' for a shorter one)")
         else:
             notes.append(f"held to the {shortest:g} s minimum shot length")
+    need, what = business
+    if need and not _duration_said(spec) and not spec.flash and total < need * fps - 0.5:
+        # Long enough for what the people do at their pace; the camera's move, if any, then holds.
+        total = int(np.ceil(min(need, MAX_ACTION_SHOT_S) * fps))
+        if need > MAX_ACTION_SHOT_S:
+            notes.append(f"{total / fps:.1f} s, the longest the planner makes a shot for {what}")
+        else:
+            notes.append(f"{total / fps:.1f} s, long enough for {what}")
     if not groups:
         return ShotCamera(apply_move("static", MoveContext(start, total, fps)).keys), total
     follow_to = _walk_target(spec, scene, subject, seconds) if scene is not None else None
@@ -493,6 +509,59 @@ def _build_moves(project, spec, start: Framing, subject: Subject, distance: floa
         framing = framing_at(seg_path, frames - 1)
     # Subject keys of a follow then a later move: the subject stays where it stopped.
     return ShotCamera(keys, subject_keys=subject_keys), total
+
+
+def _duration_said(spec: ShotSpec) -> bool:
+    """The words gave the shot's length ("a 3 second shot", "pan left for 2 seconds"): it is kept."""
+    return spec.seconds is not None or any(m.seconds for m in spec.moves)
+
+
+def action_seconds(spec: ShotSpec, scene, project: Project, shot_subject: Subject, framing: Framing, present: dict[str, Subject]) -> tuple[float, str]:
+    """(seconds, what) the shot's people need for what the words say they do, at a believable pace
+    (STRIDE_M walking or running, POSE_CHANGE_S to sit down or stand up, TURN_S to turn) and a settle
+    after: a walk to the door, a run past the camera, walking to the table and sitting down. Walks
+    with nowhere said ("walks away", "crosses the frame") and chases go as far as the shot lets them
+    and need nothing. The order and starts are those :func:`_action_keys` keys."""
+    busy: dict[str, float] = {}
+    where: dict[str, np.ndarray] = {}
+    said: dict[str, list[str]] = {}
+    for act in spec.actions:
+        name = act.subject or shot_subject.name
+        person = present.get(name) or next((s for s in project.subjects if s.name == name), None)
+        if person is None or not person.is_person:
+            continue
+        start = where.get(name, np.asarray(person.position, float))
+        t = busy.get(name, 0.0)
+        if act.state:
+            t += STATE_BEAT_S
+        elif act.verb in ("walk", "run") and act.target and (act.target == "past camera" or act.target not in NOT_PIECES):
+            end = _walk_end(act, start, person, framing, 1, 1.0, scene, project) if act.target == "past camera" else _piece_stop(scene, project, act.target, person, start)
+            if end is None:
+                continue
+            span = float(np.linalg.norm(end - start))
+            t += span / STRIDE_M[act.verb]
+            said.setdefault(name, []).append(f"{act.verb} {span:.1f} m")
+            where[name] = end
+        elif act.verb in POSE_AT_PIECE:
+            stop = _piece_stop(scene, project, act.target, person, start) if act.target and act.target not in NOT_PIECES else None
+            if stop is not None and np.linalg.norm(stop - start) > 0.3:
+                span = float(np.linalg.norm(stop - start))
+                t += span / STRIDE_M["walk"]
+                said.setdefault(name, []).append(f"walk {span:.1f} m")
+                where[name] = stop
+            t += POSE_CHANGE_S
+            said.setdefault(name, []).append({"sit": "sit down", "stand": "stand up", "crouch": "crouch", "lie": "lie down"}[act.verb])
+        elif act.verb == "turn":
+            t += TURN_S
+            said.setdefault(name, []).append("turn")
+        else:
+            continue
+        busy[name] = t
+    moving = {n: t for n, t in busy.items() if n in said}
+    if not moving:
+        return 0.0, ""
+    name = max(moving, key=moving.get)
+    return moving[name] + SETTLE_S, f"{name} to {' and '.join(said[name])}"
 
 
 def _piece_stop(scene, project, word: str, subject: Subject, position=None) -> np.ndarray | None:
@@ -588,6 +657,10 @@ def place_at_pieces(spec: ShotSpec, scene, project: Project, present: dict[str, 
         if act.verb in ("walk", "run", "chase"):
             walked.add(name)
             continue
+        if act.state and name in present and name not in walked:
+            # Found seated (lying, crouching): framed in that pose from the first frame.
+            present[name] = present[name].model_copy(update={"pose": POSE_OF[act.verb]})
+            scene.subjects = [present.get(s.name, s) for s in scene.subjects]
         if act.verb not in POSE_AT_PIECE or not act.target or act.target in NOT_PIECES or name in walked or name not in present:
             continue
         person = present[name]
@@ -635,6 +708,20 @@ def _walk_end(act, start: np.ndarray, person: Subject, framing: Framing, frames:
     return start + np.array([np.sin(yaw), 0.0, np.cos(yaw)]) * min(pace * frames / fps, 4.0)
 
 
+def _hurried(spec: ShotSpec, act, name: str, span: float, frames_taken: int, fps: float, shot_frames: int, gait: str) -> None:
+    """A walk squeezed into less time than it takes (the length said was short, or the shot hit
+    MAX_ACTION_SHOT_S): the person goes faster than a believable pace, and the plan says so."""
+    pace = span / max(frames_taken / fps, 1e-6)
+    if pace <= 1.1 * STRIDE_M[gait]:
+        return
+    natural = span / STRIDE_M[gait] + SETTLE_S
+    why = f"the {shot_frames / fps:g} s said is short" if _duration_said(spec) else f"the shot is held to {MAX_ACTION_SHOT_S:g} s"
+    spec.warnings.append(
+        f"'{act.words}': {name} has to {gait} {span:.1f} m in {frames_taken / fps:.1f} s ({pace:.1f} m/s, a {gait} is about {STRIDE_M[gait]:g} m/s): "
+        f"{why}; about {natural:.1f} s would let them {gait} it"
+    )
+
+
 def _path_of(keys, name: str):
     """(start, end, first frame, arrival frame) of the way ``name`` already travels in ``keys``."""
     mine = sorted((k for k in keys if k.subject == name), key=lambda k: k.frame)
@@ -679,6 +766,13 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
         start = where.get(name, np.asarray(person.position, float))
         begin = min(at.get(name, 0), last - 1)
         holds.pop(name, None)
+        if act.state and name not in moved and name not in at:
+            # "Mara is sitting at the table": seated from the first frame, not sitting down in the shot.
+            facing = float(person.facing) if name in placed else None
+            keys.append(SubjectKey(subject=name, frame=0, position=tuple(map(float, start)), pose=POSE_OF[act.verb], facing=facing))
+            notes.append(f"'{act.words}': {name} {STATE_WORDS[act.verb]} from the first frame")
+            at[name] = min(int(round(STATE_BEAT_S * fps)), last - 1)
+            continue
         if act.verb == "chase":
             pair = _chase_pair(act, name, scene, project, present)
             if pair is None:
@@ -717,6 +811,7 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
             end = _walk_end(act, start, person, framing, frames, fps, scene, project)
             span = float(np.linalg.norm(end - start))
             arrive = int(min(last, begin + max(1, round(span / STRIDE_M[act.verb] * fps))))
+            _hurried(spec, act, name, span, arrive - begin, fps, frames, act.verb)
             walk = run_keys(name, begin, arrive, start, end, POSE_OF[act.verb])
             if any(k.subject == name and k.facing is not None for k in keys) and span > 1e-3:
                 # Keyed facings (a turn before) hold between keys: the walk's own keys face where it goes.
@@ -730,7 +825,7 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
             moved.add(name)
             at[name], where[name] = arrive, end
         elif act.verb == "turn":
-            turned = min(last, begin + int(fps))
+            turned = min(last, begin + int(round(TURN_S * fps)))
             keys += [SubjectKey(subject=name, frame=begin, position=tuple(map(float, start)), facing=float(person.facing)),
                      SubjectKey(subject=name, frame=turned, position=tuple(map(float, start)), facing=float(person.facing + 180.0))]  # fmt: skip
             notes.append(f"'{act.words}': {name} turns round")
@@ -740,6 +835,7 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
             if stop is not None and np.linalg.norm(stop - start) > 0.3:
                 # "… and sits at the table" from somewhere else: she walks there first.
                 arrive = int(min(last - 1, begin + max(1, round(float(np.linalg.norm(stop - start)) / STRIDE_M["walk"] * fps))))
+                _hurried(spec, act, name, float(np.linalg.norm(stop - start)), arrive - begin, fps, frames, "walk")
                 keys += run_keys(name, begin, arrive, start, stop, "walk")
                 holds.pop(name, None)
                 notes.append(f"'{act.words}': {name} walks {np.linalg.norm(stop - start):.1f} m to the {act.target} first")
@@ -747,7 +843,7 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
                 moved.add(name)
             pose_now = next((k.pose for k in sorted(keys, key=lambda k: k.frame, reverse=True) if k.subject == name and k.pose and k.frame <= begin), person.pose)
             before = "sit" if act.verb == "stand" and pose_now == "stand" else pose_now if pose_now != POSE_OF[act.verb] else "stand"
-            change = min(last, begin + max(1, int(round(0.8 * fps))))
+            change = min(last, begin + max(1, int(round((POSE_CHANGE_S if act.verb in POSE_AT_PIECE else 0.8) * fps))))
             # Put somewhere by the words ("sits at the table"): keyed facing the piece, as placed.
             facing = float(person.facing) if name in placed and name not in moved else None
             keys += [
@@ -896,7 +992,8 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             notes.append("new scene: people start from the set's blocking")
         if spec.cross_line:
             scene.side = -scene.side
-        who = spec.subject or (previous.name if previous is not None else None)
+        # "She sits at the table" with nobody named yet: the one the shot will frame (see below).
+        who = spec.subject or (previous.name if previous is not None else subjects[0].name)
         placed = place_at_pieces(spec, scene, work, present, who, notes)
         subject = scene.subject(spec.subject)
         if subject is None and spec.reverse and previous is not None:
@@ -931,8 +1028,9 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         notes += placement.notes
         if not empty and not spec.moves and not spec.static and not spec.size and not spec.angles and not spec.reverse and not spec.handheld and not spec.focus:
             spec.warnings.append("no camera words understood; planned a static medium shot")
+        business = action_seconds(spec, scene, work, subject, placement.framing, present)
         camera, frames = _build_moves(
-            work, spec, placement.framing, subject, placement.distance, fps, variation, notes, film_h, placement.aim, scene, size
+            work, spec, placement.framing, subject, placement.distance, fps, variation, notes, film_h, placement.aim, scene, size, business
         )
         camera.subject_keys = _action_keys(spec, scene, work, subject, placement.framing, frames, fps, camera.subject_keys, notes, present, placed)
         present, camera.subject_keys = carry_over(present, base_people, camera.subject_keys, frames)

@@ -191,3 +191,143 @@ def test_walking_past_someone_or_across_the_frame_crosses_it_with_the_camera_hol
     right = path.c2w[0, :3, 0][[0, 2]]
     way = _flat(positions[-1]) - _flat(positions[0])
     assert np.linalg.norm(way) > 2.0 and abs(way @ right) / np.linalg.norm(way) > 0.95 / np.linalg.norm(right)  # across the frame
+
+
+@pytest.mark.parametrize(
+    "text, name, pose, piece",
+    [
+        ("Mara is sitting at the table.", "Mara", "sit", "table"),
+        ("She sits at the table, reading.", "Mara", "sit", "table"),
+        ("Mara and Jonas are sitting at the table.", "Jonas", "sit", "table"),
+        ("Jonas is seated.", "Jonas", "sit", None),
+        ("Jonas is standing by the stair door.", "Jonas", "stand", "door"),
+        ("Mara is lying on the roof.", "Mara", "lie", None),
+        ("Jonas is crouching.", "Jonas", "crouch", None),
+    ],
+)
+def test_a_posture_said_as_a_state_holds_from_the_first_frame(rooftop, tmp_path, capsys, text, name, pose, piece):
+    """"Mara is sitting at the table": the shot finds her seated there; she does not sit down in it."""
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    shot = project.shots[0]
+    positions, poses = _track(project, shot, name)
+    assert set(poses) == {pose}  # the first frame already, and all through
+    assert np.allclose(positions, positions[0])
+    person = project.subject(name)
+    if piece is None:
+        assert np.allclose(_flat(positions[0]), _flat(person.position))  # where the set has them
+        return
+    thing = next(s for s in project.subjects if s.shape == piece)
+    assert np.linalg.norm(_flat(positions[0]) - _flat(thing.position)) < 1.5  # at it, from the first frame
+    facing = subject_track(project, shot, person, [0]).facing[0]
+    face = np.array([np.sin(np.deg2rad(facing)), np.cos(np.deg2rad(facing))])
+    to_piece = _flat(thing.position) - _flat(positions[0])
+    assert face @ to_piece / np.linalg.norm(to_piece) > 0.7  # facing it
+
+
+@pytest.mark.parametrize("text", ["Mara sits down.", "Mara takes a seat.", "Mara walks to the table and sits down."])
+def test_sitting_down_is_still_something_she_does_in_the_shot(rooftop, tmp_path, capsys, text):
+    _, project = _plan(rooftop, tmp_path, capsys, text)
+    _, poses = _track(project, project.shots[0], "Mara")
+    assert poses[0] == "stand" and poses[-1] == "sit"
+
+
+def test_someone_found_seated_is_framed_seated_and_stays_seated_in_the_next_shot(rooftop, tmp_path, capsys):
+    from engine.camera.framing import EYES, eye_drop
+
+    _, project = _plan(rooftop, tmp_path, capsys, "Close-up: Mara is sitting at the table. Cut to a wide shot. Then Jonas walks to the stair door.")
+    assert len(project.shots) == 3
+    mara = project.subject("Mara")
+    seated_eyes = EYES * mara.height - eye_drop("sit", mara.height)
+    eye = evaluate_shot(project, project.shots[0]).positions[0]
+    assert abs(eye[1] - seated_eyes) < 0.15  # the close-up is at her seated eyes from its first frame
+    for shot in project.shots[1:]:
+        positions, poses = _track(project, shot, "Mara")
+        assert set(poses) == {"sit"} and np.allclose(positions, _track(project, project.shots[0], "Mara")[0][0])
+
+
+def test_found_seated_then_standing_up_stands_up_in_the_shot(rooftop, tmp_path, capsys):
+    _, project = _plan(rooftop, tmp_path, capsys, "Mara is sitting at the table and stands up.")
+    _, poses = _track(project, project.shots[0], "Mara")
+    assert poses[0] == "sit" and poses[-1] == "stand"
+
+
+def _speeds(project, shot, name):
+    """Metres per second ``name`` covers over each frame of ``shot``, as the grey box draws them."""
+    positions, _ = _track(project, shot, name)
+    return np.linalg.norm(np.diff(_flat(positions), axis=0), axis=1) * project.fps
+
+
+@pytest.mark.parametrize("text, gait, pace", [("Jonas walks to the antenna.", "walk", 1.4), ("Mara walks to the stair door.", "walk", 1.4), ("Mara runs to the crates.", "run", 4.0)])
+def test_a_shot_with_no_length_said_lasts_as_long_as_the_walk_takes(rooftop, tmp_path, capsys, text, gait, pace):
+    from engine.planner.plan import MIN_SHOT_S
+
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    shot = project.shots[0]
+    name = text.split()[0]
+    positions, _ = _track(project, shot, name)
+    walked = float(np.linalg.norm(_flat(positions[-1]) - _flat(positions[0])))
+    assert walked > 3.0
+    speeds = _speeds(project, shot, name)
+    assert speeds.max() < 1.15 * pace  # at a believable pace, not hurried to fit a default length
+    moving = np.nonzero(speeds > 0.05)[0]
+    assert shot.duration - 1 - moving[-1] >= 0.25 * project.fps  # and settles before the cut
+    assert shot.duration >= MIN_SHOT_S * project.fps
+    assert not any("has to" in w for w in shots[0]["warnings"])
+
+
+def test_the_walk_lengthens_only_as_much_as_it_needs(rooftop, tmp_path, capsys):
+    _, project = _plan(rooftop, tmp_path, capsys, "Jonas walks to the antenna.")
+    walked = float(np.linalg.norm(np.subtract(*(_flat(_track(project, project.shots[0], "Jonas")[0][[-1, 0]])))))
+    assert shots_seconds(project)[0] < walked / 1.4 + 1.5  # a walk and a settle, not an idle hold
+    _, project = _plan(rooftop, tmp_path, capsys, "Jonas walks away. Then a close-up of Mara.")
+    assert [s.duration for s in project.shots] == [72, 72]  # nowhere said to get to: the default 3 s
+
+
+def shots_seconds(project):
+    return [s.duration / project.fps for s in project.shots]
+
+
+def test_walking_to_the_table_and_sitting_down_leaves_time_to_sit(rooftop, tmp_path, capsys):
+    shots, project = _plan(rooftop, tmp_path, capsys, "Mara walks to the antenna and sits down.")
+    shot = project.shots[0]
+    positions, poses = _track(project, shot, "Mara")
+    assert poses[-1] == "sit" and _speeds(project, shot, "Mara").max() < 1.6
+    arrive = next(i for i, p in enumerate(positions) if np.linalg.norm(_flat(p) - _flat(positions[-1])) < 0.01)
+    assert poses[arrive] == "stand"
+    assert shot.duration - arrive >= 1.5 * project.fps  # about a second and a half to sit down, then the cut
+
+
+def test_sitting_down_takes_about_a_second_and_a_half(rooftop, tmp_path, capsys):
+    _, project = _plan(rooftop, tmp_path, capsys, "Mara sits down.")
+    _, poses = _track(project, project.shots[0], "Mara")
+    seated = poses.index("sit") / project.fps
+    assert 0.45 <= seated <= 1.2 and poses[int(1.6 * project.fps) :] == ["sit"] * (len(poses) - int(1.6 * project.fps))
+
+
+@pytest.mark.parametrize("text", ["Jonas walks to the antenna, a 3 second shot.", "Jonas walks to the antenna for 3 seconds.", "Static wide shot, Jonas walks to the antenna, 3 seconds."])
+def test_a_length_said_is_kept_and_a_walk_too_long_for_it_hurries_and_says_so(rooftop, tmp_path, capsys, text):
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert len(project.shots) == 1 and project.shots[0].duration == 3 * project.fps
+    shot = project.shots[0]
+    positions, _ = _track(project, shot, "Jonas")
+    antenna = project.subject("Antenna")
+    assert np.linalg.norm(_flat(positions[-1]) - _flat(antenna.position)) < 1.0  # he still gets there
+    assert _speeds(project, shot, "Jonas").max() > 2.0  # faster than a walk
+    said = " ".join(shots[0]["warnings"])
+    assert "Jonas has to walk" in said and "the 3 s said is short" in said
+
+
+def test_a_length_said_long_enough_is_kept_without_a_word(rooftop, tmp_path, capsys):
+    shots, project = _plan(rooftop, tmp_path, capsys, "Jonas walks to the stair door for 8 seconds.")
+    assert project.shots[0].duration == 8 * project.fps and not any("has to" in w for w in shots[0]["warnings"])
+    assert _speeds(project, project.shots[0], "Jonas").max() < 1.6
+
+
+def test_a_walk_longer_than_any_shot_is_capped_and_says_so():
+    from engine.planner.plan import MAX_ACTION_SHOT_S, plan_text
+    from engine.project import Project, Subject
+
+    people = Project(subjects=[Subject(name="Jonas", position=(0.0, 0.0, 0.0)), Subject(name="Far door", kind="set piece", shape="door", position=(0.0, 0.0, 25.0))])
+    plan = plan_text("Jonas walks to the door.", people)
+    assert plan.shots[0].shot.duration == int(MAX_ACTION_SHOT_S * people.fps)
+    assert any("Jonas has to walk" in w and f"held to {MAX_ACTION_SHOT_S:g} s" in w for w in plan.warnings)
