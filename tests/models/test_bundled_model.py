@@ -37,14 +37,14 @@ def two_shots():
 
 @pytest.mark.slow  # two 8-step samplings of the real model: CI runs it in its own step (.ci/run)
 def test_bundled_weights_render_two_shots_on_cpu_that_are_not_noise(two_shots):
-    """Against the untextured render of the same set from the same cameras (what the bundled model was
-    trained to draw: the textured targets are the control-conditioned model's, not yet bundled), the
-    trained model's frames are clearly closer than those of the same network with random weights."""
+    """Against the true render of the same set from the same cameras, photo-textured and lit as the
+    caption says (what the control-conditioned model is trained to paint), the trained model's frames
+    are clearly closer than those of the same network with random weights."""
     made = generate(load_pipeline(inspect_model(BUNDLED), "cpu"), two_shots, steps=8)
     assert [m.shape for m in made] == [(16, 64, 96, 3)] * 2
-    trained = np.mean([psnr(a, b) for m, s in zip(made, two_shots.shots) for a, b in zip(m, s.greybox)])
+    trained = np.mean([psnr(a, b) for m, s in zip(made, two_shots.shots) for a, b in zip(m, s.frames)])
     noise = generate(with_random_weights(load_pipeline(inspect_model(BUNDLED), "cpu")), two_shots, steps=8)
-    untrained = np.mean([psnr(a, b) for m, s in zip(noise, two_shots.shots) for a, b in zip(m, s.greybox)])
+    untrained = np.mean([psnr(a, b) for m, s in zip(noise, two_shots.shots) for a, b in zip(m, s.frames)])
     assert trained > untrained + 3.0, (trained, untrained)
     # Not a still: the frames of a shot change with its camera, as the true frames do.
     for m, s in zip(made, two_shots.shots):
