@@ -101,6 +101,9 @@ class Action:
 
 # Where a walk goes that the camera, not the set, says: "toward us", "away from camera", "past the camera".
 CAMERA_TARGETS = ("toward camera", "away from camera", "past camera")
+# A walk's target when it goes to someone ("Jonas walks to Mara", "she walks over to him"): the
+# action's ``other`` says whom ("" for "him"/"her": the other person).
+TO_PERSON = "to person"
 
 
 @dataclass
@@ -493,7 +496,7 @@ ACTION_VERBS: list[tuple[str, str]] = [
 ]
 ACTION_RX = [(re.compile(rf"{_L}(?:{p}){_R}"), verb) for p, verb in ACTION_VERBS]
 ACTION_ANY_RX = re.compile(rf"{_L}(?:" + "|".join(p for p, _ in ACTION_VERBS) + rf"){_R}")
-TARGET_RX = re.compile(r"\s*(?:over |up |back |slowly |quickly )?(?P<prep>to|toward|towards|into|across|past|through|down|onto|on|at|by|from)?\s*(?:the |a |an |his |her |their )?(?P<what>[a-z]+(?: [a-z]+)?)?")
+TARGET_RX = re.compile(r"\s*(?:over |up |back |slowly |quickly )?(?P<prep>towards|toward|to|into|across|past|through|down|onto|on|at|by|from)?\s*(?:the |a |an |his |her |their )?(?P<what>[a-z]+(?: [a-z]+)?)?")
 PRONOUNS = {"he", "she", "they", "him", "her"}
 POSTURES = ("sit", "stand", "crouch", "lie")
 STATE_WORDS = {"sit": "seated", "stand": "standing", "crouch": "crouching", "lie": "lying"}
@@ -571,6 +574,12 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
                 target = hit
             elif tm.group("prep") == "past":
                 target = "past"
+        if verb in ("walk", "run") and target is None and tm and tm.group("what") and tm.group("prep") in ("to", "toward", "towards"):
+            w = tm.group("what").split()[0]
+            named = next((n for n in names if n.lower() == w), None)
+            if named is not None or w in ("him", "her"):
+                target, other = TO_PERSON, named or ""
+                t.use(tm.start("prep"), tm.start("what") + len(w))  # read: not a move for the phrase bank
         if verb in ("walk", "run", "chase") and target is None and (tm and tm.group("prep") in ("past", "across", "through") or m.group().startswith("cross")):
             target = "past"  # "walks past Mara", "crosses the frame": across the frame
         if target == "past" and tm and tm.group("prep") == "past":
@@ -589,7 +598,8 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
             what = f"{who} chase{'' if len(actors) > 1 else 's'} {chased}: both run the same way, {who} behind"
         else:
             what = f"{who} {verb}{'' if len(actors) > 1 else 's'}"
-        spec.explanation.append((words, what + (f" ({target})" if target else "")))
+        whither = f"to {other or 'the other person'}" if target == TO_PERSON else target
+        spec.explanation.append((words, what + (f" ({whither})" if target else "")))
 
 
 def _is_state(low: str, m: re.Match, before: str, acted_before: bool) -> bool:

@@ -21,7 +21,7 @@ from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
 from engine.greybox.blocking import SETTLE_S
 from engine.greybox.mannequin import NOMINAL_SPEED
-from engine.planner.parse import CAMERA_TARGETS, STATE_WORDS, MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
+from engine.planner.parse import CAMERA_TARGETS, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
 from engine.planner.place import DEFAULT_FOCAL, Scene, in_piece_axes, place
 from engine.planner.vocabulary import STOPWORDS
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, SubjectKey, new_shot_id
@@ -534,8 +534,9 @@ def action_seconds(spec: ShotSpec, scene, project: Project, shot_subject: Subjec
         t = busy.get(name, 0.0)
         if act.state:
             t += STATE_BEAT_S
-        elif act.verb in ("walk", "run") and act.target and (act.target == "past camera" or act.target not in NOT_PIECES):
-            end = _walk_end(act, start, person, framing, 1, 1.0, scene, project) if act.target == "past camera" else _piece_stop(scene, project, act.target, person, start)
+        elif act.verb in ("walk", "run") and act.target and (act.target in ("past camera", TO_PERSON) or act.target not in NOT_PIECES):
+            by_camera_or_person = act.target in ("past camera", TO_PERSON)
+            end = _walk_end(act, start, person, framing, 1, 1.0, scene, project) if by_camera_or_person else _piece_stop(scene, project, act.target, person, start)
             if end is None:
                 continue
             span = float(np.linalg.norm(end - start))
@@ -589,7 +590,8 @@ def _piece_facing(piece: Subject, stop: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(c * lx + si * lz, -si * lx + c * lz)))
 
 
-NOT_PIECES = {"past", *CAMERA_TARGETS}
+NOT_PIECES = {"past", TO_PERSON, *CAMERA_TARGETS}
+TALK_DISTANCE_M = 1.0  # where a walk to someone stops: across from them, as two people talking stand
 
 
 def _flat_unit(v, fallback=(0.0, 0.0, 1.0)) -> np.ndarray:
@@ -700,6 +702,12 @@ def _walk_end(act, start: np.ndarray, person: Subject, framing: Framing, frames:
         return beside + _flat_unit(beside - start) * 2.0
     if act.target == "past":
         return start + right * min(pace * frames / fps, 6.0)
+    if act.target == TO_PERSON:
+        other = scene.subject(act.other) if act.other else scene.other(scene.subject(person.name) or person)
+        if other is not None and other.name != person.name:
+            there = np.asarray(other.position, float)
+            gap = float(np.hypot(*(there - start)[[0, 2]]))
+            return start + _flat_unit(there - start) * max(gap - TALK_DISTANCE_M, 0.0)
     if act.target:
         end = _piece_stop(scene, project, act.target, person, start)
         if end is not None:
@@ -821,6 +829,9 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
                     holds[name] = holds[name].model_copy(update={"facing": heading})
             keys += walk
             said = {"past": " across the frame", "past camera": " past the camera", "toward camera": " toward the camera", "away from camera": " away from the camera"}
+            if act.target == TO_PERSON:
+                other = scene.subject(act.other) if act.other else scene.other(scene.subject(name) or person)
+                said[TO_PERSON] = f" to {other.name}" if other is not None else " (nobody to walk to)"
             notes.append(f"'{act.words}': {name} {act.verb}s {span:.1f} m" + (said.get(act.target, f" to the {act.target}") if act.target else ""))
             moved.add(name)
             at[name], where[name] = arrive, end

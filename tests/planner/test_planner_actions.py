@@ -331,3 +331,33 @@ def test_a_walk_longer_than_any_shot_is_capped_and_says_so():
     plan = plan_text("Jonas walks to the door.", people)
     assert plan.shots[0].shot.duration == int(MAX_ACTION_SHOT_S * people.fps)
     assert any("Jonas has to walk" in w and f"held to {MAX_ACTION_SHOT_S:g} s" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize(
+    "text, walker, other",
+    [
+        ("Wide shot. Jonas walks to Mara.", "Jonas", "Mara"),
+        ("Wide shot of Jonas. He walks toward Mara.", "Jonas", "Mara"),
+        ("Wide shot. Mara walks over to him.", "Mara", "Jonas"),
+    ],
+)
+def test_a_walk_to_someone_stops_across_from_them(rooftop, tmp_path, capsys, text, walker, other):
+    """"Jonas walks to Mara" ends with him a conversation's distance from her, having come her way
+    (it walked 4 m along his facing before, wherever she stood)."""
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    positions, _ = _track(project, project.shots[0], walker)
+    there = _flat(project.subject(other).position)
+    start, end = _flat(positions[0]), _flat(positions[-1])
+    assert np.linalg.norm(end - there) == pytest.approx(1.0, abs=0.1)
+    assert np.linalg.norm(end - there) < np.linalg.norm(start - there)
+    assert any(f"to {other}" in e["choice"] for e in shots[0]["explanation"])
+    assert shots[0]["not_understood"] == []
+
+
+def test_a_walk_toward_a_set_piece_goes_to_it(rooftop, tmp_path, capsys):
+    """"toward the door" is "toward", not "to" and "ward the" (the walk went 4 m along his facing)."""
+    shots, project = _plan(rooftop, tmp_path, capsys, "Wide shot. Jonas walks toward the door.")
+    positions, _ = _track(project, project.shots[0], "Jonas")
+    door = next(s for s in project.subjects if "door" in s.name.lower())
+    assert np.linalg.norm(_flat(positions[-1]) - _flat(door.position)) < 1.5
+    assert any("to the door" in e["choice"] for e in shots[0]["explanation"])
