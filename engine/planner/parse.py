@@ -499,6 +499,7 @@ ACTION_ANY_RX = re.compile(rf"{_L}(?:" + "|".join(p for p, _ in ACTION_VERBS) + 
 TARGET_RX = re.compile(r"\s*(?:over |up |back |slowly |quickly )?(?P<prep>towards|toward|to|into|across|past|through|down|onto|on|at|by|from)?\s*(?:the |a |an |his |her |their )?(?P<what>[a-z]+(?: [a-z]+)?)?")
 PRONOUNS = {"he", "she", "they", "him", "her"}
 POSTURES = ("sit", "stand", "crouch", "lie")
+HALT_RX = re.compile(r"[^.;!?]*?\b(?P<halt>stops|halts|comes to a (?:stop|halt)|arrives)\b")
 STATE_WORDS = {"sit": "seated", "stand": "standing", "crouch": "crouching", "lie": "lying"}
 # A posture verb that changes the pose: "sits down", "stands up", "gets up", "takes a seat", "rises".
 POSE_CHANGE_RX = re.compile(r"\b(?:down|up|take|takes|gets?|rise|rises|rising|ris)\b")
@@ -586,6 +587,11 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
             t.use(tm.start("prep"), tm.end("prep"))  # read, not left for the phrase bank to take for a move
         if camera is not None and verb in ("walk", "run", "chase"):
             target = camera
+        if verb in ("walk", "run"):
+            # "walks toward Mara and stops", "runs to the door, then halts": the walk's end, which it has anyway
+            halt = HALT_RX.match(t.low, m.end())
+            if halt:
+                t.use(halt.start("halt"), halt.end("halt"))
         t.use(m.start(), m.end())
         words = t.words(m.start(), m.end())
         for actor in actors:

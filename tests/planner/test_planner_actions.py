@@ -339,6 +339,7 @@ def test_a_walk_longer_than_any_shot_is_capped_and_says_so():
         ("Wide shot. Jonas walks to Mara.", "Jonas", "Mara"),
         ("Wide shot of Jonas. He walks toward Mara.", "Jonas", "Mara"),
         ("Wide shot. Mara walks over to him.", "Mara", "Jonas"),
+        ("Wide shot of Jonas. He walks toward Mara and stops.", "Jonas", "Mara"),  # "stops": the walk's end, read
     ],
 )
 def test_a_walk_to_someone_stops_across_from_them(rooftop, tmp_path, capsys, text, walker, other):
@@ -354,9 +355,11 @@ def test_a_walk_to_someone_stops_across_from_them(rooftop, tmp_path, capsys, tex
     assert shots[0]["not_understood"] == []
 
 
-def test_a_walk_toward_a_set_piece_goes_to_it(rooftop, tmp_path, capsys):
+@pytest.mark.parametrize("text", ["Wide shot. Jonas walks toward the door.", "Wide shot. Jonas runs towards the door, then halts."])
+def test_a_walk_toward_a_set_piece_goes_to_it(rooftop, tmp_path, capsys, text):
     """"toward the door" is "toward", not "to" and "ward the" (the walk went 4 m along his facing)."""
-    shots, project = _plan(rooftop, tmp_path, capsys, "Wide shot. Jonas walks toward the door.")
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert shots[0]["not_understood"] == []
     positions, _ = _track(project, project.shots[0], "Jonas")
     door = next(s for s in project.subjects if "door" in s.name.lower())
     assert np.linalg.norm(_flat(positions[-1]) - _flat(door.position)) < 1.5
