@@ -21,7 +21,7 @@ from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
 from engine.greybox.blocking import SETTLE_S
 from engine.greybox.mannequin import NOMINAL_SPEED
-from engine.planner.parse import CAMERA_TARGETS, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
+from engine.planner.parse import ACTION_ANY_RX, CAMERA_TARGETS, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
 from engine.planner.place import DEFAULT_FOCAL, Scene, in_piece_axes, place
 from engine.planner.vocabulary import STOPWORDS
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, SubjectKey, new_shot_id
@@ -149,8 +149,10 @@ def discover_subjects(text: str, known: list[Subject]) -> list[Subject]:
         sentence_start = start == 0 or re.search(r"[.!?:\n]\s*$", text[:start])
         if word.lower() in lower or word.lower() in STOPWORDS or word in found:
             continue
-        # A capital at a sentence's start is only a name if it is possessive or named again later.
-        if sentence_start and not m.group(0).endswith("'s") and text.count(word) < 2:
+        # A capital at a sentence's start is only a name if it is possessive, named again later, or
+        # does something ("Jonas walks to the door.", "Mara is sitting.").
+        acts = ACTION_ANY_RX.match(text.lower(), m.end() + 1) or re.match(r"\s+(?:is|was)\s+\w+ing\b", text[m.end() :].lower())
+        if sentence_start and not m.group(0).endswith("'s") and text.count(word) < 2 and not acts:
             continue
         # "Close-up", "Medium shot": the word with what is joined to it is camera language, not a name.
         joined = re.match(r"[\w'-]+(?:\s+shot)?", text[start:])

@@ -364,3 +364,16 @@ def test_a_walk_toward_a_set_piece_goes_to_it(rooftop, tmp_path, capsys, text):
     door = next(s for s in project.subjects if "door" in s.name.lower())
     assert np.linalg.norm(_flat(positions[-1]) - _flat(door.position)) < 1.5
     assert any("to the door" in e["choice"] for e in shots[0]["explanation"])
+
+
+def test_a_name_opening_a_sentence_that_does_something_is_a_person(tmp_path, capsys):
+    """With no project, "Push in. Jonas walks to the door." makes Jonas the person the shot frames and
+    walks him (a capital at a sentence's start was a name only if it came again)."""
+    out = tmp_path / "plan.shotline"
+    capsys.readouterr()
+    assert main(["plan", "Push in. Jonas walks to the door.", "-o", str(out), "--json"]) == 0
+    shots = json.loads(capsys.readouterr().out)[0]["shots"]
+    assert shots[0]["subject"] == "Jonas" and shots[0]["not_understood"] == []
+    project = load_project(out)
+    positions, _ = _track(project, project.shots[0], "Jonas")
+    assert np.linalg.norm(_flat(positions[-1]) - _flat(positions[0])) > 1.0
