@@ -681,6 +681,12 @@ def place_at_pieces(spec: ShotSpec, scene, project: Project, present: dict[str, 
     return placed
 
 
+def _walked_to(act, person: Subject, scene) -> Subject | None:
+    """Whom a walk "to Mara" / "over to him" goes to: the one named, else the other end of the line."""
+    other = scene.subject(act.other) if act.other else scene.other(scene.subject(person.name) or person)
+    return other if other is not None and other.name != person.name else None
+
+
 def _walk_end(act, start: np.ndarray, person: Subject, framing: Framing, frames: int, fps: float, scene, project, side: float | None = None) -> np.ndarray:
     """Where a walk or run ends: a set piece, past (close by: on the camera's ``side``, +1 right,
     else on the side they are on) or toward / away from the camera, across the frame, else on along
@@ -705,8 +711,8 @@ def _walk_end(act, start: np.ndarray, person: Subject, framing: Framing, frames:
     if act.target == "past":
         return start + right * min(pace * frames / fps, 6.0)
     if act.target == TO_PERSON:
-        other = scene.subject(act.other) if act.other else scene.other(scene.subject(person.name) or person)
-        if other is not None and other.name != person.name:
+        other = _walked_to(act, person, scene)
+        if other is not None:
             there = np.asarray(other.position, float)
             gap = float(np.hypot(*(there - start)[[0, 2]]))
             return start + _flat_unit(there - start) * max(gap - TALK_DISTANCE_M, 0.0)
@@ -832,7 +838,7 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
             keys += walk
             said = {"past": " across the frame", "past camera": " past the camera", "toward camera": " toward the camera", "away from camera": " away from the camera"}
             if act.target == TO_PERSON:
-                other = scene.subject(act.other) if act.other else scene.other(scene.subject(name) or person)
+                other = _walked_to(act, person, scene)
                 said[TO_PERSON] = f" to {other.name}" if other is not None else " (nobody to walk to)"
             notes.append(f"'{act.words}': {name} {act.verb}s {span:.1f} m" + (said.get(act.target, f" to the {act.target}") if act.target else ""))
             moved.add(name)
