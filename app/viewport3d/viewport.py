@@ -402,7 +402,22 @@ class Viewport(QWidget):
         """The canvas as RGBA pixels, drawn now."""
         self._apply_view()
         self._before_draw()
+        self._make_current()
         return self.canvas.render(alpha=False)
+
+    def _make_current(self) -> None:
+        """Draw in this canvas's own GL context.
+
+        Where Qt has no QOpenGLWidget (its offscreen platform, as in the tests), vispy's widget is never
+        valid and vispy draws in whatever context is current: its last-made secondary context, which a
+        later widget's teardown can leave not current, so framebuffers came back as handle 0 (an
+        IndexError deep in vispy, now and then, depending on test order)."""
+        native = self.canvas.native
+        if native.isValid():
+            return  # vispy makes a valid widget current itself
+        context, surface = getattr(native, "_secondary_context", None), getattr(native, "_surface", None)
+        if context is not None and surface is not None:
+            context.makeCurrent(surface)
 
     # -- mouse ---------------------------------------------------------------------------------------
 

@@ -54,7 +54,7 @@ def test_one_key_edit_evaluates_the_edited_shot_once_and_nothing_else(window, co
     counted.clear()
     _move_key(doc, 1, 0.25)
     qtbot.wait(50)  # let every view repaint
-    window.viewport.canvas.render()
+    window.viewport.render()
     window.timeline.repaint()
     assert counted == [doc.project.shots[1].name]
 
