@@ -97,6 +97,9 @@ class Action:
     # "is sitting at the table", "is seated", "sits at the table, reading": how the shot finds them
     # (posed from its first frame), not something they do during it ("sits down", "takes a seat")
     state: bool = False
+    # "by", "beside", "next to", "against" the piece: they stand with their back to it (the tank
+    # behind Jonas), not facing it as someone "at" the table or the door does
+    back_to: bool = False
 
 
 # Where a walk goes that the camera, not the set, says: "toward us", "away from camera", "past the camera".
@@ -400,6 +403,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
         spec.flash = True
         spec.explanation.append((t.words(m.start(), m.end()), "flash cut: shorter than the minimum shot length"))
     _actions(t, names, spec)
+    _whereabouts(t, names, spec)
     for m in t.find(FOCAL_RX):
         spec.focal_mm = float(m.group("n"))
         spec.explanation.append((t.words(m.start(), m.end()), f"lens: {spec.focal_mm:g} mm"))
@@ -594,8 +598,9 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
                 t.use(halt.start("halt"), halt.end("halt"))
         t.use(m.start(), m.end())
         words = t.words(m.start(), m.end())
+        back_to = state and verb == "stand" and target is not None and tm is not None and tm.group("prep") == "by"
         for actor in actors:
-            spec.actions.append(Action(actor, verb, words, target, other, state))
+            spec.actions.append(Action(actor, verb, words, target, other, state, back_to))
         who = " and ".join(a or "the subject" for a in actors)
         if state:
             what = f"{who} {'are' if len(actors) > 1 else 'is'} {STATE_WORDS[verb]} from the first frame"
@@ -606,6 +611,39 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
             what = f"{who} {verb}{'' if len(actors) > 1 else 's'}"
         whither = f"to {other or 'the other person'}" if target == TO_PERSON else target
         spec.explanation.append((words, what + (f" ({whither})" if target else "")))
+
+
+# "Jonas by the water tank", "Mara is at the door", "Jonas waits beside the car": where someone is,
+# with no verb of what they do. Group "w" is the words read (the linking verb and the preposition).
+WHEREABOUTS_RX = re.compile(
+    r"(?P<w>\s+(?:(?:is|are|was|were|stays|remains|waits|waiting|lingers|leans|leaning|stands? around)\s+)?(?:still\s+|alone\s+|already\s+)?"
+    r"(?P<prep>at|by|beside|next to|near|against|in front of))\s+(?:the|a|an|his|her|their)\s+(?P<what>[a-z]+(?: [a-z]+)?)"
+)
+BACK_TO_PREPS = ("by", "beside", "next to", "near", "against")
+
+
+def _whereabouts(t: _Text, names: list[str], spec: ShotSpec) -> None:
+    """A person said to be at a set piece with nothing they do: found standing there from the first
+    frame (as "is standing by the door" is)."""
+    from engine.planner.set_pieces import PIECE_WORDS
+
+    acting = {a.subject for a in spec.actions}
+    for name in names:
+        if name in acting:
+            continue  # "Jonas walks to the door" already says where he goes
+        for m in re.finditer(rf"(?<![a-z]){re.escape(name.lower())}(?='?s?\s)", t.low):
+            w = WHEREABOUTS_RX.match(t.low, m.end())
+            if w is None:
+                continue
+            words = w.group("what").split()
+            piece = next((x for x in (w.group("what"), words[0], words[-1]) if x in PIECE_WORDS), None)
+            if piece is None:
+                continue
+            t.use(w.start("w") + len(w.group("w")) - len(w.group("w").lstrip()), w.end("w"))
+            said = t.words(m.start(), w.end())
+            spec.actions.append(Action(name, "stand", said, piece, state=True, back_to=w.group("prep") in BACK_TO_PREPS))
+            spec.explanation.append((said, f"{name} is standing {w.group('prep')} the {piece} from the first frame"))
+            break
 
 
 def _is_state(low: str, m: re.Match, before: str, acted_before: bool) -> bool:
@@ -742,11 +780,22 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
             shots += _split_line(ln, bool(shots))
         return " ".join(head), shots, [0] * len(shots)
     head_text, shots = _split_line_with_head(text)
-    if head_text and shots and names and _mentions(head_text, names) and not _mentions(shots[0], names) and ACTION_ANY_RX.search(head_text.lower()):
-        # "Jonas walks to the door. Medium shot.": what someone does, then how it is framed: one shot.
-        shots[0] = f"{head_text} {shots[0]}"
-        head_text = ""
+    if head_text and shots and names and _mentions(head_text, names) and not _mentions(shots[0], names) and (ACTION_ANY_RX.search(head_text.lower()) or _places_someone(head_text, names)):
+        # "Jonas walks to the door. Medium shot.", "Jonas by the water tank. Close-up.": what someone
+        # does or where they are, then how it is framed: one shot. Sentences before it that only set
+        # the scene ("A rooftop at night.") stay the global prompt.
+        sentences = [x.strip() for x in SENTENCE_RX.split(head_text) if x.strip()]
+        first = next(i for i, x in enumerate(sentences) if _mentions(x, names) and (ACTION_ANY_RX.search(x.lower()) or _places_someone(x, names)))
+        shots[0] = " ".join(sentences[first:] + [shots[0]])
+        head_text = " ".join(sentences[:first])
     return head_text, shots, [0] * len(shots)
+
+
+def _places_someone(text: str, names: list[str]) -> bool:
+    """``text`` says where someone of ``names`` is ("Jonas by the water tank")."""
+    spec = ShotSpec(text=text)
+    _whereabouts(_Text(text), names, spec)
+    return bool(spec.actions)
 
 
 def _mentions(text: str, names: list[str]) -> bool:

@@ -673,9 +673,11 @@ def place_at_pieces(spec: ShotSpec, scene, project: Project, present: dict[str, 
         if stop is None or piece is None:
             continue
         facing = _piece_facing(piece, stop)
+        if act.back_to:  # "by the water tank": the piece behind them
+            facing = (facing + 360.0) % 360.0 - 180.0
         present[name] = person.model_copy(update={"position": tuple(map(float, stop)), "facing": facing})
         scene.subjects = [present.get(s.name, s) for s in scene.subjects]
-        notes.append(f"'{act.words}': {name} at the {piece.name}, facing it")
+        notes.append(f"'{act.words}': {name} at the {piece.name}, " + ("with it behind them" if act.back_to else "facing it"))
         walked.add(name)
         placed.add(name)
     return placed

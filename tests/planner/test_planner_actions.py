@@ -200,7 +200,10 @@ def test_walking_past_someone_or_across_the_frame_crosses_it_with_the_camera_hol
         ("She sits at the table, reading.", "Mara", "sit", "table"),
         ("Mara and Jonas are sitting at the table.", "Jonas", "sit", "table"),
         ("Jonas is seated.", "Jonas", "sit", None),
+        ("Jonas is standing at the stair door.", "Jonas", "stand", "door"),
         ("Jonas is standing by the stair door.", "Jonas", "stand", "door"),
+        ("Jonas by the water tank.", "Jonas", "stand", "cylinder"),
+        ("Mara waits beside the water tank.", "Mara", "stand", "cylinder"),
         ("Mara is lying on the roof.", "Mara", "lie", None),
         ("Jonas is crouching.", "Jonas", "crouch", None),
     ],
@@ -216,12 +219,18 @@ def test_a_posture_said_as_a_state_holds_from_the_first_frame(rooftop, tmp_path,
     if piece is None:
         assert np.allclose(_flat(positions[0]), _flat(person.position))  # where the set has them
         return
-    thing = next(s for s in project.subjects if s.shape == piece)
-    assert np.linalg.norm(_flat(positions[0]) - _flat(thing.position)) < 1.5  # at it, from the first frame
+    word = "water tank" if piece == "cylinder" else piece
+    thing = next(s for s in project.subjects if s.shape == piece and word.split()[-1] in s.name.lower())
+    size = max(thing.scale[0], thing.scale[2])
+    assert np.linalg.norm(_flat(positions[0]) - _flat(thing.position)) < 1.5 + size / 2  # at it, from the first frame
     facing = subject_track(project, shot, person, [0]).facing[0]
     face = np.array([np.sin(np.deg2rad(facing)), np.cos(np.deg2rad(facing))])
     to_piece = _flat(thing.position) - _flat(positions[0])
-    assert face @ to_piece / np.linalg.norm(to_piece) > 0.7  # facing it
+    toward = face @ to_piece / np.linalg.norm(to_piece)
+    if " at " in text:
+        assert toward > 0.7  # facing it: the door he is at
+    else:
+        assert toward < -0.7  # "by", "beside" it: his back to it, the piece behind him
 
 
 @pytest.mark.parametrize("text", ["Mara sits down.", "Mara takes a seat.", "Mara walks to the table and sits down."])
@@ -377,3 +386,26 @@ def test_a_name_opening_a_sentence_that_does_something_is_a_person(tmp_path, cap
     project = load_project(out)
     positions, _ = _track(project, project.shots[0], "Jonas")
     assert np.linalg.norm(_flat(positions[-1]) - _flat(positions[0])) > 1.0
+
+
+@pytest.mark.parametrize("text", ["Jonas by the water tank. Medium shot.", "A rooftop at night. Jonas is by the water tank. Medium shot."])
+def test_where_someone_is_said_before_the_framing_places_them_and_makes_the_shot_theirs(rooftop, tmp_path, capsys, text):
+    """"Jonas by the water tank. Medium shot.": a medium shot of Jonas, standing by the tank from
+    the first frame (before, the sentence was read as the scene's description: Mara was framed
+    where the set has her); a sentence that only sets the scene stays the global prompt."""
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert len(shots) == 1 and shots[0]["subject"] == "Jonas" and shots[0]["not_understood"] == []
+    positions, poses = _track(project, project.shots[0], "Jonas")
+    tank = project.subject("Water tank")
+    assert set(poses) == {"stand"} and np.allclose(positions, positions[0])
+    assert np.linalg.norm(_flat(positions[0]) - _flat(tank.position)) < tank.scale[0] / 2 + 0.8  # beside it (its footprint is boxed)
+    if text.startswith("A rooftop"):
+        assert "rooftop at night" in project.prompt.lower()
+
+
+def test_where_someone_is_does_not_move_a_person_who_walks():
+    """"Jonas walks by the water tank" is a walk (past it), not a place he stands."""
+    from engine.planner.parse import parse_shot
+
+    spec = parse_shot("Jonas walks by the water tank. Mara by the door.", ["Mara", "Jonas"])
+    assert [(a.subject, a.verb, a.target, a.state, a.back_to) for a in spec.actions] == [("Jonas", "walk", "water tank", False, False), ("Mara", "stand", "door", True, True)]
