@@ -100,7 +100,133 @@ def _hands_height(pose: str, height: float) -> float:
     return float(np.mean([figure.joint("wrist_l")[1], figure.joint("wrist_r")[1]]))
 
 
+MIN_SET_FOCAL_MM = 14.0  # the widest lens the planner takes to keep a camera on the set
+
+
 def place(
+    scene: Scene,
+    subject: Subject,
+    size: str,
+    angles: list[str],
+    film_height_mm: float,
+    focal_mm: float | None = None,
+    foreground: Subject | None = None,
+    pov_of: Subject | None = None,
+    two_shot: bool = False,
+    azimuth_jitter_deg: float = 0.0,
+    height_jitter: float = 0.0,
+) -> Placement:
+    """The start framing of a shot of ``subject`` at ``size`` from ``angles``, on the set.
+
+    A framing that would put the camera outside the set's walls (:mod:`engine.planner.set_bounds`)
+    is held from inside them on a wider lens, as an operator in that set would (down to
+    ``MIN_SET_FOCAL_MM``), unless a lens was asked for; if no lens can, the plan says so."""
+    from engine.planner.set_bounds import inside, set_bounds
+
+    args = (scene, subject, size, angles, film_height_mm)
+    rest = dict(foreground=foreground, pov_of=pov_of, two_shot=two_shot, azimuth_jitter_deg=azimuth_jitter_deg, height_jitter=height_jitter)
+    first = _place(*args, focal_mm, **rest)
+    bounds = set_bounds(getattr(scene, "project", None))
+    if inside(bounds, first.framing.position) or pov_of is not None or size == "EWS":
+        return first  # an extreme wide shot may look in from beyond the set (a roof across the street, a drone)
+    far = float(np.hypot(*(np.asarray(first.framing.position) - np.asarray(first.aim))[[0, 2]]))
+    if not inside(bounds, first.aim):
+        first.notes.append(f"{subject.name} stands outside the set's walls (x {first.aim[0]:.1f}, z {first.aim[2]:.1f} m), and so does the camera")
+        return first
+    if focal_mm is None and foreground is None:
+        # Widest lens first: where even that leaves the set, the camera swings round the subject
+        # (on the same side of the line) to where the set is deeper, as the blocker check does.
+        at_wall: list[tuple[float, Placement]] = []
+        for turn in (0.0, 25.0, -25.0, 50.0, -50.0, 75.0, -75.0):
+            turned = rest | {"azimuth_jitter_deg": azimuth_jitter_deg + turn}
+            widest = _place(*args, MIN_SET_FOCAL_MM, **turned)
+            if not inside(bounds, widest.framing.position):
+                edge = _held_at_the_wall(widest, bounds, subject, film_height_mm, angles)
+                if edge is not None:
+                    at_wall.append((turn, edge))
+                continue
+            # The longest lens that still stands inside: the distance grows about as the lens does,
+            # so the lens that reaches the wall is the widest one's times the room over its distance.
+            best = widest
+            room = _reach(bounds, np.asarray(widest.aim, float), np.asarray(widest.framing.position, float))
+            d14 = float(np.hypot(*(np.asarray(widest.framing.position) - np.asarray(widest.aim))[[0, 2]]))
+            lens = min(MIN_SET_FOCAL_MM * room / max(d14, 1e-6) * 0.98, float(first.framing.focal_mm))
+            for _ in range(4):
+                if lens <= MIN_SET_FOCAL_MM + 0.25:
+                    break
+                trial = _place(*args, lens, **turned)
+                if inside(bounds, trial.framing.position):
+                    best = trial
+                    break
+                lens *= 0.93
+            swung = f", swung {turn:+.0f}° round {subject.name}" if turn else ""
+            best.notes.append(
+                f"a {best.framing.focal_mm:.0f} mm lens{swung} keeps the camera on the set: on the {first.framing.focal_mm:.0f} mm "
+                f"the {SHOT_SIZES[size].words} put it {far:.1f} m out, past the set's walls"
+            )
+            return best
+        # No lens holds the size from inside (a wide shot in a kitchen): as wide as the set allows,
+        # the camera backed against the wall on the widest lens, the eyes still on the upper third.
+        # Of the swings, the one with the most room; a swing only for clearly more (a metre or a third).
+        if at_wall:
+            turn, edge = max(at_wall, key=lambda te: te[1].distance)
+            straight = next((e for t, e in at_wall if t == 0.0), None)
+            if straight is not None and edge.distance <= max(straight.distance * 1.33, straight.distance + 1.0):
+                turn, edge = 0.0, straight
+            swung = f" swung {turn:+.0f}° round {subject.name} and" if turn else ""
+            edge.notes.append(
+                f"no lens down to {MIN_SET_FOCAL_MM:.0f} mm holds the {SHOT_SIZES[size].words} from inside the set's walls "
+                f"({far:.1f} m out on the {first.framing.focal_mm:.0f} mm): the camera is{swung} backed against the wall, "
+                f"{edge.distance:.1f} m from {subject.name} on a {MIN_SET_FOCAL_MM:.0f} mm lens, a tighter frame"
+            )
+            return edge
+    why = "the lens asked for puts it there" if focal_mm else f"no lens down to {MIN_SET_FOCAL_MM:.0f} mm holds the {SHOT_SIZES[size].words} from inside"
+    first.notes.append(f"the camera stands outside the set's walls (x {first.framing.position[0]:.1f}, z {first.framing.position[2]:.1f} m): {why}")
+    return first
+
+
+def _reach(bounds, base: np.ndarray, eye: np.ndarray) -> float:
+    """How far from ``base`` toward ``eye`` (on the floor) a camera can stand inside ``bounds``: 0
+    when ``base`` itself is off the set."""
+    from engine.planner.set_bounds import INSIDE_MARGIN_M
+
+    ray = np.array([eye[0] - base[0], eye[2] - base[2]], float)
+    n = float(np.linalg.norm(ray))
+    lo, hi = bounds[0] + INSIDE_MARGIN_M, bounds[1] - INSIDE_MARGIN_M
+    start = np.asarray(base, float)[[0, 2]]
+    if n < 1e-9 or np.any(start < lo) or np.any(start > hi):
+        return 0.0
+    ray /= n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reach = np.where(ray > 1e-12, (hi - start) / ray, np.where(ray < -1e-12, (lo - start) / ray, np.inf))
+    return float(reach.min())
+
+
+def _held_at_the_wall(first: Placement, bounds, subject: Subject, film_height_mm: float, angles: list[str]) -> Placement | None:
+    """``first``'s camera pulled in along its line to the subject until it stands on the set, at
+    its height, on the widest lens, pitched so the eyes stay on the upper third."""
+    from engine.camera.framing import UPPER_THIRD
+
+    eye = np.asarray(first.framing.position, float)
+    base = np.asarray(first.aim, float)
+    ray = np.array([eye[0] - base[0], eye[2] - base[2]])
+    length = float(np.linalg.norm(ray))
+    d = min(_reach(bounds, base, eye) - 0.05, length)
+    if d < 0.5:
+        return None
+    ray /= length
+    start = base[[0, 2]]
+    at = np.array([start[0] + ray[0] * d, eye[1], start[1] + ray[1] * d])
+    eyes = EYES * subject.height - subject_eye_drop(subject) + float(np.asarray(subject.position, float)[1])
+    t = film_height_mm / (2.0 * MIN_SET_FOCAL_MM)
+    pitch = float(np.degrees(np.arctan2(eyes - at[1], d) - np.arctan(t * (1.0 - 2.0 * UPPER_THIRD))))
+    roll = next((ROLL_DEG[a] for a in angles if a in ROLL_DEG), 0.0)
+    axis = np.array([base[0], at[1], base[2]])
+    # its notes but the last, which gave the distance it now does not stand at
+    return _placed(at, axis, pitch, MIN_SET_FOCAL_MM, roll, subject, list(first.notes[:-1]))
+
+
+def _place(
     scene: Scene,
     subject: Subject,
     size: str,
@@ -221,11 +347,27 @@ def _line_of_sight_blocker(scene: Scene, eye: np.ndarray, target: np.ndarray, su
         rel = along - np.asarray(person.position, float)
         if np.any((np.hypot(rel[:, 0], rel[:, 2]) < PERSON_RADIUS_M + margin) & (rel[:, 1] > -margin) & (rel[:, 1] < person.height + margin)):
             return person.name
-    for piece in pieces:
-        x, y, z, (w, h, d), _ = in_piece_axes(piece, along)
-        if np.any((np.abs(x) < w / 2 + margin) & (np.abs(z) < d / 2 + margin) & (y > -margin) & (y < h + margin)):
-            return piece.name
-    return None
+    if not pieces:
+        return None
+    centre, cos_sin, half, height = _piece_boxes(tuple((p.shape, tuple(p.position), float(p.facing), tuple(p.scale)) for p in pieces))
+    # every piece at once, in its own axes (as in_piece_axes), in the order the pieces are listed
+    rel = along[None, :, :] - centre[:, None, :]
+    c, si = cos_sin[:, 0:1], cos_sin[:, 1:2]
+    x, y, z = c * rel[..., 0] - si * rel[..., 2], rel[..., 1], si * rel[..., 0] + c * rel[..., 2]
+    hit = ((np.abs(x) < half[:, 0:1] + margin) & (np.abs(z) < half[:, 1:2] + margin) & (y > -margin) & (y < height[:, None] + margin)).any(axis=1)
+    return pieces[int(np.argmax(hit))].name if hit.any() else None
+
+
+@lru_cache(maxsize=32)
+def _piece_boxes(pieces: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per set piece (shape, position, facing, scale): its base centre, the cosine and sine of its
+    yaw, its half width and half depth, and its height (the library size times its scale)."""
+    from engine.greybox.library import SHAPE_SIZES
+
+    size = np.array([np.asarray(SHAPE_SIZES.get(shape, (1.0, 1.0, 1.0))) * np.asarray(scale) for shape, _, _, scale in pieces], float)
+    yaw = np.deg2rad([facing for _, _, facing, _ in pieces])
+    centre = np.array([position for _, position, _, _ in pieces], float)
+    return centre, np.stack([np.cos(yaw), np.sin(yaw)], axis=1), size[:, [0, 2]] / 2.0, size[:, 1]
 
 
 def in_piece_axes(piece: Subject, points):
