@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from engine.camera.framing import BODY_LINES, EYES, EYES_FORWARD, SHOT_SIZES, distance_for_size, solve_framing, subject_eye_drop
+from engine.camera.framing import BODY_LINES, EYES, EYES_FORWARD, SHOT_SIZES, WAIST, distance_for_size, solve_framing, subject_eye_drop
 from engine.camera.moves import Framing
 from engine.project import Subject
 
@@ -100,6 +100,7 @@ def _hands_height(pose: str, height: float) -> float:
     return float(np.mean([figure.joint("wrist_l")[1], figure.joint("wrist_r")[1]]))
 
 
+BODY_SIZES = ("MS", "MLS", "FS", "WS", "EWS")  # sizes whose frame shows the body below the chest
 MIN_SET_FOCAL_MM = 14.0  # the widest lens the planner takes to keep a camera on the set
 
 
@@ -313,12 +314,19 @@ def _place(
         focal = fit.focal_mm
     eye = base + direction * fit.distance + UP * fit.camera_height
     face = base + UP * (EYES * subject.height - drop)
-    blocker = _line_of_sight_blocker(scene, eye, face, subject.name)
+    # The face, and in the sizes that show the body its middle too (a vent pipe that hides Jonas
+    # from the chest down spoils a wide shot as surely as one that hides his face).
+    body = [face] + ([base + UP * (WAIST * subject.height - drop)] if size in BODY_SIZES else [])
+
+    def hidden_by(at):
+        return next((b for b in (_line_of_sight_blocker(scene, at, p, subject.name) for p in body) if b is not None), None)
+
+    blocker = hidden_by(eye)
     if blocker is not None:  # a lens in or behind the car (or behind Jonas) sees only that: swing round the subject until clear
         for turn in (25.0, -25.0, 50.0, -50.0, 75.0, -75.0, 110.0, -110.0):
             swung = Rotation.from_rotvec(UP * np.deg2rad(turn)).apply(direction)
             candidate = base + swung * fit.distance + UP * fit.camera_height
-            if _line_of_sight_blocker(scene, candidate, face, subject.name) is None:
+            if hidden_by(candidate) is None:
                 what = blocker if scene.subject(blocker) is not None else f"the {blocker}"  # Jonas, the water tank
                 notes.append(f"swung the camera {turn:+.0f}° round {subject.name}: {what} stood between the lens and {subject.name}")
                 eye = candidate

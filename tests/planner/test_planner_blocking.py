@@ -104,3 +104,20 @@ def test_a_person_between_the_lens_and_the_subject_swings_the_camera():
     gap = np.hypot(along[:, 0] - mid[0], along[:, 2] - mid[2]).min()
     assert gap > PERSON_RADIUS_M
     assert any("Jonas stood between the lens and Mara" in choice for _, choice in plan.shots[0].explanation)
+
+
+def test_a_wide_shot_sees_the_subjects_body_past_the_set_pieces():
+    """On the rooftop the wide shot of Jonas looked past the vent pipe at his face and saw the pipe
+    where his body was: in the sizes that show the body, its middle is kept clear too."""
+    from engine.camera.framing import WAIST
+    from engine.demo import build_demo_project
+    from engine.planner.place import _line_of_sight_blocker
+
+    base = build_demo_project()
+    plan = plan_text("Wide shot of Jonas.", base)
+    project = plan.to_project(base)
+    eye = evaluate_shot(project, project.shots[0]).positions[0]
+    jonas = project.subject("Jonas")
+    scene = type("SetOnly", (), {"project": project, "subjects": project.subjects})()
+    for height in (0.93 * jonas.height, WAIST * jonas.height, 0.3 * jonas.height):
+        assert _line_of_sight_blocker(scene, eye, np.asarray(jonas.position) + np.array([0.0, height, 0.0]), "Jonas") is None
