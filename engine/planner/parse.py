@@ -100,6 +100,8 @@ class Action:
     # "by", "beside", "next to", "against" the piece: they stand with their back to it (the tank
     # behind Jonas), not facing it as someone "at" the table or the door does
     back_to: bool = False
+    # a crossing's screen direction, "left" or "right" ("crosses the frame from right to left")
+    way: str | None = None
 
 
 # Where a walk goes that the camera, not the set, says: "toward us", "away from camera", "past the camera".
@@ -589,8 +591,10 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
             target = "past"  # "walks past Mara", "crosses the frame": across the frame
         if target == "past" and tm and tm.group("prep") == "past":
             t.use(tm.start("prep"), tm.end("prep"))  # read, not left for the phrase bank to take for a move
+        way = _crossing_way(t, after_verb) if target == "past" else None
         if camera is not None and verb in ("walk", "run", "chase"):
             target = camera
+            way = None
         if verb in ("walk", "run"):
             # "walks toward Mara and stops", "runs to the door, then halts": the walk's end, which it has anyway
             halt = HALT_RX.match(t.low, m.end())
@@ -600,7 +604,7 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
         words = t.words(m.start(), m.end())
         back_to = state and verb == "stand" and target is not None and tm is not None and tm.group("prep") == "by"
         for actor in actors:
-            spec.actions.append(Action(actor, verb, words, target, other, state, back_to))
+            spec.actions.append(Action(actor, verb, words, target, other, state, back_to, way))
         who = " and ".join(a or "the subject" for a in actors)
         if state:
             what = f"{who} {'are' if len(actors) > 1 else 'is'} {STATE_WORDS[verb]} from the first frame"
@@ -609,7 +613,7 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
             what = f"{who} chase{'' if len(actors) > 1 else 's'} {chased}: both run the same way, {who} behind"
         else:
             what = f"{who} {verb}{'' if len(actors) > 1 else 's'}"
-        whither = f"to {other or 'the other person'}" if target == TO_PERSON else target
+        whither = f"to {other or 'the other person'}" if target == TO_PERSON else f"across, to screen {way}" if way else target
         spec.explanation.append((words, what + (f" ({whither})" if target else "")))
 
 
@@ -644,6 +648,32 @@ def _whereabouts(t: _Text, names: list[str], spec: ShotSpec) -> None:
             spec.actions.append(Action(name, "stand", said, piece, state=True, back_to=w.group("prep") in BACK_TO_PREPS))
             spec.explanation.append((said, f"{name} is standing {w.group('prep')} the {piece} from the first frame"))
             break
+
+
+_SIDE = r"(?:the\s+)?(?:(?:screen|frame|camera)[- ])?(?P<{0}>left|right)(?:\s+(?:of\s+)?(?:the\s+)?(?:frame|screen))?"
+# "from right to left", "left to right", "from frame left", "to the right", "towards screen left", "leftwards"
+WAY_RXS = [
+    (re.compile(rf"(?:from\s+)?{_SIDE.format('a')}\s+to\s+{_SIDE.format('b')}"), "b", False),
+    (re.compile(rf"from\s+{_SIDE.format('a')}"), "a", True),
+    (re.compile(rf"(?:to|toward|towards|into)\s+{_SIDE.format('b')}|(?P<w>left|right)wards?|(?:screen|frame)[- ](?P<s>left|right)"), "b", False),
+]
+
+
+def _crossing_way(t: _Text, at: int) -> str | None:
+    """The screen direction a crossing says in the rest of its sentence ("crosses the frame from
+    right to left": left), the words used up; None when it says none."""
+    end = len(t.low)
+    # to the end of its clause: "… as we pan left to right" is the camera's
+    stop = re.search(r"[.;!?]|\b(?:as|while|we|camera|pan|pans|panning|tilt|tilts|track|tracks|tracking|follow|follows|following)\b", t.low[at:])
+    if stop:
+        end = at + stop.start()
+    for rx, group, opposite in WAY_RXS:
+        m = rx.search(t.low, at, end)
+        if m:
+            side = m.group(group) or (m.groupdict().get("w") or m.groupdict().get("s"))
+            t.use(m.start(), m.end())
+            return {"left": "right", "right": "left"}[side] if opposite else side
+    return None
 
 
 def _is_state(low: str, m: re.Match, before: str, acted_before: bool) -> bool:

@@ -545,6 +545,12 @@ def action_seconds(spec: ShotSpec, scene, project: Project, shot_subject: Subjec
             t += span / STRIDE_M[act.verb]
             said.setdefault(name, []).append(f"{act.verb} {span:.1f} m")
             where[name] = end
+        elif act.verb in ("walk", "run") and act.target == "past" and name not in busy:
+            a, b = _crossing(act, start, framing, project)
+            span = float(np.linalg.norm(b - a))
+            t += span / STRIDE_M[act.verb]
+            said.setdefault(name, []).append(f"{act.verb} {span:.1f} m across the frame")
+            where[name] = b
         elif act.verb in POSE_AT_PIECE:
             stop = _piece_stop(scene, project, act.target, person, start) if act.target and act.target not in NOT_PIECES else None
             if stop is not None and np.linalg.norm(stop - start) > 0.3:
@@ -726,6 +732,42 @@ def _walk_end(act, start: np.ndarray, person: Subject, framing: Framing, frames:
     return start + np.array([np.sin(yaw), 0.0, np.cos(yaw)]) * min(pace * frames / fps, 4.0)
 
 
+CROSS_MARGIN_M = 0.6  # a crossing starts and ends this far past the frame's edges: out of shot
+
+
+def _crossing(act, mark: np.ndarray, framing: Framing, project: Project) -> tuple[np.ndarray, np.ndarray]:
+    """Where a walk across the frame ("crosses the frame", "walks across", "runs past") starts and
+    ends: at the depth of the person's mark, from out of shot beyond one side of the frame to out of
+    shot beyond the other (to screen right unless the words say left), at most as far as the
+    longest shot lets them go and never past the set's walls. The camera frames the mark, which
+    they pass through when they stand in the frame's middle."""
+    from engine.planner.set_bounds import INSIDE_MARGIN_M, set_bounds
+
+    mark = np.asarray(mark, float)
+    cam = np.asarray(framing.position, float)
+    right = _flat_unit(framing.right)
+    forward = _flat_unit(-framing.rotation.apply([0.0, 0.0, 1.0]))
+    depth = max(float((mark - cam) @ forward), 0.5)
+    lateral = float((mark - cam) @ right)
+    half = 0.5 * depth * project.film_back_mm()[0] / float(framing.focal_mm) + CROSS_MARGIN_M
+    half = min(half, 0.5 * STRIDE_M["run" if act.verb == "run" else "walk"] * MAX_ACTION_SHOT_S)
+    sign = -1.0 if act.way == "left" else 1.0
+    a, b = mark + right * (-sign * half - lateral), mark + right * (sign * half - lateral)
+    bounds = set_bounds(project)
+    if bounds is not None:  # on the roof, not over its ledge: the part of the line inside the walls
+        lo, hi = bounds[0] + INSIDE_MARGIN_M, bounds[1] - INSIDE_MARGIN_M
+        p0, d = a[[0, 2]], (b - a)[[0, 2]]
+        t0, t1 = 0.0, 1.0
+        for k in range(2):
+            if abs(d[k]) < 1e-12:
+                continue
+            u, v = sorted(((lo[k] - p0[k]) / d[k], (hi[k] - p0[k]) / d[k]))
+            t0, t1 = max(t0, u), min(t1, v)
+        if t0 < t1:
+            a, b = a + (b - a) * t0, a + (b - a) * t1
+    return a, b
+
+
 def _hurried(spec: ShotSpec, act, name: str, span: float, frames_taken: int, fps: float, shot_frames: int, gait: str) -> None:
     """A walk squeezed into less time than it takes (the length said was short, or the shot hit
     MAX_ACTION_SHOT_S): the person goes faster than a believable pace, and the plan says so."""
@@ -826,9 +868,16 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
         if act.verb in ("walk", "run"):
             if name in moved:
                 continue
-            end = _walk_end(act, start, person, framing, frames, fps, scene, project)
+            crossing = act.target == "past" and name not in at
+            if crossing:  # across the whole frame, through where they stand
+                start, end = _crossing(act, start, framing, project)
+            else:
+                end = _walk_end(act, start, person, framing, frames, fps, scene, project)
             span = float(np.linalg.norm(end - start))
-            arrive = int(min(last, begin + max(1, round(span / STRIDE_M[act.verb] * fps))))
+            takes = max(1, round(span / STRIDE_M[act.verb] * fps))
+            if crossing and not any(a.subject == name for a in spec.actions if a is not act):
+                begin = max(begin, (last - takes) // 2)  # the empty frame, them passing through mid-shot, empty again
+            arrive = int(min(last, begin + takes))
             _hurried(spec, act, name, span, arrive - begin, fps, frames, act.verb)
             walk = run_keys(name, begin, arrive, start, end, POSE_OF[act.verb])
             if any(k.subject == name and k.facing is not None for k in keys) and span > 1e-3:
@@ -838,7 +887,7 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
                 if name in holds:
                     holds[name] = holds[name].model_copy(update={"facing": heading})
             keys += walk
-            said = {"past": " across the frame", "past camera": " past the camera", "toward camera": " toward the camera", "away from camera": " away from the camera"}
+            said = {"past": " across the frame" + (f" to screen {act.way}" if act.way else ""), "past camera": " past the camera", "toward camera": " toward the camera", "away from camera": " away from the camera"}
             if act.target == TO_PERSON:
                 other = _walked_to(act, person, scene)
                 said[TO_PERSON] = f" to {other.name}" if other is not None else " (nobody to walk to)"

@@ -409,3 +409,51 @@ def test_where_someone_is_does_not_move_a_person_who_walks():
 
     spec = parse_shot("Jonas walks by the water tank. Mara by the door.", ["Mara", "Jonas"])
     assert [(a.subject, a.verb, a.target, a.state, a.back_to) for a in spec.actions] == [("Jonas", "walk", "water tank", False, False), ("Mara", "stand", "door", True, True)]
+
+
+def _screen_x(project, shot, name):
+    """Per frame, where ``name``'s chest is across the frame: -1 its left edge, +1 its right."""
+    path = evaluate_shot(project, shot)
+    positions, _ = _track(project, shot, name)
+    chest = positions + np.array([0.0, 0.7 * project.subject(name).height, 0.0])
+    c2w = path.c2w
+    local = np.einsum("nji,nj->ni", c2w[:, :3, :3], chest - c2w[:, :3, 3])  # R^T (p - c): camera looks down -Z
+    return local[:, 0] / -local[:, 2] * path.focal_mm / (0.5 * project.film_back_mm()[0])
+
+
+@pytest.mark.parametrize(
+    "text, name, way",
+    [
+        ("Wide shot. Mara crosses the frame.", "Mara", 1),
+        ("Wide shot. Mara crosses the frame from right to left.", "Mara", -1),
+        ("Medium shot of Jonas. He runs across the frame, right to left.", "Jonas", -1),
+        ("Medium shot of Jonas. He walks across from frame left.", "Jonas", 1),
+    ],
+)
+def test_a_crossing_enters_on_one_side_and_leaves_on_the_other(rooftop, tmp_path, capsys, text, name, way):
+    """"Mara crosses the frame": she comes in out of shot on one side, passes the middle and goes out
+    the other (screen right unless the words say left), and the shot lasts long enough for it.
+    Before, she started from the middle of the frame and walked 4.2 m whatever its width, a wide
+    shot ended with her still in it, and "from right to left" was dropped and she went right."""
+    from engine.planner.set_bounds import INSIDE_MARGIN_M, set_bounds
+
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    shot = project.shots[0]
+    x = _screen_x(project, shot, name)
+    positions, _ = _track(project, shot, name)
+    lo, hi = (b + s * INSIDE_MARGIN_M for b, s in zip(set_bounds(project), (1, -1)))
+
+    def at_the_wall(p):  # the wide frame sees past the roof's ledge: she stops at it, not beyond
+        return bool(np.any(np.abs(p[[0, 2]] - lo) < 0.05) or np.any(np.abs(p[[0, 2]] - hi) < 0.05))
+
+    # out of shot at both ends, on opposite sides (or stopped by the set's walls)
+    assert x[0] * way < -1.0 or at_the_wall(positions[0])
+    assert x[-1] * way > 1.0 or at_the_wall(positions[-1])
+    assert x[0] * way < 0 < x[-1] * way
+    assert np.any(np.abs(x) < 0.3)  # through the middle of the frame
+    inside = np.flatnonzero(np.abs(x) < 1.0)
+    assert np.all(np.diff(x[inside]) * way > -1e-3)  # one way across, the way said
+    assert shots[0]["not_understood"] == []
+    if text.startswith("Wide"):  # a wide frame is a long walk: the shot is lengthened for it
+        assert shot.duration > 3 * project.fps
+        assert any("long enough for" in e["choice"] for e in shots[0]["explanation"])
