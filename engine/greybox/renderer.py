@@ -265,7 +265,7 @@ class GreyboxRenderer:
                 ),
                 "sky": ctx.program(vertex_shader=_HEADER + _SKY_VS, fragment_shader=head + _SKY_FS),
             }
-        self._geometry = {"box": unit_box(), "cylinder": unit_cylinder(), "sphere": unit_sphere(), "head": unit_sphere(12, 18)}
+        self._geometry = {"box": unit_box(), "cylinder": unit_cylinder(24), "sphere": unit_sphere(12, 24), "head": unit_sphere(16, 28)}
         self._vbos = {k: (ctx.buffer(np.hstack([v, n]).astype("f4").tobytes()), ctx.buffer(i.tobytes()), len(i)) for k, (v, n, i) in self._geometry.items()}
         self._instance_capacity: dict[str, int] = {}
         self._instances: dict[str, object] = {}
