@@ -1,7 +1,19 @@
 import os
+import sys
+
+# One BLAS/OpenMP thread per test process, set before numpy or torch start their pools: the default
+# run has two workers on two cores already, and on a busy machine extra threads that spin while
+# waiting slowed a small torch test from 2 s to over 120 s.
+for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def pytest_configure(config):
+    if "torch" in sys.modules:  # imported before this file by a plugin: its pool is already made
+        sys.modules["torch"].set_num_threads(1)
