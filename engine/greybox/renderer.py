@@ -192,6 +192,13 @@ def unit_box() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.array(verts, np.float32), np.array(norms, np.float32), np.array(idx, np.int32)
 
 
+# Sides of a limb's cylinder and of the sphere rounding its joint. The two are drawn in the bone's
+# frame with the same count and phase, so the cylinder's end ring lies on the sphere's equator: two
+# coarse polyhedra of one radius otherwise cut each other in a zigzag (a jagged band across the back
+# in close framings), and finer ones cost a quarter of the frame rate.
+JOINT_SEGMENTS = 12
+
+
 def unit_cylinder(segments: int = 12) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     verts, norms, idx = [], [], []
     angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
@@ -265,7 +272,7 @@ class GreyboxRenderer:
                 ),
                 "sky": ctx.program(vertex_shader=_HEADER + _SKY_VS, fragment_shader=head + _SKY_FS),
             }
-        self._geometry = {"box": unit_box(), "cylinder": unit_cylinder(24), "sphere": unit_sphere(12, 24), "head": unit_sphere(16, 28)}
+        self._geometry = {"box": unit_box(), "cylinder": unit_cylinder(JOINT_SEGMENTS), "sphere": unit_sphere(6, JOINT_SEGMENTS), "head": unit_sphere(12, 18)}
         self._vbos = {k: (ctx.buffer(np.hstack([v, n]).astype("f4").tobytes()), ctx.buffer(i.tobytes()), len(i)) for k, (v, n, i) in self._geometry.items()}
         self._instance_capacity: dict[str, int] = {}
         self._instances: dict[str, object] = {}

@@ -122,8 +122,9 @@ def _person_drawn(figures: mq.Figure, rgb) -> dict:
         ok = length > 1e-6
         unit = np.where(ok[:, None], d / np.maximum(length, 1e-9)[:, None], [0.0, 1.0, 0.0])
         size = np.stack([np.full(n, 2 * r), length, np.full(n, 2 * r)], -1) * ok[:, None]  # a bone of no length draws nothing
-        put("cylinder", (a + b) / 2, _axis_frames(unit), size, rgb)
-        put("sphere", b, eye, (2 * r,) * 3, rgb)
+        axes = _axis_frames(unit)
+        put("cylinder", (a + b) / 2, axes, size, rgb)
+        put("sphere", b, axes, (2 * r,) * 3, rgb)  # in the bone's frame: its equator is the cylinder's end ring
     # Only the pelvis starts bones: its sphere rounds the first.
     put("sphere", joints[:, mq.BONES[0][1]], eye, (2 * mq.BONE_RADIUS[mq.JOINTS[mq.BONES[0][0]]] * s,) * 3, rgb)
     head = mq.INDEX["head"]
