@@ -16,13 +16,14 @@ import numpy as np
 from engine import sequence
 from engine.camera.bake import bake_keys
 from engine.camera.moves import Framing, MoveContext, ShotCamera, apply_move, framing_at, handheld
-from engine.planner.set_pieces import find_piece, furnish
 from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
 from engine.greybox.blocking import SETTLE_S
 from engine.greybox.mannequin import NOMINAL_SPEED
 from engine.planner.parse import ACTION_ANY_RX, CAMERA_TARGETS, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
 from engine.planner.place import DEFAULT_FOCAL, Scene, in_piece_axes, place
+from engine.planner.set_bounds import keep_on_set, set_bounds
+from engine.planner.set_pieces import find_piece, furnish
 from engine.planner.vocabulary import STOPWORDS
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, SubjectKey, new_shot_id
 
@@ -445,6 +446,10 @@ def _one_move(project, spec, move, framing, subject, distance, frames, fps, vari
         notes.append(f"'{move.words}': starts {params['amount']:.2f} m higher to land on the framing")
     if preset == "follow" and follow_to is not None:
         params = {"to": follow_to}
+    elif preset == "follow" and "amount" in params:
+        # along the frame as far as the words say, stopping at the set's walls
+        here = np.asarray(subject.position, float)
+        params = {"to": keep_on_set(set_bounds(project), here, here + params["amount"] * _flat_unit(framing.right))}
     # After a first move the subject may sit off the lens axis: a push or pull then travels
     # along the axis rather than swinging round to re-aim.
     aimed = subject if first or not preset.startswith(("push", "pull")) else None
@@ -642,7 +647,8 @@ def _walk_target(spec: ShotSpec, scene, subject: Subject, seconds: float = 4.0):
             pair = _chase_pair(act, act.subject or subject.name, scene, scene.project, {s.name: s for s in scene.subjects})
             if pair is not None and subject.name in (pair[0].name, pair[1].name):
                 way = _chase_way(act, *pair, scene, scene.project, None)
-                return np.asarray(subject.position, float) + way * min(STRIDE_M["run"] * seconds, CHASE_MAX_M)
+                here = np.asarray(subject.position, float)
+                return keep_on_set(set_bounds(scene.project), here, here + way * min(STRIDE_M["run"] * seconds, CHASE_MAX_M))
         if act.verb in ("walk", "run") and (act.subject or subject.name) == subject.name and act.target and act.target not in NOT_PIECES:
             stop = _piece_stop(scene, scene.project, act.target, subject) if getattr(scene, "project", None) is not None else None
             if stop is not None:
@@ -698,7 +704,12 @@ def _walked_to(act, person: Subject, scene) -> Subject | None:
 def _walk_end(act, start: np.ndarray, person: Subject, framing: Framing, frames: int, fps: float, scene, project, side: float | None = None) -> np.ndarray:
     """Where a walk or run ends: a set piece, past (close by: on the camera's ``side``, +1 right,
     else on the side they are on) or toward / away from the camera, across the frame, else on along
-    the person's facing, at their pace."""
+    the person's facing, at their pace; never through the set's walls (they stop at the ledge)."""
+    end = _walk_end_anywhere(act, start, person, framing, frames, fps, scene, project, side)
+    return keep_on_set(set_bounds(project), start, end)
+
+
+def _walk_end_anywhere(act, start: np.ndarray, person: Subject, framing: Framing, frames: int, fps: float, scene, project, side: float | None = None) -> np.ndarray:
     pace = STRIDE_M["run" if act.verb == "run" else "walk"]
     right = _flat_unit(framing.right)
     cam = np.asarray(framing.position, float)
@@ -741,7 +752,7 @@ def _crossing(act, mark: np.ndarray, framing: Framing, project: Project) -> tupl
     shot beyond the other (to screen right unless the words say left), at most as far as the
     longest shot lets them go and never past the set's walls. The camera frames the mark, which
     they pass through when they stand in the frame's middle."""
-    from engine.planner.set_bounds import INSIDE_MARGIN_M, set_bounds
+    from engine.planner.set_bounds import inside
 
     mark = np.asarray(mark, float)
     cam = np.asarray(framing.position, float)
@@ -754,17 +765,8 @@ def _crossing(act, mark: np.ndarray, framing: Framing, project: Project) -> tupl
     sign = -1.0 if act.way == "left" else 1.0
     a, b = mark + right * (-sign * half - lateral), mark + right * (sign * half - lateral)
     bounds = set_bounds(project)
-    if bounds is not None:  # on the roof, not over its ledge: the part of the line inside the walls
-        lo, hi = bounds[0] + INSIDE_MARGIN_M, bounds[1] - INSIDE_MARGIN_M
-        p0, d = a[[0, 2]], (b - a)[[0, 2]]
-        t0, t1 = 0.0, 1.0
-        for k in range(2):
-            if abs(d[k]) < 1e-12:
-                continue
-            u, v = sorted(((lo[k] - p0[k]) / d[k], (hi[k] - p0[k]) / d[k]))
-            t0, t1 = max(t0, u), min(t1, v)
-        if t0 < t1:
-            a, b = a + (b - a) * t0, a + (b - a) * t1
+    if inside(bounds, mark):  # on the roof, not over its ledge: from the mark out to the walls either way
+        a, b = keep_on_set(bounds, mark, a), keep_on_set(bounds, mark, b)
     return a, b
 
 
@@ -857,7 +859,7 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
                     way = _chase_way(act, chaser, chased, scene, project, framing)
                     a, b = begin, last
                     length = min(STRIDE_M["run"] * (b - a) / fps, CHASE_MAX_M)
-                    lead = (r0, r0 + way * length)
+                    lead = (r0, keep_on_set(set_bounds(project), r0, r0 + way * length))  # they stop at the walls
                 tail = (lead[0] - way * gap, lead[1] - way * gap)
                 for who, (s0, s1) in ((chased.name, lead), (chaser.name, tail)):
                     keys += run_keys(who, a, b, s0, s1, "run")

@@ -43,3 +43,23 @@ def inside(bounds: tuple[np.ndarray, np.ndarray] | None, position) -> bool:
         return True
     xz = np.asarray(position, float)[[0, 2]]
     return bool(np.all(xz >= bounds[0] + INSIDE_MARGIN_M) and np.all(xz <= bounds[1] - INSIDE_MARGIN_M))
+
+
+def keep_on_set(bounds: tuple[np.ndarray, np.ndarray] | None, start, end) -> np.ndarray:
+    """``end`` of a walk from ``start``, brought back along the walk to where it meets the set's walls
+    (unchanged for an open set, or for a walk that starts off the set)."""
+    end = np.asarray(end, float)
+    if bounds is None:
+        return end
+    start = np.asarray(start, float)
+    lo, hi = bounds[0] + INSIDE_MARGIN_M, bounds[1] - INSIDE_MARGIN_M
+    p0, d = start[[0, 2]], (end - start)[[0, 2]]
+    if np.any(p0 < lo) or np.any(p0 > hi):
+        return end
+    t = 1.0
+    for k in range(2):  # the first wall the walk reaches, on either axis
+        if d[k] > 1e-12:
+            t = min(t, (hi[k] - p0[k]) / d[k])
+        elif d[k] < -1e-12:
+            t = min(t, (lo[k] - p0[k]) / d[k])
+    return start + (end - start) * max(t, 0.0)

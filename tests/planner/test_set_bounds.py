@@ -88,3 +88,23 @@ def test_the_bounds_of_a_walled_room_hold_its_floor_and_nothing_past_its_walls(w
     assert inside(bounds, (cx + u * room[0], 1.0, cz + v * room[1]))
     for sx, sz in ((1, 0), (-1, 0), (0, 1), (0, -1)):  # a step past any wall's outer face is off the set
         assert not inside(bounds, (cx + sx * (half[0] + 0.5), 1.0, cz + sz * (half[1] + 0.5)))
+
+
+@pytest.mark.parametrize("text", ["Jonas walks.", "Jonas runs away.", "Mara chases Jonas.", "Jonas walks away as we follow him."])
+def test_nobody_walks_through_the_sets_walls(text):
+    """A walk with nowhere said goes on along the person's way as far as the shot lets them: in a
+    room it stopped beyond the wall (on the rooftop, off the roof). It now ends at the wall."""
+    from engine.greybox.blocking import subject_track
+
+    room = _room(6.0, 6.0, 0.0, (0.0, 0.0))
+    people = [Subject(name="Jonas", position=(1.0, 0.0, 0.5), facing=90.0), Subject(name="Mara", position=(-0.5, 0.0, 0.5), facing=90.0)]
+    base = room.model_copy(update={"subjects": room.subjects + people})
+    plan = plan_text(text, base)
+    project = plan.to_project(base)
+    bounds = set_bounds(project)
+    shot = project.shots[0]
+    for name in ("Jonas", "Mara"):
+        track = subject_track(project, shot, project.subject(name), list(range(shot.duration)))
+        assert all(inside(bounds, p) for p in track.positions), (name, track.positions[-1])
+    moved = subject_track(project, shot, project.subject("Jonas"), [0, shot.duration - 1]).positions
+    assert np.linalg.norm(moved[1] - moved[0]) > 1.0  # he still goes somewhere
