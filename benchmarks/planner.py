@@ -150,7 +150,7 @@ def framing_checks(verbose: bool = False) -> tuple[int, int, float]:
                 if verbose and not ok:
                     print(f"  framing: {text!r}: eyes at {eye:.3f}, foot at {foot:.3f}, described {said!r}")
     for owner, onto in (("Jonas", "Mara"), ("Mara", "Jonas")):
-        for text in (f"Over the shoulder of {owner} onto {onto}.", f"Over {owner}'s shoulder onto {onto}, medium close-up."):
+        for text in (f"Over the shoulder of {owner} onto {onto}.", *(f"Over {owner}'s shoulder onto {onto}, {size}." for size in ("medium close-up", "close-up", "extreme close-up"))):
             project = plan_text(text, SET).to_project(SET)
             context = shot_context(project, project.shots[0])
             fg = context.foreground(0)

@@ -100,6 +100,71 @@ def _hands_height(pose: str, height: float) -> float:
     return float(np.mean([figure.joint("wrist_l")[1], figure.joint("wrist_r")[1]]))
 
 
+def _film_width(scene: Scene, film_height_mm: float) -> float:
+    project = getattr(scene, "project", None)
+    return float(project.film_back_mm()[0]) if project is not None else film_height_mm * 16.0 / 9.0
+
+
+# The parts of a person that show over their shoulder, as balls: (joint, radius at 1.75 m).
+SHOULDER_PARTS = (("head", 0.115), ("neck", 0.1), ("chest", 0.16), ("shoulder_l", 0.075), ("shoulder_r", 0.075), ("elbow_l", 0.06), ("elbow_r", 0.06))
+SHOULDER_SHARE = (0.04, 0.25)  # of the frame the foreground covers: a shape at its edge, not a wall
+
+
+def _foreground_balls(person: Subject) -> tuple[np.ndarray, np.ndarray]:
+    from engine.greybox import mannequin as mq
+
+    figure = mq.pose_figure(mq.preset_angles(person.pose if person.pose in mq.POSES else "stand"), person.position, person.facing, person.height)
+    scale = person.height / mq.REFERENCE_HEIGHT
+    centres, radii = np.array([figure.joint(j) for j, _ in SHOULDER_PARTS]), np.array([r for _, r in SHOULDER_PARTS]) * scale
+    # and the upper arms, between shoulder and elbow
+    return np.concatenate([centres, 0.5 * (centres[3:5] + centres[5:7])]), np.concatenate([radii, radii[5:7]])
+
+
+def _shoulder_in_frame(framing: Framing, balls: tuple[np.ndarray, np.ndarray], face: np.ndarray, film_w: float, film_h: float) -> bool:
+    """Whether the foreground person (``balls``: :func:`_foreground_balls`) covers a share of the
+    frame in ``SHOULDER_SHARE`` without covering the face at ``face`` (on a grid of points across
+    the frame, each ball drawn as its disc)."""
+    centres, radii = balls
+    inv = framing.rotation.inv()
+    local = inv.apply(centres - np.asarray(framing.position, float))
+    depth = -local[:, 2]
+    if np.all(depth <= 0.05):
+        return False
+    sx, sy = film_w / (2.0 * framing.focal_mm), film_h / (2.0 * framing.focal_mm)  # tangent of the half views
+    ok = depth > 0.05
+    cx, cy = local[ok, 0] / depth[ok] / sx, local[ok, 1] / depth[ok] / sy
+    rx, ry = radii[ok] / depth[ok] / sx, radii[ok] / depth[ok] / sy
+    gx, gy = np.meshgrid(np.linspace(-0.97, 0.97, 32), np.linspace(-0.95, 0.95, 18))
+    covered = (((gx[..., None] - cx) / rx) ** 2 + ((gy[..., None] - cy) / ry) ** 2 <= 1.0).any(axis=-1)
+    share = float(covered.mean())
+    fl = inv.apply(np.asarray(face, float) - np.asarray(framing.position, float))
+    if fl[2] >= 0:
+        return False
+    fx, fy = fl[0] / -fl[2] / sx, fl[1] / -fl[2] / sy
+    clear = bool(np.all(((fx - cx) / (rx + 0.12)) ** 2 + ((fy - cy) / (ry + 0.12)) ** 2 > 1.0))
+    return SHOULDER_SHARE[0] <= share <= SHOULDER_SHARE[1] and clear
+
+
+def _shoulder_search(fg, balls, f, away, side, base, face, subject, size, focal, focal_mm, film_h, film_w, drop, height_jitter, roll):
+    """(eye, focal, pitch) of the nearest place behind ``fg``'s shoulder from which it shows at the
+    frame's edge at ``size``, or None."""
+    across = _flat(side - away * float(side @ away))
+    shoulder = float(balls[0][3:5, 1].max())  # the shoulder joints' height
+    for back in (0.9, 1.3, 0.6, 1.8, 2.5):  # a long lens stands back from the shoulder it looks past
+        for lift in (0.12, 0.2, 0.06, 0.3):
+            for lateral in np.linspace(0.42, 0.08, 9):
+                eye = f + away * back + across * lateral * fg.height / 1.75 + UP * (shoulder + lift + height_jitter)
+                d = float(np.hypot(*(eye - base)[[0, 2]]))
+                fit = solve_framing(size, subject.height, focal, film_h, camera_height=float(eye[1] - base[1]), distance=d, eye_drop_m=drop)
+                lens = float(np.clip(fit.focal_mm, 18.0, 300.0)) if focal_mm is None else focal
+                if abs(lens - fit.focal_mm) > 0.5:
+                    continue  # the size cannot be held from here on the lenses there are
+                framing = _placed(eye, base, fit.pitch_deg, lens, roll, subject, []).framing
+                if _shoulder_in_frame(framing, balls, face, film_w, film_h):
+                    return eye, lens, fit.pitch_deg
+    return None
+
+
 BODY_SIZES = ("MS", "MLS", "FS", "WS", "EWS")  # sizes whose frame shows the body below the chest
 MIN_SET_FOCAL_MM = 14.0  # the widest lens the planner takes to keep a camera on the set
 
@@ -288,8 +353,25 @@ def _place(
         if abs(focal - fit.focal_mm) > 0.5:
             fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=float(eye[1] - base[1]), distance=d, eye_drop_m=drop)
             notes.append(f"the {focal:.0f} mm lens asked for cannot hold a {SHOT_SIZES[size].words} from this shoulder")
+        placed = _placed(eye, base, fit.pitch_deg, focal, roll, subject, notes)
+        film_w = _film_width(scene, film_height_mm)
+        face = base + UP * (EYES * subject.height - drop)
+        balls = _foreground_balls(foreground)
+        if not _shoulder_in_frame(placed.framing, balls, face, film_w, film_height_mm):
+            # On a long lens (a close-up over the shoulder) the shoulder falls outside the narrow
+            # frame: a plain single. Stand further back, nearer the shoulder's line and lower, as an
+            # operator does, until it is a dark shape at the frame's edge clear of the face.
+            found = _shoulder_search(foreground, balls, f, away, side, base, face, subject, size, focal, focal_mm, film_height_mm, film_w, drop, height_jitter, roll)
+            if found is not None:
+                eye, fit_focal, pitch = found
+                focal = fit_focal
+                d = float(np.hypot(*(eye - base)[[0, 2]]))
+                notes.append(f"stood back behind {foreground.name}'s shoulder to keep it in the frame on the {focal:.0f} mm lens")
+                placed = _placed(eye, base, pitch, focal, roll, subject, notes)
+            else:
+                notes.append(f"{foreground.name}'s shoulder is out of the frame at this size")
         notes.append(f"over {foreground.name}'s shoulder, {d:.2f} m from {subject.name} on a {focal:.0f} mm lens")
-        return _placed(eye, base, fit.pitch_deg, focal, roll, subject, notes)
+        return placed
 
     vertical = next((a for a in angles if a in ("high", "low", "overhead", "worm's eye")), None)
     if vertical == "overhead" or size == "INSERT":

@@ -121,3 +121,38 @@ def test_a_wide_shot_sees_the_subjects_body_past_the_set_pieces():
     scene = type("SetOnly", (), {"project": project, "subjects": project.subjects})()
     for height in (0.93 * jonas.height, WAIST * jonas.height, 0.3 * jonas.height):
         assert _line_of_sight_blocker(scene, eye, np.asarray(jonas.position) + np.array([0.0, height, 0.0]), "Jonas") is None
+
+
+@pytest.mark.parametrize("size", ["medium shot", "medium close-up", "close-up", "extreme close-up"])
+@pytest.mark.parametrize("owner, onto", [("Jonas", "Mara"), ("Mara", "Jonas")])
+def test_over_the_shoulder_shows_the_shoulder_at_every_size(size, owner, onto):
+    """The owner of the shoulder covers a share of the grey box's frame (its id pass) at the edge,
+    and the subject's face is not behind it. On the long lenses of a close-up or tighter, the
+    camera 0.6 m behind the shoulder had it out of the frame: a plain single."""
+    from engine.camera.framing import EYES
+    from engine.demo import build_demo_project
+    from engine.greybox import gl
+    from engine.greybox.occupancy import frame_shares
+
+    if gl.gl_available() is not None:
+        pytest.skip("no OpenGL context")
+    base = build_demo_project().model_copy(update={"shots": []})
+    plan = plan_text(f"Over {owner}'s shoulder onto {onto}, {size}.", base)
+    project = plan.to_project(base)
+    shot = project.shots[0]
+    path = evaluate_shot(project, shot)
+    share = frame_shares(project, shot, path, [0])[0]
+    assert 0.02 <= share[owner] <= 0.45, share
+    assert share[onto] > 0.05
+    # the face is the subject's own pixels, not the shoulder's
+    from engine.greybox.scene import subject_id
+    from engine.greybox.shots import GreyboxShots
+
+    subject = project.subject(onto)
+    face = np.asarray(subject.position) + np.array([0.0, EYES * subject.height, 0.0])
+    w, h = project.frame_size(320)
+    ids = GreyboxShots(project, [path], (w, h), [0]).render_frame(0, 0, ("id",))["id"]
+    local = path.c2w[0, :3, :3].T @ (face - path.c2w[0, :3, 3])
+    px = path.focal_mm[0] / project.film_back_mm()[0] * w
+    x, y = w / 2 + px * local[0] / -local[2], h / 2 - px * local[1] / -local[2]
+    assert ids[int(y), int(x)] == subject_id(project.subjects.index(subject))
