@@ -187,7 +187,7 @@ def place(
     A framing that would put the camera outside the set's walls (:mod:`engine.planner.set_bounds`)
     is held from inside them on a wider lens, as an operator in that set would (down to
     ``MIN_SET_FOCAL_MM``), unless a lens was asked for; if no lens can, the plan says so."""
-    from engine.planner.set_bounds import inside, set_bounds
+    from engine.planner.set_bounds import inside, reach, set_bounds
 
     args = (scene, subject, size, angles, film_height_mm)
     rest = dict(foreground=foreground, pov_of=pov_of, two_shot=two_shot, azimuth_jitter_deg=azimuth_jitter_deg, height_jitter=height_jitter)
@@ -214,7 +214,7 @@ def place(
             # The longest lens that still stands inside: the distance grows about as the lens does,
             # so the lens that reaches the wall is the widest one's times the room over its distance.
             best = widest
-            room = _reach(bounds, np.asarray(widest.aim, float), np.asarray(widest.framing.position, float))
+            room = reach(bounds, widest.aim, widest.framing.position)
             d14 = float(np.hypot(*(np.asarray(widest.framing.position) - np.asarray(widest.aim))[[0, 2]]))
             lens = min(MIN_SET_FOCAL_MM * room / max(d14, 1e-6) * 0.98, float(first.framing.focal_mm))
             for _ in range(4):
@@ -251,33 +251,17 @@ def place(
     return first
 
 
-def _reach(bounds, base: np.ndarray, eye: np.ndarray) -> float:
-    """How far from ``base`` toward ``eye`` (on the floor) a camera can stand inside ``bounds``: 0
-    when ``base`` itself is off the set."""
-    from engine.planner.set_bounds import INSIDE_MARGIN_M
-
-    ray = np.array([eye[0] - base[0], eye[2] - base[2]], float)
-    n = float(np.linalg.norm(ray))
-    lo, hi = bounds[0] + INSIDE_MARGIN_M, bounds[1] - INSIDE_MARGIN_M
-    start = np.asarray(base, float)[[0, 2]]
-    if n < 1e-9 or np.any(start < lo) or np.any(start > hi):
-        return 0.0
-    ray /= n
-    with np.errstate(divide="ignore", invalid="ignore"):
-        reach = np.where(ray > 1e-12, (hi - start) / ray, np.where(ray < -1e-12, (lo - start) / ray, np.inf))
-    return float(reach.min())
-
-
 def _held_at_the_wall(first: Placement, bounds, subject: Subject, film_height_mm: float, angles: list[str]) -> Placement | None:
     """``first``'s camera pulled in along its line to the subject until it stands on the set, at
     its height, on the widest lens, pitched so the eyes stay on the upper third."""
     from engine.camera.framing import UPPER_THIRD
+    from engine.planner.set_bounds import reach
 
     eye = np.asarray(first.framing.position, float)
     base = np.asarray(first.aim, float)
     ray = np.array([eye[0] - base[0], eye[2] - base[2]])
     length = float(np.linalg.norm(ray))
-    d = min(_reach(bounds, base, eye) - 0.05, length)
+    d = min(reach(bounds, base, eye) - 0.05, length)
     if d < 0.5:
         return None
     ray /= length

@@ -45,21 +45,31 @@ def inside(bounds: tuple[np.ndarray, np.ndarray] | None, position) -> bool:
     return bool(np.all(xz >= bounds[0] + INSIDE_MARGIN_M) and np.all(xz <= bounds[1] - INSIDE_MARGIN_M))
 
 
+def reach(bounds: tuple[np.ndarray, np.ndarray], start, toward) -> float:
+    """How far from ``start`` toward ``toward`` (on the floor) one can go before the set's walls:
+    0 when ``start`` itself is off the set, inf when the way meets no wall."""
+    start, toward = np.asarray(start, float), np.asarray(toward, float)
+    lo, hi = bounds[0] + INSIDE_MARGIN_M, bounds[1] - INSIDE_MARGIN_M
+    p0, d = start[[0, 2]], (toward - start)[[0, 2]]
+    n = float(np.linalg.norm(d))
+    if np.any(p0 < lo) or np.any(p0 > hi):
+        return 0.0
+    if n < 1e-12:
+        return float("inf")
+    d = d / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        each = np.where(d > 1e-12, (hi - p0) / d, np.where(d < -1e-12, (lo - p0) / d, np.inf))
+    return float(each.min())
+
+
 def keep_on_set(bounds: tuple[np.ndarray, np.ndarray] | None, start, end) -> np.ndarray:
     """``end`` of a walk from ``start``, brought back along the walk to where it meets the set's walls
     (unchanged for an open set, or for a walk that starts off the set)."""
     end = np.asarray(end, float)
-    if bounds is None:
+    if bounds is None or not inside(bounds, start):
         return end
     start = np.asarray(start, float)
-    lo, hi = bounds[0] + INSIDE_MARGIN_M, bounds[1] - INSIDE_MARGIN_M
-    p0, d = start[[0, 2]], (end - start)[[0, 2]]
-    if np.any(p0 < lo) or np.any(p0 > hi):
+    length = float(np.linalg.norm((end - start)[[0, 2]]))
+    if length < 1e-12:
         return end
-    t = 1.0
-    for k in range(2):  # the first wall the walk reaches, on either axis
-        if d[k] > 1e-12:
-            t = min(t, (hi[k] - p0[k]) / d[k])
-        elif d[k] < -1e-12:
-            t = min(t, (lo[k] - p0[k]) / d[k])
-    return start + (end - start) * max(t, 0.0)
+    return start + (end - start) * min(1.0, reach(bounds, start, end) / length)
