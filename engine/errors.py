@@ -21,7 +21,15 @@ class ShotlineError(ValueError):
 
     def one_line(self) -> str:
         parts = [p for p in (self.source, self.field) if p]
-        return ": ".join(parts + [self.message])
+        return _printable(": ".join(parts + [self.message]))
+
+
+def _printable(text: str) -> str:
+    """``text`` on one line: a control character (a newline in a file's key, a path, a message it
+    quotes) is shown escaped, as repr shows it, rather than breaking the line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class FieldError(ValueError):

@@ -84,3 +84,13 @@ def test_pathological_json_is_refused_in_one_line(text):
     with pytest.raises(ShotlineError) as err:
         loads_project(text, "odd.shotline")
     assert "\n" not in str(err.value)
+
+
+def test_a_key_with_a_newline_in_it_is_still_refused_on_one_line():
+    """The slow fuzz run found it: a field named "fac\\ng" (an escaped newline in the file) was
+    quoted into the message as it was, and the one-line error broke in two."""
+    text = DEMO_PATH.read_text().replace('"facing": 0.0', '"fac\\ng": 0.0', 1)
+    with pytest.raises(ShotlineError) as err:
+        loads_project(text, "fuzz.shotline")
+    line = str(err.value)
+    assert "\n" not in line and line.startswith("fuzz.shotline: subjects[") and "fac\\ng" in line
