@@ -48,12 +48,12 @@ def inside(bounds: tuple[np.ndarray, np.ndarray] | None, position) -> bool:
 def reach(bounds: tuple[np.ndarray, np.ndarray], start, toward) -> float:
     """How far from ``start`` toward ``toward`` (on the floor) one can go before the set's walls:
     0 when ``start`` itself is off the set, inf when the way meets no wall."""
+    if not inside(bounds, start):
+        return 0.0
     start, toward = np.asarray(start, float), np.asarray(toward, float)
     lo, hi = bounds[0] + INSIDE_MARGIN_M, bounds[1] - INSIDE_MARGIN_M
     p0, d = start[[0, 2]], (toward - start)[[0, 2]]
     n = float(np.linalg.norm(d))
-    if np.any(p0 < lo) or np.any(p0 > hi):
-        return 0.0
     if n < 1e-12:
         return float("inf")
     d = d / n
