@@ -1020,6 +1020,25 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str]) -> None:
             sp.warnings.append(f"'static' contradicts '{sp.moves[0].words}'; planned the move")
 
 
+def blocking_from_head(head: str, first: ShotSpec, names: list[str], fps: float) -> None:
+    """What the opening sentences say of people ("Jonas by the water tank.", "Mara sits on the
+    crates.") when they stay the scene's description because the first shot frames someone else
+    ("Close-up on Mara."): their actions join the first shot, so the blocking holds from its first
+    frame. A person the first shot already moves or places is left as that shot says."""
+    if not head or not names or not any(re.search(rf"(?<![A-Za-z]){re.escape(n)}(?![a-z])", head) for n in names):
+        return
+    spec = parse_shot(head, names, fps)
+    acting = {a.subject for a in first.actions}
+    taken = [a for a in spec.actions if a.subject and a.subject not in acting]
+    if not taken:
+        return
+    first.actions[:0] = taken
+    first.set_pieces += [w for w in spec.set_pieces if w not in first.set_pieces]
+    first.locations += [w for w in spec.locations if w not in first.locations]
+    said = {a.words for a in taken}
+    first.explanation[:0] = [(w, f"{c} (said before the first shot)") for w, c in spec.explanation if w in said]
+
+
 def plan_text(text: str, project: Project | None = None, seed: int = 0, variation_index: int = 0) -> Plan:
     """Plan every shot of ``text`` in the set of ``project`` (or a set made from the names in it)."""
     base = project or Project()
@@ -1031,6 +1050,8 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         empty = True
     names = [s.name for s in subjects if s.is_person] or [s.name for s in subjects]
     specs = [parse_shot(t, names, base.fps) for t in texts]
+    if not empty and all(k == 0 for k in scene_of):
+        blocking_from_head(global_prompt, specs[0], names, base.fps)
     if empty:
         specs[0].explanation = [("", "the text is empty: a static medium shot to start from")]
     understand_with_bank(specs, names)

@@ -403,6 +403,29 @@ def test_where_someone_is_said_before_the_framing_places_them_and_makes_the_shot
         assert "rooftop at night" in project.prompt.lower()
 
 
+@pytest.mark.parametrize(
+    "text, name, pose, piece",
+    [
+        ("Jonas by the water tank. Close-up on Mara.", "Jonas", "stand", "Water tank"),
+        ("A rooftop at night. Mara sits on the crates. Wide shot of Jonas. Cut to Mara.", "Mara", "sit", "Crates"),
+    ],
+)
+def test_where_someone_is_said_before_a_shot_of_someone_else_still_places_them(rooftop, tmp_path, capsys, text, name, pose, piece):
+    """"Jonas by the water tank. Close-up on Mara.": the opening sentence stays the scene's
+    description (the shot is Mara's), and Jonas still stands by the tank from its first frame, and in
+    the shots after it (before, he stayed where the set has him)."""
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert shots[0]["subject"] != name
+    assert text.split(".")[0].lower() in project.prompt.lower()
+    thing = project.subject(piece)
+    for shot in project.shots:
+        positions, poses = _track(project, shot, name)
+        assert set(poses) == {pose} and np.allclose(positions, positions[0])
+        assert np.linalg.norm(_flat(positions[0]) - _flat(thing.position)) < max(thing.scale[0], thing.scale[2]) / 2 + 0.8
+    assert np.linalg.norm(_flat(positions[0]) - _flat(project.subject(name).position)) > 1.0  # moved from the set's blocking
+    assert any("said before the first shot" in e["choice"] for e in shots[0]["explanation"])
+
+
 def test_where_someone_is_does_not_move_a_person_who_walks():
     """"Jonas walks by the water tank" is a walk (past it), not a place he stands."""
     from engine.planner.parse import parse_shot
