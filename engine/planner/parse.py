@@ -529,7 +529,7 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
     door": subject keys for the planner. The actor is the name (or pronoun) just before the verb, both
     of two names joined by "and", or — for a verb chained on with "and"/"then" — the actor of the
     action before it; "he"/"she" is the shot's subject or the one named before."""
-    from engine.planner.set_pieces import PIECE_WORDS
+    from engine.planner.set_pieces import piece_phrase
 
     found = sorted(((m, verb) for rx, verb in ACTION_RX for m in rx.finditer(t.low)), key=lambda mv: (mv[0].start(), -len(mv[0].group())))
     adverb = r"(?:(?:is|are|was|were)\s+)?(?:\w+ly\s+|then\s+|slowly\s+|finally\s+|still\s+|already\s+)?"  # "Jonas is chasing Mara"
@@ -576,7 +576,7 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
         target = None
         if tm and tm.group("what"):
             words = tm.group("what").split()
-            hit = next((w for w in (tm.group("what"), words[0], words[-1]) if w in PIECE_WORDS), None)
+            hit = piece_phrase(tm.group("what"))
             if hit:
                 target = hit
             elif tm.group("prep") == "past":
@@ -629,7 +629,7 @@ BACK_TO_PREPS = ("by", "beside", "next to", "near", "against")
 def _whereabouts(t: _Text, names: list[str], spec: ShotSpec) -> None:
     """A person said to be at a set piece with nothing they do: found standing there from the first
     frame (as "is standing by the door" is)."""
-    from engine.planner.set_pieces import PIECE_WORDS
+    from engine.planner.set_pieces import piece_phrase
 
     acting = {a.subject for a in spec.actions}
     for name in names:
@@ -639,8 +639,7 @@ def _whereabouts(t: _Text, names: list[str], spec: ShotSpec) -> None:
             w = WHEREABOUTS_RX.match(t.low, m.end())
             if w is None:
                 continue
-            words = w.group("what").split()
-            piece = next((x for x in (w.group("what"), words[0], words[-1]) if x in PIECE_WORDS), None)
+            piece = piece_phrase(w.group("what"))
             if piece is None:
                 continue
             t.use(w.start("w") + len(w.group("w")) - len(w.group("w").lstrip()), w.end("w"))
@@ -718,19 +717,32 @@ def _piece_rx() -> re.Pattern:
     return re.compile(rf"{_L}(?P<w>{words})s?{_R}(?![- ]?clockwise)")
 
 
-def _places(t: _Text, spec: ShotSpec) -> None:
-    """Set pieces and locations the words name: "the door", "at the table", "INT. KITCHEN"."""
-    from engine.planner.set_pieces import LOCATION_WORDS, PIECE_WORDS
+@lru_cache(maxsize=1)
+def _qualified_piece_rx() -> re.Pattern:
+    """"the stair door", "the left ledge": a piece word with the one word before it that names which."""
+    return re.compile(rf"{_L}(?:the|a|an|his|her|their|this|that)\s+(?P<q>[a-z]+)\s+{_piece_rx().pattern.removeprefix(_L)}")
 
+
+def _places(t: _Text, spec: ShotSpec) -> None:
+    """Set pieces and locations the words name: "the door", "at the table", "the stair door",
+    "INT. KITCHEN"."""
+    from engine.planner.set_pieces import LOCATION_WORDS, NOT_QUALIFIERS, piece_shape
+
+    found = []
+    for m in _qualified_piece_rx().finditer(t.low):
+        if m.group("q") not in NOT_QUALIFIERS and not any(t.used[m.start("q") : m.end("w")]):
+            phrase = f"{m.group('q')} {m.group('w')}"
+            found.append((m.start("q"), m.end(), phrase))
     for m in _piece_rx().finditer(t.low):
-        word = m.group("w")
-        if True:
-            if any(t.used[m.start() : m.end()]):
-                continue
-            t.use(m.start(), m.end())
-            if word not in spec.set_pieces:
-                spec.set_pieces.append(word)
-                spec.explanation.append((t.words(m.start(), m.end()), f"set piece: {PIECE_WORDS[word]}"))
+        if not any(a <= m.start() < b for a, b, _ in found):
+            found.append((m.start(), m.end(), m.group("w")))
+    for start, end, word in sorted(found):
+        if any(t.used[start:end]):
+            continue
+        t.use(start, end)
+        if word not in spec.set_pieces:
+            spec.set_pieces.append(word)
+            spec.explanation.append((t.words(start, end), f"set piece: {piece_shape(word)}"))
     for word in LOCATION_WORDS:
         for m in re.finditer(rf"{_L}{re.escape(word)}{_R}", t.low):
             t.use(m.start(), m.end())

@@ -19,8 +19,12 @@ PIECE_WORDS: dict[str, str] = {
     "window": "window wall", "stairs": "stairs", "staircase": "stairs", "car": "car", "taxi": "car",
     "lamp post": "lamp post", "streetlight": "lamp post", "tree": "tree", "crate": "crate", "crates": "crate",
     "box": "box", "water tank": "cylinder", "tank": "cylinder", "vent": "crate", "ledge": "wall",
-    "parapet": "wall", "antenna": "lamp post", "pipe": "cylinder",
+    "parapet": "wall", "antenna": "lamp post", "pipe": "cylinder", "fridge": "box", "cabinet": "box",
+    "housing": "box", "shed": "box", "pillar": "cylinder", "column": "cylinder", "fence": "wall",
+    "railing": "wall", "bench": "sofa", "sink": "counter",
 }  # fmt: skip
+# words before a piece word that are not part of its name ("the other door")
+NOT_QUALIFIERS = {"and", "or", "then", "with", "to", "the", "a", "an", "other", "same", "far", "near", "nearest", "next", "first", "last"}
 # location -> the pieces that make it (shape, offset from the people's centre, facing)
 LOCATIONS: dict[str, list[tuple[str, tuple[float, float, float], float]]] = {
     "kitchen": [("counter", (0.0, 0.0, -2.2), 0.0), ("table", (0.0, 0.0, 1.6), 0.0), ("chair", (0.9, 0.0, 1.6), -90.0)],
@@ -38,13 +42,32 @@ PIECE_COLOUR = "#8a8a80"
 SLOTS = [(0.0, 0.0, -2.5), (2.6, 0.0, -1.2), (-2.6, 0.0, -1.2), (2.6, 0.0, 1.5), (-2.6, 0.0, 1.5), (0.0, 0.0, 3.0)]
 
 
+def piece_shape(phrase: str) -> str | None:
+    """The library shape of a piece word or of a qualified one ("stair door": a door)."""
+    return PIECE_WORDS.get(phrase) or PIECE_WORDS.get(phrase.split()[-1]) if phrase else None
+
+
+def piece_phrase(words: str) -> str | None:
+    """The piece that one or two words after a preposition name, with its qualifier: "stair door",
+    "left ledge", "vent pipe" (a pipe, not the vent), "water tank", "door" (of "door and"); None when
+    they name no piece."""
+    if words in PIECE_WORDS:
+        return words
+    w = words.split()
+    if len(w) == 2 and w[1] in PIECE_WORDS:
+        return words if w[0] not in NOT_QUALIFIERS else w[1]
+    return w[0] if w and w[0] in PIECE_WORDS else None
+
+
 def find_piece(subjects: list[Subject], word: str) -> Subject | None:
-    """The set's piece the word names: by name first ("Stair door"), then by shape."""
-    shape = PIECE_WORDS.get(word)
+    """The set's piece the words name: by its whole name first ("stair door": Stair door), then by
+    the piece word's name ("ledge": the first ledge), then by shape."""
     pieces = [s for s in subjects if not s.is_person]
-    named = [s for s in pieces if word in s.name.lower()]
-    if named:
-        return named[0]
+    for key in dict.fromkeys((word, word.split()[-1])):
+        named = [s for s in pieces if key in s.name.lower()]
+        if named:
+            return named[0]
+    shape = piece_shape(word)
     return next((s for s in pieces if s.shape == shape), None)
 
 
@@ -78,7 +101,7 @@ def furnish(subjects: list[Subject], pieces: list[str], locations: list[str]) ->
     for word in pieces:
         if find_piece(out, word) is not None:
             continue
-        shape = PIECE_WORDS[word]
+        shape = piece_shape(word)
         offset = SLOTS[min(used, len(SLOTS) - 1)]
         used += 1
         name = _name(word, taken)

@@ -426,6 +426,46 @@ def test_where_someone_is_said_before_a_shot_of_someone_else_still_places_them(r
     assert any("said before the first shot" in e["choice"] for e in shots[0]["explanation"])
 
 
+def _outside(piece, point):
+    """How far ``point`` stands outside the piece's footprint (m on the floor)."""
+    from engine.planner.place import in_piece_axes
+
+    x, _, z, (w, _, d), _ = in_piece_axes(piece, point)
+    return float(np.hypot(max(abs(x) - w / 2, 0.0), max(abs(z) - d / 2, 0.0)))
+
+
+@pytest.mark.parametrize(
+    "text, name, piece",
+    [
+        ("Jonas is standing at the stair door. Medium shot.", "Jonas", "Stair door"),
+        ("Jonas by the stair housing. Wide shot.", "Jonas", "Stair housing"),
+        ("Mara leans against the vent pipe. Medium shot.", "Mara", "Vent pipe"),
+        ("Jonas by the left ledge. Wide shot.", "Jonas", "Left ledge"),
+        ("Mara walks to the vent pipe.", "Mara", "Vent pipe"),
+        ("Jonas walks over to the right ledge.", "Jonas", "Right ledge"),
+    ],
+)
+def test_a_piece_called_by_its_name_in_the_set_is_that_piece(rooftop, tmp_path, capsys, text, name, piece):
+    """"The stair door", "the vent pipe", "the left ledge": the set's piece of that name, every word
+    read (before, "stair" was listed as not understood, "the vent pipe" went to the Vent unit, "the
+    left ledge" to the first ledge, and "the stair housing" placed nobody)."""
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert shots[0]["not_understood"] == []
+    positions, _ = _track(project, project.shots[0], name)
+    pieces = [s for s in project.subjects if not s.is_person]
+    nearest = min(pieces, key=lambda s: _outside(s, positions[-1]))
+    assert nearest.name == piece and _outside(nearest, positions[-1]) < 0.8
+    assert len(project.subjects) == len(build_demo_project().subjects)  # nothing added: the set had it
+
+
+def test_a_qualified_piece_the_set_lacks_is_added_under_that_name(tmp_path, capsys):
+    out = tmp_path / "plan.shotline"
+    assert main(["plan", "Mara walks to the red car.", "-o", str(out), "--json"]) == 0
+    shot = json.loads(capsys.readouterr().out)[0]["shots"][0]
+    car = load_project(out).subject("Red car")
+    assert car is not None and car.shape == "car" and shot["not_understood"] == []
+
+
 def test_where_someone_is_does_not_move_a_person_who_walks():
     """"Jonas walks by the water tank" is a walk (past it), not a place he stands."""
     from engine.planner.parse import parse_shot
