@@ -189,6 +189,29 @@ def _small_grey(frames: np.ndarray, width: int = 64) -> np.ndarray:
     return np.stack([cv2.resize(cv2.cvtColor(f, cv2.COLOR_RGB2GRAY), size, interpolation=cv2.INTER_AREA) for f in frames]).astype(np.float32).reshape(len(frames), -1)
 
 
+def _small_chroma(frames: np.ndarray, size: tuple[int, int] = (16, 9)) -> np.ndarray:
+    """Each frame's chroma (Cr, Cb) averaged over a coarse grid, flattened."""
+    return np.stack([cv2.resize(cv2.cvtColor(f, cv2.COLOR_RGB2YCrCb)[..., 1:], size, interpolation=cv2.INTER_AREA) for f in frames]).astype(np.float32).reshape(len(frames), -1)
+
+
+def _trim_codec_bleed(chroma_step: np.ndarray, a: int, b: int, hard: list[int]) -> int:
+    """A dissolve's start (``a``, the last frame of the shot before it; ``b`` the first frame of the
+    next) moved in by a frame where H.264 lent the frame before the blend some of its chroma: a
+    B-frame takes a little of the next picture's colour, which jumps the hue histogram (that placed
+    the start) a frame early, while the chroma itself moves only part of a blend's step. Taken only
+    where the shot before changes its chroma clearly slower than the blend (a push, a zoom; not a
+    fast pan, whose chroma moves as fast as a blend's). The end is left alone: there the blend's
+    steps shrink as the moving shot fades out, so the same test would misfire."""
+    floor = max([c for c in hard if c <= a] + [0])
+    if b - a < 4:
+        return a
+    blend = float(np.median(chroma_step[a + 1 : b - 1]))
+    shot = chroma_step[max(a - 6, floor) : a]
+    if len(shot) >= 3 and np.median(shot) < 0.5 * blend and chroma_step[a] < 0.5 * (float(np.median(shot)) + blend):
+        return a + 1
+    return a
+
+
 def _blend_residual(g: np.ndarray, a: int, b: int) -> tuple[float, float]:
     """How far frames a+1 .. b-1 are from the linear blend of frames a and b, and how different a
     and b are (mean absolute grey levels)."""
@@ -254,7 +277,7 @@ def detect_dissolves(
     for _, a, b in best_first(apart):
         if taken[a : b + 1].any():
             continue
-        a, b = _refine_ends(step, a, b)
+        a, b = _refine_ends(step, a, b, hard=sorted(hard))
         taken[a : b + 1] = True
         out.append((a, b))
     moving = np.zeros(n, bool)
@@ -265,7 +288,7 @@ def detect_dissolves(
             quarter = (b - a) // 4
             moving[a + quarter : b - quarter + 1] = True
             continue
-        a, b = _refine_ends(step, a, b)
+        a, b = _refine_ends(step, a, b, hard=sorted(hard))
         taken[a : b + 1] = True
         out.append((a, b))
     # a long dissolve over moving shots fits as two blends end to end: one dissolve
@@ -276,11 +299,13 @@ def detect_dissolves(
         else:
             merged.append([a, b])
     result = []
+    chroma_step = np.abs(np.diff(_small_chroma(frames), axis=0)).mean(axis=1) if merged else np.zeros(0)
     for a, b in merged:
         # pieces fitted apart overshoot where they meet the shots, and a blend out of a fast move fits
         # only in part (the moving shot's frames drift from its end frame): its colours change at the
         # blend's pace up to 8 frames beyond the fitted part
-        a, b = _refine_ends(step, a, b, margin=8)
+        a, b = _refine_ends(step, a, b, margin=8, hard=sorted(hard))
+        a = _trim_codec_bleed(chroma_step, a, b, sorted(hard))
         if _motion_share(frames, a, b) < motion:
             continue
         first = a + 1  # the first blended frame
@@ -352,7 +377,7 @@ def _split(step: np.ndarray, lo: int, hi: int, first: int, last: int, blend_firs
     return (float(blend.mean() - shot.mean()) / spread, k)
 
 
-def _refine_ends(steps: tuple[np.ndarray, ...], a: int, b: int, margin: int = 2) -> tuple[int, int]:
+def _refine_ends(steps: tuple[np.ndarray, ...], a: int, b: int, margin: int = 2, hard: list[int] | tuple[int, ...] = ()) -> tuple[int, int]:
     """Move a dissolve's ends (``a`` the last frame of one shot, ``b`` the first of the next) to
     where the picture stops changing at the blend's pace: a blend with camera motion fits a span a
     frame short or long about as well as the true one, and pieces fitted apart can run several
@@ -365,19 +390,23 @@ def _refine_ends(steps: tuple[np.ndarray, ...], a: int, b: int, margin: int = 2)
     whichever measure of change (``steps``: grey levels, colours) separates the runs by the most
     spreads — grey levels in a textured room, colours where the next shot's motion changes the grey
     levels as fast as the blend does. An end moves at most ``margin`` frames outward and back to
-    the middle inward, and is left alone when neither measure tells blend from shot by 2 spreads."""
+    the middle inward, and is left alone when neither measure tells blend from shot by 2 spreads.
+    The runs stop short of the hard cuts (``hard``: first frames of shots) on either side: a cut's
+    one huge step would outweigh every other."""
     n = len(steps[0]) + 1
     if b <= a:
         return a, b
     mid = (a + b + 1) // 2
+    floor = max([c for c in hard if c <= a] + [0])  # step c - 1 is the cut's
+    ceiling = min([c - 1 for c in hard if c > b] + [n - 1])
     ends = []
     for side in ("start", "end"):
         best = None
         for step in steps:
             if side == "start":
-                found = _split(step, max(a - margin - 10, 0), mid, max(a - margin, 0), mid - 1, blend_first=False)
+                found = _split(step, max(a - margin - 10, floor), mid, max(a - margin, floor), mid - 1, blend_first=False)
             else:
-                found = _split(step, mid, min(b + margin + 10, n - 1), mid + 1, min(b + margin, n - 1), blend_first=True)
+                found = _split(step, mid, min(b + margin + 10, ceiling), mid + 1, min(b + margin, ceiling), blend_first=True)
             if found is not None and (best is None or found[0] > best[0]):
                 best = found
         keep = a if side == "start" else b

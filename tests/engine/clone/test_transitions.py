@@ -55,6 +55,23 @@ def test_dissolve_into_a_shot_that_moves_faster_than_the_blend(seed, tmp_path):
     assert [(t.kind, t.start, t.end, t.frame) for t in found] == [("cut", 30, 30, 30), ("dissolve", 52, 60, 56)]
 
 
+@pytest.mark.parametrize("seed", [107, 4])
+def test_dissolve_start_is_not_pulled_early_by_the_codec(seed, tmp_path):
+    """In the rooms of seeds 107 and 4, H.264 gives the last frame of the push before the dissolve
+    some of the next shot's chroma (a B-frame): its hue histogram jumps a frame before the blend
+    starts, and the dissolve was found starting 1-2 frames early (its middle at 55 for 56)."""
+    from engine.clone.synthetic import make_clip
+    from engine.clone.video import read_video
+    from engine.interchange.mp4 import write_mp4
+
+    clip = make_clip([("pan_right", 30), ("push_in", 30), ("zoom_out", 30)], noise=2.0, seed=seed, dissolve=8)
+    path = tmp_path / "three.mp4"
+    write_mp4(clip.frames, path, clip.fps, (320, 180), crf=20)
+    found = detect_transitions(read_video(path).frames)
+    assert [(t.kind, t.frame) for t in found] == [("cut", 30), ("dissolve", 56)]
+    assert (found[1].start, found[1].end) == (52, 60)
+
+
 def _clip_frames(shots, seed, tmp_path, dissolve=0):
     from engine.clone.synthetic import make_clip
     from engine.clone.video import read_video
