@@ -551,7 +551,7 @@ def action_seconds(spec: ShotSpec, scene, project: Project, shot_subject: Subjec
             said.setdefault(name, []).append(f"{act.verb} {span:.1f} m")
             where[name] = end
         elif act.verb in ("walk", "run") and act.target == "past" and name not in busy:
-            a, b = _crossing(act, start, framing, project)
+            a, b, _ = _crossing(act, start, framing, project)
             span = float(np.linalg.norm(b - a))
             t += span / STRIDE_M[act.verb]
             said.setdefault(name, []).append(f"{act.verb} {span:.1f} m across the frame")
@@ -744,30 +744,62 @@ def _walk_end_anywhere(act, start: np.ndarray, person: Subject, framing: Framing
 
 
 CROSS_MARGIN_M = 0.6  # a crossing starts and ends this far past the frame's edges: out of shot
+CROSS_NEAREST_M = 1.2  # a crossing brought nearer the lens to fit between the walls comes no nearer
+BODY_HALF_WIDTH_M = 0.3  # out of shot: the chest this far past the frame's edge
 
 
-def _crossing(act, mark: np.ndarray, framing: Framing, project: Project) -> tuple[np.ndarray, np.ndarray]:
+def _crossing(act, mark: np.ndarray, framing: Framing, project: Project) -> tuple[np.ndarray, np.ndarray, str | None]:
     """Where a walk across the frame ("crosses the frame", "walks across", "runs past") starts and
-    ends: at the depth of the person's mark, from out of shot beyond one side of the frame to out of
-    shot beyond the other (to screen right unless the words say left), at most as far as the
-    longest shot lets them go and never past the set's walls. The camera frames the mark, which
-    they pass through when they stand in the frame's middle."""
+    ends, and a note when it had to move: at the depth of the person's mark, from out of shot beyond
+    one side of the frame to out of shot beyond the other (to screen right unless the words say
+    left), at most as far as the longest shot lets them go and never past the set's walls. The
+    camera frames the mark, which they pass through when they stand in the frame's middle.
+
+    Where the walls stand inside the frame at the mark's depth (a wide shot in a small room), the
+    crossing comes nearer the lens, on the line from the lens to the mark, to the farthest depth at
+    which the frame is narrow enough for them to leave it before the walls; failing that, it stays
+    at the mark and they stop at the walls in shot."""
     from engine.planner.set_bounds import inside
 
     mark = np.asarray(mark, float)
     cam = np.asarray(framing.position, float)
     right = _flat_unit(framing.right)
     forward = _flat_unit(-framing.rotation.apply([0.0, 0.0, 1.0]))
-    depth = max(float((mark - cam) @ forward), 0.5)
-    lateral = float((mark - cam) @ right)
-    half = 0.5 * depth * project.film_back_mm()[0] / float(framing.focal_mm) + CROSS_MARGIN_M
-    half = min(half, 0.5 * STRIDE_M["run" if act.verb == "run" else "walk"] * MAX_ACTION_SHOT_S)
+    film_w = project.film_back_mm()[0]
+    longest = 0.5 * STRIDE_M["run" if act.verb == "run" else "walk"] * MAX_ACTION_SHOT_S
     sign = -1.0 if act.way == "left" else 1.0
-    a, b = mark + right * (-sign * half - lateral), mark + right * (sign * half - lateral)
+
+    def line(through):  # the two ends of a crossing through ``through``, the frame's width there
+        depth = max(float((through - cam) @ forward), 0.5)
+        lateral = float((through - cam) @ right)
+        half = min(0.5 * depth * film_w / float(framing.focal_mm) + CROSS_MARGIN_M, longest)
+        return through + right * (-sign * half - lateral), through + right * (sign * half - lateral)
+
+    def out_of_shot(p):
+        depth = float((p - cam) @ forward)
+        return depth <= 0 or abs(float((p - cam) @ right)) > 0.5 * depth * film_w / float(framing.focal_mm) + BODY_HALF_WIDTH_M
+
+    a, b = line(mark)
     bounds = set_bounds(project)
-    if inside(bounds, mark):  # on the roof, not over its ledge: from the mark out to the walls either way
-        a, b = keep_on_set(bounds, mark, a), keep_on_set(bounds, mark, b)
-    return a, b
+    if not inside(bounds, mark):  # off the set, or an open set: nothing to keep them in
+        return a, b, None
+    # on the roof, not over its ledge: from the mark out to the walls either way
+    kept = keep_on_set(bounds, mark, a), keep_on_set(bounds, mark, b)
+    if all(out_of_shot(p) for p in kept):
+        return kept[0], kept[1], None
+    floor_cam = np.array([cam[0], mark[1], cam[2]])
+    depth = float((mark - cam) @ forward)
+    for share in (0.85, 0.7, 0.55, 0.4, 0.3, 0.2):
+        if depth * share < CROSS_NEAREST_M:
+            break
+        through = floor_cam + (mark - floor_cam) * share
+        if not inside(bounds, through):
+            continue
+        a2, b2 = line(through)
+        near = keep_on_set(bounds, through, a2), keep_on_set(bounds, through, b2)
+        if all(out_of_shot(p) for p in near):
+            return near[0], near[1], f"the set's walls stand in the frame at the mark's depth: the crossing comes {np.linalg.norm((mark - through)[[0, 2]]):.1f} m nearer the lens, where the frame is narrow enough to leave"
+    return kept[0], kept[1], "the set's walls stand in the frame: the crossing stops at them in shot"
 
 
 def _hurried(spec: ShotSpec, act, name: str, span: float, frames_taken: int, fps: float, shot_frames: int, gait: str) -> None:
@@ -872,7 +904,9 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
                 continue
             crossing = act.target == "past" and name not in at
             if crossing:  # across the whole frame, through where they stand
-                start, end = _crossing(act, start, framing, project)
+                start, end, moved_note = _crossing(act, start, framing, project)
+                if moved_note:
+                    notes.append(f"'{act.words}': {moved_note}")
             else:
                 end = _walk_end(act, start, person, framing, frames, fps, scene, project)
             span = float(np.linalg.norm(end - start))
