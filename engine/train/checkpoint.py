@@ -13,7 +13,9 @@ import torch
 from engine.atomic import atomic_path
 
 
-def save_checkpoint(path: Path, model: torch.nn.Module, ema: dict[str, torch.Tensor], opt: torch.optim.Optimizer, step: int, config: str) -> None:
+def save_checkpoint(path: Path, model: torch.nn.Module, ema: dict[str, torch.Tensor], opt: torch.optim.Optimizer, step: int, config: str, extra: dict[str, str] | None = None) -> None:
+    """The run's state in one safetensors file; ``extra`` goes into its metadata beside the step and
+    configuration (what a resumed run must keep, such as its data normalisation)."""
     from safetensors.torch import save_file
 
     tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
@@ -26,7 +28,7 @@ def save_checkpoint(path: Path, model: torch.nn.Module, ema: dict[str, torch.Ten
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
-        save_file(tensors, str(tmp), metadata={"step": str(step), "config": config})
+        save_file(tensors, str(tmp), metadata={**(extra or {}), "step": str(step), "config": config})
 
 
 def load_checkpoint(

@@ -117,6 +117,21 @@ def test_a_resumed_run_is_the_straight_run(tmp_path):
     assert all(torch.equal(straight.ema[k], resumed.ema[k]) for k in straight.ema)
 
 
+def test_a_resumed_run_keeps_the_normalisation_its_weights_learned_in(tmp_path):
+    """Data made again by changed code has other statistics; the resumed weights must go on reading
+    states in the units they were trained in (before, the new data's statistics were taken
+    silently, and every state the weights saw was shifted)."""
+    cfg = TrainConfig(model=TINY, batch=4, checkpoint_every=1000, warmup=2)
+    first = Trainer(cfg, tmp_path / "run", data=tiny_data())
+    first.train(1)
+    changed = tiny_data()
+    changed["state"] = changed["state"] * 1.5 + 0.2
+    resumed = Trainer(cfg, tmp_path / "run", data=changed)
+    assert torch.equal(resumed.mean, first.mean) and torch.equal(resumed.std, first.std)
+    fresh = Trainer(cfg, tmp_path / "other", data=changed)
+    assert not torch.allclose(fresh.mean, first.mean)  # a new run takes its own data's
+
+
 @pytest.mark.slow  # seconds of its own: the slow CI step runs it on every submission
 def test_onnx_export_computes_what_torch_does(tmp_path):
     torch.manual_seed(0)
@@ -156,6 +171,21 @@ def test_cli_rejects_an_unknown_planner(tmp_path):
         main(["plan", "Pan left.", "-o", str(tmp_path / "p.shotline"), "--planner", "neural"])
     assert exit.value.code == 2
     assert not (tmp_path / "p.shotline").exists()
+
+
+def test_music_paired_moves_start_on_the_first_beat_after_a_short_hold():
+    """One rule the words and the music decide, so a model can learn it: the camera holds, then
+    moves from the music's first beat at least MIN_HOLD_FRAMES in (a random one of the first beats
+    was a target a model could only average, which put its onsets between beats)."""
+    from engine.planner.learned.data import FPS, MIN_HOLD_FRAMES
+    from engine.planner.learned.measure import onset_frame
+
+    examples = [ex for ex in (make_example(i, kind="music") for i in range(8)) if ex.moves != ["static"]]
+    assert len(examples) >= 5
+    for ex in examples:
+        beats = np.round(ex.beats * FPS)
+        first = beats[beats >= MIN_HOLD_FRAMES][0]
+        assert abs(onset_frame(ex.c2w, ex.focal_mm, ex.scale) - first) <= 2, (ex.text, beats[:4])
 
 
 @pytest.mark.slow

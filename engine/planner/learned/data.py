@@ -7,7 +7,7 @@ two-segment shot) at a slow, normal or fast speed, the words a director might us
 (:mod:`engine.planner.learned.phrasings`), and its per-frame cameras from the one evaluator.
 
 Audio-paired examples put synthetic music (:mod:`engine.planner.learned.music`) under the shot:
-the camera holds until a beat, then moves with a speed that follows the loudness of the bar
+the camera holds until the first beat after a short hold, then moves with a speed that follows the loudness of the bar
 playing. Seeds decide everything, so a data set is the same on every machine; the test split uses
 other seeds, held-out phrasings and templates, and music the training never heard.
 """
@@ -28,6 +28,8 @@ from engine.planner.place import Scene, place
 from engine.project import Project, Shot, Subject
 from engine.sequence import EvaluatedSequence
 from models.planner import OVERLAP_FRAMES, SEGMENT_FRAMES
+
+MIN_HOLD_FRAMES = 4  # a music-paired move holds at least this long before its first beat
 
 FPS = 24.0
 FILM_BACK = Project().film_back_mm()
@@ -168,9 +170,12 @@ def make_example(seed: int, test: bool = False, kind: str | None = None, seq: Ev
         pool_seed = int(rng.integers(MUSIC_POOL)) + (TEST_SEEDS if test else 0)
         music, feats = _music(pool_seed, test, MUSIC_SECONDS)
         frames = int(rng.integers(72, int(MUSIC_SECONDS * FPS) - 6))
+        # the move starts on the music's first beat after a short hold: one rule, so the words and
+        # the music decide the onset (a random one of the first beats was a target the model could
+        # only average, which put its onsets between beats)
         beat_frames = np.round(music.beats * FPS).astype(int)
-        options = beat_frames[(beat_frames >= 4) & (beat_frames <= 0.45 * frames)]
-        onset = int(rng.choice(options)) if len(options) else 0
+        options = beat_frames[(beat_frames >= MIN_HOLD_FRAMES) & (beat_frames <= 0.45 * frames)]
+        onset = int(options[0]) if len(options) else 0
         base = move_path(project, seq, start, primary, move, frames - onset, speed, "linear", rng)
         t = np.arange(frames - onset) / FPS + onset / FPS
         energy = music.energy_at(t)

@@ -252,12 +252,13 @@ class Trainer:
         return Batch(x0, valid[:, ::st].contiguous(), frames, valid, torch.from_numpy(sigma.astype(np.float32)), torch.from_numpy(noise), inputs)
 
     cooldown: tuple[int, int] | None = None  # (first step, steps): the learning rate falls linearly to 0 over them
+    cooldown_lr: float | None = None  # where that fall starts (default: the configuration's rate)
 
     def lr_at(self, step: int) -> float:
         lr = self.cfg.lr * min(1.0, (step + 1) / max(self.cfg.warmup, 1))
         if self.cooldown is not None:
             first, steps = self.cooldown
-            lr *= max(0.0, 1.0 - (step - first) / steps)
+            lr = (self.cooldown_lr or lr) * max(0.0, 1.0 - (step - first) / steps)
         return lr
 
     def train_step(self) -> dict[str, float]:
@@ -301,16 +302,31 @@ class Trainer:
     # -- checkpoints (engine/train/checkpoint.py, shared with the video DiT's trainer) -------------
 
     def save(self) -> None:
-        save_checkpoint(self.out / CHECKPOINT, self.model, self.ema, self.opt, self.step, json.dumps(asdict(self.cfg)))
+        stats = json.dumps({"mean": self.mean.tolist(), "std": self.std.tolist()})
+        save_checkpoint(self.out / CHECKPOINT, self.model, self.ema, self.opt, self.step, json.dumps(asdict(self.cfg)), {"normaliser": stats})
 
     def load(self) -> None:
+        """Resume the checkpoint, keeping the normalisation its weights were trained in: a data set
+        made again by changed code has other statistics, and the weights would read every state
+        shifted (a checkpoint older than this rule keeps the statistics of the data it finds)."""
         path = self.out / CHECKPOINT
 
         def check(meta: dict) -> None:
             if json.loads(meta["config"]) != asdict(self.cfg):
                 raise ValueError(f"{path}: trained with another configuration; use another --out")
+            if "normaliser" in meta:
+                stats = json.loads(meta["normaliser"])
+                self.mean = torch.tensor(stats["mean"], dtype=torch.float32)
+                self.std = torch.tensor(stats["std"], dtype=torch.float32)
 
         self.ema, self.step = load_checkpoint(path, self.model, self.opt, check)
+
+    def keep_normaliser_of(self, planner_json: Path) -> None:
+        """Take the normalisation an exported model was trained in (``planner.json``): for resuming
+        a checkpoint written before checkpoints kept their own."""
+        note = json.loads(Path(planner_json).read_text())
+        self.mean = torch.tensor(note["state_mean"], dtype=torch.float32)
+        self.std = torch.tensor(note["state_std"], dtype=torch.float32)
 
     def ema_model(self) -> TrajectoryDiT:
         model = TrajectoryDiT(PlannerConfig(**self.cfg.model))
@@ -355,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--examples", type=int, default=TrainConfig.examples)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--cooldown", type=int, default=None, help="train this many more steps with the learning rate falling linearly to 0, then stop")
+    ap.add_argument("--normaliser-from", type=Path, default=None, help="planner.json whose state normalisation the run keeps (a checkpoint from before checkpoints kept their own)")
+    ap.add_argument("--cooldown-lr", type=float, default=None, help="with --cooldown: the learning rate it falls from (default: the run's)")
     ap.add_argument("--export", type=Path, default=None, help="write the EMA weights as planner.onnx + planner.json and stop")
     ap.add_argument("--sample-steps", type=int, default=None, help="with --export: the sampler's steps (default: SampleSettings)")
     ap.add_argument("--guidance", default=None, help="with --export: text,audio,layout guidance weights")
@@ -363,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     signal.signal(signal.SIGTERM, _stop)  # `timeout` / `kill` checkpoint before leaving, as Ctrl-C does
     trainer = Trainer(TrainConfig(examples=args.examples), args.out)
+    if args.normaliser_from:
+        trainer.keep_normaliser_of(args.normaliser_from)
     if args.export:
         note = {}
         if args.sample_steps:
@@ -377,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     steps = args.steps
     if args.cooldown:
         trainer.cooldown = (trainer.step, args.cooldown)
+        trainer.cooldown_lr = args.cooldown_lr
         steps = trainer.step + args.cooldown
     trainer.train(steps, args.minutes)
     return 0
