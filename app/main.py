@@ -54,6 +54,11 @@ def open_app(file: Path | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("Shotline")
     app.setApplicationName("Shotline")
+    # Garbage is collected on a timer in the GUI thread, never in the engine client's or a render
+    # worker's thread: a Qt object destroyed off the GUI thread can crash the app.
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
+    collector = GarbageCollector(interval=1.0)  # noqa: F841 -- lives as long as the event loop
     window = MainWindow(project, path)
     window.show()
     window.offer_recovery()

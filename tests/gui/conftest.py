@@ -6,6 +6,24 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)
+def collect_garbage_on_the_gui_thread(qapp):
+    """No automatic garbage collection while a GUI test runs, then a collection here, on the GUI
+    thread: the engine client's and the in-process server's threads otherwise run the collector when
+    it happens to fall due, and a cycle holding a Qt wrapper of an earlier test destroyed off the GUI
+    thread segfaults the worker (seen once: a render-panel test, collecting in the server's thread).
+    The app does the same with pyqtgraph's GarbageCollector (app/main.py)."""
+    import gc
+
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.freeze()  # what outlived the collection is left out of later ones: each then costs ms, not 0.2 s
+        gc.enable()
+
+
+@pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch, qapp):
     """Each test gets its own QSettings and autosave folder: nothing leaks between tests or to ~."""
     from PySide6.QtCore import QSettings
