@@ -575,7 +575,6 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
         tm = TARGET_RX.match(t.low, after_verb)
         target = None
         if tm and tm.group("what"):
-            words = tm.group("what").split()
             hit = piece_phrase(tm.group("what"))
             if hit:
                 target = hit

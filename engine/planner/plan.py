@@ -1059,7 +1059,9 @@ def blocking_from_head(head: str, first: ShotSpec, names: list[str], fps: float)
     crates.") when they stay the scene's description because the first shot frames someone else
     ("Close-up on Mara."): their actions join the first shot, so the blocking holds from its first
     frame. A person the first shot already moves or places is left as that shot says."""
-    if not head or not names or not any(re.search(rf"(?<![A-Za-z]){re.escape(n)}(?![a-z])", head) for n in names):
+    from engine.planner.parse import _mentions
+
+    if not head or not names or not _mentions(head, names):
         return
     spec = parse_shot(head, names, fps)
     acting = {a.subject for a in first.actions}
