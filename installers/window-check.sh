@@ -5,9 +5,12 @@ set -euo pipefail
 APP=$1
 PNG=$2
 PYTHON=${PYTHON:-python}
-"$APP" > "${PNG%.png}.log" 2>&1 &
+# A fresh settings and autosave folder: the window must open at its default size and layout, not
+# at one this machine's user left (a restored small window failed the coverage check below).
+fresh=$(mktemp -d)
+XDG_CONFIG_HOME="$fresh/config" SHOTLINE_STATE_DIR="$fresh/state" "$APP" > "${PNG%.png}.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
+trap 'kill $pid 2>/dev/null || true; rm -rf "$fresh"' EXIT
 for _ in $(seq 240); do  # up to two minutes: a cold start of a big one-folder build
   # (windows come and go while Qt starts: a tree read in that moment fails, and is read again)
   if xwininfo -root -tree 2>/dev/null | grep -q '"[^"]*Shotline[^"]*"'; then break; fi
@@ -34,4 +37,5 @@ kill -TERM $pid
 for _ in $(seq 40); do kill -0 $pid 2>/dev/null || break; sleep 0.25; done
 if kill -0 $pid 2>/dev/null; then echo "the app did not quit on SIGTERM"; exit 1; fi
 trap - EXIT
+rm -rf "$fresh"
 echo "window check passed: $PNG"
