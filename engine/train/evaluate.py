@@ -194,7 +194,12 @@ def _small_chroma(frames: np.ndarray, size: tuple[int, int] = (16, 9)) -> np.nda
     return np.stack([cv2.resize(cv2.cvtColor(f, cv2.COLOR_RGB2YCrCb)[..., 1:], size, interpolation=cv2.INTER_AREA) for f in frames]).astype(np.float32).reshape(len(frames), -1)
 
 
-def _trim_codec_bleed(chroma_step: np.ndarray, a: int, b: int, hard: list[int]) -> int:
+def _cut_at_or_before(cuts: list[int], a: int) -> int:
+    """The first frame of the shot that frame ``a`` is in, by the hard cuts (0 without one)."""
+    return max([c for c in cuts if c <= a] + [0])
+
+
+def _trim_codec_bleed(chroma_step: np.ndarray, a: int, b: int, cuts: list[int]) -> int:
     """A dissolve's start (``a``, the last frame of the shot before it; ``b`` the first frame of the
     next) moved in by a frame where H.264 lent the frame before the blend some of its chroma: a
     B-frame takes a little of the next picture's colour, which jumps the hue histogram (that placed
@@ -202,7 +207,7 @@ def _trim_codec_bleed(chroma_step: np.ndarray, a: int, b: int, hard: list[int]) 
     where the shot before changes its chroma clearly slower than the blend (a push, a zoom; not a
     fast pan, whose chroma moves as fast as a blend's). The end is left alone: there the blend's
     steps shrink as the moving shot fades out, so the same test would misfire."""
-    floor = max([c for c in hard if c <= a] + [0])
+    floor = _cut_at_or_before(cuts, a)
     if b - a < 4:
         return a
     blend = float(np.median(chroma_step[a + 1 : b - 1]))
@@ -252,6 +257,7 @@ def detect_dissolves(
     g = _small_grey(frames)
     hists = np.stack([colour_histogram(f[None]) for f in frames])
     hard = set(hard or [])
+    cuts = sorted(hard)
     apart: list[tuple[float, int, int]] = []  # (fit, a, b) of ends apart in colour
     alike: list[tuple[float, int, int]] = []  # and of ends alike in colour, far apart in grey
     for a in range(0, n - min_len - 1):
@@ -277,7 +283,7 @@ def detect_dissolves(
     for _, a, b in best_first(apart):
         if taken[a : b + 1].any():
             continue
-        a, b = _refine_ends(step, a, b, hard=sorted(hard))
+        a, b = _refine_ends(step, a, b, hard=cuts)
         taken[a : b + 1] = True
         out.append((a, b))
     moving = np.zeros(n, bool)
@@ -288,7 +294,7 @@ def detect_dissolves(
             quarter = (b - a) // 4
             moving[a + quarter : b - quarter + 1] = True
             continue
-        a, b = _refine_ends(step, a, b, hard=sorted(hard))
+        a, b = _refine_ends(step, a, b, hard=cuts)
         taken[a : b + 1] = True
         out.append((a, b))
     # a long dissolve over moving shots fits as two blends end to end: one dissolve
@@ -304,8 +310,8 @@ def detect_dissolves(
         # pieces fitted apart overshoot where they meet the shots, and a blend out of a fast move fits
         # only in part (the moving shot's frames drift from its end frame): its colours change at the
         # blend's pace up to 8 frames beyond the fitted part
-        a, b = _refine_ends(step, a, b, margin=8, hard=sorted(hard))
-        a = _trim_codec_bleed(chroma_step, a, b, sorted(hard))
+        a, b = _refine_ends(step, a, b, margin=8, hard=cuts)
+        a = _trim_codec_bleed(chroma_step, a, b, cuts)
         if _motion_share(frames, a, b) < motion:
             continue
         first = a + 1  # the first blended frame
@@ -397,7 +403,7 @@ def _refine_ends(steps: tuple[np.ndarray, ...], a: int, b: int, margin: int = 2,
     if b <= a:
         return a, b
     mid = (a + b + 1) // 2
-    floor = max([c for c in hard if c <= a] + [0])  # step c - 1 is the cut's
+    floor = _cut_at_or_before(hard, a)  # step c - 1 is the cut's
     ceiling = min([c - 1 for c in hard if c > b] + [n - 1])
     ends = []
     for side in ("start", "end"):
