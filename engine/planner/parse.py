@@ -763,13 +763,15 @@ def _starts_shot(sentence: str) -> bool:
 
 def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, list[str]]:
     """(global prompt, per-shot texts) of a paragraph (see :func:`split_scenes`)."""
-    head, shots, _ = split_scenes(paragraph, names)
+    head, shots, _, _ = split_scenes(paragraph, names)
     return head, shots
 
 
-def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, list[str], list[int]]:
-    """(global prompt, per-shot texts, each shot's scene) of a paragraph. A shot's scene is 0 before
-    any scene heading and k under the k-th one: a new scene starts from the set's blocking.
+def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, list[str], list[int], dict[int, str]]:
+    """(global prompt, per-shot texts, each shot's scene, each scene's description) of a paragraph.
+    A shot's scene is 0 before any scene heading and k under the k-th one: a new scene starts from
+    the set's blocking, and what its description says of people ("Jonas by the water tank.") holds
+    from its first shot.
 
     Sluglines (INT./EXT.) head scenes and are not shots themselves (their words join the global
     prompt, and the shot after them reads them for its location). Numbered shots ("Shot 2:", "Shot
@@ -789,47 +791,50 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
         heads: list[str] = []
         shots: list[str] = []
         scene_of: list[int] = []
+        described: dict[int, str] = {}
         before = parts[0].strip()
         if before and not any(has_camera_words(sentence) for sentence in SENTENCE_RX.split(before.replace("\n", " "))):
             heads.append(before)  # words before the first heading that say nothing of a camera describe it all
         elif before:  # … or they are shots of their own
             before_head, shots = split_shots(before, names)
             heads += [before_head] if before_head else []
+            described[0] = before_head
             scene_of = [0] * len(shots)
         for k, (slug, body) in enumerate(zip(scenes, parts[1:]), start=1):
             body = body.lstrip(" \t-–—:.,")
             inner_head, inner = split_shots(body, names) if body.strip() else ("", [])
             heads += [slug, inner_head] if inner_head else [slug]  # the scene's description joins the global prompt
+            described[k] = inner_head
             location = _slug_location(slug)
             if inner and location:
                 inner[0] = f"{inner[0]} ({location})"
             shots += inner
             scene_of += [k] * len(inner)
-        return " ".join(heads).strip(), shots, scene_of
+        return " ".join(heads).strip(), shots, scene_of, described
     if SHOT_MARKER_RX.search(text):
         parts = SHOT_MARKER_RX.split(text)
         head, shots = parts[0].strip(), [p.strip(" \n,;") for p in parts[1:] if p.strip(" \n,;.")]
-        return head, shots, [0] * len(shots)
+        return head, shots, [0] * len(shots), {0: head}
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if len(lines) > 1:
         head = []
         # Leading lines with no camera words and nobody of the set in them set the scene.
-        while len(lines) > 1 and not has_camera_words(lines[0]) and not (names and _mentions(lines[0], names)) and not NEW_SHOT_RX.match(lines[1]) and not CUT_RX.match(lines[1]):
+        while len(lines) > 1 and not has_camera_words(lines[0]) and not (names and mentions(lines[0], names)) and not NEW_SHOT_RX.match(lines[1]) and not CUT_RX.match(lines[1]):
             head.append(lines.pop(0))
         shots = []
         for ln in lines:
             shots += _split_line(ln, bool(shots))
-        return " ".join(head), shots, [0] * len(shots)
+        return " ".join(head), shots, [0] * len(shots), {0: " ".join(head)}
     head_text, shots = _split_line_with_head(text)
-    if head_text and shots and names and _mentions(head_text, names) and not _mentions(shots[0], names) and (ACTION_ANY_RX.search(head_text.lower()) or _places_someone(head_text, names)):
+    if head_text and shots and names and mentions(head_text, names) and not mentions(shots[0], names) and (ACTION_ANY_RX.search(head_text.lower()) or _places_someone(head_text, names)):
         # "Jonas walks to the door. Medium shot.", "Jonas by the water tank. Close-up.": what someone
         # does or where they are, then how it is framed: one shot. Sentences before it that only set
         # the scene ("A rooftop at night.") stay the global prompt.
         sentences = [x.strip() for x in SENTENCE_RX.split(head_text) if x.strip()]
-        first = next(i for i, x in enumerate(sentences) if _mentions(x, names) and (ACTION_ANY_RX.search(x.lower()) or _places_someone(x, names)))
+        first = next(i for i, x in enumerate(sentences) if mentions(x, names) and (ACTION_ANY_RX.search(x.lower()) or _places_someone(x, names)))
         shots[0] = " ".join(sentences[first:] + [shots[0]])
         head_text = " ".join(sentences[:first])
-    return head_text, shots, [0] * len(shots)
+    return head_text, shots, [0] * len(shots), {0: head_text}
 
 
 def _places_someone(text: str, names: list[str]) -> bool:
@@ -839,7 +844,8 @@ def _places_someone(text: str, names: list[str]) -> bool:
     return bool(spec.actions)
 
 
-def _mentions(text: str, names: list[str]) -> bool:
+def mentions(text: str, names: list[str]) -> bool:
+    """``text`` names someone of ``names`` (as a word, in the case written)."""
     return any(re.search(rf"(?<![A-Za-z]){re.escape(n)}(?![a-z])", text) for n in names)
 
 

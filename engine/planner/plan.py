@@ -20,7 +20,7 @@ from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
 from engine.greybox.blocking import SETTLE_S
 from engine.greybox.mannequin import NOMINAL_SPEED
-from engine.planner.parse import ACTION_ANY_RX, CAMERA_TARGETS, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, has_camera_words, parse_shot, split_scenes
+from engine.planner.parse import ACTION_ANY_RX, CAMERA_TARGETS, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, has_camera_words, mentions, parse_shot, split_scenes
 from engine.planner.place import DEFAULT_FOCAL, Scene, in_piece_axes, place
 from engine.planner.set_bounds import keep_on_set, set_bounds
 from engine.planner.set_pieces import find_piece, furnish
@@ -641,9 +641,11 @@ def _chase_way(act, chaser: Subject, chased: Subject, scene, project, framing: F
 
 
 def _walk_target(spec: ShotSpec, scene, subject: Subject, seconds: float = 4.0):
-    """Where a follow takes its subject: the set piece they walk to, or where their chase runs."""
+    """Where a follow takes its subject: the set piece they walk to, or where their chase runs
+    (unless the shot gives them a walk or run of their own)."""
+    own_way = any(a.verb in ("walk", "run") and (a.subject or subject.name) == subject.name for a in spec.actions)
     for act in spec.actions:
-        if act.verb == "chase" and getattr(scene, "project", None) is not None:
+        if act.verb == "chase" and not own_way and getattr(scene, "project", None) is not None:
             pair = _chase_pair(act, act.subject or subject.name, scene, scene.project, {s.name: s for s in scene.subjects})
             if pair is not None and subject.name in (pair[0].name, pair[1].name):
                 way = _chase_way(act, *pair, scene, scene.project, None)
@@ -769,14 +771,16 @@ def _crossing(act, mark: np.ndarray, framing: Framing, project: Project) -> tupl
     longest = 0.5 * STRIDE_M["run" if act.verb == "run" else "walk"] * MAX_ACTION_SHOT_S
     sign = -1.0 if act.way == "left" else 1.0
 
+    def depth_of(p):  # along the lens's axis, on the floor
+        return float((p - cam) @ forward)
+
     def line(through):  # the two ends of a crossing through ``through``, the frame's width there
-        depth = max(float((through - cam) @ forward), 0.5)
         lateral = float((through - cam) @ right)
-        half = min(0.5 * depth * film_w / float(framing.focal_mm) + CROSS_MARGIN_M, longest)
+        half = min(0.5 * max(depth_of(through), 0.5) * film_w / float(framing.focal_mm) + CROSS_MARGIN_M, longest)
         return through + right * (-sign * half - lateral), through + right * (sign * half - lateral)
 
     def out_of_shot(p):
-        depth = float((p - cam) @ forward)
+        depth = depth_of(p)
         return depth <= 0 or abs(float((p - cam) @ right)) > 0.5 * depth * film_w / float(framing.focal_mm) + BODY_HALF_WIDTH_M
 
     a, b = line(mark)
@@ -788,9 +792,8 @@ def _crossing(act, mark: np.ndarray, framing: Framing, project: Project) -> tupl
     if all(out_of_shot(p) for p in kept):
         return kept[0], kept[1], None
     floor_cam = np.array([cam[0], mark[1], cam[2]])
-    depth = float((mark - cam) @ forward)
     for share in (0.85, 0.7, 0.55, 0.4, 0.3, 0.2):
-        if depth * share < CROSS_NEAREST_M:
+        if depth_of(mark) * share < CROSS_NEAREST_M:
             break
         through = floor_cam + (mark - floor_cam) * share
         if not inside(bounds, through):
@@ -1055,20 +1058,21 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str]) -> None:
 
 
 def blocking_from_head(head: str, first: ShotSpec, names: list[str], fps: float) -> None:
-    """What the opening sentences say of people ("Jonas by the water tank.", "Mara sits on the
-    crates.") when they stay the scene's description because the first shot frames someone else
-    ("Close-up on Mara."): their actions join the first shot, so the blocking holds from its first
-    frame. A person the first shot already moves or places is left as that shot says."""
-    from engine.planner.parse import _mentions
-
-    if not head or not names or not _mentions(head, names):
+    """What a scene's opening sentences say of people ("Jonas by the water tank.", "Mara sits on the
+    crates.") when they stay the scene's description because its first shot frames someone else
+    ("Close-up on Mara."): their actions join that shot, so the blocking holds from its first
+    frame. A person the shot already moves or places is left as that shot says."""
+    if not head or not names or not mentions(head, names):
         return
     spec = parse_shot(head, names, fps)
     acting = {a.subject for a in first.actions}
     taken = [a for a in spec.actions if a.subject and a.subject not in acting]
     if not taken:
         return
-    first.actions[:0] = taken
+    # Where they are and what they do holds from the first frame; a chase runs after the shot's own
+    # actions, so it runs along a way the shot gives the one chased ("… as he runs past the camera").
+    first.actions[:0] = [a for a in taken if a.verb != "chase"]
+    first.actions += [a for a in taken if a.verb == "chase"]
     first.set_pieces += [w for w in spec.set_pieces if w not in first.set_pieces]
     first.locations += [w for w in spec.locations if w not in first.locations]
     said = {a.words for a in taken}
@@ -1080,14 +1084,16 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
     base = project or Project()
     empty = not text or not text.strip()
     subjects = discover_subjects("" if empty else text, list(base.subjects))
-    global_prompt, texts, scene_of = ("", ["static medium shot"], [0]) if empty else split_scenes(text, [s.name for s in subjects if s.is_person])
+    global_prompt, texts, scene_of, described = ("", ["static medium shot"], [0], {}) if empty else split_scenes(text, [s.name for s in subjects if s.is_person])
     if not texts:
         texts, scene_of = ["static medium shot"], [0]
         empty = True
     names = [s.name for s in subjects if s.is_person] or [s.name for s in subjects]
     specs = [parse_shot(t, names, base.fps) for t in texts]
-    if not empty and all(k == 0 for k in scene_of):
-        blocking_from_head(global_prompt, specs[0], names, base.fps)
+    for k, head in described.items():
+        first = scene_of.index(k) if k in scene_of else None
+        if first is not None:
+            blocking_from_head(head, specs[first], names, base.fps)
     if empty:
         specs[0].explanation = [("", "the text is empty: a static medium shot to start from")]
     understand_with_bank(specs, names)

@@ -15,6 +15,7 @@ from engine.demo import build_demo_project
 from engine.greybox import mannequin as mq
 from engine.greybox.blocking import subject_track
 from engine.project import load_project, save_project
+from tests.planner.screen import screen_x
 
 
 @pytest.fixture(scope="module")
@@ -163,6 +164,24 @@ def test_running_past_the_camera_passes_close_in_front_of_a_camera_that_stays(ro
     forward = -path.c2w[0, :3, 2][[0, 2]]
     assert (_flat(positions[closest]) - camera) @ forward > 0.0  # in front of it, not behind
     assert distance[-1] > distance[closest] + 0.5  # and on past it
+
+
+def test_a_chase_said_before_the_shot_runs_along_the_way_the_shot_gives_the_one_chased(rooftop, tmp_path, capsys):
+    """"Mara chases Jonas. Wide shot of Jonas running past the camera.": Jonas still runs past the
+    lens, and Mara runs behind him on his way (before the description's chase came first and sent
+    them both off along the set, away from the camera)."""
+    shots, project = _plan(rooftop, tmp_path, capsys, "Mara chases Jonas. Wide shot of Jonas running past the camera.")
+    assert len(shots) == 1 and shots[0]["subject"] == "Jonas"
+    shot = project.shots[0]
+    camera = _flat(evaluate_shot(project, shot).positions[0])
+    jonas, _ = _track(project, shot, "Jonas")
+    mara, _ = _track(project, shot, "Mara")
+    assert np.linalg.norm(_flat(jonas) - camera, axis=1).min() < 1.2
+    way = _flat(jonas[-1]) - _flat(jonas[0])
+    way /= np.linalg.norm(way)
+    behind = _flat(jonas[-1]) - _flat(mara[-1])
+    assert np.linalg.norm(_flat(mara[-1]) - _flat(mara[0])) > 2.0  # she runs too
+    assert behind @ way > 1.0 and abs(way[0] * behind[1] - way[1] * behind[0]) < 0.5  # behind him, on his line
 
 
 @pytest.mark.parametrize("text, pan", [("Jonas runs past the camera, we pan with him.", None), ("Jonas runs past the camera. Pan left to follow him.", "pan_left")])
@@ -426,6 +445,27 @@ def test_where_someone_is_said_before_a_shot_of_someone_else_still_places_them(r
     assert any("said before the first shot" in e["choice"] for e in shots[0]["explanation"])
 
 
+def test_each_scene_s_description_places_its_people_from_its_first_shot(rooftop, tmp_path, capsys):
+    """Under a slugline, "Jonas by the water tank. Close-up on Mara." places Jonas by the tank for
+    that scene's shots (before, the scene's description was read only without sluglines); the next
+    scene starts from the set's blocking and places whom its own description names."""
+    text = "INT. ROOFTOP - NIGHT\nJonas by the water tank. Close-up on Mara. Cut to Jonas.\nEXT. ROOFTOP - DAY\nMara sits on the crates. Wide shot of Jonas."
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert [s["subject"] for s in shots] == ["Mara", "Jonas", "Jonas"]
+    tank, crates = project.subject("Water tank"), project.subject("Crates")
+
+    def near(thing, at):
+        return np.linalg.norm(_flat(at) - _flat(thing.position)) < max(thing.scale[0], thing.scale[2]) / 2 + 0.8
+
+    for shot in project.shots[:2]:
+        positions, poses = _track(project, shot, "Jonas")
+        assert set(poses) == {"stand"} and near(tank, positions[0]) and np.allclose(positions, positions[0])
+    positions, _ = _track(project, project.shots[2], "Jonas")
+    assert np.allclose(_flat(positions[0]), _flat(project.subject("Jonas").position))  # the set's blocking again
+    positions, poses = _track(project, project.shots[2], "Mara")
+    assert set(poses) == {"sit"} and near(crates, positions[0])
+
+
 def _outside(piece, point):
     """How far ``point`` stands outside the piece's footprint (m on the floor)."""
     from engine.planner.place import in_piece_axes
@@ -474,16 +514,6 @@ def test_where_someone_is_does_not_move_a_person_who_walks():
     assert [(a.subject, a.verb, a.target, a.state, a.back_to) for a in spec.actions] == [("Jonas", "walk", "water tank", False, False), ("Mara", "stand", "door", True, True)]
 
 
-def _screen_x(project, shot, name):
-    """Per frame, where ``name``'s chest is across the frame: -1 its left edge, +1 its right."""
-    path = evaluate_shot(project, shot)
-    positions, _ = _track(project, shot, name)
-    chest = positions + np.array([0.0, 0.7 * project.subject(name).height, 0.0])
-    c2w = path.c2w
-    local = np.einsum("nji,nj->ni", c2w[:, :3, :3], chest - c2w[:, :3, 3])  # R^T (p - c): camera looks down -Z
-    return local[:, 0] / -local[:, 2] * path.focal_mm / (0.5 * project.film_back_mm()[0])
-
-
 @pytest.mark.parametrize(
     "text, name, way",
     [
@@ -502,7 +532,7 @@ def test_a_crossing_enters_on_one_side_and_leaves_on_the_other(rooftop, tmp_path
 
     shots, project = _plan(rooftop, tmp_path, capsys, text)
     shot = project.shots[0]
-    x = _screen_x(project, shot, name)
+    x, _ = screen_x(project, shot, name)
     positions, _ = _track(project, shot, name)
     lo, hi = (b + s * INSIDE_MARGIN_M for b, s in zip(set_bounds(project), (1, -1)))
 

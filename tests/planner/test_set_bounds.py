@@ -15,6 +15,7 @@ from engine.demo import build_demo_project, build_kitchen_project
 from engine.planner.plan import plan_text
 from engine.planner.set_bounds import INSIDE_MARGIN_M, inside, set_bounds
 from engine.project import Project, Subject
+from tests.planner.screen import screen_x
 
 
 def _first(plan):
@@ -110,19 +111,6 @@ def test_nobody_walks_through_the_sets_walls(text):
     assert np.linalg.norm(moved[1] - moved[0]) > 1.0  # he still goes somewhere
 
 
-def _screen_x(project, shot, name):
-    """Per frame, where ``name``'s chest is across the frame: -1 its left edge, +1 its right."""
-    from engine.camera.interpolate import evaluate_shot
-    from engine.greybox.blocking import subject_track
-
-    person = project.subject(name)
-    track = subject_track(project, shot, person, list(range(shot.duration)))
-    chest = track.positions + np.array([0.0, 0.7 * person.height, 0.0])
-    path = evaluate_shot(project, shot)
-    local = np.einsum("nji,nj->ni", path.c2w[:, :3, :3], chest - path.c2w[:, :3, 3])
-    return local[:, 0] / -local[:, 2] * path.focal_mm / (0.5 * project.film_back_mm()[0]), track.positions
-
-
 def test_a_crossing_the_walls_would_stop_in_shot_comes_nearer_the_lens_and_still_leaves_the_frame():
     """A full shot in a 7 x 12 m room: at Mara's mark the frame is wider than the room, so a crossing
     there stopped at the walls in shot. It now passes nearer the lens, where the frame is narrow
@@ -131,7 +119,7 @@ def test_a_crossing_the_walls_would_stop_in_shot_comes_nearer_the_lens_and_still
     base = room.model_copy(update={"subjects": room.subjects + [Subject(name="Mara", position=(0.0, 0.0, -2.0), facing=0.0)]})
     plan = plan_text("Full shot of Mara. She walks across the frame from right to left.", base)
     project = plan.to_project(base)
-    x, positions = _screen_x(project, project.shots[0], "Mara")
+    x, positions = screen_x(project, project.shots[0], "Mara")
     assert x[0] > 1.05 and x[-1] < -1.05  # out of shot at both ends, right to left
     assert np.abs(x).min() < 0.2  # through the middle of the frame
     bounds = set_bounds(project)
@@ -143,6 +131,6 @@ def test_a_crossing_with_no_room_to_leave_the_frame_stops_at_the_walls_and_says_
     """The kitchen's wide shot stands in a corner on 14 mm: its frame takes in the whole room."""
     project = build_kitchen_project()
     plan = plan_text("Wide shot. Ana crosses the frame.", project)
-    x, positions = _screen_x(plan.to_project(project), plan.to_project(project).shots[0], "Ana")
+    x, positions = screen_x(plan.to_project(project), plan.to_project(project).shots[0], "Ana")
     assert all(inside(set_bounds(project), p) for p in positions)
     assert any("stops at them in shot" in n for n in plan.shots[0].notes)
