@@ -4,7 +4,8 @@ Each example is a shot in a random set of one to three people: a start framing p
 planner's cinematography (:func:`engine.planner.place.place`: a size and angle on the first
 subject), one move preset of :mod:`engine.camera.moves` (or two in order, "X, then Y", over a
 two-segment shot) at a slow, normal or fast speed, the words a director might use for it
-(:mod:`engine.planner.learned.phrasings`), and its per-frame cameras from the one evaluator.
+(:mod:`engine.planner.learned.phrasings`; some single shots only frame someone, "Close-up of
+Mara.", and hold still), and its per-frame cameras from the one evaluator.
 
 Audio-paired examples put synthetic music (:mod:`engine.planner.learned.music`) under the shot:
 the camera holds until the first beat after a short hold, then moves with a speed that follows the loudness of the bar
@@ -30,6 +31,7 @@ from engine.sequence import EvaluatedSequence
 from models.planner import OVERLAP_FRAMES, SEGMENT_FRAMES
 
 MIN_HOLD_FRAMES = 4  # a music-paired move holds at least this long before its first beat
+BARE_SHARE = 0.12  # single shots whose words only frame someone (static): a common way to write a shot
 
 FPS = 24.0
 FILM_BACK = Project().film_back_mm()
@@ -186,9 +188,11 @@ def make_example(seed: int, test: bool = False, kind: str | None = None, seq: Ev
         focal = np.concatenate([np.repeat(moved_focal[:1], onset), moved_focal])
         text = phrasings.phrase(move, speed, size, primary.name, rng, test, music=True)
         return Example(text, [move], c2w, focal, subjects, primary.name, feats[:frames].copy(), music.beats[music.beats < frames / FPS], pool_seed)
+    bare = rng.random() < BARE_SHARE
+    move = "static" if bare else move
     frames = int(rng.integers(48, 150))
     path = move_path(project, seq, start, primary, move, frames, speed, "ease", rng)
-    text = phrasings.phrase(move, speed, size, primary.name, rng, test)
+    text = phrasings.bare_framing(size, primary.name, rng, test) if bare else phrasings.phrase(move, speed, size, primary.name, rng, test)
     return Example(text, [move], path.c2w.copy(), path.focal_mm.copy(), subjects, primary.name, None, np.zeros(0))
 
 

@@ -56,6 +56,15 @@ PHRASES: dict[str, list[str]] = {
                        "a reverse trombone shot", "contra-zoom away from {name}", "zoom in as the camera pulls back", "inverse vertigo"],
 }  # fmt: skip
 
+# A shot the words only frame (no camera words at all) is a locked-off camera: the rules planner's
+# reading, and what a director means by "Close-up of Mara.". Without these, the model only ever
+# saw "static" said outright and moved the camera on bare framings.
+BARE_FRAMINGS = ["{Size} of {name}.", "{name} in {size}.", "{Size} on {name}.", "{Size}: {name} looks off.",
+                 "{name} waits. {Size}.", "A {size} of {name} listening.", "{Abbr} {name}.", "{name}, {size}.",
+                 "We see {name} in a {size}.", "{Size} of {name}, who turns to look.", "{name} stands in {size}.",
+                 "{Size}. {name} thinks it over.", "Frame {name} in a {size}.", "{name} in the {size}, waiting."]  # fmt: skip
+SIZE_ABBREVIATIONS = {"CU": "CU", "MCU": "MCU", "MS": "MS", "FS": "FS", "WS": "WS"}
+
 SPEED_WORDS = {
     "slow": ["slowly", "slow", "gently", "gradually", "very slowly", "lazily"],
     "normal": ["", "", "steadily", "smoothly"],
@@ -80,7 +89,14 @@ def phrase(move: str, speed: str, size: str, name: str, rng: np.random.Generator
     text = template.format(size=SIZE_WORDS[size], name=name, speed=speed_words, move=move_words)
     if music:
         text = text.rstrip(".") + " " + str(rng.choice(MUSIC_WORDS)) + "."
-    text = " ".join(text.replace(" ,", ",").replace(" .", ".").replace(" ;", ";").replace(" :", ":").split())
+    text = " ".join(text.replace(" ,", ",").replace(" .", ".").replace(" ;", ";").replace(" :", ":").replace(",.", ".").split())
+    return text[0].upper() + text[1:]
+
+
+def bare_framing(size: str, name: str, rng: np.random.Generator, test: bool = False) -> str:
+    """Words that only frame ``name`` at ``size``, with no camera words (a static shot)."""
+    words = SIZE_WORDS[size]
+    text = str(rng.choice(split_of(BARE_FRAMINGS, test))).format(Size=words[0].upper() + words[1:], size=words, name=name, Abbr=SIZE_ABBREVIATIONS[size])
     return text[0].upper() + text[1:]
 
 
