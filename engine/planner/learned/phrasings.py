@@ -43,7 +43,9 @@ PHRASES: dict[str, list[str]] = {
     "crane_down": ["crane down to {name}", "boom down", "jib down", "the camera cranes down onto {name}", "descend on the crane",
                    "crane down and tilt up", "a crane shot dropping to {name}", "lower the jib"],
     "arc_left": ["arc left around {name}", "orbit left around {name}", "circle {name} to the left", "the camera arcs left",
-                 "orbit clockwise around {name}", "move round {name} to the left", "a half circle left around {name}", "swing around {name} left"],
+                 "orbit clockwise around {name}", "move round {name} to the left", "a half circle left around {name}", "swing around {name} left",
+                 # no direction said: the rules planner's reading, to the left
+                 "orbit around {name}", "circle round {name}", "the camera circles {name}", "go around {name}"],
     "arc_right": ["arc right around {name}", "orbit right around {name}", "circle {name} to the right", "the camera arcs right",
                   "orbit counterclockwise around {name}", "move round {name} to the right", "a half circle right around {name}", "swing around {name} right"],
     "zoom_in": ["zoom in on {name}", "zoom in", "punch in", "the lens zooms in", "tighten the zoom on {name}", "push the zoom in",
