@@ -18,13 +18,15 @@ SIZES: list[tuple[str, str]] = [
     (r"establishing(?: shot)?|wide(?: shot)?|ws|long shot|ls|master(?: shot)?|wide angle shot", "WS"),
 ]
 
+# A person who "looks up at" someone is an eyeline, not the camera's angle: only "we" or the
+# camera looking up or down sets one.
 ANGLES: list[tuple[str, str]] = [
     (r"over[- ]the[- ]shoulder|ots|(?:over|past|behind) (?:her|his|their|\w+'s) shoulder", "over-the-shoulder"),
     (r"bird'?s[- ]eye(?: view)?|overhead|top[- ]down|top shot|god'?s[- ]eye", "overhead"),
-    (r"worm'?s[- ]eye(?: view)?|from the ground|ground level", "worm's eye"),
-    (r"dutch(?: angle| tilt)?|canted(?: angle)?|tilted horizon", "dutch"),
-    (r"low[- ]angle|from below|looking up at", "low"),
-    (r"high[- ]angle|from above|looking down (?:at|on)", "high"),
+    (r"worm'?s[- ]eye(?: view)?|from the ground|ground[- ]level|floor[- ]level", "worm's eye"),
+    (r"dutch(?: angle| tilt)?|canted(?: angle| frame)?|tilted (?:horizon|frame)|off[- ]kilter|askew", "dutch"),
+    (r"low[- ]angle|from below|looking up at|(?:we|the camera) looks? up at|hero (?:angle|shot)|(?:at|from) (?:knee|hip|waist)[- ](?:height|level)|low camera", "low"),
+    (r"high[- ]angle|from above|looking down (?:at|on)|(?:we|the camera) looks? down (?:at|on|onto)", "high"),
     (r"eye[- ]level|eye[- ]line", "eye level"),
     (r"pov|point[- ]of[- ]view|through (?:her|his|their|\w+'s) eyes", "POV"),
     (r"profile|side[- ]on|from the side", "profile"),

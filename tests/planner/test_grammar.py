@@ -88,6 +88,22 @@ def test_describe_names_the_angle_against_the_subjects_eyes(words, said):
     assert shot_context(project, project.shots[0]).angle_words(0) == said
 
 
+@pytest.mark.parametrize("words, said", [
+    ("A tilted frame on Jonas, off-kilter.", "dutch angle"), ("Canted frame on Jonas.", "dutch angle"),
+    ("Ground-level shot of Jonas.", "worm's-eye view"), ("Hero angle on Jonas.", "low angle"),
+    ("Camera at knee height on Jonas.", "low angle"), ("We look down on Jonas.", "high angle"),
+    ("The camera looks up at Jonas.", "low angle"),
+    ("Mara looks up at Jonas. Medium shot of Jonas.", "eye level"),  # her eyeline, not the camera's angle
+])  # fmt: skip
+def test_other_words_for_an_angle_set_it_and_a_persons_eyeline_does_not(words, said):
+    """Film words for angles beyond "low angle" / "dutch angle" set them (before, "hero angle" and
+    "a tilted frame" planned a tilt up, "ground-level" and "at knee height" nothing); a person who
+    looks up at someone leaves the camera at eye level."""
+    plan, project = _plan(words)
+    assert shot_context(project, project.shots[-1]).angle_words(0) == said
+    assert not any(m.startswith("tilt") for p in plan.shots for m in p.shot.tags)
+
+
 def test_a_camera_twelve_centimetres_off_the_floor_is_not_eye_level_even_when_level():
     project = Project(subjects=[Subject(name="Mara", position=(0.0, 0.0, 0.0))])
     from engine.project import CameraKey, Shot
