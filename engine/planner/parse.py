@@ -215,9 +215,10 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
         before = low[max(0, start - 30) : start]
         if (possessive and "shoulder" in after) or re.search(r"shoulder of\s*$", before):
             spec.foreground = name
-        elif possessive and re.search(r"\beyes\b|\bpov\b|point of view", after):
+        elif possessive and (re.search(r"\bpov\b|point of view", after) or (re.search(r"\beyes\b", after) and re.search(r"\b(?:through|from|with|behind)\s*$", before))):
+            # "through Jonas's eyes" is his point of view; "into Jonas's eyes" frames them
             spec.pov_of = name
-        elif re.search(r"\b(?:pov|point of view)(?: of)?\s*$", before):
+        elif spec.pov_of is None and re.search(r"\b(?:pov|point of view)(?: of)?\s*$", before):  # "Jonas's POV of Mara": hers is the shot
             spec.pov_of = name
         elif spec.subject is None:
             spec.subject = name

@@ -10,6 +10,7 @@ import pytest
 from engine.analysis.describe import describe_context, is_handheld
 from engine.analysis.shot_context import shot_context
 from engine.camera.framing import SHOT_SIZES
+from engine.camera.interpolate import evaluate_shot
 from engine.camera.lens import focal_pixels
 from engine.demo import build_demo_project
 from engine.greybox.mannequin import face_marker, pose_figure, preset_angles
@@ -102,6 +103,30 @@ def test_other_words_for_an_angle_set_it_and_a_persons_eyeline_does_not(words, s
     plan, project = _plan(words)
     assert shot_context(project, project.shots[-1]).angle_words(0) == said
     assert not any(m.startswith("tilt") for p in plan.shots for m in p.shot.tags)
+
+
+@pytest.mark.parametrize("words, pov, subject", [
+    ("Jonas's POV of Mara.", "Jonas", "Mara"), ("Through Jonas's eyes: Mara at the door.", "Jonas", "Mara"),
+    ("Zoom slowly into Jonas's eyes.", None, "Jonas"), ("Close-up of Mara's eyes.", None, "Mara"),
+])  # fmt: skip
+def test_whose_eyes_the_camera_looks_through_and_whose_it_looks_into(words, pov, subject):
+    """"Jonas's POV of Mara" stands the lens at Jonas's eyes, looking at Mara (before, the shot was
+    read as Mara's point of view, of nobody); "into Jonas's eyes" frames Jonas (before, it was read
+    as his point of view and the shot went to Mara)."""
+    plan, project = _plan(words)
+    assert plan.shots[0].subject == subject
+    path = evaluate_shot(project, project.shots[0])
+    cam = path.positions[0]
+    forward = -path.c2w[0, :3, 2]
+    from engine.greybox.blocking import subject_track
+
+    target = subject_track(project, project.shots[0], project.subject(subject), [0]).positions[0]  # where the words put them
+    assert (target - cam)[[0, 2]] @ forward[[0, 2]] > 0.9 * np.linalg.norm((target - cam)[[0, 2]]) * np.linalg.norm(forward[[0, 2]])  # aimed at them
+    if pov is not None:
+        eyes = np.asarray(project.subject(pov).position, float)
+        assert np.linalg.norm((cam - eyes)[[0, 2]]) < 0.5 and cam[1] > 1.3  # at his eyes
+    else:
+        assert np.linalg.norm((cam - target)[[0, 2]]) > 0.3
 
 
 def test_a_camera_twelve_centimetres_off_the_floor_is_not_eye_level_even_when_level():
