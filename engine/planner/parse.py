@@ -132,6 +132,7 @@ class ShotSpec:
     pov_of: str | None = None
     moves: list[MoveSpec] = field(default_factory=list)
     static: bool = False
+    holds: tuple[float, float] = (0.0, 0.0)  # seconds the camera holds before its moves ("hold, then push in") and after them ("pan left, then hold")
     handheld: bool = False
     reverse: bool = False
     cross_line: bool = False
@@ -225,6 +226,34 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
     if spec.subject is None and spec.foreground is not None and len(named) > 1:
         others = [n for _, n, _ in named if n != spec.foreground]
         spec.subject = others[0] if others else None
+
+
+HOLD_S = 1.0  # "hold, then push in": the beat of stillness before (or after) the moves, unless said
+
+
+def hold_in_sequence(spec: ShotSpec, fps: float = 24.0) -> None:
+    """"Hold on Jonas, then push in", "pan left, then hold", "push in and hold": a hold put in
+    order with the moves is a beat of stillness before or after them, not a contradiction. A length
+    said with it ("hold for two seconds, then …") is the hold's, not the shot's."""
+    low = spec.text.lower()
+    still = [(m.start(), m.end()) for m in STATIC_RX.finditer(low)]
+    first, last = min(m.start for m in spec.moves), max(m.start + len(m.words) for m in spec.moves)
+    before = next((b for _, b in still if b <= first and SEQUENCE_RX.search(low[b:first])), None)
+    after = next((a for a, _ in still if a >= last and (SEQUENCE_RX.search(low[last:a]) or re.fullmatch(r"\W*and\W*", low[last:a]))), None)
+    if before is None and after is None:
+        return
+    hold_before = 0.0
+    if before is not None:
+        said = DURATION_RX.search(low, before, first)
+        hold_before = _seconds(said, fps) if said else HOLD_S
+        if said and spec.seconds is not None and abs(spec.seconds - hold_before) < 1e-9:
+            spec.seconds = None
+        for move in spec.moves[:1]:
+            if said and move.seconds is not None and abs(move.seconds - hold_before) < 1e-9:
+                move.seconds = None
+    spec.holds = (hold_before, HOLD_S if after is not None else 0.0)
+    spec.static = False
+    spec.explanation.append(("hold", "the camera holds " + " and ".join(f"{s:g} s {w}" for w, s in (("before the move", spec.holds[0]), ("after it", spec.holds[1])) if s)))
 
 
 def _nearest(hits, a: int, b: int, prefer_after: int):
@@ -444,6 +473,8 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
         spec.explanation.append((words, "rack focus: the camera holds while focus moves between two people"))
     if spec.steadicam and not spec.moves and spec.subject is not None:
         spec.moves.append(MoveSpec("follow", None, words="steadicam"))
+    if spec.static and spec.moves:
+        hold_in_sequence(spec, fps)
     if spec.static and spec.moves:
         spec.warnings.append(f"'static' contradicts '{spec.moves[0].words}'; planned the move")
     if spec.static and spec.handheld and re.search(r"locked|lock[- ]off|tripod|sticks", t.low):

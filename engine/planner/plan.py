@@ -20,7 +20,7 @@ from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
 from engine.greybox.blocking import SETTLE_S
 from engine.greybox.mannequin import NOMINAL_SPEED
-from engine.planner.parse import ACTION_ANY_RX, CAMERA_TARGETS, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, has_camera_words, mentions, parse_shot, split_scenes
+from engine.planner.parse import ACTION_ANY_RX, CAMERA_TARGETS, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, has_camera_words, hold_in_sequence, mentions, parse_shot, split_scenes
 from engine.planner.place import DEFAULT_FOCAL, Scene, in_piece_axes, place
 from engine.planner.set_bounds import keep_on_set, set_bounds
 from engine.planner.set_pieces import find_piece, furnish
@@ -462,6 +462,25 @@ def _one_move(project, spec, move, framing, subject, distance, frames, fps, vari
 
 
 def _build_moves(project, spec, start: Framing, subject: Subject, distance: float, fps: float, variation, notes, film_h, aim, scene=None, size: str = "MS", business: tuple[float, str] = (0.0, "")):
+    """The shot's camera and length; a hold said before or after the moves ("hold, then push in",
+    "pan left, then hold") keeps the camera still there (``spec.holds``)."""
+    camera, total = _moves_camera(project, spec, start, subject, distance, fps, variation, notes, film_h, aim, scene, size, business)
+    before, after = (int(round(s * fps)) for s in spec.holds)
+    if not (before or after) or not spec.moves:
+        return camera, total
+    moved = max((k.frame for k in camera.keys), default=0)
+    if before:
+        keys = [k.model_copy(update={"frame": k.frame + before}) for k in camera.keys]
+        keys.insert(0, keys[0].model_copy(update={"frame": 0, "interp_out": "constant"}))
+        camera = ShotCamera(keys, camera.path_space, camera.pivot, [k.model_copy(update={"frame": k.frame + before}) for k in camera.subject_keys])
+        notes.append(f"holds {spec.holds[0]:g} s before the move")
+        moved += before
+    if after:
+        notes.append(f"holds {spec.holds[1]:g} s after the move")
+    return camera, max(total + before, moved + 1 + after)
+
+
+def _moves_camera(project, spec, start: Framing, subject: Subject, distance: float, fps: float, variation, notes, film_h, aim, scene=None, size: str = "MS", business: tuple[float, str] = (0.0, "")):
     groups = [_merge_together(g, notes) if len(g) > 1 else g for g in _groups(spec.moves)]
     seconds, segments = _segment_seconds(spec, groups, 4.0 if len(groups) <= 1 else 2.5)
     move_frames = max(2, int(round(seconds * fps)))
@@ -1001,7 +1020,7 @@ def carry_over(people: dict[str, Subject], base: dict[str, Subject], subject_key
     return after, sorted(subject_keys + holds, key=lambda k: (k.subject, k.frame))
 
 
-def understand_with_bank(specs: list[ShotSpec], names: list[str]) -> None:
+def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 24.0) -> None:
     """Clauses no rule understood, matched to the phrase bank in one batch: a match above the
     threshold adds its move (or its modifier) to the shot, listed with its similarity."""
     from engine.planner import phrase_bank
@@ -1054,6 +1073,8 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str]) -> None:
         used = {w.lower() for w in clause.leftovers}
         sp.not_understood = [w for w in sp.not_understood if w.lower() not in used]
         if sp.static and sp.moves and meaning.kind in ("move", "static"):
+            hold_in_sequence(sp, fps)
+        if sp.static and sp.moves and meaning.kind in ("move", "static"):
             sp.warnings.append(f"'static' contradicts '{sp.moves[0].words}'; planned the move")
 
 
@@ -1096,7 +1117,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             blocking_from_head(head, specs[first], names, base.fps)
     if empty:
         specs[0].explanation = [("", "the text is empty: a static medium shot to start from")]
-    understand_with_bank(specs, names)
+    understand_with_bank(specs, names, base.fps)
     subjects, furnished = furnish(subjects, [w for sp in specs for w in sp.set_pieces], [w for sp in specs for w in sp.locations])
     variation = Variation.draw(variation_index, seed)
     # The planner frames people; set pieces stay in the set it plans in.

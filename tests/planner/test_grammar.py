@@ -129,6 +129,35 @@ def test_whose_eyes_the_camera_looks_through_and_whose_it_looks_into(words, pov,
         assert np.linalg.norm((cam - target)[[0, 2]]) > 0.3
 
 
+@pytest.mark.parametrize("words, hold, move_s, end_hold", [
+    ("Hold on Mara for 3 seconds, then pan right for 2 seconds.", 3.0, 2.0, 0.0),
+    ("Hold on Jonas, then push in.", 1.0, None, 0.0),
+    ("We hold on Jonas, then ease in.", 1.0, None, 0.0),  # the move from the phrase bank
+    ("Pan left, then hold on Mara.", 0.0, None, 1.0),
+    ("Push in and hold.", 0.0, None, 1.0),
+])  # fmt: skip
+def test_a_hold_said_in_order_with_a_move_keeps_the_camera_still_before_or_after_it(words, hold, move_s, end_hold):
+    """"Hold on Mara for 3 seconds, then pan right": still for 3 s, then the pan (before, "hold" and
+    the move were a contradiction warned about, the move started at once and the shot was 3 s)."""
+    plan, project = _plan(words)
+    assert len(plan.shots) == 1 and not any("contradicts" in w for w in plan.warnings)
+    path = evaluate_shot(project, project.shots[0])
+    fps = project.fps
+    step = np.r_[np.linalg.norm(np.diff(path.positions, axis=0), axis=1) + np.abs(np.diff(path.focal_mm)), 0.0]
+    turn = np.r_[[np.abs(path.c2w[i + 1, :3, :3] - path.c2w[i, :3, :3]).max() for i in range(len(step) - 1)], 0.0]
+    moving = np.flatnonzero((step > 1e-6) | (turn > 1e-6))
+    assert len(moving) > 0.5 * fps
+    assert abs(moving[0] - hold * fps) <= 1  # still until the hold ends
+    assert len(path.positions) - 1 - moving[-1] >= end_hold * fps - 1  # and still for the hold after it
+    if move_s:
+        assert abs(len(path.positions) - (hold + move_s) * fps) <= 1
+
+
+def test_static_with_a_move_and_no_order_between_them_is_still_a_contradiction():
+    plan, _ = _plan("Static push in on Jonas.")
+    assert any("'static' contradicts 'push in'" in w for w in plan.warnings)
+
+
 def test_a_camera_twelve_centimetres_off_the_floor_is_not_eye_level_even_when_level():
     project = Project(subjects=[Subject(name="Mara", position=(0.0, 0.0, 0.0))])
     from engine.project import CameraKey, Shot
