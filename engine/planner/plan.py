@@ -1118,7 +1118,9 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
     if empty:
         specs[0].explanation = [("", "the text is empty: a static medium shot to start from")]
     understand_with_bank(specs, names, base.fps)
-    subjects, furnished = furnish(subjects, [w for sp in specs for w in sp.set_pieces], [w for sp in specs for w in sp.locations])
+    # "A rooftop at night." before the shots names the place too
+    places = (parse_shot(global_prompt, names, base.fps).locations if global_prompt else []) + [w for sp in specs for w in sp.locations]
+    subjects, furnished = furnish(subjects, [w for sp in specs for w in sp.set_pieces], list(dict.fromkeys(places)))
     variation = Variation.draw(variation_index, seed)
     # The planner frames people; set pieces stay in the set it plans in.
     scene = Scene([s for s in subjects if s.is_person], side=-1.0 if variation.flip_side else 1.0)

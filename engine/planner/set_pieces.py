@@ -8,9 +8,11 @@ is the location, and is left as it is.
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 
-from engine.project import Subject
+from engine.project import ShapeName, Subject
 
 # word -> library shape
 PIECE_WORDS: dict[str, str] = {
@@ -25,7 +27,7 @@ PIECE_WORDS: dict[str, str] = {
 }  # fmt: skip
 # words before a piece word that are not part of its name ("the other door")
 NOT_QUALIFIERS = {"and", "or", "then", "with", "to", "the", "a", "an", "other", "same", "far", "near", "nearest", "next", "first", "last"}
-# location -> the pieces that make it (shape, offset from the people's centre, facing)
+# location -> the pieces that make it (piece word, offset from the people's centre, facing)
 LOCATIONS: dict[str, list[tuple[str, tuple[float, float, float], float]]] = {
     "kitchen": [("counter", (0.0, 0.0, -2.2), 0.0), ("table", (0.0, 0.0, 1.6), 0.0), ("chair", (0.9, 0.0, 1.6), -90.0)],
     "corridor": [("wall", (-1.3, 0.0, 0.0), 90.0), ("wall", (1.3, 0.0, 0.0), -90.0), ("door", (1.22, 0.0, -1.5), -90.0)],
@@ -35,6 +37,8 @@ LOCATIONS: dict[str, list[tuple[str, tuple[float, float, float], float]]] = {
     "office": [("table", (0.0, 0.0, -1.8), 0.0), ("chair", (0.0, 0.0, -2.5), 0.0), ("window wall", (0.0, 0.0, -3.5), 0.0)],
     "living room": [("sofa", (0.0, 0.0, -2.2), 0.0), ("table", (0.0, 0.0, -1.0), 0.0)],
     "stairwell": [("stairs", (0.0, 0.0, -2.5), 0.0), ("wall", (-1.2, 0.0, -2.5), 90.0)],
+    "rooftop": [("ledge", (0.0, 0.0, -4.0), 0.0), ("water tank", (3.0, 0.0, -2.5), 0.0)],
+    "roof": [("ledge", (0.0, 0.0, -4.0), 0.0), ("water tank", (3.0, 0.0, -2.5), 0.0)],
 }
 LOCATION_WORDS = list(LOCATIONS)
 PIECE_COLOUR = "#8a8a80"
@@ -92,9 +96,10 @@ def furnish(subjects: list[Subject], pieces: list[str], locations: list[str]) ->
     taken = {s.name for s in out}
     if locations and not any(not s.is_person for s in out):
         for loc in locations:
-            for shape, offset, facing in LOCATIONS[loc]:
-                name = _name(f"{loc} {shape}", taken)
+            for word, offset, facing in LOCATIONS[loc]:
+                name = _name(f"{loc} {word}", taken)
                 taken.add(name)
+                shape = word if word in get_args(ShapeName) else piece_shape(word)  # a "ledge" is built as a wall, a "water tank" as a cylinder
                 out.append(Subject(name=name, kind="set piece", shape=shape, position=tuple(float(v) for v in centre + offset), facing=facing, color=PIECE_COLOUR))
             notes.append(f"location {loc}: added {', '.join(shape for shape, _, _ in LOCATIONS[loc])}")
     used = 0

@@ -205,6 +205,22 @@ def test_sluglines_head_scenes_and_name_their_locations():
     assert {"counter", "table"} <= shapes  # an empty set furnished as a kitchen
 
 
+def test_a_rooftop_named_before_the_shots_furnishes_an_empty_set_with_a_ledge_and_a_water_tank():
+    """"A rooftop at night." in the words before the shots names the place (before, locations were
+    read only in the shots, and "rooftop" was not a location: nothing was built and "by the water
+    tank" got a lone cylinder)."""
+    from engine.greybox.blocking import subject_track
+
+    plan = plan_text("A rooftop at night. Wide shot of Mara by the water tank.")
+    project = plan.to_project()
+    pieces = {s.name: s for s in project.subjects if not s.is_person}
+    assert {(n, p.shape) for n, p in pieces.items()} == {("Rooftop ledge", "wall"), ("Rooftop water tank", "cylinder")}
+    assert plan.shots[0].spec.not_understood == []
+    mara = subject_track(project, project.shots[0], project.subject("Mara"), [0]).positions[0]
+    tank = pieces["Rooftop water tank"]
+    assert np.linalg.norm((mara - np.asarray(tank.position))[[0, 2]]) < max(tank.scale[0], tank.scale[2]) / 2 + 0.8
+
+
 def test_moves_said_together_happen_together():
     _, project = _plan("Crane up and tilt down onto Mara.")
     assert observed_moves(project) == [["crane_up"]]

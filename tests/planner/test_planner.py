@@ -129,7 +129,8 @@ def test_unknown_words_stay_in_the_prompt_and_are_listed():
     plan = plan_text("Wide shot of the rooftop at dusk, slow crane down.", SET)
     shot = plan.shots[0]
     assert shot.shot.prompt == "Wide shot of the rooftop at dusk, slow crane down."
-    assert shot.spec.not_understood == ["rooftop", "dusk"]
+    assert shot.spec.not_understood == ["dusk"]
+    assert shot.spec.locations == ["rooftop"]  # a place the planner knows (it furnishes an empty set with it)
     words = [w for w, _ in shot.explanation]
     assert "slow" in " ".join(words) and "Wide shot" in words
 
