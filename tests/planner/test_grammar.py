@@ -221,6 +221,18 @@ def test_a_rooftop_named_before_the_shots_furnishes_an_empty_set_with_a_ledge_an
     assert np.linalg.norm((mara - np.asarray(tank.position))[[0, 2]]) < max(tank.scale[0], tank.scale[2]) / 2 + 0.8
 
 
+@pytest.mark.parametrize("words, moves", [
+    ("Lower the camera to Mara.", ["pedestal_down"]), ("The camera lowers to Mara's eye line.", ["pedestal_down"]),
+    ("Raise the camera over Jonas.", ["pedestal_up"]), ("The camera pulls away from Mara.", ["pull_out"]),
+    ("Mara lowers her gun. Close-up.", ["static"]), ("Jonas pulls away from Mara. Medium shot.", ["static"]),  # what people do
+])  # fmt: skip
+def test_lowering_the_camera_goes_down_and_a_camera_that_pulls_away_pulls_out(words, moves):
+    """"Lower the camera" went up (it shared the pedestal's default direction) and "the camera pulls
+    away" was read by the phrase bank as a crane up; a person lowering or pulling away moves no camera."""
+    _, project = _plan(words)
+    assert observed_moves(project) == [moves]
+
+
 def test_moves_said_together_happen_together():
     _, project = _plan("Crane up and tilt down onto Mara.")
     assert observed_moves(project) == [["crane_up"]]
