@@ -26,6 +26,8 @@ STATIC_RX = _rx(V.STATIC_WORDS)
 HANDHELD_RX = _rx(V.HANDHELD_WORDS)
 STEADICAM_RX = _rx(V.STEADICAM_WORDS)
 FLASH_RX = _rx(V.FLASH_WORDS)
+TWO_SHOT_RX = _rx(V.TWO_SHOT_WORDS)
+SINGLE_RX = _rx(V.SINGLE_WORDS)
 TOGETHER_RX = _rx(V.TOGETHER)
 CROSS_RX = _rx(V.CROSS_LINE)
 REVERSE_RX = _rx(V.REVERSE)
@@ -141,6 +143,8 @@ class ShotSpec:
     steadicam: bool = False
     focus: list[str] = field(default_factory=list)  # rack focus words (the camera holds; see plan.py)
     flash: bool = False  # a flash cut: shorter than the minimum shot length
+    two_shot: bool = False  # both people of the exchange in frame ("two-shot", "50-50")
+    single: bool = False  # one person alone in frame ("a single on Mara")
     actions: list[Action] = field(default_factory=list)
     set_pieces: list[str] = field(default_factory=list)  # set-piece words named ("door", "table")
     locations: list[str] = field(default_factory=list)  # locations named ("kitchen", "corridor")
@@ -431,6 +435,12 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
     for m in t.find(STEADICAM_RX):
         spec.steadicam = True
         spec.explanation.append((t.words(m.start(), m.end()), "Steadicam: a smooth moving camera (a follow unless another move is said)"))
+    for m in t.find(TWO_SHOT_RX):
+        spec.two_shot = True
+        spec.explanation.append((t.words(m.start(), m.end()), "two-shot: both people in frame"))
+    for m in t.find(SINGLE_RX):
+        spec.single = True
+        spec.explanation.append((t.words(m.start(), m.end()), "single: one person alone in frame"))
     for m in t.find(FLASH_RX):
         spec.flash = True
         spec.explanation.append((t.words(m.start(), m.end()), "flash cut: shorter than the minimum shot length"))
@@ -784,13 +794,13 @@ def _places(t: _Text, spec: ShotSpec) -> None:
 
 def has_camera_words(sentence: str) -> bool:
     low = sentence.lower()
-    rxs = [rx for rx, _ in SIZE_RX + ANGLE_RX + MOVE_RX] + [STATIC_RX, REVERSE_RX, HANDHELD_RX]
+    rxs = [rx for rx, _ in SIZE_RX + ANGLE_RX + MOVE_RX] + [STATIC_RX, REVERSE_RX, HANDHELD_RX, TWO_SHOT_RX, SINGLE_RX]
     return any(rx.search(low) for rx in rxs)
 
 
 def _starts_shot(sentence: str) -> bool:
     low = sentence.lower()
-    return any(rx.search(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.search(low))
+    return any(rx.search(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.search(low) or TWO_SHOT_RX.search(low) or SINGLE_RX.search(low))
 
 
 def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, list[str]]:

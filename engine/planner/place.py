@@ -80,6 +80,7 @@ class Placement:
     distance: float
     aim: np.ndarray
     notes: list[str]
+    size: str | None = None  # the size it was framed at, where that is not the one asked for
 
 
 def aim_point(s: Subject, size: str) -> np.ndarray:
@@ -169,7 +170,54 @@ BODY_SIZES = ("MS", "MLS", "FS", "WS", "EWS")  # sizes whose frame shows the bod
 MIN_SET_FOCAL_MM = 14.0  # the widest lens the planner takes to keep a camera on the set
 
 
+SIZES_WIDER = ["ECU", "CU", "MCU", "MS", "MLS", "FS", "WS", "EWS"]
+TWO_SHOT_HALF_WIDTH = 0.7  # a two-shot keeps both heads within this share of the frame's half-width
+
+
 def place(
+    scene: Scene,
+    subject: Subject,
+    size: str,
+    angles: list[str],
+    film_height_mm: float,
+    focal_mm: float | None = None,
+    foreground: Subject | None = None,
+    pov_of: Subject | None = None,
+    two_shot: bool = False,
+    azimuth_jitter_deg: float = 0.0,
+    height_jitter: float = 0.0,
+) -> Placement:
+    """The start framing of a shot of ``subject`` at ``size`` from ``angles``, on the set. A
+    two-shot that cannot hold both people at that size (they stand too far apart) is framed a
+    size wider at a time until both heads are well inside the frame, and says so."""
+    rest = dict(foreground=foreground, pov_of=pov_of, azimuth_jitter_deg=azimuth_jitter_deg, height_jitter=height_jitter)
+    placed = _place_on_set(scene, subject, size, angles, film_height_mm, focal_mm, two_shot=two_shot, **rest)
+    other = scene.other(subject) if two_shot and foreground is None and pov_of is None else None
+    if other is None or size not in SIZES_WIDER:
+        return placed
+    film_w = _film_width(scene, film_height_mm)
+    for wider in SIZES_WIDER[SIZES_WIDER.index(size) :]:
+        if wider != size:
+            placed = _place_on_set(scene, subject, wider, angles, film_height_mm, focal_mm, two_shot=True, **rest)
+        if all(abs(x) <= TWO_SHOT_HALF_WIDTH for x in _screen_x(placed.framing, [aim_point(subject, wider), aim_point(other, wider)], film_w)):
+            break
+    if wider != size:
+        apart = float(np.hypot(*(np.asarray(subject.position, float) - np.asarray(other.position, float))[[0, 2]]))
+        placed.notes.append(f"a {SHOT_SIZES[size].words} cannot hold {subject.name} and {other.name}, {apart:.1f} m apart: framed as a {SHOT_SIZES[wider].words}")
+        placed.size = wider
+    return placed
+
+
+def _screen_x(framing: Framing, points, film_w: float) -> list[float]:
+    """Where world ``points`` fall across ``framing``'s picture: -1 its left edge, +1 its right."""
+    out = []
+    for p in points:
+        local = framing.rotation.inv().apply(np.asarray(p, float) - framing.position)
+        out.append(float(local[0] / max(-local[2], 1e-6) * framing.focal_mm / (0.5 * film_w)))
+    return out
+
+
+def _place_on_set(
     scene: Scene,
     subject: Subject,
     size: str,

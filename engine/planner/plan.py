@@ -452,7 +452,7 @@ def _one_move(project, spec, move, framing, subject, distance, frames, fps, vari
         params = {"to": keep_on_set(set_bounds(project), here, here + params["amount"] * _flat_unit(framing.right))}
     # After a first move the subject may sit off the lens axis: a push or pull then travels
     # along the axis rather than swinging round to re-aim.
-    aimed = subject if first or not preset.startswith(("push", "pull")) else None
+    aimed = subject if (first and not spec.two_shot) or not preset.startswith(("push", "pull")) else None  # a two-shot's push keeps the pair centred
     ctx = MoveContext(framing, frames, fps, aimed, "ease")
     try:
         return framing, apply_move(preset, ctx, **params)
@@ -1178,13 +1178,14 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         focal = spec.focal_mm
         if focal is None and variation.focal_factor != 1.0:
             focal = float(np.clip(DEFAULT_FOCAL[size] * variation.focal_factor, MIN_FOCAL_MM, MAX_FOCAL_MM))
-        two_shot = spec.subject is None and size in ("WS", "EWS", "FS") and scene.line is not None and not spec.reverse
+        two_shot = (spec.two_shot or (spec.subject is None and size in ("WS", "EWS", "FS") and scene.line is not None)) and not spec.reverse and scene.other(subject) is not None
         placement = place(
             scene, subject, size, spec.angles, film_h, focal, foreground, pov, two_shot,
             azimuth_jitter_deg=variation.azimuth_deg, height_jitter=variation.height_m if not any(a in spec.angles for a in ("high", "low", "overhead", "worm's eye")) else 0.0,
         )  # fmt: skip
         notes += placement.notes
-        if not empty and not spec.moves and not spec.static and not spec.size and not spec.angles and not spec.reverse and not spec.handheld and not spec.focus:
+        size = placement.size or size  # a two-shot widened to hold both
+        if not empty and not spec.moves and not spec.static and not spec.size and not spec.angles and not spec.reverse and not spec.handheld and not spec.focus and not spec.two_shot and not spec.single:
             spec.warnings.append("no camera words understood; planned a static medium shot")
         business = action_seconds(spec, scene, work, subject, placement.framing, present)
         camera, frames = _build_moves(
@@ -1196,7 +1197,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         shot_id = new_shot_id()
         shot = Shot(
             id=shot_id,
-            name=unique_name(_shot_name(spec, subject, size), shot_names),
+            name=unique_name(_shot_name(spec, subject, size, scene.other(subject) if two_shot else None), shot_names),
             duration=frames,
             prompt=shot_text,
             size=size,
@@ -1252,13 +1253,16 @@ def plan_alternatives(text: str, project: Project | None = None, n: int = 1, see
     return [plan_text(text, project, seed, k) for k in range(n)]
 
 
-def _shot_name(spec: ShotSpec, subject: Subject, size: str) -> str:
+def _shot_name(spec: ShotSpec, subject: Subject, size: str, other: Subject | None = None) -> str:
     from engine.camera.framing import SHOT_SIZES
 
     words = SHOT_SIZES[size].words
+    if other is not None and spec.two_shot:  # "Medium two-shot on Mara and Jonas"
+        words = words.replace(" shot", "") + " two-shot"
     if spec.moves:
         words += ", " + ", ".join(_preset(m).replace("_", " ") for m in spec.moves)
-    return f"{words.capitalize()} on {subject.name}"[:80]
+    who = subject.name + (f" and {other.name}" if other is not None else "")
+    return f"{words.capitalize()} on {who}"[:80]
 
 
 def _tags(spec: ShotSpec, size: str) -> list[str]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 SIZES: list[tuple[str, str]] = [
     (r"extreme wide(?: shot)?|extreme long shot|ews|els|very wide(?: shot)?", "EWS"),
-    (r"extreme close[- ]?ups?|ecu|extreme cu|macro", "ECU"),
+    (r"extreme close[- ]?ups?|ecu|extreme cu|macro|big close[- ]?ups?|bcu", "ECU"),
     (r"medium close[- ]?ups?|mcu|medium cu|chest[- ]up", "MCU"),
     (r"medium long(?: shot)?|medium wide(?: shot)?|cowboy(?: shot)?|mls|knee[- ]up", "MLS"),
     (r"medium(?: shot)?|mid[- ]shot|ms|waist[- ]up|mid", "MS"),
     (r"full(?: body)?(?: shot)?|fs|head[- ]to[- ]toe", "FS"),
-    (r"close[- ]?ups?|cu|closeup|close on|tight on|tight shot|close shot", "CU"),
+    (r"close[- ]?ups?|cu|closeup|close on|tight on|tight shot|close shot|choker", "CU"),
     (r"insert(?: shot)?|detail(?: shot)?", "INSERT"),
     (r"establishing(?: shot)?|wide(?: shot)?|ws|long shot|ls|master(?: shot)?|wide angle shot", "WS"),
 ]
@@ -21,7 +21,7 @@ SIZES: list[tuple[str, str]] = [
 # A person who "looks up at" someone is an eyeline, not the camera's angle: only "we" or the
 # camera looking up or down sets one.
 ANGLES: list[tuple[str, str]] = [
-    (r"over[- ]the[- ]shoulder|ots|(?:over|past|behind) (?:her|his|their|\w+'s) shoulder", "over-the-shoulder"),
+    (r"over[- ]the[- ]shoulder|ots|(?:over|past|behind) (?:her|his|their|\w+'s) shoulder|dirty single", "over-the-shoulder"),
     (r"bird'?s[- ]eye(?: view)?|overhead|top[- ]down|top shot|god'?s[- ]eye", "overhead"),
     (r"worm'?s[- ]eye(?: view)?|from the ground|ground[- ]level|floor[- ]level", "worm's eye"),
     (r"dutch(?: angle| tilt)?|canted(?: angle| frame)?|tilted (?:horizon|frame)|off[- ]kilter|askew", "dutch"),
@@ -72,6 +72,8 @@ MOVES: list[tuple[str, tuple[str, str | None]]] = [
 STATIC_WORDS = r"static|locked[- ]off|lock[- ]off|still camera|fixed camera|no (?:camera )?movement|tripod|hold(?:s|ing)?(?: on)?"
 HANDHELD_WORDS = r"hand[- ]?held|shaky(?: cam)?|documentary[- ]style|run[- ]and[- ]gun|verit[eé]"
 STEADICAM_WORDS = r"steadicam|steady[- ]?cam|gimbal"
+TWO_SHOT_WORDS = r"two[- ]shot|2[- ]shot|fifty[- ]fifty|50[- /]50"
+SINGLE_WORDS = r"(?:clean )?single"  # one person alone in frame (a "dirty single" is over the other's shoulder)
 FLASH_WORDS = r"flash(?: cut| frame)?|subliminal|split[- ]second|a single frame"
 
 SPEEDS: list[tuple[str, str]] = [

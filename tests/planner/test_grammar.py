@@ -233,6 +233,44 @@ def test_lowering_the_camera_goes_down_and_a_camera_that_pulls_away_pulls_out(wo
     assert observed_moves(project) == [moves]
 
 
+def _heads_across(project, shot, frame):
+    """Where Mara's and Jonas's heads fall across ``shot``'s picture at ``frame`` (-1 left edge, +1 right)."""
+    from engine.greybox.blocking import subject_track
+
+    path = evaluate_shot(project, shot)
+    c2w = path.c2w[frame]
+    out = []
+    for name in ("Mara", "Jonas"):
+        person = project.subject(name)
+        head = subject_track(project, shot, person, [frame]).positions[0] + [0.0, 0.93 * person.height, 0.0]
+        local = c2w[:3, :3].T @ (head - c2w[:3, 3])
+        out.append(local[0] / -local[2] * path.focal_mm[frame] / (0.5 * project.film_back_mm()[0]))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("words", ["Two-shot of Mara and Jonas talking.", "A 50-50 of Mara and Jonas.", "Medium two-shot, slow push in."])
+def test_a_two_shot_holds_both_people_well_inside_the_frame(words):
+    """Before, "two-shot" was not a word (a medium shot of Mara, Jonas out of frame). Mara and Jonas
+    stand 1.8 m apart, too far for a medium shot to hold both: it widens, and says so; a push in
+    on them keeps the pair centred."""
+    plan, project = _plan(words)
+    shot = project.shots[0]
+    assert not plan.warnings and plan.shots[0].spec.not_understood == []
+    assert "two-shot" in shot.name and "Mara" in shot.name and "Jonas" in shot.name
+    for frame in (0, shot.duration - 1):
+        x = _heads_across(project, shot, frame)
+        assert np.all(np.abs(x) < 0.8) and x.min() < -0.2 and x.max() > 0.2, (frame, x)
+    assert any("cannot hold Mara and Jonas" in n for n in plan.shots[0].notes)
+
+
+def test_a_single_frames_one_person_and_is_understood():
+    plan, project = _plan("Single on Mara. Single on Jonas.")
+    assert [p.subject for p in plan.shots] == ["Mara", "Jonas"] and not plan.warnings
+    assert all(p.spec.not_understood == [] for p in plan.shots)
+    x = _heads_across(project, project.shots[0], 0)
+    assert abs(x[0]) < 0.3 and abs(x[1]) > 1.0  # Mara centred, Jonas out of frame
+
+
 def test_moves_said_together_happen_together():
     _, project = _plan("Crane up and tilt down onto Mara.")
     assert observed_moves(project) == [["crane_up"]]
