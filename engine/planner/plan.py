@@ -1020,6 +1020,14 @@ def carry_over(people: dict[str, Subject], base: dict[str, Subject], subject_key
     return after, sorted(subject_keys + holds, key=lambda k: (k.subject, k.frame))
 
 
+def _about_a_person(clause: str, names: list[str]) -> bool:
+    """A clause led by a person ("Jonas turns to face Mara", "Mara right behind him") says what they
+    do, not what the camera does: the phrase bank, whose phrasings are the camera's, is not asked."""
+    first = clause.strip().split(" ", 1)[0].strip("'\"").lower()
+    first = first[:-2] if first.endswith("'s") else first
+    return first in {n.lower() for n in names} | {"he", "she", "they"}
+
+
 def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 24.0) -> None:
     """Clauses no rule understood, matched to the phrase bank in one batch: a match above the
     threshold adds its move (or its modifier) to the shot, listed with its similarity."""
@@ -1027,7 +1035,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
     from engine.planner.encoder import available
     from engine.planner.parse import DIRECTION_RX, SPEED_RX, bank_query
 
-    todo = [(sp, c) for sp in specs for c in sp.clauses if c.leftovers and not has_camera_words(c.text)]
+    todo = [(sp, c) for sp in specs for c in sp.clauses if c.leftovers and not has_camera_words(c.text) and not _about_a_person(c.text, names)]
     if not todo:
         return
     if not available():

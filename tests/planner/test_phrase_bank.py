@@ -73,6 +73,17 @@ def test_a_plan_takes_bank_matches_and_lists_each_with_its_similarity():
     assert plan.shots[0].spec.not_understood == []  # what the bank understood is no longer listed as not understood
 
 
+@pytest.mark.parametrize("text, moves", [
+    ("Jonas turns to face Mara. Close-up.", ["static"]),  # was a push in: 'push toward his face', 0.67
+    ("Jonas sprints toward the ledge, Mara right behind him.", ["static"]),  # was a follow: 'trail behind him', 0.70
+    ("Jonas walks to the door, we drift right with him.", ["truck_right"]),  # the camera's clause still asks
+])  # fmt: skip
+def test_a_clause_led_by_a_person_says_what_they_do_and_asks_the_bank_nothing(text, moves):
+    plan = plan_text(text, SET)
+    assert observed_moves(plan.to_project(SET)) == [moves]
+    assert all(m.clause.split()[0] not in ("Jonas", "Mara") for p in plan.shots for m in p.spec.bank_matches)
+
+
 @pytest.mark.slow
 def test_the_numpy_encoder_matches_transformers():
     import torch
