@@ -529,10 +529,10 @@ def bank_query(clause: Clause, names: list[str]) -> str:
 
 
 ACTION_VERBS: list[tuple[str, str]] = [
-    (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|goes|go(?:ing)?|com(?:es|ing)|wander(?:s|ing)?|advanc(?:es|ing)", "walk"),
+    (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|goes|go(?:ing)?|com(?:es|ing)|wander(?:s|ing)?|advanc(?:es|ing)|catch(?:es|ing)? up(?: with| to)?|caught up(?: with| to)?", "walk"),
     # Before "run": "runs after Mara" is a chase. "follows" is only a person's when someone follows someone.
     (r"chas(?:es|ing|ed|e)(?: after)?|run(?:s|ning)? after|ran after|follow(?:s|ing|ed)?(?! by)", "chase"),
-    (r"run(?:s|ning)?|ran|sprint(?:s|ing)?|dash(?:es|ing)?|rush(?:es|ing)?|race(?:s)?|racing|hurr(?:ies|ying)|bolt(?:s|ing)?", "run"),
+    (r"run(?:s|ning)?|ran|sprint(?:s|ing)?|dash(?:es|ing)?|rush(?:es|ing)?|race(?:s)?|racing|hurr(?:ies|ying)|bolt(?:s|ing)?|leap(?:s|ing|t)?|jump(?:s|ing|ed)?|vault(?:s|ing|ed)?", "run"),
     (r"sit(?:s|ting)?(?: down)?|sat(?: down)?|seated|take(?:s)? a seat", "sit"),
     # A bare "stands", "standing" is only read as a state ("is standing by the door"), never a getting up.
     (r"stand(?:s|ing)? up|st(?:ands|ood) up|gets? up|ris(?:es|ing) to (?:her|his|their) feet|rise(?:s)?|stand(?:s|ing)|stood", "stand"),
@@ -622,7 +622,8 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
                 target = hit
             elif tm.group("prep") == "past":
                 target = "past"
-        if verb in ("walk", "run") and target is None and tm and tm.group("what") and tm.group("prep") in ("to", "toward", "towards"):
+        catching = tm is not None and tm.group("prep") is None and m.group().startswith(("catch", "caught"))  # "catches up with Jonas"
+        if verb in ("walk", "run") and target is None and tm and tm.group("what") and (tm.group("prep") in ("to", "toward", "towards") or catching):
             w = tm.group("what").split()[0]
             named = next((n for n in names if n.lower() == w), None)
             if named is not None or w in ("him", "her"):

@@ -69,7 +69,7 @@ MOVES: list[tuple[str, tuple[str, str | None]]] = [
     (r"descend(?:s|ing)?|sinking|sink(?:s)?|drop(?:s|ping)?(?: down)?(?! focus)", ("pedestal", "down")),
 ]
 
-STATIC_WORDS = r"static|locked[- ]off|lock[- ]off|still camera|fixed camera|no (?:camera )?movement|tripod|hold(?:s|ing)?(?: on)?"
+STATIC_WORDS = r"static|locked[- ]off|lock[- ]off|still camera|fixed camera|no (?:camera )?movement|tripod|hold(?:s|ing)?(?: on)?|linger(?:s|ing)?(?: on)?"
 HANDHELD_WORDS = r"hand[- ]?held|shaky(?: cam)?|documentary[- ]style|run[- ]and[- ]gun|verit[eé]"
 STEADICAM_WORDS = r"steadicam|steady[- ]?cam|gimbal"
 TWO_SHOT_WORDS = r"two[- ]shot|2[- ]shot|fifty[- ]fifty|50[- /]50"

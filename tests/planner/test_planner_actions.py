@@ -466,6 +466,22 @@ def test_each_scene_s_description_places_its_people_from_its_first_shot(rooftop,
     assert set(poses) == {"sit"} and near(crates, positions[0])
 
 
+def test_catching_up_leaping_and_a_lingering_camera_are_understood(rooftop, tmp_path, capsys):
+    """"Mara catches up with Jonas": she walks to him and stops beside him (before, she walked 4 m on
+    through him); "leaps over the crates" runs there; "the camera lingers on Mara" holds on her
+    (each was listed as not understood)."""
+    shots, project = _plan(rooftop, tmp_path, capsys, "Mara catches up with Jonas. Wide shot.\nJonas leaps over the crates.\nThe camera lingers on Mara.")
+    assert len(shots) == 3 and all(s["not_understood"] == [] for s in shots)
+    mara, _ = _track(project, project.shots[0], "Mara")
+    jonas, _ = _track(project, project.shots[0], "Jonas")
+    assert np.linalg.norm(_flat(mara[-1]) - _flat(mara[0])) > 0.5
+    assert np.linalg.norm(_flat(mara[-1]) - _flat(jonas[-1])) < 1.2
+    jonas, _ = _track(project, project.shots[1], "Jonas")
+    crates = project.subject("Crates")
+    assert np.linalg.norm(_flat(jonas[-1]) - _flat(crates.position)) < np.linalg.norm(_flat(jonas[0]) - _flat(crates.position)) - 2.0
+    assert shots[2]["subject"] == "Mara" and shots[2]["moves"] == []
+
+
 def _outside(piece, point):
     """How far ``point`` stands outside the piece's footprint (m on the floor)."""
     from engine.planner.place import in_piece_axes
