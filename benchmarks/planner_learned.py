@@ -20,7 +20,7 @@ ONNX latency, each beside a reference measured in the same run.
   one thread, and the whole learned plan (rules split, MiniLM tokens, sampling, keys), against the
   rules planner on the same paragraph.
 
-    python benchmarks/planner_learned.py [--examples 48] [--heldout FILE]
+    python benchmarks/planner_learned.py [--examples 48] [--heldout FILE] [--model FOLDER]
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from engine.demo import build_demo_project
 from engine.planner.learned.data import FILM_BACK, FPS, make_example
 from engine.planner.learned.measure import mean_square_jerk, onset_frame
 from engine.planner.learned.music import TEST_SEEDS
-from engine.planner.learned.planner import bundled
+from engine.planner.learned.planner import LearnedPlanner, bundled
 from engine.planner.learned.sample import ShotRequest, sample_shots
 from engine.planner.plan import plan_alternatives, plan_text
 from engine.planner.score import MoveScore, observed_moves
@@ -191,8 +191,9 @@ def main() -> None:
     ap.add_argument("--examples", type=int, default=48)
     ap.add_argument("--heldout", type=Path, default=HELDOUT)
     ap.add_argument("--repeats", type=int, default=15)
+    ap.add_argument("--model", type=Path, help="an exported model folder (planner.onnx + planner.json) to measure instead of the bundled one")
     args = ap.parse_args()
-    planner = bundled()
+    planner = LearnedPlanner(args.model) if args.model else bundled()
     print(f"model: {planner.settings.get('trained_steps')} training steps, {planner.sampling.steps} sampling steps, guidance {planner.sampling.guidance}, temperature {planner.sampling.temperature}, every {planner.sampling.stride}th frame")
     lat = latency(planner, args.repeats)
     print(f"latency, 4 shots ({lat['frames']} frames): ONNX sampling {lat['onnx_ms']:.1f} ms wall, {lat['onnx_cpu_ms']:.1f} ms CPU (target < 100; load average {lat['load']:.1f}), whole learned plan {lat['plan_ms']:.1f} ms, rules plan {lat['rules_ms']:.1f} ms")
