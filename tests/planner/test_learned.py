@@ -164,6 +164,25 @@ def test_cli_plan_with_the_learned_planner_writes_valid_projects_whose_samples_d
     assert any("learned planner" in e["choice"] for e in report[0]["shots"][0]["explanation"])
 
 
+def test_a_camera_that_follows_someone_keeps_the_rules_path_and_the_others_are_sampled():
+    """"Track with Mara as she walks to the door": the model sees where people stand, not the path
+    they walk (it was trained on every move but follows), so that shot keeps the rules' follow; the
+    push in beside it is the model's."""
+    from engine.demo import build_demo_project
+    from engine.planner.learned.planner import BUNDLED, LearnedPlanner
+    from engine.planner.plan import plan_text
+
+    project = build_demo_project().model_copy(update={"shots": []})
+    text = "Track with Mara as she walks to the door.\nPush in on Jonas."
+    planner = LearnedPlanner(BUNDLED)
+    learned = planner.plan(text, project, 0, np.zeros((0, 35), np.float32))
+    rules = plan_text(text, project, 0)
+    follow, push = learned.shots
+    assert follow.shot.keys == rules.shots[0].shot.keys and "learned" not in follow.shot.tags
+    assert any("keeps the rules' path" in n for n in follow.notes)
+    assert "learned" in push.shot.tags and push.shot.keys != rules.shots[1].shot.keys
+
+
 def test_cli_rejects_an_unknown_planner(tmp_path):
     from engine.cli import main
 

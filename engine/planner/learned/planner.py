@@ -77,7 +77,11 @@ class LearnedPlanner:
         film_back = work.film_back_mm()
         requests = []
         start = 0
+        moved = [k for k, planned in enumerate(plan.shots) if not follows_someone(planned)]
         for k, planned in enumerate(plan.shots):
+            if k not in moved:
+                start += planned.shot.duration
+                continue
             path = sequence.shared.shot(work, planned.shot)
             shot_audio = None
             if audio is not None and len(audio) and start < len(audio):
@@ -92,9 +96,14 @@ class LearnedPlanner:
                 )  # fmt: skip
             )
             start += planned.shot.duration
-        sampled = sample_shots(self.flow, requests, self.norm, self.sampling)
+        sampled = dict(zip(moved, sample_shots(self.flow, requests, self.norm, self.sampling) if requests else []))
         shots = []
-        for planned, (c2w, focal) in zip(plan.shots, sampled):
+        for k, planned in enumerate(plan.shots):
+            if k not in sampled:
+                note = "learned planner: a camera that follows someone keeps the rules' path (the model sees where people stand, not where they walk)"
+                shots.append(replace(planned, notes=planned.notes + [note]))
+                continue
+            c2w, focal = sampled[k]
             path = CameraPath(_rigid(c2w), np.clip(focal, 1.0, 5000.0), film_back, work.fps)
             keys = bake_keys(path, ends="ease")
             shot = planned.shot.model_copy(update={"keys": keys, "path_space": "world", "pivot": None})
@@ -111,6 +120,13 @@ class LearnedPlanner:
             frames = sum(p.shot.duration for p in plan_text(text, project, 0).shots)
             audio = sequence_audio_features(project, base_dir, frames)
         return [self.plan(text, project, seed + k, audio if audio is not None else np.zeros((0, 35), np.float32), base_dir) for k in range(n)]
+
+
+def follows_someone(planned) -> bool:
+    """The shot's camera follows a person who walks ("track with Mara", "pan right to follow Jonas"):
+    the model was trained on every move but those, since its set layout holds where people stand,
+    not the path they take."""
+    return any(m.family == "follow" or m.follows is not None for m in planned.spec.moves)
 
 
 def _rigid(c2w: np.ndarray) -> np.ndarray:
