@@ -170,7 +170,7 @@ BODY_SIZES = ("MS", "MLS", "FS", "WS", "EWS")  # sizes whose frame shows the bod
 MIN_SET_FOCAL_MM = 14.0  # the widest lens the planner takes to keep a camera on the set
 
 
-SIZES_WIDER = ["ECU", "CU", "MCU", "MS", "MLS", "FS", "WS", "EWS"]
+SIZES_WIDER = ["ECU", "CU", "MCU", "MS", "MLS", "FS", "WS", "EWS"]  # the shot sizes, tightest first
 TWO_SHOT_HALF_WIDTH = 0.7  # a two-shot keeps both heads within this share of the frame's half-width
 
 

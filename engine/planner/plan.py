@@ -21,7 +21,7 @@ from engine.errors import ShotlineError
 from engine.greybox.blocking import SETTLE_S
 from engine.greybox.mannequin import NOMINAL_SPEED
 from engine.planner.parse import ACTION_ANY_RX, CAMERA_TARGETS, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, has_camera_words, hold_in_sequence, mentions, parse_shot, split_scenes
-from engine.planner.place import DEFAULT_FOCAL, Scene, in_piece_axes, place
+from engine.planner.place import DEFAULT_FOCAL, SIZES_WIDER, Scene, in_piece_axes, place
 from engine.planner.set_bounds import keep_on_set, set_bounds
 from engine.planner.set_pieces import find_piece, furnish
 from engine.planner.vocabulary import STOPWORDS
@@ -1179,7 +1179,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         size = spec.size or "MS"
         if spec.moves and spec.moves[0].target_size and spec.size is None:
             # "push in to a close-up": start a step wider than where the move lands.
-            order = ["ECU", "CU", "MCU", "MS", "MLS", "FS", "WS", "EWS"]
+            order = SIZES_WIDER
             target = spec.moves[0].target_size
             if target in order:
                 size = order[min(order.index(target) + 2, len(order) - 1)] if spec.moves[0].family == "dolly" and spec.moves[0].direction == "in" else order[max(order.index(target) - 2, 0)]
