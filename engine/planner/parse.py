@@ -220,6 +220,11 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
         before = low[max(0, start - 30) : start]
         if (possessive and "shoulder" in after) or re.search(r"shoulder of\s*$", before):
             spec.foreground = name
+        elif re.search(r"\b(?:ots|over[- ]the[- ]shoulder|over)\s*$", before) and re.match(r"\s*(?:>|->|onto\b|on to\b|to\b)", low[start + len(name) :]):
+            # "OTS Mara > Jonas", "over Jonas onto Mara": the first is the foreground shoulder
+            spec.foreground = name
+            if "over-the-shoulder" not in spec.angles:
+                spec.angles.append("over-the-shoulder")
         elif possessive and (re.search(r"\bpov\b|point of view", after) or (re.search(r"\beyes\b", after) and re.search(r"\b(?:through|from|with|behind)\s*$", before))):
             # "through Jonas's eyes" is his point of view; "into Jonas's eyes" frames them
             spec.pov_of = name

@@ -112,5 +112,5 @@ STOPWORDS = set(
     theirs from for by over under while when where who whom whose what which shot shots camera cam angle
     view frame frames framing lens mm s sec secs second seconds beat beats f as also just very really
     now next cut cuts cutting same again more less still toward towards around through across up down
-    left right back out off all both each either own onto look looks looking""".split()
+    left right back out off all both each either own onto look looks looking react reacts reacting reaction""".split()
 )

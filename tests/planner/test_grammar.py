@@ -271,6 +271,21 @@ def test_a_single_frames_one_person_and_is_understood():
     assert abs(x[0]) < 0.3 and abs(x[1]) > 1.0  # Mara centred, Jonas out of frame
 
 
+@pytest.mark.parametrize("words, foreground, subject", [
+    ("OTS Mara > Jonas.", "Mara", "Jonas"), ("Over Jonas onto Mara.", "Jonas", "Mara"),
+    ("OTS Jonas to Mara, medium close-up.", "Jonas", "Mara"),
+])  # fmt: skip
+def test_shot_list_shorthand_for_over_the_shoulder_puts_the_first_name_in_the_foreground(words, foreground, subject):
+    """"OTS Mara > Jonas" is over Mara's shoulder onto Jonas (before, it was Mara's shot over
+    Jonas's shoulder, reversed; "over Jonas onto Mara" was not over anyone's shoulder)."""
+    plan, project = _plan(words)
+    assert plan.shots[0].subject == subject and "over-the-shoulder" in project.shots[0].tags
+    cam = evaluate_shot(project, project.shots[0]).positions[0]
+    near, far = (np.asarray(project.subject(n).position, float) for n in (foreground, subject))
+    assert np.linalg.norm((cam - near)[[0, 2]]) < 0.4 * np.linalg.norm((cam - far)[[0, 2]])  # close behind the shoulder
+    assert (cam - near)[[0, 2]] @ (far - near)[[0, 2]] < 0  # on the far side of it from the subject
+
+
 def test_moves_said_together_happen_together():
     _, project = _plan("Crane up and tilt down onto Mara.")
     assert observed_moves(project) == [["crane_up"]]
