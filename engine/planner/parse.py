@@ -534,7 +534,7 @@ def bank_query(clause: Clause, names: list[str]) -> str:
 
 
 ACTION_VERBS: list[tuple[str, str]] = [
-    (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|goes|go(?:ing)?|com(?:es|ing)|wander(?:s|ing)?|advanc(?:es|ing)|catch(?:es|ing)? up(?: with| to)?|caught up(?: with| to)?", "walk"),
+    (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|goes|go(?:ing)?|com(?:es|ing)|wander(?:s|ing)?|advanc(?:es|ing)|catch(?:es|ing)? up(?: with| to)?|caught up(?: with| to)?|enter(?:s|ing)?(?= (?:the )?(?:frame|shot|screen|from|left|right))|exit(?:s|ing)?(?= (?:the )?(?:frame|shot|screen|left|right|to))|leav(?:es|ing) (?:the )?(?:frame|shot)", "walk"),
     # Before "run": "runs after Mara" is a chase. "follows" is only a person's when someone follows someone.
     (r"chas(?:es|ing|ed|e)(?: after)?|run(?:s|ning)? after|ran after|follow(?:s|ing|ed)?(?! by)", "chase"),
     (r"run(?:s|ning)?|ran|sprint(?:s|ing)?|dash(?:es|ing)?|rush(?:es|ing)?|race(?:s)?|racing|hurr(?:ies|ying)|bolt(?:s|ing)?|leap(?:s|ing|t)?|jump(?:s|ing|ed)?|vault(?:s|ing|ed)?", "run"),
@@ -639,6 +639,8 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
         if target == "past" and tm and tm.group("prep") == "past":
             t.use(tm.start("prep"), tm.end("prep"))  # read, not left for the phrase bank to take for a move
         way = _crossing_way(t, after_verb) if target == "past" else None
+        if m.group().startswith(("enter", "exit", "leav")):
+            target, way = _frame_edge(t, after_verb, m.group())
         if camera is not None and verb in ("walk", "run", "chase"):
             target = camera
             way = None
@@ -660,7 +662,12 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
             what = f"{who} chase{'' if len(actors) > 1 else 's'} {chased}: both run the same way, {who} behind"
         else:
             what = f"{who} {verb}{'' if len(actors) > 1 else 's'}"
-        whither = f"to {other or 'the other person'}" if target == TO_PERSON else f"across, to screen {way}" if way else target
+        whither = (
+            f"to {other or 'the other person'}" if target == TO_PERSON
+            else f"into the frame from screen {'left' if way == 'right' else 'right'}" if target == "enters"
+            else f"out of the frame to screen {way}" if target == "exits"
+            else f"across, to screen {way}" if way else target
+        )  # fmt: skip
         spec.explanation.append((words, what + (f" ({whither})" if target else "")))
 
 
@@ -703,6 +710,22 @@ WAY_RXS = [
     (re.compile(rf"from\s+{_SIDE.format('a')}"), "a", True),
     (re.compile(rf"(?:to|toward|towards|into)\s+{_SIDE.format('b')}|(?P<w>left|right)wards?|(?:screen|frame)[- ](?P<s>left|right)"), "b", False),
 ]
+
+
+FRAME_EDGE_RX = re.compile(r"\s*(?:the\s+)?(?:frame|shot|screen)?\s*(?:from\s+|to\s+|at\s+)?(?:the\s+)?(?:(?:screen|frame)[- ])?(?P<side>left|right)?(?:\s+(?:of\s+)?(?:the\s+)?(?:frame|screen))?")
+
+
+def _frame_edge(t: _Text, at: int, verb: str) -> tuple[str, str]:
+    """("enters" or "exits", the screen direction they walk) of "enters frame left" (from the left,
+    walking right), "enters from the right", "exits frame right", "leaves the frame": the side
+    said is where they come in or go out (entering from the left unless said, leaving to the right)."""
+    entering = verb.startswith("enter")
+    m = FRAME_EDGE_RX.match(t.low, at)
+    side = m.group("side") if m else None
+    if m and m.end() > m.start():
+        t.use(m.start(), m.end())
+    side = side or ("left" if entering else "right")
+    return ("enters", {"left": "right", "right": "left"}[side]) if entering else ("exits", side)
 
 
 def _crossing_way(t: _Text, at: int) -> str | None:

@@ -569,11 +569,12 @@ def action_seconds(spec: ShotSpec, scene, project: Project, shot_subject: Subjec
             t += span / STRIDE_M[act.verb]
             said.setdefault(name, []).append(f"{act.verb} {span:.1f} m")
             where[name] = end
-        elif act.verb in ("walk", "run") and act.target == "past" and name not in busy:
+        elif act.verb in ("walk", "run") and act.target in ("past", "enters", "exits") and name not in busy:
             a, b, _ = _crossing(act, start, framing, project)
+            a, b = (a, start) if act.target == "enters" else (start, b) if act.target == "exits" else (a, b)
             span = float(np.linalg.norm(b - a))
-            t += span / STRIDE_M[act.verb]
-            said.setdefault(name, []).append(f"{act.verb} {span:.1f} m across the frame")
+            t += span / STRIDE_M[act.verb] + (ENTER_BEAT_S if act.target != "past" else 0.0)
+            said.setdefault(name, []).append(f"{act.verb} {span:.1f} m " + {"past": "across the frame", "enters": "into the frame", "exits": "out of the frame"}[act.target])
             where[name] = b
         elif act.verb in POSE_AT_PIECE:
             stop = _piece_stop(scene, project, act.target, person, start) if act.target and act.target not in NOT_PIECES else None
@@ -622,7 +623,8 @@ def _piece_facing(piece: Subject, stop: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(c * lx + si * lz, -si * lx + c * lz)))
 
 
-NOT_PIECES = {"past", TO_PERSON, *CAMERA_TARGETS}
+NOT_PIECES = {"past", "enters", "exits", TO_PERSON, *CAMERA_TARGETS}
+ENTER_BEAT_S = 0.5  # the empty frame before someone walks into it, or them in it before they walk out
 TALK_DISTANCE_M = 1.0  # where a walk to someone stops: across from them, as two people talking stand
 
 
@@ -924,17 +926,21 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
         if act.verb in ("walk", "run"):
             if name in moved:
                 continue
-            crossing = act.target == "past" and name not in at
-            if crossing:  # across the whole frame, through where they stand
-                start, end, moved_note = _crossing(act, start, framing, project)
+            crossing = act.target in ("past", "enters", "exits") and name not in at
+            if crossing:  # across the whole frame, through where they stand; or into it to there, or from there out of it
+                a, b, moved_note = _crossing(act, start, framing, project)
+                start, end = (a, start) if act.target == "enters" else (start, b) if act.target == "exits" else (a, b)
                 if moved_note:
                     notes.append(f"'{act.words}': {moved_note}")
             else:
                 end = _walk_end(act, start, person, framing, frames, fps, scene, project)
             span = float(np.linalg.norm(end - start))
             takes = max(1, round(span / STRIDE_M[act.verb] * fps))
-            if crossing and not any(a.subject == name for a in spec.actions if a is not act):
+            alone = not any(a.subject == name for a in spec.actions if a is not act)
+            if crossing and alone and act.target == "past":
                 begin = max(begin, (last - takes) // 2)  # the empty frame, them passing through mid-shot, empty again
+            elif crossing and alone:
+                begin = max(begin, min(int(round(ENTER_BEAT_S * fps)), last - takes))  # a beat of the empty frame (or of them in it) first
             arrive = int(min(last, begin + takes))
             _hurried(spec, act, name, span, arrive - begin, fps, frames, act.verb)
             walk = run_keys(name, begin, arrive, start, end, POSE_OF[act.verb])
@@ -945,7 +951,8 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
                 if name in holds:
                     holds[name] = holds[name].model_copy(update={"facing": heading})
             keys += walk
-            said = {"past": " across the frame" + (f" to screen {act.way}" if act.way else ""), "past camera": " past the camera", "toward camera": " toward the camera", "away from camera": " away from the camera"}
+            said = {"past": " across the frame" + (f" to screen {act.way}" if act.way else ""),
+                    "enters": f" into the frame from screen {'left' if act.way == 'right' else 'right'}", "exits": f" out of the frame to screen {act.way}", "past camera": " past the camera", "toward camera": " toward the camera", "away from camera": " away from the camera"}
             if act.target == TO_PERSON:
                 other = _walked_to(act, person, scene)
                 said[TO_PERSON] = f" to {other.name}" if other is not None else " (nobody to walk to)"

@@ -482,6 +482,27 @@ def test_catching_up_leaping_and_a_lingering_camera_are_understood(rooftop, tmp_
     assert shots[2]["subject"] == "Mara" and shots[2]["moves"] == []
 
 
+@pytest.mark.parametrize(
+    "text, name, start, end",
+    [
+        ("Wide shot. Jonas enters frame left.", "Jonas", "left", "middle"),
+        ("Wide shot. Jonas enters from the right.", "Jonas", "right", "middle"),
+        ("Medium shot of Mara. She exits frame right.", "Mara", "middle", "right"),
+        ("Full shot. Mara leaves the frame.", "Mara", "middle", "right"),
+    ],
+)  # fmt: skip
+def test_entering_and_leaving_the_frame_walk_in_from_the_side_said_or_out_to_it(rooftop, tmp_path, capsys, text, name, start, end):
+    """"Jonas enters frame left": out of shot on the left, then walking in to his mark in the
+    frame; "exits frame right": from the mark out past the right edge (before, "enters" and "exits"
+    were not understood and nobody moved)."""
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert shots[0]["not_understood"] == [] and shots[0]["moves"] == []
+    x, _ = screen_x(project, project.shots[0], name)
+    where = {"left": lambda v: v < -1.0, "right": lambda v: v > 1.0, "middle": lambda v: abs(v) < 0.3}
+    assert where[start](x[0]) and where[end](x[-1]), (x[0], x[-1])
+    assert np.all(np.diff(x) * (1 if x[-1] > x[0] else -1) >= -1e-6)  # one way across
+
+
 def _outside(piece, point):
     """How far ``point`` stands outside the piece's footprint (m on the floor)."""
     from engine.planner.place import in_piece_axes
