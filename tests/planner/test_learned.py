@@ -228,6 +228,7 @@ def test_shots_whose_words_only_frame_someone_are_static_and_say_no_camera_words
     for ex in train[:10]:
         state = to_state(ex.c2w, ex.focal_mm, ex.scale)
         assert np.allclose(state, state[0], atol=1e-6), ex.text
+
     def pattern(ex):
         return ex.text.replace(ex.primary, "{name}")
 
