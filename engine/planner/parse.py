@@ -451,6 +451,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
         spec.explanation.append((t.words(m.start(), m.end()), "flash cut: shorter than the minimum shot length"))
     _actions(t, names, spec)
     _whereabouts(t, names, spec)
+    _on_the_heels(t, names, spec)
     for m in t.find(FOCAL_RX):
         spec.focal_mm = float(m.group("n"))
         spec.explanation.append((t.words(m.start(), m.end()), f"lens: {spec.focal_mm:g} mm"))
@@ -700,6 +701,31 @@ def _whereabouts(t: _Text, names: list[str], spec: ShotSpec) -> None:
             said = t.words(m.start(), w.end())
             spec.actions.append(Action(name, "stand", said, piece, state=True, back_to=w.group("prep") in BACK_TO_PREPS))
             spec.explanation.append((said, f"{name} is standing {w.group('prep')} the {piece} from the first frame"))
+            break
+
+
+# "Mara right behind him", "Jonas hot on her heels", "Mara close behind Jonas": a chase said without a verb.
+HEELS_RX = re.compile(r"\s+(?:(?:is|are|runs?|running)\s+)?(?:right |close |hot |just |not far )?(?:behind|on (?:his|her|their) heels|at (?:his|her|their) heels)(?:\s+(?P<who>him|her|them|[a-z]+))?(?![a-z])")
+
+
+def _on_the_heels(t: _Text, names: list[str], spec: ShotSpec) -> None:
+    """"Jonas sprints toward the ledge, Mara right behind him": Mara chases Jonas."""
+    acting = {a.subject for a in spec.actions}
+    for name in names:
+        if name in acting:
+            continue
+        for m in re.finditer(rf"(?<![a-z]){re.escape(name.lower())}(?![a-z'])", t.low):
+            h = HEELS_RX.match(t.low, m.end())
+            if h is None or any(t.used[h.start() : h.end()]):
+                continue
+            who = h.group("who")
+            other = next((n for n in names if n.lower() == who), None) if who not in (None, "him", "her", "them") else ""
+            if other is None or other == name:
+                continue
+            t.use(h.start(), h.end())
+            said = t.words(m.start(), h.end())
+            spec.actions.append(Action(name, "chase", said, None, other))
+            spec.explanation.append((said, f"{name} chases {other or 'the other person'}: both run the same way, {name} behind"))
             break
 
 

@@ -503,6 +503,27 @@ def test_entering_and_leaving_the_frame_walk_in_from_the_side_said_or_out_to_it(
     assert np.all(np.diff(x) * (1 if x[-1] > x[0] else -1) >= -1e-6)  # one way across
 
 
+@pytest.mark.parametrize("text", ["Jonas sprints toward the ledge, Mara right behind him.", "Jonas runs to the door, Mara hot on his heels. Wide shot."])
+def test_someone_right_behind_a_runner_chases_them_along_their_way(rooftop, tmp_path, capsys, text):
+    """"Mara right behind him" (no verb): she runs behind Jonas on his way (before, the words were
+    sent to the phrase bank and planned a camera follow, or left as not understood)."""
+    shots, project = _plan(rooftop, tmp_path, capsys, text)
+    assert shots[0]["not_understood"] == [] and "follow" not in shots[0]["moves"]
+    jonas, _ = _track(project, project.shots[0], "Jonas")
+    mara, _ = _track(project, project.shots[0], "Mara")
+    way = _flat(jonas[-1]) - _flat(jonas[0])
+    assert np.linalg.norm(way) > 2.0 and np.linalg.norm(_flat(mara[-1]) - _flat(mara[0])) > 2.0
+    way /= np.linalg.norm(way)
+    behind = _flat(jonas[-1]) - _flat(mara[-1])
+    assert behind @ way > 1.0 and abs(way[0] * behind[1] - way[1] * behind[0]) < 0.5
+
+
+def test_waiting_or_standing_behind_something_is_not_a_chase(rooftop, tmp_path, capsys):
+    shots, project = _plan(rooftop, tmp_path, capsys, "Jonas waits behind Mara. Medium shot.")
+    mara, _ = _track(project, project.shots[0], "Mara")
+    assert np.allclose(mara, mara[0])
+
+
 def _outside(piece, point):
     """How far ``point`` stands outside the piece's footprint (m on the floor)."""
     from engine.planner.place import in_piece_axes
