@@ -174,31 +174,19 @@ SIZES_WIDER = ["ECU", "CU", "MCU", "MS", "MLS", "FS", "WS", "EWS"]  # the shot s
 TWO_SHOT_HALF_WIDTH = 0.7  # a two-shot keeps both heads within this share of the frame's half-width
 
 
-def place(
-    scene: Scene,
-    subject: Subject,
-    size: str,
-    angles: list[str],
-    film_height_mm: float,
-    focal_mm: float | None = None,
-    foreground: Subject | None = None,
-    pov_of: Subject | None = None,
-    two_shot: bool = False,
-    azimuth_jitter_deg: float = 0.0,
-    height_jitter: float = 0.0,
-) -> Placement:
+def place(scene: Scene, subject: Subject, size: str, angles: list[str], film_height_mm: float, focal_mm: float | None = None, **options) -> Placement:
     """The start framing of a shot of ``subject`` at ``size`` from ``angles``, on the set. A
     two-shot that cannot hold both people at that size (they stand too far apart) is framed a
-    size wider at a time until both heads are well inside the frame, and says so."""
-    rest = dict(foreground=foreground, pov_of=pov_of, azimuth_jitter_deg=azimuth_jitter_deg, height_jitter=height_jitter)
-    placed = _place_on_set(scene, subject, size, angles, film_height_mm, focal_mm, two_shot=two_shot, **rest)
-    other = scene.other(subject) if two_shot and foreground is None and pov_of is None else None
+    size wider at a time until both heads are well inside the frame, and says so. ``options``:
+    those of :func:`_place_on_set` (foreground, pov_of, two_shot, jitters)."""
+    placed = _place_on_set(scene, subject, size, angles, film_height_mm, focal_mm, **options)
+    other = scene.other(subject) if options.get("two_shot") and options.get("foreground") is None and options.get("pov_of") is None else None
     if other is None or size not in SIZES_WIDER:
         return placed
     film_w = _film_width(scene, film_height_mm)
     for wider in SIZES_WIDER[SIZES_WIDER.index(size) :]:
         if wider != size:
-            placed = _place_on_set(scene, subject, wider, angles, film_height_mm, focal_mm, two_shot=True, **rest)
+            placed = _place_on_set(scene, subject, wider, angles, film_height_mm, focal_mm, **options)
         if all(abs(x) <= TWO_SHOT_HALF_WIDTH for x in _screen_x(placed.framing, [aim_point(subject, wider), aim_point(other, wider)], film_w)):
             break
     if wider != size:

@@ -1195,7 +1195,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             focal = float(np.clip(DEFAULT_FOCAL[size] * variation.focal_factor, MIN_FOCAL_MM, MAX_FOCAL_MM))
         two_shot = (spec.two_shot or (spec.subject is None and size in ("WS", "EWS", "FS") and scene.line is not None)) and not spec.reverse and scene.other(subject) is not None
         placement = place(
-            scene, subject, size, spec.angles, film_h, focal, foreground, pov, two_shot,
+            scene, subject, size, spec.angles, film_h, focal, foreground=foreground, pov_of=pov, two_shot=two_shot,
             azimuth_jitter_deg=variation.azimuth_deg, height_jitter=variation.height_m if not any(a in spec.angles for a in ("high", "low", "overhead", "worm's eye")) else 0.0,
         )  # fmt: skip
         notes += placement.notes
