@@ -570,8 +570,7 @@ def action_seconds(spec: ShotSpec, scene, project: Project, shot_subject: Subjec
             said.setdefault(name, []).append(f"{act.verb} {span:.1f} m")
             where[name] = end
         elif act.verb in ("walk", "run") and act.target in ("past", "enters", "exits") and name not in busy:
-            a, b, _ = _crossing(act, start, framing, project)
-            a, b = (a, start) if act.target == "enters" else (start, b) if act.target == "exits" else (a, b)
+            a, b, _ = _frame_walk(act, start, framing, project)
             span = float(np.linalg.norm(b - a))
             t += span / STRIDE_M[act.verb] + (ENTER_BEAT_S if act.target != "past" else 0.0)
             said.setdefault(name, []).append(f"{act.verb} {span:.1f} m " + {"past": "across the frame", "enters": "into the frame", "exits": "out of the frame"}[act.target])
@@ -771,6 +770,17 @@ CROSS_NEAREST_M = 1.2  # a crossing brought nearer the lens to fit between the w
 BODY_HALF_WIDTH_M = 0.3  # out of shot: the chest this far past the frame's edge
 
 
+def _frame_walk(act, mark: np.ndarray, framing: Framing, project: Project) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """(start, end, note) of a walk across the frame through ``mark``, into it to ``mark``
+    ("enters frame left") or from ``mark`` out of it ("exits frame right")."""
+    a, b, note = _crossing(act, mark, framing, project)
+    if act.target == "enters":
+        return a, np.asarray(mark, float), note
+    if act.target == "exits":
+        return np.asarray(mark, float), b, note
+    return a, b, note
+
+
 def _crossing(act, mark: np.ndarray, framing: Framing, project: Project) -> tuple[np.ndarray, np.ndarray, str | None]:
     """Where a walk across the frame ("crosses the frame", "walks across", "runs past") starts and
     ends, and a note when it had to move: at the depth of the person's mark, from out of shot beyond
@@ -928,8 +938,7 @@ def _action_keys(spec: ShotSpec, scene, project: Project, shot_subject: Subject,
                 continue
             crossing = act.target in ("past", "enters", "exits") and name not in at
             if crossing:  # across the whole frame, through where they stand; or into it to there, or from there out of it
-                a, b, moved_note = _crossing(act, start, framing, project)
-                start, end = (a, start) if act.target == "enters" else (start, b) if act.target == "exits" else (a, b)
+                start, end, moved_note = _frame_walk(act, start, framing, project)
                 if moved_note:
                     notes.append(f"'{act.words}': {moved_note}")
             else:
