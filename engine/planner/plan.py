@@ -15,6 +15,7 @@ import numpy as np
 
 from engine import sequence
 from engine.camera.bake import bake_keys
+from engine.camera.framing import SHOT_SIZES
 from engine.camera.moves import Framing, MoveContext, ShotCamera, apply_move, framing_at, handheld
 from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
@@ -622,6 +623,7 @@ def _piece_facing(piece: Subject, stop: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(c * lx + si * lz, -si * lx + c * lz)))
 
 
+MATCHED_SIZES = ("ECU", "CU", "MCU", "MS", "MLS")  # singles a cut to the other person matches when it says no size
 NOT_PIECES = {"past", "enters", "exits", TO_PERSON, *CAMERA_TARGETS}
 ENTER_BEAT_S = 0.5  # the empty frame before someone walks into it, or them in it before they walk out
 TALK_DISTANCE_M = 1.0  # where a walk to someone stops: across from them, as two people talking stand
@@ -1155,6 +1157,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
     shot_names: set[str] = set()
     planned: list[PlannedShot] = []
     previous: Subject | None = None
+    previous_size: str | None = None
     warnings: list[str] = []
     if empty:
         warnings.append("the text is empty: planned one static medium shot")
@@ -1193,6 +1196,11 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         if pov is None and "POV" in spec.angles:
             pov = previous if previous is not None and previous is not subject else scene.other(subject)
         size = spec.size or "MS"
+        matched = spec.size is None and not spec.moves and previous is not None and subject.name != previous.name and previous_size in MATCHED_SIZES
+        if matched:
+            # "Close-up of Mara. Reverse on Jonas." / "Cut to Jonas.": coverage matches the singles' size
+            size = previous_size
+            notes.append(f"{SHOT_SIZES[size].words} to match the shot of {previous.name} before it")
         if spec.moves and spec.moves[0].target_size and spec.size is None:
             # "push in to a close-up": start a step wider than where the move lands.
             order = SIZES_WIDER
@@ -1209,7 +1217,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         )  # fmt: skip
         notes += placement.notes
         size = placement.size or size  # a two-shot widened to hold both
-        if not empty and not spec.moves and not spec.static and not spec.size and not spec.angles and not spec.reverse and not spec.handheld and not spec.focus and not spec.two_shot and not spec.single:
+        if not empty and not matched and not spec.moves and not spec.static and not spec.size and not spec.angles and not spec.reverse and not spec.handheld and not spec.focus and not spec.two_shot and not spec.single:
             spec.warnings.append("no camera words understood; planned a static medium shot")
         business = action_seconds(spec, scene, work, subject, placement.framing, present)
         camera, frames = _build_moves(
@@ -1240,7 +1248,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         shot_names.add(shot.name)
         planned.append(PlannedShot(shot, spec, subject.name, notes))
         warnings += [f"shot {index + 1}: {w}" for w in spec.warnings]
-        previous = subject
+        previous, previous_size = subject, (None if two_shot or foreground is not None else size)
     return Plan(global_prompt, planned, subjects, fps, seed, warnings)
 
 
@@ -1278,8 +1286,6 @@ def plan_alternatives(text: str, project: Project | None = None, n: int = 1, see
 
 
 def _shot_name(spec: ShotSpec, subject: Subject, size: str, other: Subject | None = None) -> str:
-    from engine.camera.framing import SHOT_SIZES
-
     words = SHOT_SIZES[size].words
     if other is not None and spec.two_shot:  # "Medium two-shot on Mara and Jonas"
         words = words.replace(" shot", "") + " two-shot"

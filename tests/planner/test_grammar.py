@@ -286,6 +286,25 @@ def test_shot_list_shorthand_for_over_the_shoulder_puts_the_first_name_in_the_fo
     assert (cam - near)[[0, 2]] @ (far - near)[[0, 2]] < 0  # on the far side of it from the subject
 
 
+@pytest.mark.parametrize("words, sizes", [
+    ("Close-up of Mara. Reverse angle.", ["CU", "CU"]), ("Medium close-up of Mara. Cut to Jonas.", ["MCU", "MCU"]),
+    ("Close-up of Mara. Cut to Jonas, push in.", ["CU", "MS"]),  # a move plans its own start
+    ("Wide shot of both. Cut to Jonas.", ["WS", "MS"]),  # a wide is no single to match
+])  # fmt: skip
+def test_a_cut_to_the_other_person_that_says_no_size_matches_the_single_before_it(words, sizes):
+    """Coverage matches its singles: "Close-up of Mara. Reverse angle." is a close-up of Jonas
+    (before, a medium shot: the default), framed as a close-up is."""
+    plan, project = _plan(words)
+    assert [p.shot.size for p in plan.shots] == sizes and [p.subject for p in plan.shots] == ["Mara", "Jonas"]
+    if sizes[1] == sizes[0]:
+        assert any("to match the shot of Mara" in n for n in plan.shots[1].notes)
+        assert not plan.warnings
+        jonas = project.subject("Jonas")
+        eyes = face_marker(pose_figure(preset_angles("stand"), jonas.position, jonas.facing, jonas.height))[0]
+        (row,), height = _rows(project, project.shots[1], [eyes])
+        assert abs(row / height - 1 / 3) <= 0.05  # his eyes on the upper third, as in any close-up
+
+
 def test_moves_said_together_happen_together():
     _, project = _plan("Crane up and tilt down onto Mara.")
     assert observed_moves(project) == [["crane_up"]]
