@@ -38,8 +38,8 @@ LOCATIONS: dict[str, list[tuple[str, tuple[float, float, float], float]]] = {
     "living room": [("sofa", (0.0, 0.0, -2.2), 0.0), ("table", (0.0, 0.0, -1.0), 0.0)],
     "stairwell": [("stairs", (0.0, 0.0, -2.5), 0.0), ("wall", (-1.2, 0.0, -2.5), 90.0)],
     "rooftop": [("ledge", (0.0, 0.0, -4.0), 0.0), ("water tank", (3.0, 0.0, -2.5), 0.0)],
-    "roof": [("ledge", (0.0, 0.0, -4.0), 0.0), ("water tank", (3.0, 0.0, -2.5), 0.0)],
 }
+LOCATIONS["roof"] = LOCATIONS["rooftop"]
 LOCATION_WORDS = list(LOCATIONS)
 PIECE_COLOUR = "#8a8a80"
 # Where a named piece goes when the set lacks it: around the people, 2.5 m out.

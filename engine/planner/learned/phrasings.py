@@ -65,7 +65,6 @@ BARE_FRAMINGS = ["{Size} of {name}.", "{name} in {size}.", "{Size} on {name}.", 
                  "{name} waits. {Size}.", "A {size} of {name} listening.", "{Abbr} {name}.", "{name}, {size}.",
                  "We see {name} in a {size}.", "{Size} of {name}, who turns to look.", "{name} stands in {size}.",
                  "{Size}. {name} thinks it over.", "Frame {name} in a {size}.", "{name} in the {size}, waiting."]  # fmt: skip
-SIZE_ABBREVIATIONS = {"CU": "CU", "MCU": "MCU", "MS": "MS", "FS": "FS", "WS": "WS"}
 
 SPEED_WORDS = {
     "slow": ["slowly", "slow", "gently", "gradually", "very slowly", "lazily"],
@@ -98,7 +97,7 @@ def phrase(move: str, speed: str, size: str, name: str, rng: np.random.Generator
 def bare_framing(size: str, name: str, rng: np.random.Generator, test: bool = False) -> str:
     """Words that only frame ``name`` at ``size``, with no camera words (a static shot)."""
     words = SIZE_WORDS[size]
-    text = str(rng.choice(split_of(BARE_FRAMINGS, test))).format(Size=words[0].upper() + words[1:], size=words, name=name, Abbr=SIZE_ABBREVIATIONS[size])
+    text = str(rng.choice(split_of(BARE_FRAMINGS, test))).format(Size=words[0].upper() + words[1:], size=words, name=name, Abbr=size)  # the codes are the crew's abbreviations
     return text[0].upper() + text[1:]
 
 
