@@ -236,6 +236,35 @@ def test_shots_whose_words_only_frame_someone_are_static_and_say_no_camera_words
     assert all(",." not in ex.text for ex in train + test)
 
 
+def test_training_words_moves_as_the_rules_phrase_bank_does_each_at_its_own_speed():
+    """The model learns from the phrase bank's hundreds of phrasings, not only a dozen per move, and
+    reads them as the rules do: a boom is a pedestal, a whip pan a pan. A phrasing that says its own
+    speed ("a slow push", "whip pan left") is used only at that speed and gets no speed words of its
+    own, so no example says "quickly, a slow push"."""
+    from engine.planner.learned import phrasings
+    from engine.planner.phrase_bank import BANK
+
+    bank_moves = {words: move for words, move in BANK}
+    assert "boom up" in phrasings.PHRASES["pedestal_up"] and "boom up" not in phrasings.PHRASES["crane_up"]
+    assert "whip pan left" in phrasings.PHRASES["pan_left"] and "crash zoom" in phrasings.PHRASES["zoom_in"]
+    for move, words in phrasings.PHRASES.items():
+        for w in words:
+            assert bank_moves.get(w, move).replace("whip_", "").replace("crash_zoom", "zoom") == move, (w, move)
+    assert sum(len(w) for w in phrasings.PHRASES.values()) >= 500
+
+    rng = np.random.default_rng(3)
+    said = {"slow": set(), "fast": set()}
+    for i in range(1500):
+        speed = ("slow", "normal", "fast")[i % 3]
+        text = phrasings.phrase(str(rng.choice(["push_in", "pan_left", "zoom_in"])), speed, "CU", "Mara", rng, test=i % 2 == 0).lower()
+        own = phrasings.speed_of(text)
+        if own:
+            assert own == speed, text
+            said[own].add(text)
+            assert not any(w in text.split() for w in phrasings.SPEED_WORDS["fast" if own == "slow" else "slow"] if w), text
+    assert said["slow"] and said["fast"]
+
+
 @pytest.mark.slow
 @pytest.mark.xfail(reason="the bundled model (12,784 CPU steps, trained before music moves started on the first beat) starts on beats at chance (0.29 of onsets, chance 0.39): docs/benchmarks.md", strict=False)
 def test_a_sample_with_music_starts_its_move_near_a_beat():

@@ -7,6 +7,8 @@ the test F1 is on wording the model did not learn from. ``{name}`` is the shot's
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 TEST_EVERY = 4
@@ -38,9 +40,9 @@ PHRASES: dict[str, list[str]] = {
                     "elevate the camera without tilting", "move the camera up", "rise up"],
     "pedestal_down": ["pedestal down", "lower the camera", "the camera sinks straight down", "drop the camera level", "ped down",
                       "bring the camera down without tilting", "move the camera down", "descend"],
-    "crane_up": ["crane up over {name}", "boom up", "jib up", "the camera cranes up looking down at {name}", "rise on the crane",
+    "crane_up": ["crane up over {name}", "a jib arm rising over {name}", "jib up", "the camera cranes up looking down at {name}", "rise on the crane",
                  "crane up and tilt down", "a crane shot rising above {name}", "lift up on the jib"],
-    "crane_down": ["crane down to {name}", "boom down", "jib down", "the camera cranes down onto {name}", "descend on the crane",
+    "crane_down": ["crane down to {name}", "a jib arm lowering to {name}", "jib down", "the camera cranes down onto {name}", "descend on the crane",
                    "crane down and tilt up", "a crane shot dropping to {name}", "lower the jib"],
     "arc_left": ["arc left around {name}", "orbit left around {name}", "circle {name} to the left", "the camera arcs left",
                  "orbit clockwise around {name}", "move round {name} to the left", "a half circle left around {name}", "swing around {name} left",
@@ -57,6 +59,39 @@ PHRASES: dict[str, list[str]] = {
     "dolly_zoom_out": ["reverse dolly zoom on {name}", "pull out while zooming in", "dolly out and zoom in", "reverse vertigo effect",
                        "a reverse trombone shot", "contra-zoom away from {name}", "zoom in as the camera pulls back", "inverse vertigo"],
 }  # fmt: skip
+# (a boom is the pedestal's word here, a jib the crane's: the rules planner's vocabulary)
+
+
+def _bank_phrasings() -> dict[str, list[str]]:
+    """The rules planner's phrase bank, by the preset each phrasing means.
+
+    Several hundred ways of saying a move where the lists above have eight to twelve: words the model
+    would otherwise meet first on a director's page. A whip pan is a fast pan and a crash zoom a fast
+    zoom; follows, handheld, focus and angles are not presets the model moves."""
+    from engine.planner.phrase_bank import BANK
+
+    alias = {"whip_pan_left": "pan_left", "whip_pan_right": "pan_right", "crash_zoom_in": "zoom_in", "crash_zoom_out": "zoom_out"}
+    out: dict[str, list[str]] = {}
+    for words, move in BANK:
+        out.setdefault(alias.get(move, move), []).append(words)
+    return out
+
+
+# The bank's phrasings follow each preset's own, so the own lists keep their split positions.
+for _move, _words in _bank_phrasings().items():
+    if _move in PHRASES:
+        PHRASES[_move] = list(dict.fromkeys(PHRASES[_move] + _words))
+
+# Phrasings that say their own speed ("a slow push", "whip pan left") are used only at that speed,
+# without speed words of their own: "slowly a whip pan" would teach a contradiction.
+_SPEED_OF = {"slow": re.compile(r"\bslow(ly)?\b|\bcreep|\binch\b|\bease\b|\bgently\b"),
+             "fast": re.compile(r"\b(whip|swish|snap|crash|flick|blur|sudden|violent|quick|punch)\b")}
+
+
+def speed_of(words: str) -> str | None:
+    """The speed a phrasing says itself, or None."""
+    return next((speed for speed, rx in _SPEED_OF.items() if rx.search(words)), None)
+
 
 # A shot the words only frame (no camera words at all) is a locked-off camera: the rules planner's
 # reading, and what a director means by "Close-up of Mara.". Without these, the model only ever
@@ -84,8 +119,9 @@ def split_of(items: list[str], test: bool) -> list[str]:
 
 def phrase(move: str, speed: str, size: str, name: str, rng: np.random.Generator, test: bool = False, music: bool = False) -> str:
     """One wording of ``move`` at ``speed`` for a shot of ``name``; the split's phrasings only."""
-    move_words = str(rng.choice(split_of(PHRASES[move], test))).format(name=name)
-    speed_words = str(rng.choice(SPEED_WORDS[speed])) if move != "static" else ""
+    options = [p for p in split_of(PHRASES[move], test) if speed_of(p) in (None, speed)] or split_of(PHRASES[move], test)
+    move_words = str(rng.choice(options)).format(name=name)
+    speed_words = str(rng.choice(SPEED_WORDS[speed])) if move != "static" and speed_of(move_words) is None else ""
     template = str(rng.choice(TEST_TEMPLATES if test else TRAIN_TEMPLATES))
     text = template.format(size=SIZE_WORDS[size], name=name, speed=speed_words, move=move_words)
     if music:
