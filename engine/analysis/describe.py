@@ -265,7 +265,7 @@ def describe_cut(project: Project, before: ShotContext, after: ShotContext, inde
             rel.append("cut in on the axis" if along > 0 else "cut out on the axis")
     people = [s for s in project.subjects if s.is_person]
     if len(people) >= 2:
-        names = [n for n in (subj_a, subj_b) if n]
+        names = [n for n in (subj_a, subj_b) if n in {s.name for s in people}]  # the line runs between people, not to an insert's prop
         names = list(dict.fromkeys(names + [s.name for s in people]))[:2]
         pa = before.subjects[[s.name for s in before.subjects].index(names[0])].base[end]
         pb = before.subjects[[s.name for s in before.subjects].index(names[1])].base[end]

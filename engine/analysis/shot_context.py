@@ -13,10 +13,11 @@ import numpy as np
 from engine import sequence
 from engine.analysis.labels import PathLabels, label_path
 from engine.camera.conventions import camera_axes, pan_tilt_roll
-from engine.camera.framing import EYES, classify_size, frame_height_at
+from engine.camera.framing import EYES, classify_piece_size, classify_size, frame_height_at, piece_extent
 from engine.camera.interpolate import subject_positions
 from engine.camera.lens import horizontal_fov_deg, vertical_fov_deg
 from engine.camera.path import CameraPath
+from engine.greybox.library import piece_size
 from engine.project import Project, Shot
 
 
@@ -44,6 +45,16 @@ class SubjectInView:
     depth: np.ndarray  # (N,) distance of that point along the optical axis
     offset: np.ndarray  # (N,2) its position in frame: x, y in half-widths / half-heights (0 = centre)
     body: np.ndarray  # (N,) its half-width (shoulders) in half-widths of the frame at its depth
+    extent: float | None = None  # a set piece's: the frame height (m) that just holds it; None for a person
+
+    @property
+    def is_person(self) -> bool:
+        return self.extent is None
+
+    @property
+    def reference_height(self) -> float:
+        """The height angles are judged from: a person's eyes, a set piece's middle (above its base)."""
+        return (EYES if self.is_person else 0.5) * self.height
 
     def in_frame(self, margin: float = 1.0) -> np.ndarray:
         return (self.depth > 0) & (np.abs(self.offset) <= margin).all(axis=1)
@@ -78,7 +89,7 @@ class ShotContext:
         if self.main is None or self.main.depth[frame] <= 0:
             return None
         h = frame_height_at(self.main.depth[frame], self.path.focal_mm[frame], self.path.film_back_mm[1])
-        return classify_size(float(h), self.main.height)
+        return classify_size(float(h), self.main.height) if self.main.is_person else classify_piece_size(float(h), self.main.extent)
 
     def in_frame(self, frame: int) -> list[SubjectInView]:
         if self.shares is not None and frame in self.shares:
@@ -112,7 +123,7 @@ class ShotContext:
             return _angle_from_pitch(tilt)
         cam = self.path.positions[frame]
         base = self.main.base[frame]
-        eyes = base[1] + EYES * self.main.height
+        eyes = base[1] + self.main.reference_height
         horizontal = float(np.hypot(*(cam - base)[[0, 2]]))
         elevation = float(np.degrees(np.arctan2(cam[1] - eyes, horizontal)))
         above_floor = (cam[1] - base[1]) / self.main.height
@@ -120,9 +131,12 @@ class ShotContext:
             return "overhead"
         if above_floor < WORMS_EYE_HEIGHT and (tilt > 0.0 or elevation < -45.0):
             return "worm's-eye view"
-        if elevation < -10.0 or (cam[1] - eyes) < -LOW_BY * self.main.height:
+        # a lens a fifth of a person's height above their eyes is high however far back it stands; a
+        # set piece (a water tank is as tall as the lens is far) is judged by the elevation alone
+        by = LOW_BY * self.main.height if self.main.is_person else np.inf
+        if elevation < -10.0 or (cam[1] - eyes) < -by:
             return "low angle"
-        if elevation > 10.0 or (cam[1] - eyes) > LOW_BY * self.main.height:
+        if elevation > 10.0 or (cam[1] - eyes) > by:
             return "high angle"
         return "eye level"
 
@@ -145,7 +159,8 @@ def _angle_from_pitch(tilt: float) -> str:
     return "eye level"
 
 
-def view_subjects(project: Project, shot: Shot, path: CameraPath) -> list[SubjectInView]:
+def view_subjects(project: Project, shot: Shot, path: CameraPath, pieces: tuple[str, ...] = ()) -> list[SubjectInView]:
+    """Every person as the shot's camera sees them, and the set pieces named in ``pieces``."""
     frames = np.arange(len(path))
     eye = path.positions
     right, up, forward = camera_axes(path.c2w)
@@ -153,7 +168,7 @@ def view_subjects(project: Project, shot: Shot, path: CameraPath) -> list[Subjec
     tan_v = np.tan(np.deg2rad(vertical_fov_deg(path.focal_mm, path.film_back_mm) / 2.0))
     out = []
     for subject in project.subjects:
-        if not subject.is_person:  # set pieces are the set, not who the shot is of
+        if not subject.is_person and subject.name not in pieces:  # set pieces are the set, unless the camera aims at one (an insert)
             continue
         base = subject_positions(project, shot, subject.name, frames)
         aim = nearest_on_axis(eye, forward, base, subject.height)
@@ -165,7 +180,8 @@ def view_subjects(project: Project, shot: Shot, path: CameraPath) -> list[Subjec
         offset = np.where(depth[:, None] > 0, np.stack([x, y], axis=1), np.inf)
         with np.errstate(divide="ignore", invalid="ignore"):
             body = np.where(depth > 0, SHOULDER_HALF_WIDTH * subject.height / (depth * tan_h), 0.0)
-        out.append(SubjectInView(subject.name, subject.height, base, aim, depth, offset, body))
+        extent = None if subject.is_person else piece_extent(*piece_size(subject), float(path.film_back_mm[0] / path.film_back_mm[1]))
+        out.append(SubjectInView(subject.name, subject.height, base, aim, depth, offset, body, extent))
     return out
 
 
@@ -173,8 +189,8 @@ def shot_context(project: Project, shot: Shot, path: CameraPath | None = None) -
     """The camera of ``shot`` and its subjects. The main subject is the one its keys look at, else
     the one nearest the centre of frame on the most frames."""
     path = sequence.shared.shot(project, shot) if path is None else path
-    subjects = view_subjects(project, shot, path)
     looked_at = [k.look_at for k in shot.keys if k.look_at] + ([shot.move.subject] if shot.move and shot.move.subject else [])
+    subjects = view_subjects(project, shot, path, tuple(looked_at))
     main = None
     if looked_at:
         name = max(set(looked_at), key=looked_at.count)

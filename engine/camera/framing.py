@@ -98,6 +98,27 @@ PERSON_SIZES = tuple(c for c in SHOT_SIZES if c != "INSERT")  # tightest first
 BODY_LINES = {"ECU": "under the mouth", "CU": "chin", "MCU": "chest", "MS": "waist", "MLS": "knees", "FS": "under the feet", "WS": "the whole body with headroom", "EWS": "the whole body with headroom"}
 
 
+# A set piece has no body lines: how many times the frame that just holds it (its height, or its
+# width across the picture) a shot of it covers. An insert or a close-up fills the frame with it, a
+# wide shows it in its surroundings. Of a long piece (a ledge, a counter) a frame holds at most
+# PIECE_SPAN_M across.
+PIECE_FILL = {"INSERT": 1.15, "ECU": 1.15, "CU": 1.3, "MCU": 1.6, "MS": 2.0, "MLS": 2.5, "FS": 3.0, "WS": 5.0, "EWS": 10.0}
+PIECE_SPAN_M = 3.0
+
+
+def piece_extent(width: float, height: float, depth: float, aspect: float) -> float:
+    """The frame height (metres at the piece) that just holds a piece of this size."""
+    return max(height, min(max(width, depth), PIECE_SPAN_M) / aspect)
+
+
+def classify_piece_size(frame_height_m: float, extent_m: float) -> str:
+    """The size of a shot of a set piece whose frame covers ``frame_height_m`` (an insert, not an
+    extreme close-up: the two fill the frame alike)."""
+    codes = [c for c in PIECE_FILL if c != "ECU"]
+    fills = np.log([PIECE_FILL[c] for c in codes])
+    return codes[int(np.argmin(np.abs(fills - np.log(max(frame_height_m / extent_m, 1e-9)))))]
+
+
 def shot_size(code: str) -> ShotSize:
     try:
         return SHOT_SIZES[code]

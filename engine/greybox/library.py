@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Part:
@@ -114,3 +116,8 @@ def _bounds(parts: list[Part]) -> tuple[float, float, float]:
 
 # (width, height above the floor, depth) of every shape, metres.
 SHAPE_SIZES: dict[str, tuple[float, float, float]] = {name: _bounds(parts) for name, parts in LIBRARY.items()}
+
+
+def piece_size(piece) -> tuple[float, float, float]:
+    """A set piece's (width, height, depth) in metres as drawn: its shape's size times its scale."""
+    return tuple(float(v) for v in np.asarray(SHAPE_SIZES.get(piece.shape, (1.0, 1.0, 1.0))) * np.asarray(piece.scale))

@@ -14,8 +14,9 @@ from functools import lru_cache
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from engine.camera.framing import BODY_LINES, EYES, EYES_FORWARD, SHOT_SIZES, WAIST, distance_for_size, solve_framing, subject_eye_drop
+from engine.camera.framing import BODY_LINES, EYES, EYES_FORWARD, PIECE_FILL, SHOT_SIZES, WAIST, distance_for_size, piece_extent, solve_framing, subject_eye_drop
 from engine.camera.moves import Framing
+from engine.greybox.library import piece_size
 from engine.project import Subject
 
 DEFAULT_FOCAL = {"EWS": 18.0, "WS": 24.0, "FS": 32.0, "MLS": 35.0, "MS": 40.0, "MCU": 50.0, "CU": 65.0, "ECU": 100.0, "INSERT": 85.0}
@@ -86,8 +87,10 @@ class Placement:
 def aim_point(s: Subject, size: str) -> np.ndarray:
     """Where a shot of ``s`` at ``size`` aims: its height on a standing figure, as far lower as the
     pose lowers the eyes (a point of view from a seated person); an insert on a person aims at their
-    hands as the pose holds them."""
-    if s.is_person and size == "INSERT":
+    hands as the pose holds them; a shot of a set piece, at its middle."""
+    if not s.is_person:  # a set piece: its middle
+        return np.asarray(s.position, float) + UP * (0.5 * piece_size(s)[1])
+    if size == "INSERT":
         return np.asarray(s.position, float) + UP * _hands_height(s.pose, float(s.height))
     drop = subject_eye_drop(s)
     return np.asarray(s.position, float) + UP * max(SHOT_SIZES[size].aim * s.height - drop, 0.1 * s.height)
@@ -394,6 +397,8 @@ def _place(
         return placed
 
     vertical = next((a for a in angles if a in ("high", "low", "overhead", "worm's eye")), None)
+    if not subject.is_person and pov_of is None:
+        return _place_piece(scene, subject, size, vertical, focal, film_height_mm, roll, azimuth_jitter_deg, notes)
     if vertical == "overhead" or size == "INSERT":
         # Straight down (or an object's detail): no eye line to put on a third; aim as before.
         distance = distance_for_size(size, subject.height, focal, film_height_mm)
@@ -423,18 +428,55 @@ def _place(
     def hidden_by(at):
         return next((b for b in (_line_of_sight_blocker(scene, at, p, subject.name) for p in body) if b is not None), None)
 
-    blocker = hidden_by(eye)
-    if blocker is not None:  # a lens in or behind the car (or behind Jonas) sees only that: swing round the subject until clear
-        for turn in (25.0, -25.0, 50.0, -50.0, 75.0, -75.0, 110.0, -110.0):
-            swung = Rotation.from_rotvec(UP * np.deg2rad(turn)).apply(direction)
-            candidate = base + swung * fit.distance + UP * fit.camera_height
-            if hidden_by(candidate) is None:
-                what = blocker if scene.subject(blocker) is not None else f"the {blocker}"  # Jonas, the water tank
-                notes.append(f"swung the camera {turn:+.0f}° round {subject.name}: {what} stood between the lens and {subject.name}")
-                eye = candidate
-                break
+    eye = _swung_clear(scene, subject, direction, lambda way: base + way * fit.distance + UP * fit.camera_height, hidden_by, notes)
     notes.append(f"{SHOT_SIZES[size].words} ({BODY_LINES[size]} at the frame's foot, eyes on the upper third): camera {fit.distance:.2f} m from {subject.name} on a {focal:.0f} mm lens")
     return _placed(eye, base, fit.pitch_deg, focal, roll, subject, notes)
+
+
+PIECE_ELEVATION_DEG = {None: 8.0, "high": 35.0, "low": -15.0, "worm's eye": -30.0, "overhead": 85.0}  # the lens above (below) a piece's middle
+
+
+def _place_piece(scene: Scene, piece: Subject, size: str, vertical: str | None, focal: float, film_height_mm: float, roll: float,
+                 azimuth_jitter_deg: float, notes: list[str]) -> Placement:  # fmt: skip
+    """A shot of a set piece: the whole piece in the frame (the person sizes' body lines mean nothing
+    on a water tank), the lens a little above its middle, from the side the people are on."""
+    w, h, d = piece_size(piece)
+    frame_h = PIECE_FILL[size] * piece_extent(w, h, d, _film_width(scene, film_height_mm) / film_height_mm)
+    at = np.asarray(piece.position, float)
+    aim = aim_point(piece, size)
+    people = [np.asarray(p.position, float) for p in scene.subjects if p.is_person]
+    toward = _flat(np.mean(people, axis=0) - at) if people and np.linalg.norm(_flat(np.mean(people, axis=0) - at)) > 1e-6 else scene.facing(piece)
+    toward = Rotation.from_rotvec(UP * np.deg2rad(20.0 + azimuth_jitter_deg)).apply(toward)
+    distance = frame_h * focal / film_height_mm  # at its axis, where describe measures it
+    el = np.deg2rad(PIECE_ELEVATION_DEG.get(vertical, PIECE_ELEVATION_DEG[None]))
+
+    def eye_at(way):
+        eye = aim + distance * (np.cos(el) * way + np.sin(el) * UP)
+        return np.array([eye[0], max(eye[1], WORMS_EYE_HEIGHT), eye[2]])
+
+    # someone standing between the lens and the tank: swing round it, as round a person
+    eye = _swung_clear(scene, piece, toward, eye_at, lambda at: _line_of_sight_blocker(scene, at, aim, piece.name), notes)
+    notes.append(f"{SHOT_SIZES[size].words} of the {piece.name.lower()}: all of it in the frame, camera {distance:.2f} m from it on a {focal:.0f} mm lens")
+    return Placement(Framing.looking_at(eye, aim, focal, roll), piece, distance, aim, notes)
+
+
+SWING_DEG = (25.0, -25.0, 50.0, -50.0, 75.0, -75.0, 110.0, -110.0)
+
+
+def _swung_clear(scene: Scene, subject: Subject, direction: np.ndarray, eye_at, hidden_by, notes: list[str]) -> np.ndarray:
+    """The lens ``eye_at(direction)``, or, where ``hidden_by`` finds something in its way (a lens in
+    or behind the car, or behind Jonas, sees only that), swung round the subject until clear."""
+    eye = eye_at(direction)
+    blocker = hidden_by(eye)
+    if blocker is None:
+        return eye
+    for turn in SWING_DEG:
+        candidate = eye_at(Rotation.from_rotvec(UP * np.deg2rad(turn)).apply(direction))
+        if hidden_by(candidate) is None:
+            what = blocker if scene.subject(blocker) is not None else f"the {blocker}"  # Jonas, the water tank
+            notes.append(f"swung the camera {turn:+.0f}° round {subject.name}: {what} stood between the lens and {subject.name}")
+            return candidate
+    return eye
 
 
 PERSON_RADIUS_M = 0.25  # a standing mannequin's shoulders, as a post on the ground
@@ -447,7 +489,7 @@ def _line_of_sight_blocker(scene: Scene, eye: np.ndarray, target: np.ndarray, su
     from engine.greybox.library import SHAPE_SIZES
 
     project = getattr(scene, "project", None)
-    pieces = [p for p in (project.subjects if project is not None else ()) if not p.is_person and p.shape in SHAPE_SIZES]
+    pieces = [p for p in (project.subjects if project is not None else ()) if not p.is_person and p.shape in SHAPE_SIZES and p.name != subject]
     people = [p for p in scene.subjects if p.is_person and p.name != subject] if subject is not None else []
     if not pieces and not people:
         return None
@@ -484,9 +526,7 @@ def in_piece_axes(piece: Subject, points):
     """``points`` (..., 3) in a set piece's own axes (x across, z out of its front: yaw 0 faces +Z, y
     up from its base) as arrays x, y, z; its size (width, height, depth: the library size times its
     scale); and the cosine and sine of its yaw, to turn back."""
-    from engine.greybox.library import SHAPE_SIZES
-
-    size = tuple(float(v) for v in np.asarray(SHAPE_SIZES.get(piece.shape, (1.0, 1.0, 1.0))) * np.asarray(piece.scale))
+    size = piece_size(piece)
     yaw = np.deg2rad(piece.facing)
     c, si = float(np.cos(yaw)), float(np.sin(yaw))
     rel = np.asarray(points, float) - np.asarray(piece.position, float)

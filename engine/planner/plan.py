@@ -1112,6 +1112,14 @@ def blocking_from_head(head: str, first: ShotSpec, names: list[str], fps: float)
     if not head or not names or not mentions(head, names):
         return
     spec = parse_shot(head, names, fps)
+    if "POV" in first.angles and first.pov_of is None and spec.subject is not None and spec.subject != first.subject:
+        # "Jonas looks at the water tank. POV.": his point of view, of what he looks at
+        first.pov_of = spec.subject
+        seen = [n for n in names if n != spec.subject and mentions(head, [n])]
+        if first.subject is None and not first.set_pieces:
+            first.subject = seen[0] if seen else None
+            first.set_pieces += [] if seen else spec.set_pieces
+        first.explanation.append((spec.subject, f"point of view: {spec.subject}'s (said before the first shot)"))
     acting = {a.subject for a in first.actions}
     taken = [a for a in spec.actions if a.subject and a.subject not in acting]
     if not taken:
@@ -1187,16 +1195,25 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
                 notes.append(f"reverse: on {subject.name}, the other side of the exchange from {previous.name}")
         if subject is None:  # "close on her": the last shot's subject, as that shot left them (seated, moved)
             subject = (scene.subject(previous.name) or previous) if previous is not None else subjects[0]
+        piece = framed_piece(spec, work)
+        if piece is not None:
+            # "Insert of the water tank." / "Mara looks at the tank. POV.": the shot frames the piece
+            # (from the looker's eyes in a point of view), not a person
+            looker = scene.subject(spec.pov_of) or (subject if spec.subject is not None else None)
+            subject = piece
+            notes.append(f"frames the set piece {piece.name}" + (f", seen from {looker.name}" if looker is not None and "POV" in spec.angles else ""))
         foreground = scene.subject(spec.foreground)
         if foreground is None and "over-the-shoulder" in spec.angles:
             foreground = scene.other(subject)
             if foreground is None:
                 spec.warnings.append("over-the-shoulder needs a second subject; planned a single")
         pov = scene.subject(spec.pov_of)
-        if pov is None and "POV" in spec.angles:
+        if piece is not None and "POV" in spec.angles:
+            pov = looker or previous or scene.line and scene.line[0]
+        elif pov is None and "POV" in spec.angles:
             pov = previous if previous is not None and previous is not subject else scene.other(subject)
         size = spec.size or "MS"
-        matched = spec.size is None and not spec.moves and previous is not None and subject.name != previous.name and previous_size in MATCHED_SIZES
+        matched = piece is None and spec.size is None and not spec.moves and previous is not None and subject.name != previous.name and previous_size in MATCHED_SIZES
         if matched:
             # "Close-up of Mara. Reverse on Jonas." / "Cut to Jonas.": coverage matches the singles' size
             size = previous_size
@@ -1210,7 +1227,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         focal = spec.focal_mm
         if focal is None and variation.focal_factor != 1.0:
             focal = float(np.clip(DEFAULT_FOCAL[size] * variation.focal_factor, MIN_FOCAL_MM, MAX_FOCAL_MM))
-        two_shot = (spec.two_shot or (spec.subject is None and size in ("WS", "EWS", "FS") and scene.line is not None)) and not spec.reverse and scene.other(subject) is not None
+        two_shot = piece is None and (spec.two_shot or (spec.subject is None and size in ("WS", "EWS", "FS") and scene.line is not None)) and not spec.reverse and scene.other(subject) is not None
         placement = place(
             scene, subject, size, spec.angles, film_h, focal, foreground=foreground, pov_of=pov, two_shot=two_shot,
             azimuth_jitter_deg=variation.azimuth_deg, height_jitter=variation.height_m if not any(a in spec.angles for a in ("high", "low", "overhead", "worm's eye")) else 0.0,
@@ -1239,6 +1256,9 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         )
         shot.lens.focal_mm = float(placement.framing.focal_mm)
         shot = camera.apply_to(shot)
+        if piece is not None and not spec.moves:
+            # a held shot of the tank says what it is of (describe, the shot list), as an aimed move does
+            shot.keys = [k if k.look_at else k.model_copy(update={"look_at": piece.name, "look_at_height": 0.5}) for k in shot.keys]
         if spec.handheld:
             ctx = MoveContext(placement.framing, frames, fps, subject, "ease")
             shot = handheld(camera, ctx, seed=seed + index, every=4, project=work.model_copy(update={"shots": []})).apply_to(shot)
@@ -1248,8 +1268,28 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         shot_names.add(shot.name)
         planned.append(PlannedShot(shot, spec, subject.name, notes))
         warnings += [f"shot {index + 1}: {w}" for w in spec.warnings]
-        previous, previous_size = subject, (None if two_shot or foreground is not None else size)
+        if piece is None:  # after an insert, "close on her" is still about the person before it
+            previous, previous_size = subject, (None if two_shot or foreground is not None else size)
     return Plan(global_prompt, planned, subjects, fps, seed, warnings)
+
+
+PIECE_FRAMING_RX = r"\b(?:on|of|at|onto|into|to|toward|towards)\s+(?:the\s+|a\s+|an\s+)?{word}\b"
+
+
+def framed_piece(spec: ShotSpec, project: Project) -> Subject | None:
+    """The set piece a shot frames instead of a person: an insert or a point of view that names a
+    piece, or a shot "on the door" that names no one; never one where someone does something with
+    it ("Mara walks to the door" frames Mara)."""
+    if not spec.set_pieces or spec.actions or spec.reverse or spec.foreground or spec.two_shot:
+        return None
+    pov = "POV" in spec.angles
+    if spec.subject is not None and not pov:
+        return None
+    for word in spec.set_pieces:
+        said = re.search(PIECE_FRAMING_RX.format(word=re.escape(word)), spec.text.lower()) is not None
+        if (spec.size == "INSERT" or pov or said) and (piece := find_piece(project.subjects, word)) is not None:
+            return piece
+    return None
 
 
 def _rack(work: Project, shot: Shot, spec: ShotSpec, subject: Subject, foreground: Subject | None, scene, notes: list[str]) -> Shot:
