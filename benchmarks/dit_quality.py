@@ -12,7 +12,7 @@ same cameras (photo-textured and lit as the caption says, ``engine/train/materia
   as the reference).
 
     python benchmarks/dit_quality.py --model assets/models/shotline-greybox --ablation runs/greybox-3d.export \\
-        [--sequences 50] [--steps 12] [--json out.json] [--sheet docs/dit_samples.png]
+        [--sequences 50] [--steps 12] [--noise-keep 1] [--fresh-noise] [--json out.json] [--sheet docs/dit_samples.png]
 
 Baselines on the same frames: one flat colour, and the untextured control itself (the grey-box
 render) scored as if it were the picture. The targets: PSNR and SSIM 4 dB / clearly above both, RRE
@@ -41,7 +41,7 @@ def load(folder: Path, random_weights: bool = False):
     return with_random_weights(pipe) if random_weights else pipe
 
 
-def measure(pipe, sequences, steps: int, guidance: float, name: str, strength: float = 1.0) -> tuple[dict, list]:
+def measure(pipe, sequences, steps: int, guidance: float, name: str, strength: float = 1.0, noise_keep: float | None = None) -> tuple[dict, list]:
     from engine.train.evaluate import cross_shot_consistency, cut_scores, detect_cuts, generate, pose_errors, psnr, ssim
 
     ps, ss, rre, rte, tried, failed, cons, per_seq = [], [], [], [], 0, 0, [], []
@@ -49,7 +49,7 @@ def measure(pipe, sequences, steps: int, guidance: float, name: str, strength: f
     samples = []
     t0 = time.perf_counter()
     for k, seq in enumerate(sequences):
-        shots = generate(pipe, seq, steps=steps, seed=k, guidance=guidance, strength=strength)
+        shots = generate(pipe, seq, steps=steps, seed=k, guidance=guidance, strength=strength, noise_keep=noise_keep if pipe.moves_noise_with_the_set else None)
         samples.append(shots)
         before = len(ps)
         for made, true in zip(shots, seq.shots):
@@ -164,6 +164,8 @@ def main() -> None:
     ap.add_argument("--guidance", type=float, default=1.0, help="text guidance (1: one pass per step)")
     ap.add_argument("--old", type=Path, help="a previous model folder to compare (on the random-weights subset)")
     ap.add_argument("--old-strength", type=float, default=None, help="also the old model following the grey-box by SDEdit at this strength (as the engine runs a model without control channels)")
+    ap.add_argument("--noise-keep", type=float, default=1.0, help="starting noise carried along the grey-box geometry, as the engine renders (engine/render/noise_warp.py; 0: fresh every frame)")
+    ap.add_argument("--fresh-noise", action="store_true", help="also the bundled model from fresh noise every frame (how it rendered before the noise moved with the set)")
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--sheet", type=Path)
@@ -175,13 +177,17 @@ def main() -> None:
     print(f"{len(sequences)} held-out sequences ({sum(len(s.shots) for s in sequences)} shots, 16 frames each, 96x64)")
     results = {"true render": reference(sequences), "constant mean colour": constant(sequences), "untextured control": untextured(sequences)}
     sheet_rows = []
-    results["bundled (4d)"], samples = measure(load(args.model), sequences, args.steps, args.guidance, "bundled")
+    keep = args.noise_keep or None
+    results["bundled (4d)"], samples = measure(load(args.model), sequences, args.steps, args.guidance, "bundled", noise_keep=keep)
     sheet_rows.append(("4d", samples))
+    if args.fresh_noise:
+        results["bundled, fresh noise every frame"], samples = measure(load(args.model), sequences, args.steps, args.guidance, "fresh noise")
+        sheet_rows.append(("fresh noise", samples))
     if args.ablation:
-        results["ablation (3d)"], samples = measure(load(args.ablation), sequences, args.steps, args.guidance, "3d")
+        results["ablation (3d)"], samples = measure(load(args.ablation), sequences, args.steps, args.guidance, "3d", noise_keep=keep)
         sheet_rows.append(("3d", samples))
     few = sequences[: args.random_sequences]
-    results["random weights"], samples = measure(load(args.model, random_weights=True), few, args.steps, args.guidance, "random")
+    results["random weights"], samples = measure(load(args.model, random_weights=True), few, args.steps, args.guidance, "random", noise_keep=keep)
     sheet_rows.append(("random", samples))
     if args.old:
         results["old model"], samples = measure(load(args.old), few, args.steps, args.guidance, "old")
@@ -216,6 +222,9 @@ def main() -> None:
     if "ablation (3d)" in results:
         a = results["ablation (3d)"]
         line += f" psnr_3d={a['psnr']:.2f} consistency_3d={a['consistency']:.3f} consistency_gap_4d={b['consistency_gap']:.3f} consistency_gap_3d={a['consistency_gap']:.3f}"
+    if args.fresh_noise:
+        f = results["bundled, fresh noise every frame"]
+        line += f" noise_keep={keep} psnr_fresh={f['psnr']:.2f} ssim_fresh={f['ssim']:.3f} rre_fresh={f['rre_deg_median']:.2f} rre_ratio_fresh={f['rre_deg_median'] / true['rre_deg_median']:.2f} consistency_fresh={f['consistency']:.3f}"
     if "old model" in results:
         line += f" psnr_old={results['old model']['psnr']:.2f} psnr_on_subset={results['bundled (4d)']['psnr_on_random_subset']:.2f}"
     if args.old_strength is not None:

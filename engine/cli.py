@@ -102,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--control", choices=("beauty", "depth"), default=None, help="dit Wan modes: the grey-box pass to follow (default beauty for strength, depth for vace)")
     r.add_argument("--conditioning-scale", type=float, default=1.0, help="dit vace mode: the control's weight (default 1)")
     r.add_argument("--guidance", type=float, default=5.0, help="text guidance weight (dit; default 5)")
+    r.add_argument("--noise-keep", type=float, default=1.0, help="dit bundled model: the share of each pixel's starting noise carried from the frame before along the grey-box geometry, so painted texture sticks to the set; 0: fresh noise every frame (default 1)")
     a = sub.add_parser("animatic", help="the sequence as one MP4 with its sound and burn-ins, for the producer")
     a.add_argument("project", type=Path, help="the .shotline project (its audio tracks are mixed in)")
     a.add_argument("-o", "--output", required=True, type=Path, help="the .mp4 to write")
@@ -400,6 +401,7 @@ def _render(args) -> int:
             project, width, height, backend=args.backend, model=args.model, steps=args.steps, seed=args.seed, guidance=args.guidance,
             passes=[p for p in args.passes.split(",") if p], pass_format=args.pass_format, base_dir=str(Path(args.project).resolve().parent),
             dit_mode=args.dit_mode, strength=args.strength, subject_strength=args.subject_strength, control=args.control, conditioning_scale=args.conditioning_scale,
+            noise_keep=args.noise_keep,
         )  # fmt: skip
     except ShotlineError as exc:
         raise ShotlineError(exc.message, args.project, exc.field) from None

@@ -45,6 +45,7 @@ class ShotSpec:
     control: np.ndarray | None = None  # (N, H, W, C) float32 in [-1, 1]: a control-concatenating model's channels
     control_video: np.ndarray | None = None  # (N, H, W, 3) uint8: grey-box beauty or depth, for strength / vace
     subject_mask: np.ndarray | None = None  # (N, H, W) bool: the subjects (id pass), for the dual clock
+    focal_px: np.ndarray | None = None  # (N,) focal length in pixels of the render: for noise that moves with the set
 
     @property
     def frames(self) -> int:
@@ -71,6 +72,9 @@ class SampleOptions:
     strength: float = 1.0  # SDEdit: 1 starts from noise (text only), 0 returns the control video
     subject_strength: float | None = None  # dual clock: the subjects' own starting σ (None: one clock)
     conditioning_scale: float = 1.0  # VACE hints' weight
+    # starting noise carried along the grey-box geometry from frame to frame (engine.render.noise_warp):
+    # the share of each pixel's noise it keeps from the frame before; None: fresh noise every frame
+    noise_keep: float | None = None
 
 
 class IdentityDecoder:
@@ -200,6 +204,12 @@ class DitPipeline:
             return "vace"
         return "concat" if self.transformer.config.control_channels else "strength"
 
+    @property
+    def moves_noise_with_the_set(self) -> bool:
+        """Whether this model's starting noise can be carried along the grey-box geometry: a
+        pixel-space model that follows a grey-box control (its depth says where each pixel's surface is)."""
+        return isinstance(self.decoder, IdentityDecoder) and self.conditioning == "concat"
+
     def _shot_controls(self, shot: ShotSpec, opts: SampleOptions, gen: torch.Generator) -> dict:
         """A shot's control tensors on the latent grid, padded to whole temporal patches."""
         frames = self._latent_frames(shot, opts)
@@ -257,13 +267,15 @@ class DitPipeline:
         if isinstance(self.transformer, MultiShotVACETransformer):
             self.transformer.conditioning_scale = float(opts.conditioning_scale)
         if opts.mode == "autoregressive":
+            if opts.noise_keep is not None:
+                raise ShotlineError("noise that moves with the set is for holistic sampling (every shot at once)", "dit", "noise_keep")
             return self._sample_autoregressive(global_prompt, shots, opts, progress, check)
         if opts.mode != "holistic":
             raise ShotlineError(f"unknown mode {opts.mode!r}; choose holistic or autoregressive", "dit", "mode")
         cameras = self._cameras(shots)
         conds = self._conditions(global_prompt, [s.prompt for s in shots])
         gen = torch.Generator(device="cpu").manual_seed(opts.seed)
-        latents = [self._noise(s, opts, gen) for s in shots]
+        latents = self._warped_noise(shots, opts, gen) if opts.noise_keep is not None else [self._noise(s, opts, gen) for s in shots]
         controls = [self._shot_controls(s, opts, gen) for s in shots]
         times = np.cumsum([0] + [lat.shape[2] for lat in latents])
 
@@ -296,6 +308,23 @@ class DitPipeline:
     def _noise(self, shot: ShotSpec, opts: SampleOptions, gen: torch.Generator, frames: int | None = None) -> torch.Tensor:
         c, _, h, w = self.decoder.latent_shape(shot.frames, opts.height, opts.width)
         return torch.randn((1, c, frames or self._latent_frames(shot, opts), h, w), generator=gen).to(self.device)
+
+    def _warped_noise(self, shots: list[ShotSpec], opts: SampleOptions, gen: torch.Generator) -> list[torch.Tensor]:
+        """Starting noise that moves with the set (a pixel-space model following a grey-box control,
+        whose depth and the shots' cameras say where every pixel's surface was the frame before)."""
+        from engine.render.noise_warp import control_depth, warped_noise
+
+        if not self.moves_noise_with_the_set:
+            raise ShotlineError("noise that moves with the set needs a pixel-space model that follows a grey-box control", "dit", "noise_keep")
+        if any(s.control is None or s.focal_px is None for s in shots):
+            raise ShotlineError("noise that moves with the set needs every shot's control and focal length", "dit", "focal_px")
+        c = self.decoder.channels
+        noise = warped_noise([control_depth(s.control) for s in shots], [s.c2w for s in shots], [np.asarray(s.focal_px, float) for s in shots], c, gen, opts.noise_keep)
+        out = []
+        for s, n in zip(shots, noise):
+            pad = self._latent_frames(s, opts) - n.shape[2]  # whole temporal patches: fresh noise past the shot's end
+            out.append(torch.cat([n, torch.randn((1, c, pad, *n.shape[3:]), generator=gen)], dim=2).to(self.device) if pad else n.to(self.device))
+        return out
 
     def _denoise(self, latents, build, conds, opts, progress, check, shot_index, anchors=None) -> list[torch.Tensor]:
         """Denoise from noise, or (``anchors``: per shot (control latents, noise, start σ map) or

@@ -133,6 +133,7 @@ class DitBackend(Backend):
         return self._loaded[model.name]
 
     def render(self, request: RenderRequest, ctx: RenderContext) -> Iterator[tuple[int, np.ndarray]]:
+        from engine.camera.lens import focal_pixels
         from engine.render.dit import SampleOptions, ShotSpec
 
         model = self.choose(request)
@@ -147,12 +148,14 @@ class DitBackend(Backend):
         shots = []
         for s, idx, c in zip(request.shots, picks, controls):
             c2w = opengl_to_opencv(s.c2w())[idx]
-            shots.append(ShotSpec(s.prompt, c2w, control=c.get("channels"), control_video=c.get("video"), subject_mask=c.get("people")))
+            focal = focal_pixels(s.focal()[idx], s.film_back_mm, width)  # as the grey-box control was drawn
+            shots.append(ShotSpec(s.prompt, c2w, control=c.get("channels"), control_video=c.get("video"), subject_mask=c.get("people"), focal_px=focal))
         opts = SampleOptions(
             width=width, height=height, steps=request.steps, seed=request.seed,
             text_guidance=request.guidance, camera_guidance=request.camera_guidance, mode=request.sampling or self.mode,
             strength=request.strength if pipe.conditioning == "strength" else 1.0, subject_strength=request.subject_strength,
             conditioning_scale=request.conditioning_scale,
+            noise_keep=(request.noise_keep or None) if pipe.moves_noise_with_the_set and (request.sampling or self.mode) == "holistic" else None,
         )  # fmt: skip
         shown = [c["shown"] for c in controls]
 

@@ -135,6 +135,9 @@ class RenderRequest(_Strict):
     subject_strength: Annotated[Number, Field(ge=0.0, le=1.0)] | None = None  # Time-to-Move's dual clock
     control: Literal["beauty", "depth"] | None = None  # the grey-box pass Wan follows (None: beauty for strength, depth for vace)
     conditioning_scale: Annotated[Number, Field(ge=0.0, le=10.0)] = 1.0  # VACE
+    # The bundled model's starting noise carried along the grey-box geometry (engine/render/noise_warp.py):
+    # the share a pixel keeps from the frame before; None: fresh noise every frame. Holistic sampling only.
+    noise_keep: Annotated[Number, Field(ge=0.0, le=1.0)] | None = 1.0
     sampling: Literal["holistic", "autoregressive"] | None = None  # None: the engine's default
 
     @model_validator(mode="before")

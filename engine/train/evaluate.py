@@ -28,7 +28,7 @@ from engine.camera.lens import focal_pixels
 from engine.train.data import Sequence
 
 
-def generate(pipe, seq: Sequence, steps: int = 12, seed: int = 0, guidance: float = 3.0, scheduler: str = "unipc", mode: str = "holistic", strength: float = 1.0) -> list[np.ndarray]:
+def generate(pipe, seq: Sequence, steps: int = 12, seed: int = 0, guidance: float = 3.0, scheduler: str = "unipc", mode: str = "holistic", strength: float = 1.0, noise_keep: float | None = None) -> list[np.ndarray]:
     """The model's frames of every shot of ``seq`` at the data's size, from its captions, true
     cameras and (for a model that follows one) the grey-box control; a model without control
     channels follows the grey-box render by SDEdit when ``strength`` < 1, as the engine does."""
@@ -37,8 +37,9 @@ def generate(pipe, seq: Sequence, steps: int = 12, seed: int = 0, guidance: floa
     h, w = seq.shots[0].frames.shape[1:3]
     concat = pipe.conditioning == "concat"
     sdedit = not concat and strength < 1.0
-    shots = [ShotSpec(s.prompt, opengl_to_opencv(s.path.c2w), control=s.control if concat else None, control_video=s.greybox if sdedit else None) for s in seq.shots]
-    opts = SampleOptions(width=w, height=h, steps=steps, seed=seed, text_guidance=guidance, scheduler=scheduler, mode=mode, strength=strength if sdedit else 1.0)
+    shots = [ShotSpec(s.prompt, opengl_to_opencv(s.path.c2w), control=s.control if concat else None, control_video=s.greybox if sdedit else None,
+                      focal_px=focal_pixels(s.path.focal_mm, s.path.film_back_mm, w)) for s in seq.shots]  # fmt: skip
+    opts = SampleOptions(width=w, height=h, steps=steps, seed=seed, text_guidance=guidance, scheduler=scheduler, mode=mode, strength=strength if sdedit else 1.0, noise_keep=noise_keep)
     return pipe.sample(seq.caption, shots, opts)
 
 

@@ -80,7 +80,7 @@ def test_the_blocking_becomes_the_control_and_the_preview_shows_it_beside_the_pi
     pipe = backend.pipeline("tiny-control")
     seen = []
     inner = pipe.sample
-    pipe.sample = lambda prompt, shots, opts, **k: seen.append(shots) or inner(prompt, shots, opts, **k)
+    pipe.sample = lambda prompt, shots, opts, **k: seen.append(shots) or seen.append(opts) or inner(prompt, shots, opts, **k)
     events = []
     out = dict(backend.render(_request(model="tiny-control"), RenderContext("cpu", lambda: False, lambda *e: events.append(e))))
     assert out[0].shape == (6, 16, 32, 3)
@@ -89,6 +89,10 @@ def test_the_blocking_becomes_the_control_and_the_preview_shows_it_beside_the_pi
     red = (control[..., 4] > 0.4) & (control[..., 5] < -0.4)  # Mara's flat colour #c03020 in [-1, 1]
     assert red[:, 4:12, 12:20].mean() > 0.3 and not red[:, :, :4].any()  # in the middle of the frame, not at the edge
     assert np.all(control[..., 0][red] > -1)  # she has a depth
+    # its starting noise moves with the set: the lens in pixels of the control, as the grey-box drew it
+    request = _request(model="tiny-control")
+    assert seen[1].noise_keep == 1.0
+    assert np.allclose(seen[0][0].focal_px, np.asarray(request.shots[0].focal())[:1] * 32 / request.shots[0].film_back_mm[0])
     preview = events[-1][3]
     assert preview.shape == (16, 64, 3)  # the control's picture, then the model's
     assert np.array_equal(preview[:, :32], beside(control_preview(control[0]), np.zeros((16, 32, 3), np.uint8))[:, :32])
