@@ -9,7 +9,10 @@ same cameras (photo-textured and lit as the caption says, ``engine/train/materia
   in the frames (frame pairs 3 apart), next to the same estimator on the true frames (its floor);
 - shot transitions: cuts a content detector finds within ±1 frame of the true cuts (recall, precision);
 - cross-shot consistency: colour-histogram intersection between the shots of a sequence (true renders
-  as the reference).
+  as the reference);
+- how much the pictures boil: each pixel's change from the frame before carried along the true
+  geometry (``warp_error``, grey levels; the true render's own is its nearest-pixel sampling of sharp
+  texture, a flat colour's 0).
 
     python benchmarks/dit_quality.py --model assets/models/shotline-greybox --ablation runs/greybox-3d.export \\
         [--sequences 50] [--steps 12] [--noise-keep 1] [--fresh-noise] [--json out.json] [--sheet docs/dit_samples.png]
@@ -42,9 +45,9 @@ def load(folder: Path, random_weights: bool = False):
 
 
 def measure(pipe, sequences, steps: int, guidance: float, name: str, strength: float = 1.0, noise_keep: float | None = None) -> tuple[dict, list]:
-    from engine.train.evaluate import cross_shot_consistency, cut_scores, detect_cuts, generate, pose_errors, psnr, ssim
+    from engine.train.evaluate import cross_shot_consistency, cut_scores, detect_cuts, generate, pose_errors, psnr, ssim, warp_error
 
-    ps, ss, rre, rte, tried, failed, cons, per_seq = [], [], [], [], 0, 0, [], []
+    ps, ss, rre, rte, tried, failed, cons, per_seq, boil = [], [], [], [], 0, 0, [], [], []
     tp = fp = fn = 0
     samples = []
     t0 = time.perf_counter()
@@ -57,6 +60,7 @@ def measure(pipe, sequences, steps: int, guidance: float, name: str, strength: f
             ss += [ssim(a, b) for a, b in zip(made, true.frames)]
             e = pose_errors(made, true)
             rre, rte, tried, failed = rre + e.rre, rte + e.rte, tried + e.tried, failed + e.failed
+            boil.append(warp_error(made, true))
         cuts = list(np.cumsum([len(s) for s in shots])[:-1])
         a, b, c = cut_scores(detect_cuts(np.concatenate(shots)), cuts)
         tp, fp, fn = tp + a, fp + b, fn + c
@@ -64,11 +68,12 @@ def measure(pipe, sequences, steps: int, guidance: float, name: str, strength: f
         per_seq.append(float(np.mean(ps[before:])))
         print(f"  {name}: {k + 1}/{len(sequences)} sequences, {time.perf_counter() - t0:.0f} s", end="\r", flush=True)
     print()
-    return summary(ps, ss, rre, rte, tried, failed, tp, fp, fn, cons) | {"per_sequence_psnr": per_seq}, samples
+    return summary(ps, ss, rre, rte, tried, failed, tp, fp, fn, cons, boil) | {"per_sequence_psnr": per_seq}, samples
 
 
-def summary(ps, ss, rre, rte, tried, failed, tp, fp, fn, cons) -> dict:
+def summary(ps, ss, rre, rte, tried, failed, tp, fp, fn, cons, boil=()) -> dict:
     return {
+        "warp_error": float(np.mean(boil)) if len(boil) else None,
         "psnr": float(np.mean(ps)) if ps else None,
         "ssim": float(np.mean(ss)) if ss else None,
         "rre_deg_median": float(np.median(rre)) if rre else None,
@@ -83,36 +88,38 @@ def summary(ps, ss, rre, rte, tried, failed, tp, fp, fn, cons) -> dict:
 
 def reference(sequences) -> dict:
     """The measures on the true renders: the estimator's and detector's own floor."""
-    from engine.train.evaluate import cross_shot_consistency, cut_scores, detect_cuts, pose_errors
+    from engine.train.evaluate import cross_shot_consistency, cut_scores, detect_cuts, pose_errors, warp_error
 
-    rre, rte, tried, failed, cons = [], [], 0, 0, []
+    rre, rte, tried, failed, cons, boil = [], [], 0, 0, [], []
     tp = fp = fn = 0
     for seq in sequences:
         for s in seq.shots:
             e = pose_errors(s.frames, s)
             rre, rte, tried, failed = rre + e.rre, rte + e.rte, tried + e.tried, failed + e.failed
+            boil.append(warp_error(s.frames, s))
         frames = [s.frames for s in seq.shots]
         a, b, c = cut_scores(detect_cuts(np.concatenate(frames)), list(np.cumsum([len(f) for f in frames])[:-1]))
         tp, fp, fn = tp + a, fp + b, fn + c
         cons.append(cross_shot_consistency(frames))
-    out = summary([], [], rre, rte, tried, failed, tp, fp, fn, cons)
+    out = summary([], [], rre, rte, tried, failed, tp, fp, fn, cons, boil)
     out["psnr"], out["ssim"] = float("inf"), 1.0
     return out
 
 
 def untextured(sequences) -> dict:
     """The grey-box render (flat colours, no textures, the grey-box light) as the answer."""
-    from engine.train.evaluate import cross_shot_consistency, pose_errors, psnr, ssim
+    from engine.train.evaluate import cross_shot_consistency, pose_errors, psnr, ssim, warp_error
 
-    ps, ss, rre, rte, tried, failed, cons = [], [], [], [], 0, 0, []
+    ps, ss, rre, rte, tried, failed, cons, boil = [], [], [], [], 0, 0, [], []
     for seq in sequences:
         for s in seq.shots:
             ps += [psnr(a, b) for a, b in zip(s.greybox, s.frames)]
             ss += [ssim(a, b) for a, b in zip(s.greybox, s.frames)]
             e = pose_errors(s.greybox, s)
             rre, rte, tried, failed = rre + e.rre, rte + e.rte, tried + e.tried, failed + e.failed
+            boil.append(warp_error(s.greybox, s))
         cons.append(cross_shot_consistency([s.greybox for s in seq.shots]))
-    return summary(ps, ss, rre, rte, tried, failed, 0, 0, 0, cons)
+    return summary(ps, ss, rre, rte, tried, failed, 0, 0, 0, cons, boil)
 
 
 def constant(sequences) -> dict:
@@ -124,7 +131,7 @@ def constant(sequences) -> dict:
     flat = np.broadcast_to(np.round(mean).astype(np.uint8), sequences[0].shots[0].frames.shape[1:])
     ps = [psnr(flat, f) for q in sequences for s in q.shots for f in s.frames]
     ss = [ssim(np.ascontiguousarray(flat), f) for q in sequences for s in q.shots for f in s.frames]
-    return {"psnr": float(np.mean(ps)), "ssim": float(np.mean(ss)), "rre_deg_median": None, "rte_deg_median": None, "pose_pairs": 0, "pose_failed": 0, "cut_recall": 0.0, "cut_precision": 0.0, "consistency": 1.0}
+    return {"psnr": float(np.mean(ps)), "ssim": float(np.mean(ss)), "rre_deg_median": None, "rte_deg_median": None, "pose_pairs": 0, "pose_failed": 0, "cut_recall": 0.0, "cut_precision": 0.0, "consistency": 1.0, "warp_error": 0.0}
 
 
 def contact_sheet(path: Path, sequences, rows: list[tuple[str, list]], count: int = 3) -> None:
@@ -159,6 +166,7 @@ def main() -> None:
     ap.add_argument("--model", type=Path, default=Path("assets/models/shotline-greybox"))
     ap.add_argument("--ablation", type=Path, help="the same recipe trained with 3d RoPE (an exported folder)")
     ap.add_argument("--sequences", type=int, default=50)
+    ap.add_argument("--skip", type=int, default=0, help="start this many seeds past the held-out range's first (seeds from it on are never trained on): sequences no setting was chosen on")
     ap.add_argument("--random-sequences", type=int, default=10, help="sequences for the random-weights floor")
     ap.add_argument("--steps", type=int, default=6)
     ap.add_argument("--guidance", type=float, default=1.0, help="text guidance (1: one pass per step)")
@@ -172,7 +180,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    seeds = list(HELD_OUT_SEEDS)[: args.sequences]
+    seeds = list(range(HELD_OUT_SEEDS.start + args.skip, HELD_OUT_SEEDS.start + args.skip + args.sequences))
     sequences = [make_sequence(s) for s in seeds]
     print(f"{len(sequences)} held-out sequences ({sum(len(s.shots) for s in sequences)} shots, 16 frames each, 96x64)")
     results = {"true render": reference(sequences), "constant mean colour": constant(sequences), "untextured control": untextured(sequences)}
@@ -201,7 +209,7 @@ def main() -> None:
     true_cons = results["true render"]["consistency"]
     for row in results.values():
         row["consistency_gap"] = abs(row["consistency"] - true_cons)
-    cols = ["psnr", "ssim", "rre_deg_median", "rte_deg_median", "pose_failed", "cut_recall", "cut_precision", "consistency", "consistency_gap"]
+    cols = ["psnr", "ssim", "rre_deg_median", "rte_deg_median", "pose_failed", "cut_recall", "cut_precision", "consistency", "consistency_gap", "warp_error"]
     print(f"{'':40s}" + "".join(f"{c:>15s}" for c in cols))
     for name, row in results.items():
         if row is None:
@@ -217,14 +225,15 @@ def main() -> None:
         f"RESULT sequences={len(sequences)} psnr={b['psnr']:.2f} ssim={b['ssim']:.3f} psnr_flat={flat['psnr']:.2f} psnr_control={ctl['psnr']:.2f} "
         f"ssim_flat={flat['ssim']:.3f} ssim_control={ctl['ssim']:.3f} gain_over_flat_db={b['psnr'] - flat['psnr']:.2f} gain_over_control_db={b['psnr'] - ctl['psnr']:.2f} "
         f"rre={b['rre_deg_median']:.2f} rre_floor={true['rre_deg_median']:.2f} rre_ratio={b['rre_deg_median'] / true['rre_deg_median']:.2f} "
-        f"consistency={b['consistency']:.3f} consistency_true={true_cons:.3f} psnr_random={results['random weights']['psnr']:.2f}"
+        f"consistency={b['consistency']:.3f} consistency_true={true_cons:.3f} psnr_random={results['random weights']['psnr']:.2f} "
+        f"warp_error={b['warp_error']:.2f} warp_error_true={true['warp_error']:.2f}"
     )
     if "ablation (3d)" in results:
         a = results["ablation (3d)"]
         line += f" psnr_3d={a['psnr']:.2f} consistency_3d={a['consistency']:.3f} consistency_gap_4d={b['consistency_gap']:.3f} consistency_gap_3d={a['consistency_gap']:.3f}"
     if args.fresh_noise:
         f = results["bundled, fresh noise every frame"]
-        line += f" noise_keep={keep} psnr_fresh={f['psnr']:.2f} ssim_fresh={f['ssim']:.3f} rre_fresh={f['rre_deg_median']:.2f} rre_ratio_fresh={f['rre_deg_median'] / true['rre_deg_median']:.2f} consistency_fresh={f['consistency']:.3f}"
+        line += f" noise_keep={keep} warp_error_fresh={f['warp_error']:.2f} psnr_fresh={f['psnr']:.2f} ssim_fresh={f['ssim']:.3f} rre_fresh={f['rre_deg_median']:.2f} rre_ratio_fresh={f['rre_deg_median'] / true['rre_deg_median']:.2f} consistency_fresh={f['consistency']:.3f}"
     if "old model" in results:
         line += f" psnr_old={results['old model']['psnr']:.2f} psnr_on_subset={results['bundled (4d)']['psnr_on_random_subset']:.2f}"
     if args.old_strength is not None:

@@ -448,6 +448,25 @@ def colour_histogram(frames: np.ndarray) -> np.ndarray:
     return hist / max(hist.sum(), 1.0)
 
 
+def warp_error(frames: np.ndarray, seq_shot) -> float:
+    """How much a shot's pictures boil: the mean absolute change (grey levels, RGB) of each pixel
+    from the frame before, carried along the shot's true geometry (its control's depth and cameras),
+    over the pixels whose surface both frames see. A rendered shot whose surfaces keep their look as
+    the camera moves scores low; one that repaints them every frame scores high."""
+    from engine.render.noise_warp import control_depth, correspondence
+
+    depth = control_depth(seq_shot.control)
+    c2w = opengl_to_opencv(seq_shot.path.c2w)
+    focal = focal_pixels(seq_shot.path.focal_mm, seq_shot.path.film_back_mm, frames.shape[2])
+    errors = []
+    for t in range(1, len(frames)):
+        idx, ok = correspondence(depth[t], c2w[t], float(focal[t]), depth[t - 1], c2w[t - 1], float(focal[t - 1]))
+        if ok.any():
+            now, before = frames[t].reshape(-1, 3).astype(np.float64), frames[t - 1].reshape(-1, 3).astype(np.float64)[idx]
+            errors.append(float(np.abs(now - before)[ok].mean()))
+    return float(np.mean(errors)) if errors else 0.0
+
+
 def cross_shot_consistency(shots: list[np.ndarray]) -> float:
     """Mean histogram intersection (0–1) of every pair of shots of a sequence."""
     hists = [colour_histogram(s) for s in shots]
