@@ -1,8 +1,9 @@
 """Ways a director asks for each move preset, for the learned planner's text-trajectory pairs.
 
-Every list is split by position: phrasings at an index divisible by ``TEST_EVERY`` never reach
-training, and the test split is written only with them (and with templates training never sees), so
-the test F1 is on wording the model did not learn from. ``{name}`` is the shot's subject.
+Every list is split by position: every ``TEST_EVERY``-th phrasing, counting from the second, never
+reaches training (each list's first, the move's plain name, "tilt up", is trained on), and the test
+split is written only with them (and with templates training never sees), so the test F1 is on
+wording the model did not learn from. ``{name}`` is the shot's subject.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ TEST_TEMPLATES = ["On {name}: {move} {speed}.", "We open on a {size}; {speed} {m
 
 
 def split_of(items: list[str], test: bool) -> list[str]:
-    return [p for i, p in enumerate(items) if (i % TEST_EVERY == 0) == test]
+    return [p for i, p in enumerate(items) if (i % TEST_EVERY == 1) == test]
 
 
 def phrase(move: str, speed: str, size: str, name: str, rng: np.random.Generator, test: bool = False, music: bool = False) -> str:
