@@ -129,24 +129,26 @@ def main() -> None:
 VACE_1_3B_LAYERS = list(range(0, 30, 2))
 
 
-def mode_figures(x, t, text, camera, frames: int, args, device, dtype) -> dict:
-    """ms per step, peak memory and frames per second of a 30-step sampling, for both modes."""
+def mode_figures(x, t, text, camera, frames: int, args, device, dtype, config=WAN_1_3B, vace_layers=VACE_1_3B_LAYERS, vace_channels: int = 96) -> dict:
+    """ms per step, peak memory and frames per second of a 30-step sampling, for both modes (at
+    Wan2.1 1.3B's config; a test runs the same code on a tiny one)."""
     from models.dit import MultiShotTransformer
     from models.dit.vace import MultiShotVACETransformer
 
     steps = 30
     out = {}
     with torch.device(device):
-        t2v = MultiShotTransformer(**WAN_1_3B, camera_frames_per_latent=4).to(dtype).eval()
+        t2v = MultiShotTransformer(**config, camera_frames_per_latent=4).to(dtype).eval()
     run = lambda: (t2v(x, t, text, camera=camera), t2v(x, t, text, camera=camera))  # noqa: E731  (guidance: two passes)
     ms = 1000 * timed(run, args.repeats, device)
     taken = max(1, int(round(steps * args.strength)))
     out["strength"] = {"ms_per_step": ms, "peak_gib": peak(run, device), "steps_run": taken, "fps": 81 / (taken * ms / 1000)}
     t2v = run = None  # free the weights before the next model loads
-    torch.cuda.empty_cache()
+    if device == "cuda":
+        torch.cuda.empty_cache()
     with torch.device(device):
-        vace = MultiShotVACETransformer(**WAN_1_3B, camera_frames_per_latent=4, vace_layers=VACE_1_3B_LAYERS, vace_in_channels=96).to(dtype).eval()
-    context = torch.randn(1, 96, *x.shape[2:], device=device, dtype=dtype)
+        vace = MultiShotVACETransformer(**config, camera_frames_per_latent=4, vace_layers=vace_layers, vace_in_channels=vace_channels).to(dtype).eval()
+    context = torch.randn(1, vace_channels, *x.shape[2:], device=device, dtype=dtype)
     run = lambda: (vace(x, t, text, camera=camera, control=context), vace(x, t, text, camera=camera, control=context))  # noqa: E731
     ms = 1000 * timed(run, args.repeats, device)
     out["vace"] = {"ms_per_step": ms, "peak_gib": peak(run, device), "steps_run": steps, "fps": 81 / (steps * ms / 1000)}
