@@ -1279,12 +1279,16 @@ PIECE_FRAMING_RX = r"\b(?:on|of|at|onto|into|to|toward|towards)\s+(?:the\s+|a\s+
 def framed_piece(spec: ShotSpec, project: Project) -> Subject | None:
     """The set piece a shot frames instead of a person: an insert or a point of view that names a
     piece, or a shot "on the door" that names no one; never one where someone does something with
-    it ("Mara walks to the door" frames Mara)."""
+    it ("Mara walks to the door" frames Mara), nor a point of view of a person ("Jonas's POV of Mara
+    by the tank")."""
     if not spec.set_pieces or spec.actions or spec.reverse or spec.foreground or spec.two_shot:
         return None
     pov = "POV" in spec.angles
     if spec.subject is not None and not pov:
         return None
+    people = [s.name for s in project.subjects if s.is_person]
+    if pov and [n for n in people if mentions(spec.text, [n]) and n not in (spec.subject if spec.pov_of is None else spec.pov_of,)]:
+        return None  # someone other than the one looking is named: they are what is seen
     for word in spec.set_pieces:
         said = re.search(PIECE_FRAMING_RX.format(word=re.escape(word)), spec.text.lower()) is not None
         if (spec.size == "INSERT" or pov or said) and (piece := find_piece(project.subjects, word)) is not None:

@@ -95,3 +95,8 @@ def test_after_an_insert_close_on_her_is_the_person_before_it(rooftop):
 def test_someone_doing_something_with_a_piece_keeps_the_shot_on_them(rooftop, text):
     plan, _ = _planned(rooftop, text)
     assert plan.shots[0].subject in ("Mara", "Jonas"), plan.shots[0].subject
+
+
+def test_a_point_of_view_of_a_person_by_a_piece_is_of_the_person(rooftop):
+    plan, _ = _planned(rooftop, "Jonas's POV of Mara by the water tank.")
+    assert plan.shots[0].subject == "Mara"
