@@ -1202,6 +1202,12 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             looker = scene.subject(spec.pov_of) or (subject if spec.subject is not None else None)
             subject = piece
             notes.append(f"frames the set piece {piece.name}" + (f", seen from {looker.name}" if looker is not None and "POV" in spec.angles else ""))
+        if piece is None and "POV" in spec.angles and spec.pov_of is None and spec.subject == subject.name:
+            # "Jonas looks at Mara by the tank. POV.": what the one who looks sees, from their eyes
+            looker = _looker(spec.text, names)
+            seen = next((scene.subject(n) for n in names if n != looker and mentions(spec.text, [n])), None) if looker == subject.name else None
+            if seen is not None:
+                spec.pov_of, subject = looker, seen
         foreground = scene.subject(spec.foreground)
         if foreground is None and "over-the-shoulder" in spec.angles:
             foreground = scene.other(subject)
@@ -1271,6 +1277,15 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         if piece is None:  # after an insert, "close on her" is still about the person before it
             previous, previous_size = subject, (None if two_shot or foreground is not None else size)
     return Plan(global_prompt, planned, subjects, fps, seed, warnings)
+
+
+LOOKS_AT_RX = r"\s+(?:looks?|stares?|glances?|gazes?|peers?)(?:\s+(?:up|down|over|across|back|out))?\s+at\b"
+
+
+def _looker(text: str, names: list[str]) -> str | None:
+    """Who "looks at" something in ``text`` ("Jonas looks at Mara", "Mara stares at the tank")."""
+    m = re.search(rf"(?<![A-Za-z])({'|'.join(map(re.escape, names))}){LOOKS_AT_RX}", text) if names else None
+    return m.group(1) if m else None
 
 
 PIECE_FRAMING_RX = r"\b(?:on|of|at|onto|into|to|toward|towards)\s+(?:the\s+|a\s+|an\s+)?{word}\b"
