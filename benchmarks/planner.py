@@ -39,7 +39,7 @@ from engine.project import dumps_project, loads_project
 
 DATA = Path(__file__).resolve().parent / "data"
 SET = build_demo_project().model_copy(update={"shots": []})
-ANGLE_WORDS = {"eye level": "eye level", "low": "low angle", "high": "high angle", "overhead": "overhead", "worm's eye": "worm's-eye view", "dutch": "dutch angle"}
+ANGLE_WORDS = {"eye level": "eye level", "low": "low angle", "high": "high angle", "overhead": "overhead", "worm's eye": "worm's-eye view", "dutch": "dutch angle", "aerial": "high angle"}
 
 
 def load(name: str) -> list[dict]:

@@ -499,7 +499,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
         if b.together and a.family == b.family and a.direction and b.direction and a.direction != b.direction:
             spec.warnings.append(f"'{a.words}' and '{b.words}' at the same time contradict each other; planned them one after the other")
             b.together = False
-    vertical = [a for a in spec.angles if a in ("low", "high", "overhead", "worm's eye")]
+    vertical = [a for a in spec.angles if a in V.VERTICAL_ANGLES]
     if len(vertical) > 1:
         spec.warnings.append(f"the angles {' and '.join(vertical)} contradict each other; used {vertical[0]}")
     t.find(SEQUENCE_RX)  # use up "then", "followed by": they order the moves and choose nothing else

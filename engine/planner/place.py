@@ -17,10 +17,11 @@ from scipy.spatial.transform import Rotation
 from engine.camera.framing import BODY_LINES, EYES, EYES_FORWARD, PIECE_FILL, SHOT_SIZES, WAIST, distance_for_size, piece_extent, solve_framing, subject_eye_drop
 from engine.camera.moves import Framing
 from engine.greybox.library import piece_size
+from engine.planner.vocabulary import VERTICAL_ANGLES
 from engine.project import Subject
 
 DEFAULT_FOCAL = {"EWS": 18.0, "WS": 24.0, "FS": 32.0, "MLS": 35.0, "MS": 40.0, "MCU": 50.0, "CU": 65.0, "ECU": 100.0, "INSERT": 85.0}
-ELEVATION_DEG = {"high": 30.0, "low": -25.0, "overhead": 85.0}  # the camera above (below) the eyes, seen from them
+ELEVATION_DEG = {"high": 30.0, "low": -25.0, "overhead": 85.0, "aerial": 45.0}  # the camera above (below) the eyes, seen from them
 WORMS_EYE_HEIGHT = 0.12  # metres: the lens on the floor
 MIN_LENS_HEIGHT = 0.45  # a low angle steeper than this is a worm's-eye
 ROLL_DEG = {"dutch": 15.0}
@@ -396,7 +397,7 @@ def _place(
         notes.append(f"over {foreground.name}'s shoulder, {d:.2f} m from {subject.name} on a {focal:.0f} mm lens")
         return placed
 
-    vertical = next((a for a in angles if a in ("high", "low", "overhead", "worm's eye")), None)
+    vertical = next((a for a in angles if a in VERTICAL_ANGLES), None)
     if not subject.is_person and pov_of is None:
         return _place_piece(scene, subject, size, vertical, focal, film_height_mm, roll, azimuth_jitter_deg, notes)
     if vertical == "overhead" or size == "INSERT":
@@ -433,7 +434,7 @@ def _place(
     return _placed(eye, base, fit.pitch_deg, focal, roll, subject, notes)
 
 
-PIECE_ELEVATION_DEG = {None: 8.0, "high": 35.0, "low": -15.0, "worm's eye": -30.0, "overhead": 85.0}  # the lens above (below) a piece's middle
+PIECE_ELEVATION_DEG = {None: 8.0, "high": 35.0, "low": -15.0, "worm's eye": -30.0, "overhead": 85.0, "aerial": 45.0}  # the lens above (below) a piece's middle
 
 
 def _place_piece(scene: Scene, piece: Subject, size: str, vertical: str | None, focal: float, film_height_mm: float, roll: float,

@@ -25,7 +25,7 @@ from engine.planner.parse import ACTION_ANY_RX, CAMERA_TARGETS, STATE_WORDS, TO_
 from engine.planner.place import DEFAULT_FOCAL, SIZES_WIDER, Scene, in_piece_axes, place
 from engine.planner.set_bounds import keep_on_set, set_bounds
 from engine.planner.set_pieces import find_piece, furnish
-from engine.planner.vocabulary import STOPWORDS
+from engine.planner.vocabulary import STOPWORDS, VERTICAL_ANGLES
 from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, SubjectKey, new_shot_id
 
 # Rates a speed word asks for, in the units the motion analysis measures (see analysis/labels.py):
@@ -1218,7 +1218,8 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             pov = looker or previous or scene.line and scene.line[0]
         elif pov is None and "POV" in spec.angles:
             pov = previous if previous is not None and previous is not subject else scene.other(subject)
-        size = spec.size or "MS"
+        # an aerial with no size: the place from the air (a piece's wide is already five times its size)
+        size = spec.size or (("WS" if piece is not None else "EWS") if "aerial" in spec.angles else "MS")
         matched = piece is None and spec.size is None and not spec.moves and previous is not None and subject.name != previous.name and previous_size in MATCHED_SIZES
         if matched:
             # "Close-up of Mara. Reverse on Jonas." / "Cut to Jonas.": coverage matches the singles' size
@@ -1236,7 +1237,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         two_shot = piece is None and (spec.two_shot or (spec.subject is None and size in ("WS", "EWS", "FS") and scene.line is not None)) and not spec.reverse and scene.other(subject) is not None
         placement = place(
             scene, subject, size, spec.angles, film_h, focal, foreground=foreground, pov_of=pov, two_shot=two_shot,
-            azimuth_jitter_deg=variation.azimuth_deg, height_jitter=variation.height_m if not any(a in spec.angles for a in ("high", "low", "overhead", "worm's eye")) else 0.0,
+            azimuth_jitter_deg=variation.azimuth_deg, height_jitter=variation.height_m if not any(a in spec.angles for a in VERTICAL_ANGLES) else 0.0,
         )  # fmt: skip
         notes += placement.notes
         size = placement.size or size  # a two-shot widened to hold both

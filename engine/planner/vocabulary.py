@@ -23,6 +23,7 @@ SIZES: list[tuple[str, str]] = [
 ANGLES: list[tuple[str, str]] = [
     (r"over[- ]the[- ]shoulder|ots|(?:over|past|behind) (?:her|his|their|\w+'s) shoulder|dirty single", "over-the-shoulder"),
     (r"bird'?s[- ]eye(?: view)?|overhead|top[- ]down|top shot|god'?s[- ]eye", "overhead"),
+    (r"aerial(?: shot| view)?|drone(?: shot)?|from the air|helicopter shot", "aerial"),
     (r"worm'?s[- ]eye(?: view)?|from the ground|ground[- ]level|floor[- ]level", "worm's eye"),
     (r"dutch(?: angle| tilt)?|canted(?: angle| frame)?|tilted (?:horizon|frame)|off[- ]kilter|askew", "dutch"),
     (r"low[- ]angle|from below|looking up at|(?:we|the camera) looks? up at|hero (?:angle|shot)|(?:at|from) (?:knee|hip|waist)[- ](?:height|level)|low camera", "low"),
@@ -34,6 +35,9 @@ ANGLES: list[tuple[str, str]] = [
     (r"frontal|head[- ]on|face[- ]on|from the front", "frontal"),
     (r"from behind|from the back|back view|rear view", "from behind"),
 ]
+
+# The angles that put the lens above or below the eyes (one a shot: two of them contradict).
+VERTICAL_ANGLES = ("low", "high", "overhead", "worm's eye", "aerial")
 
 # Direction words: the move's direction is taken from the first one that follows it (or precedes it).
 DIRECTIONS: list[tuple[str, str]] = [

@@ -459,3 +459,20 @@ def test_a_camera_the_framing_puts_behind_a_set_piece_swings_round_until_it_sees
     ids = GreyboxShots(project, evaluate_sequence(project), (320, 134)).render_frame(low, 0, ("id",))["id"]
     mara = subject_id([s.name for s in project.subjects].index("Mara"))
     assert (ids == mara).sum() > 400  # she fills a good part of the frame, not the car's flank
+
+
+@pytest.mark.parametrize("words", ["Aerial shot of the rooftop.", "Drone shot of Mara and Jonas.", "From the air: the rooftop.", "An aerial view of Jonas."])
+def test_an_aerial_is_the_place_from_high_above_looking_down_on_the_people(words):
+    """An aerial (a drone, "from the air") with no size said is an extreme wide from well above the
+    people, looking down on them (before, "aerial" and "drone" were not understood: an eye-level
+    medium shot)."""
+    plan, project = _plan(words)
+    shot = project.shots[0]
+    assert shot.size == "EWS" and "aerial" in shot.angle and not plan.shots[0].spec.not_understood
+    ctx = shot_context(project, shot)
+    eye = ctx.path.c2w[0, :3, 3]
+    assert eye[1] > 5.0  # metres above the roof
+    assert ctx.angle_words(0) in ("high angle", "overhead")
+    person = project.subject(plan.shots[0].subject)
+    rows, height = _rows(project, shot, [np.asarray(person.position) + [0.0, person.height, 0.0], person.position])
+    assert 0 < rows[0] < rows[1] < height  # the whole person in the frame
