@@ -153,7 +153,8 @@ def discover_subjects(text: str, known: list[Subject]) -> list[Subject]:
             continue
         # A capital at a sentence's start is only a name if it is possessive, named again later, or
         # does something ("Jonas walks to the door.", "Mara is sitting.").
-        acts = ACTION_ANY_RX.match(text.lower(), m.end() + 1) or re.match(r"\s+(?:is|was)\s+\w+ing\b", text[m.end() :].lower())
+        after = text[m.end() :].lower()
+        acts = ACTION_ANY_RX.match(text.lower(), m.end() + 1) or re.match(rf"\s+(?:is|was)\s+\w+ing\b|{LOOKS_AT_RX}|{PERSON_VERBS_RX}", after)
         if sentence_start and not m.group(0).endswith("'s") and text.count(word) < 2 and not acts:
             continue
         # "Close-up", "Medium shot": the word with what is joined to it is camera language, not a name.
@@ -1280,6 +1281,8 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
     return Plan(global_prompt, planned, subjects, fps, seed, warnings)
 
 
+# What only a person does, after a capital at a sentence's start: "Ana nods.", "Ben waits by the door."
+PERSON_VERBS_RX = r"\s+(?:says|smiles|nods|waits|listens|laughs|cries|frowns|whispers|shouts|sighs|watches|hesitates|freezes)\b"
 LOOKS_AT_RX = r"\s+(?:looks?|stares?|glances?|gazes?|peers?)(?:\s+(?:up|down|over|across|back|out))?\s+at\b"
 
 

@@ -180,6 +180,15 @@ def test_a_set_is_made_from_the_names_when_there_is_no_project():
     assert shot_context(project, project.shots[1]).main.name == "Bruno"
 
 
+@pytest.mark.parametrize("text, name", [("Ana looks at the door. Close-up of her.", "Ana"), ("Ben nods. Close on him.", "Ben"), ("Wide shot of the street. Ana waits by the car.", "Ana")])
+def test_a_name_said_once_at_a_sentences_start_is_a_person_when_they_do_what_people_do(text, name):
+    """Looking at something, nodding, waiting: before, a name said once, first in its sentence, was
+    taken for a capitalised word unless it walked or sat, and the shot framed a stand-in "Subject"."""
+    plan = plan_text(text)
+    assert [s.name for s in plan.subjects if s.is_person] == [name]
+    assert all(p.subject == name for p in plan.shots)
+
+
 def test_shot_sizes_that_open_sentences_are_not_taken_for_names():
     # "Close" twice at a sentence's start used to become a subject called Close.
     plan = plan_text("Close-up of Ada, push in. Close-up of Ada, pan left. Medium shot of Ada. Medium shot of Ada, static.")
