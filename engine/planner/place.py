@@ -446,7 +446,8 @@ def _place_piece(scene: Scene, piece: Subject, size: str, vertical: str | None, 
     at = np.asarray(piece.position, float)
     aim = aim_point(piece, size)
     people = [np.asarray(p.position, float) for p in scene.subjects if p.is_person]
-    toward = _flat(np.mean(people, axis=0) - at) if people and np.linalg.norm(_flat(np.mean(people, axis=0) - at)) > 1e-6 else scene.facing(piece)
+    away = np.mean(people, axis=0) - at if people else np.zeros(3)
+    toward = _flat(away) if np.hypot(away[0], away[2]) > 1e-6 else scene.facing(piece)
     toward = Rotation.from_rotvec(UP * np.deg2rad(20.0 + azimuth_jitter_deg)).apply(toward)
     distance = frame_h * focal / film_height_mm  # at its axis, where describe measures it
     el = np.deg2rad(PIECE_ELEVATION_DEG.get(vertical, PIECE_ELEVATION_DEG[None]))
