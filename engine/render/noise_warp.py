@@ -42,7 +42,7 @@ def correspondence(depth_dst: np.ndarray, c2w_dst: np.ndarray, focal_dst: float,
     rays = _rays(h, w, focal_dst)
     sky = ~np.isfinite(depth_dst)
     rot_dst, rot_src = c2w_dst[:3, :3], c2w_src[:3, :3]
-    world = np.where(sky[..., None], 0.0, rays * np.where(sky, 0.0, depth_dst)[..., None]) @ rot_dst.T + np.where(sky[..., None], 0.0, c2w_dst[:3, 3])
+    world = (rays * np.where(sky, 0.0, depth_dst)[..., None]) @ rot_dst.T + c2w_dst[:3, 3]  # sky: a direction, below
     directions = rays @ rot_dst.T
     local = np.where(sky[..., None], directions @ rot_src, (world - c2w_src[:3, 3]) @ rot_src)  # R^T x, row-wise
     z = local[..., 2]
