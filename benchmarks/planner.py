@@ -1,7 +1,7 @@
 """Rules planner: how well it does what the words ask, how it frames people, and how fast it plans.
 
 1. Wording: motion-label F1 (the motion analysis's labels of each planned shot against the moves
-   asked for) on the development set and on the held-out set (benchmarks/data/, see its README),
+   asked for) on the development set and on the two held-out sets (benchmarks/data/, see its README),
    with shot-split, size, subject, angle, handheld and over-the-shoulder accuracy.
 2. Framing: every person size x every angle, on both people of the demo rooftop: the eyes (the
    mannequin's face marker) on the upper third within 5 % of the frame's height, the frame's foot on
@@ -10,7 +10,7 @@
 3. Speed: a 500-shot script planned, against loading the planned project back from its .shotline
    text (the same shots, keys and validation) measured in the same run. Target: under 2 s.
 
-    python benchmarks/planner.py [--repeats 3] [--set dev|heldout|both] [--misses]
+    python benchmarks/planner.py [--repeats 3] [--set dev|heldout|heldout2|both] [--misses]
 """
 
 from __future__ import annotations
@@ -186,11 +186,11 @@ def median_s(fn, repeats: int) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--set", choices=("dev", "heldout", "both"), default="both")
+    ap.add_argument("--set", choices=("dev", "heldout", "heldout2", "both"), default="both", help="both: every set")
     ap.add_argument("--misses", action="store_true", help="print every miss")
     args = ap.parse_args()
     results = {}
-    for key, file in (("dev", "planner_dev.jsonl"), ("heldout", "planner_heldout.jsonl")):
+    for key, file in (("dev", "planner_dev.jsonl"), ("heldout", "planner_heldout.jsonl"), ("heldout2", "planner_heldout2.jsonl")):
         if args.set in (key, "both"):
             r = results[key] = score(load(file), args.misses)
             print(f"{key}: {r['descriptions']} descriptions, {r['shots']} shots: motion F1 {r['f1']:.3f}, splits {r['split']:.3f}, "
@@ -204,9 +204,11 @@ def main() -> None:
     plan_s, plan_cpu = median_s(lambda: plan_text(script, SET), args.repeats)
     load_s, load_cpu = median_s(lambda: loads_project(text), args.repeats)
     print(f"plan a 500-shot script: {plan_s:.2f} s wall, {plan_cpu:.2f} s CPU (target < 2 s); reference, load it from .shotline text: {load_s:.3f} s wall, {load_cpu:.3f} s CPU")
-    dev, held = results.get("dev", {}), results.get("heldout", {})
+    dev, held, held2 = results.get("dev", {}), results.get("heldout", {}), results.get("heldout2", {})
     print(
         f"RESULT dev_f1={dev.get('f1', float('nan')):.3f} heldout_f1={held.get('f1', float('nan')):.3f} heldout_split={held.get('split', float('nan')):.3f} "
+        f"heldout2_f1={held2.get('f1', float('nan')):.3f} heldout2_split={held2.get('split', float('nan')):.3f} heldout2_size={held2.get('size', float('nan')):.3f} "
+        f"heldout2_subject={held2.get('subject', float('nan')):.3f} heldout2_angle={held2.get('angle', float('nan')):.3f} "
         f"heldout_size={held.get('size', float('nan')):.3f} heldout_subject={held.get('subject', float('nan')):.3f} heldout_angle={held.get('angle', float('nan')):.3f} "
         f"framing_pass={passed} framing_total={total} plan500_s={plan_s:.2f} plan500_cpu_s={plan_cpu:.2f} reference_s={load_s:.3f} ratio={plan_cpu / load_cpu:.1f}"
     )
