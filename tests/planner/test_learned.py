@@ -300,3 +300,29 @@ def test_auto_plans_with_the_learned_planner_when_the_project_has_music(tmp_path
     shot = json.loads(capsys.readouterr().out)[0]["shots"][0]
     assert any("with the music" in e["choice"] for e in shot["explanation"])
     assert "learned" in load_project(tmp_path / "out.shotline").shots[0].tags
+
+
+def test_words_that_ask_for_no_move_are_trained_on_beside_the_moves_and_the_angle_words_are_true():
+    """Directors put angle, lens, focus and cut words beside a move ("Low angle on Jonas, slow
+    push") or alone ("Reverse on Mara."). The training words carry them without changing the move;
+    a low or high angle is said only when the start camera is below or above the subject's eyes,
+    a cut only before the shot it cuts to, and the test split's still words are never trained on."""
+    from engine.planner.learned import phrasings
+
+    assert not set(phrasings.split_of(phrasings.STILL_WORDS, False)) & set(phrasings.split_of(phrasings.STILL_WORDS, True))
+    said = {"low": 0, "high": 0, "still": 0}
+    for i in range(400):
+        ex = make_example(i, kind="single")
+        text = ex.text.lower()
+        for angle in ("low", "high"):
+            words = [w.format(name=ex.primary).lower() for w in phrasings.split_of(phrasings.ANGLE_WORDS[angle], False)]
+            if any(w in text for w in words):
+                said[angle] += 1
+                eye = ex.subject.position[1] + 0.93 * ex.subject.height
+                assert (ex.c2w[0, 1, 3] < eye) if angle == "low" else (ex.c2w[0, 1, 3] > eye), (ex.text, ex.c2w[0, 1, 3], eye)
+        for w in phrasings.split_of(phrasings.STILL_WORDS, False):
+            w = w.format(name=ex.primary).lower()
+            if f", {w}." in text or text.startswith(w + ","):
+                said["still"] += 1
+                assert not (w.startswith(phrasings.CUT_WORDS) and not text.startswith(w)), ex.text
+    assert said["low"] >= 5 and said["high"] >= 5 and said["still"] >= 40, said

@@ -166,6 +166,7 @@ def make_example(seed: int, test: bool = False, kind: str | None = None, seq: Ev
         text = phrasings.compound(
             phrasings.phrase(first, speed, size, primary.name, rng, test), phrasings.phrase(second, speed2, size, primary.name, rng, test)
         )
+        text = phrasings.with_still_words(text, primary.name, angle, rng, test)
         return Example(text, [first, second], c2w, focal, subjects, primary.name, None, np.zeros(0))
     move = str(rng.choice(MOVES))
     if kind == "music":
@@ -186,13 +187,14 @@ def make_example(seed: int, test: bool = False, kind: str | None = None, seq: Ev
         moved, moved_focal = resample(base.c2w, base.focal_mm, progress)
         c2w = np.concatenate([np.repeat(moved[:1], onset, axis=0), moved])
         focal = np.concatenate([np.repeat(moved_focal[:1], onset), moved_focal])
-        text = phrasings.phrase(move, speed, size, primary.name, rng, test, music=True)
+        text = phrasings.with_still_words(phrasings.phrase(move, speed, size, primary.name, rng, test, music=True), primary.name, angle, rng, test)
         return Example(text, [move], c2w, focal, subjects, primary.name, feats[:frames].copy(), music.beats[music.beats < frames / FPS], pool_seed)
     bare = rng.random() < BARE_SHARE
     move = "static" if bare else move
     frames = int(rng.integers(48, 150))
     path = move_path(project, seq, start, primary, move, frames, speed, "ease", rng)
     text = phrasings.bare_framing(size, primary.name, rng, test) if bare else phrasings.phrase(move, speed, size, primary.name, rng, test)
+    text = phrasings.with_still_words(text, primary.name, angle, rng, test, share=0.5 if bare else 0.35)
     return Example(text, [move], path.c2w.copy(), path.focal_mm.copy(), subjects, primary.name, None, np.zeros(0))
 
 

@@ -131,6 +131,42 @@ def phrase(move: str, speed: str, size: str, name: str, rng: np.random.Generator
     return text[0].upper() + text[1:]
 
 
+# Words that describe a shot but ask for no camera move: its angle, lens, focus, shake, the cut into
+# it, what the people do. Directors put them beside the move ("Low angle on Jonas, slow push") or
+# alone ("Reverse on Mara."); a model that met them only in the rules' grey-box never learnt that
+# they leave the camera where it is, and read "looking down on Mara" as a tilt down. The angle
+# words are said only when the shot's start camera is at that angle.
+ANGLE_WORDS = {
+    "low": ["low angle", "from a low angle", "looking up at {name}", "low-angle view of {name}", "shot from below",
+            "a worm's-eye view", "up at {name} from low down", "low and looking up"],
+    "high": ["high angle", "from a high angle", "looking down on {name}", "high-angle view of {name}", "shot from above",
+             "a bird's-eye view", "down on {name} from up high", "high and looking down"],
+}  # fmt: skip
+STILL_WORDS = ["cut to {name}", "reverse on {name}", "smash cut to {name}", "a reverse angle", "insert", "match cut to {name}",
+               "handheld", "on a long lens", "shallow focus", "wide-angle lens", "rack focus to {name}", "eye level",
+               "{name} turns away", "a Dutch angle", "{name} sits down", "in profile", "telephoto", "hand-held and nervous",
+               "{name} looks off", "deep focus", "{name} stands up", "at shoulder height", "anamorphic", "{name} runs past",
+               "over the shoulder", "a two-shot", "{name} paces", "soft focus", "a tight frame", "{name} crouches",
+               "hip level", "shaky", "pull focus to {name}", "documentary style", "from knee height", "at night"]  # fmt: skip
+
+
+CUT_WORDS = ("cut to", "reverse on", "smash cut", "match cut", "insert", "a reverse angle")
+
+
+def with_still_words(text: str, name: str, angle: str, rng: np.random.Generator, test: bool = False, share: float = 0.35) -> str:
+    """``text`` with, in ``share`` of the calls, a clause that asks for no move before or after it:
+    the start camera's ``angle`` ("low", "high") in words when it has one, else any other still words."""
+    if rng.random() >= share:
+        return text
+    pool = ANGLE_WORDS.get(angle) if angle and rng.random() < 0.6 else None
+    words = str(rng.choice(split_of(pool or STILL_WORDS, test))).format(name=name)
+    if rng.random() < 0.5 or words.startswith(CUT_WORDS):  # a cut comes before the shot it cuts to
+        out = f"{words}, {text[0].lower()}{text[1:]}" if not text[:2].isupper() else f"{words}, {text}"
+    else:
+        out = f"{text.rstrip('.')}, {words}."
+    return out[0].upper() + out[1:]
+
+
 def bare_framing(size: str, name: str, rng: np.random.Generator, test: bool = False) -> str:
     """Words that only frame ``name`` at ``size``, with no camera words (a static shot)."""
     words = SIZE_WORDS[size]

@@ -359,6 +359,16 @@ class Trainer:
         return folder
 
 
+def run_seed(out: Path) -> int:
+    """The seed a run folder's data was made with, so a resumed run without ``--seed`` goes on
+    with its own data rather than rebuilding seed 0's."""
+    path = Path(out) / DATASET
+    if path.is_file():
+        with np.load(path) as fh:
+            return int(fh["seed"])
+    return TrainConfig.seed
+
+
 def _stop(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -370,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minutes", type=float, default=None, help="stop after this long (resume later)")
     ap.add_argument("--examples", type=int, default=TrainConfig.examples)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=None, help="seed of the generated data, the weights and the batches (default: the run folder's, else 0)")
     ap.add_argument("--cooldown", type=int, default=None, help="train this many more steps with the learning rate falling linearly to 0, then stop")
     ap.add_argument("--normaliser-from", type=Path, default=None, help="planner.json whose state normalisation the run keeps (a checkpoint from before checkpoints kept their own)")
     ap.add_argument("--cooldown-lr", type=float, default=None, help="with --cooldown: the learning rate it falls from (default: the run's)")
@@ -380,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     signal.signal(signal.SIGTERM, _stop)  # `timeout` / `kill` checkpoint before leaving, as Ctrl-C does
-    trainer = Trainer(TrainConfig(examples=args.examples), args.out)
+    trainer = Trainer(TrainConfig(examples=args.examples, seed=run_seed(args.out) if args.seed is None else args.seed), args.out)
     if args.normaliser_from:
         trainer.keep_normaliser_of(args.normaliser_from)
     if args.export:
