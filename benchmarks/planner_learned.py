@@ -7,8 +7,9 @@ ONNX latency, each beside a reference measured in the same run.
       learned planner moves the example's own start camera, and the rules planner plans the same
       words in the same set; the examples' own trajectories give the labeller's ceiling;
   (b) the rules planner's labelled development set (tests/planner/labelled_set.py) on the demo set;
-  (c) the held-out wording set ``benchmarks/data/planner_heldout.jsonl`` (written by the rules
-      planner's work; skipped when absent), or ``--heldout FILE``.
+  (c) the held-out wording sets ``benchmarks/data/planner_heldout.jsonl`` (written by the rules
+      planner's work) and ``planner_heldout2.jsonl`` (written blind, 2026-12-06; skipped when
+      absent), or ``--heldout FILE [FILE ...]``.
 - Diversity: mean pairwise RMS distance between 4 samples of the same words (subject distances;
   degrees), against the spread of the rules planner's alternatives.
 - Smoothness: mean squared jerk of the camera positions (subject distances / s^3) of each shot as
@@ -20,7 +21,7 @@ ONNX latency, each beside a reference measured in the same run.
   one thread, and the whole learned plan (rules split, MiniLM tokens, sampling, keys), against the
   rules planner on the same paragraph.
 
-    python benchmarks/planner_learned.py [--examples 48] [--heldout FILE] [--model FOLDER]
+    python benchmarks/planner_learned.py [--examples 48] [--heldout FILE ...] [--model FOLDER] [--no-hold]
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from engine.project import Project, Shot, new_shot_id
 
 TEST_FROM = 1000
 HELDOUT = Path(__file__).resolve().parent / "data" / "planner_heldout.jsonl"
+HELDOUT2 = HELDOUT.with_name("planner_heldout2.jsonl")
 PARAGRAPH = "Shot 1: wide shot of Mara and Jonas, slow crane down. Shot 2: close-up of Mara, push in. Shot 3: orbit left around Jonas. Shot 4: medium shot of Mara, pan right."
 
 
@@ -189,11 +191,14 @@ def latency(planner, repeats: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--examples", type=int, default=48)
-    ap.add_argument("--heldout", type=Path, default=HELDOUT)
+    ap.add_argument("--heldout", type=Path, nargs="+", default=[HELDOUT, HELDOUT2])
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--model", type=Path, help="an exported model folder (planner.onnx + planner.json) to measure instead of the bundled one")
+    ap.add_argument("--no-hold", action="store_true", help="keep the channels that drift slower than any taught move (the sampler's raw output)")
     args = ap.parse_args()
     planner = LearnedPlanner(args.model) if args.model else bundled()
+    if args.no_hold:
+        planner.sampling.drift_floors = None
     print(f"model: {planner.settings.get('trained_steps')} training steps, {planner.sampling.steps} sampling steps, guidance {planner.sampling.guidance}, temperature {planner.sampling.temperature}, every {planner.sampling.stride}th frame")
     lat = latency(planner, args.repeats)
     print(f"latency, 4 shots ({lat['frames']} frames): ONNX sampling {lat['onnx_ms']:.1f} ms wall, {lat['onnx_cpu_ms']:.1f} ms CPU (target < 100; load average {lat['load']:.1f}), whole learned plan {lat['plan_ms']:.1f} ms, rules plan {lat['rules_ms']:.1f} ms")
@@ -206,22 +211,26 @@ def main() -> None:
     demo = build_demo_project().model_copy(update={"shots": []})
     dev_l, dev_r = score_texts(planner, LABELLED_SET, demo)
     print(f"rules' development set ({len(LABELLED_SET)} texts): F1 learned {dev_l.f1:.3f}, rules {dev_r.f1:.3f}")
-    held = "absent"
-    held_rules = "absent"
-    if args.heldout.is_file():
-        items = read_heldout(args.heldout)
+    held = {}
+    for k, path in enumerate(args.heldout):
+        key = "heldout" if k == 0 else f"heldout{k + 1}"
+        if not path.is_file():
+            print(f"held-out wording: {path} absent, skipped")
+            continue
+        items = read_heldout(path)
         hl, hr = score_texts(planner, items, demo)
-        held, held_rules = f"{hl.f1:.3f}", f"{hr.f1:.3f}"
-        print(f"held-out wording ({args.heldout.name}, {len(items)} texts): F1 learned {held}, rules {held_rules}")
-    else:
-        print(f"held-out wording: {args.heldout} absent, skipped")
+        held[key] = (f"{hl.f1:.3f}", f"{hr.f1:.3f}")
+        print(f"held-out wording ({path.name}, {len(items)} texts): F1 learned {hl.f1:.3f}, rules {hr.f1:.3f}")
+        print(f"  learned {hl}, rules {hr}")
     div = diversity(planner)
     print(f"diversity (4 samples of the same words, pairwise RMS): learned {div['learned_t']:.3f} subject distances and {div['learned_r_deg']:.1f} deg; rules' alternatives {div['rules_t']:.3f}")
     aud = audio_alignment(planner)
     print(f"audio: onsets within 2 frames of a beat on unseen music: learned {aud['hit']:.2f}, chance {aud['chance']:.2f}, the data's own trajectories {aud['truth']:.2f} ({aud['n']} shots)")
     print(
         f"RESULT f1_test_learned={gen['learned'].f1:.3f} f1_test_rules={gen['rules'].f1:.3f} f1_test_truth={gen['truth'].f1:.3f} "
-        f"f1_dev_learned={dev_l.f1:.3f} f1_dev_rules={dev_r.f1:.3f} f1_heldout_learned={held} f1_heldout_rules={held_rules} "
+        f"f1_dev_learned={dev_l.f1:.3f} f1_dev_rules={dev_r.f1:.3f} "
+        + "".join(f"f1_{key}_learned={lr[0]} f1_{key}_rules={lr[1]} " for key, lr in held.items())
+        + f"hold_drift={planner.sampling.drift_floors is not None} "
         f"diversity_t={div['learned_t']:.3f} diversity_rules_t={div['rules_t']:.3f} diversity_r_deg={div['learned_r_deg']:.1f} "
         f"jerk_ratio={gen['jerk_learned'] / max(gen['jerk_rules'], 1e-12):.2f} beat_hit={aud['hit']:.2f} beat_chance={aud['chance']:.2f} "
         f"beat_truth={aud['truth']:.2f} onnx_ms_4shots={lat['onnx_ms']:.1f} onnx_cpu_ms_4shots={lat['onnx_cpu_ms']:.1f} load={lat['load']:.1f} learned_plan_ms={lat['plan_ms']:.1f} rules_plan_ms={lat['rules_ms']:.1f}"

@@ -21,6 +21,7 @@ from engine import sequence
 from engine.camera.bake import bake_keys
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
+from engine.planner.learned.drift import taught_floors
 from engine.planner.learned.sample import Normaliser, SampleSettings, ShotRequest, sample_shots
 from engine.planner.plan import Plan, plan_text
 from engine.project import Project
@@ -50,6 +51,7 @@ class LearnedPlanner:
             int(settings.get("steps", 8)), dict(settings.get("guidance", SampleSettings().guidance)), int(settings.get("model", {}).get("stride", 1)),
             float(settings.get("temperature", 1.0)),
             float(settings.get("shift", 1.0)),
+            settings.get("drift_floors", taught_floors()) if settings.get("hold_drift", True) else None,
         )
         self.max_tokens = int(settings.get("max_tokens", 32))
         self._encoder = encoder

@@ -68,6 +68,7 @@ class SampleSettings:
     stride: int = 1  # the model's knots are every stride-th frame (its config's ``stride``)
     temperature: float = 1.0  # scale of the starting noise: below 1 trades diversity for fewer stray moves
     shift: float = 1.0  # noise levels s -> shift s / (1 + (shift - 1) s): below 1 spends the steps nearer the clean end
+    drift_floors: dict | None = None  # channels slower than these are held still (drift.py); None keeps every channel
 
 
 def segment_count(frames: int) -> int:
@@ -127,7 +128,21 @@ def sample_shots(flow, requests: list[ShotRequest], norm: Normaliser, settings: 
                 np.concatenate([prev_c[:a], mixed_c, c2w[OVERLAP_FRAMES:]]),
                 np.concatenate([prev_f[:a], mixed_f, focal[OVERLAP_FRAMES:]]),
             )
-    return [(c[: r.frames], f[: r.frames]) for (c, f), r in zip(worlds, requests)]
+    shots = [(c[: r.frames], f[: r.frames]) for (c, f), r in zip(worlds, requests)]
+    if settings.drift_floors:
+        shots = [_held_still(c, f, r.scale, settings.drift_floors) for (c, f), r in zip(shots, requests)]
+    return shots
+
+
+def _held_still(c2w: np.ndarray, focal: np.ndarray, scale: float, floors: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The shot with the channels that drift slower than any taught move held at its first frame."""
+    from engine.planner.learned.data import FPS
+    from engine.planner.learned.drift import hold_drift
+
+    state, held = hold_drift(to_state(c2w, focal, scale), FPS, floors)
+    if not held:
+        return c2w, focal
+    return from_state(state, c2w[0], float(focal[0]), scale)
 
 
 def _segment_inputs(r: ShotRequest, world, k: int, norm: Normaliser, stride: int = 1) -> dict:

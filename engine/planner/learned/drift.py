@@ -1,0 +1,79 @@
+"""Drift slower than any move the learned planner was taught, held still.
+
+The trajectory model's error is a slow creep on the channels a move does not use: a tilt up that
+also rises and backs away at about 0.01 subject distances a second, a pan that sinks. Every move in
+its training data goes at least the slowest speed of ``data.RATES`` (less the jitter), ten times
+that creep, and the motion labels read anything over 0.02 a second as a move. So a channel whose
+speed stays under half the slowest taught speed for the whole shot is the model's error, not a
+move anyone asked for, and is held at its first frame's value: a director who types "Tilt up."
+gets a tilt, not a tilt that also cranes down.
+
+The channels are those of the state (``state.py``), all relative to the shot's first camera:
+translation along each of its axes (subject distances), rotation as yaw, pitch and roll about its
+axes (degrees), and the zoom ln(f / f0). A channel that moves anywhere at or above its floor is
+kept whole, so a slow push keeps its ease-in and ease-out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d
+from scipy.spatial.transform import Rotation
+
+from engine.analysis.labels import LabelConfig
+
+FLOOR_SHARE = 0.5  # of the slowest taught speed
+JITTER_LOW = 0.8  # data.amount scales each move's speed by 0.8-1.25
+
+
+def taught_floors(rates: dict | None = None) -> dict[str, float]:
+    """Half the slowest average speed the training data moves at, per kind: translation (subject
+    distances / s), rotation (deg / s, pans, tilts, rolls and orbits alike) and zoom (ln f / s)."""
+    if rates is None:
+        from engine.planner.learned.data import RATES as rates
+    rotation = min(min(rates["rotation"].values()), min(rates["orbit"].values()))
+    return {
+        "translation": FLOOR_SHARE * JITTER_LOW * min(rates["translation"].values()),
+        "rotation": FLOOR_SHARE * JITTER_LOW * rotation,
+        "zoom": FLOOR_SHARE * JITTER_LOW * min(rates["zoom"].values()),
+    }
+
+
+def _peak_speed(values: np.ndarray, fps: float) -> np.ndarray:
+    """Per column, the largest speed once smoothed as the motion labels smooth it."""
+    if len(values) < 2:
+        return np.zeros(values.shape[1])
+    speed = np.gradient(values, axis=0) * fps
+    speed = gaussian_filter1d(speed, LabelConfig().smooth_s * fps, axis=0, mode="nearest")
+    return np.abs(speed).max(axis=0)
+
+
+def hold_drift(state: np.ndarray, fps: float, floors: dict[str, float]) -> tuple[np.ndarray, list[str]]:
+    """``state`` (N, 9) with every channel slower than its floor held at frame 0, and the names of
+    the channels held."""
+    out = np.array(state, float)
+    held: list[str] = []
+    move = out[:, 4:7]
+    for axis, speed in enumerate(_peak_speed(move, fps)):
+        if speed < floors["translation"] and np.abs(move[:, axis]).max() > 1e-9:
+            move[:, axis] = 0.0
+            held.append("xyz"[axis])
+    q = out[:, :4] / np.maximum(np.linalg.norm(out[:, :4], axis=1, keepdims=True), 1e-12)
+    # Yaw about the camera's up axis, then pitch, then roll about its view axis (the camera looks
+    # down -Z with +Y up); unwrapped so a pan past 180 degrees stays one curve.
+    angles = np.rad2deg(np.unwrap(Rotation.from_quat(q).as_euler("YXZ"), axis=0))
+    changed = False
+    for axis, speed in enumerate(_peak_speed(angles, fps)):
+        if speed < floors["rotation"] and np.abs(angles[:, axis]).max() > 1e-9:
+            angles[:, axis] = 0.0
+            held.append(("yaw", "pitch", "roll")[axis])
+            changed = True
+    if changed:
+        quat = Rotation.from_euler("YXZ", np.deg2rad(angles)).as_quat()
+        quat[np.sum(quat * q, axis=1) < 0] *= -1.0  # keep the sign the model's curve had
+        out[:, :4] = quat
+    zoom = out[:, 7:9].mean(axis=1, keepdims=True)
+    if _peak_speed(zoom, fps)[0] < floors["zoom"] and np.abs(zoom).max() > 1e-9:
+        out[:, 7:9] = 0.0
+        held.append("zoom")
+    return out, held
