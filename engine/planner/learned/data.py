@@ -45,6 +45,7 @@ RATES = {
     "orbit": {"slow": 8.0, "normal": 20.0, "fast": 45.0},
     "zoom": {"slow": 0.1, "normal": 0.25, "fast": 0.6},
 }
+JITTER = (0.8, 1.25)  # each move's speed is its rate times a draw from this range
 MUSIC_POOL = 96  # clips per split; each is reused under many moves
 TEST_SEED_OFFSET = 50_000_000
 
@@ -93,7 +94,7 @@ def random_set(rng: np.random.Generator) -> list[Subject]:
 
 
 def amount(move: str, speed: str, seconds: float, distance: float, rng: np.random.Generator) -> float:
-    jitter = float(rng.uniform(0.8, 1.25))
+    jitter = float(rng.uniform(*JITTER))
     kind = move.split("_")[0]
     if kind in ("push", "pull", "truck", "pedestal", "crane"):
         a = RATES["translation"][speed] * distance * seconds * jitter

@@ -23,19 +23,20 @@ from scipy.spatial.transform import Rotation
 from engine.analysis.labels import LabelConfig
 
 FLOOR_SHARE = 0.5  # of the slowest taught speed
-JITTER_LOW = 0.8  # data.amount scales each move's speed by 0.8-1.25
 
 
 def taught_floors(rates: dict | None = None) -> dict[str, float]:
     """Half the slowest average speed the training data moves at, per kind: translation (subject
     distances / s), rotation (deg / s, pans, tilts, rolls and orbits alike) and zoom (ln f / s)."""
-    if rates is None:
-        from engine.planner.learned.data import RATES as rates
+    from engine.planner.learned.data import JITTER, RATES
+
+    rates = RATES if rates is None else rates
+    low = FLOOR_SHARE * JITTER[0]
     rotation = min(min(rates["rotation"].values()), min(rates["orbit"].values()))
     return {
-        "translation": FLOOR_SHARE * JITTER_LOW * min(rates["translation"].values()),
-        "rotation": FLOOR_SHARE * JITTER_LOW * rotation,
-        "zoom": FLOOR_SHARE * JITTER_LOW * min(rates["zoom"].values()),
+        "translation": low * min(rates["translation"].values()),
+        "rotation": low * rotation,
+        "zoom": low * min(rates["zoom"].values()),
     }
 
 
@@ -62,13 +63,11 @@ def hold_drift(state: np.ndarray, fps: float, floors: dict[str, float]) -> tuple
     # Yaw about the camera's up axis, then pitch, then roll about its view axis (the camera looks
     # down -Z with +Y up); unwrapped so a pan past 180 degrees stays one curve.
     angles = np.rad2deg(np.unwrap(Rotation.from_quat(q).as_euler("YXZ"), axis=0))
-    changed = False
     for axis, speed in enumerate(_peak_speed(angles, fps)):
         if speed < floors["rotation"] and np.abs(angles[:, axis]).max() > 1e-9:
             angles[:, axis] = 0.0
             held.append(("yaw", "pitch", "roll")[axis])
-            changed = True
-    if changed:
+    if set(held) & {"yaw", "pitch", "roll"}:
         quat = Rotation.from_euler("YXZ", np.deg2rad(angles)).as_quat()
         quat[np.sum(quat * q, axis=1) < 0] *= -1.0  # keep the sign the model's curve had
         out[:, :4] = quat

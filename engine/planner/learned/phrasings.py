@@ -148,8 +148,6 @@ STILL_WORDS = ["cut to {name}", "reverse on {name}", "smash cut to {name}", "a r
                "{name} looks off", "deep focus", "{name} stands up", "at shoulder height", "anamorphic", "{name} runs past",
                "over the shoulder", "a two-shot", "{name} paces", "soft focus", "a tight frame", "{name} crouches",
                "hip level", "shaky", "pull focus to {name}", "documentary style", "from knee height", "at night"]  # fmt: skip
-
-
 CUT_WORDS = ("cut to", "reverse on", "smash cut", "match cut", "insert", "a reverse angle")
 
 
