@@ -7,6 +7,15 @@ import sys
 for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+# librosa's numba kernels (the beat tracker) cache their compiled code beside the package. In a
+# fresh install two test workers compiled the same kernel at once and one loaded the other's
+# half-written cache: a segmentation fault inside librosa.beat.beat_track (CI, 2026-12-07). Each
+# worker keeps its own cache.
+if os.environ.get("PYTEST_XDIST_WORKER") and "NUMBA_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["NUMBA_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), f"shotline-numba-{os.getuid()}-{os.environ['PYTEST_XDIST_WORKER']}")
+
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
