@@ -49,30 +49,31 @@ def _peak_speed(values: np.ndarray, fps: float) -> np.ndarray:
     return np.abs(speed).max(axis=0)
 
 
+def _hold_slow(values: np.ndarray, fps: float, floor: float, names, held: list[str]) -> None:
+    """Zero, in place, each column of ``values`` that moves but never reaches ``floor``; name it in ``held``."""
+    for axis, speed in enumerate(_peak_speed(values, fps)):
+        if speed < floor and np.abs(values[:, axis]).max() > 1e-9:
+            values[:, axis] = 0.0
+            held.append(names[axis])
+
+
 def hold_drift(state: np.ndarray, fps: float, floors: dict[str, float]) -> tuple[np.ndarray, list[str]]:
     """``state`` (N, 9) with every channel slower than its floor held at frame 0, and the names of
     the channels held."""
     out = np.array(state, float)
     held: list[str] = []
-    move = out[:, 4:7]
-    for axis, speed in enumerate(_peak_speed(move, fps)):
-        if speed < floors["translation"] and np.abs(move[:, axis]).max() > 1e-9:
-            move[:, axis] = 0.0
-            held.append("xyz"[axis])
+    _hold_slow(out[:, 4:7], fps, floors["translation"], "xyz", held)
     q = out[:, :4] / np.maximum(np.linalg.norm(out[:, :4], axis=1, keepdims=True), 1e-12)
     # Yaw about the camera's up axis, then pitch, then roll about its view axis (the camera looks
     # down -Z with +Y up); unwrapped so a pan past 180 degrees stays one curve.
     angles = np.rad2deg(np.unwrap(Rotation.from_quat(q).as_euler("YXZ"), axis=0))
-    for axis, speed in enumerate(_peak_speed(angles, fps)):
-        if speed < floors["rotation"] and np.abs(angles[:, axis]).max() > 1e-9:
-            angles[:, axis] = 0.0
-            held.append(("yaw", "pitch", "roll")[axis])
+    _hold_slow(angles, fps, floors["rotation"], ("yaw", "pitch", "roll"), held)
     if set(held) & {"yaw", "pitch", "roll"}:
         quat = Rotation.from_euler("YXZ", np.deg2rad(angles)).as_quat()
         quat[np.sum(quat * q, axis=1) < 0] *= -1.0  # keep the sign the model's curve had
         out[:, :4] = quat
-    zoom = out[:, 7:9].mean(axis=1, keepdims=True)
-    if _peak_speed(zoom, fps)[0] < floors["zoom"] and np.abs(zoom).max() > 1e-9:
+    zoom = out[:, 7:9].mean(axis=1, keepdims=True)  # the two focal channels are one zoom
+    _hold_slow(zoom, fps, floors["zoom"], ("zoom",), held)
+    if "zoom" in held:
         out[:, 7:9] = 0.0
-        held.append("zoom")
     return out, held
