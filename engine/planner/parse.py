@@ -23,6 +23,9 @@ DIRECTION_RX = [(_rx(p), d) for p, d in V.DIRECTIONS]
 SPEED_RX = [(_rx(p), s) for p, s in V.SPEEDS]
 LENS_RX = [(_rx(p), f) for p, f in V.LENS_WORDS]
 STATIC_RX = _rx(V.STATIC_WORDS)
+NEGATION_RX = re.compile(rf"{_L}(?:{V.NEGATIONS})\s+(?:(?:a|an|any|the|camera|more)\s+)*")
+# "we stay level", "keeping level": the camera does not tilt ("eye level", "ground level" are angles, read first)
+LEVEL_RX = _rx(r"(?:(?:stays?|staying|keeps?|keeping|kept|held|holding|dead|perfectly)\s+)*level(?! with)")
 HANDHELD_RX = _rx(V.HANDHELD_WORDS)
 STEADICAM_RX = _rx(V.STEADICAM_WORDS)
 FLASH_RX = _rx(V.FLASH_WORDS)
@@ -62,6 +65,12 @@ SLUGLINE_RX = re.compile(
 PAN_WITH_RX = re.compile(r"(?:\s+(?:left|right|screen left|screen right))?\s+(?:with|after)\s+(?:him|her|them|[a-z]+)(?![a-z])(?! (?:shoulder|face|hand))")
 FOLLOW_WITH_RX = re.compile(r"(?:to |and )?(?:follow|following|keep(?:ing)? with|stay(?:ing)? with)\s*$")
 SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
+# "First: … Second: … Third: …", "Finally - …": ordinals that open a sentence and number the shots.
+ORDINAL_MARKER_RX = re.compile(rf"(?i)(?:^|(?<=[.!?;\n])\s*)(?:{_ORDINAL}|lastly|finally)\s*[:–—]\s*")
+# "Two shots: first a pan right…, then Mara in close-up": a count said before the shots it lists.
+SHOT_COUNT_RX = re.compile(rf"(?i)^\s*(?:(?:in|we (?:need|want|have)|there are)\s+)?(?P<n>{_COUNT}) shots?\s*[:.,–—-]\s*")
+THEN_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*|\s)(?:and\s+)?(?:then|next|after that|and finally|finally|lastly)\b[:,]?\s*")
+FIRST_RX = re.compile(r"(?i)^(?:first(?:ly)?|to start|to begin)\b[:,]?\s*")
 WORD_RX = re.compile(r"[a-z][a-z'’-]*")
 
 
@@ -225,6 +234,10 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
             spec.foreground = name
             if "over-the-shoulder" not in spec.angles:
                 spec.angles.append("over-the-shoulder")
+        elif fg := FOREGROUND_RX.match(low, start + len(name) + (2 if possessive else 0)):
+            # "OTS, Jonas in the foreground, on Mara", "Mara (foreground) and Jonas": hers is the shoulder
+            spec.foreground = name
+            text.use(fg.start("w"), fg.end())
         elif possessive and (re.search(r"\bpov\b|point of view", after) or (re.search(r"\beyes\b", after) and re.search(r"\b(?:through|from|with|behind)\s*$", before))):
             # "through Jonas's eyes" is his point of view; "into Jonas's eyes" frames them
             spec.pov_of = name
@@ -235,6 +248,9 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
     if spec.subject is None and spec.foreground is not None and len(named) > 1:
         others = [n for _, n, _ in named if n != spec.foreground]
         spec.subject = others[0] if others else None
+
+
+FOREGROUND_RX = re.compile(r"\s*\(?\s*(?P<w>(?:(?:is|stays|remains|sits|stands|framed|large|soft|blurred|out of focus)\s+)*(?:in\s+)?(?:the\s+)?(?:fg|foreground)\b\)?)")
 
 
 HOLD_S = 1.0  # "hold, then push in": the beat of stillness before (or after) the moves, unless said
@@ -294,8 +310,25 @@ ALLOWED = {
 }  # fmt: skip
 
 
-def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float) -> None:
-    move_hits = _first(MOVE_RX, text)
+def _persons_move(text: _Text, names: list[str], m: re.Match) -> int | None:
+    """Where the person starts who does a move's verb, when a person does ("Mara and Jonas circle each other", "Jonas backs
+    away", "she drops"): what people do, not the camera. None when the camera (or no one) does."""
+    if re.match(r"(?:tracking|crane|jib) shot", m.group()):
+        return None
+    before = text.low[max(0, m.start() - 60) : m.start()]
+    people = "|".join([re.escape(n.lower()) for n in names] + ["he", "she", "they"])
+    who = re.search(rf"(?<![a-z'])(?P<w>(?:{people})(?:\s+(?:and|&)\s+(?:{people}))?)\s+(?:(?:is|are|was|were)\s+)?(?:\w+ly\s+|then\s+|still\s+|both\s+)?$", before)
+    return m.start() - len(before) + who.start("w") if who else None
+
+
+def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str] = ()) -> None:
+    move_hits = []
+    for m, meaning in _first(MOVE_RX, text):
+        who = _persons_move(text, list(names), m)
+        if who is None:
+            move_hits.append((m, meaning))
+        else:
+            spec.explanation.append((text.words(who, m.end()), "what they do, not the camera"))
     if not move_hits:
         return
     # Modifiers are only used up when a move takes them.
@@ -359,8 +392,10 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float) -> None:
         if i:
             between = text.low[move_hits[i - 1][0].end() : m.start()]
             after = text.low[m.end() : hi]
+            # "Descend on the jib, tilting up": a participle after a comma goes with the move before it
+            participle = re.match(r"[a-z]+ing\b", text.low[m.start() : m.end()]) is not None and re.search(r",\s*$", between) and not re.search(r"[.;!?]", between)
             move.together = not SEQUENCE_RX.search(between) and (
-                bool(TOGETHER_RX.search(between)) or bool(re.search(r"^\W*(?:\w+\W+){0,4}?(?:at the same time|together|simultaneously|at once)", after))
+                bool(TOGETHER_RX.search(between)) or bool(participle) or bool(re.search(r"^\W*(?:\w+\W+){0,4}?(?:at the same time|together|simultaneously|at once)", after))
             )
         if follows.get(m.start()) or (family in ("pan", "tilt", "whip_pan") and PAN_WITH_RX.match(text.low, m.end())):
             move.follows = spec.subject or ""  # "pan right to follow Jonas", "we pan with him"
@@ -416,6 +451,34 @@ def _degrees(m: re.Match) -> float:
     return number(m.group("n") or m.group("n2"))
 
 
+def _negated_moves(t: _Text, spec: ShotSpec) -> None:
+    """"No tilt", "without panning", "don't zoom", "a push, not a zoom", "we stay level": words of a
+    move said so that it is not made. They are read (and listed) and make no move."""
+    for neg in t.find(NEGATION_RX, consume=False):
+        for rx, (family, _) in MOVE_RX:
+            m = rx.match(t.low, neg.end())
+            if m is None or any(t.used[m.start() : m.end()]):
+                continue
+            end = m.end()
+            d = re.match(r"\s+(?:up|down|left|right|in|out)\b", t.low[end:])
+            end += d.end() if d else 0
+            t.use(neg.start(), end)
+            spec.explanation.append((t.words(neg.start(), end), f"not a move: no {family.replace('_', ' ')}"))
+            break
+    for m in t.find(LEVEL_RX):
+        spec.explanation.append((t.words(m.start(), m.end()), "not a move: the camera stays level (no tilt)"))
+
+
+def _kept_in_frame(t: _Text, names: list[str], spec: ShotSpec) -> None:
+    """"tilting up to hold Mara", "keeping him in frame": what a move aims at, not a hold of the camera."""
+    who = "|".join([re.escape(n.lower()) for n in names] + ["him", "her", "them", "both", "the two of them"])
+    rx = re.compile(rf"(?:(?<=,)|(?<=\s))\s*(?:(?:(?:so as )?to|and)\s+(?:hold|keep|frame)|holding|keeping|framing)\s+(?:(?:{who})(?:'s)?)(?:\s+(?:face\s+)?in (?:the )?(?:frame|shot|view))?{_R}")
+    for m in t.find(rx, consume=False, skip_used=False):  # the name in it is already read
+        if any(r.search(t.low, 0, m.start()) for r, _ in MOVE_RX):
+            t.use(m.start(), m.end())
+            spec.explanation.append((t.words(m.start(), m.end()).strip(), "the move keeps them framed (not a hold)"))
+
+
 def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
     """One shot's words -> its specification. ``names``: the subjects of the set."""
     spec = ShotSpec(text=text)
@@ -431,6 +494,8 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
             spec.angles.append(angle)
             spec.explanation.append((t.words(m.start(), m.end()), f"angle: {angle}"))
     _subjects(t, names, spec)
+    _negated_moves(t, spec)
+    _kept_in_frame(t, names, spec)  # before the holds: "tilting up to hold Mara" aims, it does not hold
     for m in t.find(STATIC_RX):
         spec.static = True
         spec.explanation.append((t.words(m.start(), m.end()), "static camera"))
@@ -459,7 +524,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
         spec.focal_mm = spec.focal_mm or focal
         spec.explanation.append((t.words(m.start(), m.end()), f"lens: {focal:g} mm"))
     sizes = _first(SIZE_RX, t)
-    _moves(t, spec, sizes, fps)
+    _moves(t, spec, sizes, fps, names)
     _places(t, spec)  # after the moves: "counter-clockwise" is a direction, not a counter
     for m, code in sizes:
         if code is None:
@@ -485,6 +550,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
             what += f", keeping {move.follows or 'the subject'} in frame as they move"
         spec.explanation.append((move.words, what))
     spec.moves = [m for m in spec.moves if m.family != "focus"]
+    fold_into_dolly_zoom(spec)
     for words in spec.focus:
         spec.explanation.append((words, "rack focus: the camera holds while focus moves between two people"))
     if spec.steadicam and not spec.moves and spec.subject is not None:
@@ -507,6 +573,38 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
     spec.not_understood = t.leftovers()
     spec.clauses = _clauses(t, names)
     return spec
+
+
+def fold_into_dolly_zoom(spec: ShotSpec) -> None:
+    """"Dolly zoom on Mara, the camera moving in as the lens widens": the push and the zoom said beside
+    a dolly zoom say which way it goes; they are not moves of their own. A camera that moves in (or a
+    lens that widens) is a dolly zoom in, one that pulls out (or zooms in) a dolly zoom out. A move put
+    after it in order ("…, then push in") stays a move."""
+    low = spec.text.lower()
+    for dz in [m for m in spec.moves if m.family == "dolly_zoom"]:
+        parts = []
+        for m in spec.moves:
+            if m is dz or m.family not in ("dolly", "zoom"):
+                continue
+            a, b = sorted((dz.start, m.start))
+            if not SEQUENCE_RX.search(low, a, b) and not re.search(r"[.;!?]", low[a:b]):
+                parts.append(m)
+        if not parts:
+            continue
+        ways = [("in" if m.direction == "in" else "out") if m.family == "dolly" else ("out" if m.direction == "in" else "in") for m in parts]
+        dolly_way = next((w for m, w in zip(parts, ways) if m.family == "dolly"), ways[0])
+        dz.direction = dolly_way
+        spec.moves = [m for m in spec.moves if m not in parts]
+        said = " and ".join(m.words for m in parts)
+        spec.explanation.append((said, f"part of the dolly zoom: a dolly zoom {dz.direction} (the camera moves {'in' if dz.direction == 'in' else 'out'} as the lens goes {'wider' if dz.direction == 'in' else 'longer'})"))
+    # two dolly zooms said for one ("dolly zoom …, pulling out as the lens zooms in" is read as both)
+    seen = []
+    for m in list(spec.moves):
+        if m.family == "dolly_zoom" and seen and not SEQUENCE_RX.search(low, seen[-1].start, m.start) and not re.search(r"[.;!?]", low[seen[-1].start : m.start]):
+            seen[-1].direction = m.direction
+            spec.moves.remove(m)
+        elif m.family == "dolly_zoom":
+            seen.append(m)
 
 
 CLAUSE_RX = re.compile(r"[,;:.!?()\n]+|\s(?:and then|then|and|while|but|as)\s")
@@ -542,7 +640,7 @@ ACTION_VERBS: list[tuple[str, str]] = [
     (r"sit(?:s|ting)?(?: down)?|sat(?: down)?|seated|take(?:s)? a seat", "sit"),
     # A bare "stands", "standing" is only read as a state ("is standing by the door"), never a getting up.
     (r"stand(?:s|ing)? up|st(?:ands|ood) up|gets? up|ris(?:es|ing) to (?:her|his|their) feet|rise(?:s)?|stand(?:s|ing)|stood", "stand"),
-    (r"crouch(?:es|ing)?|kneel(?:s|ing)?|squat(?:s|ting)?|duck(?:s|ing)?", "crouch"),
+    (r"crouch(?:es|ing)?|kneel(?:s|ing)?|squat(?:s|ting)?|duck(?:s|ing)?|(?:sink|drop|fall|sank|dropped|fell)(?:s|ing)? to (?:his|her|their|one|both) knees?", "crouch"),
     (r"lie(?:s)? down|lies|lying|lay(?:s)? down", "lie"),
     (r"point(?:s|ing)?", "point"),
     (r"talk(?:s|ing)?|speak(?:s|ing)?|argu(?:es|ing)|explain(?:s|ing)?", "talk"),
@@ -853,9 +951,13 @@ def has_camera_words(sentence: str) -> bool:
     return any(rx.search(low) for rx in rxs)
 
 
+# "Over Jonas onto Mara", "OTS Mara > Jonas": an over-the-shoulder said by its two people, a framing.
+OVER_ONTO_RX = re.compile(r"(?<![a-z])(?:over|ots)\s+[a-z]+(?:'s)?\s+(?:onto|on to|to|>|->)\s")
+
+
 def _starts_shot(sentence: str) -> bool:
     low = sentence.lower()
-    return any(rx.search(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.search(low) or TWO_SHOT_RX.search(low) or SINGLE_RX.search(low))
+    return any(rx.search(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.search(low) or TWO_SHOT_RX.search(low) or SINGLE_RX.search(low) or OVER_ONTO_RX.search(low))
 
 
 def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, list[str]]:
@@ -908,10 +1010,16 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
             shots += inner
             scene_of += [k] * len(inner)
         return " ".join(heads).strip(), shots, scene_of, described
-    if SHOT_MARKER_RX.search(text):
-        parts = SHOT_MARKER_RX.split(text)
-        head, shots = parts[0].strip(), [p.strip(" \n,;") for p in parts[1:] if p.strip(" \n,;.")]
-        return head, shots, [0] * len(shots), {0: head}
+    count = SHOT_COUNT_RX.match(text)
+    if count and text[count.end() :].strip():
+        head, shots, scene_of, described = split_scenes(text[count.end() :], names)
+        shots = _as_many_shots(shots, int(number(count.group("n").lower())))
+        return head, shots, scene_of if len(scene_of) == len(shots) else [0] * len(shots), described
+    for marker in (SHOT_MARKER_RX, ORDINAL_MARKER_RX):
+        if marker is SHOT_MARKER_RX and marker.search(text) or marker is ORDINAL_MARKER_RX and len(marker.findall(text)) > 1:
+            parts = marker.split(text)
+            head, shots = parts[0].strip(), [p.strip(" \n,;") for p in parts[1:] if p.strip(" \n,;.")]
+            return head, shots, [0] * len(shots), {0: head}
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if len(lines) > 1:
         head = []
@@ -920,9 +1028,9 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
             head.append(lines.pop(0))
         shots = []
         for ln in lines:
-            shots += _split_line(ln, bool(shots))
+            shots += _split_line(ln, bool(shots), names)
         return " ".join(head), shots, [0] * len(shots), {0: " ".join(head)}
-    head_text, shots = _split_line_with_head(text)
+    head_text, shots = _split_line_with_head(text, names)
     if head_text and shots and names and mentions(head_text, names) and not mentions(shots[0], names) and (ACTION_ANY_RX.search(head_text.lower()) or _places_someone(head_text, names)):
         # "Jonas walks to the door. Medium shot.", "Jonas by the water tank. Close-up.": what someone
         # does or where they are, then how it is framed: one shot. Sentences before it that only set
@@ -932,6 +1040,17 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
         shots[0] = " ".join(sentences[first:] + [shots[0]])
         head_text = " ".join(sentences[:first])
     return head_text, shots, [0] * len(shots), {0: head_text}
+
+
+def _as_many_shots(shots: list[str], n: int) -> list[str]:
+    """The shots of a text that said how many there are ("Two shots: first a pan right across the
+    skyline, then Mara in close-up"): split at "then" when that gives exactly as many; a leading
+    "first" is the list's word, not the shot's."""
+    if len(shots) < n:
+        pieces = [p for shot in shots for p in THEN_SPLIT_RX.split(shot) if p.strip(" ,;.")]
+        if len(pieces) == n:
+            shots = pieces
+    return [FIRST_RX.sub("", shot, count=1).strip() or shot for shot in shots]
 
 
 def _places_someone(text: str, names: list[str]) -> bool:
@@ -951,14 +1070,14 @@ def _slug_location(slug: str) -> str:
     return re.split(r"\s+[-–—]\s*", body)[0].strip(" .").lower()
 
 
-def _split_line(text: str, after_shots: bool) -> list[str]:
-    head, shots = _split_line_with_head(text)
+def _split_line(text: str, after_shots: bool, names: list[str] | None = None) -> list[str]:
+    head, shots = _split_line_with_head(text, names)
     if head:  # a line of its own without camera words is still a shot of its own in a list of lines
         shots = [head] + shots if not shots or after_shots else [f"{head} {shots[0]}"] + shots[1:]
     return shots
 
 
-def _split_line_with_head(text: str) -> tuple[str, list[str]]:
+def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[str, list[str]]:
     pieces = [p for p in CUT_RX.split(text) if p.strip(" ,;:")]
     cut_first = bool(CUT_RX.match(text.strip()))
     shots: list[str] = []
@@ -975,7 +1094,7 @@ def _split_line_with_head(text: str) -> tuple[str, list[str]]:
                 new_piece = True
             if not shots and not new_piece and not has_camera_words(sentence):
                 head.append(sentence)
-            elif not shots or new_piece or _starts_shot(sentence) or _new_subject(shots[-1], sentence):
+            elif not shots or new_piece or _starts_shot(sentence) or _new_subject(shots[-1], sentence, names):
                 if new_piece and not shots and head:
                     # A cut from the opening sentences: they were a shot.
                     shots.append(" ".join(head))
@@ -988,13 +1107,17 @@ def _split_line_with_head(text: str) -> tuple[str, list[str]]:
     return " ".join(head), shots
 
 
-NAME_WORD_RX = re.compile(r"(?<![A-Za-z'])[A-Z][a-z]+")
+# A capitalised word, not the first half of a contraction ("Don't", "Let's" are no one).
+NAME_WORD_RX = re.compile(r"(?<![A-Za-z'’])[A-Z][a-z]+(?![a-z]|['’](?:t|ll|re|ve|d|m)\b)")
 
 
-def _new_subject(shot: str, sentence: str) -> bool:
-    """A sentence with camera words about someone the shot so far does not name: a new shot."""
+def _new_subject(shot: str, sentence: str, names: list[str] | None = None) -> bool:
+    """A sentence with camera words about someone the shot so far does not name: a new shot. With
+    the set's people known, only they count ("Slowly zoom in." after "Close-up of Mara." names no one)."""
     if not has_camera_words(sentence):
         return False
+    if names:
+        return mentions(shot, names) and any(mentions(sentence, [n]) and not mentions(shot, [n]) for n in names)
     named = {w for w in NAME_WORD_RX.findall(shot) if not has_camera_words(w)}
     new = [w for w in NAME_WORD_RX.findall(sentence)[0:] if not has_camera_words(w) and w not in named and w.lower() not in V.STOPWORDS]
     return bool(named) and bool(new)

@@ -21,7 +21,7 @@ from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
 from engine.greybox.blocking import SETTLE_S
 from engine.greybox.mannequin import NOMINAL_SPEED
-from engine.planner.parse import ACTION_ANY_RX, CAMERA_TARGETS, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, has_camera_words, hold_in_sequence, mentions, parse_shot, split_scenes
+from engine.planner.parse import ACTION_ANY_RX, CAMERA_TARGETS, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, fold_into_dolly_zoom, has_camera_words, hold_in_sequence, mentions, parse_shot, split_scenes
 from engine.planner.place import DEFAULT_FOCAL, SIZES_WIDER, Scene, in_piece_axes, place
 from engine.planner.set_bounds import keep_on_set, set_bounds
 from engine.planner.set_pieces import find_piece, furnish
@@ -1047,6 +1047,10 @@ def _about_a_person(clause: str, names: list[str]) -> bool:
     return first in {n.lower() for n in names} | {"he", "she", "they"}
 
 
+# "…, so the skyline looms behind him", "so that she is small in frame": what a move is for, not a move.
+RESULT_RX = re.compile(r"(?i)\s*so(?: that)?\s+(?!slow|fast|quick|gentl|smooth|much|very)")
+
+
 def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 24.0) -> None:
     """Clauses no rule understood, matched to the phrase bank in one batch: a match above the
     threshold adds its move (or its modifier) to the shot, listed with its similarity."""
@@ -1054,7 +1058,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
     from engine.planner.encoder import available
     from engine.planner.parse import DIRECTION_RX, SPEED_RX, bank_query
 
-    todo = [(sp, c) for sp in specs for c in sp.clauses if c.leftovers and not has_camera_words(c.text) and not _about_a_person(c.text, names)]
+    todo = [(sp, c) for sp in specs for c in sp.clauses if c.leftovers and not has_camera_words(c.text) and not _about_a_person(c.text, names) and not RESULT_RX.match(c.text)]
     if not todo:
         return
     if not available():
@@ -1084,6 +1088,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
                 continue
             sp.moves.append(MoveSpec(meaning.family, direction, speed, words=clause.text, start=clause.start))
             sp.moves.sort(key=lambda mv: mv.start)
+            fold_into_dolly_zoom(sp)
             sp.explanation.append((clause.text, f"phrase bank: {what} -> {meaning.family.replace('_', ' ')} {direction or ''}".strip()))
         elif meaning.kind == "static":
             sp.static = True

@@ -18,6 +18,9 @@ SIZES: list[tuple[str, str]] = [
     (r"establishing(?: shot)?|wide(?: shot)?|ws|long shot|ls|master(?: shot)?|wide angle shot", "WS"),
 ]
 
+# Size words an angle can qualify: "a high wide", "low two-shot", "high angle" is said in full.
+SIZE_AFTER = r"(?:wide|two[- ]shot|shot|single|medium|mid|close|cu|mcu|ms|ws|ls|full|establishing|master)\b"
+
 # A person who "looks up at" someone is an eyeline, not the camera's angle: only "we" or the
 # camera looking up or down sets one.
 ANGLES: list[tuple[str, str]] = [
@@ -25,9 +28,10 @@ ANGLES: list[tuple[str, str]] = [
     (r"bird'?s[- ]eye(?: view)?|overhead|top[- ]down|top shot|god'?s[- ]eye", "overhead"),
     (r"aerial(?: shot| view)?|drone(?: shot)?|from the air|helicopter shot", "aerial"),
     (r"worm'?s[- ]eye(?: view)?|from the ground|ground[- ]level|floor[- ]level", "worm's eye"),
-    (r"dutch(?: angle| tilt)?|canted(?: angle| frame)?|tilted (?:horizon|frame)|off[- ]kilter|askew", "dutch"),
-    (r"low[- ]angle|from below|looking up at|(?:we|the camera) looks? up at|hero (?:angle|shot)|(?:at|from) (?:knee|hip|waist)[- ](?:height|level)|low camera", "low"),
-    (r"high[- ]angle|from above|looking down (?:at|on)|(?:we|the camera) looks? down (?:at|on|onto)", "high"),
+    # "dutch clockwise", "dutch to the left": the frame rolls (a move), not a held dutch angle
+    (r"dutch(?: angle| tilt)?(?! (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))|canted(?: angle| frame)?|tilted (?:horizon|frame)|off[- ]kilter|askew", "dutch"),
+    (r"low[- ]angle|from below|looking up at|(?:we|the camera) looks? up at|hero (?:angle|shot)|(?:at|from) (?:knee|hip|waist)[- ](?:height|level)|low camera|low(?=[- ]" + SIZE_AFTER + ")", "low"),
+    (r"high[- ]angle|from above|looking down (?:at|on)|(?:we|the camera) looks? down (?:at|on|onto)|high(?=[- ]" + SIZE_AFTER + ")", "high"),
     (r"eye[- ]level|eye[- ]line", "eye level"),
     (r"pov|point[- ]of[- ]view|through (?:her|his|their|\w+'s) eyes", "POV"),
     (r"profile|side[- ]on|from the side", "profile"),
@@ -45,8 +49,8 @@ DIRECTIONS: list[tuple[str, str]] = [
     (r"screen[- ]right|to the right|rightwards?|right", "right"),
     (r"counter[- ]?clockwise|anti[- ]?clockwise", "counterclockwise"),
     (r"clockwise", "clockwise"),
-    (r"upwards?|up", "up"),
-    (r"downwards?|down", "down"),
+    (r"straight up|upwards?|up", "up"),
+    (r"straight down|downwards?|down", "down"),
     (r"in(?:wards?)?|closer|toward(?:s)?", "in"),
     (r"out(?:wards?)?|back|away", "out"),
 ]
@@ -56,24 +60,32 @@ MOVES: list[tuple[str, tuple[str, str | None]]] = [
     (r"dolly[- ]zoom(?:s|ing)?|vertigo(?: shot| effect)?|zolly|contra[- ]zoom|trombone shot", ("dolly_zoom", "in")),
     (r"whip[- ]?pan(?:s|ning)?|swish[- ]pan|snap pan|whip(?:s|ping)?(?![- ]?zoom)", ("whip_pan", None)),
     (r"rack(?:s|ing|ed)?(?: the)? focus|pull(?:s|ing)? focus|focus pull|rack(?:s|ing)? (?=to )|shift(?:s|ing)? focus", ("focus", None)),
-    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|a (?:slow |quick |fast |gentle )?push(?! (?:out|back))", ("dolly", "in")),
-    (r"pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away|(?:(?<=camera )|(?<=shot )|(?<=lens ))pulls away|(?<=we )pull away", ("dolly", "out")),
+    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|eas(?:e|es|ing) in(?!to)|a (?:slow |quick |fast |gentle )?push(?! (?:out|back))", ("dolly", "in")),
+    (r"pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away|(?:(?<=camera )|(?<=shot )|(?<=lens ))pulls away|(?<=we )pull away|eas(?:e|es|ing) (?:back|out)", ("dolly", "out")),
     (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move|(?:drift|glide|float)(?:s|ing)?(?= (?:to the |screen[- ])?(?:left|right))|glid(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))", ("truck", None)),
     (r"pedestal(?:s|ling)?|ped(?= up| down)|boom(?:s|ing)?|rais(?:e|es|ing) the camera", ("pedestal", "up")),
     (r"lower(?:s|ing)? the camera|(?:(?<=camera )|(?<=we ))lowers?", ("pedestal", "down")),
     (r"crane(?:s|d)?(?: shot)?|jib(?:s|bing)?", ("crane", None)),
     (r"arc(?:s|ing)?|orbit(?:s|ing)?|circl(?:e|es|ing)|swing(?:s|ing)? (?:round|around)|go(?:es|ing)? around|mov(?:e|es|ing) around|revolv(?:e|es|ing)", ("arc", "left")),
     (r"pan(?:s|ning|ned)?", ("pan", None)),
-    (r"tilt(?:s|ing|ed)?", ("tilt", None)),
-    (r"roll(?:s|ing)?|barrel roll|rotat(?:e|es|ing) the (?:frame|horizon)", ("roll", "left")),
+    (r"tilt(?:s|ing|ed)?|tip(?:s|ping|ped)?(?= (?:(?:the camera|the lens|it) )?(?:up|down))", ("tilt", None)),
+    (r"roll(?:s|ing)?|barrel roll|rotat(?:e|es|ing) the (?:frame|horizon)|dutch(?:es|ing)?(?= (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))", ("roll", "left")),
     (r"(?:snap|crash)[- ]zoom(?:s|ing|ed)?|zoom(?:s|ing|ed)?|punch[- ]in", ("zoom", None)),
-    (r"follow(?:s|ing|ed)?(?! by)|tracking shot|track(?:s|ing)? (?:with|alongside)|walk(?:s|ing)? with", ("follow", None)),
+    # "we go with Jonas", "stay with her": the camera goes along with someone (a person doing it is theirs)
+    (r"follow(?:s|ing|ed)?(?! by)|tracking shot|track(?:s|ing)? (?:with|alongside)|walk(?:s|ing)? with|(?:go(?:es|ing)?|mov(?:e|es|ing)|travel(?:s|ling)?|run(?:s|ning)?|stay(?:s|ing)?|keep(?:s|ing)? pace) with(?= (?:the two|the pair|both|(?!the |a |an )[a-z]+))", ("follow", None)),
     (r"(?<!to )reveal(?:s|ing)?", ("reveal", "right")),
     (r"rising|ris(?:e|es)|ascend(?:s|ing)?|float(?:s|ing)? up", ("pedestal", "up")),
     (r"descend(?:s|ing)?|sinking|sink(?:s)?|drop(?:s|ping)?(?: down)?(?! focus)", ("pedestal", "down")),
 ]
 
-STATIC_WORDS = r"static|locked[- ]off|lock[- ]off|still camera|fixed camera|no (?:camera )?movement|tripod|hold(?:s|ing)?(?: on)?|linger(?:s|ing)?(?: on)?"
+# "We don't move", "the camera never moves", "no camera move", "on sticks": said of the camera only.
+STATIC_WORDS = (
+    r"static|locked[- ]off|lock[- ]off|still camera|fixed camera|no (?:camera )?(?:movement|moves?|motion)|tripod|on sticks|"
+    r"(?:we|the camera|camera|the lens|it) (?:don't|do not|doesn't|does not|never|won't|will not) (?:move|budge)s?|(?:we|the camera|camera) (?:stays?|remains?) (?:put|still)|"
+    r"hold(?:s|ing)?(?: on)?|linger(?:s|ing)?(?: on)?"
+)
+# "no tilt", "without panning", "don't zoom", "rather than a push": a move said so as not to make it.
+NEGATIONS = r"no|not|never|nor|without(?: any| a)?|don't|do not|doesn't|does not|won't|will not|rather than(?: a| an)?|instead of(?: a| an)?"
 HANDHELD_WORDS = r"hand[- ]?held|shaky(?: cam)?|documentary[- ]style|run[- ]and[- ]gun|verit[eé]"
 STEADICAM_WORDS = r"steadicam|steady[- ]?cam|gimbal"
 TWO_SHOT_WORDS = r"two[- ]shot|2[- ]shot|fifty[- ]fifty|50[- /]50"
@@ -115,6 +127,6 @@ STOPWORDS = set(
     these those there here then than so we our us you your i me my he him his she her hers they them their
     theirs from for by over under while when where who whom whose what which shot shots camera cam angle
     view frame frames framing lens mm s sec secs second seconds beat beats f as also just very really
-    now next cut cuts cutting same again more less still toward towards around through across up down
+    now next cut cuts cutting same again other along more less still toward towards around through across up down
     left right back out off all both each either own onto look looks looking react reacts reacting reaction""".split()
 )

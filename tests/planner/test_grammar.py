@@ -94,6 +94,7 @@ def test_describe_names_the_angle_against_the_subjects_eyes(words, said):
     ("Ground-level shot of Jonas.", "worm's-eye view"), ("Hero angle on Jonas.", "low angle"),
     ("Camera at knee height on Jonas.", "low angle"), ("We look down on Jonas.", "high angle"),
     ("The camera looks up at Jonas.", "low angle"),
+    ("High wide of the roof, Jonas by the water tank.", "high angle"), ("A low two-shot of Mara and Jonas.", "low angle"),
     ("Mara looks up at Jonas. Medium shot of Jonas.", "eye level"),  # her eyeline, not the camera's angle
 ])  # fmt: skip
 def test_other_words_for_an_angle_set_it_and_a_persons_eyeline_does_not(words, said):
@@ -191,6 +192,16 @@ def test_shots_keep_the_stated_minimum_length_unless_a_flash_cut_is_asked():
     ("We see Mara at the tank. Next, Jonas in close-up. Meanwhile, Mara turns. Insert: the handle.", ["Mara at the tank.", "Jonas in close-up.", "Mara turns.", "Insert: the handle."]),
     ("Close-up of Mara. Reverse on Jonas.", ["Close-up of Mara.", "Reverse on Jonas."]),
     ("Wide shot.\n\nClose-up of Mara.", ["Wide shot.", "Close-up of Mara."]),
+    # a count said before the shots: "then" splits them, and "first" is the list's word
+    ("Two shots: first a pan right across the skyline, then Mara in close-up.", ["a pan right across the skyline", "Mara in close-up."]),
+    ("Three shots. First, a wide; then tilt up to the antenna; then Jonas.", ["a wide", "tilt up to the antenna", "Jonas."]),
+    ("First: truck left along the ledge. Second: tilt up to the antenna. Third: Jonas in close-up.", ["truck left along the ledge.", "tilt up to the antenna.", "Jonas in close-up."]),
+    # one shot: a follow-up sentence that names no one new, whatever its first word
+    ("Close-up of Mara. Slowly zoom in.", ["Close-up of Mara. Slowly zoom in."]),
+    ("Mara in close-up. Don't pan.", ["Mara in close-up. Don't pan."]),
+    ("Two-shot, static. Over Jonas onto Mara, pedestal down.", ["Two-shot, static.", "Over Jonas onto Mara, pedestal down."]),
+    # "then" inside a shot that no count announced orders its moves
+    ("Pan left, then tilt up to Jonas.", ["Pan left, then tilt up to Jonas."]),
 ])  # fmt: skip
 def test_shot_splits(text, shots):
     assert split_shots(text, ["Mara", "Jonas"])[1] == shots
@@ -274,6 +285,7 @@ def test_a_single_frames_one_person_and_is_understood():
 @pytest.mark.parametrize("words, foreground, subject", [
     ("OTS Mara > Jonas.", "Mara", "Jonas"), ("Over Jonas onto Mara.", "Jonas", "Mara"),
     ("OTS Jonas to Mara, medium close-up.", "Jonas", "Mara"),
+    ("OTS, Jonas in the foreground, on Mara.", "Jonas", "Mara"), ("Over the shoulder on Jonas, Mara in the foreground.", "Mara", "Jonas"),
 ])  # fmt: skip
 def test_shot_list_shorthand_for_over_the_shoulder_puts_the_first_name_in_the_foreground(words, foreground, subject):
     """"OTS Mara > Jonas" is over Mara's shoulder onto Jonas (before, it was Mara's shot over
