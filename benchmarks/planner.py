@@ -10,7 +10,7 @@
 3. Speed: a 500-shot script planned, against loading the planned project back from its .shotline
    text (the same shots, keys and validation) measured in the same run. Target: under 2 s.
 
-    python benchmarks/planner.py [--repeats 3] [--set dev|heldout|heldout2|both] [--misses]
+    python benchmarks/planner.py [--repeats 3] [--set dev|heldout|heldout2|heldout3|both] [--misses]
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ from engine.project import dumps_project, loads_project
 DATA = Path(__file__).resolve().parent / "data"
 SET = build_demo_project().model_copy(update={"shots": []})
 ANGLE_WORDS = {"eye level": "eye level", "low": "low angle", "high": "high angle", "overhead": "overhead", "worm's eye": "worm's-eye view", "dutch": "dutch angle", "aerial": "high angle"}
+
+
+SETS = {"dev": "planner_dev.jsonl", "heldout": "planner_heldout.jsonl", "heldout2": "planner_heldout2.jsonl", "heldout3": "planner_heldout3.jsonl"}
 
 
 def load(name: str) -> list[dict]:
@@ -186,11 +189,11 @@ def median_s(fn, repeats: int) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--set", choices=("dev", "heldout", "heldout2", "both"), default="both", help="both: every set")
+    ap.add_argument("--set", choices=(*SETS, "both"), default="both", help="both: every set")
     ap.add_argument("--misses", action="store_true", help="print every miss")
     args = ap.parse_args()
     results = {}
-    for key, file in (("dev", "planner_dev.jsonl"), ("heldout", "planner_heldout.jsonl"), ("heldout2", "planner_heldout2.jsonl")):
+    for key, file in SETS.items():
         if args.set in (key, "both"):
             r = results[key] = score(load(file), args.misses)
             print(f"{key}: {r['descriptions']} descriptions, {r['shots']} shots: motion F1 {r['f1']:.3f}, splits {r['split']:.3f}, "
@@ -204,14 +207,10 @@ def main() -> None:
     plan_s, plan_cpu = median_s(lambda: plan_text(script, SET), args.repeats)
     load_s, load_cpu = median_s(lambda: loads_project(text), args.repeats)
     print(f"plan a 500-shot script: {plan_s:.2f} s wall, {plan_cpu:.2f} s CPU (target < 2 s); reference, load it from .shotline text: {load_s:.3f} s wall, {load_cpu:.3f} s CPU")
-    dev, held, held2 = results.get("dev", {}), results.get("heldout", {}), results.get("heldout2", {})
-    print(
-        f"RESULT dev_f1={dev.get('f1', float('nan')):.3f} heldout_f1={held.get('f1', float('nan')):.3f} heldout_split={held.get('split', float('nan')):.3f} "
-        f"heldout2_f1={held2.get('f1', float('nan')):.3f} heldout2_split={held2.get('split', float('nan')):.3f} heldout2_size={held2.get('size', float('nan')):.3f} "
-        f"heldout2_subject={held2.get('subject', float('nan')):.3f} heldout2_angle={held2.get('angle', float('nan')):.3f} "
-        f"heldout_size={held.get('size', float('nan')):.3f} heldout_subject={held.get('subject', float('nan')):.3f} heldout_angle={held.get('angle', float('nan')):.3f} "
-        f"framing_pass={passed} framing_total={total} plan500_s={plan_s:.2f} plan500_cpu_s={plan_cpu:.2f} reference_s={load_s:.3f} ratio={plan_cpu / load_cpu:.1f}"
+    figures = " ".join(
+        f"{key}_{field}={results.get(key, {}).get(field, float('nan')):.3f}" for key in SETS for field in (("f1",) if key == "dev" else ("f1", "split", "size", "subject", "angle"))
     )
+    print(f"RESULT {figures} framing_pass={passed} framing_total={total} plan500_s={plan_s:.2f} plan500_cpu_s={plan_cpu:.2f} reference_s={load_s:.3f} ratio={plan_cpu / load_cpu:.1f}")
 
 
 if __name__ == "__main__":

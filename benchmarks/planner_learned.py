@@ -8,8 +8,8 @@ ONNX latency, each beside a reference measured in the same run.
       words in the same set; the examples' own trajectories give the labeller's ceiling;
   (b) the rules planner's labelled development set (tests/planner/labelled_set.py) on the demo set;
   (c) the held-out wording sets ``benchmarks/data/planner_heldout.jsonl`` (written by the rules
-      planner's work) and ``planner_heldout2.jsonl`` (written blind, 2026-12-06; skipped when
-      absent), or ``--heldout FILE [FILE ...]``.
+      planner's work), ``planner_heldout2.jsonl`` and ``planner_heldout3.jsonl`` (written blind,
+      2026-12-06 and 2026-12-07; skipped when absent), or ``--heldout FILE [FILE ...]``.
 - Diversity: mean pairwise RMS distance between 4 samples of the same words (subject distances;
   degrees), against the spread of the rules planner's alternatives.
 - Smoothness: mean squared jerk of the camera positions (subject distances / s^3) of each shot as
@@ -21,7 +21,7 @@ ONNX latency, each beside a reference measured in the same run.
   one thread, and the whole learned plan (rules split, MiniLM tokens, sampling, keys), against the
   rules planner on the same paragraph.
 
-    python benchmarks/planner_learned.py [--examples 48] [--heldout FILE ...] [--model FOLDER] [--no-hold]
+    python benchmarks/planner_learned.py [--examples 48] [--heldout FILE ...] [--model FOLDER] [--no-hold] [--text reading|words] [--audio-examples 24]
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from engine.demo import build_demo_project
 from engine.planner.learned.data import FILM_BACK, FPS, make_example
 from engine.planner.learned.measure import mean_square_jerk, onset_frame
 from engine.planner.learned.music import TEST_SEEDS
-from engine.planner.learned.planner import LearnedPlanner, bundled
+from engine.planner.learned.planner import TEXT_FROM, LearnedPlanner, bundled
 from engine.planner.learned.sample import ShotRequest, sample_shots
 from engine.planner.plan import plan_alternatives, plan_text
 from engine.planner.score import MoveScore, observed_moves
@@ -54,6 +54,7 @@ from engine.project import Project, Shot, new_shot_id
 TEST_FROM = 1000
 HELDOUT = Path(__file__).resolve().parent / "data" / "planner_heldout.jsonl"
 HELDOUT2 = HELDOUT.with_name("planner_heldout2.jsonl")
+HELDOUT3 = HELDOUT.with_name("planner_heldout3.jsonl")
 PARAGRAPH = "Shot 1: wide shot of Mara and Jonas, slow crane down. Shot 2: close-up of Mara, push in. Shot 3: orbit left around Jonas. Shot 4: medium shot of Mara, pan right."
 
 
@@ -62,8 +63,16 @@ def one_shot_project(subjects, c2w, focal, name="shot") -> Project:
     return Project(fps=FPS, subjects=subjects, shots=[Shot(id=new_shot_id(), name=name, duration=len(c2w), keys=bake_keys(path, ends="ease"))])
 
 
+def words_of(planner, ex, music: bool = False) -> str:
+    """What the planner asks its model for an example's words: as a plan would (its ``text`` setting)."""
+    base = Project(fps=FPS, subjects=ex.subjects)
+    plan = plan_text(ex.text, base)
+    return planner.shot_words(plan.shots[0], ex.text, music) if len(plan.shots) == 1 else ex.text
+
+
 def request_of(planner, ex, seed=0, audio=None) -> ShotRequest:
-    return ShotRequest(ex.c2w[0], float(ex.focal_mm[0]), ex.frames, planner.tokens(ex.text), ex.subjects, ex.primary, audio, FILM_BACK, seed)
+    words = words_of(planner, ex, audio is not None and len(audio) > 0)
+    return ShotRequest(ex.c2w[0], float(ex.focal_mm[0]), ex.frames, planner.tokens(words), ex.subjects, ex.primary, audio, FILM_BACK, seed)
 
 
 def positions_per_unit(c2w, scale):
@@ -175,7 +184,7 @@ def latency(planner, repeats: int) -> dict:
     reqs = []
     for k, p in enumerate(plan.shots):
         path = sequence.shared.shot(project, p.shot)
-        reqs.append(ShotRequest(path.c2w[0], float(path.focal_mm[0]), p.shot.duration, planner.tokens(p.shot.prompt), list(project.subjects), p.subject, None, project.film_back_mm(), k))
+        reqs.append(ShotRequest(path.c2w[0], float(path.focal_mm[0]), p.shot.duration, planner.tokens(planner.shot_words(p)), list(project.subjects), p.subject, None, project.film_back_mm(), k))
     frames = [r.frames for r in reqs]
     onnx_ms = median_ms(lambda: sample_shots(planner.flow, reqs, planner.norm, planner.sampling), repeats)
     c0 = time.process_time()
@@ -191,14 +200,19 @@ def latency(planner, repeats: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--examples", type=int, default=48)
-    ap.add_argument("--heldout", type=Path, nargs="+", default=[HELDOUT, HELDOUT2])
+    ap.add_argument("--heldout", type=Path, nargs="+", default=[HELDOUT, HELDOUT2, HELDOUT3])
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--model", type=Path, help="an exported model folder (planner.onnx + planner.json) to measure instead of the bundled one")
+    ap.add_argument("--audio-examples", type=int, default=24, help="music-paired test examples for the beat alignment")
+    ap.add_argument("--text", choices=TEXT_FROM, help="what the model is asked in: the rules' reading in trained words, or the words as written (default: the model's planner.json)")
     ap.add_argument("--no-hold", action="store_true", help="keep the channels that drift slower than any taught move (the sampler's raw output)")
     args = ap.parse_args()
     planner = LearnedPlanner(args.model) if args.model else bundled()
     if args.no_hold:
         planner.sampling.drift_floors = None
+    if args.text:
+        planner.text_from = args.text
+    print(f"text: {planner.text_from}")
     print(f"model: {planner.settings.get('trained_steps')} training steps, {planner.sampling.steps} sampling steps, guidance {planner.sampling.guidance}, temperature {planner.sampling.temperature}, every {planner.sampling.stride}th frame")
     lat = latency(planner, args.repeats)
     print(f"latency, 4 shots ({lat['frames']} frames): ONNX sampling {lat['onnx_ms']:.1f} ms wall, {lat['onnx_cpu_ms']:.1f} ms CPU (target < 100; load average {lat['load']:.1f}), whole learned plan {lat['plan_ms']:.1f} ms, rules plan {lat['rules_ms']:.1f} ms")
@@ -224,13 +238,13 @@ def main() -> None:
         print(f"  learned {hl}, rules {hr}")
     div = diversity(planner)
     print(f"diversity (4 samples of the same words, pairwise RMS): learned {div['learned_t']:.3f} subject distances and {div['learned_r_deg']:.1f} deg; rules' alternatives {div['rules_t']:.3f}")
-    aud = audio_alignment(planner)
+    aud = audio_alignment(planner, args.audio_examples)
     print(f"audio: onsets within 2 frames of a beat on unseen music: learned {aud['hit']:.2f}, chance {aud['chance']:.2f}, the data's own trajectories {aud['truth']:.2f} ({aud['n']} shots)")
     print(
         f"RESULT f1_test_learned={gen['learned'].f1:.3f} f1_test_rules={gen['rules'].f1:.3f} f1_test_truth={gen['truth'].f1:.3f} "
         f"f1_dev_learned={dev_l.f1:.3f} f1_dev_rules={dev_r.f1:.3f} "
         + "".join(f"f1_{key}_learned={lr[0]} f1_{key}_rules={lr[1]} " for key, lr in held.items())
-        + f"hold_drift={planner.sampling.drift_floors is not None} "
+        + f"hold_drift={planner.sampling.drift_floors is not None} text={planner.text_from} "
         f"diversity_t={div['learned_t']:.3f} diversity_rules_t={div['rules_t']:.3f} diversity_r_deg={div['learned_r_deg']:.1f} "
         f"jerk_ratio={gen['jerk_learned'] / max(gen['jerk_rules'], 1e-12):.2f} beat_hit={aud['hit']:.2f} beat_chance={aud['chance']:.2f} "
         f"beat_truth={aud['truth']:.2f} onnx_ms_4shots={lat['onnx_ms']:.1f} onnx_cpu_ms_4shots={lat['onnx_cpu_ms']:.1f} load={lat['load']:.1f} learned_plan_ms={lat['plan_ms']:.1f} rules_plan_ms={lat['rules_ms']:.1f}"

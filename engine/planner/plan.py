@@ -176,7 +176,7 @@ def discover_subjects(text: str, known: list[Subject]) -> list[Subject]:
     return subjects
 
 
-def _preset(move: MoveSpec) -> str:
+def move_preset(move: MoveSpec) -> str:
     fam, d = move.family, move.direction
     if fam == "dolly":
         return "push_in" if d == "in" else "pull_out"
@@ -234,7 +234,7 @@ def _params(move: MoveSpec, preset: str, seconds: float, distance: float, speed:
     return {}
 
 
-def _groups(moves: list[MoveSpec]) -> list[list[MoveSpec]]:
+def move_groups(moves: list[MoveSpec]) -> list[list[MoveSpec]]:
     """Moves that happen together ("crane up and tilt down") share one segment of the shot."""
     out: list[list[MoveSpec]] = []
     for m in moves:
@@ -245,7 +245,7 @@ def _groups(moves: list[MoveSpec]) -> list[list[MoveSpec]]:
     return out
 
 
-def _merge_together(group: list[MoveSpec], notes: list[str]) -> list[MoveSpec]:
+def merge_together(group: list[MoveSpec], notes: list[str]) -> list[MoveSpec]:
     """Pairs a director names as one move: a crane is a rise (or a fall) that tilts to keep its
     subject, a dolly zoom a push with the opposite zoom."""
     fams = {(m.family, m.direction): m for m in group}
@@ -426,7 +426,7 @@ def aim_fraction(ctx: MoveContext, subject: Subject):
 
 
 def _one_move(project, spec, move, framing, subject, distance, frames, fps, variation, notes, film_h, aim, first, scene, follow_to=None):
-    preset = _preset(move)
+    preset = move_preset(move)
     if variation.flip_arc and preset.startswith("arc") and move.direction in (None, "left") and "left" not in move.words.lower():
         preset = "arc_right"
     speed = move.speed or ("fast" if move.family == "whip_pan" else "normal")
@@ -483,7 +483,7 @@ def _build_moves(project, spec, start: Framing, subject: Subject, distance: floa
 
 
 def _moves_camera(project, spec, start: Framing, subject: Subject, distance: float, fps: float, variation, notes, film_h, aim, scene=None, size: str = "MS", business: tuple[float, str] = (0.0, "")):
-    groups = [_merge_together(g, notes) if len(g) > 1 else g for g in _groups(spec.moves)]
+    groups = [merge_together(g, notes) if len(g) > 1 else g for g in move_groups(spec.moves)]
     seconds, segments = _segment_seconds(spec, groups, 4.0 if len(groups) <= 1 else 2.5)
     move_frames = max(2, int(round(seconds * fps)))
     shortest = min_shot_seconds(spec, size)
@@ -1358,13 +1358,13 @@ def _shot_name(spec: ShotSpec, subject: Subject, size: str, other: Subject | Non
     if other is not None and spec.two_shot:  # "Medium two-shot on Mara and Jonas"
         words = words.replace(" shot", "") + " two-shot"
     if spec.moves:
-        words += ", " + ", ".join(_preset(m).replace("_", " ") for m in spec.moves)
+        words += ", " + ", ".join(move_preset(m).replace("_", " ") for m in spec.moves)
     who = subject.name + (f" and {other.name}" if other is not None else "")
     return f"{words.capitalize()} on {who}"[:80]
 
 
 def _tags(spec: ShotSpec, size: str) -> list[str]:
-    tags = [size] + spec.angles + [_preset(m) for m in spec.moves]
+    tags = [size] + spec.angles + [move_preset(m) for m in spec.moves]
     if spec.handheld:
         tags.append("handheld")
     return list(dict.fromkeys(tags))

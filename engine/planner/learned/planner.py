@@ -22,10 +22,13 @@ from engine.camera.bake import bake_keys
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.planner.learned.drift import taught_floors
+from engine.planner.learned.reading import reading
 from engine.planner.learned.sample import Normaliser, SampleSettings, ShotRequest, sample_shots
 from engine.planner.plan import Plan, plan_text
 from engine.project import Project
 
+TEXT_FROM = ("reading", "words")
+FLOOR_KEYS = ("translation", "rotation", "zoom")
 BUNDLED = Path(__file__).resolve().parents[3] / "assets" / "models" / "shotline-planner"
 
 
@@ -44,6 +47,7 @@ class LearnedPlanner:
             flow = OnnxFlow(folder / "planner.onnx")
         if settings is None:
             settings = json.loads((folder / "planner.json").read_text())
+        where = folder / "planner.json"
         self.flow = flow
         self.settings = settings
         self.norm = Normaliser(np.asarray(settings["state_mean"], np.float32), np.asarray(settings["state_std"], np.float32))
@@ -51,8 +55,12 @@ class LearnedPlanner:
             int(settings.get("steps", 8)), dict(settings.get("guidance", SampleSettings().guidance)), int(settings.get("model", {}).get("stride", 1)),
             float(settings.get("temperature", 1.0)),
             float(settings.get("shift", 1.0)),
-            settings.get("drift_floors", taught_floors()) if settings.get("hold_drift", True) else None,
+            _floors(settings.get("drift_floors", taught_floors()), where) if settings.get("hold_drift", True) else None,
         )
+        # What the model is asked in: the rules' reading of each shot in trained words, or the words as written.
+        self.text_from = settings.get("text", "reading")
+        if self.text_from not in TEXT_FROM:
+            raise ShotlineError(f"'text' must be one of {', '.join(TEXT_FROM)}, not {self.text_from!r}", where, "text")
         self.max_tokens = int(settings.get("max_tokens", 32))
         self._encoder = encoder
 
@@ -63,6 +71,16 @@ class LearnedPlanner:
 
             self._encoder = minilm("cpu")
         return self._encoder
+
+    def shot_words(self, planned, text: str = "", music: bool = False) -> str:
+        """The words the model is given for a planned shot (``plan.PlannedShot``): the rules' reading
+        said as the training data says it (``"text": "reading"``), else the shot's own words.
+        ``music``: the shot has music under it."""
+        if self.text_from == "reading":
+            said = reading(planned, music)
+            if said:
+                return said
+        return planned.shot.prompt or text
 
     def tokens(self, text: str) -> np.ndarray:
         return self.encoder.tokens(text)[: self.max_tokens].numpy().astype(np.float32)
@@ -93,7 +111,7 @@ class LearnedPlanner:
             requests.append(
                 ShotRequest(
                     c2w0=np.array(path.c2w[0]), focal_mm=float(path.focal_mm[0]), frames=planned.shot.duration,
-                    text_tokens=self.tokens(planned.shot.prompt or text), subjects=list(work.subjects), primary=planned.subject,
+                    text_tokens=self.tokens(self.shot_words(planned, text, shot_audio is not None and bool(np.any(shot_audio)))), subjects=list(work.subjects), primary=planned.subject,
                     audio=shot_audio, film_back_mm=film_back, seed=int(np.random.SeedSequence([seed, k]).generate_state(1)[0]),
                 )  # fmt: skip
             )
@@ -122,6 +140,19 @@ class LearnedPlanner:
             frames = sum(p.shot.duration for p in plan_text(text, project, 0).shots)
             audio = sequence_audio_features(project, base_dir, frames)
         return [self.plan(text, project, seed + k, audio if audio is not None else np.zeros((0, 35), np.float32), base_dir) for k in range(n)]
+
+
+def _floors(floors, where: Path) -> dict[str, float]:
+    """planner.json's ``drift_floors``: a speed under which each channel is held, checked."""
+    if not isinstance(floors, dict) or set(floors) != set(FLOOR_KEYS):
+        raise ShotlineError(f"'drift_floors' must give {', '.join(FLOOR_KEYS)}", where, "drift_floors")
+    try:
+        out = {k: float(floors[k]) for k in FLOOR_KEYS}
+    except (TypeError, ValueError):
+        raise ShotlineError("'drift_floors' values must be numbers", where, "drift_floors") from None
+    if not all(np.isfinite(v) and v >= 0 for v in out.values()):
+        raise ShotlineError("'drift_floors' values must be 0 or more", where, "drift_floors")
+    return out
 
 
 def follows_someone(planned) -> bool:

@@ -388,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample-steps", type=int, default=None, help="with --export: the sampler's steps (default: SampleSettings)")
     ap.add_argument("--guidance", default=None, help="with --export: text,audio,layout guidance weights")
     ap.add_argument("--temperature", type=float, default=None, help="with --export: the scale of the sampler's starting noise")
+    ap.add_argument("--text", choices=("reading", "words"), default="reading", help="with --export: what the model is asked in, the rules' reading of each shot in trained words or the words as written")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     signal.signal(signal.SIGTERM, _stop)  # `timeout` / `kill` checkpoint before leaving, as Ctrl-C does
@@ -395,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.normaliser_from:
         trainer.keep_normaliser_of(args.normaliser_from)
     if args.export:
-        note = {}
+        note = {"text": args.text}
         if args.sample_steps:
             note["steps"] = args.sample_steps
         if args.temperature is not None:
