@@ -70,6 +70,9 @@ ORDINAL_MARKER_RX = re.compile(rf"(?i)(?:^|(?<=[.!?;\n])\s*)(?:{_ORDINAL}|lastly
 # "Two shots: first a pan right…, then Mara in close-up": a count said before the shots it lists.
 SHOT_COUNT_RX = re.compile(rf"(?i)^\s*(?:(?:in|we (?:need|want|have)|there are)\s+)?(?P<n>{_COUNT}) shots?\s*[:.,–—-]\s*")
 THEN_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*|\s)(?:and\s+)?(?:then|next|after that|and finally|finally|lastly)\b[:,]?\s*")
+AND_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*and\s+|;\s*|,\s*(?=an?\s|the\s))")
+ANY_MARKER_RX = re.compile(f"{SHOT_MARKER_RX.pattern}|{ORDINAL_MARKER_RX.pattern.removeprefix('(?i)')}", re.I)
+LIST_ITEM_RX = re.compile(r"(?m)^[ \t]*(?:\d{1,2}|[a-h])[.)][ \t]+")
 FIRST_RX = re.compile(r"(?i)^(?:first(?:ly)?|to start|to begin)\b[:,]?\s*")
 WORD_RX = re.compile(r"[a-z][a-z'’-]*")
 
@@ -321,6 +324,9 @@ def _persons_move(text: _Text, names: list[str], m: re.Match) -> int | None:
     return m.start() - len(before) + who.start("w") if who else None
 
 
+RIG_RX = re.compile(r"(?:pedestal|crane|jib|dolly|boom)s?")
+
+
 def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str] = ()) -> None:
     move_hits = []
     for m, meaning in _first(MOVE_RX, text):
@@ -345,7 +351,9 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         prev_m, prev_meaning = kept[-1]
         between = text.low[prev_m.end() : m.start()]
         vertical = {meaning[0], prev_meaning[0]} == {"pedestal", "crane"}  # "rise up on a crane": one crane
-        opposite = meaning[0] == prev_meaning[0] and None not in (meaning[1], prev_meaning[1]) and meaning[1] != prev_meaning[1]
+        # "lower the camera on the pedestal", "descend on the jib": the rig the move is made on, not a second move
+        rig = RIG_RX.fullmatch(m.group()) is not None and re.search(r"(?:on|from|off|with|using|via) (?:the|a|an|our)\s*$", between) is not None
+        opposite = meaning[0] == prev_meaning[0] and None not in (meaning[1], prev_meaning[1]) and meaning[1] != prev_meaning[1] and not rig
         if (meaning[0] == prev_meaning[0] or vertical) and not opposite and not SEQUENCE_RX.search(between) and len(between) < 25:
             if vertical and prev_meaning[0] == "pedestal":
                 kept[-1] = (prev_m, ("crane", prev_meaning[1]))
@@ -587,7 +595,7 @@ def fold_into_dolly_zoom(spec: ShotSpec) -> None:
             if m is dz or m.family not in ("dolly", "zoom"):
                 continue
             a, b = sorted((dz.start, m.start))
-            if not SEQUENCE_RX.search(low, a, b) and not re.search(r"[.;!?]", low[a:b]):
+            if not SEQUENCE_RX.search(low, a, b):  # "Pull the dolly back while the zoom goes in. Classic Vertigo."
                 parts.append(m)
         if not parts:
             continue
@@ -600,7 +608,7 @@ def fold_into_dolly_zoom(spec: ShotSpec) -> None:
     # two dolly zooms said for one ("dolly zoom …, pulling out as the lens zooms in" is read as both)
     seen = []
     for m in list(spec.moves):
-        if m.family == "dolly_zoom" and seen and not SEQUENCE_RX.search(low, seen[-1].start, m.start) and not re.search(r"[.;!?]", low[seen[-1].start : m.start]):
+        if m.family == "dolly_zoom" and seen and not SEQUENCE_RX.search(low, seen[-1].start, m.start):
             seen[-1].direction = m.direction
             spec.moves.remove(m)
         elif m.family == "dolly_zoom":
@@ -1015,11 +1023,14 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
         head, shots, scene_of, described = split_scenes(text[count.end() :], names)
         shots = _as_many_shots(shots, int(number(count.group("n").lower())))
         return head, shots, scene_of if len(scene_of) == len(shots) else [0] * len(shots), described
-    for marker in (SHOT_MARKER_RX, ORDINAL_MARKER_RX):
-        if marker is SHOT_MARKER_RX and marker.search(text) or marker is ORDINAL_MARKER_RX and len(marker.findall(text)) > 1:
-            parts = marker.split(text)
-            head, shots = parts[0].strip(), [p.strip(" \n,;") for p in parts[1:] if p.strip(" \n,;.")]
-            return head, shots, [0] * len(shots), {0: head}
+    if SHOT_MARKER_RX.search(text) or len(ORDINAL_MARKER_RX.findall(text)) > 1:
+        # "First shot: … Second shot: … Third: …": either marker numbers a shot, and a cut inside one starts another
+        parts = ANY_MARKER_RX.split(text)
+        head = parts[0].strip()
+        shots = [piece.strip(" \n,;") for p in parts[1:] for piece in CUT_RX.split(p) if piece.strip(" \n,;.:")]
+        return head, shots, [0] * len(shots), {0: head}
+    if len(LIST_ITEM_RX.findall(text)) > 1:
+        text = LIST_ITEM_RX.sub("", text)  # "1. WS rooftop.\n2. MCU Mara.": a numbered list, a shot a line
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if len(lines) > 1:
         head = []
@@ -1046,10 +1057,11 @@ def _as_many_shots(shots: list[str], n: int) -> list[str]:
     """The shots of a text that said how many there are ("Two shots: first a pan right across the
     skyline, then Mara in close-up"): split at "then" when that gives exactly as many; a leading
     "first" is the list's word, not the shot's."""
-    if len(shots) < n:
-        pieces = [p for shot in shots for p in THEN_SPLIT_RX.split(shot) if p.strip(" ,;.")]
-        if len(pieces) == n:
-            shots = pieces
+    for rx in (THEN_SPLIT_RX, AND_SPLIT_RX):  # "…, then …", else "…, and …" / "…; …"
+        if len(shots) < n:
+            pieces = [p for shot in shots for p in rx.split(shot) if p.strip(" ,;.")]
+            if len(pieces) == n:
+                shots = pieces
     return [FIRST_RX.sub("", shot, count=1).strip() or shot for shot in shots]
 
 
@@ -1094,6 +1106,8 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
                 new_piece = True
             if not shots and not new_piece and not has_camera_words(sentence):
                 head.append(sentence)
+            elif shots and not new_piece and _modifier_only(shots[-1], names):
+                shots[-1] += " " + sentence  # "Tripod. MCU on Jonas.": how the next framing is shot, not a shot
             elif not shots or new_piece or _starts_shot(sentence) or _new_subject(shots[-1], sentence, names):
                 if new_piece and not shots and head:
                     # A cut from the opening sentences: they were a shot.
@@ -1105,6 +1119,17 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
     if not shots and head:
         shots, head = [" ".join(head)], []
     return " ".join(head), shots
+
+
+def _modifier_only(shot: str, names: list[str] | None) -> bool:
+    """Words that say how a shot is made and nothing of what it frames or does: "Tripod.",
+    "Handheld.", "On a long lens." (no size, angle, move or person)."""
+    low = shot.lower()
+    if any(rx.search(low) for rx, _ in SIZE_RX + ANGLE_RX + MOVE_RX) or TWO_SHOT_RX.search(low) or SINGLE_RX.search(low) or REVERSE_RX.search(low):
+        return False
+    if names and mentions(shot, names) or NAME_WORD_RX.search(shot[1:]):
+        return False
+    return bool(STATIC_RX.search(low) or HANDHELD_RX.search(low) or STEADICAM_RX.search(low) or FOCAL_RX.search(low) or any(rx.search(low) for rx, _ in LENS_RX))
 
 
 # A capitalised word, not the first half of a contraction ("Don't", "Let's" are no one).

@@ -1047,8 +1047,14 @@ def _about_a_person(clause: str, names: list[str]) -> bool:
     return first in {n.lower() for n in names} | {"he", "she", "they"}
 
 
-# "…, so the skyline looms behind him", "so that she is small in frame": what a move is for, not a move.
-RESULT_RX = re.compile(r"(?i)\s*so(?: that)?\s+(?!slow|fast|quick|gentl|smooth|much|very)")
+# What a move is for or what it leaves in the frame, not a move: "…, so the skyline looms behind him",
+# "so that she is small in frame", "leaving Jonas small against the skyline", "opening up the roof",
+# and a picture said of the set ("the skyline melting behind her", "the horizon tipping") — though
+# the camera, the lens or the frame doing something is a move.
+RESULT_RX = re.compile(
+    r"(?i)\s*(?:so(?: that)?\s+(?!slow|fast|quick|gentl|smooth|much|very)|(?:leaving|letting|making|giving|showing|opening(?: up)?|bringing|putting|until|till)\b"
+    r"|the\s+(?!camera|lens|frame|shot|zoom|dolly|crane|jib)[a-z]+(?:\s+[a-z]+)?\s+[a-z]+ing\b)"
+)
 
 
 def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 24.0) -> None:

@@ -200,6 +200,13 @@ def test_shots_keep_the_stated_minimum_length_unless_a_flash_cut_is_asked():
     ("Close-up of Mara. Slowly zoom in.", ["Close-up of Mara. Slowly zoom in."]),
     ("Mara in close-up. Don't pan.", ["Mara in close-up. Don't pan."]),
     ("Two-shot, static. Over Jonas onto Mara, pedestal down.", ["Two-shot, static.", "Over Jonas onto Mara, pedestal down."]),
+    ("Two shots: a locked-off wide of the roof, and a slow truck right along the parapet.", ["a locked-off wide of the roof", "a slow truck right along the parapet."]),
+    ("First shot: ped down to Jonas. Second shot: arc left round Mara. Third: zoom out.", ["ped down to Jonas.", "arc left round Mara.", "zoom out."]),
+    ("First shot pans left across the skyline; then cut to a close-up of Mara.", ["pans left across the skyline", "a close-up of Mara."]),
+    ("1. WS rooftop, crane down.\n2. MCU Mara.\n3) OTS Mara onto Jonas.", ["WS rooftop, crane down.", "MCU Mara.", "OTS Mara onto Jonas."]),
+    # how a framing is shot, said before it, is part of its shot
+    ("Tripod. MCU on Jonas. No camera move.", ["Tripod. MCU on Jonas. No camera move."]),
+    ("Handheld. Close-up of Mara. Wide of Jonas.", ["Handheld. Close-up of Mara.", "Wide of Jonas."]),
     # "then" inside a shot that no count announced orders its moves
     ("Pan left, then tilt up to Jonas.", ["Pan left, then tilt up to Jonas."]),
 ])  # fmt: skip

@@ -73,6 +73,21 @@ def test_what_a_move_is_for_is_not_asked_of_the_phrase_bank():
     assert moves == [["dolly_zoom_out"]]
 
 
+@pytest.mark.parametrize("text, moves", [
+    ("Track out slowly, leaving Jonas small against the skyline.", ["pull_out"]),
+    ("Crab left, opening up the skyline behind Mara.", ["truck_left"]),
+    ("Close-up of Mara on a long lens, the skyline melting behind her.", ["static"]),
+    ("Slow roll to the right on Mara, the horizon tipping as she steps onto the ledge.", ["roll_right"]),
+])  # fmt: skip
+def test_what_a_move_leaves_in_the_frame_is_not_a_second_move(text, moves):
+    assert _moves(text) == [moves]
+
+
+def test_the_rig_a_move_is_made_on_is_not_a_second_move():
+    assert _moves("Lower the camera vertically on the pedestal.") == [["pedestal_down"]]
+    assert _moves("Descend on the jib.") == [["crane_down"]]
+
+
 def test_a_participle_after_a_comma_happens_with_the_move_and_aiming_it_is_not_a_hold():
     # a fall that tilts up to keep Mara framed is a crane down, and "to hold Mara" is its aim
     text = "Descend on the jib, tilting up to hold Mara."
@@ -88,6 +103,7 @@ def test_a_participle_after_a_comma_happens_with_the_move_and_aiming_it_is_not_a
     ("Dolly zoom on Mara, the camera moving in as the lens widens.", ["dolly_zoom_in"]),
     ("Dolly zoom on Mara, pulling out as the lens zooms in.", ["dolly_zoom_out"]),
     ("Vertigo shot on Jonas: we track back while the zoom pushes in.", ["dolly_zoom_out"]),
+    ("Pull the dolly back while the zoom goes in on Mara. Classic Vertigo.", ["dolly_zoom_out"]),
 ])  # fmt: skip
 def test_the_push_and_zoom_said_beside_a_dolly_zoom_say_its_way_and_are_not_moves_of_their_own(text, moves):
     assert _moves(text) == [moves]
