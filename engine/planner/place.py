@@ -150,7 +150,7 @@ def _shoulder_in_frame(framing: Framing, balls: tuple[np.ndarray, np.ndarray], f
     return SHOULDER_SHARE[0] <= share <= SHOULDER_SHARE[1] and clear
 
 
-def _shoulder_search(fg, balls, f, away, side, base, face, subject, size, focal, focal_mm, film_h, film_w, drop, height_jitter, roll):
+def _shoulder_search(scene, fg, balls, f, away, side, base, face, subject, size, focal, focal_mm, film_h, film_w, drop, height_jitter, roll):
     """(eye, focal, pitch) of the nearest place behind ``fg``'s shoulder from which it shows at the
     frame's edge at ``size``, or None."""
     across = _flat(side - away * float(side @ away))
@@ -165,7 +165,7 @@ def _shoulder_search(fg, balls, f, away, side, base, face, subject, size, focal,
                 if abs(lens - fit.focal_mm) > 0.5:
                     continue  # the size cannot be held from here on the lenses there are
                 framing = _placed(eye, base, fit.pitch_deg, lens, roll, subject, []).framing
-                if _shoulder_in_frame(framing, balls, face, film_w, film_h):
+                if _shoulder_in_frame(framing, balls, face, film_w, film_h) and _line_of_sight_blocker(scene, eye, face) is None:
                     return eye, lens, fit.pitch_deg
     return None
 
@@ -369,7 +369,17 @@ def _place(
         f = np.asarray(foreground.position, float)
         away = _flat(f - base)
         shoulder = 0.92 * foreground.height - subject_eye_drop(foreground)
-        eye = f + away * 0.6 + side * 0.35 + UP * (shoulder + height_jitter)
+        face = base + UP * (EYES * subject.height - drop)
+        # Behind the shoulder, unless a set piece is there (Jonas with his back to the ledge): then
+        # along the shoulder's side, on the cameras' side of the line, until the lens is clear of it.
+        walls = []
+        for back, across in OTS_STANDS:
+            eye = f + away * back + side * across + UP * (shoulder + height_jitter)
+            walls.append(_line_of_sight_blocker(scene, eye, face))
+            if walls[-1] is None:
+                break
+        if walls[0] is not None:
+            notes.append(f"the {walls[0].lower()} is behind {foreground.name}: " + (f"stood the camera {back:.1f} m behind and {across:.1f} m beside the shoulder, clear of it" if walls[-1] is None else "no place behind the shoulder is clear of it"))
         d = float(np.hypot(*(eye - base)[[0, 2]]))
         fit = solve_framing(size, subject.height, focal, film_height_mm, camera_height=float(eye[1] - base[1]), distance=d, eye_drop_m=drop)
         if focal_mm is None:
@@ -379,13 +389,12 @@ def _place(
             notes.append(f"the {focal:.0f} mm lens asked for cannot hold a {SHOT_SIZES[size].words} from this shoulder")
         placed = _placed(eye, base, fit.pitch_deg, focal, roll, subject, notes)
         film_w = _film_width(scene, film_height_mm)
-        face = base + UP * (EYES * subject.height - drop)
         balls = _foreground_balls(foreground)
         if not _shoulder_in_frame(placed.framing, balls, face, film_w, film_height_mm):
             # On a long lens (a close-up over the shoulder) the shoulder falls outside the narrow
             # frame: a plain single. Stand further back, nearer the shoulder's line and lower, as an
             # operator does, until it is a dark shape at the frame's edge clear of the face.
-            found = _shoulder_search(foreground, balls, f, away, side, base, face, subject, size, focal, focal_mm, film_height_mm, film_w, drop, height_jitter, roll)
+            found = _shoulder_search(scene, foreground, balls, f, away, side, base, face, subject, size, focal, focal_mm, film_height_mm, film_w, drop, height_jitter, roll)
             if found is not None:
                 eye, fit_focal, pitch = found
                 focal = fit_focal
@@ -462,6 +471,9 @@ def _place_piece(scene: Scene, piece: Subject, size: str, vertical: str | None, 
     return Placement(Framing.looking_at(eye, aim, focal, roll), piece, distance, aim, notes)
 
 
+# Where an over-the-shoulder's lens stands from the foreground person: metres behind them (away from
+# the subject) and across toward the cameras' side of the line, the first clear of the set's pieces.
+OTS_STANDS = ((0.6, 0.35), (0.35, 0.4), (0.2, 0.5), (0.1, 0.75), (0.0, 1.0), (-0.2, 1.2))
 SWING_DEG = (25.0, -25.0, 50.0, -50.0, 75.0, -75.0, 110.0, -110.0)
 
 

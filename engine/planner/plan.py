@@ -1064,6 +1064,12 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
     from engine.planner.encoder import available
     from engine.planner.parse import DIRECTION_RX, SPEED_RX, bank_query
 
+    for sp in specs:
+        for c in sp.clauses:
+            if c.leftovers and not has_camera_words(c.text) and RESULT_RX.match(c.text):
+                used = {w.lower() for w in c.leftovers}
+                sp.not_understood = [w for w in sp.not_understood if w.lower() not in used]
+                sp.explanation.append((c.text, "what the move leaves in the frame or is for: no move of its own"))
     todo = [(sp, c) for sp in specs for c in sp.clauses if c.leftovers and not has_camera_words(c.text) and not _about_a_person(c.text, names) and not RESULT_RX.match(c.text)]
     if not todo:
         return

@@ -495,3 +495,30 @@ def test_an_aerial_is_the_place_from_high_above_looking_down_on_the_people(words
     person = project.subject(plan.shots[0].subject)
     rows, height = _rows(project, shot, [np.asarray(person.position) + [0.0, person.height, 0.0], person.position])
     assert 0 < rows[0] < rows[1] < height  # the whole person in the frame
+
+
+def test_an_over_the_shoulder_of_someone_with_their_back_to_a_wall_stands_the_camera_clear_of_the_wall():
+    """Jonas at the parapet, "OTS Jonas onto Mara": the lens 0.6 m behind his shoulder stood inside
+    the ledge, and the shot's first frame was the inside of a grey box."""
+    from engine.camera.interpolate import evaluate_sequence
+    from engine.greybox import gl
+    from engine.greybox.scene import subject_id
+    from engine.greybox.shots import GreyboxShots
+    from engine.planner.place import _line_of_sight_blocker
+
+    text = "EXT. ROOFTOP - NIGHT\n1. WS rooftop, Mara and Jonas at the parapet.\n2. OTS Jonas onto Mara, slow push in."
+    plan = plan_text(text)
+    project = plan.to_project()
+    ots = plan.shots[1]
+    assert ots.subject == "Mara" and any("is behind Jonas" in n for n in ots.notes), ots.notes
+    from engine.planner.place import Scene
+
+    scene = Scene([s for s in project.subjects if s.is_person])
+    scene.project = project
+    cam = evaluate_shot(project, ots.shot).positions[0]
+    mara = project.subject("Mara")
+    assert _line_of_sight_blocker(scene, cam, np.asarray(mara.position) + [0.0, 1.6, 0.0]) is None
+    if gl.gl_available() is not None:
+        pytest.skip("no OpenGL context here")
+    ids = GreyboxShots(project, evaluate_sequence(project), (320, 134)).render_frame(1, 0, ("id",))["id"]
+    assert (ids == subject_id([s.name for s in project.subjects].index("Mara"))).sum() > 400  # Mara, not a wall
