@@ -21,7 +21,7 @@ ONNX latency, each beside a reference measured in the same run.
   one thread, and the whole learned plan (rules split, MiniLM tokens, sampling, keys), against the
   rules planner on the same paragraph.
 
-    python benchmarks/planner_learned.py [--examples 48] [--heldout FILE ...] [--model FOLDER] [--no-hold] [--text reading|words] [--audio-examples 24]
+    python benchmarks/planner_learned.py [--examples 48] [--heldout FILE ...] [--model FOLDER] [--no-hold] [--text reading|words] [--key-tolerance F] [--audio-examples 24]
 """
 
 from __future__ import annotations
@@ -58,9 +58,11 @@ HELDOUT3 = HELDOUT.with_name("planner_heldout3.jsonl")
 PARAGRAPH = "Shot 1: wide shot of Mara and Jonas, slow crane down. Shot 2: close-up of Mara, push in. Shot 3: orbit left around Jonas. Shot 4: medium shot of Mara, pan right."
 
 
-def one_shot_project(subjects, c2w, focal, name="shot") -> Project:
+def one_shot_project(subjects, c2w, focal, name="shot", planner=None) -> Project:
+    """A project of one shot keyed from a path: as ``planner`` keys its samples, else by bake_keys' default."""
     path = CameraPath(c2w, focal, FILM_BACK, FPS)
-    return Project(fps=FPS, subjects=subjects, shots=[Shot(id=new_shot_id(), name=name, duration=len(c2w), keys=bake_keys(path, ends="ease"))])
+    keys = planner.keys_of(path) if planner is not None else bake_keys(path, ends="ease")
+    return Project(fps=FPS, subjects=subjects, shots=[Shot(id=new_shot_id(), name=name, duration=len(c2w), keys=keys)])
 
 
 def words_of(planner, ex, music: bool = False) -> str:
@@ -91,7 +93,7 @@ def score_generated(planner, n: int) -> dict:
     from engine import sequence
 
     for ex, (c2w, focal) in zip(examples, sampled):
-        lp = one_shot_project(ex.subjects, c2w, focal)
+        lp = one_shot_project(ex.subjects, c2w, focal, planner=planner)
         learned.add(observed_moves(lp)[0], ex.moves)
         truth.add(observed_moves(one_shot_project(ex.subjects, ex.c2w, ex.focal_mm))[0], ex.moves)
         base = Project(fps=FPS, subjects=ex.subjects)
@@ -203,6 +205,7 @@ def main() -> None:
     ap.add_argument("--heldout", type=Path, nargs="+", default=[HELDOUT, HELDOUT2, HELDOUT3])
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--model", type=Path, help="an exported model folder (planner.onnx + planner.json) to measure instead of the bundled one")
+    ap.add_argument("--key-tolerance", type=float, help="how closely keys follow a sample, a fraction of its length (default: the model's planner.json, else 0.003)")
     ap.add_argument("--audio-examples", type=int, default=24, help="music-paired test examples for the beat alignment")
     ap.add_argument("--text", choices=TEXT_FROM, help="what the model is asked in: the rules' reading in trained words, or the words as written (default: the model's planner.json)")
     ap.add_argument("--no-hold", action="store_true", help="keep the channels that drift slower than any taught move (the sampler's raw output)")
@@ -212,7 +215,9 @@ def main() -> None:
         planner.sampling.drift_floors = None
     if args.text:
         planner.text_from = args.text
-    print(f"text: {planner.text_from}")
+    if args.key_tolerance:
+        planner.key_tolerance = args.key_tolerance
+    print(f"text: {planner.text_from}, keys within {planner.key_tolerance:.1%} of a sample's length")
     print(f"model: {planner.settings.get('trained_steps')} training steps, {planner.sampling.steps} sampling steps, guidance {planner.sampling.guidance}, temperature {planner.sampling.temperature}, every {planner.sampling.stride}th frame")
     lat = latency(planner, args.repeats)
     print(f"latency, 4 shots ({lat['frames']} frames): ONNX sampling {lat['onnx_ms']:.1f} ms wall, {lat['onnx_cpu_ms']:.1f} ms CPU (target < 100; load average {lat['load']:.1f}), whole learned plan {lat['plan_ms']:.1f} ms, rules plan {lat['rules_ms']:.1f} ms")
@@ -244,7 +249,7 @@ def main() -> None:
         f"RESULT f1_test_learned={gen['learned'].f1:.3f} f1_test_rules={gen['rules'].f1:.3f} f1_test_truth={gen['truth'].f1:.3f} "
         f"f1_dev_learned={dev_l.f1:.3f} f1_dev_rules={dev_r.f1:.3f} "
         + "".join(f"f1_{key}_learned={lr[0]} f1_{key}_rules={lr[1]} " for key, lr in held.items())
-        + f"hold_drift={planner.sampling.drift_floors is not None} text={planner.text_from} "
+        + f"hold_drift={planner.sampling.drift_floors is not None} text={planner.text_from} key_tolerance={planner.key_tolerance} "
         f"diversity_t={div['learned_t']:.3f} diversity_rules_t={div['rules_t']:.3f} diversity_r_deg={div['learned_r_deg']:.1f} "
         f"jerk_ratio={gen['jerk_learned'] / max(gen['jerk_rules'], 1e-12):.2f} beat_hit={aud['hit']:.2f} beat_chance={aud['chance']:.2f} "
         f"beat_truth={aud['truth']:.2f} onnx_ms_4shots={lat['onnx_ms']:.1f} onnx_cpu_ms_4shots={lat['onnx_cpu_ms']:.1f} load={lat['load']:.1f} learned_plan_ms={lat['plan_ms']:.1f} rules_plan_ms={lat['rules_ms']:.1f}"

@@ -64,9 +64,34 @@ def test_the_planner_asks_in_the_reading_or_in_the_words_as_its_settings_say():
     ({"drift_floors": {"translation": 0.04}}, "drift_floors"),
     ({"drift_floors": {"translation": "fast", "rotation": 3.2, "zoom": 0.04}}, "drift_floors"),
     ({"drift_floors": {"translation": -1, "rotation": 3.2, "zoom": 0.04}}, "drift_floors"),
+    ({"key_tolerance": 0}, "key_tolerance"), ({"key_tolerance": "tight"}, "key_tolerance"),
 ])  # fmt: skip
 def test_a_planner_json_with_a_bad_setting_names_the_file_and_field(change, field):
     settings = {**json.loads((BUNDLED / "planner.json").read_text()), **change}
     with pytest.raises(ShotlineError) as err:
         LearnedPlanner(BUNDLED, flow=object(), settings=settings, encoder=object())
     assert "planner.json" in str(err.value) and field in str(err.value)
+
+
+def test_a_fast_sampled_move_is_keyed_within_the_planners_tolerance_of_its_length():
+    """Keys at bake_keys' 1 % let a fast truck's camera wobble between them (13x the rules' jerk);
+    the learned planner keys its samples within 0.3 % of their length, on every frame."""
+    import numpy as np
+
+    from engine import sequence
+    from engine.camera.bake import path_length
+    from engine.camera.path import CameraPath
+    from engine.project import Project, Shot, new_shot_id
+
+    n = 56
+    s = np.linspace(0.0, 1.0, n)
+    c2w = np.repeat(np.eye(4)[None], n, axis=0)
+    c2w[:, 0, 3] = 2.0 * (s + 0.08 * np.sin(9.0 * s))  # a fast truck that does not ease
+    c2w[:, 1, 3] = 1.6
+    path = CameraPath(c2w, np.full(n, 35.0), (36.0, 24.0), 24.0)
+    planner = LearnedPlanner(BUNDLED, flow=object(), settings=json.loads((BUNDLED / "planner.json").read_text()), encoder=object())
+    keys = planner.keys_of(path)
+    shot = Shot(id=new_shot_id(), name="s", duration=n, keys=keys)
+    got = sequence.shared.shot(Project(fps=24.0, shots=[shot]), shot).positions
+    assert np.abs(got - path.positions).max() <= planner.key_tolerance * path_length(path.positions) + 1e-6
+    assert len(keys) < n // 3  # still a few keys to edit

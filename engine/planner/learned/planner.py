@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from engine import sequence
-from engine.camera.bake import bake_keys
+from engine.camera.bake import bake_keys, path_length
 from engine.camera.path import CameraPath
 from engine.errors import ShotlineError
 from engine.planner.learned.drift import taught_floors
@@ -28,6 +28,8 @@ from engine.planner.plan import Plan, plan_text
 from engine.project import Project
 
 TEXT_FROM = ("reading", "words")
+KEY_TOLERANCE = 0.003  # of a sampled path's length: how closely its keys follow it
+MIN_KEY_TOL_M = 0.002
 FLOOR_KEYS = ("translation", "rotation", "zoom")
 BUNDLED = Path(__file__).resolve().parents[3] / "assets" / "models" / "shotline-planner"
 
@@ -59,6 +61,9 @@ class LearnedPlanner:
         )
         # What the model is asked in: the rules' reading of each shot in trained words, or the words as written.
         self.text_from = settings.get("text", "reading")
+        self.key_tolerance = settings.get("key_tolerance", KEY_TOLERANCE)
+        if not isinstance(self.key_tolerance, (int, float)) or not 0.0 < self.key_tolerance <= 0.05:
+            raise ShotlineError("'key_tolerance' must be a fraction of the path's length over 0 and at most 0.05", where, "key_tolerance")
         if self.text_from not in TEXT_FROM:
             raise ShotlineError(f"'text' must be one of {', '.join(TEXT_FROM)}, not {self.text_from!r}", where, "text")
         self.max_tokens = int(settings.get("max_tokens", 32))
@@ -71,6 +76,11 @@ class LearnedPlanner:
 
             self._encoder = minilm("cpu")
         return self._encoder
+
+    def keys_of(self, path: CameraPath) -> list:
+        """A sampled path's keys: within ``key_tolerance`` of its length (planner.json; bake_keys'
+        1 % let a fast move's keys wobble between them, 13× the rules' jerk, where 0.3 % is 6×)."""
+        return bake_keys(path, ends="ease", pos_tol_m=max(self.key_tolerance * path_length(path.positions), MIN_KEY_TOL_M))
 
     def shot_words(self, planned, text: str = "", music: bool = False) -> str:
         """The words the model is given for a planned shot (``plan.PlannedShot``): the rules' reading
@@ -125,7 +135,7 @@ class LearnedPlanner:
                 continue
             c2w, focal = sampled[k]
             path = CameraPath(_rigid(c2w), np.clip(focal, 1.0, 5000.0), film_back, work.fps)
-            keys = bake_keys(path, ends="ease")
+            keys = self.keys_of(path)
             shot = planned.shot.model_copy(update={"keys": keys, "path_space": "world", "pivot": None})
             shot.tags = list(dict.fromkeys(shot.tags + ["learned"]))
             note = f"learned planner: camera moved by the trajectory model (sample {seed}{', with the music' if audio is not None and len(audio) else ''})"
