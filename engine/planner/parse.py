@@ -23,6 +23,11 @@ DIRECTION_RX = [(_rx(p), d) for p, d in V.DIRECTIONS]
 SPEED_RX = [(_rx(p), s) for p, s in V.SPEEDS]
 LENS_RX = [(_rx(p), f) for p, f in V.LENS_WORDS]
 STATIC_RX = _rx(V.STATIC_WORDS)
+TRIPOD_RX = _rx(V.TRIPOD_WORDS)
+NEGATED_NOUN_RX = re.compile(rf"(?:{V.NEGATED_NOUNS}){_R}")
+# "Jonas lunges for her", "the wind whips her coat", "the car pulls away": a move word whose subject is
+# a thing of the set, not the camera (the horizon, the frame, the image rolling is the camera's).
+THING_SUBJECT_RX = re.compile(r"(?<![a-z'])the\s+(?!camera|lens|frame|horizon|image|picture|shot|view|crane|jib|dolly|zoom|steadicam|operator|rig|move)[a-z]+\s+(?:\w+ly\s+)?$")
 NEGATION_RX = re.compile(rf"{_L}(?:{V.NEGATIONS})\s+(?:(?:a|an|any|the|camera|more)\s+)*")
 # "we stay level", "keeping level": the camera does not tilt ("eye level", "ground level" are angles, read first)
 LEVEL_RX = _rx(r"(?:(?:stays?|staying|keeps?|keeping|kept|held|holding|dead|perfectly)\s+)*level(?! with)")
@@ -68,11 +73,13 @@ SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
 # "First: … Second: … Third: …", "Finally - …": ordinals that open a sentence and number the shots.
 ORDINAL_MARKER_RX = re.compile(rf"(?i)(?:^|(?<=[.!?;\n])\s*)(?:{_ORDINAL}|lastly|finally)\s*[:–—]\s*")
 # "Two shots: first a pan right…, then Mara in close-up": a count said before the shots it lists.
-SHOT_COUNT_RX = re.compile(rf"(?i)^\s*(?:(?:in|we (?:need|want|have)|there are)\s+)?(?P<n>{_COUNT}) shots?\s*[:.,–—-]\s*")
+SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?P<n>{_COUNT}) (?:shots?|setups?|set-ups?|angles)\s*[:.–—-]\s*")
 THEN_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*|\s)(?:and\s+)?(?:then|next|after that|and finally|finally|lastly)\b[:,]?\s*")
 AND_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*and\s+|;\s*|,\s*(?=an?\s|the\s))")
 ANY_MARKER_RX = re.compile(f"{SHOT_MARKER_RX.pattern}|{ORDINAL_MARKER_RX.pattern.removeprefix('(?i)')}", re.I)
 LIST_ITEM_RX = re.compile(r"(?m)^[ \t]*(?:\d{1,2}|[a-h])[.)][ \t]+")
+# "the second is a locked-off wide", "the last one:": the list's words, after a count
+LIST_ORDINAL_RX = re.compile(rf"(?i)^the (?:{_ORDINAL})(?: one| shot)?(?: is| will be)?\b[:,]?\s*")
 FIRST_RX = re.compile(r"(?i)^(?:first(?:ly)?|to start|to begin)\b[:,]?\s*")
 WORD_RX = re.compile(r"[a-z][a-z'’-]*")
 
@@ -244,6 +251,11 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
         elif possessive and (re.search(r"\bpov\b|point of view", after) or (re.search(r"\beyes\b", after) and re.search(r"\b(?:through|from|with|behind)\s*$", before))):
             # "through Jonas's eyes" is his point of view; "into Jonas's eyes" frames them
             spec.pov_of = name
+        elif spec.pov_of is None and re.search(r"\b(?:his|her|their)\s+(?:pov|point of view)\s+(?:of|on|onto)?\s*$", before):
+            # "her POV of Jonas": Jonas is what she sees; she is the other person
+            spec.subject = spec.subject or name
+            others = [n for n in names if n != name]
+            spec.pov_of = others[0] if len(others) == 1 else None
         elif spec.pov_of is None and re.search(r"\b(?:pov|point of view)(?: of)?\s*$", before):  # "Jonas's POV of Mara": hers is the shot
             spec.pov_of = name
         elif spec.subject is None:
@@ -319,6 +331,9 @@ def _persons_move(text: _Text, names: list[str], m: re.Match) -> int | None:
     if re.match(r"(?:tracking|crane|jib) shot", m.group()):
         return None
     before = text.low[max(0, m.start() - 60) : m.start()]
+    thing = THING_SUBJECT_RX.search(before)
+    if thing and re.match(r"[a-z]+(?:s|es)\b", m.group()):  # "the wind whips", "the car pulls away" (a verb of the thing)
+        return m.start() - len(before) + thing.start()
     people = "|".join([re.escape(n.lower()) for n in names] + ["he", "she", "they"])
     who = re.search(rf"(?<![a-z'])(?P<w>(?:{people})(?:\s+(?:and|&)\s+(?:{people}))?)\s+(?:(?:is|are|was|were)\s+)?(?:\w+ly\s+|then\s+|still\s+|both\s+)?$", before)
     return m.start() - len(before) + who.start("w") if who else None
@@ -357,6 +372,8 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         if (meaning[0] == prev_meaning[0] or vertical) and not opposite and not SEQUENCE_RX.search(between) and len(between) < 25:
             if vertical and prev_meaning[0] == "pedestal":
                 kept[-1] = (prev_m, ("crane", prev_meaning[1]))
+            elif prev_meaning[1] is None and meaning[1] is not None:  # "Technocrane drops down": the drop's way
+                kept[-1] = (prev_m, (prev_meaning[0], meaning[1]))
             text.use(m.start(), m.end())
             continue
         # "pan right to follow Jonas": one pan that keeps Jonas in frame, not a pan then a follow.
@@ -463,7 +480,7 @@ def _negated_moves(t: _Text, spec: ShotSpec) -> None:
     """"No tilt", "without panning", "don't zoom", "a push, not a zoom", "we stay level": words of a
     move said so that it is not made. They are read (and listed) and make no move."""
     for neg in t.find(NEGATION_RX, consume=False):
-        for rx, (family, _) in MOVE_RX:
+        for rx, (family, _) in MOVE_RX + [(NEGATED_NOUN_RX, ("move", None))]:
             m = rx.match(t.low, neg.end())
             if m is None or any(t.used[m.start() : m.end()]):
                 continue
@@ -471,7 +488,12 @@ def _negated_moves(t: _Text, spec: ShotSpec) -> None:
             d = re.match(r"\s+(?:up|down|left|right|in|out)\b", t.low[end:])
             end += d.end() if d else 0
             t.use(neg.start(), end)
-            spec.explanation.append((t.words(neg.start(), end), f"not a move: no {family.replace('_', ' ')}"))
+            if family == "move" and re.match(r"mov|motion", m.group()):  # "we don't move", "no camera motion"
+                spec.static = True
+                spec.explanation.append((t.words(neg.start(), end), "static camera"))
+                break
+            said = family.replace("_", " ") if family != "move" else m.group().removesuffix("s")
+            spec.explanation.append((t.words(neg.start(), end), f"not a move: no {said}"))
             break
     for m in t.find(LEVEL_RX):
         spec.explanation.append((t.words(m.start(), m.end()), "not a move: the camera stays level (no tilt)"))
@@ -565,6 +587,11 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
         spec.moves.append(MoveSpec("follow", None, words="steadicam"))
     if spec.static and spec.moves:
         hold_in_sequence(spec, fps)
+    turns = ("pan", "tilt", "whip_pan", "zoom")
+    if spec.static and spec.moves and all(m.family in turns for m in spec.moves) and not [m for m in STATIC_RX.finditer(t.low) if not TRIPOD_RX.fullmatch(m.group())]:
+        # "Camera stays planted; swivel right", "on sticks, pan left": a tripod turns, it does not travel
+        spec.static = False
+        spec.explanation.append(("tripod", "the camera stands still and turns: no contradiction"))
     if spec.static and spec.moves:
         spec.warnings.append(f"'static' contradicts '{spec.moves[0].words}'; planned the move")
     if spec.static and spec.handheld and re.search(r"locked|lock[- ]off|tripod|sticks", t.low):
@@ -1018,9 +1045,11 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
             shots += inner
             scene_of += [k] * len(inner)
         return " ".join(heads).strip(), shots, scene_of, described
-    count = SHOT_COUNT_RX.match(text)
+    count = SHOT_COUNT_RX.search(text)
     if count and text[count.end() :].strip():
+        # "Hi all - for sc. 14 I'd like two setups: …": what comes before the count is no shot
         head, shots, scene_of, described = split_scenes(text[count.end() :], names)
+        head = " ".join(w for w in (text[: count.start()].strip(), head) if w)
         shots = _as_many_shots(shots, int(number(count.group("n").lower())))
         return head, shots, scene_of if len(scene_of) == len(shots) else [0] * len(shots), described
     if SHOT_MARKER_RX.search(text) or len(ORDINAL_MARKER_RX.findall(text)) > 1:
@@ -1029,6 +1058,12 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
         head = parts[0].strip()
         shots = [piece.strip(" \n,;") for p in parts[1:] for piece in CUT_RX.split(p) if piece.strip(" \n,;.:")]
         return head, shots, [0] * len(shots), {0: head}
+    first = FIRST_RX.match(text)
+    if first:
+        # "First a close-up of Mara, then a wide of the roof": "then" before a new framing is a new shot
+        pieces = [p for p in THEN_SPLIT_RX.split(text[first.end() :]) if p.strip(" ,;.")]
+        if len(pieces) > 1 and all(_starts_shot(p) for p in pieces[1:]) and "\n" not in text.strip():
+            return "", [p.strip(" ,;") for p in pieces], [0] * len(pieces), {0: ""}
     if len(LIST_ITEM_RX.findall(text)) > 1:
         text = LIST_ITEM_RX.sub("", text)  # "1. WS rooftop.\n2. MCU Mara.": a numbered list, a shot a line
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
@@ -1062,7 +1097,7 @@ def _as_many_shots(shots: list[str], n: int) -> list[str]:
             pieces = [p for shot in shots for p in rx.split(shot) if p.strip(" ,;.")]
             if len(pieces) == n:
                 shots = pieces
-    return [FIRST_RX.sub("", shot, count=1).strip() or shot for shot in shots]
+    return [LIST_ORDINAL_RX.sub("", FIRST_RX.sub("", shot, count=1), count=1).strip() or shot for shot in shots]
 
 
 def _places_someone(text: str, names: list[str]) -> bool:
@@ -1106,6 +1141,8 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
                 new_piece = True
             if not shots and not new_piece and not has_camera_words(sentence):
                 head.append(sentence)
+            elif shots and not new_piece and _angle_only(sentence, names):
+                shots[-1] += " " + sentence  # "Reverse on Mara, waiting. Dutch.": the angle of that shot
             elif shots and not new_piece and _modifier_only(shots[-1], names):
                 shots[-1] += " " + sentence  # "Tripod. MCU on Jonas.": how the next framing is shot, not a shot
             elif not shots or new_piece or _starts_shot(sentence) or _new_subject(shots[-1], sentence, names):
@@ -1119,6 +1156,18 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
     if not shots and head:
         shots, head = [" ".join(head)], []
     return " ".join(head), shots
+
+
+def _angle_only(sentence: str, names: list[str] | None) -> bool:
+    """A sentence of an angle and nothing else ("Dutch.", "Low angle."): it qualifies the shot it follows."""
+    low = sentence.lower().strip(" .!;")
+    hits = [m for rx, _ in ANGLE_RX for m in rx.finditer(low)]
+    if not hits or any(rx.search(low) for rx, _ in SIZE_RX + MOVE_RX) or (names and mentions(sentence, names)):
+        return False
+    rest = low
+    for m in sorted(hits, key=lambda m: -m.start()):
+        rest = rest[: m.start()] + rest[m.end() :]
+    return not [w for w in WORD_RX.findall(rest) if w not in V.STOPWORDS]
 
 
 def _modifier_only(shot: str, names: list[str] | None) -> bool:

@@ -106,6 +106,11 @@ def test_other_words_for_an_angle_set_it_and_a_persons_eyeline_does_not(words, s
     assert not any(m.startswith("tilt") for p in plan.shots for m in p.shot.tags)
 
 
+def test_her_point_of_view_of_someone_is_of_them_through_her_eyes():
+    plan = plan_text("Close-up of Mara. Her POV of Jonas by the stair door.", SET)
+    assert plan.shots[1].subject == "Jonas" and plan.shots[1].spec.pov_of == "Mara"
+
+
 @pytest.mark.parametrize("words, pov, subject", [
     ("Jonas's POV of Mara.", "Jonas", "Mara"), ("Through Jonas's eyes: Mara at the door.", "Jonas", "Mara"),
     ("Zoom slowly into Jonas's eyes.", None, "Jonas"), ("Close-up of Mara's eyes.", None, "Mara"),
@@ -204,6 +209,10 @@ def test_shots_keep_the_stated_minimum_length_unless_a_flash_cut_is_asked():
     ("First shot: ped down to Jonas. Second shot: arc left round Mara. Third: zoom out.", ["ped down to Jonas.", "arc left round Mara.", "zoom out."]),
     ("First shot pans left across the skyline; then cut to a close-up of Mara.", ["pans left across the skyline", "a close-up of Mara."]),
     ("1. WS rooftop, crane down.\n2. MCU Mara.\n3) OTS Mara onto Jonas.", ["WS rooftop, crane down.", "MCU Mara.", "OTS Mara onto Jonas."]),
+    ("Notes for the DP - we need three setups: a wide, a single on Mara, and a push on Jonas.", ["a wide", "a single on Mara", "a push on Jonas."]),
+    ("Two shots. The first pans right on Mara; the second is a static wide.", ["pans right on Mara", "a static wide."]),
+    ("First a wide of the roof, then a close-up of Jonas.", ["a wide of the roof", "a close-up of Jonas."]),
+    ("Close-up of Jonas, waiting. Low angle.", ["Close-up of Jonas, waiting. Low angle."]),
     # how a framing is shot, said before it, is part of its shot
     ("Tripod. MCU on Jonas. No camera move.", ["Tripod. MCU on Jonas. No camera move."]),
     ("Handheld. Close-up of Mara. Wide of Jonas.", ["Handheld. Close-up of Mara.", "Wide of Jonas."]),

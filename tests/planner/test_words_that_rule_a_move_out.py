@@ -31,6 +31,8 @@ def _read(text: str, words: str) -> str:
     ("Truck right along the ledge rather than a pan.", ["truck_right"], "rather than a pan"),
     ("Close-up of Mara. Don't zoom.", ["static"], "Don't zoom"),
     ("Boom up over the crates, no pan.", ["pedestal_up"], "no pan"),
+    ("Mid shot of Mara, no push.", ["static"], "no push"),
+    ("Wide of the roof, no zooms, no reframing.", ["static"], "no zooms"),
 ])  # fmt: skip
 def test_a_move_said_with_no_or_without_is_not_made_and_is_listed_as_read(text, moves, negated):
     assert _moves(text) == [moves]
@@ -44,11 +46,14 @@ def test_a_move_said_with_no_or_without_is_not_made_and_is_listed_as_read(text, 
     "The camera never moves while Jonas paces.",
     "Wide on the roof, no camera move.",
     "We stay put as Mara walks to the stair door.",
+    "Extreme wide of the roof, both of them tiny. Camera locked.",
+    "Cowboy on Jonas; the frame stays put while the wind whips his coat.",
+    "Jonas storms off - smash cut to the skyline, dead still.",
 ])  # fmt: skip
 def test_the_camera_said_not_to_move_stays_still_whatever_the_people_do(text):
     plan = plan_text(text, SET)
-    assert _moves(text) == [["static"]]
-    assert not plan.shots[0].spec.warnings
+    assert all(moves == ["static"] for moves in _moves(text))
+    assert not plan.shots[-1].spec.warnings
 
 
 @pytest.mark.parametrize("text, who", [
@@ -59,6 +64,25 @@ def test_the_camera_said_not_to_move_stays_still_whatever_the_people_do(text):
 def test_a_move_word_whose_doer_is_a_person_is_what_they_do_not_a_camera_move(text, who):
     assert _moves(text) == [["static"]]
     assert _read(text, who) == "what they do, not the camera"
+
+
+def test_a_tripod_turns_without_contradicting_the_words_that_plant_it():
+    plan = plan_text("Camera stays planted; swivel left off the crates onto Mara.", SET)
+    assert _moves("Camera stays planted; swivel left off the crates onto Mara.") == [["pan_left"]]
+    assert not plan.shots[0].spec.warnings
+    # a locked-off frame does not pan: that is still a contradiction, planned as the pan
+    assert any("contradicts" in w for w in plan_text("Locked off, pan left.", SET).shots[0].spec.warnings)
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Mara dollies in on Jonas? No: the camera dollies in on Jonas.", ["push_in"]),
+    ("Technocrane drops down onto Mara.", ["crane_down"]),
+    ("A curved track around Jonas, to the right.", ["arc_right"]),
+    ("Handheld, chase Mara across the roof.", ["follow"]),
+    ("Bring the camera down to Jonas's eye line.", ["pedestal_down"]),
+])  # fmt: skip
+def test_more_camera_words_the_grammar_reads(text, moves):
+    assert _moves(text)[-1] == moves
 
 
 def test_the_same_words_said_of_the_camera_still_move_it():
