@@ -326,8 +326,9 @@ ALLOWED = {
 
 
 def _persons_move(text: _Text, names: list[str], m: re.Match) -> int | None:
-    """Where the person starts who does a move's verb, when a person does ("Mara and Jonas circle each other", "Jonas backs
-    away", "she drops"): what people do, not the camera. None when the camera (or no one) does."""
+    """Where the doer of a move's verb starts, when a person or a thing of the set does it ("Mara and
+    Jonas circle each other", "Jonas backs away", "she drops", "the wind whips her coat"): what they
+    do, not the camera. None when the camera (or no one) does."""
     if re.match(r"(?:tracking|crane|jib) shot", m.group()):
         return None
     before = text.low[max(0, m.start() - 60) : m.start()]
@@ -1181,7 +1182,7 @@ def _modifier_only(shot: str, names: list[str] | None) -> bool:
     return bool(STATIC_RX.search(low) or HANDHELD_RX.search(low) or STEADICAM_RX.search(low) or FOCAL_RX.search(low) or any(rx.search(low) for rx, _ in LENS_RX))
 
 
-# A capitalised word, not the first half of a contraction ("Don't", "Let's" are no one).
+# A capitalised word, not the first half of a contraction ("Don't", "I'll" are no one).
 NAME_WORD_RX = re.compile(r"(?<![A-Za-z'’])[A-Z][a-z]+(?![a-z]|['’](?:t|ll|re|ve|d|m)\b)")
 
 
