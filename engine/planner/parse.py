@@ -27,7 +27,7 @@ TRIPOD_RX = _rx(V.TRIPOD_WORDS)
 NEGATED_NOUN_RX = re.compile(rf"(?:{V.NEGATED_NOUNS}){_R}")
 # "Jonas lunges for her", "the wind whips her coat", "the car pulls away": a move word whose subject is
 # a thing of the set, not the camera (the horizon, the frame, the image rolling is the camera's).
-THING_SUBJECT_RX = re.compile(r"(?<![a-z'])the\s+(?!camera|lens|frame|horizon|image|picture|shot|view|crane|jib|dolly|zoom|steadicam|operator|rig|move)[a-z]+\s+(?:\w+ly\s+)?$")
+THING_SUBJECT_RX = re.compile(r"(?<![a-z'])the\s+(?!camera|lens|frame|horizon|image|picture|shot|view|crane|jib|dolly|zoom|steadicam|operator|rig|move|head|arm)[a-z]+\s+(?:\w+ly\s+)?$")
 NEGATION_RX = re.compile(rf"{_L}(?:{V.NEGATIONS})\s+(?:(?:a|an|any|the|camera|more)\s+)*")
 # "we stay level", "keeping level": the camera does not tilt ("eye level", "ground level" are angles, read first)
 LEVEL_RX = _rx(r"(?:(?:stays?|staying|keeps?|keeping|kept|held|holding|dead|perfectly)\s+)*level(?! with)")
@@ -56,9 +56,12 @@ _ORDINAL = "|".join(V.ORDINALS)
 _NOT_AFTER_COUNT = r"(?<!\d)(?<!\d )(?<!\d-)" + "".join(f"(?<!{re.escape(w)} )(?<!{re.escape(w)}-)" for w in V.NUMBER_WORDS if w not in ("a", "an"))
 # "Shot 2:", "Shot two.", "First shot:", "The third shot is", "In the next shot," — a new numbered shot.
 SHOT_MARKER_RX = re.compile(
-    rf"(?i)(?<![a-z])(?:shot\s*(?:{_COUNT})\b\s*[:.,)-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) shot\b(?:\s+(?:is|will be))?\s*[:,-]?)\s*"
+    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up)\s*(?:{_COUNT})\b\s*[:.,)-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) shot\b(?:\s+(?:is|will be))?\s*[:,-]?)\s*"
 )
-CUT_RX = re.compile(r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*|\bsmash cut\b[:,]?\s*")
+CUT_RX = re.compile(
+    r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*|\bsmash cut\b[:,]?\s*|\b(?:and |then )?cut\s*[:–—]\s*"
+    r"|(?:\bthen\b[,:]?\s*)?\b(?:new|next|another) (?:setup|set-up)\b[:,.–—]?\s*"  # "…; then, new setup, zoom out": a camera set up anew
+)
 # Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
 NEW_SHOT_RX = re.compile(r"(?i)^(?:then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
 _TIMES_OF_DAY = r"(?i:day|night|morning|evening|afternoon|dusk|dawn|sunset|sunrise|magic hour|moments later|later|continuous|same)"
@@ -78,6 +81,8 @@ THEN_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*|\s)(?:and\s+)?(?:then|next|after 
 AND_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*and\s+|;\s*|,\s*(?=an?\s|the\s))")
 ANY_MARKER_RX = re.compile(f"{SHOT_MARKER_RX.pattern}|{ORDINAL_MARKER_RX.pattern.removeprefix('(?i)')}", re.I)
 LIST_ITEM_RX = re.compile(r"(?m)^[ \t]*(?:\d{1,2}|[a-h])[.)][ \t]+")
+# "1) follow Mara 2) tilt down", "(1) top shot (2) …", "1A ped down. 1B pull out. 1C …": a list inside a line
+INLINE_ITEM_RX = re.compile(r"(?:^|(?<=\s))(?:\((?P<a>\d{1,2})\)|(?P<b>\d{1,2})\)|(?P<n>\d{1,3})(?P<l>[A-H])(?=[\s:.,)]))[:.)]?\s*")
 # "the second is a locked-off wide", "the last one:": the list's words, after a count
 LIST_ORDINAL_RX = re.compile(rf"(?i)^the (?:{_ORDINAL})(?: one| shot)?(?: is| will be)?\b[:,]?\s*")
 FIRST_RX = re.compile(r"(?i)^(?:first(?:ly)?|to start|to begin)\b[:,]?\s*")
@@ -239,7 +244,7 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
         before = low[max(0, start - 30) : start]
         if (possessive and "shoulder" in after) or re.search(r"shoulder of\s*$", before):
             spec.foreground = name
-        elif re.search(r"\b(?:ots|over[- ]the[- ]shoulder|over)\s*$", before) and re.match(r"\s*(?:>|->|onto\b|on to\b|to\b)", low[start + len(name) :]):
+        elif re.search(r"\b(?:(?:ots|over[- ]the[- ]shoulder)(?:\s+shot)?(?:\s+(?:from\s+)?(?:behind|past|over))?|over|(?:from\s+)?behind)\s*$", before) and re.match(r"\s*(?:>|->|onto\b|on to\b|to\b)", low[start + len(name) :]):
             # "OTS Mara > Jonas", "over Jonas onto Mara": the first is the foreground shoulder
             spec.foreground = name
             if "over-the-shoulder" not in spec.angles:
@@ -340,6 +345,7 @@ def _persons_move(text: _Text, names: list[str], m: re.Match) -> int | None:
     return m.start() - len(before) + who.start("w") if who else None
 
 
+ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|looking down (?:on|at) (?:her|him|them))")
 RIG_RX = re.compile(r"(?:pedestal|crane|jib|dolly|boom)s?")
 
 
@@ -400,7 +406,9 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
                 text.use(h[0].start(), h[0].end())
             return h
 
-        d = pick(directions, m.end(), min(hi, m.end() + 40)) or pick(directions, max(lo, m.start() - 20), m.start())
+        inner = next((way for rx, way in DIRECTION_RX if rx.search(m.group())), None)
+        # "Dolly out from Mara while the head pans right": a move word that says its way takes no other
+        d = None if inner or (family == "zoom" and default) else pick(directions, m.end(), min(hi, m.end() + 40)) or pick(directions, max(lo, m.start() - 20), m.start())
         direction = d[1] if d else default
         words = text.words(m.start(), m.end()) + (f" {text.words(d[0].start(), d[0].end())}" if d else "")
         if family in ("arc", "roll") and direction in ("up", "down", "in", "out"):
@@ -414,6 +422,10 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         elif direction is not None and direction not in ALLOWED[family]:
             spec.warnings.append(f"'{words}': a {family.replace('_', ' ')} does not go {direction}; used its usual direction")
             direction = default
+        if family == "pedestal" and direction == "up" and ABOVE_SUBJECT_RX.search(text.low, m.end()):
+            # "boom up off Mara, rising high above her as she looks up into the lens": the lens stays on her
+            family = "crane"
+            spec.explanation.append((words, "a rise that keeps looking down at the subject is a crane up"))
         move = MoveSpec(family, direction, words=words, start=m.start())
         if i:
             between = text.low[move_hits[i - 1][0].end() : m.start()]
@@ -514,10 +526,15 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
     """One shot's words -> its specification. ``names``: the subjects of the set."""
     spec = ShotSpec(text=text)
     t = _Text(text)
+    for m in t.find(re.compile(re.escape(CORRECTION_MARK))):
+        spec.explanation.append(("no, …", "a change of mind: the words before it were withdrawn"))
     for m in t.find(CROSS_RX):
         spec.cross_line = True
         spec.explanation.append((t.words(m.start(), m.end()), "camera crosses the line of action"))
-    for m in t.find(REVERSE_RX):
+    for m in t.find(REVERSE_RX, consume=False):
+        if re.match(r"\s+(?:dolly[- ]zoom|vertigo|zolly|hitchcock)", t.low[m.end() :]):
+            continue  # "reverse dolly zoom" is a way of the move, not a reverse shot
+        t.use(m.start(), m.end())
         spec.reverse = True
         spec.explanation.append((t.words(m.start(), m.end()), "reverse shot: the other subject, from the same side of the line"))
     for m, angle in _first(ANGLE_RX, t):
@@ -617,6 +634,17 @@ def fold_into_dolly_zoom(spec: ShotSpec) -> None:
     lens that widens) is a dolly zoom in, one that pulls out (or zooms in) a dolly zoom out. A move put
     after it in order ("…, then push in") stays a move."""
     low = spec.text.lower()
+    # "Track toward him while the lens goes wider": a push and the opposite zoom at once are one
+    for a, b in zip(list(spec.moves), list(spec.moves)[1:]) if not any(m.family == "dolly_zoom" for m in spec.moves) else ():
+        pair = {a.family, b.family}
+        if pair == {"dolly", "zoom"} and b.together and a.direction and b.direction and a.direction != b.direction:
+            dolly = a if a.family == "dolly" else b
+            dz = MoveSpec("dolly_zoom", dolly.direction, words=f"{a.words} … {b.words}", start=a.start)
+            dz.speed = a.speed or b.speed
+            dz.together, dz.seconds = a.together, a.seconds or b.seconds
+            spec.moves[spec.moves.index(a)] = dz
+            spec.moves.remove(b)
+            spec.explanation.append((dz.words, f"a push and the opposite zoom at once: a dolly zoom {dz.direction}"))
     for dz in [m for m in spec.moves if m.family == "dolly_zoom"]:
         parts = []
         for m in spec.moves:
@@ -669,7 +697,7 @@ def bank_query(clause: Clause, names: list[str]) -> str:
 
 
 ACTION_VERBS: list[tuple[str, str]] = [
-    (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|goes|go(?:ing)?|com(?:es|ing)|wander(?:s|ing)?|advanc(?:es|ing)|catch(?:es|ing)? up(?: with| to)?|caught up(?: with| to)?|enter(?:s|ing)?(?= (?:the )?(?:frame|shot|screen|from|left|right))|exit(?:s|ing)?(?= (?:the )?(?:frame|shot|screen|left|right|to))|leav(?:es|ing) (?:the )?(?:frame|shot)", "walk"),
+    (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|(?:goes|go(?:ing)?)(?! (?:quiet|silent|still|pale|white|red|limp|dark|numb|cold|blank|rigid|stiff|dead|mute|soft|tense|very|all|wide)\b)|com(?:es|ing)|wander(?:s|ing)?|advanc(?:es|ing)|catch(?:es|ing)? up(?: with| to)?|caught up(?: with| to)?|enter(?:s|ing)?(?= (?:the )?(?:frame|shot|screen|from|left|right))|exit(?:s|ing)?(?= (?:the )?(?:frame|shot|screen|left|right|to))|leav(?:es|ing) (?:the )?(?:frame|shot)", "walk"),
     # Before "run": "runs after Mara" is a chase. "follows" is only a person's when someone follows someone.
     (r"chas(?:es|ing|ed|e)(?: after)?|run(?:s|ning)? after|ran after|follow(?:s|ing|ed)?(?! by)", "chase"),
     (r"run(?:s|ning)?|ran|sprint(?:s|ing)?|dash(?:es|ing)?|rush(?:es|ing)?|race(?:s)?|racing|hurr(?:ies|ying)|bolt(?:s|ing)?|leap(?:s|ing|t)?|jump(?:s|ing|ed)?|vault(?:s|ing|ed)?", "run"),
@@ -996,6 +1024,37 @@ def _starts_shot(sentence: str) -> bool:
     return any(rx.search(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.search(low) or TWO_SHOT_RX.search(low) or SINGLE_RX.search(low) or OVER_ONTO_RX.search(low))
 
 
+# "Jonas pans right... no, sorry, the CAMERA pans right", "pan left, actually no, make it a tilt",
+# "Close-up. Scratch that, a wide.": the director changes their mind, and the words before are withdrawn.
+CORRECTION_RX = re.compile(
+    r"(?i)(?:\.\.\.|…|\s[-–—]+|[,;])?\s*(?:(?:actually|wait|sorry|oops|hmm|erm?|um)[,.!]?\s+)*(?<![a-z'])(?:no|nope|nah)(?:\s*(?:[,.!;:…—–]|\.\.\.|\s-+)+|\s+(?=wait|sorry|actually))\s*"
+    r"(?:(?:sorry|wait|actually|i mean|rather|scratch that|make (?:it|that)(?: an?)?|let's (?:do|go with|make it)(?: an?)?|instead)\b(?:\s*[,.!:–—-])*\s*)*"
+    r"|(?:[,;.]|\s[-–—]+)\s*(?:scratch that|or rather|sorry,? i mean|i mean)\b[,.!:]?\s*(?:(?:make (?:it|that)|let's do)(?: an?)?\b\s*)?"
+)
+CORRECTION_MARK = "(changed:) "
+
+
+def withdraw_corrections(text: str) -> str:
+    """``text`` without the words a change of mind withdraws: the clause before "no, sorry," (the
+    sentence before, when the change opens a sentence). Each change leaves CORRECTION_MARK."""
+    for m in reversed(list(CORRECTION_RX.finditer(text))):
+        start = m.start()
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        before = text[:start].rstrip(".…")
+        cut = max(before.rfind(c) for c in ",;:!?\n(")
+        sentence_end = max(before.rfind(". "), before.rfind("! "), before.rfind("? "))
+        cut = max(cut, sentence_end + 1 if sentence_end >= 0 else -1)
+        if not before[cut + 1 :].strip() and cut >= 0:  # "Close-up. Actually no, a wide.": the sentence before
+            prev = before[:cut].rstrip(".!? ")
+            cut = max(max(prev.rfind(c) for c in ";:!?\n("), max(prev.rfind(". "), prev.rfind("! "), prev.rfind("? ")) + 1)
+        for marker in [*INLINE_ITEM_RX.finditer(before), *ANY_MARKER_RX.finditer(before), *LIST_ITEM_RX.finditer(before), *SHOT_COUNT_RX.finditer(before)]:
+            cut = max(cut, marker.end() - 1)  # "(2) Jonas pans right... no,": the list's marker stays
+        keep = text[: cut + 1] if cut >= 0 else ""
+        text = f"{keep.rstrip()} {CORRECTION_MARK}{text[m.end():]}".lstrip() if keep.strip() else f"{CORRECTION_MARK}{text[m.end():]}"
+    return text
+
+
 def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, list[str]]:
     """(global prompt, per-shot texts) of a paragraph (see :func:`split_scenes`)."""
     head, shots, _, _ = split_scenes(paragraph, names)
@@ -1016,7 +1075,7 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
     before them. Leading sentences without camera words are the global prompt, unless a cut follows
     them (what is cut from was a shot).
     """
-    text = paragraph.strip()
+    text = withdraw_corrections(paragraph.strip())
     scenes: list[str] = []
     for m in SLUGLINE_RX.finditer(text):
         scenes.append(m.group().strip())
@@ -1059,6 +1118,12 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
         head = parts[0].strip()
         shots = [piece.strip(" \n,;") for p in parts[1:] for piece in CUT_RX.split(p) if piece.strip(" \n,;.:")]
         return head, shots, [0] * len(shots), {0: head}
+    items = _inline_items(text)
+    if items:
+        head = text[: items[0].start()].strip()
+        parts = [text[a.end() : b.start() if b else len(text)] for a, b in zip(items, items[1:] + [None])]
+        shots = [piece.strip(" \n,;") for p in parts for piece in CUT_RX.split(p) if piece.strip(" \n,;.:")]
+        return head, shots, [0] * len(shots), {0: head}
     first = FIRST_RX.match(text)
     if first:
         # "First a close-up of Mara, then a wide of the roof": "then" before a new framing is a new shot
@@ -1078,15 +1143,33 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
             shots += _split_line(ln, bool(shots), names)
         return " ".join(head), shots, [0] * len(shots), {0: " ".join(head)}
     head_text, shots = _split_line_with_head(text, names)
-    if head_text and shots and names and mentions(head_text, names) and not mentions(shots[0], names) and (ACTION_ANY_RX.search(head_text.lower()) or _places_someone(head_text, names)):
+    named_in_head = [n for n in names or () if mentions(head_text, [n])]
+    # "Jonas gets it. Track toward him": the one person the opening names is who "him" is
+    pronoun_of_head = len(named_in_head) == 1 and re.search(r"(?<![a-z])(?:him|her|he|she|his)(?![a-z])", shots[0].lower()) is not None if shots else False
+    if head_text and shots and names and mentions(head_text, names) and not mentions(shots[0], names) and (ACTION_ANY_RX.search(head_text.lower()) or _places_someone(head_text, names) or pronoun_of_head):
         # "Jonas walks to the door. Medium shot.", "Jonas by the water tank. Close-up.": what someone
         # does or where they are, then how it is framed: one shot. Sentences before it that only set
         # the scene ("A rooftop at night.") stay the global prompt.
         sentences = [x.strip() for x in SENTENCE_RX.split(head_text) if x.strip()]
-        first = next(i for i, x in enumerate(sentences) if mentions(x, names) and (ACTION_ANY_RX.search(x.lower()) or _places_someone(x, names)))
+        first = next(i for i, x in enumerate(sentences) if mentions(x, names) and (ACTION_ANY_RX.search(x.lower()) or _places_someone(x, names) or pronoun_of_head))
         shots[0] = " ".join(sentences[first:] + [shots[0]])
         head_text = " ".join(sentences[:first])
     return head_text, shots, [0] * len(shots), {0: head_text}
+
+
+def _inline_items(text: str) -> list[re.Match]:
+    """The markers of a list written inside a line, when they count on (1, 2, 3 or 1A, 1B, 1C)."""
+    found = list(INLINE_ITEM_RX.finditer(text))
+    numbered = [m for m in found if m.group("a") or m.group("b")]
+    coded = [m for m in found if m.group("n")]
+    for ms, key in ((numbered, lambda m: int(m.group("a") or m.group("b"))), (coded, lambda m: (int(m.group("n")), ord(m.group("l"))))):
+        if len(ms) < 2:
+            continue
+        keys = [key(m) for m in ms]
+        steps = [(b - a) if isinstance(a, int) else (b[0] == a[0] and b[1] - a[1]) for a, b in zip(keys, keys[1:])]
+        if all(step == 1 for step in steps):
+            return ms
+    return []
 
 
 def _as_many_shots(shots: list[str], n: int) -> list[str]:
@@ -1132,6 +1215,7 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
     head: list[str] = []
     for i, piece in enumerate(pieces):
         sentences = [s.strip() for s in SENTENCE_RX.split(piece.strip()) if s.strip()]
+        sentences = [part for sentence in sentences for part in _then_framings(sentence, names)]
         for j, sentence in enumerate(sentences):
             new_piece = j == 0 and (i > 0 or cut_first)
             opener = NEW_SHOT_RX.match(sentence)
@@ -1157,6 +1241,34 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
     if not shots and head:
         shots, head = [" ".join(head)], []
     return " ".join(head), shots
+
+
+THEN_FRAMING_RX = re.compile(r"(?i)^(?:(?:a|an|the|another|her|his)\s+)?")
+
+
+def _then_framings(sentence: str, names: list[str] | None) -> list[str]:
+    """"grab jonas ECU then mara ECU", "a close-up of Mara, then a wide of the roof": a framing, then
+    another framing said straight after "then", are two shots. "Start wide, then push in to a
+    close-up" is one (the second part opens with a move, not a framing)."""
+    pieces = [p for p in THEN_SPLIT_RX.split(sentence) if p.strip(" ,;.")]
+    if len(pieces) < 2:
+        return [sentence]
+    people = [n.lower() for n in names or ()]
+
+    def framing(piece: str) -> bool:
+        low = piece.lower()
+        return any(rx.search(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.search(low) or TWO_SHOT_RX.search(low) or OVER_ONTO_RX.search(low))
+
+    def opens_framing(piece: str) -> bool:
+        low = piece.lower().strip(" ,;:")
+        low = low[THEN_FRAMING_RX.match(low).end() :]
+        if any(re.match(rf"{re.escape(n)}(?:'s)?\b", low) for n in people):
+            return framing(piece) and not any(rx.search(low) for rx, _ in MOVE_RX)
+        return any(rx.match(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.match(low) or TWO_SHOT_RX.match(low))
+
+    if not framing(pieces[0]) or not all(opens_framing(p) for p in pieces[1:]):
+        return [sentence]
+    return [p.strip(" ,;") for p in pieces]
 
 
 def _angle_only(sentence: str, names: list[str] | None) -> bool:

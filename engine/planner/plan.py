@@ -1248,7 +1248,12 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             order = SIZES_WIDER
             target = spec.moves[0].target_size
             if target in order:
-                size = order[min(order.index(target) + 2, len(order) - 1)] if spec.moves[0].family == "dolly" and spec.moves[0].direction == "in" else order[max(order.index(target) - 2, 0)]
+                if spec.moves[0].family not in ("dolly", "zoom"):
+                    size = target  # "crane down into a medium on Mara": only a push, a pull or a zoom changes the size
+                elif spec.moves[0].direction == "in":
+                    size = order[min(order.index(target) + 2, len(order) - 1)]
+                else:
+                    size = order[max(order.index(target) - 2, 0)]
         focal = spec.focal_mm
         if focal is None and variation.focal_factor != 1.0:
             focal = float(np.clip(DEFAULT_FOCAL[size] * variation.focal_factor, MIN_FOCAL_MM, MAX_FOCAL_MM))
@@ -1259,7 +1264,8 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         )  # fmt: skip
         notes += placement.notes
         size = placement.size or size  # a two-shot widened to hold both
-        if not empty and not matched and not spec.moves and not spec.static and not spec.size and not spec.angles and not spec.reverse and not spec.handheld and not spec.focus and not spec.two_shot and not spec.single:
+        spec.two_shot = spec.two_shot or two_shot  # "Wide on the roof, push in": the pair framed, and the push keeps them centred
+        if not empty and not matched and not spec.moves and not spec.static and not spec.size and not spec.angles and not spec.reverse and not spec.handheld and not spec.focus and not spec.two_shot and not spec.single and not any(w.startswith("not a move") for _, w in spec.explanation):
             spec.warnings.append("no camera words understood; planned a static medium shot")
         business = action_seconds(spec, scene, work, subject, placement.framing, present)
         camera, frames = _build_moves(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 SIZES: list[tuple[str, str]] = [
     (r"extreme wide(?: shot)?|extreme long shot|ews|els|very wide(?: shot)?", "EWS"),
-    (r"extreme close[- ]?ups?|ecu|extreme cu|macro|big close[- ]?ups?|bcu", "ECU"),
+    (r"extreme close[- ]?ups?|extreme close(?= on)|ecu|extreme cu|macro|big close[- ]?ups?|bcu", "ECU"),
     (r"medium close[- ]?ups?|mcu|medium cu|chest[- ]up", "MCU"),
     (r"medium long(?: shot)?|medium wide(?: shot)?|cowboy(?: shot)?|mls|knee[- ]up", "MLS"),
     (r"medium(?: shot)?|mid[- ]shot|ms|waist[- ]up|mid", "MS"),
@@ -57,19 +57,22 @@ DIRECTIONS: list[tuple[str, str]] = [
 
 # Move words -> (move family, default direction). Families map to presets in plan.py.
 MOVES: list[tuple[str, tuple[str, str | None]]] = [
-    (r"dolly[- ]zoom(?:s|ing)?|vertigo(?: shot| effect)?|zolly|contra[- ]zoom|trombone shot", ("dolly_zoom", "in")),
+    (r"(?:reverse|inverse|backwards?) (?:dolly[- ]zoom|vertigo(?: shot| effect)?|zolly|hitchcock zoom)", ("dolly_zoom", "out")),
+    (r"dolly[- ]zoom(?:s|ing)?|vertigo(?: shot| effect)?|zolly|contra[- ]zoom|trombone shot|hitchcock zoom", ("dolly_zoom", "in")),
     (r"whip[- ]?pan(?:s|ning)?|swish[- ]pan|snap pan|whip(?:s|ping)?(?![- ]?zoom)", ("whip_pan", None)),
     (r"rack(?:s|ing|ed)?(?: the)? focus|pull(?:s|ing)? focus|focus pull|rack(?:s|ing)? (?=to )|shift(?:s|ing)? focus", ("focus", None)),
-    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|dolli(?:es|ed) in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|eas(?:e|es|ing) in(?!to)|a (?:slow |quick |fast |gentle )?push(?! (?:out|back))", ("dolly", "in")),
-    (r"pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|dolli(?:es|ed) (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away|(?:(?<=camera )|(?<=shot )|(?<=lens ))pulls away|(?<=we )pull away|eas(?:e|es|ing) (?:back|out)", ("dolly", "out")),
-    (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move|(?:drift|glide|float)(?:s|ing)?(?= (?:to the |screen[- ])?(?:left|right))|glid(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))", ("truck", None)),
+    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|dolli(?:es|ed) in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|(?:creep|push|ease|inch|bring|move|take)(?:s|es|ing)? the (?:dolly|camera|lens) (?:in|forward|toward|closer)|track(?:s|ing)? (?:toward|forward|closer)|eas(?:e|es|ing) in(?!to)|a (?:slow |quick |fast |gentle )?push(?! (?:out|back))", ("dolly", "in")),
+    (r"pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|dolli(?:es|ed) (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away|(?:(?<=camera )|(?<=shot )|(?<=lens ))pulls away|(?<=we )pull away|eas(?:e|es|ing) (?:back|out)|(?:(?<=camera )|(?<=we )|(?<=lens ))mov(?:e|es|ing) (?:away|back)", ("dolly", "out")),
+    (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move|sideways(?: dolly| move| track)?|(?:drift|glide|float)(?:s|ing)?(?= (?:to the |screen[- ])?(?:left|right))|glid(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))", ("truck", None)),
     (r"pedestal(?:s|ling)?|ped(?= up| down)|boom(?:s|ing)?|rais(?:e|es|ing) the camera", ("pedestal", "up")),
     (r"bring(?:s|ing)? the camera(?= (?:straight |slowly )?down)|lower(?:s|ing)? the camera|(?:(?<=camera )|(?<=we ))lowers?", ("pedestal", "down")),
-    (r"(?:techno[- ]?)?crane(?:s|d)?(?: shot)?|jib(?:s|bing)?", ("crane", None)),
+    (r"(?:techno[- ]?)?crane(?:s|d)?(?: shot)?|jib(?:s|bing)?|(?<=the )(?:crane |jib )?arm (?:com(?:es|ing)|swing(?:s|ing)?|go(?:es|ing)|drop(?:s|ping)?|lift(?:s|ing)?|ris(?:es|ing)|sweep(?:s|ing)?)(?= (?:\w+ )?(?:up|down))", ("crane", None)),
     (r"curv(?:ed|ing) (?:track|dolly|move)|arc(?:s|ing)?|orbit(?:s|ing)?|circl(?:e|es|ing)|swing(?:s|ing)? (?:round|around)|go(?:es|ing)? around|mov(?:e|es|ing) around|revolv(?:e|es|ing)", ("arc", "left")),
-    (r"pan(?:s|ning|ned)?|swivel(?:s|ling|led)?", ("pan", None)),
+    (r"pan(?:s|ning|ned)?|swivel(?:s|ling|led)?|rotat(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))|swing(?:s|ing)? the (?:head|lens|camera)(?= (?:to the |screen[- ])?(?:left|right))", ("pan", None)),
     (r"tilt(?:s|ing|ed)?|tip(?:s|ping|ped)?(?= (?:(?:the camera|the lens|it) )?(?:up|down))", ("tilt", None)),
     (r"roll(?:s|ing)?|barrel roll|rotat(?:e|es|ing) the (?:frame|horizon)|dutch(?:es|ing)?(?= (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))", ("roll", "left")),
+    (r"(?:the )?(?:zoom|lens) (?:widens?|widening|goes wider|going wider|opens? up|opening up|loosens?)|let the zoom widen|widen(?:s|ing)? (?:the zoom|the lens|on the zoom)", ("zoom", "out")),
+    (r"(?:the )?(?:zoom|lens) (?:push(?:es)?|creep(?:s)?|go(?:es)?|ease(?:s)?|punch(?:es)?) in|(?:the )?(?:zoom|lens) (?:tightens?|tightening|goes tighter|goes longer)", ("zoom", "in")),
     (r"(?:snap|crash)[- ]zoom(?:s|ing|ed)?|zoom(?:s|ing|ed)?|punch[- ]in", ("zoom", None)),
     # "we go with Jonas", "stay with her": the camera goes along with someone (a person doing it is theirs)
     (r"follow(?:s|ing|ed)?(?! by)|(?:(?<=^)|(?<=[,.;:] )|(?<=we ))chase(?= (?:him|her|them|[a-z]+))|tracking shot|track(?:s|ing)? (?:with|alongside)|walk(?:s|ing)? with|(?:go(?:es|ing)?|mov(?:e|es|ing)|travel(?:s|ling)?|run(?:s|ning)?|stay(?:s|ing)?|keep(?:s|ing)? pace) with(?= (?:the two|the pair|both|(?!the |a |an )[a-z]+))", ("follow", None)),
@@ -82,12 +85,12 @@ MOVES: list[tuple[str, tuple[str, str | None]]] = [
 STATIC_WORDS = (
     r"static|locked[- ]off|lock[- ]off|still camera|fixed camera|no (?:camera )?(?:movement|moves?|motion)|tripod|on sticks|"
     r"(?:we|the camera|camera|the lens|it) (?:don't|do not|doesn't|does not|never|won't|will not) (?:move|budge)s?|(?:we|the camera|camera|the frame|frame) (?:stays?|remains?|is|sits) (?:put|still|locked|planted|fixed)|"
-    r"(?:the )?camera (?:locked|planted|fixed)(?: down| off)?|locked down|dead still|stock[- ]still|perfectly still|nothing fancy|"
+    r"(?:the )?camera(?:'s| is) (?:locked|planted|fixed|frozen|static|still)(?: down| off)?|(?:the )?camera (?:locked|planted|fixed|frozen)(?: down| off)?|(?:the )?frame (?:is |stays |remains )?frozen|locked down|dead still|stock[- ]still|perfectly still|nothing fancy|"
     r"hold(?:s|ing)?(?: on)?|linger(?:s|ing)?(?: on)?"
 )
 # "no tilt", "without panning", "don't zoom", "rather than a push": a move said so as not to make it.
 NEGATED_NOUNS = r"push(?:es|ing)?|pans?|panning|tilts?|tilting|zooms?|zooming|dolly|dollying|crane|craning|roll(?:s|ing)?|track(?:s|ing)?|truck(?:s|ing)?|orbit(?:s|ing)?|arcs?|moves?|moving|movement|motion|reframing|reframes?"
-NEGATIONS = r"no|not|never|nor|without(?: any| a)?|don't|do not|doesn't|does not|won't|will not|rather than(?: a| an)?|instead of(?: a| an)?"
+NEGATIONS = r"resist(?:ing)? the urge to|no need to|no need for(?: a| an)?|avoid(?:ing)?(?: a| an| any)?|skip(?:ping)? the|no|not|never|nor|without(?: any| a)?|don't|do not|doesn't|does not|won't|will not|rather than(?: a| an)?|instead of(?: a| an)?"
 TRIPOD_WORDS = r"tripod|on sticks|planted|(?:the )?camera planted|(?:the )?camera (?:stays?|remains?|is|sits) planted"
 HANDHELD_WORDS = r"hand[- ]?held|shaky(?: cam)?|documentary[- ]style|run[- ]and[- ]gun|verit[eé]"
 STEADICAM_WORDS = r"steadicam|steady[- ]?cam|gimbal"
