@@ -1032,12 +1032,15 @@ CORRECTION_RX = re.compile(
     r"|(?:[,;.]|\s[-–—]+)\s*(?:scratch that|or rather|sorry,? i mean|i mean)\b[,.!:]?\s*(?:(?:make (?:it|that)|let's do)(?: an?)?\b\s*)?"
 )
 CORRECTION_MARK = "(changed:) "
+SAID_RX = re.compile(r"(?i)(?<![a-z])(?:says?|said|saying|answers?|answered|shouts?|yells?|repl(?:ies|ied)|whispers?|mutters?|tells? (?:him|her|them))\s*$")
 
 
 def withdraw_corrections(text: str) -> str:
     """``text`` without the words a change of mind withdraws: the clause before "no, sorry," (the
     sentence before, when the change opens a sentence). Each change leaves CORRECTION_MARK."""
     for m in reversed(list(CORRECTION_RX.finditer(text))):
+        if SAID_RX.search(text[: m.start()].rstrip(" ,")) or (m.start() and text[m.start() - 1] in "\"“'‘"):
+            continue  # "Mara says no, Jonas walks off", '"No, stop."': a line of the scene, not the director's
         start = m.start()
         while start > 0 and text[start - 1] in " \t":
             start -= 1

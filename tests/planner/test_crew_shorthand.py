@@ -1,0 +1,162 @@
+"""How crews write shots down, beyond tidy prose: lists inside a line ("1) … 2) …", "1A … 1B …",
+"Panel 1: …"), a new setup, a change of mind ("pan left, actually no, tilt up"), the camera's own
+parts ("the head pans", "the arm comes down"), and moves said by what the lens does ("the zoom
+widens"). Measured as the shots and motion labels a director would see on the timeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.demo import build_demo_project
+from engine.planner.parse import split_shots, withdraw_corrections
+from engine.planner.plan import plan_text
+from engine.planner.score import observed_moves
+
+SET = build_demo_project().model_copy(update={"shots": []})
+NAMES = ["Mara", "Jonas"]
+
+
+def _moves(text: str) -> list[list[str]]:
+    return observed_moves(plan_text(text, SET).to_project(SET))
+
+
+@pytest.mark.parametrize("text, shots", [
+    ("1) pan left across the crates 2) push in on Mara 3) hold on Jonas", 3),
+    ("(1) wide of the roof (2) Jonas, close-up", 2),
+    ("2A tilt up the water tower. 2B Mara, medium, locked. 2C zoom out slowly.", 3),
+    ("Panel 1: wide of the roof. Panel 2: close on Jonas. Panel 3: he looks away.", 3),
+    ("Board 4: truck left past the antenna.", 1),
+    ("Medium on Mara, tripod; then, next setup, pan right to the skyline.", 2),
+    ("Low angle on Jonas, then cut: reverse on Mara.", 2),
+    ("can we do mara CU then jonas CU", 2),
+    ("Close-up of Mara, then a wide of the whole roof.", 2),
+])  # fmt: skip
+def test_lists_and_setups_written_inside_a_line_give_one_shot_each(text, shots):
+    assert len(split_shots(text, NAMES)[1]) == shots
+
+
+@pytest.mark.parametrize("text", [
+    "Start wide, then push in to a close-up on Mara.",
+    "Take 2. Pan left to Jonas.",
+    "A 2.5 second push in on Mara.",
+    "Jonas at 3 o'clock, we arc right around him.",
+])  # fmt: skip
+def test_numbers_that_are_no_list_and_a_move_onto_a_size_stay_one_shot(text):
+    assert len(split_shots(text, NAMES)[1]) == 1
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Pan left, actually no, make it a tilt up.", [["tilt_up"]]),
+    ("Push in on Mara... no, sorry, pull out from her.", [["pull_out"]]),
+    ("Truck right - no wait - truck left along the ledge.", [["truck_left"]]),
+    ("Close-up of Jonas, zoom in. Scratch that, zoom out.", [["zoom_out"]]),
+    ("1) tilt down on the crates 2) Mara arcs... no, sorry, WE arc left around Mara", [["tilt_down"], ["arc_left"]]),
+])  # fmt: skip
+def test_a_change_of_mind_withdraws_the_move_said_before_it(text, moves):
+    assert _moves(text) == moves
+    plan = plan_text(text, SET)
+    assert any("change of mind" in why for _, why in plan.shots[-1].explanation)
+    assert not plan.not_understood
+
+
+@pytest.mark.parametrize("text", ["No tilt, pan left.", "Pan left, no tilt.", "Mara says no, Jonas walks off.", 'Jonas, close-up: "No, stop."'])
+def test_no_as_a_negation_or_a_line_of_dialogue_is_not_a_change_of_mind(text):
+    assert withdraw_corrections(text) == text
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Push in on Jonas while the head pans left to the door.", ["push_in", "pan_left"]),
+    ("Swing the camera right to find Mara.", ["pan_right"]),
+    ("Camera planted, it rotates left onto Jonas.", ["pan_left"]),
+    ("The jib arm swings down to Mara.", ["crane_down"]),
+    ("Sideways dolly to the left along the crates.", ["truck_left"]),
+    ("Creep the camera toward Mara over the speech.", ["push_in"]),
+    ("Track toward Jonas.", ["push_in"]),
+    ("Wide of the roof; the zoom widens as they argue.", ["zoom_out"]),
+    ("Medium on Mara, the lens goes tighter.", ["zoom_in"]),
+    ("We move away from Jonas slowly.", ["pull_out"]),
+])  # fmt: skip
+def test_the_camera_s_own_parts_and_the_lens_say_the_move(text, moves):
+    assert sorted(_moves(text)[0]) == sorted(moves)
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Push in on Mara while the lens goes wider.", ["dolly_zoom_in"]),
+    ("Pull back from Jonas as the zoom tightens.", ["dolly_zoom_out"]),
+    ("Inverse vertigo effect on Jonas.", ["dolly_zoom_out"]),
+    ("Push in on Mara, then zoom out.", ["push_in", "zoom_out"]),
+    ("Push in and zoom in on Jonas together.", ["push_in", "zoom_in"]),
+])  # fmt: skip
+def test_a_push_with_the_opposite_zoom_at_once_is_a_dolly_zoom(text, moves):
+    assert sorted(_moves(text)[0]) == sorted(moves)
+
+
+def test_a_reverse_dolly_zoom_is_not_a_reverse_shot():
+    plan = plan_text("Close-up of Jonas. Reverse Hitchcock zoom on Mara.", SET)
+    assert plan.shots[1].spec.reverse is False
+    assert _moves("Close-up of Jonas. Reverse Hitchcock zoom on Mara.")[1] == ["dolly_zoom_out"]
+
+
+@pytest.mark.parametrize("text", [
+    "Jonas, medium. Resist the urge to tilt when he sits.",
+    "Avoid panning as Mara leaves frame left.",
+    "No need to zoom, hold the wide.",
+])  # fmt: skip
+def test_a_move_the_director_warns_against_is_not_made_and_is_understood(text):
+    plan = plan_text(text, SET)
+    assert _moves(text) == [["static"]]
+    assert not plan.shots[0].spec.warnings
+
+
+@pytest.mark.parametrize("text", [
+    "Camera frozen while Jonas runs for the door.",
+    "Mara paces by the crates. Camera's planted.",
+    "The frame is frozen as they argue.",
+])  # fmt: skip
+def test_a_frozen_or_planted_camera_is_static(text):
+    assert _moves(text) == [["static"]]
+
+
+def test_going_quiet_is_no_walk_so_the_pull_out_does_not_turn():
+    assert _moves("we pull back from mara as she goes silent") == [["pull_out"]]
+    assert not plan_text("we pull back from mara as she goes silent", SET).shots[0].spec.actions
+
+
+def test_a_move_word_that_says_its_way_keeps_it_whatever_follows():
+    assert sorted(_moves("Dolly in on Jonas while the camera pans left.")[0]) == ["pan_left", "push_in"]
+
+
+@pytest.mark.parametrize("text, size", [("Tilt down into a close-up on Jonas.", "CU"), ("Crane up into a wide of the pair.", "WS")])
+def test_a_turn_or_a_crane_into_a_size_is_shot_at_that_size(text, size):
+    assert plan_text(text, SET).to_project(SET).shots[0].size == size
+
+
+def test_a_push_into_a_size_starts_wider_and_a_zoom_in_too():
+    wider = ("EWS", "WS", "FS", "MLS", "MS")
+    for text in ("Push in to a close-up on Mara.", "Zoom in to a close-up on Mara."):
+        assert plan_text(text, SET).to_project(SET).shots[0].size in wider
+
+
+def test_an_over_the_shoulder_from_behind_one_onto_the_other():
+    plan = plan_text("The OTS from behind Jonas onto Mara, then the reverse on him.", SET)
+    first, second = plan.shots
+    assert (first.spec.foreground, first.subject) == ("Jonas", "Mara")
+    assert second.subject == "Jonas"
+
+
+def test_the_one_person_an_opening_sentence_names_is_who_him_is():
+    plan = plan_text("Mara hesitates. Slow push toward her.", SET)
+    assert plan.shots[0].subject == "Mara"
+
+
+def test_a_push_in_on_a_wide_of_the_pair_keeps_them_centred():
+    assert _moves("Wide of the roof, push in.") == [["push_in"]]
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Boom up off Jonas till we're high above him.", ["crane_up"]),
+    ("Boom up as Mara looks up at the camera.", ["crane_up"]),
+    ("Boom up over Jonas.", ["pedestal_up"]),
+])  # fmt: skip
+def test_a_rise_that_keeps_looking_down_at_someone_is_a_crane(text, moves):
+    assert _moves(text) == [moves]
