@@ -17,6 +17,7 @@ def _rx(pattern: str) -> re.Pattern:
 
 
 SIZE_RX = [(_rx(p), code) for p, code in V.SIZES]
+FEATURE_CLOSE_UP_RX = _rx(V.FEATURE_CLOSE_UP)
 ANGLE_RX = [(_rx(p), name) for p, name in V.ANGLES]
 MOVE_RX = [(_rx(p), meaning) for p, meaning in V.MOVES]
 DIRECTION_RX = [(_rx(p), d) for p, d in V.DIRECTIONS]
@@ -249,6 +250,8 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
             spec.foreground = name
             if "over-the-shoulder" not in spec.angles:
                 spec.angles.append("over-the-shoulder")
+        elif re.search(r"\bpast\s*$", before) and re.match(r"\s+(?:toward|towards|to|onto|on to)\s+\S", low[start + len(name) :]):
+            continue  # "Push past Mara toward Jonas": the shot is of who it ends on
         elif fg := FOREGROUND_RX.match(low, start + len(name) + (2 if possessive else 0)):
             # "OTS, Jonas in the foreground, on Mara", "Mara (foreground) and Jonas": hers is the shoulder
             spec.foreground = name
@@ -541,6 +544,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
         if angle not in spec.angles:
             spec.angles.append(angle)
             spec.explanation.append((t.words(m.start(), m.end()), f"angle: {angle}"))
+    features = [(m, "ECU") for m in t.find(FEATURE_CLOSE_UP_RX)]  # before the name in it is read as the subject
     _subjects(t, names, spec)
     _negated_moves(t, spec)
     _kept_in_frame(t, names, spec)  # before the holds: "tilting up to hold Mara" aims, it does not hold
@@ -571,7 +575,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
     for m, focal in _first(LENS_RX, t):
         spec.focal_mm = spec.focal_mm or focal
         spec.explanation.append((t.words(m.start(), m.end()), f"lens: {focal:g} mm"))
-    sizes = _first(SIZE_RX, t)
+    sizes = sorted(features + _first(SIZE_RX, t), key=lambda h: h[0].start())
     _moves(t, spec, sizes, fps, names)
     _places(t, spec)  # after the moves: "counter-clockwise" is a direction, not a counter
     for m, code in sizes:
@@ -618,6 +622,11 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
         if b.together and a.family == b.family and a.direction and b.direction and a.direction != b.direction:
             spec.warnings.append(f"'{a.words}' and '{b.words}' at the same time contradict each other; planned them one after the other")
             b.together = False
+    # "straight down from above, top shot": the overhead is the high angle at its steepest, no contradiction
+    for steep, mild in (("overhead", "high"), ("worm's eye", "low")):
+        if steep in spec.angles and mild in spec.angles:
+            spec.angles.remove(mild)
+            spec.angles.insert(0, spec.angles.pop(spec.angles.index(steep)))
     vertical = [a for a in spec.angles if a in V.VERTICAL_ANGLES]
     if len(vertical) > 1:
         spec.warnings.append(f"the angles {' and '.join(vertical)} contradict each other; used {vertical[0]}")

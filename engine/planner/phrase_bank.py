@@ -93,7 +93,8 @@ _FOLLOW = [
 _STATIC = [
     "static", "locked off", "lock off", "the camera does not move", "fixed frame", "hold the frame", "hold on her",
     "on sticks", "on a tripod", "no camera movement", "nothing moves", "still frame", "the camera stays put",
-    "keep the camera still", "a held shot", "rest on him",
+    "keep the camera still", "a held shot", "rest on him", "settle on her", "land on him", "the camera is planted",
+    "camera frozen", "the frame is frozen", "the camera doesn't budge",
 ]
 _HANDHELD = [
     "handheld", "hand-held", "shaky cam", "shaky", "jittery", "wobbly camera", "documentary style", "run and gun",

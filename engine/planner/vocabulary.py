@@ -9,14 +9,17 @@ from __future__ import annotations
 SIZES: list[tuple[str, str]] = [
     (r"extreme wide(?: shot)?|extreme long shot|ews|els|very wide(?: shot)?", "EWS"),
     (r"extreme close[- ]?ups?|extreme close(?= on)|ecu|extreme cu|macro|big close[- ]?ups?|bcu", "ECU"),
-    (r"medium close[- ]?ups?|mcu|medium cu|chest[- ]up", "MCU"),
-    (r"medium long(?: shot)?|medium wide(?: shot)?|cowboy(?: shot)?|mls|knee[- ]up", "MLS"),
+    (r"medium close[- ]?ups?|mcu|medium cu|chest[- ]up|head and shoulders|head[- ]and[- ]shoulders shot", "MCU"),
+    (r"medium long(?: shot)?|medium wide(?: shot)?|cowboy(?: shot)?|mls|mws|knee[- ]up", "MLS"),
     (r"medium(?: shot)?|mid[- ]shot|ms|waist[- ]up|mid", "MS"),
     (r"full(?: body)?(?: shot)?|fs|head[- ]to[- ]toe", "FS"),
     (r"close[- ]?ups?|cu|closeup|close on|tight on|tight shot|close shot|choker", "CU"),
     (r"insert(?: shot)?|detail(?: shot)?", "INSERT"),
     (r"establishing(?: shot)?|wide(?: shot)?|ws|long shot|ls|master(?: shot)?|wide angle shot", "WS"),
 ]
+
+# "Tight on Mara's eyes", "close on his mouth": a close-up of a feature of the face is an extreme close-up
+FEATURE_CLOSE_UP = r"(?:tight|close) on (?:[a-z]+'s|her|his|their) (?:eyes|eye|mouth|lips)"
 
 # Size words an angle can qualify: "a high wide", "low two-shot", "high angle" is said in full.
 SIZE_AFTER = r"(?:wide|two[- ]shot|shot|single|medium|mid|close|cu|mcu|ms|ws|ls|full|establishing|master)\b"
@@ -30,7 +33,7 @@ ANGLES: list[tuple[str, str]] = [
     (r"worm'?s[- ]eye(?: view)?|from the ground|ground[- ]level|floor[- ]level", "worm's eye"),
     # "dutch clockwise", "dutch to the left": the frame rolls (a move), not a held dutch angle
     (r"dutch(?: angle| tilt)?(?! (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))|canted(?: angle| frame)?|tilted (?:horizon|frame)|off[- ]kilter|askew", "dutch"),
-    (r"low[- ]angle|from below|looking up at|(?:we|the camera) looks? up at|hero (?:angle|shot)|(?:at|from) (?:knee|hip|waist)[- ](?:height|level)|low camera|low(?=[- ]" + SIZE_AFTER + ")", "low"),
+    (r"low[- ]angle|from below|looking up at|(?:we|the camera) looks? up at|hero (?:angle|shot)|(?:at|from) (?:knee|hip|waist)[- ](?:height|level)|low camera|(?:knee|hip|waist)[- ](?:height|level)(?= (?:angle|shot|camera|on))|low(?=[- ]" + SIZE_AFTER + ")", "low"),
     (r"high[- ]angle|from above|looking down (?:at|on)|(?:we|the camera) looks? down (?:at|on|onto)|high(?=[- ]" + SIZE_AFTER + ")", "high"),
     (r"eye[- ]level|eye[- ]line", "eye level"),
     (r"pov|point[- ]of[- ]view|through (?:her|his|their|\w+'s) eyes", "POV"),
@@ -59,20 +62,21 @@ DIRECTIONS: list[tuple[str, str]] = [
 MOVES: list[tuple[str, tuple[str, str | None]]] = [
     (r"(?:reverse|inverse|backwards?) (?:dolly[- ]zoom|vertigo(?: shot| effect)?|zolly|hitchcock zoom)", ("dolly_zoom", "out")),
     (r"dolly[- ]zoom(?:s|ing)?|vertigo(?: shot| effect)?|zolly|contra[- ]zoom|trombone shot|hitchcock zoom", ("dolly_zoom", "in")),
+    # what the lens does, before the moves that share its words ("widen out on the zoom" is no pull out)
+    (r"(?:the )?(?:zoom|lens) (?:widens?|widening|goes wider|going wider|opens? up|opening up|loosens?)|let the zoom widen|widen(?:s|ing)?(?: out)? (?:on |with )?(?:the zoom|the lens)", ("zoom", "out")),
+    (r"(?:the )?(?:zoom|lens) (?:push(?:es)?|creep(?:s)?|go(?:es)?|ease(?:s)?|punch(?:es)?) in|(?:the )?(?:zoom|lens) (?:tightens?|tightening|goes tighter|goes longer)", ("zoom", "in")),
     (r"whip[- ]?pan(?:s|ning)?|swish[- ]pan|snap pan|whip(?:s|ping)?(?![- ]?zoom)", ("whip_pan", None)),
     (r"rack(?:s|ing|ed)?(?: the)? focus|pull(?:s|ing)? focus|focus pull|rack(?:s|ing)? (?=to )|shift(?:s|ing)? focus", ("focus", None)),
-    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|dolli(?:es|ed) in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|(?:creep|push|ease|inch|bring|move|take)(?:s|es|ing)? the (?:dolly|camera|lens) (?:in|forward|toward|closer)|track(?:s|ing)? (?:toward|forward|closer)|eas(?:e|es|ing) in(?!to)|a (?:slow |quick |fast |gentle )?push(?! (?:out|back))", ("dolly", "in")),
-    (r"pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|dolli(?:es|ed) (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away|(?:(?<=camera )|(?<=shot )|(?<=lens ))pulls away|(?<=we )pull away|eas(?:e|es|ing) (?:back|out)|(?:(?<=camera )|(?<=we )|(?<=lens ))mov(?:e|es|ing) (?:away|back)", ("dolly", "out")),
+    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|dolli(?:es|ed) in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|(?:creep|push|ease|inch|bring|move|take)(?:s|es|ing)? the (?:dolly|camera|lens) (?:in|forward|toward|closer)|track(?:s|ing)? (?:toward|forward|closer)|eas(?:e|es|ing) in(?!to)|a (?:slow |quick |fast |gentle )?push(?! (?:out|back))|push(?:es|ing)? (?:toward|towards)|travel(?:s|ling)? (?:in|forward|toward)", ("dolly", "in")),
+    (r"pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|dolli(?:es|ed) (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away|(?:(?<=camera )|(?<=shot )|(?<=lens ))pulls away|(?<=we )pull away|eas(?:e|es|ing) (?:back|out)|widen(?:s|ing)? out|(?:(?<=camera )|(?<=we )|(?<=lens ))mov(?:e|es|ing) (?:away|back)", ("dolly", "out")),
     (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move|sideways(?: dolly| move| track)?|(?:drift|glide|float)(?:s|ing)?(?= (?:to the |screen[- ])?(?:left|right))|glid(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))", ("truck", None)),
     (r"pedestal(?:s|ling)?|ped(?= up| down)|boom(?:s|ing)?|rais(?:e|es|ing) the camera", ("pedestal", "up")),
     (r"bring(?:s|ing)? the camera(?= (?:straight |slowly )?down)|lower(?:s|ing)? the camera|(?:(?<=camera )|(?<=we ))lowers?", ("pedestal", "down")),
     (r"(?:techno[- ]?)?crane(?:s|d)?(?: shot)?|jib(?:s|bing)?|(?<=the )(?:crane |jib )?arm (?:com(?:es|ing)|swing(?:s|ing)?|go(?:es|ing)|drop(?:s|ping)?|lift(?:s|ing)?|ris(?:es|ing)|sweep(?:s|ing)?)(?= (?:\w+ )?(?:up|down))", ("crane", None)),
-    (r"curv(?:ed|ing) (?:track|dolly|move)|arc(?:s|ing)?|orbit(?:s|ing)?|circl(?:e|es|ing)|swing(?:s|ing)? (?:round|around)|go(?:es|ing)? around|mov(?:e|es|ing) around|revolv(?:e|es|ing)", ("arc", "left")),
+    (r"curv(?:ed|ing) (?:track|dolly|move)|arc(?:s|ing)?|orbit(?:s|ing)?|circl(?:e|es|ing)|swing(?:s|ing)? (?:round|around)|go(?:es|ing)? around|mov(?:e|es|ing) around|revolv(?:e|es|ing)|(?<=a )360(?= (?:around|round))", ("arc", "left")),
     (r"pan(?:s|ning|ned)?|swivel(?:s|ling|led)?|rotat(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))|swing(?:s|ing)? the (?:head|lens|camera)(?= (?:to the |screen[- ])?(?:left|right))", ("pan", None)),
     (r"tilt(?:s|ing|ed)?|tip(?:s|ping|ped)?(?= (?:(?:the camera|the lens|it) )?(?:up|down))", ("tilt", None)),
-    (r"roll(?:s|ing)?|barrel roll|rotat(?:e|es|ing) the (?:frame|horizon)|dutch(?:es|ing)?(?= (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))", ("roll", "left")),
-    (r"(?:the )?(?:zoom|lens) (?:widens?|widening|goes wider|going wider|opens? up|opening up|loosens?)|let the zoom widen|widen(?:s|ing)? (?:the zoom|the lens|on the zoom)", ("zoom", "out")),
-    (r"(?:the )?(?:zoom|lens) (?:push(?:es)?|creep(?:s)?|go(?:es)?|ease(?:s)?|punch(?:es)?) in|(?:the )?(?:zoom|lens) (?:tightens?|tightening|goes tighter|goes longer)", ("zoom", "in")),
+    (r"roll(?:s|ing)?|barrel roll|rotat(?:e|es|ing) the (?:frame|horizon)|rotat(?:e|es|ing)(?= (?:(?:counter|anti)[- ]?)?clockwise)|dutch(?:es|ing)?(?= (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))", ("roll", "left")),
     (r"(?:snap|crash)[- ]zoom(?:s|ing|ed)?|zoom(?:s|ing|ed)?|punch[- ]in", ("zoom", None)),
     # "we go with Jonas", "stay with her": the camera goes along with someone (a person doing it is theirs)
     (r"follow(?:s|ing|ed)?(?! by)|(?:(?<=^)|(?<=[,.;:] )|(?<=we ))chase(?= (?:him|her|them|[a-z]+))|tracking shot|track(?:s|ing)? (?:with|alongside)|walk(?:s|ing)? with|(?:go(?:es|ing)?|mov(?:e|es|ing)|travel(?:s|ling)?|run(?:s|ning)?|stay(?:s|ing)?|keep(?:s|ing)? pace) with(?= (?:the two|the pair|both|(?!the |a |an )[a-z]+))", ("follow", None)),

@@ -160,3 +160,40 @@ def test_a_push_in_on_a_wide_of_the_pair_keeps_them_centred():
 ])  # fmt: skip
 def test_a_rise_that_keeps_looking_down_at_someone_is_a_crane(text, moves):
     assert _moves(text) == [moves]
+
+
+@pytest.mark.parametrize("text, size", [
+    ("MWS of Jonas by the crates.", "MLS"),
+    ("Head and shoulders on Mara.", "MCU"),
+    ("Close on Jonas's mouth as he lies.", "ECU"),
+    ("Tight on her eyes, Mara.", "ECU"),
+])  # fmt: skip
+def test_crew_size_words(text, size):
+    assert plan_text(text, SET).to_project(SET).shots[0].size == size
+
+
+@pytest.mark.parametrize("text, angle", [
+    ("Knee-height shot on Mara.", "low"),
+    ("Directly above Jonas from high above, a top shot.", "overhead"),
+])  # fmt: skip
+def test_crew_angle_words_and_a_steep_angle_said_two_ways_is_no_contradiction(text, angle):
+    spec = plan_text(text, SET).shots[0].spec
+    assert spec.angles[0] == angle
+    assert not spec.warnings
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("A 360 round Jonas.", ["arc_left"]),
+    ("Top shot of the crates, rotate counter-clockwise slowly.", ["roll_left"]),
+    ("Nervous handheld push toward Mara.", ["push_in"]),
+    ("Travel forward to the water tower.", ["push_in"]),
+    ("Widen out from Jonas's close-up.", ["pull_out"]),
+    ("Widen out on the lens from Mara.", ["zoom_out"]),
+    ("Land on Mara; the camera slowly booms up.", ["pedestal_up"]),
+])  # fmt: skip
+def test_more_crew_move_words(text, moves):
+    assert _moves(text) == [moves]
+
+
+def test_a_push_past_one_person_toward_the_other_is_a_shot_of_the_other():
+    assert plan_text("Push past Jonas toward Mara.", SET).shots[0].subject == "Mara"
