@@ -256,7 +256,7 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
             # "OTS, Jonas in the foreground, on Mara", "Mara (foreground) and Jonas": hers is the shoulder
             spec.foreground = name
             text.use(fg.start("w"), fg.end())
-        elif possessive and (re.search(r"\bpov\b|point of view", after) or (re.search(r"\beyes\b", after) and re.search(r"\b(?:through|from|with|behind)\s*$", before))):
+        elif possessive and (re.search(r"\bpov\b|point of view", after) or (re.search(r"\beyes\b", after) and re.search(r"\b(?:through|from|(?<!level )with|behind)\s*$", before))):
             # "through Jonas's eyes" is his point of view; "into Jonas's eyes" frames them
             spec.pov_of = name
         elif spec.pov_of is None and re.search(r"\b(?:his|her|their)\s+(?:pov|point of view)\s+(?:of|on|onto)?\s*$", before):

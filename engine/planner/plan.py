@@ -345,8 +345,12 @@ def _together_camera(project, cameras: list[ShotCamera], start: Framing, frames:
         travels = float(np.linalg.norm(path.positions - start.position, axis=1).max()) > 1e-6
         if travels:
             aimed = rel if aimed is None else rel * aimed
-        else:
+        elif abs(rel[-1].as_rotvec()[1]) >= 0.9 * np.linalg.norm(rel[-1].as_rotvec()):  # about +Y, the world's up
+            # a pan turns about the world's up after the tilt turns the lens: a pan then a tilt about
+            # the turned-away right axis would roll the horizon
             turns = rel if turns is None else rel * turns
+        else:
+            turns = rel if turns is None else turns * rel
         focal = focal * path.focal_mm / start.focal_mm
     # A travelling move goes where the lens points: its steps turn with the pans and tilts.
     steps = sum(np.diff(p.positions, axis=0) for p in paths)
@@ -1057,6 +1061,13 @@ RESULT_RX = re.compile(
 )
 
 
+def _heading(spec: ShotSpec, clause) -> bool:
+    """"Diagonal move: pan right and tilt up together": a few words before a colon that name the
+    moves the rules read after it."""
+    after = spec.text[clause.end :]
+    return after.lstrip().startswith(":") and len(clause.text.split()) <= 3 and any(mv.start > clause.end for mv in spec.moves)
+
+
 def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 24.0) -> None:
     """Clauses no rule understood, matched to the phrase bank in one batch: a match above the
     threshold adds its move (or its modifier) to the shot, listed with its similarity."""
@@ -1070,6 +1081,13 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
                 used = {w.lower() for w in c.leftovers}
                 sp.not_understood = [w for w in sp.not_understood if w.lower() not in used]
                 sp.explanation.append((c.text, "what the move leaves in the frame or is for: no move of its own"))
+    for sp in specs:
+        for c in sp.clauses:
+            if c.leftovers and _heading(sp, c):
+                used = {w.lower() for w in c.leftovers}
+                sp.not_understood = [w for w in sp.not_understood if w.lower() not in used]
+                c.leftovers = []
+                sp.explanation.append((c.text, "a heading of the moves after it: no move of its own"))
     todo = [(sp, c) for sp in specs for c in sp.clauses if c.leftovers and not has_camera_words(c.text) and not _about_a_person(c.text, names) and not RESULT_RX.match(c.text)]
     if not todo:
         return

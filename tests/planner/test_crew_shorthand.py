@@ -5,6 +5,7 @@ widens"). Measured as the shots and motion labels a director would see on the ti
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from engine.demo import build_demo_project
@@ -197,3 +198,41 @@ def test_more_crew_move_words(text, moves):
 
 def test_a_push_past_one_person_toward_the_other_is_a_shot_of_the_other():
     assert plan_text("Push past Jonas toward Mara.", SET).shots[0].subject == "Mara"
+
+
+@pytest.mark.parametrize("text", [
+    "Pan right and tilt up together across the antenna.",
+    "Tilt down while panning left onto the crates.",
+    "Pan left as we tilt up slowly.",
+])  # fmt: skip
+def test_a_pan_and_a_tilt_at_once_keep_the_horizon_level(text):
+    """A fluid head pans about the world's up and tilts the lens: the camera's right edge stays level
+    on every frame (composing the turns the other way round rolled the horizon by up to 20°)."""
+    from engine import sequence
+
+    project = plan_text(text, SET).to_project(SET)
+    path = sequence.shared.shot(project, project.shots[0])
+    right = path.c2w[:, :3, 0]
+    assert np.degrees(np.abs(np.arcsin(np.clip(right[:, 1], -1, 1)))).max() < 0.5
+    turned = path.rotations[-1] * path.rotations[0].inv()
+    assert np.degrees(turned.magnitude()) > 10
+
+
+def test_level_with_someone_s_eyes_is_a_height_not_their_point_of_view():
+    plan = plan_text("Ped up from crate height till we're level with Jonas's eyes.", SET)
+    assert plan.shots[0].spec.pov_of is None
+    assert _moves("Ped up from crate height till we're level with Jonas's eyes.") == [["pedestal_up"]]
+
+
+def test_a_creep_on_the_lens_is_the_zoom():
+    assert _moves("Zoom in on Jonas, a gentle creep on the zoom.") == [["zoom_in"]]
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Big finish: crane up off the pair.", ["crane_up"]),
+    ("The move: truck left along the crates.", ["truck_left"]),
+])  # fmt: skip
+def test_a_heading_before_a_colon_is_not_matched_as_a_move(text, moves):
+    plan = plan_text(text, SET)
+    assert _moves(text) == [moves]
+    assert not plan.shots[0].spec.bank_matches
