@@ -9,7 +9,7 @@ words that made it; words the grammar does not know are listed, contradictions w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -289,6 +289,9 @@ def min_shot_seconds(spec: ShotSpec, size: str) -> float:
     return MIN_WIDE_SHOT_S if size in ("WS", "EWS") else MIN_SHOT_S
 
 
+TILT_START_LIMIT_DEG = 40.0
+
+
 def _lead_in(framing: Framing, preset: str, amount: float, notes: list[str], move: MoveSpec) -> tuple[Framing, float]:
     """Pans, tilts, trucks and pedestals land on the subject: the camera starts turned or moved the
     other way by the move's amount, so the move brings the subject into its framing. Returns the
@@ -300,6 +303,13 @@ def _lead_in(framing: Framing, preset: str, amount: float, notes: list[str], mov
     if kind == "pan":
         rot = Rotation.from_rotvec([0.0, -sign * np.deg2rad(amount), 0.0]) * framing.rotation
     elif kind == "tilt":
+        # start no steeper than TILT_START_LIMIT_DEG: further down the lens sees only the floor at the
+        # camera's feet (or only sky), and a pan said with it would spin the picture like a roll
+        pitch = float(np.degrees(np.arcsin(np.clip(framing.forward[1], -1.0, 1.0))))
+        room = TILT_START_LIMIT_DEG + sign * pitch
+        if amount > room:
+            notes.append(f"'{move.words}': {amount:.0f}° would start past {TILT_START_LIMIT_DEG:.0f}° from level; tilts {max(room, 0.0):.0f}°")
+            amount = float(max(room, 0.0))
         rot = framing.rotation * Rotation.from_rotvec([-sign * np.deg2rad(amount), 0.0, 0.0])
     elif kind == "truck":
         right = framing.right * [1.0, 0.0, 1.0]
@@ -521,8 +531,20 @@ def _moves_camera(project, spec, start: Framing, subject: Subject, distance: flo
         frames = max(b - a + 1, 2)
         cameras = []
         seg_start = framing
+        turns_only = len(group) > 1 and all(m.family in ("pan", "tilt", "roll", "zoom", "whip_pan") and m.follows is None for m in group)
+        if i == 0 and turns_only:
+            # "Pan right and tilt up together to the antenna": each turn starts turned the other way
+            # by its amount, so the pair lands on the subject together (a fluid head: pan, then tilt)
+            led = []
+            for move in group:
+                before_lead = seg_start
+                seg_start, _ = _one_move(project, spec, move, seg_start, subject, distance, frames, fps, variation, notes, film_h, aim, True, scene, follow_to)
+                turned = float(np.degrees((seg_start.rotation * before_lead.rotation.inv()).magnitude()))
+                led.append(replace(move, degrees=turned) if move.family in ("pan", "tilt") and turned > 1e-6 else move)
+            group = led  # each turns by as much as it led in (a tilt's lead-in may be held to TILT_START_LIMIT_DEG)
         for j, move in enumerate(group):
-            f, cam = _one_move(project, spec, move, seg_start, subject, distance, frames, fps, variation, notes, film_h, aim, i == 0 and j == 0, scene, follow_to)
+            lead = i == 0 and j == 0 and not turns_only
+            f, cam = _one_move(project, spec, move, seg_start, subject, distance, frames, fps, variation, notes, film_h, aim, lead, scene, follow_to)
             if j == 0:
                 seg_start = f
             cameras.append(cam)

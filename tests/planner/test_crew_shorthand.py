@@ -236,3 +236,35 @@ def test_a_heading_before_a_colon_is_not_matched_as_a_move(text, moves):
     plan = plan_text(text, SET)
     assert _moves(text) == [moves]
     assert not plan.shots[0].spec.bank_matches
+
+
+def _path(text: str):
+    from engine import sequence
+
+    project = plan_text(text, SET).to_project(SET)
+    return project, sequence.shared.shot(project, project.shots[0])
+
+
+def _off_axis_deg(path, frame: int, point) -> float:
+    fwd = -path.c2w[frame, :3, 2]
+    to = np.asarray(point, float) - path.c2w[frame, :3, 3]
+    return float(np.degrees(np.arccos(np.clip(fwd @ to / np.linalg.norm(to), -1, 1))))
+
+
+@pytest.mark.parametrize("text", ["Pan left and tilt up together onto Jonas.", "Tilt down while panning right to Mara."])
+def test_a_pan_and_a_tilt_at_once_land_on_the_subject_together(text):
+    """Each turn starts turned the other way by its amount, so the pair ends on the subject (before,
+    only the first led in and the second overshot it: the last frame was sky)."""
+    project, path = _path(text)
+    person = project.subject(plan_text(text, SET).shots[0].subject)
+    head = np.asarray(person.position, float) + [0.0, 0.9 * person.height, 0.0]
+    assert _off_axis_deg(path, len(path) - 1, head) < 12
+    assert _off_axis_deg(path, 0, head) > 25
+
+
+@pytest.mark.parametrize("text", ["Tilt up to Jonas.", "Slow tilt down onto Mara.", "Tilt up from the floor to Jonas's face."])
+def test_a_tilt_starts_no_steeper_than_forty_degrees_from_level(text):
+    _, path = _path(text)
+    pitch = np.degrees(np.arcsin(np.clip(-path.c2w[:, 1, 2], -1, 1)))
+    assert np.abs(pitch).max() <= 40.5
+    assert np.ptp(pitch) > 15
