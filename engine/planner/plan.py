@@ -21,7 +21,7 @@ from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
 from engine.greybox.blocking import SETTLE_S
 from engine.greybox.mannequin import NOMINAL_SPEED
-from engine.planner.parse import ACTION_ANY_RX, CAMERA_TARGETS, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, fold_into_dolly_zoom, has_camera_words, hold_in_sequence, mentions, parse_shot, split_scenes
+from engine.planner.parse import ACTION_ANY_RX, CAMERA_TARGETS, CORRECTION_MARK, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, fold_into_dolly_zoom, has_camera_words, hold_in_sequence, mentions, parse_shot, split_scenes
 from engine.planner.place import DEFAULT_FOCAL, SIZES_WIDER, Scene, in_piece_axes, place
 from engine.planner.set_bounds import keep_on_set, set_bounds
 from engine.planner.set_pieces import find_piece, furnish
@@ -1319,7 +1319,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             id=shot_id,
             name=unique_name(_shot_name(spec, subject, size, scene.other(subject) if two_shot else None), shot_names),
             duration=frames,
-            prompt=shot_text,
+            prompt=shot_text.replace(CORRECTION_MARK, ""),  # the words as kept after a change of mind
             size=size,
             angle=", ".join(spec.angles) if spec.angles else "eye level",
             tags=_tags(spec, size),
@@ -1341,7 +1341,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         warnings += [f"shot {index + 1}: {w}" for w in spec.warnings]
         if piece is None:  # after an insert, "close on her" is still about the person before it
             previous, previous_size = subject, (None if two_shot or foreground is not None else size)
-    return Plan(global_prompt, planned, subjects, fps, seed, warnings)
+    return Plan(global_prompt.replace(CORRECTION_MARK, ""), planned, subjects, fps, seed, warnings)
 
 
 # What only a person does, after a capital at a sentence's start: "Ana nods.", "Ben waits by the door."

@@ -268,3 +268,8 @@ def test_a_tilt_starts_no_steeper_than_forty_degrees_from_level(text):
     pitch = np.degrees(np.arcsin(np.clip(-path.c2w[:, 1, 2], -1, 1)))
     assert np.abs(pitch).max() <= 40.5
     assert np.ptp(pitch) > 15
+
+
+def test_the_shot_keeps_the_words_that_stand_after_a_change_of_mind():
+    project = plan_text("Close-up of Mara, push in, no, sorry, pull out.", SET).to_project(SET)
+    assert project.shots[0].prompt == "Close-up of Mara, pull out."
