@@ -858,11 +858,15 @@ def _whereabouts(t: _Text, names: list[str], spec: ShotSpec) -> None:
     from engine.planner.set_pieces import piece_phrase
 
     acting = {a.subject for a in spec.actions}
+    placed: set[str] = set()
+    others = "|".join(re.escape(n.lower()) for n in names)
     for name in names:
-        if name in acting:
+        if name in acting or name in placed:
             continue  # "Jonas walks to the door" already says where he goes
         for m in re.finditer(rf"(?<![a-z]){re.escape(name.lower())}(?='?s?\s)", t.low):
-            w = WHEREABOUTS_RX.match(t.low, m.end())
+            # "Mara and Jonas at the parapet": both of them are there
+            pair = re.match(rf"\s+(?:and|&)\s+(?P<o>{others})(?![a-z])", t.low[m.end() :]) if others else None
+            w = WHEREABOUTS_RX.match(t.low, m.end() + (pair.end() if pair else 0))
             if w is None:
                 continue
             piece = piece_phrase(w.group("what"))
@@ -870,8 +874,13 @@ def _whereabouts(t: _Text, names: list[str], spec: ShotSpec) -> None:
                 continue
             t.use(w.start("w") + len(w.group("w")) - len(w.group("w").lstrip()), w.end("w"))
             said = t.words(m.start(), w.end())
-            spec.actions.append(Action(name, "stand", said, piece, state=True, back_to=w.group("prep") in BACK_TO_PREPS))
-            spec.explanation.append((said, f"{name} is standing {w.group('prep')} the {piece} from the first frame"))
+            who = [name] + ([n for n in names if n.lower() == pair.group("o")] if pair else [])
+            for person in who:
+                if person in acting or person in placed:
+                    continue
+                spec.actions.append(Action(person, "stand", said, piece, state=True, back_to=w.group("prep") in BACK_TO_PREPS))
+                spec.explanation.append((said, f"{person} is standing {w.group('prep')} the {piece} from the first frame"))
+                placed.add(person)
             break
 
 

@@ -719,6 +719,7 @@ def place_at_pieces(spec: ShotSpec, scene, project: Project, present: dict[str, 
     there, facing it, before the camera is placed (so the shot frames her at the table)."""
     walked: set[str] = set()
     placed: set[str] = set()
+    at_piece: dict[tuple[str, str], list[str]] = {}
     for act in spec.actions:
         name = act.subject or shot_subject or ""
         if act.verb in ("walk", "run", "chase"):
@@ -743,6 +744,18 @@ def place_at_pieces(spec: ShotSpec, scene, project: Project, present: dict[str, 
         notes.append(f"'{act.words}': {name} at the {piece.name}, " + ("with it behind them" if act.back_to else "facing it"))
         walked.add(name)
         placed.add(name)
+        if not act.back_to:
+            at_piece.setdefault((piece.name, act.verb), []).append(name)
+    for (where, verb), people in at_piece.items():
+        if verb == "stand" and len(people) == 2:
+            # "Mara and Jonas at the parapet": the two stand there together, face to face (facing the
+            # ledge, every shot of them would be of the backs of their heads)
+            a, b = (present[n] for n in people)
+            for one, other in ((a, b), (b, a)):
+                d = np.asarray(other.position, float) - np.asarray(one.position, float)
+                present[one.name] = present[one.name].model_copy(update={"facing": float(np.degrees(np.arctan2(d[0], d[2])))})
+            scene.subjects = [present.get(s.name, s) for s in scene.subjects]
+            notes.append(f"{people[0]} and {people[1]} at the {where}, facing each other")
     return placed
 
 

@@ -273,3 +273,20 @@ def test_a_tilt_starts_no_steeper_than_forty_degrees_from_level(text):
 def test_the_shot_keeps_the_words_that_stand_after_a_change_of_mind():
     project = plan_text("Close-up of Mara, push in, no, sorry, pull out.", SET).to_project(SET)
     assert project.shots[0].prompt == "Close-up of Mara, pull out."
+
+
+def test_two_people_at_the_parapet_are_both_there_face_to_face_and_their_close_ups_see_their_faces():
+    project = plan_text("Wide on Mara and Jonas at the parapet, locked. Close-up of Mara. Reverse on Jonas.", SET).to_project(SET)
+    from engine import sequence
+
+    ledge = next(s for s in SET.subjects if "ledge" in s.name.lower() and abs(s.position[2]) > 3)
+    for k, name in ((1, "Mara"), (2, "Jonas")):
+        keys = [sk for sk in project.shots[k].subject_keys if sk.subject == name]
+        person = project.subject(name)
+        where = np.asarray(keys[0].position if keys else person.position, float)
+        assert np.hypot(*(where - np.asarray(ledge.position, float))[[0, 2]]) < 2.5
+        yaw = np.radians(keys[0].facing if keys and keys[0].facing is not None else person.facing)
+        face = np.array([np.sin(yaw), 0.0, np.cos(yaw)])
+        cam = sequence.shared.shot(project, project.shots[k]).positions[0]
+        to_cam = (cam - where) * [1, 0, 1]
+        assert face @ to_cam / np.linalg.norm(to_cam) > 0.3  # the lens is in front of the face

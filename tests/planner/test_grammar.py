@@ -507,7 +507,7 @@ def test_an_aerial_is_the_place_from_high_above_looking_down_on_the_people(words
 
 
 def test_an_over_the_shoulder_of_someone_with_their_back_to_a_wall_stands_the_camera_clear_of_the_wall():
-    """Jonas at the parapet, "OTS Jonas onto Mara": the lens 0.6 m behind his shoulder stood inside
+    """Jonas with his back to the parapet, "OTS Jonas onto Mara": the lens 0.6 m behind his shoulder stood inside
     the ledge, and the shot's first frame was the inside of a grey box."""
     from engine.camera.interpolate import evaluate_sequence
     from engine.greybox import gl
@@ -515,7 +515,7 @@ def test_an_over_the_shoulder_of_someone_with_their_back_to_a_wall_stands_the_ca
     from engine.greybox.shots import GreyboxShots
     from engine.planner.place import _line_of_sight_blocker
 
-    text = "EXT. ROOFTOP - NIGHT\n1. WS rooftop, Mara and Jonas at the parapet.\n2. OTS Jonas onto Mara, slow push in."
+    text = "EXT. ROOFTOP - NIGHT\n1. WS rooftop, Jonas against the parapet.\n2. OTS Jonas onto Mara, slow push in."
     plan = plan_text(text)
     project = plan.to_project()
     ots = plan.shots[1]
