@@ -57,11 +57,12 @@ _ORDINAL = "|".join(V.ORDINALS)
 _NOT_AFTER_COUNT = r"(?<!\d)(?<!\d )(?<!\d-)" + "".join(f"(?<!{re.escape(w)} )(?<!{re.escape(w)}-)" for w in V.NUMBER_WORDS if w not in ("a", "an"))
 # "Shot 2:", "Shot two.", "First shot:", "The third shot is", "In the next shot," — a new numbered shot.
 SHOT_MARKER_RX = re.compile(
-    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up)\s*(?:{_COUNT})\b\s*[:.,)-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) shot\b(?:\s+(?:is|will be))?\s*[:,-]?)\s*"
+    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b\s*[:.,)-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) shot\b(?:\s+(?:is|will be))?\s*[:,-]?)\s*"
 )
 CUT_RX = re.compile(
     r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*|\bsmash cut\b[:,]?\s*|\b(?:and |then )?cut\s*[:–—]\s*"
-    r"|(?:\bthen\b[,:]?\s*)?\b(?:new|next|another) (?:setup|set-up)\b[:,.–—]?\s*"  # "…; then, new setup, zoom out": a camera set up anew
+    r"|(?:\bthen\b[,:]?\s*)?\b(?:new|next|another) (?:setup|set-up)\b[:,.–—]?\s*"
+    r"|(?<=[;,.])\s*cut\s*[;,.]\s*"  # "first a crane up off Jonas; cut; then a handheld MCU"  # "…; then, new setup, zoom out": a camera set up anew
 )
 # Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
 NEW_SHOT_RX = re.compile(r"(?i)^(?:then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
@@ -81,11 +82,13 @@ SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?P<n>{_COUNT}) (?:shots?|set
 THEN_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*|\s)(?:and\s+)?(?:then|next|after that|and finally|finally|lastly)\b[:,]?\s*")
 AND_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*and\s+|;\s*|,\s*(?=an?\s|the\s))")
 ANY_MARKER_RX = re.compile(f"{SHOT_MARKER_RX.pattern}|{ORDINAL_MARKER_RX.pattern.removeprefix('(?i)')}", re.I)
-LIST_ITEM_RX = re.compile(r"(?m)^[ \t]*(?:\d{1,2}|[a-h])[.)][ \t]+")
+LIST_ITEM_RX = re.compile(r"(?m)^[ \t]*(?:(?:\d{1,2}|[a-h])[.)]|[*•·–-])[ \t]+")
 # "1) follow Mara 2) tilt down", "(1) top shot (2) …", "1A ped down. 1B pull out. 1C …": a list inside a line
 INLINE_ITEM_RX = re.compile(r"(?:^|(?<=\s))(?:\((?P<a>\d{1,2})\)|(?P<b>\d{1,2})\)|(?P<n>\d{1,3})(?P<l>[A-H])(?=[\s:.,)]))[:.)]?\s*")
 # "the second is a locked-off wide", "the last one:": the list's words, after a count
-LIST_ORDINAL_RX = re.compile(rf"(?i)^the (?:{_ORDINAL})(?: one| shot)?(?: is| will be)?\b[:,]?\s*")
+LIST_ORDINAL_RX = re.compile(rf"(?i)^the (?:{_ORDINAL})(?: one| shot)?(?:'s| is| will be)?\b[:,]?\s*")
+# "Two shots. The first is a zoom in … The second one's a truck right": sentences that open with the list's ordinal
+LIST_SENTENCE_RX = re.compile(rf"(?i)(?<=[.;!?])\s+(?=the (?:{_ORDINAL})\b)")
 FIRST_RX = re.compile(r"(?i)^(?:first(?:ly)?|to start|to begin)\b[:,]?\s*")
 WORD_RX = re.compile(r"[a-z][a-z'’-]*")
 
@@ -333,7 +336,10 @@ ALLOWED = {
 }  # fmt: skip
 
 
-def _persons_move(text: _Text, names: list[str], m: re.Match) -> int | None:
+CAMERA_ONLY = ("zoom", "dolly_zoom", "whip_pan", "focus", "crane")
+
+
+def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = ("", None)) -> int | None:
     """Where the doer of a move's verb starts, when a person or a thing of the set does it ("Mara and
     Jonas circle each other", "Jonas backs away", "she drops", "the wind whips her coat"): what they
     do, not the camera. None when the camera (or no one) does."""
@@ -341,25 +347,34 @@ def _persons_move(text: _Text, names: list[str], m: re.Match) -> int | None:
         return None
     before = text.low[max(0, m.start() - 60) : m.start()]
     thing = THING_SUBJECT_RX.search(before)
-    if thing and re.match(r"[a-z]+(?:s|es)\b", m.group()):  # "the wind whips", "the car pulls away" (a verb of the thing)
+    if thing and re.match(r"[a-z]+(?:s|es|ing)\b", m.group()):  # "the wind whips", "the car pulls away" (a verb of the thing)
         return m.start() - len(before) + thing.start()
+    if meaning[0] in CAMERA_ONLY:
+        return None  # "whip pan left to mara then crash zoom on her": no one but the camera zooms
     people = "|".join([re.escape(n.lower()) for n in names] + ["he", "she", "they"])
     who = re.search(rf"(?<![a-z'])(?P<w>(?:{people})(?:\s+(?:and|&)\s+(?:{people}))?)\s+(?:(?:is|are|was|were)\s+)?(?:\w+ly\s+|then\s+|still\s+|both\s+)?$", before)
     return m.start() - len(before) + who.start("w") if who else None
 
 
 ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|looking down (?:on|at) (?:her|him|them))")
+GENERIC_SIZE_RX = re.compile(r"(?:tight|close) on|tight shot|close shot")
 RIG_RX = re.compile(r"(?:pedestal|crane|jib|dolly|boom)s?")
 
 
 def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str] = ()) -> None:
     move_hits = []
     for m, meaning in _first(MOVE_RX, text):
-        who = _persons_move(text, list(names), m)
+        who = _persons_move(text, list(names), m, meaning)
         if who is None:
             move_hits.append((m, meaning))
         else:
             spec.explanation.append((text.words(who, m.end()), "what they do, not the camera"))
+    if len(move_hits) > 1 and any(mn[0] == "reveal" for _, mn in move_hits):
+        # "pull back and reveal the whole roof", "truck left, revealing Jonas": what the move shows
+        for m, mn in move_hits:
+            if mn[0] == "reveal":
+                spec.explanation.append((text.words(m.start(), m.end()), "what the move reveals: no move of its own"))
+        move_hits = [(m, mn) for m, mn in move_hits if mn[0] != "reveal"]
     if not move_hits:
         return
     # Modifiers are only used up when a move takes them.
@@ -378,7 +393,12 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         vertical = {meaning[0], prev_meaning[0]} == {"pedestal", "crane"}  # "rise up on a crane": one crane
         # "lower the camera on the pedestal", "descend on the jib": the rig the move is made on, not a second move
         rig = RIG_RX.fullmatch(m.group()) is not None and re.search(r"(?:on|from|off|with|using|via) (?:the|a|an|our)\s*$", between) is not None
-        opposite = meaning[0] == prev_meaning[0] and None not in (meaning[1], prev_meaning[1]) and meaning[1] != prev_meaning[1] and not rig
+        said_way = any(rx.search(m.group()) for rx, _ in DIRECTION_RX) or any(rx.match(text.low, m.end() + 1) for rx, _ in DIRECTION_RX)
+        opposite = meaning[0] == prev_meaning[0] and None not in (meaning[1], prev_meaning[1]) and meaning[1] != prev_meaning[1] and not rig and said_way
+        again = meaning[0] == prev_meaning[0] and not said_way and (re.search(r"(?:the|that|this|our)\s*$", between) is not None or len(between) < 60) and not SEQUENCE_RX.search(between)
+        if again:  # "Swing the head left and carry Mara on the pan", "circle camera-right …, slow arc": the move said again
+            text.use(m.start(), m.end())
+            continue
         if (meaning[0] == prev_meaning[0] or vertical) and not opposite and not SEQUENCE_RX.search(between) and len(between) < 25:
             if vertical and prev_meaning[0] == "pedestal":
                 kept[-1] = (prev_m, ("crane", prev_meaning[1]))
@@ -409,7 +429,8 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
                 text.use(h[0].start(), h[0].end())
             return h
 
-        inner = next((way for rx, way in DIRECTION_RX if rx.search(m.group())), None)
+        bare = re.sub(r"\b(?:right|straight|all the way) (?=(?:in|out|up|down|back)\b)", "", m.group())  # "push right in"
+        inner = next((way for rx, way in DIRECTION_RX if rx.search(bare)), None)
         # "Dolly out from Mara while the head pans right": a move word that says its way takes no other
         d = None if inner or (family == "zoom" and default) else pick(directions, m.end(), min(hi, m.end() + 40)) or pick(directions, max(lo, m.start() - 20), m.start())
         direction = d[1] if d else default
@@ -578,6 +599,9 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
     sizes = sorted(features + _first(SIZE_RX, t), key=lambda h: h[0].start())
     _moves(t, spec, sizes, fps, names)
     _places(t, spec)  # after the moves: "counter-clockwise" is a direction, not a counter
+    generic = [h for h in sizes if h[1] and GENERIC_SIZE_RX.fullmatch(h[0].group())]
+    if generic and len([h for h in sizes if h[1]]) > len(generic):
+        sizes = [h for h in sizes if h not in generic]  # "start tight on Mara, ECU": the size named outright
     for m, code in sizes:
         if code is None:
             continue
@@ -1004,6 +1028,8 @@ def _places(t: _Text, spec: ShotSpec) -> None:
     "INT. KITCHEN"."""
     from engine.planner.set_pieces import LOCATION_WORDS, NOT_QUALIFIERS, piece_shape
 
+    if any(mv.family == "pedestal" for mv in spec.moves):
+        t.find(re.compile(r"(?:on|up) the (?:pedestal'?s? )?column"))  # "straight up on the column": the pedestal's, not a set piece
     found = []
     for m in _qualified_piece_rx().finditer(t.low):
         if m.group("q") not in NOT_QUALIFIERS and not any(t.used[m.start("q") : m.end("w")]):
@@ -1045,9 +1071,10 @@ def _starts_shot(sentence: str) -> bool:
 # "Jonas pans right... no, sorry, the CAMERA pans right", "pan left, actually no, make it a tilt",
 # "Close-up. Scratch that, a wide.": the director changes their mind, and the words before are withdrawn.
 CORRECTION_RX = re.compile(
-    r"(?i)(?:\.\.\.|…|\s[-–—]+|[,;])?\s*(?:(?:actually|wait|sorry|oops|hmm|erm?|um)[,.!]?\s+)*(?<![a-z'])(?:no|nope|nah)(?:\s*(?:[,.!;:…—–]|\.\.\.|\s-+)+|\s+(?=wait|sorry|actually))\s*"
+    r"(?i)(?:\.\.\.|…|\s[-–—]+|[,;])?\s*(?:(?:actually|wait|sorry|oops|hmm|erm?|um)[,.!]?\s+)*(?<![a-z'])(?:no|nope|nah)(?:\s*(?:[,.!;:…—–]|\.\.\.|\s-+)+|\s+(?=wait|sorry|actually))\s*(?!\s*(?:not|no|never|don't|do not)\b)"
     r"(?:(?:sorry|wait|actually|i mean|rather|scratch that|make (?:it|that)(?: an?)?|let's (?:do|go with|make it)(?: an?)?|instead)\b(?:\s*[,.!:–—-])*\s*)*"
-    r"|(?:[,;.]|\s[-–—]+)\s*(?:scratch that|or rather|sorry,? i mean|i mean)\b[,.!:]?\s*(?:(?:make (?:it|that)|let's do)(?: an?)?\b\s*)?"
+    r"|(?:[,;.]|\s[-–—]+)\s*(?:scratch that|scrap that|forget that|strike that|cancel that|or rather|sorry,? i mean|i mean)\b[,.!:]?\s*(?:(?:make (?:it|that)|let's do)(?: an?)?\b\s*)?"
+    r"|(?:[,;.]|\s[-–—]+)\s*actually,?\s+(?:make (?:it|that)|let's (?:do|go with|make it)|go with)(?: an?)?\b\s*"
 )
 CORRECTION_MARK = "(changed:) "
 SAID_RX = re.compile(r"(?i)(?<![a-z])(?:says?|said|saying|answers?|answered|shouts?|yells?|repl(?:ies|ied)|whispers?|mutters?|tells? (?:him|her|them))\s*$")
@@ -1076,6 +1103,28 @@ def withdraw_corrections(text: str) -> str:
     return text
 
 
+# A screenplay's character cue ("JONAS (O.S.)", "MARA (CONT'D)") and the lines spoken under it
+CUE_RX = re.compile(r"^[ \t]*[A-Z][A-Z.'’ -]{1,30}?(?:[ \t]*\((?:O\.S\.|V\.O\.|O\.C\.|CONT'D|CONT’D|OS|VO)\))?[ \t]*$")
+# "thats it thx", "Cheers!", "thanks all": a sign-off, no shot
+SIGN_OFF_RX = re.compile(r"(?im)^[ \t]*(?:that'?s (?:it|all)|thanks?(?: all| everyone| guys)?|thx|ty|cheers)\b[ \t\w!.,]{0,20}$")
+
+
+def _without_dialogue(text: str) -> str:
+    """``text`` without the lines spoken under a character cue (to the next blank line) and sign-offs."""
+    out, speaking = [], False
+    for line in text.split("\n"):
+        if speaking and line.strip():
+            continue
+        speaking = False
+        if CUE_RX.match(line) and not has_camera_words(line) and not SLUGLINE_RX.match(line) and len(line.split()) <= 4:
+            speaking = True
+            continue
+        if SIGN_OFF_RX.match(line):
+            continue
+        out.append(line)
+    return "\n".join(out).strip() or text
+
+
 def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, list[str]]:
     """(global prompt, per-shot texts) of a paragraph (see :func:`split_scenes`)."""
     head, shots, _, _ = split_scenes(paragraph, names)
@@ -1096,7 +1145,7 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
     before them. Leading sentences without camera words are the global prompt, unless a cut follows
     them (what is cut from was a shot).
     """
-    text = withdraw_corrections(paragraph.strip())
+    text = _without_dialogue(withdraw_corrections(paragraph.strip()))
     scenes: list[str] = []
     for m in SLUGLINE_RX.finditer(text):
         scenes.append(m.group().strip())
@@ -1197,12 +1246,12 @@ def _as_many_shots(shots: list[str], n: int) -> list[str]:
     """The shots of a text that said how many there are ("Two shots: first a pan right across the
     skyline, then Mara in close-up"): split at "then" when that gives exactly as many; a leading
     "first" is the list's word, not the shot's."""
-    for rx in (THEN_SPLIT_RX, AND_SPLIT_RX):  # "…, then …", else "…, and …" / "…; …"
+    for rx in (LIST_SENTENCE_RX, THEN_SPLIT_RX, AND_SPLIT_RX):  # "The first … The second …", "…, then …", else "…, and …" / "…; …"
         if len(shots) < n:
             pieces = [p for shot in shots for p in rx.split(shot) if p.strip(" ,;.")]
             if len(pieces) == n:
                 shots = pieces
-    return [LIST_ORDINAL_RX.sub("", FIRST_RX.sub("", shot, count=1), count=1).strip() or shot for shot in shots]
+    return [LIST_ORDINAL_RX.sub("", FIRST_RX.sub("", shot, count=1), count=1).strip(" ,;") or shot for shot in shots]
 
 
 def _places_someone(text: str, names: list[str]) -> bool:
@@ -1240,6 +1289,8 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
         for j, sentence in enumerate(sentences):
             new_piece = j == 0 and (i > 0 or cut_first)
             opener = NEW_SHOT_RX.match(sentence)
+            if opener and opener.group().lower().startswith("we see") and shots and not _starts_shot(shots[-1]) and not (names and mentions(shots[-1], names)):
+                opener = None  # "The camera is in the hand of the operator … We see Jonas full body": what that camera frames
             if opener and not new_piece:
                 rest = sentence[opener.end() :].strip()
                 if opener.group().lower().strip(" ,:") in ("then", "and then", "next", "later", "finally", "meanwhile", "elsewhere", "open on", "opening on", "we see"):
@@ -1247,6 +1298,8 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
                 new_piece = True
             if not shots and not new_piece and not has_camera_words(sentence):
                 head.append(sentence)
+            elif shots and not new_piece and _size_only(sentence, shots[-1], names):
+                shots[-1] += " " + sentence  # "Handheld on Mara … MCU.", "ECU Mara's eyes. 100 macro.": that shot's size
             elif shots and not new_piece and _angle_only(sentence, names):
                 shots[-1] += " " + sentence  # "Reverse on Mara, waiting. Dutch.": the angle of that shot
             elif shots and not new_piece and _modifier_only(shots[-1], names):
@@ -1290,6 +1343,21 @@ def _then_framings(sentence: str, names: list[str] | None) -> list[str]:
     if not framing(pieces[0]) or not all(opens_framing(p) for p in pieces[1:]):
         return [sentence]
     return [p.strip(" ,;") for p in pieces]
+
+
+def _size_only(sentence: str, shot: str, names: list[str] | None) -> bool:
+    """A sentence of a size (and a lens) and nothing else, after a shot that has no size or the same one."""
+    low = sentence.lower().strip(" .!;")
+    hits = [(m, code) for rx, code in SIZE_RX for m in rx.finditer(low)]
+    if not hits or any(rx.search(low) for rx, _ in MOVE_RX) or (names and mentions(sentence, names)):
+        return False
+    rest = FOCAL_RX.sub(" ", low)
+    for m, _ in sorted(hits, key=lambda h: -h[0].start()):
+        rest = rest[: m.start()] + rest[m.end() :]
+    if [w for w in WORD_RX.findall(rest) if w not in V.STOPWORDS and not w.isdigit()]:
+        return False
+    before = {code for rx, code in SIZE_RX if rx.search(shot.lower())}
+    return not before or bool(before & {code for _, code in hits})
 
 
 def _angle_only(sentence: str, names: list[str] | None) -> bool:

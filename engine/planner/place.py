@@ -363,6 +363,11 @@ def _place(
         eye = aim_point(pov_of, "ECU") + 0.1 * _flat(aim - np.asarray(pov_of.position, float))
         notes.append(f"point of view: from {pov_of.name}'s eyes")
         return Placement(Framing.looking_at(eye, aim, focal, roll), subject, float(np.linalg.norm(aim - eye)), aim, notes)
+    if foreground is not None and size == "INSERT":
+        # "An insert of Jonas's hand, over Mara's shoulder": an insert frames the hands, with no eye
+        # line for a shoulder to frame; it is planned as the insert (the framing solve has no eyes to place)
+        notes.append(f"an insert frames {subject.name}'s hands, not an eye line over {foreground.name}'s shoulder: planned the insert")
+        foreground = None
     if foreground is not None:
         # Behind the foreground subject's shoulder on the cameras' side, looking past it at the
         # subject; the lens is chosen so the subject's eyes sit on the upper third at the size's line.

@@ -1096,6 +1096,9 @@ RESULT_RX = re.compile(
 )
 
 
+SURE_WITHOUT_A_WAY = 0.85  # a bank move that says no way of its own, beside a move the rules read, needs this
+
+
 def _heading(spec: ShotSpec, clause) -> bool:
     """"Diagonal move: pan right and tilt up together": a few words before a colon that name the
     moves the rules read after it."""
@@ -1147,7 +1150,15 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
 
             if said and meaning.family in ALLOWED and said in ALLOWED[meaning.family]:
                 direction = said
-            if any(mv.family == meaning.family and mv.direction == direction for mv in sp.moves):
+            vertical = {"pedestal", "crane"}
+            if not said and sp.moves and m.similarity < SURE_WITHOUT_A_WAY:
+                # "lateral track right …; the camera travels", "jib down …, land at his eyeline": a clause
+                # that says no way, beside a move the rules read, is more of that move, not another
+                sp.explanation.append((clause.text, f"phrase bank: {what}, no way said beside '{sp.moves[0].words}': not another move"))
+                used = {w.lower() for w in clause.leftovers}
+                sp.not_understood = [w for w in sp.not_understood if w.lower() not in used]
+                continue
+            if any((mv.family == meaning.family or {mv.family, meaning.family} == vertical) and mv.direction == direction for mv in sp.moves):
                 # said twice ("Jonas chases Mara. We track with them."): one follow, not two back to back
                 sp.explanation.append((clause.text, f"phrase bank: {what} -> {meaning.family.replace('_', ' ')} {direction or ''}, already planned".strip()))
                 continue
@@ -1237,6 +1248,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
     planned: list[PlannedShot] = []
     previous: Subject | None = None
     previous_size: str | None = None
+    previous_ots = False
     warnings: list[str] = []
     if empty:
         warnings.append("the text is empty: planned one static medium shot")
@@ -1264,6 +1276,11 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             subject = scene.other(previous)
             if subject is not None:
                 notes.append(f"reverse: on {subject.name}, the other side of the exchange from {previous.name}")
+            if subject is not None and previous_ots and not spec.angles and not spec.size and spec.foreground is None and scene.subject(previous.name) is not None:
+                # "Shot A: over Mara's shoulder on Jonas. Shot B: the reverse.": over Jonas's shoulder on Mara
+                spec.angles.append("over-the-shoulder")
+                spec.foreground = previous.name
+                notes.append(f"the reverse of an over-the-shoulder: over {previous.name}'s shoulder")
         if subject is None:  # "close on her": the last shot's subject, as that shot left them (seated, moved)
             subject = (scene.subject(previous.name) or previous) if previous is not None else subjects[0]
         piece = framed_piece(spec, work)
@@ -1354,6 +1371,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         warnings += [f"shot {index + 1}: {w}" for w in spec.warnings]
         if piece is None:  # after an insert, "close on her" is still about the person before it
             previous, previous_size = subject, (None if two_shot or foreground is not None else size)
+            previous_ots = foreground is not None and "over-the-shoulder" in spec.angles
     return Plan(global_prompt.replace(CORRECTION_MARK, ""), planned, subjects, fps, seed, warnings)
 
 

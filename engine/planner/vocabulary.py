@@ -9,10 +9,10 @@ from __future__ import annotations
 SIZES: list[tuple[str, str]] = [
     (r"extreme wide(?: shot)?|extreme long shot|ews|els|very wide(?: shot)?", "EWS"),
     (r"extreme close[- ]?ups?|extreme close(?= on)|ecu|extreme cu|macro|big close[- ]?ups?|bcu", "ECU"),
-    (r"medium close[- ]?ups?|mcu|medium cu|chest[- ]up|head and shoulders|head[- ]and[- ]shoulders shot", "MCU"),
+    (r"medium close(?:[- ]?ups?)?|mcu|medium cu|chest[- ]up|head and shoulders|head[- ]and[- ]shoulders shot", "MCU"),
     (r"medium long(?: shot)?|medium wide(?: shot)?|cowboy(?: shot)?|mls|mws|knee[- ]up", "MLS"),
     (r"medium(?: shot)?|mid[- ]shot|ms|waist[- ]up|mid", "MS"),
-    (r"full(?: body)?(?: shot)?|fs|head[- ]to[- ]toe", "FS"),
+    (r"full(?: body)?(?: shot)?(?! \d| circle| turn| rotation| orbit| 360| speed| stop| swing| arc| roll)|fs|head[- ]to[- ](?:toe|feet)", "FS"),
     (r"close[- ]?ups?|cu|closeup|close on|tight on|tight shot|close shot|choker", "CU"),
     (r"insert(?: shot)?|detail(?: shot)?", "INSERT"),
     (r"establishing(?: shot)?|wide(?: shot)?|ws|long shot|ls|master(?: shot)?|wide angle shot", "WS"),
@@ -33,8 +33,8 @@ ANGLES: list[tuple[str, str]] = [
     (r"worm'?s[- ]eye(?: view)?|from the ground|ground[- ]level|floor[- ]level", "worm's eye"),
     # "dutch clockwise", "dutch to the left": the frame rolls (a move), not a held dutch angle
     (r"dutch(?: angle| tilt)?(?! (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))|canted(?: angle| frame)?|tilted (?:horizon|frame)|off[- ]kilter|askew", "dutch"),
-    (r"low[- ]angle|from below|looking up at|(?:we|the camera) looks? up at|hero (?:angle|shot)|(?:at|from) (?:knee|hip|waist)[- ](?:height|level)|low camera|(?:knee|hip|waist)[- ](?:height|level)(?= (?:angle|shot|camera|on))|low(?=[- ]" + SIZE_AFTER + ")", "low"),
-    (r"high[- ]angle|from above|looking down (?:at|on)|(?:we|the camera) looks? down (?:at|on|onto)|high(?=[- ]" + SIZE_AFTER + ")", "high"),
+    (r"low[- ]angle|from below|looking up at|(?:we|the camera) looks? up at|hero (?:angle|shot)|(?:at|from) (?:knee|hip|waist)[- ](?:height|level)|low camera|(?:knee|hip|waist)[- ](?:height|level)(?= (?:angle|shot|camera|on))|low(?=[- ]" + SIZE_AFTER + r")|(?:(?<=, )|(?<=^)|(?<=\. ))low(?=\s*[.,;!]|\s*$)", "low"),
+    (r"high[- ]angle|from above|looking down (?:at|on)|(?:we|the camera) looks? down (?:at|on|onto)|high(?=[- ]" + SIZE_AFTER + r")|(?:(?<=, )|(?<=^)|(?<=\. ))high(?=\s*[.,;!]|\s*$)", "high"),
     (r"eye[- ]level|eye[- ]line", "eye level"),
     (r"pov|point[- ]of[- ]view|through (?:her|his|their|\w+'s) eyes", "POV"),
     (r"profile|side[- ]on|from the side", "profile"),
@@ -49,13 +49,13 @@ VERTICAL_ANGLES = ("low", "high", "overhead", "worm's eye", "aerial")
 # Direction words: the move's direction is taken from the first one that follows it (or precedes it).
 DIRECTIONS: list[tuple[str, str]] = [
     (r"screen[- ]left|to the left|leftwards?|left", "left"),
-    (r"screen[- ]right|to the right|rightwards?|right", "right"),
+    (r"screen[- ]right|to the right|rightwards?|right|rite", "right"),
     (r"counter[- ]?clockwise|anti[- ]?clockwise", "counterclockwise"),
     (r"clockwise", "clockwise"),
     (r"straight up|upwards?|up", "up"),
     (r"straight down|downwards?|down", "down"),
     (r"in(?:wards?)?|closer|toward(?:s)?", "in"),
-    (r"out(?:wards?)?|back|away", "out"),
+    (r"out(?:wards?)?|back(?:wards?)?|away", "out"),
 ]
 
 # Move words -> (move family, default direction). Families map to presets in plan.py.
@@ -67,9 +67,9 @@ MOVES: list[tuple[str, tuple[str, str | None]]] = [
     (r"(?:the )?(?:zoom|lens) (?:push(?:es)?|creep(?:s)?|go(?:es)?|ease(?:s)?|punch(?:es)?) in|(?:the )?(?:zoom|lens) (?:tightens?|tightening|goes tighter|goes longer)|(?:a (?:slow |gentle |quick )?)?creep(?:s|ing)? (?:in )?on the (?:lens|zoom)", ("zoom", "in")),
     (r"whip[- ]?pan(?:s|ning)?|swish[- ]pan|snap pan|whip(?:s|ping)?(?![- ]?zoom)", ("whip_pan", None)),
     (r"rack(?:s|ing|ed)?(?: the)? focus|pull(?:s|ing)? focus|focus pull|rack(?:s|ing)? (?=to )|shift(?:s|ing)? focus", ("focus", None)),
-    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|dolli(?:es|ed) in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|(?:creep|push|ease|inch|bring|move|take)(?:s|es|ing)? the (?:dolly|camera|lens) (?:in|forward|toward|closer)|track(?:s|ing)? (?:toward|forward|closer)|eas(?:e|es|ing) in(?!to)|a (?:slow |quick |fast |gentle )?push(?! (?:out|back))|push(?:es|ing)? (?:toward|towards)|travel(?:s|ling)? (?:in|forward|toward)", ("dolly", "in")),
-    (r"pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|dolli(?:es|ed) (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away|(?:(?<=camera )|(?<=shot )|(?<=lens ))pulls away|(?<=we )pull away|eas(?:e|es|ing) (?:back|out)|widen(?:s|ing)? out|(?:(?<=camera )|(?<=we )|(?<=lens ))mov(?:e|es|ing) (?:away|back)", ("dolly", "out")),
-    (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move|sideways(?: dolly| move| track)?|(?:drift|glide|float)(?:s|ing)?(?= (?:to the |screen[- ])?(?:left|right))|glid(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))", ("truck", None)),
+    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|dolli(?:es|ed) in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|(?:creep|push|ease|inch|bring|move|take)(?:s|es|ing)? the (?:dolly|camera|lens) (?:in|forward|toward|closer)|track(?:s|ing)? (?:toward|forward|closer)|eas(?:e|es|ing) in(?!to)|a (?:slow |quick |fast |gentle )?push(?! (?:out|back))|push(?:es|ing)? (?:toward|towards)|push(?:es|ing)? (?:right|straight|all the way) in|travel(?:s|ling)? (?:in|forward|toward)", ("dolly", "in")),
+    (r"pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|dolli(?:es|ed) (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away|(?:(?<=camera )|(?<=shot )|(?<=lens ))pulls away|(?<=we )pull away|eas(?:e|es|ing) (?:back|out)|widen(?:s|ing)? out|(?:the camera|camera|we|it)(?: is| are|'s|'re)? go(?:es|ing)? (?:backwards?|back)(?! to)|(?:(?<=camera )|(?<=we )|(?<=lens ))mov(?:e|es|ing) (?:away|back)", ("dolly", "out")),
+    (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move|sideways (?:dolly|move|track)|(?<=dolly )sideways|(?<=slide )sideways|(?<=slides )sideways|(?<=go )sideways|(?:drift|glide|float)(?:s|ing)?(?= (?:to the |screen[- ])?(?:left|right))|glid(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))", ("truck", None)),
     (r"pedestal(?:s|ling)?|ped(?= up| down)|boom(?:s|ing)?|rais(?:e|es|ing) the camera", ("pedestal", "up")),
     (r"bring(?:s|ing)? the camera(?= (?:straight |slowly )?down)|lower(?:s|ing)? the camera|(?:(?<=camera )|(?<=we ))lowers?", ("pedestal", "down")),
     (r"(?:techno[- ]?)?crane(?:s|d)?(?: shot)?|jib(?:s|bing)?|(?<=the )(?:crane |jib )?arm (?:com(?:es|ing)|swing(?:s|ing)?|go(?:es|ing)|drop(?:s|ping)?|lift(?:s|ing)?|ris(?:es|ing)|sweep(?:s|ing)?)(?= (?:\w+ )?(?:up|down))", ("crane", None)),
@@ -78,10 +78,11 @@ MOVES: list[tuple[str, tuple[str, str | None]]] = [
     (r"tilt(?:s|ing|ed)?|tip(?:s|ping|ped)?(?= (?:(?:the camera|the lens|it) )?(?:up|down))", ("tilt", None)),
     (r"roll(?:s|ing)?|barrel roll|rotat(?:e|es|ing) the (?:frame|horizon)|rotat(?:e|es|ing)(?= (?:(?:counter|anti)[- ]?)?clockwise)|dutch(?:es|ing)?(?= (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))", ("roll", "left")),
     (r"(?:snap|crash)[- ]zoom(?:s|ing|ed)?|zoom(?:s|ing|ed)?|punch[- ]in", ("zoom", None)),
+    (r"(?:bend|bends|bending|dip|dips|dipping|nod|nods|nodding|tip|tips|tipping) (?:its|the|his) (?:head|lens|nose)(?= (?:up|down))", ("tilt", None)),
     # "we go with Jonas", "stay with her": the camera goes along with someone (a person doing it is theirs)
     (r"follow(?:s|ing|ed)?(?! by)|(?:(?<=^)|(?<=[,.;:] )|(?<=we ))chase(?= (?:him|her|them|[a-z]+))|tracking shot|track(?:s|ing)? (?:with|alongside)|walk(?:s|ing)? with|(?:go(?:es|ing)?|mov(?:e|es|ing)|travel(?:s|ling)?|run(?:s|ning)?|stay(?:s|ing)?|keep(?:s|ing)? pace) with(?= (?:the two|the pair|both|(?!the |a |an )[a-z]+))", ("follow", None)),
     (r"(?<!to )reveal(?:s|ing)?", ("reveal", "right")),
-    (r"rising|ris(?:e|es)|ascend(?:s|ing)?|float(?:s|ing)? up", ("pedestal", "up")),
+    (r"rising|ris(?:e|es)|ascend(?:s|ing)?|float(?:s|ing)? up|fl(?:y|ies|ying) up", ("pedestal", "up")),
     (r"descend(?:s|ing)?|sinking|sink(?:s)?|drop(?:s|ping)?(?: down)?(?! focus)", ("pedestal", "down")),
 ]
 
@@ -90,16 +91,16 @@ STATIC_WORDS = (
     r"static|locked[- ]off|lock[- ]off|still camera|fixed camera|no (?:camera )?(?:movement|moves?|motion)|tripod|on sticks|"
     r"(?:we|the camera|camera|the lens|it) (?:don't|do not|doesn't|does not|never|won't|will not) (?:move|budge)s?|(?:we|the camera|camera|the frame|frame) (?:stays?|remains?|is|sits) (?:put|still|locked|planted|fixed)|"
     r"(?:the )?camera(?:'s| is) (?:locked|planted|fixed|frozen|static|still)(?: down| off)?|(?:the )?camera (?:locked|planted|fixed|frozen)(?: down| off)?|(?:the )?frame (?:is |stays |remains )?frozen|locked down|dead still|stock[- ]still|perfectly still|nothing fancy|"
-    r"hold(?:s|ing)?(?: on)?|linger(?:s|ing)?(?: on)?"
+    r"hold(?:s|ing)?(?: on)?|linger(?:s|ing)?(?: on)?|(?:stays?|remains?) in (?:one|the same) place|(?:we|the camera|camera|it) (?:don't|do not|doesn't|does not|won't) go anywhere|not moving"
 )
 # "no tilt", "without panning", "don't zoom", "rather than a push": a move said so as not to make it.
 NEGATED_NOUNS = r"push(?:es|ing)?|pans?|panning|tilts?|tilting|zooms?|zooming|dolly|dollying|crane|craning|roll(?:s|ing)?|track(?:s|ing)?|truck(?:s|ing)?|orbit(?:s|ing)?|arcs?|moves?|moving|movement|motion|reframing|reframes?"
 NEGATIONS = r"resist(?:ing)? the urge to|no need to|no need for(?: a| an)?|avoid(?:ing)?(?: a| an| any)?|skip(?:ping)? the|no|not|never|nor|without(?: any| a)?|don't|do not|doesn't|does not|won't|will not|rather than(?: a| an)?|instead of(?: a| an)?"
 TRIPOD_WORDS = r"tripod|on sticks|planted|(?:the )?camera planted|(?:the )?camera (?:stays?|remains?|is|sits) planted"
-HANDHELD_WORDS = r"hand[- ]?held|shaky(?: cam)?|documentary[- ]style|run[- ]and[- ]gun|verit[eé]"
+HANDHELD_WORDS = r"in the (?:hands?|arms) of the operator|(?:a (?:little|bit of|touch of) )?shaking|hand[- ]?held|shaky(?: cam)?|documentary[- ]style|run[- ]and[- ]gun|verit[eé]"
 STEADICAM_WORDS = r"steadicam|steady[- ]?cam|gimbal"
 TWO_SHOT_WORDS = r"two[- ]shot|2[- ]shot|fifty[- ]fifty|50[- /]50"
-SINGLE_WORDS = r"(?:clean )?single"  # one person alone in frame (a "dirty single" is over the other's shoulder)
+SINGLE_WORDS = r"(?:clean )?single|angle on(?= (?!the )[a-z]+)"  # a screenplay's "ANGLE ON MARA" is her single  # one person alone in frame (a "dirty single" is over the other's shoulder)
 FLASH_WORDS = r"flash(?: cut| frame)?|subliminal|split[- ]second|a single frame"
 
 SPEEDS: list[tuple[str, str]] = [
@@ -111,12 +112,13 @@ SPEEDS: list[tuple[str, str]] = [
 
 CROSS_LINE = r"cross(?:es|ing)? the line|other side of the line|break(?:s|ing)? the 180|jump(?:s|ing)? the line"
 REVERSE = r"reverse(?: shot| angle)?|reverse on|the reverse|return shot"
-SEQUENCE = r"then|and then|followed by|before|after that|finally|into a|into an|into"
+SEQUENCE = r"then|and then|followed by|before|after that|finally|into a|into an|into|(?<!at )once|when"
 TOGETHER = r"and|while|as|with|at the same time|together|simultaneously|at once"
 
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "next": 0, "last": 0, "final": 0, "opening": 1, "closing": 0,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6,
 }  # fmt: skip
 
 NUMBER_WORDS = {

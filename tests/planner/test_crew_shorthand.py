@@ -290,3 +290,107 @@ def test_two_people_at_the_parapet_are_both_there_face_to_face_and_their_close_u
         cam = sequence.shared.shot(project, project.shots[k]).positions[0]
         to_cam = (cam - where) * [1, 0, 1]
         assert face @ to_cam / np.linalg.norm(to_cam) > 0.3  # the lens is in front of the face
+
+
+# -- kinds the sixth blind set brought (each tested with other wordings) ----------------------------
+
+
+@pytest.mark.parametrize("text, shots", [
+    ("ok 3 shots. 1st: pan left to mara. 2nd: jonas cu. 3rd: tilt up the tower", 3),
+    ("Two shots. The first is a pan left. The second one's a close-up of Jonas.", 2),
+    ("Shot A: wide of the roof. Shot B: Mara, close-up.", 2),
+    ("Jonas, handheld, we stay in one place. Medium close-up.", 1),
+    ("CU Jonas. 85mm. Locked off.", 1),
+    ("The camera sits on the operator's shoulder, a little shaking. We see Mara head to toe.", 1),
+    ("first a tilt down the tower; cut; then Mara in close-up", 2),
+    ("* wide of the roof\n* mara MCU\n* push in on jonas", 3),
+    ("shot 1 wide\nshot 2 mara cu\ncheers!", 2),
+])  # fmt: skip
+def test_crew_lists_and_trailing_words_split_as_the_crew_means(text, shots):
+    assert len(split_shots(text, NAMES)[1]) == shots
+
+
+def test_a_screenplay_s_dialogue_is_no_shot_and_an_angle_on_someone_starts_one():
+    text = "EXT. ROOFTOP - DAY\n\nWIDE - the roof. Wind.\n\nANGLE ON JONAS at the crates. CAMERA PUSHES IN.\n\n          MARA (V.O.)\n     Don't.\n\nREVERSE ANGLE - MARA by the door."
+    plan = plan_text(text, SET)
+    assert [s.subject for s in plan.shots][1:] == ["Jonas", "Mara"]
+    assert _moves(text)[1] == ["push_in"]
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Truck right along the crates... no - not a pan, a truck, sideways on the dolly.", [["truck_right"]]),
+    ("Pan right to Jonas, actually, make it a tilt up.", [["tilt_up"]]),
+    ("Zoom in on Mara, scrap that, hold on her.", [["static"]]),
+])  # fmt: skip
+def test_emphasis_is_no_change_of_mind_and_more_ways_to_change_it(text, moves):
+    assert _moves(text) == moves
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("we whip pan right to jonas then crash zoom into him", ["pan_right", "zoom_in"]),
+    ("The camera is going backwards, away from Mara, slowly.", ["pull_out"]),
+    ("Jonas, medium. We push straight in on him.", ["push_in"]),
+    ("Orbit right around Mara, a slow orbit, half way round.", ["arc_right"]),
+    ("Pan left off Jonas to the door, and once we're there, tilt down to the floor.", ["pan_left", "tilt_down"]),
+    ("The camera looks at the sky, then it dips its head down to find Mara.", ["tilt_down"]),
+    ("Pull back from Jonas and reveal the whole roof.", ["pull_out"]),
+    ("Truck left along the crates, revealing Mara.", ["truck_left"]),
+    ("Lateral track left past the door; the camera travels, the head doesn't turn.", ["truck_left"]),
+    ("Ped up from Jonas's hands to his eyes, on the column, no tilt.", ["pedestal_up"]),
+    ("Slide right on the dolly, the water tower sliding past the antenna.", ["truck_right"]),
+    ("Barrel roll left on Mara, a full 90 degrees.", ["roll_left"]),
+])  # fmt: skip
+def test_more_moves_as_crews_write_them(text, moves):
+    assert sorted(_moves(text)[0]) == sorted(moves)
+
+
+def test_a_camera_that_flies_up_looking_down_on_someone_is_a_crane_up():
+    """(Its labels also read a pull out: looking down, a rise moves the camera back along its lens.)"""
+    spec = plan_text("the camera fly up from Jonas until very high, looking down on him always", SET).shots[0].spec
+    assert [(m.family, m.direction) for m in spec.moves] == [("crane", "up")]
+
+
+@pytest.mark.parametrize("text, angle", [("Jonas's single, 50, low.", "low"), ("Reverse on Mara, same lens, high.", "high")])
+def test_a_bare_low_or_high_after_a_comma_is_the_angle(text, angle):
+    assert angle in plan_text(text, SET).shots[-1].spec.angles
+
+
+@pytest.mark.parametrize("text, size", [("start tight on Jonas, ECU", "ECU"), ("medium close on mara, shaky", "MCU"), ("We see Jonas full body, head to feet.", "FS")])
+def test_the_size_named_outright_wins_over_a_loose_word(text, size):
+    assert plan_text(text, SET).to_project(SET).shots[0].size == size
+
+
+@pytest.mark.parametrize("text", ["Shot 1: over Jonas's shoulder onto Mara. Shot 2: the reverse.", "OTS on mara over jonas's shoulder, then reverse it"])
+def test_the_reverse_of_an_over_the_shoulder_is_over_the_other_shoulder(text):
+    plan = plan_text(text, SET)
+    first, second = plan.shots[0].spec, plan.shots[1].spec
+    assert (second.foreground, plan.shots[1].subject) == (plan.shots[0].subject, first.foreground)
+    assert "over-the-shoulder" in second.angles
+
+
+@pytest.mark.parametrize("text", [
+    "Insert over Mara's shoulder on Jonas's hands.",
+    "An insert of Jonas's hand, over Mara's shoulder.",
+    "OTS Jonas onto Mara, insert of her hands.",
+])  # fmt: skip
+def test_an_insert_said_over_a_shoulder_is_planned_as_the_insert_not_a_crash(text):
+    """It raised "a insert frames an object, not a person's eyes" (the sixth set's q054, on the old code)."""
+    plan = plan_text(text, SET)
+    plan.to_project(SET)
+    assert any("planned the insert" in n for n in plan.shots[0].notes)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SIZES = ["extreme close-up", "close-up", "medium close-up", "medium shot", "cowboy", "full shot", "wide", "insert", ""]
+ANGLES = ["", "low angle", "high angle", "overhead", "worm's-eye view", "dutch", "over Mara's shoulder", "Jonas's POV", "aerial", "two-shot"]
+MOVES = ["", ", push in", ", crane down", ", arc left", ", dolly zoom", ", follow him", ", tilt up", ", handheld", ", pan right and tilt up together"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(SIZES), st.sampled_from(ANGLES), st.sampled_from(MOVES), st.sampled_from(["Jonas", "Mara", "the water tank"]))
+def test_any_size_angle_and_move_together_gives_a_plan_never_a_crash(size, angle, move, who):
+    plan = plan_text(f"{size} {angle} on {who}{move}.".strip(), SET)
+    project = plan.to_project(SET)
+    assert len(project.shots) == 1 and project.shots[0].duration >= 1
