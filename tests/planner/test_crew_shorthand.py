@@ -394,3 +394,9 @@ def test_any_size_angle_and_move_together_gives_a_plan_never_a_crash(size, angle
     plan = plan_text(f"{size} {angle} on {who}{move}.".strip(), SET)
     project = plan.to_project(SET)
     assert len(project.shots) == 1 and project.shots[0].duration >= 1
+
+
+def test_a_famous_name_in_a_move_s_name_is_no_one_in_the_set():
+    plan = plan_text("From a high angle, a close-up; briskly the Hitchcock zoom.")
+    assert "Hitchcock" not in [s.name for s in plan.subjects]
+    assert [m.family for m in plan.shots[0].spec.moves] == ["dolly_zoom"]
