@@ -1140,7 +1140,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
             continue
         sp.bank_matches.append(phrase_bank.Match(clause.text, m.phrase, m.move, m.similarity))
         meaning = phrase_bank.meaning(m.move)
-        low = clause.text.lower()
+        low = re.sub(r"(?:'s|\b(?:her|his|their|my|our)) back\b", " ", clause.text.lower())  # "on Mara's back" is no way to go
         said = next((d for rx, d in DIRECTION_RX if rx.search(low)), None)
         speed = next((v for rx, v in SPEED_RX if rx.search(low)), None) or meaning.speed
         what = f"'{m.phrase}' (similarity {m.similarity:.2f})"

@@ -400,3 +400,7 @@ def test_a_famous_name_in_a_move_s_name_is_no_one_in_the_set():
     plan = plan_text("From a high angle, a close-up; briskly the Hitchcock zoom.")
     assert "Hitchcock" not in [s.name for s in plan.subjects]
     assert [m.family for m in plan.shots[0].spec.moves] == ["dolly_zoom"]
+
+
+def test_on_someone_s_back_is_where_the_camera_is_not_a_way_to_go():
+    assert _moves("Steadicam on Jonas's back all the way to the crates, very Goodfellas, stay with him.") == [["follow"]]
