@@ -42,7 +42,7 @@ SET = build_demo_project().model_copy(update={"shots": []})
 ANGLE_WORDS = {"eye level": "eye level", "low": "low angle", "high": "high angle", "overhead": "overhead", "worm's eye": "worm's-eye view", "dutch": "dutch angle", "aerial": "high angle"}
 
 
-SETS = {"dev": "planner_dev.jsonl", "heldout": "planner_heldout.jsonl", "heldout2": "planner_heldout2.jsonl", "heldout3": "planner_heldout3.jsonl", "heldout4": "planner_heldout4.jsonl", "heldout5": "planner_heldout5.jsonl", "heldout6": "planner_heldout6.jsonl"}
+SETS = {"dev": "planner_dev.jsonl", "heldout": "planner_heldout.jsonl", "heldout2": "planner_heldout2.jsonl", "heldout3": "planner_heldout3.jsonl", "heldout4": "planner_heldout4.jsonl", "heldout5": "planner_heldout5.jsonl", "heldout6": "planner_heldout6.jsonl", "heldout7": "planner_heldout7.jsonl"}
 
 
 def load(name: str) -> list[dict]:

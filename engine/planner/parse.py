@@ -57,12 +57,15 @@ _ORDINAL = "|".join(V.ORDINALS)
 _NOT_AFTER_COUNT = r"(?<!\d)(?<!\d )(?<!\d-)" + "".join(f"(?<!{re.escape(w)} )(?<!{re.escape(w)}-)" for w in V.NUMBER_WORDS if w not in ("a", "an"))
 # "Shot 2:", "Shot two.", "First shot:", "The third shot is", "In the next shot," — a new numbered shot.
 SHOT_MARKER_RX = re.compile(
-    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b\s*[:.,)-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) shot\b(?:\s+(?:is|will be))?\s*[:,-]?)\s*"
+    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel)\b(?:\s+(?:is|will be))?\s*[:,–—-]?)\s*"
 )
 CUT_RX = re.compile(
     r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*|\bsmash cut\b[:,]?\s*|\b(?:and |then )?cut\s*[:–—]\s*"
     r"|(?:\bthen\b[,:]?\s*)?\b(?:new|next|another) (?:setup|set-up)\b[:,.–—]?\s*"
-    r"|(?<=[;,.])\s*cut\s*[;,.]\s*"  # "first a crane up off Jonas; cut; then a handheld MCU"  # "…; then, new setup, zoom out": a camera set up anew
+    r"|(?<=[;,.])\s*cut\s*[;,.]\s*"  # "first a crane up off Jonas; cut; then a handheld MCU"
+    r"|\s*(?:→|⟶|=>)\s*(?:cut\s*(?:→|⟶|=>)\s*)?"  # "high angle on both, static → cut → roll left on Jonas"
+    r"|(?:\band then\b[,]?\s*)?\b(?:a |another )?(?:separate|new|different) shot\b(?:,\s*separate)?[:,.–—]?\s*"
+    r"|,\s*(?:and )?then the (?:last|next|final|second|third|fourth) one\b[,:]?\s*"  # "…; then, new setup, zoom out": a camera set up anew
 )
 # Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
 NEW_SHOT_RX = re.compile(r"(?i)^(?:then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
@@ -84,7 +87,10 @@ AND_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*and\s+|;\s*|,\s*(?=an?\s|the\s))")
 ANY_MARKER_RX = re.compile(f"{SHOT_MARKER_RX.pattern}|{ORDINAL_MARKER_RX.pattern.removeprefix('(?i)')}", re.I)
 LIST_ITEM_RX = re.compile(r"(?m)^[ \t]*(?:(?:\d{1,2}|[a-h])[.)]|[*•·–-])[ \t]+")
 # "1) follow Mara 2) tilt down", "(1) top shot (2) …", "1A ped down. 1B pull out. 1C …": a list inside a line
-INLINE_ITEM_RX = re.compile(r"(?:^|(?<=\s))(?:\((?P<a>\d{1,2})\)|(?P<b>\d{1,2})\)|(?P<n>\d{1,3})(?P<l>[A-H])(?=[\s:.,)]))[:.)]?\s*")
+INLINE_ITEM_RX = re.compile(
+    r"(?:^|(?<=\s))(?:\((?P<a>\d{1,2})\)|(?P<b>\d{1,2})\)|(?P<n>\d{1,3})(?P<l>[A-H])(?=[\s:.,)])|\((?P<c>[a-h])\)|(?<![A-Za-z])(?P<u>[A-H]):(?=\s))[:.)]?\s*"
+    r"|(?i:(?:^|(?<=[.;!?]\s)|(?<=\.\s\s))(?P<w>one|two|three|four|five|six|seven|eight)\b\s*[,:.–—]\s*(?:(?:er|um|uh),?\s+(?:(?P=w)\b[,:]?\s*)?)?)"
+)
 # "the second is a locked-off wide", "the last one:": the list's words, after a count
 LIST_ORDINAL_RX = re.compile(rf"(?i)^the (?:{_ORDINAL})(?: one| shot)?(?:'s| is| will be)?\b[:,]?\s*")
 # "Two shots. The first is a zoom in … The second one's a truck right": sentences that open with the list's ordinal
@@ -357,7 +363,7 @@ def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = (
 
 
 ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|looking down (?:on|at) (?:her|him|them))")
-GENERIC_SIZE_RX = re.compile(r"(?:tight|close) on|tight shot|close shot")
+GENERIC_SIZE_RX = re.compile(r"(?:tight|close) on|tight shot|close shot|establishing(?: shot)?")
 RIG_RX = re.compile(r"(?:pedestal|crane|jib|dolly|boom)s?")
 
 
@@ -399,6 +405,12 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         if again:  # "Swing the head left and carry Mara on the pan", "circle camera-right …, slow arc": the move said again
             text.use(m.start(), m.end())
             continue
+        prev_way = any(rx.search(prev_m.group()) for rx, _ in DIRECTION_RX) or any(rx.match(text.low, prev_m.end() + 1) for rx, _ in DIRECTION_RX)
+        if meaning[0] == prev_meaning[0] and said_way and not prev_way and prev_meaning[1] is None and not SEQUENCE_RX.search(between):
+            # "a dead simple pan — off Jonas … Camera stays where it is, just swing the head left": one pan, this way
+            text.use(prev_m.start(), prev_m.end())
+            kept[-1] = (m, meaning)
+            continue
         if (meaning[0] == prev_meaning[0] or vertical) and not opposite and not SEQUENCE_RX.search(between) and len(between) < 25:
             if vertical and prev_meaning[0] == "pedestal":
                 kept[-1] = (prev_m, ("crane", prev_meaning[1]))
@@ -433,7 +445,7 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         inner = next((way for rx, way in DIRECTION_RX if rx.search(bare)), None)
         # "Dolly out from Mara while the head pans right": a move word that says its way takes no other
         d = None if inner or (family == "zoom" and default) else pick(directions, m.end(), min(hi, m.end() + 40)) or pick(directions, max(lo, m.start() - 20), m.start())
-        direction = d[1] if d else default
+        direction = d[1] if d else (inner or default)
         words = text.words(m.start(), m.end()) + (f" {text.words(d[0].start(), d[0].end())}" if d else "")
         if family in ("arc", "roll") and direction in ("up", "down", "in", "out"):
             direction = default
@@ -1187,6 +1199,8 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
         parts = ANY_MARKER_RX.split(text)
         head = parts[0].strip()
         shots = [piece.strip(" \n,;") for p in parts[1:] for piece in CUT_RX.split(p) if piece.strip(" \n,;.:")]
+        if head and any(has_camera_words(x) for x in SENTENCE_RX.split(head)) and not SHOT_COUNT_RX.search(head):
+            shots, head = [head, *shots], ""  # "Cowboy on Mara. Second shot: …": the words before the first marker were a shot
         return head, shots, [0] * len(shots), {0: head}
     items = _inline_items(text)
     if items:
@@ -1232,7 +1246,14 @@ def _inline_items(text: str) -> list[re.Match]:
     found = list(INLINE_ITEM_RX.finditer(text))
     numbered = [m for m in found if m.group("a") or m.group("b")]
     coded = [m for m in found if m.group("n")]
-    for ms, key in ((numbered, lambda m: int(m.group("a") or m.group("b"))), (coded, lambda m: (int(m.group("n")), ord(m.group("l"))))):
+    lettered = [m for m in found if m.group("c") or m.group("u")]
+    spelled = [m for m in found if m.group("w")]
+    for ms, key in (
+        (numbered, lambda m: int(m.group("a") or m.group("b"))),
+        (coded, lambda m: (int(m.group("n")), ord(m.group("l")))),
+        (lettered, lambda m: ord((m.group("c") or m.group("u")).lower())),
+        (spelled, lambda m: int(V.NUMBER_WORDS[m.group("w").lower()])),
+    ):
         if len(ms) < 2:
             continue
         keys = [key(m) for m in ms]

@@ -158,7 +158,7 @@ def discover_subjects(text: str, known: list[Subject]) -> list[Subject]:
         if sentence_start and not m.group(0).endswith("'s") and text.count(word) < 2 and not acts:
             continue
         # "Close-up", "Medium shot", "Hitchcock zoom": the word with what is joined to it is camera language, not a name.
-        joined = re.match(r"[\w'-]+(?:\s+(?:shot|zoom|effect))?", text[start:])  # "the Hitchcock zoom" is no one
+        joined = re.match(r"[\w'-]+(?:\s+(?:shot|zoom|effect|push|pull|thing|move|one-point push))?", text[start:])  # "the Hitchcock zoom" is no one
         if has_camera_words(word) or has_camera_words(joined.group(0) if joined else word) or re.fullmatch(r"(?i)shot|cut|we|camera", word):
             continue
         found.append(word)

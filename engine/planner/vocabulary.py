@@ -13,7 +13,7 @@ SIZES: list[tuple[str, str]] = [
     (r"medium long(?: shot)?|medium wide(?: shot)?|cowboy(?: shot)?|mls|mws|knee[- ]up", "MLS"),
     (r"medium(?: shot)?|mid[- ]shot|ms|waist[- ]up|mid", "MS"),
     (r"full(?: body)?(?: shot)?(?! \d| circle| turn| rotation| orbit| 360| speed| stop| swing| arc| roll)|fs|head[- ]to[- ](?:toe|feet)", "FS"),
-    (r"close[- ]?ups?|cu|closeup|close on|tight on|tight shot|close shot|choker", "CU"),
+    (r"close[- ]?ups?|cu|closeup|close on|tight on|tight shot|close shot|choker|(?:(?<=— )|(?<=, )|(?<=- ))close(?=\s*[.,;!—-]|\s*$)", "CU"),
     (r"insert(?: shot)?|detail(?: shot)?", "INSERT"),
     (r"establishing(?: shot)?|wide(?: shot)?|ws|long shot|ls|master(?: shot)?|wide angle shot", "WS"),
 ]
@@ -61,26 +61,28 @@ DIRECTIONS: list[tuple[str, str]] = [
 # Move words -> (move family, default direction). Families map to presets in plan.py.
 MOVES: list[tuple[str, tuple[str, str | None]]] = [
     (r"(?:reverse|inverse|backwards?) (?:dolly[- ]zoom|vertigo(?: shot| effect)?|zolly|hitchcock zoom)", ("dolly_zoom", "out")),
-    (r"dolly[- ]zoom(?:s|ing)?|vertigo(?: shot| effect)?|zolly|contra[- ]zoom|trombone shot|hitchcock zoom", ("dolly_zoom", "in")),
+    (r"dolly[- ]zoom(?:s|ing)?|vertigo(?: shot| effect| pull| push)?|zolly|contra[- ]zoom|trombone shot|hitchcock zoom|jaws (?:zoom|thing|shot|effect|move)", ("dolly_zoom", "in")),
+    (r"kubrick(?:'s|ian)? (?:one[- ]point )?push|one[- ]point push", ("dolly", "in")),
     # what the lens does, before the moves that share its words ("widen out on the zoom" is no pull out)
-    (r"(?:the )?(?:zoom|lens) (?:widens?|widening|goes wider|going wider|opens? up|opening up|loosens?)|let the zoom widen|widen(?:s|ing)?(?: out)? (?:on |with )?(?:the zoom|the lens)", ("zoom", "out")),
-    (r"(?:the )?(?:zoom|lens) (?:push(?:es)?|creep(?:s)?|go(?:es)?|ease(?:s)?|punch(?:es)?) in|(?:the )?(?:zoom|lens) (?:tightens?|tightening|goes tighter|goes longer)|(?:a (?:slow |gentle |quick )?)?creep(?:s|ing)? (?:in )?on the (?:lens|zoom)", ("zoom", "in")),
+    (r"(?:the )?(?:zoom|lens) (?:widens?|widening|goes wider|going wider|goes wide|going wide|opens? up|opening up|loosens?)|zoom(?:s|ing)? (?:out )?wider|let the zoom widen|widen(?:s|ing)?(?: out)? (?:on |with )?(?:the zoom|the lens)", ("zoom", "out")),
+    (r"(?:the )?(?:zoom|lens) (?:push(?:es)?|creep(?:s)?|go(?:es)?|ease(?:s)?|punch(?:es)?) in|(?:the )?(?:zoom|lens) (?:tightens?|tightening|goes tighter|goes longer)|zoom(?:s|ing)? (?:in )?tighter|(?:a (?:slow |gentle |quick )?)?creep(?:s|ing)? (?:in )?on the (?:lens|zoom)", ("zoom", "in")),
     (r"whip[- ]?pan(?:s|ning)?|swish[- ]pan|snap pan|whip(?:s|ping)?(?![- ]?zoom)", ("whip_pan", None)),
     (r"rack(?:s|ing|ed)?(?: the)? focus|pull(?:s|ing)? focus|focus pull|rack(?:s|ing)? (?=to )|shift(?:s|ing)? focus", ("focus", None)),
-    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|dolli(?:es|ed) in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|(?:creep|push|ease|inch|bring|move|take)(?:s|es|ing)? the (?:dolly|camera|lens) (?:in|forward|toward|closer)|track(?:s|ing)? (?:toward|forward|closer)|eas(?:e|es|ing) in(?!to)|a (?:slow |quick |fast |gentle )?push(?! (?:out|back))|push(?:es|ing)? (?:toward|towards)|push(?:es|ing)? (?:right|straight|all the way) in|travel(?:s|ling)? (?:in|forward|toward)", ("dolly", "in")),
+    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|dolli(?:es|ed) in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|(?:creep|push|ease|inch|bring|move|take|track)(?:s|es|ing)? the (?:dolly|camera|lens) (?:in|forward|toward|closer)|(?:the camera|camera|it|we) (?:goes|go|moves?|gets?|comes?) closer|track(?:s|ing)? (?:toward|forward|closer)|eas(?:e|es|ing) in(?!to)|a (?:slow |quick |fast |gentle )?push(?! (?:out|back))|push(?:es|ing)? (?:toward|towards)|push(?:es|ing)? (?:right|straight|all the way) in|travel(?:s|ling)? (?:in|forward|toward)", ("dolly", "in")),
     (r"pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|dolli(?:es|ed) (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away|(?:(?<=camera )|(?<=shot )|(?<=lens ))pulls away|(?<=we )pull away|eas(?:e|es|ing) (?:back|out)|widen(?:s|ing)? out|(?:the camera|camera|we|it)(?: is| are|'s|'re)? go(?:es|ing)? (?:backwards?|back)(?! to)|(?:(?<=camera )|(?<=we )|(?<=lens ))mov(?:e|es|ing) (?:away|back)", ("dolly", "out")),
-    (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move|sideways (?:dolly|move|track)|(?<=dolly )sideways|(?<=slide )sideways|(?<=slides )sideways|(?<=go )sideways|(?:drift|glide|float)(?:s|ing)?(?= (?:to the |screen[- ])?(?:left|right))|glid(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))", ("truck", None)),
+    (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move|(?:track|travel)(?:s|ing|ling)?(?= (?:(?:[\d.]+|one|two|three|four|five|six) ?(?:m|metres?|meters?|feet|foot|ft)|the full [a-z ]+?|[a-z]+ (?:metres?|meters?|feet)) (?:to the |screen[- ])?(?:left|right))|travel(?:s|ling)?(?= (?:to the |screen[- ])?(?:left|right))|sideways (?:dolly|move|track)|(?<=dolly )sideways|(?<=slide )sideways|(?<=slides )sideways|(?<=go )sideways|(?:drift|glide|float)(?:s|ing)?(?= (?:to the |screen[- ])?(?:left|right))|glid(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))", ("truck", None)),
     (r"pedestal(?:s|ling)?|ped(?= up| down)|boom(?:s|ing)?|rais(?:e|es|ing) the camera", ("pedestal", "up")),
+    (r"(?:the camera|camera|it|we) (?:goes|go|going|moves?|travels?) (?:straight |vertically )?(?:up|down)(?! (?:the|to|on|off|from|onto)\b)", ("pedestal", None)),
     (r"bring(?:s|ing)? the camera(?= (?:straight |slowly )?down)|lower(?:s|ing)? the camera|(?:(?<=camera )|(?<=we ))lowers?", ("pedestal", "down")),
     (r"(?:techno[- ]?)?crane(?:s|d)?(?: shot)?|jib(?:s|bing)?|(?<=the )(?:crane |jib )?arm (?:com(?:es|ing)|swing(?:s|ing)?|go(?:es|ing)|drop(?:s|ping)?|lift(?:s|ing)?|ris(?:es|ing)|sweep(?:s|ing)?)(?= (?:\w+ )?(?:up|down))", ("crane", None)),
-    (r"curv(?:ed|ing) (?:track|dolly|move)|arc(?:s|ing)?|orbit(?:s|ing)?|circl(?:e|es|ing)|swing(?:s|ing)? (?:round|around)|go(?:es|ing)? around|mov(?:e|es|ing) around|revolv(?:e|es|ing)|(?<=a )360(?= (?:around|round))", ("arc", "left")),
-    (r"pan(?:s|ning|ned)?|swivel(?:s|ling|led)?|rotat(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))|swing(?:s|ing)? the (?:head|lens|camera)(?= (?:to the |screen[- ])?(?:left|right))", ("pan", None)),
-    (r"tilt(?:s|ing|ed)?|tip(?:s|ping|ped)?(?= (?:(?:the camera|the lens|it) )?(?:up|down))", ("tilt", None)),
-    (r"roll(?:s|ing)?|barrel roll|rotat(?:e|es|ing) the (?:frame|horizon)|rotat(?:e|es|ing)(?= (?:(?:counter|anti)[- ]?)?clockwise)|dutch(?:es|ing)?(?= (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))", ("roll", "left")),
+    (r"curv(?:ed|ing) (?:track|dolly|move)|arc(?:s|ing)?|orbit(?:s|ing)?|circl(?:e|es|ing)|swing(?:s|ing)? (?:round|around)|go(?:es|ing)? around|mov(?:e|es|ing) around|revolv(?:e|es|ing)|(?<=a )360(?= (?:around|round))|doll(?:y|ies|ied|ying) (?:round|around)", ("arc", "left")),
+    (r"pan(?:s|ning|ned)?|swivel(?:s|ling|led)?|rotat(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))|swing(?:s|ing)? the (?:head|lens|camera)(?= (?:to the |screen[- ])?(?:left|right))|(?<=camera )turns?(?: on itself)?(?= (?:to the |to |screen[- ])?(?:left|right))", ("pan", None)),
+    (r"(?<!still )(?<!stays )(?<!remains )tilt(?:s|ing|ed)?(?! (?:horizon|frame))|tip(?:s|ping|ped)?(?= (?:(?:the camera|the lens|it) )?(?:up|down))", ("tilt", None)),
+    (r"roll(?:s|ing)?|barrel roll|rotat(?:e|es|ing) the (?:frame|horizon)|tip(?:s|ping)? the (?:horizon|frame)|rotat(?:e|es|ing)(?= (?:(?:counter|anti)[- ]?)?clockwise)|dutch(?:es|ing)?(?= (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))", ("roll", "left")),
     (r"(?:snap|crash)[- ]zoom(?:s|ing|ed)?|zoom(?:s|ing|ed)?|punch[- ]in", ("zoom", None)),
     (r"(?:bend|bends|bending|dip|dips|dipping|nod|nods|nodding|tip|tips|tipping) (?:its|the|his) (?:head|lens|nose)(?= (?:up|down))", ("tilt", None)),
     # "we go with Jonas", "stay with her": the camera goes along with someone (a person doing it is theirs)
-    (r"follow(?:s|ing|ed)?(?! by)|(?:(?<=^)|(?<=[,.;:] )|(?<=we ))chase(?= (?:him|her|them|[a-z]+))|tracking shot|track(?:s|ing)? (?:with|alongside)|walk(?:s|ing)? with|(?:go(?:es|ing)?|mov(?:e|es|ing)|travel(?:s|ling)?|run(?:s|ning)?|stay(?:s|ing)?|keep(?:s|ing)? pace) with(?= (?:the two|the pair|both|(?!the |a |an )[a-z]+))", ("follow", None)),
+    (r"follow(?:s|ing|ed)?(?! by)|(?:(?<=^)|(?<=[,.;:] )|(?<=we ))chase(?= (?:him|her|them|[a-z]+))|tracking shot|track(?:s|ing)? (?:with|alongside|behind)|walk(?:s|ing)? with|(?:go(?:es|ing)?|mov(?:e|es|ing)|travel(?:s|ling)?|run(?:s|ning)?|stay(?:s|ing)?|keep(?:s|ing)? pace) with(?= (?:the two|the pair|both|(?!the |a |an )[a-z]+))", ("follow", None)),
     (r"(?<!to )reveal(?:s|ing)?", ("reveal", "right")),
     (r"rising|ris(?:e|es)|ascend(?:s|ing)?|float(?:s|ing)? up|fl(?:y|ies|ying) up", ("pedestal", "up")),
     (r"descend(?:s|ing)?|sinking|sink(?:s)?|drop(?:s|ping)?(?: down)?(?! focus)", ("pedestal", "down")),
@@ -112,7 +114,7 @@ SPEEDS: list[tuple[str, str]] = [
 
 CROSS_LINE = r"cross(?:es|ing)? the line|other side of the line|break(?:s|ing)? the 180|jump(?:s|ing)? the line"
 REVERSE = r"reverse(?: shot| angle)?|reverse on|the reverse|return shot"
-SEQUENCE = r"then|and then|followed by|before|after that|finally|into a|into an|into|(?<!at )once|when"
+SEQUENCE = r"then|and then|followed by|before|after that|finally|into a|into an|into|(?<!at )once|when (?:we|she|he|they|it|the camera) (?:gets?|arrives?|reach(?:es)?|stops?|lands?|settles?)"
 TOGETHER = r"and|while|as|with|at the same time|together|simultaneously|at once"
 
 ORDINALS = {

@@ -404,3 +404,49 @@ def test_a_famous_name_in_a_move_s_name_is_no_one_in_the_set():
 
 def test_on_someone_s_back_is_where_the_camera_is_not_a_way_to_go():
     assert _moves("Steadicam on Jonas's back all the way to the crates, very Goodfellas, stay with him.") == [["follow"]]
+
+
+# -- kinds the seventh blind set brought (each tested with other wordings) --------------------------
+
+
+@pytest.mark.parametrize("text, shots", [
+    ("wide on the pair → cut → push in on Jonas → cut → pan left off Mara", 3),
+    ("Give me a tilt down the tower. Separate shot: the Vertigo pull on Jonas.", 2),
+    ("um first shot we tilt up the antenna, and then the next one, zoom in on Mara", 2),
+    ("First picture: wide of the roof. Second picture: close on Jonas.", 2),
+    ("Frame 1 — MCU Mara. Frame 2 — pan right to Jonas.", 2),
+    ("okay three shots. One, pan left. Two, er, two, Jonas close-up. Three, crane up.", 3),
+    ("coverage: (a) wide, static (b) CU Jonas (c) Mara, zoom in", 3),
+    ("PICKUPS — A: WIDE, STATIC. B: CU JONAS. C: PUSH IN ON MARA.", 3),
+    ("Cowboy on Jonas. Next setup: pan right to Mara.", 2),
+])  # fmt: skip
+def test_more_list_shapes_give_one_shot_each(text, shots):
+    assert len(split_shots(text, NAMES)[1]) == shots
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("The Kubrick push down the crates to Mara, dead symmetrical.", ["push_in"]),
+    ("The Jaws thing on Mara: camera tracks toward her, zoom going wide.", ["dolly_zoom_in"]),
+    ("Track the camera toward Jonas slowly.", ["push_in"]),
+    ("Track 2 m left along the crates.", ["truck_left"]),
+    ("Travel right the full six feet on Mara's profile.", ["truck_right"]),
+    ("Zoom wider on Jonas, 85 down to 35.", ["zoom_out"]),
+    ("The camera goes up straight, like a lift, lens flat.", ["pedestal_up"]),
+    ("Camera dollies round the two of them going right.", ["arc_right"]),
+    ("First the camera turns on itself to the left, then it goes closer to Mara.", ["pan_left", "push_in"]),
+    ("A plain pan — off Mara over to the crates on the right. Camera stays put, just swing the head right.", ["pan_right"]),
+    ("Doorway dolly, track behind Jonas to the crates.", ["follow"]),
+    ("Tip the horizon right as Mara sways, the frame still tilted.", ["roll_right"]),
+    ("Medium shot two-shot of the pair.", ["static"]),
+])  # fmt: skip
+def test_moves_as_the_seventh_set_s_voices_say_them(text, moves):
+    assert sorted(_moves(text)[0]) == sorted(moves)
+
+
+def test_an_establishing_shot_said_with_its_size_takes_the_size():
+    assert plan_text("establishing EWS of the roof, static", SET).to_project(SET).shots[0].size == "EWS"
+
+
+def test_a_famous_director_s_move_is_no_one_in_the_set():
+    plan = plan_text("The Kubrick push on Vera.")
+    assert "Kubrick" not in [s.name for s in plan.subjects]
