@@ -10,7 +10,7 @@
 3. Speed: a 500-shot script planned, against loading the planned project back from its .shotline
    text (the same shots, keys and validation) measured in the same run. Target: under 2 s.
 
-    python benchmarks/planner.py [--repeats 3] [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|both] [--misses]
+    python benchmarks/planner.py [--repeats 3] [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7|both] [--misses]
 """
 
 from __future__ import annotations
