@@ -1317,6 +1317,13 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
                 if opener.group().lower().strip(" ,:") in ("then", "and then", "next", "later", "finally", "meanwhile", "elsewhere", "open on", "opening on", "we see"):
                     sentence = rest or sentence
                 new_piece = True
+            both = BOTH_RX.match(sentence)
+            sized = any(rx.search(sentence.lower()) for rx, _ in SIZE_RX)
+            # "Both static, medium close-ups." is said of each shot; "Both, wide and locked off." is a shot of the two
+            if both and len(shots) >= 2 and not new_piece and has_camera_words(sentence) and (not sized or PLURAL_SIZE_RX.search(sentence)):
+                # "… a clean single of Mara, and a reverse on Jonas. Both static, medium close-ups.": said of each
+                shots = [f"{shot} {sentence[both.end():]}" for shot in shots]
+                continue
             if not shots and not new_piece and not has_camera_words(sentence):
                 head.append(sentence)
             elif shots and not new_piece and _size_only(sentence, shots[-1], names):
@@ -1345,25 +1352,46 @@ def _then_framings(sentence: str, names: list[str] | None) -> list[str]:
     """"grab jonas ECU then mara ECU", "a close-up of Mara, then a wide of the roof": a framing, then
     another framing said straight after "then", are two shots. "Start wide, then push in to a
     close-up" is one (the second part opens with a move, not a framing)."""
+    people = [n.lower() for n in names or ()]
     pieces = [p for p in THEN_SPLIT_RX.split(sentence) if p.strip(" ,;.")]
     if len(pieces) < 2:
-        return [sentence]
-    people = [n.lower() for n in names or ()]
+        # "a clean single of Mara, and a reverse on Jonas", "a two-shot, wide; an over-the-shoulder …":
+        # a list of framings joined by "and" or semicolons (a piece that opens no framing stays with the one before)
+        parts = [p for p in COVERAGE_SPLIT_RX.split(sentence) if p.strip(" ,;.")]
+        if len(parts) < 2:
+            return [sentence]
+        pieces = [parts[0]]
+        for part in parts[1:]:
+            if _opens_framing(part, people):
+                pieces.append(part)
+            else:
+                pieces[-1] = f"{pieces[-1]}; {part}"
+        if len(pieces) < 2 or not _has_framing(pieces[0]):
+            return [sentence]
+        return [p.strip(" ,;") for p in pieces]
 
-    def framing(piece: str) -> bool:
-        low = piece.lower()
-        return any(rx.search(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.search(low) or TWO_SHOT_RX.search(low) or OVER_ONTO_RX.search(low))
-
-    def opens_framing(piece: str) -> bool:
-        low = piece.lower().strip(" ,;:")
-        low = low[THEN_FRAMING_RX.match(low).end() :]
-        if any(re.match(rf"{re.escape(n)}(?:'s)?\b", low) for n in people):
-            return framing(piece) and not any(rx.search(low) for rx, _ in MOVE_RX)
-        return any(rx.match(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.match(low) or TWO_SHOT_RX.match(low))
-
-    if not framing(pieces[0]) or not all(opens_framing(p) for p in pieces[1:]):
+    if not _has_framing(pieces[0]) or not all(_opens_framing(p, people) for p in pieces[1:]):
         return [sentence]
     return [p.strip(" ,;") for p in pieces]
+
+
+PLURAL_SIZE_RX = re.compile(r"(?i)\b(?:close[- ]?ups|wides|singles|mediums|mcus|cus|ecus|shots)\b")
+BOTH_RX = re.compile(r"(?i)^(?:both|all (?:three|four|of the shots|shots))\b(?! of (?:them|us))[,:]?\s*")
+COVERAGE_SPLIT_RX = re.compile(r"(?i)\s*(?:,\s*and\s+|;\s*(?:and\s+)?)")
+
+
+def _has_framing(piece: str) -> bool:
+    low = piece.lower()
+    return any(rx.search(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.search(low) or TWO_SHOT_RX.search(low) or SINGLE_RX.search(low) or OVER_ONTO_RX.search(low))
+
+
+def _opens_framing(piece: str, people: list[str]) -> bool:
+    """The piece starts with a framing ("a wide of the roof", "mara ECU", "the reverse"), not a move."""
+    low = piece.lower().strip(" ,;:")
+    low = low[THEN_FRAMING_RX.match(low).end() :]
+    if any(re.match(rf"{re.escape(n)}(?:'s)?\b", low) for n in people):
+        return _has_framing(piece) and not any(rx.search(low) for rx, _ in MOVE_RX)
+    return any(rx.match(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.match(low) or TWO_SHOT_RX.match(low) or SINGLE_RX.match(low))
 
 
 def _size_only(sentence: str, shot: str, names: list[str] | None) -> bool:

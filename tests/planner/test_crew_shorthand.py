@@ -450,3 +450,19 @@ def test_an_establishing_shot_said_with_its_size_takes_the_size():
 def test_a_famous_director_s_move_is_no_one_in_the_set():
     plan = plan_text("The Kubrick push on Vera.")
     assert "Kubrick" not in [s.name for s in plan.subjects]
+
+
+@pytest.mark.parametrize("text, shots", [
+    ("I need a clean single of Jonas, and a reverse on Mara.", 2),
+    ("What we lack: a wide, static; an over-the-shoulder from behind Mara onto Jonas.", 2),
+    ("Close-up on Mara, and a slow push in.", 1),
+    ("Wide of the roof, and Jonas walks to the door.", 1),
+])  # fmt: skip
+def test_a_list_of_framings_joined_by_and_or_semicolons_is_a_list_of_shots(text, shots):
+    assert len(split_shots(text, NAMES)[1]) == shots
+
+
+def test_both_said_after_two_shots_is_said_of_each_but_both_with_one_size_is_a_shot_of_the_two():
+    each = plan_text("I need a clean single of Jonas, and a reverse on Mara. Both static, medium close-ups.", SET).to_project(SET)
+    assert [s.size for s in each.shots] == ["MCU", "MCU"]
+    assert len(split_shots("Jonas, handheld close-up. Mara, handheld close-up. Both, wide and locked off.", NAMES)[1]) == 3
