@@ -1099,6 +1099,13 @@ RESULT_RX = re.compile(
 SURE_WITHOUT_A_WAY = 0.85  # a bank move that says no way of its own, beside a move the rules read, needs this
 
 
+def _read_as(spec: ShotSpec, clause, why: str) -> None:
+    """The clause is accounted for (``why``): its words are no longer listed as not understood."""
+    used = {w.lower() for w in clause.leftovers}
+    spec.not_understood = [w for w in spec.not_understood if w.lower() not in used]
+    spec.explanation.append((clause.text, why))
+
+
 def _heading(spec: ShotSpec, clause) -> bool:
     """"Diagonal move: pan right and tilt up together": a few words before a colon that name the
     moves the rules read after it."""
@@ -1116,16 +1123,10 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
     for sp in specs:
         for c in sp.clauses:
             if c.leftovers and not has_camera_words(c.text) and RESULT_RX.match(c.text):
-                used = {w.lower() for w in c.leftovers}
-                sp.not_understood = [w for w in sp.not_understood if w.lower() not in used]
-                sp.explanation.append((c.text, "what the move leaves in the frame or is for: no move of its own"))
-    for sp in specs:
-        for c in sp.clauses:
-            if c.leftovers and _heading(sp, c):
-                used = {w.lower() for w in c.leftovers}
-                sp.not_understood = [w for w in sp.not_understood if w.lower() not in used]
+                _read_as(sp, c, "what the move leaves in the frame or is for: no move of its own")
+            elif c.leftovers and _heading(sp, c):
+                _read_as(sp, c, "a heading of the moves after it: no move of its own")
                 c.leftovers = []
-                sp.explanation.append((c.text, "a heading of the moves after it: no move of its own"))
     todo = [(sp, c) for sp in specs for c in sp.clauses if c.leftovers and not has_camera_words(c.text) and not _about_a_person(c.text, names) and not RESULT_RX.match(c.text)]
     if not todo:
         return
@@ -1154,9 +1155,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
             if not said and sp.moves and m.similarity < SURE_WITHOUT_A_WAY:
                 # "lateral track right …; the camera travels", "jib down …, land at his eyeline": a clause
                 # that says no way, beside a move the rules read, is more of that move, not another
-                sp.explanation.append((clause.text, f"phrase bank: {what}, no way said beside '{sp.moves[0].words}': not another move"))
-                used = {w.lower() for w in clause.leftovers}
-                sp.not_understood = [w for w in sp.not_understood if w.lower() not in used]
+                _read_as(sp, clause, f"phrase bank: {what}, no way said beside '{sp.moves[0].words}': not another move")
                 continue
             if any((mv.family == meaning.family or {mv.family, meaning.family} == vertical) and mv.direction == direction for mv in sp.moves):
                 # said twice ("Jonas chases Mara. We track with them."): one follow, not two back to back
