@@ -1350,8 +1350,8 @@ THEN_FRAMING_RX = re.compile(r"(?i)^(?:(?:a|an|the|another|her|his)\s+)?")
 
 def _then_framings(sentence: str, names: list[str] | None) -> list[str]:
     """"grab jonas ECU then mara ECU", "a close-up of Mara, then a wide of the roof": a framing, then
-    another framing said straight after "then", are two shots. "Start wide, then push in to a
-    close-up" is one (the second part opens with a move, not a framing)."""
+    another framing said straight after "then" (or after "and" or a semicolon), are two shots.
+    "Start wide, then push in to a close-up" is one (the second part opens with a move, not a framing)."""
     people = [n.lower() for n in names or ()]
     pieces = [p for p in THEN_SPLIT_RX.split(sentence) if p.strip(" ,;.")]
     if len(pieces) < 2:
@@ -1366,11 +1366,11 @@ def _then_framings(sentence: str, names: list[str] | None) -> list[str]:
                 pieces.append(part)
             else:
                 pieces[-1] = f"{pieces[-1]}; {part}"
-        if len(pieces) < 2 or not _has_framing(pieces[0]):
+        if len(pieces) < 2 or not _starts_shot(pieces[0]):
             return [sentence]
         return [p.strip(" ,;") for p in pieces]
 
-    if not _has_framing(pieces[0]) or not all(_opens_framing(p, people) for p in pieces[1:]):
+    if not _starts_shot(pieces[0]) or not all(_opens_framing(p, people) for p in pieces[1:]):
         return [sentence]
     return [p.strip(" ,;") for p in pieces]
 
@@ -1380,17 +1380,12 @@ BOTH_RX = re.compile(r"(?i)^(?:both|all (?:three|four|of the shots|shots))\b(?! 
 COVERAGE_SPLIT_RX = re.compile(r"(?i)\s*(?:,\s*and\s+|;\s*(?:and\s+)?)")
 
 
-def _has_framing(piece: str) -> bool:
-    low = piece.lower()
-    return any(rx.search(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.search(low) or TWO_SHOT_RX.search(low) or SINGLE_RX.search(low) or OVER_ONTO_RX.search(low))
-
-
 def _opens_framing(piece: str, people: list[str]) -> bool:
     """The piece starts with a framing ("a wide of the roof", "mara ECU", "the reverse"), not a move."""
     low = piece.lower().strip(" ,;:")
     low = low[THEN_FRAMING_RX.match(low).end() :]
     if any(re.match(rf"{re.escape(n)}(?:'s)?\b", low) for n in people):
-        return _has_framing(piece) and not any(rx.search(low) for rx, _ in MOVE_RX)
+        return _starts_shot(piece) and not any(rx.search(low) for rx, _ in MOVE_RX)
     return any(rx.match(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.match(low) or TWO_SHOT_RX.match(low) or SINGLE_RX.match(low))
 
 
