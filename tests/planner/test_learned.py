@@ -183,6 +183,23 @@ def test_a_camera_that_follows_someone_keeps_the_rules_path_and_the_others_are_s
     assert "learned" in push.shot.tags and push.shot.keys != rules.shots[1].shot.keys
 
 
+def test_a_point_of_view_from_someone_s_eyes_keeps_the_rules_path():
+    """"Her POV: the skyline, pan right": the camera starts at Mara's eyes, a layout the model never
+    met in training (its samples there wandered on every axis), so the rules' pan stands."""
+    from engine.demo import build_demo_project
+    from engine.planner.learned.planner import BUNDLED, LearnedPlanner
+    from engine.planner.plan import plan_text
+
+    project = build_demo_project().model_copy(update={"shots": []})
+    text = "Shot 1: close-up of Mara. Shot 2: her POV of the skyline, pan right."
+    learned = LearnedPlanner(BUNDLED).plan(text, project, 0, np.zeros((0, 35), np.float32))
+    rules = plan_text(text, project, 0)
+    close, pov = learned.shots
+    assert pov.shot.keys == rules.shots[1].shot.keys and "learned" not in pov.shot.tags
+    assert any("point of view" in n and "keeps the rules' path" in n for n in pov.notes)
+    assert "learned" in close.shot.tags
+
+
 def test_cli_rejects_an_unknown_planner(tmp_path):
     from engine.cli import main
 

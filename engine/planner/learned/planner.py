@@ -107,7 +107,7 @@ class LearnedPlanner:
         film_back = work.film_back_mm()
         requests = []
         start = 0
-        moved = [k for k, planned in enumerate(plan.shots) if not follows_someone(planned)]
+        moved = [k for k, planned in enumerate(plan.shots) if rules_path_kept(planned) is None]
         for k, planned in enumerate(plan.shots):
             if k not in moved:
                 start += planned.shot.duration
@@ -130,8 +130,7 @@ class LearnedPlanner:
         shots = []
         for k, planned in enumerate(plan.shots):
             if k not in sampled:
-                note = "learned planner: a camera that follows someone keeps the rules' path (the model sees where people stand, not where they walk)"
-                shots.append(replace(planned, notes=planned.notes + [note]))
+                shots.append(replace(planned, notes=planned.notes + [f"learned planner: {rules_path_kept(planned)}"]))
                 continue
             c2w, focal = sampled[k]
             path = CameraPath(_rigid(c2w), np.clip(focal, 1.0, 5000.0), film_back, work.fps)
@@ -163,6 +162,17 @@ def _floors(floors, where: Path) -> dict[str, float]:
     if not all(np.isfinite(v) and v >= 0 for v in out.values()):
         raise ShotlineError("'drift_floors' values must be 0 or more", where, "drift_floors")
     return out
+
+
+def rules_path_kept(planned) -> str | None:
+    """Why a shot keeps the rules' camera rather than the model's, or None: the model was trained on
+    cameras that stand apart from still people, so not on a follow of someone walking, nor on a
+    point of view that starts at someone's eyes (a layout it never met: its samples there wander)."""
+    if follows_someone(planned):
+        return "a camera that follows someone keeps the rules' path (the model sees where people stand, not where they walk)"
+    if planned.spec.pov_of is not None or "POV" in planned.spec.angles:
+        return "a point of view from someone's eyes keeps the rules' path (the model was never trained with the camera at a person's eyes)"
+    return None
 
 
 def follows_someone(planned) -> bool:
