@@ -364,6 +364,11 @@ def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = (
 
 ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|looking down (?:on|at) (?:her|him|them))")
 GENERIC_SIZE_RX = re.compile(r"(?:tight|close) on|tight shot|close shot|establishing(?: shot)?")
+def _says_its_way(text: _Text, m: re.Match) -> bool:
+    """The move word holds a direction ("push in") or one follows it straight away ("pan left")."""
+    return any(rx.search(m.group()) or rx.match(text.low, m.end() + 1) for rx, _ in DIRECTION_RX)
+
+
 RIG_RX = re.compile(r"(?:pedestal|crane|jib|dolly|boom)s?")
 
 
@@ -399,13 +404,13 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         vertical = {meaning[0], prev_meaning[0]} == {"pedestal", "crane"}  # "rise up on a crane": one crane
         # "lower the camera on the pedestal", "descend on the jib": the rig the move is made on, not a second move
         rig = RIG_RX.fullmatch(m.group()) is not None and re.search(r"(?:on|from|off|with|using|via) (?:the|a|an|our)\s*$", between) is not None
-        said_way = any(rx.search(m.group()) for rx, _ in DIRECTION_RX) or any(rx.match(text.low, m.end() + 1) for rx, _ in DIRECTION_RX)
+        said_way = _says_its_way(text, m)
         opposite = meaning[0] == prev_meaning[0] and None not in (meaning[1], prev_meaning[1]) and meaning[1] != prev_meaning[1] and not rig and said_way
         again = meaning[0] == prev_meaning[0] and not said_way and (re.search(r"(?:the|that|this|our)\s*$", between) is not None or len(between) < 60) and not SEQUENCE_RX.search(between)
         if again:  # "Swing the head left and carry Mara on the pan", "circle camera-right …, slow arc": the move said again
             text.use(m.start(), m.end())
             continue
-        prev_way = any(rx.search(prev_m.group()) for rx, _ in DIRECTION_RX) or any(rx.match(text.low, prev_m.end() + 1) for rx, _ in DIRECTION_RX)
+        prev_way = _says_its_way(text, prev_m)
         if meaning[0] == prev_meaning[0] and said_way and not prev_way and prev_meaning[1] is None and not SEQUENCE_RX.search(between):
             # "a dead simple pan — off Jonas … Camera stays where it is, just swing the head left": one pan, this way
             text.use(prev_m.start(), prev_m.end())

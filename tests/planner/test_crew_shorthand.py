@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.demo import build_demo_project
 from engine.planner.parse import split_shots, withdraw_corrections
@@ -380,8 +382,6 @@ def test_an_insert_said_over_a_shoulder_is_planned_as_the_insert_not_a_crash(tex
     assert any("planned the insert" in n for n in plan.shots[0].notes)
 
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 SIZES = ["extreme close-up", "close-up", "medium close-up", "medium shot", "cowboy", "full shot", "wide", "insert", ""]
 ANGLES = ["", "low angle", "high angle", "overhead", "worm's-eye view", "dutch", "over Mara's shoulder", "Jonas's POV", "aerial", "two-shot"]
