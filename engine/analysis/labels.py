@@ -93,6 +93,11 @@ class LabelConfig:
     min_chunk_s: float = 0.5  # shorter runs merge into a neighbour
     min_hold_s: float = 0.75  # a shorter static run at a shot's end is a move easing in or out
     min_extent: float = 0.5  # E.T. normalisation never scales a path up by more than 1/min_extent
+    # A run that gets nowhere is a hand's wobble, not a move: less than this net travel (reference
+    # lengths), turn (degrees) and zoom (ln focal) over the whole run
+    min_travel: float = 0.04
+    min_turn_deg: float = 1.0
+    min_zoom: float = 0.02
     translation_speeds: tuple[float, float] = (0.15, 0.5)  # slow / fast limits, reference lengths per second
     rotation_speeds: tuple[float, float] = (10.0, 45.0)  # degrees per second
     zoom_speeds: tuple[float, float] = (0.15, 0.5)  # ln(focal) per second
@@ -400,6 +405,22 @@ def _signed_rate(move: str, motion: Motion, config: LabelConfig) -> np.ndarray |
     return None
 
 
+def _without_wobbles(labels: list[str], motion: Motion, config: LabelConfig) -> list[str]:
+    """A handheld camera's sway crosses the rate thresholds for half a second at a time, one way and
+    then back: a run whose net travel, turn and zoom are all under the config's minimums goes
+    nowhere a viewer would see and is static. A follow is judged against its subject, not here."""
+    out = list(labels)
+    for lbl, a, b in _runs(labels):
+        if lbl == STATIC or "follow" in split(lbl):
+            continue
+        travel = float(np.linalg.norm(motion.translation[a : b + 1].sum(axis=0))) / motion.fps
+        turn = float(np.abs(motion.rotation[a : b + 1].sum(axis=0)).max()) / motion.fps
+        zoom = abs(float(motion.zoom[a : b + 1].sum())) / motion.fps
+        if travel < config.min_travel and turn < config.min_turn_deg and zoom < config.min_zoom:
+            out[a : b + 1] = [STATIC] * (b - a + 1)
+    return _merge_short(out, max(1, int(round(config.min_chunk_s * motion.fps)))) if out != labels else out
+
+
 def _absorb_eased_ends(labels: list[str], motion: Motion, config: LabelConfig) -> list[str]:
     """A move that eases in or out is slow at its ends, under the threshold. A static run at either
     end is the ease, not a hold, when it is shorter than ``min_hold_s`` or when the camera is already
@@ -430,7 +451,7 @@ def label_motion(motion: Motion, config: LabelConfig = LabelConfig()) -> PathLab
         raw_t.append(join(t))
         raw_r.append(r or STATIC)
     fps = motion.fps
-    labels = _absorb_eased_ends(smooth_labels(raw, fps, config), motion, config)
+    labels = _absorb_eased_ends(_without_wobbles(smooth_labels(raw, fps, config), motion, config), motion, config)
     segments = []
     for lbl, a, b in _runs(labels):
         segments.append(Segment(lbl, a, b, *segment_speed(lbl, motion, a, b, config)))

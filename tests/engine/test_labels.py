@@ -157,3 +157,32 @@ def test_a_pan_past_180_degrees_goes_the_way_asked():
     labels = label_path(path, reference_length=4.0)
     assert [s.label for s in labels.segments] == ["pan_left"]
     assert labels.segments[0].rate == pytest.approx(270.0 / 4.0, rel=0.1)
+
+
+def _close_up_path(camera_of, seed, seconds=3.0, fps=24.0):
+    """A close-up 0.7 m from Mara's eyes, the camera ``camera_of(ctx)`` with an operator's sway."""
+    frames = int(seconds * fps)
+    eyes = np.array([0.0, 1.6, 0.0])
+    ctx = MoveContext(Framing.looking_at(eyes + [0.1, 0.0, 0.7], eyes, 50.0), frames, fps, MARA, "ease")
+    project = Project(fps=fps, subjects=[MARA])
+    camera = handheld(camera_of(ctx), ctx, amplitude=1.0, seed=seed, project=project)
+    path = evaluate_shot(project, camera.apply_to(Shot(id="s", name="cu", duration=frames, keys=camera.keys)))
+    return path, float(np.linalg.norm(path.positions - eyes, axis=1).mean())
+
+
+def test_a_handheld_close_up_that_does_not_move_is_static_whatever_the_sway():
+    # At 0.7 m a hand's 6 mm of sway crosses the rate threshold for half a second at a time; it gets nowhere
+    from engine.camera.moves import static
+
+    for seed in range(12):
+        path, distance = _close_up_path(static, seed)
+        assert [s.label for s in label_path(path, distance).segments] == [STATIC], f"seed {seed}"
+
+
+def test_a_small_real_move_in_a_handheld_close_up_is_still_a_move():
+    # 10 cm of truck at 0.7 m (a seventh of the distance) is a move a viewer sees, sway or not
+    from engine.camera.moves import truck
+
+    for seed in range(4):
+        path, distance = _close_up_path(lambda ctx: truck(ctx, direction="right", amount=0.1), seed)
+        assert "truck_right" in [s.label for s in label_path(path, distance).segments], f"seed {seed}"
