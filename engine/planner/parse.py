@@ -28,7 +28,7 @@ TRIPOD_RX = _rx(V.TRIPOD_WORDS)
 NEGATED_NOUN_RX = re.compile(rf"(?:{V.NEGATED_NOUNS}){_R}")
 # "Jonas lunges for her", "the wind whips her coat", "the car pulls away": a move word whose subject is
 # a thing of the set, not the camera (the horizon, the frame, the image rolling is the camera's).
-THING_SUBJECT_RX = re.compile(r"(?<![a-z'])the\s+(?!camera|lens|frame|horizon|image|picture|shot|view|crane|jib|dolly|zoom|steadicam|operator|rig|move|head|arm)[a-z]+\s+(?:\w+ly\s+)?$")
+THING_SUBJECT_RX = re.compile(r"(?<![a-z'])the\s+(?!camera|lens|frame|horizon|image|picture|shot|view|crane|jib|dolly|zoom|steadicam|operator|rig|move|head|arm|drone|column|slider|gimbal|pedestal)[a-z]+\s+(?:\w+ly\s+)?$")
 NEGATION_RX = re.compile(rf"{_L}(?:{V.NEGATIONS})\s+(?:(?:a|an|any|the|camera|more)\s+)*")
 # "we stay level", "keeping level": the camera does not tilt ("eye level", "ground level" are angles, read first)
 LEVEL_RX = _rx(r"(?:(?:stays?|staying|keeps?|keeping|kept|held|holding|dead|perfectly)\s+)*level(?! with)")
@@ -57,18 +57,18 @@ _ORDINAL = "|".join(V.ORDINALS)
 _NOT_AFTER_COUNT = r"(?<!\d)(?<!\d )(?<!\d-)" + "".join(f"(?<!{re.escape(w)} )(?<!{re.escape(w)}-)" for w in V.NUMBER_WORDS if w not in ("a", "an"))
 # "Shot 2:", "Shot two.", "First shot:", "The third shot is", "In the next shot," — a new numbered shot.
 SHOT_MARKER_RX = re.compile(
-    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel)\b(?:\s+(?:is|will be))?\s*[:,–—-]?)\s*"
+    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel)\b(?:\s+(?:is|will be|be|should be|could be|can be))?\s*[:,–—-]?)\s*"
 )
 CUT_RX = re.compile(
     r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*|\bsmash cut\b[:,]?\s*|\b(?:and |then )?cut\s*[:–—]\s*"
-    r"|(?:\bthen\b[,:]?\s*)?\b(?:new|next|another) (?:setup|set-up)\b[:,.–—]?\s*"
+    r"|(?:\bthen\b[,:]?\s*)?\b(?:a |an )?(?:new|next|another|separate|second|different) (?:setup|set-up)\b[:,.–—]?\s*"
     r"|(?<=[;,.])\s*cut\s*[;,.]\s*"  # "first a crane up off Jonas; cut; then a handheld MCU"
     r"|\s*(?:→|⟶|=>)\s*(?:cut\s*(?:→|⟶|=>)\s*)?"  # "high angle on both, static → cut → roll left on Jonas"
     r"|(?:\band then\b[,]?\s*)?\b(?:a |another )?(?:separate|new|different) shot\b(?:,\s*separate)?[:,.–—]?\s*"
     r"|,\s*(?:and )?then the (?:last|next|final|second|third|fourth) one\b[,:]?\s*"  # "…; then, new setup, zoom out": a camera set up anew
 )
 # Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
-NEW_SHOT_RX = re.compile(r"(?i)^(?:then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
+NEW_SHOT_RX = re.compile(r"(?i)^(?:then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|lastly|last(?=[,:])|final (?:beat|shot|image|frame)(?=[,:])|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
 _TIMES_OF_DAY = r"(?i:day|night|morning|evening|afternoon|dusk|dawn|sunset|sunrise|magic hour|moments later|later|continuous|same)"
 # A scene heading, alone on its line or opening a paragraph ("INT. KITCHEN - NIGHT. Ana sits …"): up to
 # its time of day, else to its first full stop, else to the end of the line — never the words after it.
@@ -81,7 +81,9 @@ SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
 # "First: … Second: … Third: …", "Finally - …": ordinals that open a sentence and number the shots.
 ORDINAL_MARKER_RX = re.compile(rf"(?i)(?:^|(?<=[.!?;\n])\s*)(?:{_ORDINAL}|lastly|finally)\s*[:–—]\s*")
 # "Two shots: first a pan right…, then Mara in close-up": a count said before the shots it lists.
-SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?P<n>{_COUNT}) (?:shots?|setups?|set-ups?|angles)\s*[:.–—-]\s*")
+SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?P<n>{_COUNT}) (?:shots?|setups?|set-ups?|angles)(?:,[^:.\n]{{1,40}})?\s*[:.–—-]\s*")  # "Two shots, neither with a zoom:"
+# "the first shot be a top shot …, and the second a tilt down": the list's next ordinal after a comma
+ORDINAL_AND_RX = re.compile(rf"(?i)\s*[,;]\s*(?:and\s+)?(?=the (?:{_ORDINAL})\b(?! (?:time|half|take)\b))")
 THEN_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*|\s)(?:and\s+)?(?:then|next|after that|and finally|finally|lastly)\b[:,]?\s*")
 AND_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*and\s+|;\s*|,\s*(?=an?\s|the\s))")
 ANY_MARKER_RX = re.compile(f"{SHOT_MARKER_RX.pattern}|{ORDINAL_MARKER_RX.pattern.removeprefix('(?i)')}", re.I)
@@ -358,7 +360,7 @@ def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = (
     if meaning[0] in CAMERA_ONLY:
         return None  # "whip pan left to mara then crash zoom on her": no one but the camera zooms
     people = "|".join([re.escape(n.lower()) for n in names] + ["he", "she", "they"])
-    who = re.search(rf"(?<![a-z'])(?P<w>(?:{people})(?:\s+(?:and|&)\s+(?:{people}))?)\s+(?:(?:is|are|was|were)\s+)?(?:\w+ly\s+|then\s+|still\s+|both\s+)?$", before)
+    who = re.search(rf"(?<![a-z'])(?P<w>(?:{people})(?:\s+(?:and|&)\s+(?:{people}))?)\s+(?:(?:is|are|was|were)\s+)?(?:\w+ly\s+|then\s+|still\s+|both\s+|just\s+)?$", before)
     return m.start() - len(before) + who.start("w") if who else None
 
 
@@ -369,6 +371,7 @@ def _says_its_way(text: _Text, m: re.Match) -> bool:
     return any(rx.search(m.group()) or rx.match(text.low, m.end() + 1) for rx, _ in DIRECTION_RX)
 
 
+AS_WE_RX = re.compile(r"\bas (?:we|it|the (?:camera|jib|crane|drone|arm))\s+$")
 RIG_RX = re.compile(r"(?:pedestal|crane|jib|dolly|boom)s?")
 
 
@@ -407,7 +410,14 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         said_way = _says_its_way(text, m)
         opposite = meaning[0] == prev_meaning[0] and None not in (meaning[1], prev_meaning[1]) and meaning[1] != prev_meaning[1] and not rig and said_way
         again = meaning[0] == prev_meaning[0] and not said_way and (re.search(r"(?:the|that|this|our)\s*$", between) is not None or len(between) < 60) and not SEQUENCE_RX.search(between)
+        again = again or (meaning[0] == "follow" and prev_meaning[0] == "follow" and len(between) < 150 and not SEQUENCE_RX.search(between))
         if again:  # "Swing the head left and carry Mara on the pan", "circle camera-right …, slow arc": the move said again
+            text.use(m.start(), m.end())
+            continue
+        same = next((k for k in reversed(kept[:-1]) if k[1][0] == meaning[0] or {k[1][0], meaning[0]} == {"pedestal", "crane"}), None)
+        span = text.low[same[0].end() : m.start()] if same else ""
+        if same and not said_way and AS_WE_RX.search(between) and len(span) < 150 and not SEQUENCE_RX.search(span):
+            # "Jib up …, tilting down as we rise": the rise is the jib's, said again with the tilt
             text.use(m.start(), m.end())
             continue
         prev_way = _says_its_way(text, prev_m)
@@ -449,7 +459,7 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         bare = re.sub(r"\b(?:right|straight|all the way) (?=(?:in|out|up|down|back)\b)", "", m.group())  # "push right in"
         inner = next((way for rx, way in DIRECTION_RX if rx.search(bare)), None)
         # "Dolly out from Mara while the head pans right": a move word that says its way takes no other
-        d = None if inner or (family == "zoom" and default) else pick(directions, m.end(), min(hi, m.end() + 40)) or pick(directions, max(lo, m.start() - 20), m.start())
+        d = None if inner or (family == "zoom" and default) or family == "follow" else pick(directions, m.end(), min(hi, m.end() + 40)) or pick(directions, max(lo, m.start() - 20), m.start())
         direction = d[1] if d else (inner or default)
         words = text.words(m.start(), m.end()) + (f" {text.words(d[0].start(), d[0].end())}" if d else "")
         if family in ("arc", "roll") and direction in ("up", "down", "in", "out"):
@@ -505,6 +515,12 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
                 text.use(sm.start() - len(prefix.group()), sm.start())
                 sizes[k] = (sm, None)  # the size a move ends on, not the shot's
         spec.moves.append(move)
+    # "Push in … while the column rises …, both about a metre": one amount said of every move
+    said = next((m for m, _ in metres if re.search(r"(?:both|each|all)\s+(?:(?:about|around|roughly|just)\s+)?$", text.low[max(0, m.start() - 20) : m.start()])), None)
+    if said is not None and len(spec.moves) > 1:
+        for mv in spec.moves:
+            if mv.metres is None and mv.family in ("dolly", "truck", "pedestal", "crane"):
+                mv.metres = number(said.group("n"))
     # A whole-shot duration said once applies to the shot, not to the move it happened to be near.
     if len(spec.moves) == 1 and spec.moves[0].seconds is not None:
         spec.seconds, spec.moves[0].seconds = spec.moves[0].seconds, None
@@ -747,7 +763,7 @@ def bank_query(clause: Clause, names: list[str]) -> str:
 
 
 ACTION_VERBS: list[tuple[str, str]] = [
-    (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|(?:goes|go(?:ing)?)(?! (?:quiet|silent|still|pale|white|red|limp|dark|numb|cold|blank|rigid|stiff|dead|mute|soft|tense|very|all|wide)\b)|com(?:es|ing)|wander(?:s|ing)?|advanc(?:es|ing)|catch(?:es|ing)? up(?: with| to)?|caught up(?: with| to)?|enter(?:s|ing)?(?= (?:the )?(?:frame|shot|screen|from|left|right))|exit(?:s|ing)?(?= (?:the )?(?:frame|shot|screen|left|right|to))|leav(?:es|ing) (?:the )?(?:frame|shot)", "walk"),
+    (r"walk(?:s|ing|ed)?|stroll(?:s|ing)?|head(?:s|ing)?|cross(?:es|ing)?|mov(?:es|ing)|step(?:s|ping)?|climb(?:s|ing)?|pac(?:es|ing)|approach(?:es|ing)?|(?:goes|go(?:ing)?)(?! (?:quiet|silent|still|pale|white|red|limp|dark|numb|cold|blank|rigid|stiff|dead|mute|soft|tense|very|all|wide)\b)|com(?:es|ing)|wander(?:s|ing)?|advanc(?:es|ing)|arriv(?:es|ing)|catch(?:es|ing)? up(?: with| to)?|caught up(?: with| to)?|enter(?:s|ing)?(?= (?:the )?(?:frame|shot|screen|from|left|right))|exit(?:s|ing)?(?= (?:the )?(?:frame|shot|screen|left|right|to))|leav(?:es|ing) (?:the )?(?:frame|shot)", "walk"),
     # Before "run": "runs after Mara" is a chase. "follows" is only a person's when someone follows someone.
     (r"chas(?:es|ing|ed|e)(?: after)?|run(?:s|ning)? after|ran after|follow(?:s|ing|ed)?(?! by)", "chase"),
     (r"run(?:s|ning)?|ran|sprint(?:s|ing)?|dash(?:es|ing)?|rush(?:es|ing)?|race(?:s)?|racing|hurr(?:ies|ying)|bolt(?:s|ing)?|leap(?:s|ing|t)?|jump(?:s|ing|ed)?|vault(?:s|ing|ed)?", "run"),
@@ -804,7 +820,9 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
                     actors = [a, b]
         if actors is None:
             for n in names:
-                if re.search(rf"(?<![a-z]){re.escape(n.lower())}(?:'s)?\s+{adverb}$", before):
+                said = re.search(rf"(?<![a-z]){re.escape(n.lower())}(?P<s>'s)?\s+{adverb}$", before)
+                # "Mara's walking" is what she does; "Jonas's head" is a part of him, not a verb
+                if said and (not said.group("s") or re.match(r"[a-z]+ing\b", m.group())):
                     actors = [n]
         if actors is None and re.search(rf"(?<![a-z])(?:he|she|they)\s+{adverb}$", before):
             actors = [""]
@@ -1142,6 +1160,22 @@ def _without_dialogue(text: str) -> str:
     return "\n".join(out).strip() or text
 
 
+FIRST_PERSON = (("i'm", "{} is"), ("i am", "{} is"), ("i'll", "{} will"), ("i've", "{} has"), ("i'd", "{} would"), ("myself", "{}"), ("my", "{}'s"), ("me", "{}"), ("i", "{}"))
+FIRST_PERSON_RX = re.compile(r"(?i)(?<![A-Za-z'’])(" + "|".join(re.escape(w).replace("'", "['’]") for w, _ in FIRST_PERSON) + r")(?![A-Za-z'’])")
+
+
+def _said_by_the_actor(text: str, names: list[str] | None) -> str:
+    """"Jonas: … the camera tracks beside me", "Mara here — I'll walk up to the lens": an actor's own
+    words about their shot, where "I" and "me" are the one who signs them."""
+    m = re.match(r"\s*([A-Za-z]+)(?:\s+here)?\s*[:—–-]\s*", text)
+    name = next((n for n in names or () if m and m.group(1).lower() == n.lower()), None)
+    if name is None or not FIRST_PERSON_RX.search(text, m.end()):
+        return text
+    said = dict((w, f) for w, f in FIRST_PERSON)
+    body = FIRST_PERSON_RX.sub(lambda w: said[w.group().lower().replace("’", "'")].format(name), text[m.end() :])
+    return f"{text[: m.end()]}{body}"
+
+
 def split_shots(paragraph: str, names: list[str] | None = None) -> tuple[str, list[str]]:
     """(global prompt, per-shot texts) of a paragraph (see :func:`split_scenes`)."""
     head, shots, _, _ = split_scenes(paragraph, names)
@@ -1162,7 +1196,7 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
     before them. Leading sentences without camera words are the global prompt, unless a cut follows
     them (what is cut from was a shot).
     """
-    text = _without_dialogue(withdraw_corrections(paragraph.strip()))
+    text = _said_by_the_actor(_without_dialogue(withdraw_corrections(paragraph.strip())), names)
     scenes: list[str] = []
     for m in SLUGLINE_RX.finditer(text):
         scenes.append(m.group().strip())
@@ -1203,7 +1237,8 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
         # "First shot: … Second shot: … Third: …": either marker numbers a shot, and a cut inside one starts another
         parts = ANY_MARKER_RX.split(text)
         head = parts[0].strip()
-        shots = [piece.strip(" \n,;") for p in parts[1:] for piece in CUT_RX.split(p) if piece.strip(" \n,;.:")]
+        shots = [piece.strip(" \n,;") for p in parts[1:] for cut in CUT_RX.split(p) for piece in ORDINAL_AND_RX.split(cut) if piece.strip(" \n,;.:")]
+        shots = [LIST_ORDINAL_RX.sub("", shot, count=1).strip(" ,;") or shot for shot in shots]
         if head and any(has_camera_words(x) for x in SENTENCE_RX.split(head)) and not SHOT_COUNT_RX.search(head):
             shots, head = [head, *shots], ""  # "Cowboy on Mara. Second shot: …": the words before the first marker were a shot
         return head, shots, [0] * len(shots), {0: head}
@@ -1216,7 +1251,7 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
     first = FIRST_RX.match(text)
     if first:
         # "First a close-up of Mara, then a wide of the roof": "then" before a new framing is a new shot
-        pieces = [p for p in THEN_SPLIT_RX.split(text[first.end() :]) if p.strip(" ,;.")]
+        pieces = [q for p in THEN_SPLIT_RX.split(text[first.end() :]) for q in CUT_RX.split(p) if q.strip(" ,;.:")]
         if len(pieces) > 1 and all(_starts_shot(p) for p in pieces[1:]) and "\n" not in text.strip():
             return "", [p.strip(" ,;") for p in pieces], [0] * len(pieces), {0: ""}
     if len(LIST_ITEM_RX.findall(text)) > 1:
@@ -1309,17 +1344,22 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
     cut_first = bool(CUT_RX.match(text.strip()))
     shots: list[str] = []
     head: list[str] = []
+    opened = False  # "Final beat: hard cut to Jonas": an opener said alone starts the shot after it
     for i, piece in enumerate(pieces):
         sentences = [s.strip() for s in SENTENCE_RX.split(piece.strip()) if s.strip()]
         sentences = [part for sentence in sentences for part in _then_framings(sentence, names)]
         for j, sentence in enumerate(sentences):
-            new_piece = j == 0 and (i > 0 or cut_first)
+            new_piece = (j == 0 and (i > 0 or cut_first)) or opened
+            opened = False
             opener = NEW_SHOT_RX.match(sentence)
+            if opener and not sentence[opener.end() :].strip(" .:,;–—-") and not (REVERSE_RX.match(sentence.lower()) or opener.group().lower().startswith(("insert", "the reverse", "we see", "back", "open"))):
+                opened = True
+                continue
             if opener and opener.group().lower().startswith("we see") and shots and not _starts_shot(shots[-1]) and not (names and mentions(shots[-1], names)):
                 opener = None  # "The camera is in the hand of the operator … We see Jonas full body": what that camera frames
             if opener and not new_piece:
                 rest = sentence[opener.end() :].strip()
-                if opener.group().lower().strip(" ,:") in ("then", "and then", "next", "later", "finally", "meanwhile", "elsewhere", "open on", "opening on", "we see"):
+                if opener.group().lower().strip(" ,:") in ("then", "and then", "next", "later", "finally", "lastly", "last", "meanwhile", "elsewhere", "open on", "opening on", "we see"):
                     sentence = rest or sentence
                 new_piece = True
             both = BOTH_RX.match(sentence)
@@ -1335,8 +1375,8 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
                 shots[-1] += " " + sentence  # "Handheld on Mara … MCU.", "ECU Mara's eyes. 100 macro.": that shot's size
             elif shots and not new_piece and _angle_only(sentence, names):
                 shots[-1] += " " + sentence  # "Reverse on Mara, waiting. Dutch.": the angle of that shot
-            elif shots and not new_piece and _modifier_only(shots[-1], names):
-                shots[-1] += " " + sentence  # "Tripod. MCU on Jonas.": how the next framing is shot, not a shot
+            elif shots and not new_piece and (_modifier_only(shots[-1], names) or _refusals_only(shots[-1])):
+                shots[-1] += " " + sentence  # "Tripod. MCU on Jonas.", "No pan, no zoom. A close-up …": how the next framing is shot, not a shot
             elif not shots or new_piece or _starts_shot(sentence) or _new_subject(shots[-1], sentence, names):
                 if new_piece and not shots and head:
                     # A cut from the opening sentences: they were a shot.
@@ -1389,6 +1429,8 @@ def _opens_framing(piece: str, people: list[str]) -> bool:
     """The piece starts with a framing ("a wide of the roof", "mara ECU", "the reverse"), not a move."""
     low = piece.lower().strip(" ,;:")
     low = low[THEN_FRAMING_RX.match(low).end() :]
+    if any(re.match(rf"for {re.escape(n)}'s\b", low) for n in people):
+        return True  # "…, and then for Jonas's a slow arc": his shot
     if any(re.match(rf"{re.escape(n)}(?:'s)?\b", low) for n in people):
         return _starts_shot(piece) and not any(rx.search(low) for rx, _ in MOVE_RX)
     return any(rx.match(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.match(low) or TWO_SHOT_RX.match(low) or SINGLE_RX.match(low))
@@ -1430,6 +1472,14 @@ def _modifier_only(shot: str, names: list[str] | None) -> bool:
     if names and mentions(shot, names) or NAME_WORD_RX.search(shot[1:]):
         return False
     return bool(STATIC_RX.search(low) or HANDHELD_RX.search(low) or STEADICAM_RX.search(low) or FOCAL_RX.search(low) or any(rx.search(low) for rx, _ in LENS_RX))
+
+
+def _refusals_only(shot: str) -> bool:
+    """"No pan, no push, no zoom.": moves said not to be made, and nothing else."""
+    t = _Text(shot)
+    spec = ShotSpec(text=shot)
+    _negated_moves(t, spec)
+    return bool(spec.explanation) and not t.leftovers()
 
 
 # A capitalised word, not the first half of a contraction ("Don't", "I'll" are no one).

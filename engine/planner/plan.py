@@ -327,6 +327,27 @@ def _lead_in(framing: Framing, preset: str, amount: float, notes: list[str], mov
     return Framing(framing.position.copy(), rot, framing.focal_mm), amount
 
 
+CRANE_PITCH_LIMIT_DEG = 28.0
+
+
+def _crane_not_steeper(framing: Framing, aim, amount: float, notes: list[str], move: MoveSpec) -> Framing:
+    """A crane that looks down (or up) steeper than CRANE_PITCH_LIMIT_DEG at its high (low) end
+    stands back instead: looking down at 45°, a descent runs along the lens as much as across it and
+    reads as a push ("aerial, crane down onto Mara"). The height is kept; the camera backs away."""
+    aim = np.asarray(aim, float)
+    offset = framing.position - aim
+    flat = float(np.hypot(offset[0], offset[2]))
+    steepest = max(abs(offset[1]), abs(offset[1] + amount))  # a crane down starts `amount` higher, a crane up ends there
+    need = steepest / np.tan(np.deg2rad(CRANE_PITCH_LIMIT_DEG))
+    if flat < 1e-6 or need <= flat:
+        return framing
+    scale = need / flat
+    eye = aim + offset * [scale, 1.0, scale]
+    roll = np.rad2deg(framing.rotation.as_euler("YXZ")[2])
+    notes.append(f"'{move.words}': stands {need - flat:.1f} m further back so the crane looks no steeper than {CRANE_PITCH_LIMIT_DEG:.0f}° (steeper, it reads as a push)")
+    return Framing.looking_at(eye, aim, framing.focal_mm, roll)
+
+
 def _segment_keys(path, shot: Shot, every: int) -> list[CameraKey]:
     """World-space keys of a segment (an arc in a sequence of moves cannot keep its subject space)."""
     look = next((k for k in shot.keys if k.look_at), None)
@@ -454,6 +475,8 @@ def _one_move(project, spec, move, framing, subject, distance, frames, fps, vari
         return framing, _follow_pan(preset, MoveContext(framing, frames, fps, subject, "ease"), params["amount"], subject, scene)
     if first and "amount" in params:
         framing, params["amount"] = _lead_in(framing, preset, params["amount"], notes, move)
+    if first and preset.startswith("crane") and "amount" in params:
+        framing = _crane_not_steeper(framing, aim, params["amount"], notes, move)
     if first and preset in ("crane_down", "pedestal_down") and "amount" in params:
         # A move down starts high and lands on the framing the words asked for.
         lifted = framing.position + [0.0, params["amount"], 0.0]
@@ -1106,6 +1129,10 @@ def _read_as(spec: ShotSpec, clause, why: str) -> None:
     spec.explanation.append((clause.text, why))
 
 
+# "…, never getting any closer", "not just turning on the spot": a clause that says what is not done
+REFUSED_RX = re.compile(r"(?i)^\W*(?:(?:but|and|yet|just)\s+)?(?:never|not|no|nor|neither|without|don't|do not|doesn't|does not|won't)\b")
+
+
 def _heading(spec: ShotSpec, clause) -> bool:
     """"Diagonal move: pan right and tilt up together": a few words before a colon that name the
     moves the rules read after it."""
@@ -1124,6 +1151,9 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
         for c in sp.clauses:
             if c.leftovers and not has_camera_words(c.text) and RESULT_RX.match(c.text):
                 _read_as(sp, c, "what the move leaves in the frame or is for: no move of its own")
+            elif c.leftovers and REFUSED_RX.match(c.text):
+                _read_as(sp, c, "what the camera is not to do: no move")
+                c.leftovers = []
             elif c.leftovers and _heading(sp, c):
                 _read_as(sp, c, "a heading of the moves after it: no move of its own")
                 c.leftovers = []

@@ -20,7 +20,7 @@ PIECE_WORDS: dict[str, str] = {
     "bed": "bed", "counter": "counter", "bar": "counter", "door": "door", "doorway": "door", "wall": "wall",
     "window": "window wall", "stairs": "stairs", "staircase": "stairs", "car": "car", "taxi": "car",
     "lamp post": "lamp post", "streetlight": "lamp post", "tree": "tree", "crate": "crate", "crates": "crate",
-    "box": "box", "water tank": "cylinder", "tank": "cylinder", "vent": "crate", "ledge": "wall",
+    "box": "box", "water tank": "cylinder", "water tower": "cylinder", "tank": "cylinder", "vent": "crate", "ledge": "wall",
     "parapet": "wall", "antenna": "lamp post", "pipe": "cylinder", "fridge": "box", "cabinet": "box",
     "housing": "box", "shed": "box", "pillar": "cylinder", "column": "cylinder", "fence": "wall",
     "railing": "wall", "bench": "sofa", "sink": "counter",

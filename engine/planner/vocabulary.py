@@ -46,10 +46,12 @@ ANGLES: list[tuple[str, str]] = [
 # The angles that put the lens above or below the eyes (one a shot: two of them contradict).
 VERTICAL_ANGLES = ("low", "high", "overhead", "worm's eye", "aerial")
 
+# "arc R", "pan L" in a shot list's cell: a letter straight after the move word
+_AFTER_A_MOVE = "(?:" + "|".join(f"(?<={w} )" for w in ("arc", "pan", "truck", "crab", "track", "dolly", "roll", "orbit", "slide", "whip")) + ")"
 # Direction words: the move's direction is taken from the first one that follows it (or precedes it).
 DIRECTIONS: list[tuple[str, str]] = [
-    (r"screen[- ]left|to the left|leftwards?|left", "left"),
-    (r"screen[- ]right|to the right|rightwards?|right|rite", "right"),
+    (r"screen[- ]left|to the left|leftwards?|left|" + _AFTER_A_MOVE + "l", "left"),
+    (r"screen[- ]right|to the right|rightwards?|right|rite|" + _AFTER_A_MOVE + "r", "right"),
     (r"counter[- ]?clockwise|anti[- ]?clockwise", "counterclockwise"),
     (r"clockwise", "clockwise"),
     (r"straight up|upwards?|up", "up"),
@@ -70,19 +72,22 @@ MOVES: list[tuple[str, tuple[str, str | None]]] = [
     (r"rack(?:s|ing|ed)?(?: the)? focus|pull(?:s|ing)? focus|focus pull|rack(?:s|ing)? (?=to )|shift(?:s|ing)? focus", ("focus", None)),
     (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|dolli(?:es|ed) in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|(?:creep|push|ease|inch|bring|move|take|track)(?:s|es|ing)? the (?:dolly|camera|lens) (?:in|forward|toward|closer)|(?:the camera|camera|it|we) (?:goes|go|moves?|gets?|comes?) closer|track(?:s|ing)? (?:toward|forward|closer)|eas(?:e|es|ing) in(?!to)|a (?:slow |quick |fast |gentle )?push(?! (?:out|back))|push(?:es|ing)? (?:toward|towards)|push(?:es|ing)? (?:right|straight|all the way) in|travel(?:s|ling)? (?:in|forward|toward)", ("dolly", "in")),
     (r"pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|dolli(?:es|ed) (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away|(?:(?<=camera )|(?<=shot )|(?<=lens ))pulls away|(?<=we )pull away|eas(?:e|es|ing) (?:back|out)|widen(?:s|ing)? out|(?:the camera|camera|we|it)(?: is| are|'s|'re)? go(?:es|ing)? (?:backwards?|back)(?! to)|(?:(?<=camera )|(?<=we )|(?<=lens ))mov(?:e|es|ing) (?:away|back)", ("dolly", "out")),
-    (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move|(?:track|travel)(?:s|ing|ling)?(?= (?:(?:[\d.]+|one|two|three|four|five|six) ?(?:m|metres?|meters?|feet|foot|ft)|the full [a-z ]+?|[a-z]+ (?:metres?|meters?|feet)) (?:to the |screen[- ])?(?:left|right))|travel(?:s|ling)?(?= (?:to the |screen[- ])?(?:left|right))|sideways (?:dolly|move|track)|(?<=dolly )sideways|(?<=slide )sideways|(?<=slides )sideways|(?<=go )sideways|(?:drift|glide|float)(?:s|ing)?(?= (?:to the |screen[- ])?(?:left|right))|glid(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))", ("truck", None)),
+    (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move|(?:track|travel)(?:s|ing|ling)?(?= (?:(?:[\d.]+|one|two|three|four|five|six) ?(?:m|metres?|meters?|feet|foot|ft)|the full [a-z ]+?|[a-z]+ (?:metres?|meters?|feet)) (?:to the |screen[- ])?(?:left|right))|travel(?:s|ling)?(?= (?:to the |screen[- ])?(?:left|right))|sideways (?:dolly|move|track)|(?<=dolly )sideways|(?<=slide )sideways|(?<=slides )sideways|(?<=go )sideways|(?:drift|glide|float)(?:s|ing)?(?= (?:to the |screen[- ])?(?:left|right))|glid(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))|slider(?= (?:to the |screen[- ])?(?:left|right))|(?:slip(?:s|ping)?|drift(?:s|ing)?|glid(?:e|es|ing)|mov(?:e|es|ing)|float(?:s|ing)?|crab(?:s|bing)?) sideways", ("truck", None)),
+    # the pedestal's column: "the column rises straight up", "the column comes down"
+    (r"(?<=the )column (?:ris(?:es|ing)|lift(?:s|ing)?|go(?:es|ing) up|com(?:es|ing) up|mov(?:es|ing) up)", ("pedestal", "up")),
+    (r"(?<=the )column (?:drop(?:s|ping)?|sink(?:s|ing)?|lower(?:s|ing)?|descend(?:s|ing)?|go(?:es|ing) down|com(?:es|ing) down|mov(?:es|ing) down)", ("pedestal", "down")),
     (r"pedestal(?:s|ling)?|ped(?= up| down)|boom(?:s|ing)?|rais(?:e|es|ing) the camera", ("pedestal", "up")),
     (r"(?:the camera|camera|it|we) (?:goes|go|going|moves?|travels?) (?:straight |vertically )?(?:up|down)(?! (?:the|to|on|off|from|onto)\b)", ("pedestal", None)),
     (r"bring(?:s|ing)? the camera(?= (?:straight |slowly )?down)|lower(?:s|ing)? the camera|(?:(?<=camera )|(?<=we ))lowers?", ("pedestal", "down")),
-    (r"(?:techno[- ]?)?crane(?:s|d)?(?: shot)?|jib(?:s|bing)?|(?<=the )(?:crane |jib )?arm (?:com(?:es|ing)|swing(?:s|ing)?|go(?:es|ing)|drop(?:s|ping)?|lift(?:s|ing)?|ris(?:es|ing)|sweep(?:s|ing)?)(?= (?:\w+ )?(?:up|down))", ("crane", None)),
+    (r"(?:techno[- ]?)?crane(?:s|d)?(?: shot)?|jib(?:s|bing)?|(?:(?<=the )(?:crane |jib )?arm |(?<=drone ))(?:com(?:es|ing)|swing(?:s|ing)?|go(?:es|ing)|drop(?:s|ping)?|lift(?:s|ing)?|ris(?:es|ing)|sweep(?:s|ing)?|sink(?:s|ing)?|fl(?:ies|ying))(?= (?:\w+ )?(?:up|down))", ("crane", None)),
     (r"curv(?:ed|ing) (?:track|dolly|move)|arc(?:s|ing)?|orbit(?:s|ing)?|circl(?:e|es|ing)|swing(?:s|ing)? (?:round|around)|go(?:es|ing)? around|mov(?:e|es|ing) around|revolv(?:e|es|ing)|(?<=a )360(?= (?:around|round))|doll(?:y|ies|ied|ying) (?:round|around)", ("arc", "left")),
-    (r"pan(?:s|ning|ned)?|swivel(?:s|ling|led)?|rotat(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))|swing(?:s|ing)? the (?:head|lens|camera)(?= (?:to the |screen[- ])?(?:left|right))|(?<=camera )turns?(?: on itself)?(?= (?:to the |to |screen[- ])?(?:left|right))", ("pan", None)),
+    (r"pan(?:s|ning|ned)?|swivel(?:s|ling|led)?|rotat(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))|swing(?:s|ing)? the (?:head|lens|camera)(?= (?:to the |screen[- ])?(?:left|right))|(?:(?<=camera )|(?<=simply )|(?<=just )|(?<=it ))turns?(?: on itself)?(?= (?:to the |to |screen[- ])?(?:left|right))", ("pan", None)),
     (r"(?<!still )(?<!stays )(?<!remains )tilt(?:s|ing|ed)?(?! (?:horizon|frame))|tip(?:s|ping|ped)?(?= (?:(?:the camera|the lens|it) )?(?:up|down))", ("tilt", None)),
     (r"roll(?:s|ing)?|barrel roll|rotat(?:e|es|ing) the (?:frame|horizon)|tip(?:s|ping)? the (?:horizon|frame)|rotat(?:e|es|ing)(?= (?:(?:counter|anti)[- ]?)?clockwise)|dutch(?:es|ing)?(?= (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))", ("roll", "left")),
     (r"(?:snap|crash)[- ]zoom(?:s|ing|ed)?|zoom(?:s|ing|ed)?|punch[- ]in", ("zoom", None)),
     (r"(?:bend|bends|bending|dip|dips|dipping|nod|nods|nodding|tip|tips|tipping) (?:its|the|his) (?:head|lens|nose)(?= (?:up|down))", ("tilt", None)),
     # "we go with Jonas", "stay with her": the camera goes along with someone (a person doing it is theirs)
-    (r"follow(?:s|ing|ed)?(?! by)|(?:(?<=^)|(?<=[,.;:] )|(?<=we ))chase(?= (?:him|her|them|[a-z]+))|tracking shot|track(?:s|ing)? (?:with|alongside|behind)|walk(?:s|ing)? with|(?:go(?:es|ing)?|mov(?:e|es|ing)|travel(?:s|ling)?|run(?:s|ning)?|stay(?:s|ing)?|keep(?:s|ing)? pace) with(?= (?:the two|the pair|both|(?!the |a |an )[a-z]+))", ("follow", None)),
+    (r"follow(?:s|ing|ed)?(?! by)|(?:(?<=^)|(?<=[,.;:] )|(?<=we ))chase(?= (?:him|her|them|[a-z]+))|tracking shot|track(?:s|ing)? (?:with|alongside|beside|behind)|walk(?:s|ing)? with|(?:go(?:es|ing)?|mov(?:e|es|ing)|travel(?:s|ling)?|run(?:s|ning)?|stay(?:s|ing)?|keep(?:s|ing)? pace|com(?:e|es|ing)) (?:along )?(?:with|beside|alongside|next to)(?= (?:the two|the pair|both|(?!the |a |an )[a-z]+))", ("follow", None)),
     (r"(?<!to )reveal(?:s|ing)?", ("reveal", "right")),
     (r"rising|ris(?:e|es)|ascend(?:s|ing)?|float(?:s|ing)? up|fl(?:y|ies|ying) up", ("pedestal", "up")),
     (r"descend(?:s|ing)?|sinking|sink(?:s)?|drop(?:s|ping)?(?: down)?(?! focus)", ("pedestal", "down")),
@@ -97,7 +102,7 @@ STATIC_WORDS = (
 )
 # "no tilt", "without panning", "don't zoom", "rather than a push": a move said so as not to make it.
 NEGATED_NOUNS = r"push(?:es|ing)?|pans?|panning|tilts?|tilting|zooms?|zooming|dolly|dollying|crane|craning|roll(?:s|ing)?|track(?:s|ing)?|truck(?:s|ing)?|orbit(?:s|ing)?|arcs?|moves?|moving|movement|motion|reframing|reframes?"
-NEGATIONS = r"resist(?:ing)? the urge to|no need to|no need for(?: a| an)?|avoid(?:ing)?(?: a| an| any)?|skip(?:ping)? the|no|not|never|nor|without(?: any| a)?|don't|do not|doesn't|does not|won't|will not|rather than(?: a| an)?|instead of(?: a| an)?"
+NEGATIONS = r"neither(?: with)?(?: a| an| any)?|resist(?:ing)? the urge to|no need to|no need for(?: a| an)?|avoid(?:ing)?(?: a| an| any)?|skip(?:ping)? the|no|not|never|nor|without(?: any| a)?|don't|do not|doesn't|does not|won't|will not|rather than(?: a| an)?|instead of(?: a| an)?"
 TRIPOD_WORDS = r"tripod|on sticks|planted|(?:the )?camera planted|(?:the )?camera (?:stays?|remains?|is|sits) planted"
 HANDHELD_WORDS = r"in the (?:hands?|arms) of the operator|(?:a (?:little|bit of|touch of) )?shaking|hand[- ]?held|shaky(?: cam)?|documentary[- ]style|run[- ]and[- ]gun|verit[eé]"
 STEADICAM_WORDS = r"steadicam|steady[- ]?cam|gimbal"
