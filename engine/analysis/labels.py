@@ -88,6 +88,8 @@ class LabelConfig:
     rotation_threshold: float = 2.0  # degrees per second
     zoom_threshold: float = 0.03  # change of ln(focal) per second
     dominance: float = 0.4  # E.T.: the weaker axis goes when (|a|-|b|)/|a| exceeds this
+    # the same for turns, looser: a tilt at half the pan's rate is a diagonal a viewer sees as both
+    rotation_dominance: float = 0.6
     smooth_s: float = 0.2  # Gaussian smoothing of velocities (sigma, seconds)
     mode_window_s: float = 0.5  # mode filter of the per-frame labels
     min_chunk_s: float = 0.5  # shorter runs merge into a neighbour
@@ -120,19 +122,33 @@ def classify_rotation(w: np.ndarray, threshold: float) -> str | None:
     return ROTATION_AXES[i][int(w[i] > 0)] if abs(w[i]) > threshold else None
 
 
+def rotation_parts(w: np.ndarray, threshold: float, dominance: float) -> list[str]:
+    """The rotation classes of one frame, E.T.'s dominance rule applied to turns as to translations:
+    the dominant axis and any other within ``dominance`` of it ("pan right and tilt up at once" is
+    both; a pan with a drift of tilt is the pan)."""
+    w = np.asarray(w, float)
+    mag = np.abs(w)
+    top = mag.max()
+    if top <= threshold:
+        return []
+    keep = (mag > threshold) & ((top - mag) / top <= dominance)
+    return [ROTATION_AXES[i][int(w[i] > 0)] for i in range(3) if keep[i]]
+
+
 def classify_zoom(z: float, threshold: float) -> str | None:
     return ZOOM_DIRECTIONS[int(z > 0)] if abs(z) > threshold else None
 
 
 def combine(
-    translation: list[str], rotation: str | None, zoom: str | None, follow: bool = False, weak: frozenset = frozenset()
+    translation: list[str], rotation: str | list[str] | None, zoom: str | None, follow: bool = False, weak: frozenset = frozenset()
 ) -> str:
     """One label from the parts, naming the compounds (arc, crane, dolly zoom, follow).
 
     ``weak`` lists the rotation or zoom parts too slow to make a compound with the translation.
     """
     moves = list(translation)
-    others = [m for m in (rotation, zoom) if m]
+    turns = rotation if isinstance(rotation, list) else [rotation]
+    others = [m for m in (*turns, zoom) if m]
     for (t, other), name in COMPOUNDS.items():
         if t in moves and other in others and other not in weak:
             moves[moves.index(t)] = name
@@ -191,6 +207,10 @@ def _pad(rates: np.ndarray, n: int) -> np.ndarray:
     return np.concatenate([rates, rates[-1:]], axis=0)
 
 
+STEEP_PITCH_DEG = 70.0  # past this the lens looks nearly straight down or up
+UPRIGHT_ROLL_DEG = 60.0  # past this the camera is on its side or upside down in its world
+
+
 def motion_of(
     path: CameraPath,
     reference_length: float | None = None,
@@ -203,6 +223,17 @@ def motion_of(
     rel = invert_poses(path.c2w[:-1]) @ path.c2w[1:]
     v = rel[:, :3, 3] * fps / ref
     w = np.rad2deg(Rotation.from_matrix(rel[:, :3, :3]).as_rotvec()) * fps if n > 1 else np.zeros((0, 3))
+    if n > 1:
+        # As an operator turns the head: the pan about the world's up, the tilt of the lens, the roll
+        # of the horizon (the camera's own axes would read a level pan seen looking down as a roll).
+        # Near straight down (or up) pan and roll are one turn, and a camera upside down in its world
+        # (cameras read from a file whose up is not ours) has no level to pan about: there the
+        # camera's own axes stay.
+        ptr = np.unwrap(Rotation.from_matrix(path.c2w[:, :3, :3]).as_euler("YXZ"), axis=0)
+        euler = np.rad2deg(np.diff(ptr, axis=0))[:, [1, 0, 2]] * fps
+        upright = (np.abs(np.rad2deg(ptr[:, 1])) < STEEP_PITCH_DEG) & (np.abs(np.rad2deg(ptr[:, 2])) < UPRIGHT_ROLL_DEG)
+        level = upright[:-1] & upright[1:]
+        w = np.where(level[:, None], euler, w)
     z = np.diff(np.log(path.focal_mm)) * fps
     s = None
     if subject_positions is not None:
@@ -444,12 +475,12 @@ def label_motion(motion: Motion, config: LabelConfig = LabelConfig()) -> PathLab
     raw, raw_t, raw_r = [], [], []
     for i in range(len(motion.zoom)):
         t = classify_translation(motion.translation[i], config.translation_threshold, config.dominance)
-        r = classify_rotation(motion.rotation[i], config.rotation_threshold)
+        r = rotation_parts(motion.rotation[i], config.rotation_threshold, config.rotation_dominance)
         z = classify_zoom(motion.zoom[i], config.zoom_threshold)
         follow = bool(t) and motion.subject is not None and is_follow(motion.translation[i], motion.subject[i], config)
         raw.append(combine(t, r, z, follow, weak_parts(motion.translation[i], motion.rotation[i], motion.zoom[i])))
         raw_t.append(join(t))
-        raw_r.append(r or STATIC)
+        raw_r.append(join(r) or STATIC)
     fps = motion.fps
     labels = _absorb_eased_ends(_without_wobbles(smooth_labels(raw, fps, config), motion, config), motion, config)
     segments = []

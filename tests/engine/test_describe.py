@@ -136,3 +136,12 @@ def test_unknown_camera_files_get_a_clear_error(tmp_path, capsys):
     assert main(["describe", str(tmp_path / "cams.fbx")]) == 2
     err = capsys.readouterr().err
     assert "cams.fbx: --format: cannot tell the camera format" in err
+
+
+def test_a_pan_and_a_tilt_at_once_are_described_together_not_one_after_the_other():
+    from engine.planner.plan import plan_text
+
+    set_only = build_demo_project().model_copy(update={"shots": []})
+    planned = plan_text("Pan right and tilt up at once, from Mara's feet across to the top of the antenna.", set_only).to_project(set_only)
+    text = describe_project(planned).shots[0].text
+    assert "pan right and tilt up" in text and "then" not in text, text

@@ -186,3 +186,36 @@ def test_a_small_real_move_in_a_handheld_close_up_is_still_a_move():
     for seed in range(4):
         path, distance = _close_up_path(lambda ctx: truck(ctx, direction="right", amount=0.1), seed)
         assert "truck_right" in [s.label for s in label_path(path, distance).segments], f"seed {seed}"
+
+
+def _turning_path(pan_deg, tilt_deg, start_tilt_deg=0.0, seconds=3.0, fps=24.0):
+    """A camera on a fixed head turning steadily by ``pan_deg`` and ``tilt_deg`` (world pan, lens tilt)."""
+    from engine.camera.conventions import rotation_from_pan_tilt_roll
+
+    n = int(seconds * fps)
+    s = np.linspace(0.0, 1.0, n)
+    c2w = np.tile(np.eye(4), (n, 1, 1))
+    c2w[:, :3, 3] = [0.0, 1.6, 4.0]
+    for i, t in enumerate(s):
+        c2w[i, :3, :3] = rotation_from_pan_tilt_roll(pan_deg * t, start_tilt_deg + tilt_deg * t, 0.0).as_matrix()
+    return CameraPath(c2w, np.full(n, 35.0), (36.0, 24.0), fps)
+
+
+def _labels_of(path):
+    return sorted({m for seg in label_path(path, 4.0).segments for m in seg.label.split("+")})
+
+
+def test_a_level_pan_seen_looking_down_is_a_pan_not_a_roll():
+    # 45 degrees down, a turn about the world's up is most of a turn about the lens axis in the
+    # camera's own frame; an operator (and a director) calls it a pan
+    assert _labels_of(_turning_path(-60.0, 0.0, start_tilt_deg=-45.0)) == ["pan_right"]
+
+
+@pytest.mark.parametrize("pan, tilt, labels", [
+    (-60.0, 30.0, ["pan_right", "tilt_up"]),  # a diagonal: the tilt at half the pan is seen
+    (-60.0, 60.0, ["pan_right", "tilt_up"]),
+    (-60.0, 10.0, ["pan_right"]),  # a drift of tilt under a pan is the pan
+    (0.0, -40.0, ["tilt_down"]),
+])  # fmt: skip
+def test_a_pan_and_a_tilt_at_once_are_both_named_when_both_are_seen(pan, tilt, labels):
+    assert _labels_of(_turning_path(pan, tilt)) == labels
