@@ -323,6 +323,16 @@ def follow(ctx: MoveContext, to=None, amount=None, speed=None) -> ShotCamera:
     return ShotCamera(keys, subject_keys=sk)
 
 
+def follow_along(ctx: MoveContext, frames, subject_path) -> list[CameraKey]:
+    """Keys of a follow that keeps its start offset from the subject on every one of ``frames``
+    (``subject_path`` (N,3), where the subject stands then): the camera waits while they get up,
+    walks when they walk and stops when they stop, aimed at them throughout."""
+    subject_path = np.asarray(subject_path, float)
+    positions = ctx.start.position + (subject_path - subject_path[0])
+    linear = MoveContext(ctx.start, ctx.frames, ctx.fps, ctx.subject, "linear", ctx.target)
+    return _look_keys(linear, [int(f) for f in frames], list(positions))
+
+
 def handheld(
     camera: ShotCamera,
     ctx: MoveContext,

@@ -584,8 +584,32 @@ def _moves_camera(project, spec, start: Framing, subject: Subject, distance: flo
             keys.append(k)
         subject_keys += [sk.model_copy(update={"frame": sk.frame + a}) for sk in camera.subject_keys]
         framing = framing_at(seg_path, frames - 1)
+        moved = [sk for sk in camera.subject_keys if sk.subject == subject.name]
+        if moved:
+            # "Follow Jonas to the parapet and, when he stops, arc right around him": the next move
+            # works round him where the follow left him, not where he started
+            end = np.asarray(max(moved, key=lambda k: k.frame).position, float)
+            aim = np.asarray(aim, float) + (end - np.asarray(subject.position, float))
+            subject = subject.model_copy(update={"position": tuple(map(float, end))})
     # Subject keys of a follow then a later move: the subject stays where it stopped.
     return ShotCamera(keys, subject_keys=subject_keys), total
+
+
+def _follow_the_walk(project: Project, camera: ShotCamera, framing: Framing, subject: Subject, frames: int, fps: float, notes: list[str]) -> ShotCamera:
+    """A follow keeps pace with its subject as the shot finally moves them ("when Mara gets up and
+    walks the parapet, go with her"): the preset's steady glide would set off while she is still
+    getting up and walk on past her, and read as a truck or an arc rather than a follow."""
+    from engine.camera.interpolate import subject_positions
+    from engine.camera.moves import follow_along
+
+    keyed = sorted({k.frame for k in camera.subject_keys if k.subject == subject.name} | set(range(0, frames, 4)) | {frames - 1})
+    probe = Shot(id="follow", name="follow", duration=frames, keys=camera.keys, subject_keys=camera.subject_keys)
+    where = subject_positions(project, probe, subject.name, keyed)
+    if np.ptp(where, axis=0).max() < 0.05:
+        return camera  # nobody walks: the preset's glide is the follow
+    notes.append(f"the follow keeps pace with {subject.name}: it waits, walks and stops when they do")
+    ctx = MoveContext(framing, frames, fps, subject, "linear")
+    return ShotCamera(follow_along(ctx, keyed, where), subject_keys=camera.subject_keys)
 
 
 def _duration_said(spec: ShotSpec) -> bool:
@@ -1119,6 +1143,7 @@ RESULT_RX = re.compile(
 )
 
 
+TURNS = ("pan", "tilt", "roll", "zoom", "whip_pan", "focus")  # moves of the head and the lens, none of the camera's place
 SURE_WITHOUT_A_WAY = 0.85  # a bank move that says no way of its own, beside a move the rules read, needs this
 
 
@@ -1187,7 +1212,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
                 # that says no way, beside a move the rules read, is more of that move, not another
                 _read_as(sp, clause, f"phrase bank: {what}, no way said beside '{sp.moves[0].words}': not another move")
                 continue
-            if any((mv.family == meaning.family or {mv.family, meaning.family} == vertical) and mv.direction == direction for mv in sp.moves):
+            if any((mv.family == meaning.family or {mv.family, meaning.family} == vertical) and (mv.direction == direction or meaning.family == "follow") for mv in sp.moves):
                 # said twice ("Jonas chases Mara. We track with them."): one follow, not two back to back
                 sp.explanation.append((clause.text, f"phrase bank: {what} -> {meaning.family.replace('_', ' ')} {direction or ''}, already planned".strip()))
                 continue
@@ -1195,6 +1220,10 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
             sp.moves.sort(key=lambda mv: mv.start)
             fold_into_dolly_zoom(sp)
             sp.explanation.append((clause.text, f"phrase bank: {what} -> {meaning.family.replace('_', ' ')} {direction or ''}".strip()))
+        elif meaning.kind == "static" and sp.moves and all(mv.family in TURNS for mv in sp.moves):
+            # "The camera stays on its place and turns itself to the right": it stays put while it turns
+            _read_as(sp, clause, f"phrase bank: {what} -> the camera stays where it is while it turns (no travel)")
+            continue
         elif meaning.kind == "static":
             sp.static = True
             sp.explanation.append((clause.text, f"phrase bank: {what} -> static camera"))
@@ -1371,6 +1400,8 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
             work, spec, placement.framing, subject, placement.distance, fps, variation, notes, film_h, placement.aim, scene, size, business
         )
         camera.subject_keys = _action_keys(spec, scene, work, subject, placement.framing, frames, fps, camera.subject_keys, notes, present, placed)
+        if [m.family for m in spec.moves] == ["follow"]:
+            camera = _follow_the_walk(work, camera, placement.framing, subject, frames, fps, notes)
         present, camera.subject_keys = carry_over(present, base_people, camera.subject_keys, frames)
         scene.subjects = [present.get(s.name, s) for s in scene.subjects]  # the next shot frames them where they are
         shot_id = new_shot_id()
