@@ -31,6 +31,9 @@ NEGATED_NOUN_RX = re.compile(rf"(?:{V.NEGATED_NOUNS}){_R}")
 THING_SUBJECT_RX = re.compile(r"(?<![a-z'])the\s+(?!camera|lens|frame|horizon|image|picture|shot|view|crane|jib|dolly|zoom|steadicam|operator|rig|move|head|arm|drone|column|slider|gimbal|pedestal)[a-z]+\s+(?:\w+ly\s+)?$")
 NEGATION_RX = re.compile(rf"{_L}(?:{V.NEGATIONS})\s+(?:(?:a|an|any|the|camera|more)\s+)*")
 # "we stay level", "keeping level": the camera does not tilt ("eye level", "ground level" are angles, read first)
+# "locked, rolling", "we're rolling": the camera records (a roll of the frame says its way or stands before a noun)
+ROLLING_RX = _rx(r"(?:we're |we are |camera(?:'s| is)? |and |keep |still )?rolling(?=\s*(?:[.,;!?]|$))")
+LEVEL_SAID_RX = re.compile(r"lens level|(?:keep|keeps|keeping) (?:the )?(?:lens|head|camera) level|no tilt|no pitch|without tilting")
 LEVEL_RX = _rx(r"(?:(?:stays?|staying|keeps?|keeping|kept|held|holding|dead|perfectly)\s+)*level(?! with)")
 HANDHELD_RX = _rx(V.HANDHELD_WORDS)
 STEADICAM_RX = _rx(V.STEADICAM_WORDS)
@@ -48,7 +51,7 @@ DURATION_RX = re.compile(
 DEGREES_RX = re.compile(rf"{_L}(?P<n>{NUMBER})[- ]?(?:°|degrees?|deg){_R}|(?P<n2>{NUMBER})°")
 PORTION_RX = _rx(r"(?P<p>half|quarter|full|complete)(?:[- ]way)?(?: (?:orbit|circle|turn|arc|rotation))?|360")
 FOCAL_RX = re.compile(rf"{_L}(?P<n>\d+(?:\.\d+)?) ?mm(?: lens)?{_R}")
-METRES_RX = re.compile(rf"{_L}(?P<n>{NUMBER}) ?(?:m|metres?|meters?){_R}")
+METRES_RX = re.compile(rf"{_L}(?P<n>{NUMBER}) ?(?:m|metres?|meters?|(?P<ft>ft|feet|foot)){_R}")
 RATIO_RX = re.compile(rf"{_L}(?P<n>\d+(?:\.\d+)?) ?x{_R}")
 TARGET_SIZE_RX = re.compile(r"(?:to|into|until|ending on|landing on|settling on|finishing on) (?:an? |the )?$")
 _COUNT = r"\d+|" + "|".join(w for w in V.NUMBER_WORDS if " " not in w and len(w) > 2)
@@ -57,7 +60,7 @@ _ORDINAL = "|".join(V.ORDINALS)
 _NOT_AFTER_COUNT = r"(?<!\d)(?<!\d )(?<!\d-)" + "".join(f"(?<!{re.escape(w)} )(?<!{re.escape(w)}-)" for w in V.NUMBER_WORDS if w not in ("a", "an"))
 # "Shot 2:", "Shot two.", "First shot:", "The third shot is", "In the next shot," — a new numbered shot.
 SHOT_MARKER_RX = re.compile(
-    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel)\b(?:\s+(?:is|will be|be|should be|could be|can be))?\s*[:,–—-]?)\s*"
+    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel|cut|plane)\b(?:\s+(?:is|will be|be|should be|could be|can be))?\s*[:,–—-]?)\s*"
 )
 CUT_RX = re.compile(
     r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*|\bsmash cut\b[:,]?\s*|\b(?:and |then )?cut\s*[:–—]\s*"
@@ -81,12 +84,14 @@ SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
 # "First: … Second: … Third: …", "Finally - …": ordinals that open a sentence and number the shots.
 ORDINAL_MARKER_RX = re.compile(rf"(?i)(?:^|(?<=[.!?;\n])\s*)(?:{_ORDINAL}|lastly|finally)\s*[:–—]\s*")
 # "Two shots: first a pan right…, then Mara in close-up": a count said before the shots it lists.
-SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?P<n>{_COUNT}) (?:shots?|setups?|set-ups?|angles)(?:,[^:.\n]{{1,40}})?\s*[:.–—-]\s*")  # "Two shots, neither with a zoom:"
+SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?P<n>{_COUNT}) (?:shots?|setups?|set-ups?|angles|planes|takes)(?:(?:,| of| for)[^:.\n]{{1,40}})?\s*[:.–—-]\s*")  # "Two shots, neither with a zoom:"
 # "the first shot be a top shot …, and the second a tilt down": the list's next ordinal after a comma
 ORDINAL_AND_RX = re.compile(rf"(?i)\s*[,;]\s*(?:and\s+)?(?=the (?:{_ORDINAL})\b(?! (?:time|half|take)\b))")
-THEN_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*|\s)(?:and\s+)?(?:then|next|after that|and finally|finally|lastly)\b[:,]?\s*")
+THEN_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*|\s)(?:and\s+)?(?:then|next|after that|and finally|finally|lastly|after(?=,)|afterwards(?=,))\b[:,]?\s*")
 AND_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*and\s+|;\s*|,\s*(?=an?\s|the\s))")
-ANY_MARKER_RX = re.compile(f"{SHOT_MARKER_RX.pattern}|{ORDINAL_MARKER_RX.pattern.removeprefix('(?i)')}", re.I)
+# "verse 1: … chorus: … bridge: …": a music video's sections, a shot each
+SECTION_MARKER_RX = re.compile(r"(?i)(?:^|(?<=[.!?;\n])\s*)(?:intro|verse(?: \d+| one| two| three)?|pre-?chorus|chorus|bridge|breakdown|drop|outro|middle eight)\s*[:–—]\s*")
+ANY_MARKER_RX = re.compile(f"{SHOT_MARKER_RX.pattern}|{ORDINAL_MARKER_RX.pattern.removeprefix('(?i)')}|{SECTION_MARKER_RX.pattern.removeprefix('(?i)')}", re.I)
 LIST_ITEM_RX = re.compile(r"(?m)^[ \t]*(?:(?:\d{1,2}|[a-h])[.)]|[*•·–-])[ \t]+")
 # "1) follow Mara 2) tilt down", "(1) top shot (2) …", "1A ped down. 1B pull out. 1C …": a list inside a line
 INLINE_ITEM_RX = re.compile(
@@ -254,9 +259,9 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
     for start, name, possessive in named:
         after = low[start : start + len(name) + 20]
         before = low[max(0, start - 30) : start]
-        if (possessive and "shoulder" in after) or re.search(r"shoulder of\s*$", before):
+        if (possessive and "shoulder" in after) or re.search(r"shoulder (?:of|from)\s*$", before):
             spec.foreground = name
-        elif re.search(r"\b(?:(?:ots|over[- ]the[- ]shoulder)(?:\s+shot)?(?:\s+(?:from\s+)?(?:behind|past|over))?|over|(?:from\s+)?behind)\s*$", before) and re.match(r"\s*(?:>|->|onto\b|on to\b|to\b)", low[start + len(name) :]):
+        elif re.search(r"\b(?:(?:ots|over[- ]the[- ]shoulder)(?:\s+shot)?(?:\s+(?:from\s+)?(?:behind|past|over))?|over|(?:from\s+)?behind)\s*$", before) and re.match(r"\s*(?:>|->|onto\b|on to\b|to\b|on\b)", low[start + len(name) :]):
             # "OTS Mara > Jonas", "over Jonas onto Mara": the first is the foreground shoulder
             spec.foreground = name
             if "over-the-shoulder" not in spec.angles:
@@ -364,8 +369,14 @@ def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = (
     return m.start() - len(before) + who.start("w") if who else None
 
 
+LOOK_LOCKED_RX = re.compile(r"(?:look-?at|target|aim)\s+(?:stays?\s+|is\s+)?(?:locked|fixed|glued|pinned)\s+(?:on|to)\b")
 ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|looking down (?:on|at) (?:her|him|them))")
 GENERIC_SIZE_RX = re.compile(r"(?:tight|close) on|tight shot|close shot|establishing(?: shot)?")
+def _way_near(text: _Text, m: re.Match, directions: list) -> bool:
+    """A way is said within a few words after the move word ("circle Mara to the right")."""
+    return any(0 <= d.start() - m.end() <= 25 and not re.search(r"[.;!?]", text.low[m.end() : d.start()]) for d, _ in directions)
+
+
 def _says_its_way(text: _Text, m: re.Match) -> bool:
     """The move word holds a direction ("push in") or one follows it straight away ("pan left")."""
     return any(rx.search(m.group()) or rx.match(text.low, m.end() + 1) for rx, _ in DIRECTION_RX)
@@ -392,7 +403,8 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
     if not move_hits:
         return
     # Modifiers are only used up when a move takes them.
-    directions = _first(DIRECTION_RX, text, consume=False)
+    # "circle Mara to the right, not the left": a way said not to go is no way
+    directions = [d for d in _first(DIRECTION_RX, text, consume=False) if not re.search(r"(?:not|never|rather than|instead of)\s+(?:the\s+|to the\s+|to\s+)?$", text.low[max(0, d[0].start() - 20) : d[0].start()])]
     speeds = _first(SPEED_RX, text, consume=False)
     durations = [(m, None) for m in text.find(DURATION_RX, consume=False)]
     degrees = [(m, None) for m in text.find(DEGREES_RX, consume=False)] + [(m, None) for m in text.find(PORTION_RX, consume=False)]
@@ -406,11 +418,16 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         between = text.low[prev_m.end() : m.start()]
         vertical = {meaning[0], prev_meaning[0]} == {"pedestal", "crane"}  # "rise up on a crane": one crane
         # "lower the camera on the pedestal", "descend on the jib": the rig the move is made on, not a second move
-        rig = RIG_RX.fullmatch(m.group()) is not None and re.search(r"(?:on|from|off|with|using|via) (?:the|a|an|our)\s*$", between) is not None
+        rig = RIG_RX.fullmatch(m.group()) is not None and re.search(r"(?:on|from|off|with|using|via) (?:(?:the|a|an|our)\s*)?$", between) is not None
         said_way = _says_its_way(text, m)
         opposite = meaning[0] == prev_meaning[0] and None not in (meaning[1], prev_meaning[1]) and meaning[1] != prev_meaning[1] and not rig and said_way
         again = meaning[0] == prev_meaning[0] and not said_way and (re.search(r"(?:the|that|this|our)\s*$", between) is not None or len(between) < 60) and not SEQUENCE_RX.search(between)
         again = again or (meaning[0] == "follow" and prev_meaning[0] == "follow" and len(between) < 150 and not SEQUENCE_RX.search(between))
+        if again and not _says_its_way(text, prev_m) and prev_meaning[1] in (None, "left") and _way_near(text, m, directions) and not _way_near(text, prev_m, directions):
+            # "the orbit is good but reverse it — camera should circle Mara to the right": the way comes with the second word
+            text.use(prev_m.start(), prev_m.end())
+            kept[-1] = (m, meaning)
+            continue
         if again:  # "Swing the head left and carry Mara on the pan", "circle camera-right …, slow arc": the move said again
             text.use(m.start(), m.end())
             continue
@@ -473,6 +490,10 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         elif direction is not None and direction not in ALLOWED[family]:
             spec.warnings.append(f"'{words}': a {family.replace('_', ' ')} does not go {direction}; used its usual direction")
             direction = default
+        if family == "pedestal" and LOOK_LOCKED_RX.search(text.low) and not LEVEL_SAID_RX.search(text.low):
+            # "orbit left around Mara while descending, look-at locked on her head": the lens tilts to hold her
+            family = "crane"
+            spec.explanation.append((words, "a rise or descent with the look-at locked on the subject is a crane"))
         if family == "pedestal" and direction == "up" and ABOVE_SUBJECT_RX.search(text.low, m.end()):
             # "boom up off Mara, rising high above her as she looks up into the lens": the lens stays on her
             family = "crane"
@@ -504,7 +525,7 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
             move.degrees = _degrees(deg[0])
         met = pick(metres, lo, hi)
         if met:
-            move.metres = number(met[0].group("n"))
+            move.metres = _metres(met[0])
         rat = pick(ratios, lo, hi)
         if rat:
             move.ratio = float(rat[0].group("n"))
@@ -520,10 +541,15 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
     if said is not None and len(spec.moves) > 1:
         for mv in spec.moves:
             if mv.metres is None and mv.family in ("dolly", "truck", "pedestal", "crane"):
-                mv.metres = number(said.group("n"))
+                mv.metres = _metres(said)
     # A whole-shot duration said once applies to the shot, not to the move it happened to be near.
     if len(spec.moves) == 1 and spec.moves[0].seconds is not None:
         spec.seconds, spec.moves[0].seconds = spec.moves[0].seconds, None
+
+
+def _metres(m: re.Match) -> float:
+    """The distance a METRES_RX match says, in metres ("3ft" on a shot list is 0.91 m)."""
+    return number(m.group("n")) * (0.3048 if m.group("ft") else 1.0)
 
 
 TEMPO_BPM = 60.0  # "two beats": a beat of a scene, one second
@@ -564,9 +590,23 @@ def _negated_moves(t: _Text, spec: ShotSpec) -> None:
                 break
             said = family.replace("_", " ") if family != "move" else m.group().removesuffix("s")
             spec.explanation.append((t.words(neg.start(), end), f"not a move: no {said}"))
+            _refused_after(t, end, spec)
             break
     for m in t.find(LEVEL_RX):
         spec.explanation.append((t.words(m.start(), m.end()), "not a move: the camera stays level (no tilt)"))
+    for m in t.find(ROLLING_RX):
+        spec.explanation.append((t.words(m.start(), m.end()), "the camera is recording: no move"))
+
+
+def _refused_after(t: _Text, at: int, spec: ShotSpec) -> None:
+    """"I don't want a zoom or a push", "no pan, tilt or zoom": the moves listed after a refused one are refused too."""
+    while (joint := re.compile(r"\s*(?:,\s*)?(?:or|nor|and|,)\s+(?:(?:a|an|any|the)\s+)?").match(t.low, at)) is not None:
+        hit = next((m for rx, _ in MOVE_RX + [(NEGATED_NOUN_RX, None)] if (m := rx.match(t.low, joint.end())) is not None and not any(t.used[m.start() : m.end()])), None)
+        if hit is None:
+            return
+        t.use(at, hit.end())
+        spec.explanation.append((t.words(joint.end(), hit.end()), f"not a move: no {hit.group()}"))
+        at = hit.end()
 
 
 def _kept_in_frame(t: _Text, names: list[str], spec: ShotSpec) -> None:
@@ -684,6 +724,13 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
         if steep in spec.angles and mild in spec.angles:
             spec.angles.remove(mild)
             spec.angles.insert(0, spec.angles.pop(spec.angles.index(steep)))
+    if any(m.family == "pedestal" for m in spec.moves) and ("high" in spec.angles or "low" in spec.angles) and LEVEL_SAID_RX.search(t.low):
+        # "Straight down on the column, lens level, from above the vent unit": the lens stays level;
+        # "from above" is where the pedestal starts, not a lens looking down (that descent reads as a push)
+        for a in ("high", "low"):
+            if a in spec.angles:
+                spec.angles.remove(a)
+                spec.explanation.append((a, f"the pedestal keeps the lens level: '{a}' is where it starts, not an angle"))
     vertical = [a for a in spec.angles if a in V.VERTICAL_ANGLES]
     if len(vertical) > 1:
         spec.warnings.append(f"the angles {' and '.join(vertical)} contradict each other; used {vertical[0]}")
@@ -1233,16 +1280,18 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
         head = " ".join(w for w in (text[: count.start()].strip(), head) if w)
         shots = _as_many_shots(shots, int(number(count.group("n").lower())))
         return head, shots, scene_of if len(scene_of) == len(shots) else [0] * len(shots), described
-    if SHOT_MARKER_RX.search(text) or len(ORDINAL_MARKER_RX.findall(text)) > 1:
+    items = _inline_items(text)
+    one_ticket = len(SHOT_MARKER_RX.findall(text)) == 1 and len(items) > 1 and items[0].start() > SHOT_MARKER_RX.search(text).start()
+    if (SHOT_MARKER_RX.search(text) and not one_ticket) or len(ORDINAL_MARKER_RX.findall(text)) > 1 or len(SECTION_MARKER_RX.findall(text)) > 1:
+        # ("Shot 070 – notes: … 070A: … 070B: …" is one ticket's list: its codes split it, below)
         # "First shot: … Second shot: … Third: …": either marker numbers a shot, and a cut inside one starts another
         parts = ANY_MARKER_RX.split(text)
         head = parts[0].strip()
-        shots = [piece.strip(" \n,;") for p in parts[1:] for cut in CUT_RX.split(p) for piece in ORDINAL_AND_RX.split(cut) if piece.strip(" \n,;.:")]
+        shots = [piece.strip(" \n,;") for p in parts[1:] for cut in CUT_RX.split(p) for part in ORDINAL_AND_RX.split(cut) for piece in _then_framings(part, names) if piece.strip(" \n,;.:")]
         shots = [LIST_ORDINAL_RX.sub("", shot, count=1).strip(" ,;") or shot for shot in shots]
         if head and any(has_camera_words(x) for x in SENTENCE_RX.split(head)) and not SHOT_COUNT_RX.search(head):
             shots, head = [head, *shots], ""  # "Cowboy on Mara. Second shot: …": the words before the first marker were a shot
         return head, shots, [0] * len(shots), {0: head}
-    items = _inline_items(text)
     if items:
         head = text[: items[0].start()].strip()
         parts = [text[a.end() : b.start() if b else len(text)] for a, b in zip(items, items[1:] + [None])]
@@ -1415,7 +1464,8 @@ def _then_framings(sentence: str, names: list[str] | None) -> list[str]:
             return [sentence]
         return [p.strip(" ,;") for p in pieces]
 
-    if not _starts_shot(pieces[0]) or not all(_opens_framing(p, people) for p in pieces[1:]):
+    reverses = all(REVERSE_RX.match(p.lower().strip(" ,;:")) for p in pieces[1:])  # "…, and then the reverse on Jonas": always another shot
+    if not (_starts_shot(pieces[0]) or (reverses and has_camera_words(pieces[0]))) or not all(_opens_framing(p, people) for p in pieces[1:]):
         return [sentence]
     return [p.strip(" ,;") for p in pieces]
 

@@ -566,3 +566,108 @@ def test_a_pronoun_arriving_at_a_piece_is_the_person_before_not_the_piece():
 def test_a_possessive_is_no_walk():
     plan = plan_text("Jonas's head - the camera moves in.", SET)
     assert plan.shots[0].spec.actions == []
+
+
+# Kinds of wording the ninth blind set showed (tickets, layout notes, music videos, translated
+# English), tested in other words than its own.
+
+@pytest.mark.parametrize("text, shots", [
+    ("intro: wide of the roof. verse 2: push in on Mara. outro: crane up to the skyline", 3),
+    ("Shot 12 – notes from review: split it. 12A: hold on Jonas, MCU. 12B: zoom in on Mara.", 2),
+    ("Two takes for the end: a push in on Mara, and a pull out from Jonas.", 2),
+    ("First cut: pan left to the antenna. Second cut: tilt up to the sky.", 2),
+    ("Two planes: a general plane of the roof, fixed; after, a close plane of Mara.", 2),
+    ("first shot wide locked off then cut to jonas close up then mara close up", 3),
+])  # fmt: skip
+def test_tickets_sections_and_translated_lists_split_into_their_shots(text, shots):
+    assert len(split_shots(text, NAMES)[1]) == shots
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("f0-24 hold, f24-96 cam translates straight up ~1m, no rotation", ["pedestal_up"]),
+    ("tilt U onto the antenna", ["tilt_up"]),
+    ("ped D to Mara's eyes, lens level", ["pedestal_down"]),
+    ("tilt dn to the crates", ["tilt_down"]),
+    ("cam pans R to Mara", ["pan_right"]),
+    ("The camera rides behind Jonas as he crosses to the vents.", ["follow"]),
+    ("A very slow push on Mara while she listens.", ["push_in"]),
+    ("A travelling forward toward Jonas.", ["push_in"]),
+    ("We do a travelling backward from Jonas.", ["pull_out"]),
+    ("slider move camera-right past the vents, 2ft", ["truck_right"]),
+    ("Up on the column, lens level, from the crates to Mara's eyes.", ["pedestal_up"]),
+    ("The camera stays where it is and turns itself left to Jonas.", ["pan_left"]),
+    ("Camera in the hand, not moving. Mara, full shot.", ["static"]),
+    ("I'm not going to touch the zoom. Wide of the roof.", ["static"]),
+    ("I don't want a zoom or a push; Mara walks up to the lens.", ["static"]),
+    ("The arc is fine but flip it: camera circles Jonas to the right, not the left.", ["arc_right"]),
+    ("locked, rolling", ["static"]),
+    ("we're rolling, pan left to Jonas", ["pan_left"]),
+    ("on the drop, tilt up to the sky", ["tilt_up"]),
+    ("Two planes: a general plane, fixed; after, a close plane of Mara with the camera turning around her to the right.", ["static"]),
+])  # fmt: skip
+def test_layout_notes_grip_words_and_refusals_read_as_crews_mean_them(text, moves):
+    assert sorted(_made(text)) == sorted(moves)
+
+
+def test_a_turn_around_someone_said_in_translated_english_is_an_arc():
+    text = "Two planes: a general plane, fixed; after, a close plane of Mara with the camera turning around her to the right."
+    assert _moves(text) == [["static"], ["arc_right"]]
+    assert _moves("Mara turns around to face the skyline. Close-up.") == [["static"]]
+
+
+def test_the_feet_of_a_shot_list_are_metres_and_the_stay_of_a_turning_camera_is_no_contradiction():
+    from engine.planner.parse import parse_shot
+
+    assert parse_shot("slider move camera-right past the vents, 2ft", NAMES).moves[0].metres == pytest.approx(0.6096)
+    plan = plan_text("The camera stays where it is and turns itself left to Jonas.", SET)
+    assert not plan.shots[0].spec.warnings
+
+
+@pytest.mark.parametrize("text, angle", [
+    ("A locked dutch on Jonas.", "dutch"),
+    ("Contre-plongée on Jonas, static.", "low"),
+    ("Plongée on Mara, fixed.", "high"),
+])  # fmt: skip
+def test_translated_angle_words(text, angle):
+    plan = plan_text(text, SET)
+    assert plan.shots[0].spec.angles == [angle]
+    assert _moves(text) == [["static"]]
+
+
+@pytest.mark.parametrize("text", ["OTS over Mara on Jonas, static.", "Over the shoulder from Mara, we see Jonas, medium close."])
+def test_an_over_the_shoulder_said_over_one_on_the_other(text):
+    spec = plan_text(text, SET).shots[0].spec
+    assert (spec.foreground, spec.subject) == ("Mara", "Jonas")
+
+
+def test_a_descent_with_the_look_at_locked_on_someone_is_a_crane():
+    from engine.planner.parse import parse_shot
+
+    spec = parse_shot("Orbit left around Jonas while descending, target locked on his face.", NAMES)
+    assert [m.family for m in spec.moves] == ["arc", "crane"]
+
+
+def _distance_to(plan_project, name):
+    from engine.camera.interpolate import evaluate_shot, subject_positions
+
+    shot = plan_project.shots[0]
+    path = evaluate_shot(plan_project, shot)
+    where = subject_positions(plan_project, shot, name, np.arange(len(path)))
+    return np.linalg.norm((path.positions - where)[:, [0, 2]], axis=1), where
+
+
+def test_a_follow_waits_while_its_subject_gets_up_and_keeps_pace_when_they_walk():
+    text = "When Jonas gets up and walks to the vents, go with him."
+    project = plan_text(text, SET).to_project(SET)
+    distance, where = _distance_to(project, "Jonas")
+    assert np.ptp(where[:, [0, 2]], axis=0).max() > 1.0  # he walks
+    assert np.ptp(distance) < 0.05  # and the camera keeps its distance all the way
+    assert "follow" in _made(text) and set(_made(text)) <= {"follow", "tilt_up"}  # it may tilt up as he stands
+
+
+def test_a_move_after_a_follow_works_round_the_subject_where_the_follow_left_them():
+    text = "Follow Jonas to the parapet and, when he stops, arc right around him."
+    project = plan_text(text, SET).to_project(SET)
+    distance, _ = _distance_to(project, "Jonas")
+    assert np.ptp(distance) < 0.1 * distance.mean()  # the arc keeps its radius round him
+    assert sorted(_made(text)) == ["arc_right", "follow"]
