@@ -52,6 +52,8 @@ DEGREES_RX = re.compile(rf"{_L}(?P<n>{NUMBER})[- ]?(?:°|degrees?|deg){_R}|(?P<n
 PORTION_RX = _rx(r"(?P<p>half|quarter|full|complete)(?:[- ]way)?(?: (?:orbit|circle|turn|arc|rotation))?|360")
 FOCAL_RX = re.compile(rf"{_L}(?P<n>\d+(?:\.\d+)?) ?mm(?: lens)?{_R}")
 METRES_RX = re.compile(rf"{_L}(?P<n>{NUMBER}) ?(?:m|metres?|meters?|(?P<ft>ft|feet|foot)){_R}")
+# "from 50 to 150", "100 to 35mm": a zoom's focal lengths (a lens's range "24-290" is no move)
+FOCAL_RANGE_RX = re.compile(r"(?:from\s+)?(?P<a>\d{2,3})\s*(?:mm)?\s+(?:to|->|→)\s+(?P<b>\d{2,3})(?:\s*mm)?(?![\d%°])(?!\s*(?:m\b|metres?|meters?|cm|ft|feet|deg|degrees|frames?|fr\b|f\b|sec|seconds?|s\b|%))")
 RATIO_RX = re.compile(rf"{_L}(?P<n>\d+(?:\.\d+)?) ?x{_R}")
 TARGET_SIZE_RX = re.compile(r"(?:to|into|until|ending on|landing on|settling on|finishing on) (?:an? |the )?$")
 _COUNT = r"\d+|" + "|".join(w for w in V.NUMBER_WORDS if " " not in w and len(w) > 2)
@@ -60,7 +62,7 @@ _ORDINAL = "|".join(V.ORDINALS)
 _NOT_AFTER_COUNT = r"(?<!\d)(?<!\d )(?<!\d-)" + "".join(f"(?<!{re.escape(w)} )(?<!{re.escape(w)}-)" for w in V.NUMBER_WORDS if w not in ("a", "an"))
 # "Shot 2:", "Shot two.", "First shot:", "The third shot is", "In the next shot," — a new numbered shot.
 SHOT_MARKER_RX = re.compile(
-    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel|cut|plane)\b(?:\s+(?:is|will be|be|should be|could be|can be))?\s*[:,–—-]?)\s*"
+    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture|fr\.|plate)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel|cut|plane)\b(?:\s+(?:is|will be|be|should be|could be|can be))?\s*[:,–—-]?)\s*"
 )
 CUT_RX = re.compile(
     r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*|\bsmash cut\b[:,]?\s*|\b(?:and |then )?cut\s*[:–—]\s*"
@@ -68,7 +70,8 @@ CUT_RX = re.compile(
     r"|(?<=[;,.])\s*cut\s*[;,.]\s*"  # "first a crane up off Jonas; cut; then a handheld MCU"
     r"|\s*(?:→|⟶|=>)\s*(?:cut\s*(?:→|⟶|=>)\s*)?"  # "high angle on both, static → cut → roll left on Jonas"
     r"|(?:\band then\b[,]?\s*)?\b(?:a |another )?(?:separate|new|different) shot\b(?:,\s*separate)?[:,.–—]?\s*"
-    r"|,\s*(?:and )?then the (?:last|next|final|second|third|fourth) one\b[,:]?\s*"  # "…; then, new setup, zoom out": a camera set up anew
+    r"|,\s*(?:and )?then the (?:last|next|final|second|third|fourth) one\b[,:]?\s*"
+    r"|,?\s*(?:and )?then we (?:flip|turn|swing) (?:a)?round\b(?: (?:for|to|and))?\s*"  # "…, then we flip around for the single on Jonas"  # "…; then, new setup, zoom out": a camera set up anew
 )
 # Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
 NEW_SHOT_RX = re.compile(r"(?i)^(?:then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|lastly|last(?=[,:])|final (?:beat|shot|image|frame)(?=[,:])|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
@@ -95,8 +98,8 @@ ANY_MARKER_RX = re.compile(f"{SHOT_MARKER_RX.pattern}|{ORDINAL_MARKER_RX.pattern
 LIST_ITEM_RX = re.compile(r"(?m)^[ \t]*(?:(?:\d{1,2}|[a-h])[.)]|[*•·–-])[ \t]+")
 # "1) follow Mara 2) tilt down", "(1) top shot (2) …", "1A ped down. 1B pull out. 1C …": a list inside a line
 INLINE_ITEM_RX = re.compile(
-    r"(?:^|(?<=\s))(?:\((?P<a>\d{1,2})\)|(?P<b>\d{1,2})\)|(?P<n>\d{1,3})(?P<l>[A-H])(?=[\s:.,)])|\((?P<c>[a-h])\)|(?<![A-Za-z])(?P<u>[A-H]):(?=\s))[:.)]?\s*"
-    r"|(?i:(?:^|(?<=[.;!?]\s)|(?<=\.\s\s))(?P<w>one|two|three|four|five|six|seven|eight)\b\s*[,:.–—]\s*(?:(?:er|um|uh),?\s+(?:(?P=w)\b[,:]?\s*)?)?)"
+    r"(?:^|(?<=\s))(?:\((?P<a>\d{1,2})\)|(?P<b>\d{1,2})\)|(?P<n>\d{1,3})(?P<l>[A-H]|[a-h](?=[\s=:]))(?=[\s:.,)=])|\((?P<c>[a-h])\)|(?<![A-Za-z])(?P<u>[A-H])[:)](?=\s))[:.)=]?\s*"
+    r"|(?i:(?:^|(?<=[.;!?:]\s)|(?<=\.\s\s))(?P<w>one|two|three|four|five|six|seven|eight)\b\s*[,:.–—]\s*(?:(?:er|um|uh),?\s+(?:(?P=w)\b[,:]?\s*)?)?)"
 )
 # "the second is a locked-off wide", "the last one:": the list's words, after a count
 LIST_ORDINAL_RX = re.compile(rf"(?i)^the (?:{_ORDINAL})(?: one| shot)?(?:'s| is| will be)?\b[:,]?\s*")
@@ -370,7 +373,7 @@ def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = (
 
 
 LOOK_LOCKED_RX = re.compile(r"(?:look-?at|target|aim)\s+(?:stays?\s+|is\s+)?(?:locked|fixed|glued|pinned)\s+(?:on|to)\b")
-ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|looking down (?:on|at) (?:her|him|them))")
+ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|look(?:s|ing)? down (?:on|at)\b)")
 GENERIC_SIZE_RX = re.compile(r"(?:tight|close) on|tight shot|close shot|establishing(?: shot)?")
 def _way_near(text: _Text, m: re.Match, directions: list) -> bool:
     """A way is said within a few words after the move word ("circle Mara to the right")."""
@@ -423,6 +426,8 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         opposite = meaning[0] == prev_meaning[0] and None not in (meaning[1], prev_meaning[1]) and meaning[1] != prev_meaning[1] and not rig and said_way
         again = meaning[0] == prev_meaning[0] and not said_way and (re.search(r"(?:the|that|this|our)\s*$", between) is not None or len(between) < 60) and not SEQUENCE_RX.search(between)
         again = again or (meaning[0] == "follow" and prev_meaning[0] == "follow" and len(between) < 150 and not SEQUENCE_RX.search(between))
+        # "…, then the camera looks down until we find Jonas. …, it just looks down.": the move explained again
+        again = again or (meaning[0] == prev_meaning[0] and re.search(r"\b(?:just|only|simply)\b", text.low[max(0, m.start() - 12) : m.end()]) is not None and not re.search(r"\b(?:then|next|after|again)\b", between))
         if again and not _says_its_way(text, prev_m) and prev_meaning[1] in (None, "left") and _way_near(text, m, directions) and not _way_near(text, prev_m, directions):
             # "the orbit is good but reverse it — camera should circle Mara to the right": the way comes with the second word
             text.use(prev_m.start(), prev_m.end())
@@ -446,8 +451,8 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         if (meaning[0] == prev_meaning[0] or vertical) and not opposite and not SEQUENCE_RX.search(between) and len(between) < 25:
             if vertical and prev_meaning[0] == "pedestal":
                 kept[-1] = (prev_m, ("crane", prev_meaning[1]))
-            elif prev_meaning[1] is None and meaning[1] is not None:  # "Technocrane drops down": the drop's way
-                kept[-1] = (prev_m, (prev_meaning[0], meaning[1]))
+            elif prev_meaning[1] is None and (way := meaning[1] or next((d for rx, d in DIRECTION_RX if rx.search(m.group())), None)) is not None:
+                kept[-1] = (prev_m, (prev_meaning[0], way))  # "Technocrane drops down", "the crane camera comes down": the second word's way
             text.use(m.start(), m.end())
             continue
         # "pan right to follow Jonas": one pan that keeps Jonas in frame, not a pan then a follow.
@@ -529,6 +534,14 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         rat = pick(ratios, lo, hi)
         if rat:
             move.ratio = float(rat[0].group("n"))
+        span = FOCAL_RANGE_RX.search(text.low, m.end(), min(hi, m.end() + 30))
+        if span and move.family in ("zoom", "dolly") and float(span.group("a")) != float(span.group("b")):
+            # "creep in from 50 to 150 on Mara. No track.", "zoom out 100 to 35": the lens's travel
+            a, b = float(span.group("a")), float(span.group("b"))
+            if move.family == "dolly":
+                spec.explanation.append((text.words(span.start(), span.end()), f"from {a:.0f} to {b:.0f} mm: the zoom, not the dolly"))
+            move.family, move.direction, move.ratio = "zoom", ("in" if b > a else "out"), max(a, b) / min(a, b)
+            text.use(span.start(), span.end())
         for k, (sm, code) in enumerate(sizes):
             prefix = TARGET_SIZE_RX.search(text.low[max(m.end(), sm.start() - 20) : sm.start()])
             if code and m.end() <= sm.start() < hi and prefix:
@@ -1191,6 +1204,51 @@ CUE_RX = re.compile(r"^[ \t]*[A-Z][A-Z.'’ -]{1,30}?(?:[ \t]*\((?:O\.S\.|V\.O\.
 SIGN_OFF_RX = re.compile(r"(?im)^[ \t]*(?:that'?s (?:it|all)|thanks?(?: all| everyone| guys)?|thx|ty|cheers)\b[ \t\w!.,]{0,20}$")
 
 
+# "that's a wrap on the tank tilt, moving on.": a shot already shot, no shot to plan
+WRAPPED_RX = re.compile(r"(?i)\b(?:that'?s|it'?s) a wrap on [^.;!?\n]*(?:[,;]\s*moving on)?[.;!]?\s*")
+# crews' shorthand: "walk w jonas frm the crates", "w/ her", "thru the door"
+SHORTHAND = ((re.compile(r"(?i)(?<![a-z'])w/\s*"), "with "), (re.compile(r"(?i)(?<=\s)w(?=\s+[a-z])"), "with"), (re.compile(r"(?i)(?<![a-z])frm(?![a-z])"), "from"), (re.compile(r"(?i)(?<![a-z])thru(?![a-z])"), "through"), (re.compile(r"(?i)(?<![a-z])b4(?![a-z])"), "before"))
+
+
+CSV_COLUMNS = {"shot", "#", "no", "size", "angle", "move", "movement", "camera", "camera move", "subject", "who", "description", "action", "notes", "note", "lens", "framing", "type", "shot type", "scene", "sc", "setup"}
+ANGLE_COLUMNS = {"angle", "camera angle"}
+NUMBER_COLUMNS = {"shot", "#", "no", "scene", "sc", "setup", "shot #", "shot no"}
+
+
+def _from_csv(text: str) -> str:
+    """A shot list exported as CSV ("Shot,Size,Angle,Move,Subject,Notes" then a row a shot): a line
+    a shot, its cells as the crew would say them ("CU, Low angle, Push in, Jonas"). Other text is
+    left as it is."""
+    import csv
+
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    if len(lines) < 2 or "," not in lines[0]:
+        return text
+    header = [h.strip().lower() for h in next(csv.reader([lines[0]]))]
+    if sum(h in CSV_COLUMNS for h in header) < 3 or len(header) < 3:
+        return text
+    rows = []
+    for row in csv.reader(lines[1:]):
+        cells = []
+        for name, cell in zip(header, row):
+            cell = cell.strip()
+            if not cell or name in NUMBER_COLUMNS:
+                continue
+            if name in ANGLE_COLUMNS and not re.search(r"(?i)angle|level|eye|overhead|dutch|pov|shoulder|ots", cell):
+                cell = f"{cell} angle"  # "Low" in the angle column is a low angle
+            cells.append(cell)
+        rows.append(", ".join(cells))
+    return "\n".join(rows)
+
+
+def _spelled_out(text: str) -> str:
+    """The crew's shorthand written out, and shots already wrapped taken out."""
+    text = _from_csv(WRAPPED_RX.sub("", text))
+    for rx, word in SHORTHAND:
+        text = rx.sub(word, text)
+    return text
+
+
 def _without_dialogue(text: str) -> str:
     """``text`` without the lines spoken under a character cue (to the next blank line) and sign-offs."""
     out, speaking = [], False
@@ -1243,7 +1301,7 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
     before them. Leading sentences without camera words are the global prompt, unless a cut follows
     them (what is cut from was a shot).
     """
-    text = _said_by_the_actor(_without_dialogue(withdraw_corrections(paragraph.strip())), names)
+    text = _said_by_the_actor(_without_dialogue(withdraw_corrections(_spelled_out(paragraph.strip()))), names)
     scenes: list[str] = []
     for m in SLUGLINE_RX.finditer(text):
         scenes.append(m.group().strip())
@@ -1295,7 +1353,8 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
     if items:
         head = text[: items[0].start()].strip()
         parts = [text[a.end() : b.start() if b else len(text)] for a, b in zip(items, items[1:] + [None])]
-        shots = [piece.strip(" \n,;") for p in parts for piece in CUT_RX.split(p) if piece.strip(" \n,;.:")]
+        shots, light = _without_light([piece.strip(" \n,;") for p in parts for piece in CUT_RX.split(p) if piece.strip(" \n,;.:")], names)
+        head = " ".join(x for x in (head, light) if x)
         return head, shots, [0] * len(shots), {0: head}
     first = FIRST_RX.match(text)
     if first:
@@ -1303,19 +1362,39 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
         pieces = [q for p in THEN_SPLIT_RX.split(text[first.end() :]) for q in CUT_RX.split(p) if q.strip(" ,;.:")]
         if len(pieces) > 1 and all(_starts_shot(p) for p in pieces[1:]) and "\n" not in text.strip():
             return "", [p.strip(" ,;") for p in pieces], [0] * len(pieces), {0: ""}
-    if len(LIST_ITEM_RX.findall(text)) > 1:
+    text, notes = _department_notes(_with_sub_points(text))
+    was_list = len(LIST_ITEM_RX.findall(text)) > 1
+    if was_list:
         text = LIST_ITEM_RX.sub("", text)  # "1. WS rooftop.\n2. MCU Mara.": a numbered list, a shot a line
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if len(lines) > 1:
-        head = []
+        head = notes
         # Leading lines with no camera words and nobody of the set in them set the scene.
         while len(lines) > 1 and not has_camera_words(lines[0]) and not (names and mentions(lines[0], names)) and not NEW_SHOT_RX.match(lines[1]) and not CUT_RX.match(lines[1]):
             head.append(lines.pop(0))
-        shots = []
+        # A screenplay's action paragraphs ("The stair door bangs open. Mara.") between its camera
+        # directions are what happens in the shot around them, not shots of their own.
+        prose = not was_list and re.search(r"\n[ \t]*\n", text) is not None and any(has_camera_words(ln) for ln in lines)  # paragraphs, not a line a shot
+        shots: list[str] = []
+        pending: list[str] = []
         for ln in lines:
-            shots += _split_line(ln, bool(shots), names)
+            if prose and not has_camera_words(ln) and not NEW_SHOT_RX.match(ln) and not CUT_RX.search(ln):
+                if shots:
+                    shots[-1] += " " + ln
+                else:
+                    pending.append(ln)
+                continue
+            got = _split_line(ln, bool(shots), names)
+            if pending and got:
+                got[0], pending = " ".join(pending + [got[0]]), []
+            shots += got
+        shots += [" ".join(pending)] if pending else []
         return " ".join(head), shots, [0] * len(shots), {0: " ".join(head)}
+    if notes:  # the one line left of a department list is the shot; the notes are the prompt's
+        text = LIST_ITEM_RX.sub("", text).strip()
     head_text, shots = _split_line_with_head(text, names)
+    if notes:
+        head_text = ". ".join(x.rstrip(". ") for x in (*notes, head_text) if x)
     named_in_head = [n for n in names or () if mentions(head_text, [n])]
     # "Jonas gets it. Track toward him": the one person the opening names is who "him" is
     pronoun_of_head = len(named_in_head) == 1 and re.search(r"(?<![a-z])(?:him|her|he|she|his)(?![a-z])", shots[0].lower()) is not None if shots else False
@@ -1330,6 +1409,35 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
     return head_text, shots, [0] * len(shots), {0: head_text}
 
 
+# "- wardrobe: Mara's coat wet down", "- sound: wild track": a department's note in a shot's list
+DEPARTMENT_RX = re.compile(r"(?im)^[ \t]*(?:[-*•–]|\d{1,2}[.)])?[ \t]*(?:wardrobe|costume|props?|sound|audio|lighting|lights?|electric|grip notes?|hair|make-?up|hmu|art(?: dept)?|vfx|sfx|catering|cast|talent|location|continuity|notes?)[ \t]*:[^\n]*$")
+# "- camera: pull back …": the line the camera's words are on
+CAMERA_LABEL_RX = re.compile(r"(?im)^([ \t]*(?:[-*•–][ \t]*)?)(?:camera|cam|camera move|move|movement)[ \t]*:[ \t]*")
+SUB_POINT_RX = re.compile(r"^[ \t]+[-*•–·][ \t]+")
+
+
+def _department_notes(text: str) -> tuple[str, list[str]]:
+    """``text`` without the other departments' lines of a list, and those lines (the prompt's)."""
+    lines = text.splitlines()
+    notes = [ln for ln in lines if DEPARTMENT_RX.match(ln)]
+    if not notes or len(notes) == len([ln for ln in lines if ln.strip()]):
+        return text, []
+    kept = "\n".join(ln for ln in lines if not DEPARTMENT_RX.match(ln))
+    return CAMERA_LABEL_RX.sub(lambda m: m.group(1), kept), [ln.strip(" \t-*•–") for ln in notes]
+
+
+def _with_sub_points(text: str) -> str:
+    """"1. Push in on Mara\n   - she stops at the left ledge": an indented point under a list's item
+    is said of that item, not a shot of its own."""
+    out: list[str] = []
+    for ln in text.splitlines():
+        if SUB_POINT_RX.match(ln) and out and out[-1].strip():
+            out[-1] = f"{out[-1].rstrip(' .;,')}; {SUB_POINT_RX.sub('', ln).strip()}"
+        else:
+            out.append(ln)
+    return "\n".join(out)
+
+
 def _inline_items(text: str) -> list[re.Match]:
     """The markers of a list written inside a line, when they count on (1, 2, 3 or 1A, 1B, 1C)."""
     found = list(INLINE_ITEM_RX.finditer(text))
@@ -1339,7 +1447,7 @@ def _inline_items(text: str) -> list[re.Match]:
     spelled = [m for m in found if m.group("w")]
     for ms, key in (
         (numbered, lambda m: int(m.group("a") or m.group("b"))),
-        (coded, lambda m: (int(m.group("n")), ord(m.group("l")))),
+        (coded, lambda m: (int(m.group("n")), ord(m.group("l").lower()))),
         (lettered, lambda m: ord((m.group("c") or m.group("u")).lower())),
         (spelled, lambda m: int(V.NUMBER_WORDS[m.group("w").lower()])),
     ):
@@ -1418,7 +1526,9 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
                 # "… a clean single of Mara, and a reverse on Jonas. Both static, medium close-ups.": said of each
                 shots = [f"{shot} {sentence[both.end():]}" for shot in shots]
                 continue
-            if not shots and not new_piece and not has_camera_words(sentence):
+            if not new_piece and _about_light(sentence, names):
+                head.append(sentence)  # a lighting note: the picture's prompt, no shot and no angle of the lens
+            elif not shots and not new_piece and not has_camera_words(sentence):
                 head.append(sentence)
             elif shots and not new_piece and _size_only(sentence, shots[-1], names):
                 shots[-1] += " " + sentence  # "Handheld on Mara … MCU.", "ECU Mara's eyes. 100 macro.": that shot's size
@@ -1522,6 +1632,27 @@ def _modifier_only(shot: str, names: list[str] | None) -> bool:
     if names and mentions(shot, names) or NAME_WORD_RX.search(shot[1:]):
         return False
     return bool(STATIC_RX.search(low) or HANDHELD_RX.search(low) or STEADICAM_RX.search(low) or FOCAL_RX.search(low) or any(rx.search(low) for rx, _ in LENS_RX))
+
+
+LIGHT_RX = _rx(V.LIGHT_WORDS)
+
+
+def _without_light(shots: list[str], names: list[str] | None) -> tuple[list[str], str]:
+    """The shots without their lighting notes, and the notes (the picture's prompt)."""
+    kept, light = [], []
+    for shot in shots:
+        sentences = [x for x in SENTENCE_RX.split(shot) if x.strip()]
+        notes = [x for x in sentences[1:] if _about_light(x, names)]
+        kept.append(" ".join(x for x in sentences if x not in notes))
+        light += notes
+    return kept, " ".join(light)
+
+
+def _about_light(sentence: str, names: list[str] | None) -> bool:
+    """"Practical lantern on the crates gives us the key, a little warm fill from below.": a note
+    of the light that moves no camera and frames no one."""
+    low = sentence.lower()
+    return bool(LIGHT_RX.search(low)) and not any(rx.search(low) for rx, _ in MOVE_RX) and not any(rx.search(low) for rx, _ in SIZE_RX) and not (names and mentions(sentence, names))
 
 
 def _refusals_only(shot: str) -> bool:

@@ -16,17 +16,48 @@ import numpy as np
 from engine import sequence
 from engine.camera.bake import bake_keys
 from engine.camera.framing import SHOT_SIZES
-from engine.camera.moves import Framing, MoveContext, ShotCamera, apply_move, framing_at, handheld
+from engine.camera.moves import (
+    Framing,
+    MoveContext,
+    ShotCamera,
+    apply_move,
+    framing_at,
+    handheld,
+)
 from engine.camera.naming import unique_name
 from engine.errors import ShotlineError
 from engine.greybox.blocking import SETTLE_S
 from engine.greybox.mannequin import NOMINAL_SPEED
-from engine.planner.parse import ACTION_ANY_RX, CAMERA_TARGETS, CORRECTION_MARK, STATE_WORDS, TO_PERSON, MoveSpec, ShotSpec, fold_into_dolly_zoom, has_camera_words, hold_in_sequence, mentions, parse_shot, split_scenes
+from engine.planner.parse import (
+    ACTION_ANY_RX,
+    CAMERA_TARGETS,
+    CORRECTION_MARK,
+    STATE_WORDS,
+    TO_PERSON,
+    MoveSpec,
+    ShotSpec,
+    fold_into_dolly_zoom,
+    has_camera_words,
+    hold_in_sequence,
+    mentions,
+    parse_shot,
+    split_scenes,
+)
 from engine.planner.place import DEFAULT_FOCAL, SIZES_WIDER, Scene, in_piece_axes, place
+from engine.planner.same_as import resolve_same_as
 from engine.planner.set_bounds import keep_on_set, set_bounds
 from engine.planner.set_pieces import find_piece, furnish
 from engine.planner.vocabulary import STOPWORDS, VERTICAL_ANGLES
-from engine.project import MAX_FOCAL_MM, MIN_FOCAL_MM, CameraKey, Project, Shot, Subject, SubjectKey, new_shot_id
+from engine.project import (
+    MAX_FOCAL_MM,
+    MIN_FOCAL_MM,
+    CameraKey,
+    Project,
+    Shot,
+    Subject,
+    SubjectKey,
+    new_shot_id,
+)
 
 # Rates a speed word asks for, in the units the motion analysis measures (see analysis/labels.py):
 # subject distances per second, degrees per second, ln(focal) per second, metres per second walked.
@@ -1197,7 +1228,8 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
         sp.bank_matches.append(phrase_bank.Match(clause.text, m.phrase, m.move, m.similarity))
         meaning = phrase_bank.meaning(m.move)
         low = re.sub(r"(?:'s|\b(?:her|his|their|my|our)) back\b", " ", clause.text.lower())  # "on Mara's back" is no way to go
-        said = next((d for rx, d in DIRECTION_RX if rx.search(low)), None)
+        # "look down on him": where the lens points, not the way the move goes
+        said = next((d for rx, d in DIRECTION_RX if rx.search(re.sub(r"look(?:s|ing)? (?:up|down)", "", low))), None)
         speed = next((v for rx, v in SPEED_RX if rx.search(low)), None) or meaning.speed
         what = f"'{m.phrase}' (similarity {m.similarity:.2f})"
         if meaning.kind == "move":
@@ -1284,7 +1316,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         texts, scene_of = ["static medium shot"], [0]
         empty = True
     names = [s.name for s in subjects if s.is_person] or [s.name for s in subjects]
-    specs = [parse_shot(t, names, base.fps) for t in texts]
+    specs = resolve_same_as([parse_shot(t, names, base.fps) for t in texts], names, base.fps)
     for k, head in described.items():
         first = scene_of.index(k) if k in scene_of else None
         if first is not None:

@@ -11,7 +11,7 @@ SIZES: list[tuple[str, str]] = [
     (r"extreme close[- ]?ups?|extreme close(?= on)|ecu|extreme cu|macro|big close[- ]?ups?|bcu", "ECU"),
     (r"medium close(?:[- ]?ups?)?|mcu|medium cu|chest[- ]up|head and shoulders|head[- ]and[- ]shoulders shot", "MCU"),
     (r"medium long(?: shot)?|medium wide(?: shot)?|cowboy(?: shot)?|mls|mws|knee[- ]up", "MLS"),
-    (r"medium plane|plano medio|medium(?: shot)?|mid[- ]shot|ms|waist[- ]up|mid", "MS"),
+    (r"medium plane|plano medio|medium(?: shot)?|mid[- ]shot|ms|waist[- ]up|mid(?![- ](?:scene|way|air|point|sentence|line|take|shot)|way|dle)", "MS"),
     (r"full(?: body)?(?: shot)?(?! \d| circle| turn| rotation| orbit| 360| speed| stop| swing| arc| roll)|fs|head[- ]to[- ](?:toe|feet)", "FS"),
     (r"close[- ]?ups?|cu|closeup|close plane|primer plano|close on|tight on|tight shot|close shot|choker|(?:(?<=— )|(?<=, )|(?<=- ))close(?=\s*[.,;!—-]|\s*$)", "CU"),
     (r"insert(?: shot)?|detail(?: shot)?", "INSERT"),
@@ -39,7 +39,7 @@ ANGLES: list[tuple[str, str]] = [
     (r"pov|point[- ]of[- ]view|through (?:her|his|their|\w+'s) eyes", "POV"),
     (r"profile|side[- ]on|from the side", "profile"),
     (r"three[- ]quarters?(?: view| angle)?|3/4(?: view)?", "three-quarter"),
-    (r"frontal|head[- ]on|face[- ]on|from the front", "frontal"),
+    (r"frontal|head-on|head on(?= shot| angle| view|\s*[,.;!]|\s*$)|face[- ]on|from the front", "frontal"),
     (r"from behind|from the back|back view|rear view", "from behind"),
 ]
 
@@ -59,7 +59,7 @@ DIRECTIONS: list[tuple[str, str]] = [
     (r"straight up|upwards?|up|" + _AFTER_A_RISE + "u", "up"),
     (r"straight down|downwards?|down|dn|" + _AFTER_A_RISE + "d", "down"),
     (r"in(?:wards?)?|closer|toward(?:s)?", "in"),
-    (r"out(?:wards?)?|back(?:wards?)?|away", "out"),
+    (r"out(?:wards?)?|back(?:wards?)?(?! ledge| wall| door| of\b| to\b| in\b| on\b)|away", "out"),
 ]
 
 # Move words -> (move family, default direction). Families map to presets in plan.py.
@@ -72,24 +72,26 @@ MOVES: list[tuple[str, tuple[str, str | None]]] = [
     (r"(?:the )?(?:zoom|lens) (?:push(?:es)?|creep(?:s)?|go(?:es)?|ease(?:s)?|punch(?:es)?) in|(?:the )?(?:zoom|lens) (?:tightens?|tightening|goes tighter|goes longer)|zoom(?:s|ing)? (?:in )?tighter|(?:a (?:slow |gentle |quick )?)?creep(?:s|ing)? (?:in )?on the (?:lens|zoom)", ("zoom", "in")),
     (r"whip[- ]?pan(?:s|ning)?|swish[- ]pan|snap pan|whip(?:s|ping)?(?![- ]?zoom)", ("whip_pan", None)),
     (r"rack(?:s|ing|ed)?(?: the)? focus|pull(?:s|ing)? focus|focus pull|rack(?:s|ing)? (?=to )|shift(?:s|ing)? focus", ("focus", None)),
-    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|dolli(?:es|ed) in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|(?:creep|push|ease|inch|bring|move|take|track)(?:s|es|ing)? the (?:dolly|camera|lens) (?:in|forward|toward|closer)|(?:the camera|camera|it|we) (?:goes|go|moves?|gets?|comes?) closer|track(?:s|ing)? (?:toward|forward|closer)|eas(?:e|es|ing) in(?!to)|(?:a|one) (?:(?:really|very|super|nice|little|tiny|long|subtle|soft|gentle|slow|quick|fast|small|slight|steady|creeping)[ -]){0,3}push(?! (?:out|back|off|away))|push(?:es|ing)? (?:toward|towards)|push(?:es|ing)? (?:right|straight|all the way) in|travel(?:s|ling)? (?:in|forward|toward)|travell?ing (?:forwards?|in)", ("dolly", "in")),
+    (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|dolli(?:es|ed) in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|(?:creep|push|ease|inch|bring|move|take|track)(?:s|es|ing)? the (?:dolly|camera|lens) (?:in|forward|toward|closer)|(?:the camera|camera|it|we) (?:goes|go|moves?|gets?|comes?) (?:closer|forward)|track(?:s|ing)? (?:toward|forward|closer)|eas(?:e|es|ing) in(?!to)|(?:a|one) (?:(?:really|very|super|nice|little|tiny|long|subtle|soft|gentle|slow|quick|fast|small|slight|steady|creeping)[ -]){0,3}push(?! (?:out|back|off|away))|push(?:es|ing)? (?:toward|towards)|push(?:es|ing)? (?:right|straight|all the way) in|travel(?:s|ling)? (?:in|forward|toward)|travell?ing (?:forwards?|in)", ("dolly", "in")),
     (r"travell?ing (?:backwards?|back|out)|pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|dolli(?:es|ed) (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away|(?:(?<=camera )|(?<=shot )|(?<=lens ))pulls away|(?<=we )pull away|eas(?:e|es|ing) (?:back|out)|widen(?:s|ing)? out|(?:the camera|camera|we|it)(?: is| are|'s|'re)? go(?:es|ing)? (?:backwards?|back)(?! to)|(?:(?<=camera )|(?<=we )|(?<=lens ))mov(?:e|es|ing) (?:away|back)", ("dolly", "out")),
     (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|dolly(?:ing)?(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move|(?:track|travel)(?:s|ing|ling)?(?= (?:(?:[\d.]+|one|two|three|four|five|six) ?(?:m|metres?|meters?|feet|foot|ft)|the full [a-z ]+?|[a-z]+ (?:metres?|meters?|feet)) (?:to the |screen[- ])?(?:left|right))|travel(?:s|ling)?(?= (?:to the |screen[- ])?(?:left|right))|sideways (?:dolly|move|track)|(?<=dolly )sideways|(?<=slide )sideways|(?<=slides )sideways|(?<=go )sideways|(?:drift|glide|float)(?:s|ing)?(?= (?:to the |screen[- ])?(?:left|right))|glid(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))|slider(?: move| shot)?(?= (?:to the |screen[- ]|camera[- ])?(?:left|right))|lateral travell?ing|(?:slip(?:s|ping)?|drift(?:s|ing)?|glid(?:e|es|ing)|mov(?:e|es|ing)|float(?:s|ing)?|crab(?:s|bing)?) sideways", ("truck", None)),
     # the pedestal's column: "the column rises straight up", "the column comes down"
     (r"(?<=the )column (?:ris(?:es|ing)|lift(?:s|ing)?|go(?:es|ing) up|com(?:es|ing) up|mov(?:es|ing) up)", ("pedestal", "up")),
     (r"(?<=the )column (?:drop(?:s|ping)?|sink(?:s|ing)?|lower(?:s|ing)?|descend(?:s|ing)?|go(?:es|ing) down|com(?:es|ing) down|mov(?:es|ing) down)", ("pedestal", "down")),
     (r"pedestal(?:s|ling)?|ped(?= up| down| [ud]\b| dn\b)|boom(?:s|ing)?|rais(?:e|es|ing) the camera", ("pedestal", "up")),
-    (r"translat(?:e|es|ing) (?:straight |vertically )?(?:up|down)|(?:straight )?(?:up|down) on the column|(?:the camera|camera|it|we) (?:goes|go|going|moves?|travels?) (?:straight |vertically )?(?:up|down)(?! (?:the|to|on|off|from|onto)\b)", ("pedestal", None)),
+    (r"translat(?:e|es|ing) (?:straight |vertically )?(?:up|down)|(?:straight )?(?:up|down) on the column|(?:the camera|camera|it|we) (?:goes|go|going|moves?|travels?|comes?|coming) (?:straight |vertically )?(?:up|down)(?! (?:the|to|off|onto)\b| on (?!the (?:crane|jib|pedestal|column|arm|techno|dolly)))", ("pedestal", None)),
     (r"bring(?:s|ing)? the camera(?= (?:straight |slowly )?down)|lower(?:s|ing)? the camera|(?:(?<=camera )|(?<=we ))lowers?", ("pedestal", "down")),
-    (r"(?:techno[- ]?)?crane(?:s|d)?(?: shot)?|jib(?:s|bing)?|(?:(?<=the )(?:crane |jib )?arm |(?<=drone ))(?:com(?:es|ing)|swing(?:s|ing)?|go(?:es|ing)|drop(?:s|ping)?|lift(?:s|ing)?|ris(?:es|ing)|sweep(?:s|ing)?|sink(?:s|ing)?|fl(?:ies|ying))(?= (?:\w+ )?(?:up|down))", ("crane", None)),
+    (r"(?:techno[- ]?)?crane(?:s|d)?(?: shot)?|(?<=the )techno(?![a-z])|jib(?:s|bing)?|(?:(?<=the )(?:crane |jib )?arm |(?<=drone ))(?:com(?:es|ing)|swing(?:s|ing)?|go(?:es|ing)|drop(?:s|ping)?|lift(?:s|ing)?|ris(?:es|ing)|sweep(?:s|ing)?|sink(?:s|ing)?|fl(?:ies|ying))(?= (?:\w+ )?(?:up|down))", ("crane", None)),
     (r"curv(?:ed|ing) (?:track|dolly|move)|arc(?:s|ing)?|orbit(?:s|ing)?|circl(?:e|es|ing)|swing(?:s|ing)? (?:round|around)|go(?:es|ing)? around|mov(?:e|es|ing) around|revolv(?:e|es|ing)|(?<=a )360(?= (?:around|round))|doll(?:y|ies|ied|ying) (?:round|around)|(?<=camera )turn(?:s|ing)? (?:a)?round|turn(?:s|ing)? (?:a)?round(?= (?:him|her|them)\b)", ("arc", "left")),
-    (r"pan(?:s|ning|ned)?|swivel(?:s|ling|led)?|rotat(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))|swing(?:s|ing)? the (?:head|lens|camera)(?= (?:to the |screen[- ])?(?:left|right))|(?:(?:(?<=camera )|(?<=simply )|(?<=just )|(?<=it ))turns?(?: on itself)?|turns? itself)(?= (?:to the |to |screen[- ])?(?:left|right))", ("pan", None)),
+    (r"pan(?:s|ning|ned)?|swivel(?:s|ling|led)?|rotat(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))|swing(?:s|ing)? the (?:head|lens|camera)(?= (?:to the |screen[- ])?(?:left|right))|(?:(?:(?<=camera )|(?<=simply )|(?<=just )|(?<=it ))turns?(?: on itself)?|turns? itself|turn(?:s|ing)? (?:its|the) head)(?= (?:to the |to |screen[- ])?(?:left|right))", ("pan", None)),
     (r"(?<!still )(?<!stays )(?<!remains )tilt(?:s|ing|ed)?(?! (?:horizon|frame))|tip(?:s|ping|ped)?(?= (?:(?:the camera|the lens|it) )?(?:up|down))", ("tilt", None)),
     (r"rolls?|rolling(?!\s*(?:[.,;!?]|$))|barrel roll|rotat(?:e|es|ing) the (?:frame|horizon)|tip(?:s|ping)? the (?:horizon|frame)|rotat(?:e|es|ing)(?= (?:(?:counter|anti)[- ]?)?clockwise)|dutch(?:es|ing)?(?= (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))", ("roll", "left")),
     (r"(?:snap|crash)[- ]zoom(?:s|ing|ed)?|zoom(?:s|ing|ed)?|punch[- ]in", ("zoom", None)),
     (r"(?:bend|bends|bending|dip|dips|dipping|nod|nods|nodding|tip|tips|tipping) (?:its|the|his) (?:head|lens|nose)(?= (?:up|down))", ("tilt", None)),
+    # "the camera looks down until we find Jonas": the lens turns down (looking down "at" someone is an angle)
+    (r"(?:the camera|camera|it|we) (?:just |simply |slowly )?looks? (?:up|down)(?! (?:at|on|onto)\b)", ("tilt", None)),
     # "we go with Jonas", "stay with her": the camera goes along with someone (a person doing it is theirs)
-    (r"follow(?:s|ing|ed)?(?! by)|(?:(?<=^)|(?<=[,.;:] )|(?<=we ))chase(?= (?:him|her|them|[a-z]+))|tracking shot|track(?:s|ing)? (?:with|alongside|beside|behind)|walk(?:s|ing)? with|(?:go(?:es|ing)?|mov(?:e|es|ing)|travel(?:s|ling)?|run(?:s|ning)?|stay(?:s|ing)?|keep(?:s|ing)? pace|com(?:e|es|ing)) (?:along )?(?:with|beside|alongside|next to)(?= (?:the two|the pair|both|(?!the |a |an )[a-z]+))|(?:driv(?:e|es|ing)|rid(?:e|es|ing)|roll(?:s|ing)|mov(?:e|es|ing)|travel(?:s|ling)?) (?:along )?(?:with|beside|alongside|next to|behind)(?= (?:the two|the pair|both|(?!the |a |an )[a-z]+))", ("follow", None)),
+    (r"follow(?:s|ing|ed)?(?! by)|(?:(?<=^)|(?<=[,.;:] )|(?<=we ))chase(?= (?:him|her|them|[a-z]+))|tracking shot|track(?:s|ing)? (?:with|alongside|beside|behind)|walk(?:s|ing)? with|(?:go(?:es|ing)?|mov(?:e|es|ing)|travel(?:s|ling)?|run(?:s|ning)?|stay(?:s|ing)?|keep(?:s|ing)? pace|com(?:e|es|ing)) (?:along )?(?:with|beside|alongside|next to)(?= (?:the two|the pair|both|(?!the |a |an )[a-z]+))|(?<=camera )(?:is )?go(?:es|ing) after(?= (?:the two|the pair|both|(?!the |a |an )[a-z]+))|(?:driv(?:e|es|ing)|rid(?:e|es|ing)|roll(?:s|ing)|mov(?:e|es|ing)|travel(?:s|ling)?) (?:along )?(?:with|beside|alongside|next to|behind)(?= (?:the two|the pair|both|(?!the |a |an )[a-z]+))", ("follow", None)),
     (r"(?<!to )reveal(?:s|ing)?", ("reveal", "right")),
     (r"rising|ris(?:e|es)|ascend(?:s|ing)?|float(?:s|ing)? up|fl(?:y|ies|ying) up", ("pedestal", "up")),
     (r"descend(?:s|ing)?|sinking|sink(?:s)?|(?<!the )drop(?:s|ping)?(?: down)?(?! focus)", ("pedestal", "down")),
@@ -100,11 +102,11 @@ STATIC_WORDS = (
     r"static|locked[- ]off|lock[- ]off|still camera|fixed camera|no (?:camera )?(?:movement|moves?|motion)|tripod|on sticks|"
     r"(?:we|the camera|camera|the lens|it) (?:don't|do not|doesn't|does not|never|won't|will not) (?:move|budge)s?|(?:we|the camera|camera|the frame|frame) (?:stays?|remains?|is|sits) (?:put|still|locked|planted|fixed)|"
     r"(?:the )?camera(?:'s| is) (?:locked|planted|fixed|frozen|static|still)(?: down| off)?|(?:the )?camera (?:locked|planted|fixed|frozen)(?: down| off)?|(?:the )?frame (?:is |stays |remains )?frozen|locked down|dead still|stock[- ]still|perfectly still|nothing fancy|"
-    r"hold(?:s|ing)?(?: on)?|linger(?:s|ing)?(?: on)?|(?:stays?|remains?) in (?:one|the same) place|(?:we|the camera|camera|it) (?:don't|do not|doesn't|does not|won't) go anywhere|not moving|(?:(?<=, )|(?<=; ))(?:fixed|locked)(?=\s*[,.;]|\s*$)|(?<=a )(?:fixed|locked)(?= shot| frame| wide| camera| dutch| close| medium| two-shot| 2-shot| single)"
+    r"hold(?:s|ing)?(?: on)?|linger(?:s|ing)?(?: on)?|(?:stays?|remains?) in (?:one|the same) place|(?:we|the camera|camera|it) (?:don't|do not|doesn't|does not|won't) go anywhere|not moving|(?<=camera is )standing(?: still)?|(?<=camera )stands still|(?:(?<=, )|(?<=; ))(?:fixed|locked)(?=\s*[,.;]|\s*$)|(?:(?<=a )|(?<=^))(?:fixed|locked)(?= shot| frame| wide| camera| dutch| close| medium| two-shot| 2-shot| single)"
 )
 # "no tilt", "without panning", "don't zoom", "rather than a push": a move said so as not to make it.
 NEGATED_NOUNS = r"push(?:es|ing)?|pans?|panning|tilts?|tilting|zooms?|zooming|dolly|dollying|crane|craning|roll(?:s|ing)?|track(?:s|ing)?|truck(?:s|ing)?|orbit(?:s|ing)?|arcs?|moves?|moving|movement|motion|reframing|reframes?"
-NEGATIONS = r"(?:not|never|don't|do not|won't|will not)(?: going to| gonna| want(?:ing)? to| need to| have to)?(?: touch| use| do| want| need| add)?(?= (?:a |an |any |the )?(?:zoom|dolly|push|pan|tilt|crane|track|truck|arc|orbit|roll|move|chase|follow))|neither(?: with)?(?: a| an| any)?|resist(?:ing)? the urge to|no need to|no need for(?: a| an)?|avoid(?:ing)?(?: a| an| any)?|skip(?:ping)? the|no|not|never|nor|without(?: any| a)?|don't|do not|doesn't|does not|won't|will not|rather than(?: a| an)?|instead of(?: a| an)?"
+NEGATIONS = r"(?:not|never|don't|dont|do not|won't|wont|will not)(?: going to| gonna| want(?:ing)? to| need to| have to)?(?: touch| use| do| want| need| add)?(?= (?:a |an |any |the )?(?:zoom|dolly|push|pan|tilt|crane|track|truck|arc|orbit|roll|move|chase|follow))|neither(?: with)?(?: a| an| any)?|resist(?:ing)? the urge to|no need to|no need for(?: a| an)?|avoid(?:ing)?(?: a| an| any)?|skip(?:ping)? the|no|not|never|nor|without(?: any| a)?|don't|do not|doesn't|doesnt|does not|won't|wont|will not|rather than(?: a| an)?|instead of(?: a| an)?"
 TRIPOD_WORDS = r"tripod|on sticks|planted|(?:the )?camera planted|(?:the )?camera (?:stays?|remains?|is|sits) planted"
 HANDHELD_WORDS = r"in the (?:hands?|arms) of the operator|(?<=camera is )in (?:the )?hands?|(?<=camera )in (?:the )?hands?|(?:a (?:little|bit of|touch of) )?shaking|hand[- ]?held|shaky(?: cam)?|documentary[- ]style|run[- ]and[- ]gun|verit[eé]"
 STEADICAM_WORDS = r"steadicam|steady[- ]?cam|gimbal"
@@ -121,7 +123,7 @@ SPEEDS: list[tuple[str, str]] = [
 
 CROSS_LINE = r"cross(?:es|ing)? the line|other side of the line|break(?:s|ing)? the 180|jump(?:s|ing)? the line"
 REVERSE = r"reverse(?: shot| angle)?|reverse on|the reverse|return shot"
-SEQUENCE = r"then|and then|followed by|before|after that|finally|into a|into an|into|(?<!at )once|when (?:we|she|he|they|it|the camera) (?:gets?|arrives?|reach(?:es)?|stops?|lands?|settles?)"
+SEQUENCE = r"then|and then|followed by|before|after that|afterwards|after(?= it | we |,|\s*$)|finally|into a|into an|into|(?<!at )once|when (?:we|she|he|they|it|the camera) (?:gets?|arrives?|reach(?:es)?|stops?|lands?|settles?)"
 TOGETHER = r"and|while|as|with|at the same time|together|simultaneously|at once"
 
 ORDINALS = {
@@ -151,3 +153,7 @@ STOPWORDS = set(
     now next cut cuts cutting same again other along more less still toward towards around through across up down
     left right back out off all both each either own onto look looks looking react reacts reacting reaction""".split()
 )
+
+# A note about the light, not the camera: "Key from the practical on the vent unit", "2K through the
+# tank legs for backlight", "neg fill on the tank side" (its "from below" is the light's, not the lens's)
+LIGHT_WORDS = r"key(?: light)?|fill|neg fill|bounce|backlight|back light|rim light|practicals?|hazer|haze|\d+k|hmi|gel|diffusion|flag(?: off)?|kino|skypanel|the light|lighting|sun's|blue hour|magic hour|golden hour"

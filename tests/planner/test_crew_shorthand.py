@@ -671,3 +671,69 @@ def test_a_move_after_a_follow_works_round_the_subject_where_the_follow_left_the
     distance, _ = _distance_to(project, "Jonas")
     assert np.ptp(distance) < 0.1 * distance.mean()  # the arc keeps its radius round him
     assert sorted(_made(text)) == ["arc_right", "follow"]
+
+
+# Kinds of wording the tenth blind set showed (department lists, screenplay pages, "same as",
+# CSV exports, storyboard frames, lens travel), tested in other words than its own.
+
+@pytest.mark.parametrize("text, shots", [
+    ("- hair: Mara's wet look\n- camera: push in on Mara as she reads\n- sound: room tone after", 1),
+    ("Two setups.\n1. Wide, on sticks\n   - Jonas crosses to the vents\n2. Push in on Mara\n   - she turns to the skyline", 2),
+    ("INT. STAIRWELL - NIGHT\n\nCLOSE ON JONAS.\n\nA door slams somewhere below. He flinches.\n\nCAMERA TILTS UP to the landing.", 2),
+    ("EXT. ROOFTOP - DAY\n\nJonas paces by the crates, phone to his ear.\n\nCAMERA TRUCKS LEFT with him.", 1),
+    ("Fr. 4 — pan right off the tank to Mara. She looks up.\nFr. 5 — MCU Jonas, static.", 2),
+    ("Plate 3 — zoom in 35 to 85 on the antenna. Fluid head on sticks. Markers on.", 1),
+    ("ok first up the push in on jonas, then we flip around for mara's single, locked.", 2),
+    ("that's a wrap on the crane, moving on. next is a pan left across the skyline", 1),
+    ("Shot,Size,Angle,Move,Subject\n1,WS,High,Static,Both\n2,MCU,Low,Pan left,Mara", 2),
+    ("Sc 4 — 2-shot on sticks. Key from the vent practical, neg fill on the tank side. Camera static; Jonas crosses behind Mara mid-scene.", 1),
+])  # fmt: skip
+def test_department_notes_screenplay_action_and_exports_keep_shots_whole(text, shots):
+    assert len(split_shots(text, NAMES)[1]) == shots
+
+
+def test_a_department_s_notes_and_a_lighting_note_go_to_the_prompt_not_to_a_shot():
+    head, shots = split_shots("- hair: Mara's wet look\n- camera: push in on Mara as she reads\n- sound: room tone after", NAMES)
+    assert shots == ["push in on Mara as she reads"] and "hair" in head and "sound" in head
+    head, shots = split_shots("Pan left to Jonas. A little warm fill from below, bounce off the crates.", NAMES)
+    assert "fill from below" in head and _moves("Pan left to Jonas. A little warm fill from below, bounce off the crates.") == [["pan_left"]]
+    assert plan_text("Pan left to Jonas. A little warm fill from below, bounce off the crates.", SET).shots[0].spec.angles == []
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Shot one: arc left around Mara. Shot two: same, but Jonas and to the right.", [["arc_left"], ["arc_right"]]),
+    ("4a = crane up on mara, keep her in. 4b same thing but on jonas n go down instead", [["crane_up"], ["crane_down"]]),
+    ("A) pan left across the skyline. B) same as A but pan right.", [["pan_left"], ["pan_right"]]),
+    ("1) Jonas single, MCU, slow push. 2) Mara single, same as 1 but pull out instead.", [["push_in"], ["pull_out"]]),
+])  # fmt: skip
+def test_a_shot_said_as_another_with_a_change_takes_the_change(text, moves):
+    assert _moves(text) == moves
+    plan = plan_text(text, SET)
+    if "MCU" in text:
+        assert plan.shots[1].spec.size == "MCU" and plan.shots[1].spec.subject == "Mara"
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("creep in from 35 to 100 on Jonas while he talks. No track.", ["zoom_in"]),
+    ("zoom out 85 to 24 off the antenna", ["zoom_out"]),
+    ("Push in from 10 to 20 metres? No, just push in on Mara.", ["push_in"]),
+    ("the camera goes up on the jib and looks down at the pair", ["crane_up"]),
+    ("The camera comes down from the top on the crane and after it goes forward to Mara.", ["crane_down", "push_in"]),
+    ("boom up on the techno and look down on him", ["crane_up"]),
+    ("The camera stays where it is and turns its head to the right, onto Mara.", ["pan_right"]),
+    ("then the camera looks down until we find Mara. It just looks down.", ["tilt_down"]),
+    ("slide right on the dolly along the crates, dont pan", ["truck_right"]),
+    ("dolly track parallel to the back ledge, truck right past Jonas", ["truck_right"]),
+    ("In this shot the camera is going after Jonas, behind him, to the stair door.", ["follow"]),
+    ("walk w mara frm the crates to the antenna", ["follow"]),
+    ("The camera is standing and Jonas goes out of the frame.", ["static"]),
+])  # fmt: skip
+def test_lens_travel_rigs_and_plain_words_for_moves(text, moves):
+    assert sorted(_made(text)) == sorted(moves)
+
+
+def test_a_zoom_said_by_its_focal_lengths_zooms_by_their_ratio():
+    from engine.planner.parse import parse_shot
+
+    move = parse_shot("creep in from 35 to 100 on Jonas. No track.", NAMES).moves[0]
+    assert (move.family, move.direction, move.ratio) == ("zoom", "in", pytest.approx(100 / 35))
