@@ -149,12 +149,15 @@ def combine(
     moves = list(translation)
     turns = rotation if isinstance(rotation, list) else [rotation]
     others = [m for m in (*turns, zoom) if m]
+    lens = [m for m in others if m.startswith("zoom")]
     for (t, other), name in COMPOUNDS.items():
         if t in moves and other in others and other not in weak:
             moves[moves.index(t)] = name
             others.remove(other)
     if follow:
+        # the follow is the camera's travel; a zoom said with it is the lens's, not part of a dolly zoom
         moves = ["follow"]
+        others += [z for z in lens if z not in others]
     return join(moves + others)
 
 

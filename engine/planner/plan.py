@@ -782,7 +782,19 @@ def _walk_target(spec: ShotSpec, scene, subject: Subject, seconds: float = 4.0):
             stop = _piece_stop(scene, scene.project, act.target, subject) if getattr(scene, "project", None) is not None else None
             if stop is not None:
                 return stop
+    said = FOLLOW_TO_RX.search(spec.text.lower())
+    if not own_way and said and getattr(scene, "project", None) is not None:
+        # "Follow Mara to the antenna": where the camera follows her to is where she walks
+        from engine.planner.set_pieces import piece_phrase
+
+        word = piece_phrase(said.group("what"))
+        stop = _piece_stop(scene, scene.project, word, subject) if word else None
+        if stop is not None:
+            return stop
     return None
+
+
+FOLLOW_TO_RX = re.compile(r"(?:follow(?:s|ing)?|go(?:es)? with|walk(?:s|ing)? with|track(?:s|ing)? with)\s+(?:\w+\s+)?(?:all the way |right )?(?:over |across |up |back )?(?:to|towards?|into)\s+(?:the\s+)?(?P<what>[a-z]+(?: [a-z]+)?)")
 
 
 POSE_OF = {"sit": "sit", "stand": "stand", "crouch": "crouch", "lie": "lie", "point": "point", "talk": "talking", "walk": "walk", "run": "run"}

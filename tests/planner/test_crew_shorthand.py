@@ -737,3 +737,21 @@ def test_a_zoom_said_by_its_focal_lengths_zooms_by_their_ratio():
 
     move = parse_shot("creep in from 35 to 100 on Jonas. No track.", NAMES).moves[0]
     assert (move.family, move.direction, move.ratio) == ("zoom", "in", pytest.approx(100 / 35))
+
+
+@pytest.mark.parametrize("text, piece", [
+    ("Follow Mara to the antenna.", "Antenna"),
+    ("Steadicam follows Jonas over to the water tank.", "Water tank"),
+    ("We go with Mara to the crates.", "Crates"),
+])  # fmt: skip
+def test_where_the_camera_follows_someone_to_is_where_they_walk(text, piece):
+    project = plan_text(text, SET).to_project(SET)
+    plan = plan_text(text, SET)
+    _, where = _distance_to(project, plan.shots[0].subject)
+    target = np.asarray(project.subject(piece).position, float)[[0, 2]]
+    start, end = (np.linalg.norm(where[i, [0, 2]] - target) for i in (0, -1))
+    assert end < 2.5 and end < start - 2.0  # beside the piece (the tank is 2 m across), from well away
+
+
+def test_a_zoom_said_with_a_follow_is_still_a_zoom():
+    assert sorted(_made("Follow Jonas to the ledge and let the zoom widen as we go.")) == ["follow", "zoom_out"]
