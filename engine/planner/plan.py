@@ -620,8 +620,9 @@ def _moves_camera(project, spec, start: Framing, subject: Subject, distance: flo
             # "Follow Jonas to the parapet and, when he stops, arc right around him": the next move
             # works round him where the follow left him, not where he started
             end = np.asarray(max(moved, key=lambda k: k.frame).position, float)
-            aim = np.asarray(aim, float) + (end - np.asarray(subject.position, float))
+            aim = np.array([end[0], float(np.asarray(aim, float)[1]), end[2]])  # over where they stand (they may face another way now)
             subject = subject.model_copy(update={"position": tuple(map(float, end))})
+            project = project.model_copy(update={"subjects": [subject if x.name == subject.name else x for x in project.subjects]})  # an arc's pivot is where they stand
     # Subject keys of a follow then a later move: the subject stays where it stopped.
     return ShotCamera(keys, subject_keys=subject_keys), total
 
