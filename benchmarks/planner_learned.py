@@ -45,7 +45,7 @@ from engine.demo import build_demo_project
 from engine.planner.learned.data import FILM_BACK, FPS, make_example
 from engine.planner.learned.measure import mean_square_jerk, onset_frame
 from engine.planner.learned.music import TEST_SEEDS
-from engine.planner.learned.planner import TEXT_FROM, LearnedPlanner, bundled
+from engine.planner.learned.planner import TEXT_FROM, LearnedPlanner, asks_for_roll, bundled, level_horizon
 from engine.planner.learned.sample import ShotRequest, sample_shots
 from engine.planner.plan import plan_alternatives, plan_text
 from engine.planner.score import MoveScore, observed_moves
@@ -100,11 +100,14 @@ def score_generated(planner, n: int) -> dict:
     from engine import sequence
 
     for ex, (c2w, focal) in zip(examples, sampled):
+        base = Project(fps=FPS, subjects=ex.subjects)
+        reading = plan_text(ex.text, base)
+        # as the planner hands a sample over: its horizon level unless the words ask for a roll
+        c2w = c2w if asks_for_roll(reading.shots[0].spec) else level_horizon(c2w)
         lp = one_shot_project(ex.subjects, c2w, focal, planner=planner)
         learned.add(observed_moves(lp)[0], ex.moves)
         truth.add(observed_moves(one_shot_project(ex.subjects, ex.c2w, ex.focal_mm))[0], ex.moves)
-        base = Project(fps=FPS, subjects=ex.subjects)
-        rp = plan_text(ex.text, base).to_project(base)
+        rp = reading.to_project(base)
         rules.add(observed_moves(rp)[0], ex.moves)
         # Jerk of what each planner hands over: the shot as its keys evaluate.
         jerks_l.append(jerk(positions_per_unit(sequence.shared.shot(lp, lp.shots[0]).c2w, ex.scale)))

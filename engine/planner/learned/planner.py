@@ -133,7 +133,8 @@ class LearnedPlanner:
                 shots.append(replace(planned, notes=planned.notes + [f"learned planner: {rules_path_kept(planned)}"]))
                 continue
             c2w, focal = sampled[k]
-            path = CameraPath(_rigid(c2w), np.clip(focal, 1.0, 5000.0), film_back, work.fps)
+            c2w = _rigid(c2w) if asks_for_roll(planned.spec) else level_horizon(c2w)
+            path = CameraPath(c2w, np.clip(focal, 1.0, 5000.0), film_back, work.fps)
             keys = self.keys_of(path)
             shot = planned.shot.model_copy(update={"keys": keys, "path_space": "world", "pivot": None})
             shot.tags = list(dict.fromkeys(shot.tags + ["learned"]))
@@ -180,6 +181,24 @@ def follows_someone(planned) -> bool:
     the model was trained on every move but those, since its set layout holds where people stand,
     not the path they take."""
     return any(m.family == "follow" or m.follows is not None for m in planned.spec.moves)
+
+
+def asks_for_roll(spec) -> bool:
+    """The words ask for the horizon to roll or to be canted (a roll move, a dutch angle)."""
+    return any(m.family == "roll" for m in spec.moves) or "dutch" in spec.angles
+
+
+def level_horizon(c2w: np.ndarray) -> np.ndarray:
+    """A sample with its horizon held at the roll it starts with. The model's samples of orbits
+    seen from a high angle roll the horizon 10-33° over the shot, which no one asked for; a roll
+    is kept only where the words ask for one (:func:`asks_for_roll`)."""
+    from scipy.spatial.transform import Rotation
+
+    out = _rigid(c2w)
+    ptr = Rotation.from_matrix(out[:, :3, :3]).as_euler("YXZ")
+    ptr[:, 2] = ptr[0, 2]
+    out[:, :3, :3] = Rotation.from_euler("YXZ", ptr).as_matrix()
+    return out
 
 
 def _rigid(c2w: np.ndarray) -> np.ndarray:
