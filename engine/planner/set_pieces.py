@@ -26,7 +26,7 @@ PIECE_WORDS: dict[str, str] = {
     "railing": "wall", "bench": "sofa", "sink": "counter",
 }  # fmt: skip
 # words before a piece word that are not part of its name ("the other door")
-NOT_QUALIFIERS = {"and", "or", "then", "with", "to", "the", "a", "an", "other", "same", "far", "near", "nearest", "next", "first", "last"}
+NOT_QUALIFIERS = {"and", "or", "then", "with", "to", "the", "a", "an", "other", "same", "far", "near", "nearest", "next", "first", "last", "whole", "entire", "big", "old", "top", "base"}
 # location -> the pieces that make it (piece word, offset from the people's centre, facing)
 LOCATIONS: dict[str, list[tuple[str, tuple[float, float, float], float]]] = {
     "kitchen": [("counter", (0.0, 0.0, -2.2), 0.0), ("table", (0.0, 0.0, 1.6), 0.0), ("chair", (0.9, 0.0, 1.6), -90.0)],
@@ -47,8 +47,10 @@ SLOTS = [(0.0, 0.0, -2.5), (2.6, 0.0, -1.2), (-2.6, 0.0, -1.2), (2.6, 0.0, 1.5),
 
 
 def piece_shape(phrase: str) -> str | None:
-    """The library shape of a piece word or of a qualified one ("stair door": a door)."""
-    return PIECE_WORDS.get(phrase) or PIECE_WORDS.get(phrase.split()[-1]) if phrase else None
+    """The library shape of a piece word or of a qualified one ("stair door": a door, "the whole
+    water tower": a water tower), from the longest piece phrase it ends with."""
+    words = phrase.split() if phrase else []
+    return next((PIECE_WORDS[" ".join(words[k:])] for k in range(len(words)) if " ".join(words[k:]) in PIECE_WORDS), None)
 
 
 def piece_phrase(words: str) -> str | None:
@@ -107,6 +109,9 @@ def furnish(subjects: list[Subject], pieces: list[str], locations: list[str]) ->
         if find_piece(out, word) is not None:
             continue
         shape = piece_shape(word)
+        if shape is None:  # words the parser took for a piece that name no shape of the library
+            notes.append(f"'{word}' names no set piece of the library: nothing added")
+            continue
         offset = SLOTS[min(used, len(SLOTS) - 1)]
         used += 1
         name = _name(word, taken)

@@ -755,3 +755,13 @@ def test_where_the_camera_follows_someone_to_is_where_they_walk(text, piece):
 
 def test_a_zoom_said_with_a_follow_is_still_a_zoom():
     assert sorted(_made("Follow Jonas to the ledge and let the zoom widen as we go.")) == ["follow", "zoom_out"]
+
+
+@given(st.lists(st.sampled_from(["whole", "entire", "big", "old", "rusty", "far", "water", "stair", "vent", "tower", "tank", "door", "pipe", "thing"]), min_size=1, max_size=3))
+@settings(max_examples=40, deadline=None)
+def test_any_words_before_a_piece_plan_without_a_crash(words):
+    # "Tilt up the whole water tower" raised: "whole water tower" named no shape of the library
+    text = f"Tilt up the {' '.join(words)} to the sky. Cut to Mara, close-up."
+    plan = plan_text(text, SET)
+    assert len(plan.shots) == 2
+    plan.to_project(SET)
