@@ -18,14 +18,13 @@ from scipy.spatial.transform import Rotation
 from engine.analysis.labels import (
     ROTATION_KINDS,
     STATIC,
-    STEEP_PITCH_DEG,
     TRANSLATION_KINDS,
-    UPRIGHT_ROLL_DEG,
     LabelConfig,
     absorb_into_compounds,
     classify_translation,
     classify_zoom,
     combine,
+    head_turns,
     is_follow,
     reference_length_of,
     rotation_parts,
@@ -76,10 +75,9 @@ def _subclip_parts(path: CameraPath, a: int, b: int, ref: float, subject: np.nda
     v = rel[:3, 3] / ref / seconds
     pan, tilt, roll = Rotation.from_matrix(rel[:3, :3]).as_euler("YXZ", degrees=True)
     w = np.array([tilt, pan, roll]) / seconds
-    ends = Rotation.from_matrix(path.c2w[[a, b], :3, :3]).as_euler("YXZ", degrees=True)
-    if np.all(np.abs(ends[:, 1]) < STEEP_PITCH_DEG) and np.all(np.abs(ends[:, 2]) < UPRIGHT_ROLL_DEG):  # as the labels read turns
-        d = (ends[1] - ends[0] + 180.0) % 360.0 - 180.0
-        w = np.array([d[1], d[0], d[2]]) / seconds
+    turns, level = head_turns(path.c2w[[a, b]])
+    if level[0]:  # as the labels read turns
+        w = turns[0] / seconds
     z = float(np.log(path.focal_mm[b] / path.focal_mm[a])) / seconds
     t = classify_translation(v, config.translation_threshold, dominance=0.0)  # one dominant axis
     r = rotation_parts(w, config.rotation_threshold, config.rotation_dominance)

@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.analysis.metrics import aligned_errors, motion_f1, relative_pose_errors, transition_precision
+from engine.analysis.metrics import (
+    aligned_errors,
+    motion_f1,
+    relative_pose_errors,
+    transition_precision,
+)
 from engine.analysis.shot_context import shot_context
 from engine.errors import ShotlineError
 from engine.project import Project

@@ -214,6 +214,19 @@ STEEP_PITCH_DEG = 70.0  # past this the lens looks nearly straight down or up
 UPRIGHT_ROLL_DEG = 60.0  # past this the camera is on its side or upside down in its world
 
 
+def head_turns(c2w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(tilt, pan, roll) degrees from each pose to the next as an operator turns the head — the pan
+    about the world's up, the tilt of the lens, the roll of the horizon (the camera's own axes would
+    read a level pan seen looking down as a roll) — and whether both poses are upright enough for
+    that. Near straight down (or up) pan and roll are one turn, and a camera upside down in its
+    world (cameras read from a file whose up is not ours) has no level to pan about: there callers
+    keep the camera's own axes."""
+    ptr = np.unwrap(Rotation.from_matrix(np.asarray(c2w)[:, :3, :3]).as_euler("YXZ"), axis=0)
+    turns = np.rad2deg(np.diff(ptr, axis=0))[:, [1, 0, 2]]
+    upright = (np.abs(np.rad2deg(ptr[:, 1])) < STEEP_PITCH_DEG) & (np.abs(np.rad2deg(ptr[:, 2])) < UPRIGHT_ROLL_DEG)
+    return turns, upright[:-1] & upright[1:]
+
+
 def motion_of(
     path: CameraPath,
     reference_length: float | None = None,
@@ -227,16 +240,8 @@ def motion_of(
     v = rel[:, :3, 3] * fps / ref
     w = np.rad2deg(Rotation.from_matrix(rel[:, :3, :3]).as_rotvec()) * fps if n > 1 else np.zeros((0, 3))
     if n > 1:
-        # As an operator turns the head: the pan about the world's up, the tilt of the lens, the roll
-        # of the horizon (the camera's own axes would read a level pan seen looking down as a roll).
-        # Near straight down (or up) pan and roll are one turn, and a camera upside down in its world
-        # (cameras read from a file whose up is not ours) has no level to pan about: there the
-        # camera's own axes stay.
-        ptr = np.unwrap(Rotation.from_matrix(path.c2w[:, :3, :3]).as_euler("YXZ"), axis=0)
-        euler = np.rad2deg(np.diff(ptr, axis=0))[:, [1, 0, 2]] * fps
-        upright = (np.abs(np.rad2deg(ptr[:, 1])) < STEEP_PITCH_DEG) & (np.abs(np.rad2deg(ptr[:, 2])) < UPRIGHT_ROLL_DEG)
-        level = upright[:-1] & upright[1:]
-        w = np.where(level[:, None], euler, w)
+        turns, level = head_turns(path.c2w)
+        w = np.where(level[:, None], turns * fps, w)
     z = np.diff(np.log(path.focal_mm)) * fps
     s = None
     if subject_positions is not None:

@@ -13,13 +13,18 @@ import numpy as np
 from engine import sequence
 from engine.analysis.labels import PathLabels, label_path
 from engine.camera.conventions import camera_axes, pan_tilt_roll
-from engine.camera.framing import EYES, classify_piece_size, classify_size, frame_height_at, piece_extent
+from engine.camera.framing import (
+    EYES,
+    classify_piece_size,
+    classify_size,
+    frame_height_at,
+    piece_extent,
+)
 from engine.camera.interpolate import subject_positions
 from engine.camera.lens import horizontal_fov_deg, vertical_fov_deg
 from engine.camera.path import CameraPath
 from engine.greybox.library import piece_size
 from engine.project import Project, Shot
-
 
 SHOULDER_HALF_WIDTH = 0.13  # of a person's height
 

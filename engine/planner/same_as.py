@@ -55,7 +55,7 @@ def resolve_same_as(specs: list[ShotSpec], names: list[str], fps: float = 24.0) 
         if change.moves:
             merged.moves, merged.static = change.moves, False
         else:
-            way = next((d for rx, d in DIRECTION_RX for _ in [0] if rx.search(after.lower())), None)
+            way = next((d for rx, d in DIRECTION_RX if rx.search(after.lower())), None)
             for mv in merged.moves:
                 if way and mv.family in ALLOWED and way in ALLOWED[mv.family]:
                     mv.direction = way
