@@ -21,6 +21,7 @@ from engine.camera.moves import (
     MoveContext,
     ShotCamera,
     apply_move,
+    follow_along,
     framing_at,
     handheld,
 )
@@ -46,7 +47,7 @@ from engine.planner.parse import (
 from engine.planner.place import DEFAULT_FOCAL, SIZES_WIDER, Scene, in_piece_axes, place
 from engine.planner.same_as import resolve_same_as
 from engine.planner.set_bounds import keep_on_set, set_bounds
-from engine.planner.set_pieces import find_piece, furnish
+from engine.planner.set_pieces import find_piece, furnish, piece_phrase
 from engine.planner.vocabulary import STOPWORDS, VERTICAL_ANGLES
 from engine.project import (
     MAX_FOCAL_MM,
@@ -632,7 +633,6 @@ def _follow_the_walk(project: Project, camera: ShotCamera, framing: Framing, sub
     walks the parapet, go with her"): the preset's steady glide would set off while she is still
     getting up and walk on past her, and read as a truck or an arc rather than a follow."""
     from engine.camera.interpolate import subject_positions
-    from engine.camera.moves import follow_along
 
     keyed = sorted({k.frame for k in camera.subject_keys if k.subject == subject.name} | set(range(0, frames, 4)) | {frames - 1})
     probe = Shot(id="follow", name="follow", duration=frames, keys=camera.keys, subject_keys=camera.subject_keys)
@@ -786,8 +786,6 @@ def _walk_target(spec: ShotSpec, scene, subject: Subject, seconds: float = 4.0):
     said = FOLLOW_TO_RX.search(spec.text.lower())
     if not own_way and said and getattr(scene, "project", None) is not None:
         # "Follow Mara to the antenna": where the camera follows her to is where she walks
-        from engine.planner.set_pieces import piece_phrase
-
         word = piece_phrase(said.group("what"))
         stop = _piece_stop(scene, scene.project, word, subject) if word else None
         if stop is not None:
