@@ -1366,6 +1366,8 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
             return "", [p.strip(" ,;") for p in pieces], [0] * len(pieces), {0: ""}
     text, notes = _department_notes(_with_sub_points(text))
     was_list = len(LIST_ITEM_RX.findall(text)) > 1
+    # lines of a numbered list that carry no number, and a schedule's lines ("14:00  LUNCH"): notes, if they say no camera words
+    unnumbered = {ln.strip() for ln in text.splitlines() if ln.strip() and not LIST_ITEM_RX.match(ln)} if was_list else set()
     if was_list:
         text = LIST_ITEM_RX.sub("", text)  # "1. WS rooftop.\n2. MCU Mara.": a numbered list, a shot a line
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
@@ -1379,16 +1381,24 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
         prose = not was_list and re.search(r"\n[ \t]*\n", text) is not None and any(has_camera_words(ln) for ln in lines)  # paragraphs, not a line a shot
         shots: list[str] = []
         pending: list[str] = []
+        cut = False
         for ln in lines:
+            if TRANSITION_RX.match(ln):  # "CUT.", "DISSOLVE TO:" on a line of its own: the next line is another shot
+                cut = True
+                continue
             # "CAMERA TILTS UP to the window." after "CLOSE ON the door handle.": the shot's camera, not a new shot
             directs = prose and shots and CAMERA_DIRECTION_RX.match(ln) is not None and not _starts_shot(ln)
-            if directs or (prose and not has_camera_words(ln) and not NEW_SHOT_RX.match(ln) and not CUT_RX.search(ln)):
+            joins = directs or (prose and not has_camera_words(ln) and not NEW_SHOT_RX.match(ln) and not CUT_RX.search(ln))
+            if cut:
+                joins, cut = False, False
+            if joins:
                 if shots:
                     shots[-1] += " " + ln
                 else:
                     pending.append(ln)
                 continue
-            if not prose and shots and not has_camera_words(ln) and not (names and mentions(ln, names)) and not NEW_SHOT_RX.match(ln) and not CUT_RX.search(ln):
+            note = ln in unnumbered or SCHEDULE_LINE_RX.match(ln) is not None
+            if note and not prose and shots and not has_camera_words(ln) and not (names and mentions(ln, names)) and not NEW_SHOT_RX.match(ln) and not CUT_RX.search(ln):
                 head.append(ln)  # "sun's going fast so 1 take each", "14:00  LUNCH": a note under the list, no shot
                 continue
             if prose:
@@ -1421,6 +1431,7 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
     return head_text, shots, [0] * len(shots), {0: head_text}
 
 
+SCHEDULE_LINE_RX = re.compile(r"^\s*\d{1,2}[:.h]\d{2}\b")
 # A screenplay's camera direction: "CAMERA PUSHES IN on him.", "The camera tilts up to the window."
 CAMERA_DIRECTION_RX = re.compile(r"^\s*(?:the )?camera\s+(?!angle|on\b)[A-Za-z]+", re.I)
 # "- wardrobe: Mara's coat wet down", "- sound: wild track": a department's note in a shot's list
