@@ -70,8 +70,8 @@ CUT_RX = re.compile(
     r"|(?<=[;,.])\s*cut\s*[;,.]\s*"  # "first a crane up off Jonas; cut; then a handheld MCU"
     r"|\s*(?:→|⟶|=>)\s*(?:cut\s*(?:→|⟶|=>)\s*)?"  # "high angle on both, static → cut → roll left on Jonas"
     r"|(?:\band then\b[,]?\s*)?\b(?:a |another )?(?:separate|new|different) shot\b(?:,\s*separate)?[:,.–—]?\s*"
-    r"|,\s*(?:and )?then the (?:last|next|final|second|third|fourth) one\b[,:]?\s*"
-    r"|,?\s*(?:and )?then we (?:flip|turn|swing) (?:a)?round\b(?: (?:for|to|and))?\s*"  # "…, then we flip around for the single on Jonas"  # "…; then, new setup, zoom out": a camera set up anew
+    r"|,\s*(?:and )?then the (?:last|next|final|second|third|fourth) one\b[,:]?\s*"  # "…; then, new setup, zoom out": a camera set up anew
+    r"|,?\s*(?:and )?then we (?:flip|turn|swing) (?:a)?round\b(?: (?:for|to|and))?\s*"  # "…, then we flip around for the single on Jonas"
 )
 # Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
 NEW_SHOT_RX = re.compile(r"(?i)^(?:then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|lastly|last(?=[,:])|(?:and )?at the end(?=[, ])|in the end(?=,)|final (?:beat|shot|image|frame)(?=[,:])|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
@@ -375,6 +375,13 @@ def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = (
 LOOK_LOCKED_RX = re.compile(r"(?:look-?at|target|aim)\s+(?:stays?\s+|is\s+)?(?:locked|fixed|glued|pinned)\s+(?:on|to)\b")
 ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|look(?:s|ing)? down (?:on|at)\b|(?:still|while) looking at (?:him|her|them|the two|both|[a-z]+)\b)")
 GENERIC_SIZE_RX = re.compile(r"(?:tight|close) on|tight shot|close shot|establishing(?: shot)?")
+def keeps_looking_at_the_subject(low: str, direction: str | None, after: int = 0) -> bool:
+    """A pedestal that keeps its lens on the subject, which makes it a crane: "boom up off Mara,
+    rising high above her", "lift up while still looking at Jonas" (after ``after``), or a descent
+    "with the look-at locked on her" (not when the lens is said to stay level)."""
+    return (direction == "up" and ABOVE_SUBJECT_RX.search(low, after) is not None) or (LOOK_LOCKED_RX.search(low) is not None and not LEVEL_SAID_RX.search(low))
+
+
 def _way_near(text: _Text, m: re.Match, directions: list) -> bool:
     """A way is said within a few words after the move word ("circle Mara to the right")."""
     return any(0 <= d.start() - m.end() <= 25 and not re.search(r"[.;!?]", text.low[m.end() : d.start()]) for d, _ in directions)
@@ -495,14 +502,9 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         elif direction is not None and direction not in ALLOWED[family]:
             spec.warnings.append(f"'{words}': a {family.replace('_', ' ')} does not go {direction}; used its usual direction")
             direction = default
-        if family == "pedestal" and LOOK_LOCKED_RX.search(text.low) and not LEVEL_SAID_RX.search(text.low):
-            # "orbit left around Mara while descending, look-at locked on her head": the lens tilts to hold her
+        if family == "pedestal" and keeps_looking_at_the_subject(text.low, direction, m.end()):
             family = "crane"
-            spec.explanation.append((words, "a rise or descent with the look-at locked on the subject is a crane"))
-        if family == "pedestal" and direction == "up" and ABOVE_SUBJECT_RX.search(text.low, m.end()):
-            # "boom up off Mara, rising high above her as she looks up into the lens": the lens stays on her
-            family = "crane"
-            spec.explanation.append((words, "a rise that keeps looking down at the subject is a crane up"))
+            spec.explanation.append((words, "a rise or descent that keeps looking at the subject is a crane"))
         move = MoveSpec(family, direction, words=words, start=m.start())
         if i:
             between = text.low[move_hits[i - 1][0].end() : m.start()]
@@ -510,7 +512,7 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
             # "Descend on the jib, tilting up": a participle after a comma goes with the move before it
             participle = re.match(r"[a-z]+ing\b", text.low[m.start() : m.end()]) is not None and re.search(r",\s*$", between) and not re.search(r"[.;!?]", between)
             move.together = not SEQUENCE_RX.search(between) and (
-                bool(TOGETHER_RX.search(between)) or bool(participle) or bool(re.search(r"^\W*(?:\w+\W+){0,4}?(?:at the same time|in the same time|together|togther|togeather|simultaneously|at once)", after))
+                bool(TOGETHER_RX.search(between)) or bool(participle) or bool(re.search(rf"^\W*(?:\w+\W+){{0,4}}?(?:{V.AT_ONCE})", after))
             )
         if follows.get(m.start()) or (family in ("pan", "tilt", "whip_pan") and PAN_WITH_RX.match(text.low, m.end())):
             move.follows = spec.subject or ""  # "pan right to follow Jonas", "we pan with him"
@@ -611,9 +613,12 @@ def _negated_moves(t: _Text, spec: ShotSpec) -> None:
         spec.explanation.append((t.words(m.start(), m.end()), "the camera is recording: no move"))
 
 
+REFUSAL_JOINT_RX = re.compile(r"\s*(?:,\s*)?(?:or|nor|and|,)\s+(?:(?:a|an|any|the)\s+)?")
+
+
 def _refused_after(t: _Text, at: int, spec: ShotSpec) -> None:
     """"I don't want a zoom or a push", "no pan, tilt or zoom": the moves listed after a refused one are refused too."""
-    while (joint := re.compile(r"\s*(?:,\s*)?(?:or|nor|and|,)\s+(?:(?:a|an|any|the)\s+)?").match(t.low, at)) is not None:
+    while (joint := REFUSAL_JOINT_RX.match(t.low, at)) is not None:
         hit = next((m for rx, _ in MOVE_RX + [(NEGATED_NOUN_RX, None)] if (m := rx.match(t.low, joint.end())) is not None and not any(t.used[m.start() : m.end()])), None)
         if hit is None:
             return
@@ -748,7 +753,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
     if len(vertical) > 1:
         spec.warnings.append(f"the angles {' and '.join(vertical)} contradict each other; used {vertical[0]}")
     t.find(SEQUENCE_RX)  # use up "then", "followed by": they order the moves and choose nothing else
-    t.find(_rx(r"at the same time|in the same time|together|togther|togeather|simultaneously|at once"))
+    t.find(_rx(V.AT_ONCE))
     spec.not_understood = t.leftovers()
     spec.clauses = _clauses(t, names)
     return spec

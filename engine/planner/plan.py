@@ -1212,7 +1212,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
     threshold adds its move (or its modifier) to the shot, listed with its similarity."""
     from engine.planner import phrase_bank
     from engine.planner.encoder import available
-    from engine.planner.parse import ABOVE_SUBJECT_RX, DIRECTION_RX, SPEED_RX, bank_query
+    from engine.planner.parse import DIRECTION_RX, SPEED_RX, bank_query, keeps_looking_at_the_subject
 
     for sp in specs:
         for c in sp.clauses:
@@ -1260,7 +1260,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
                 sp.explanation.append((clause.text, f"phrase bank: {what} -> {meaning.family.replace('_', ' ')} {direction or ''}, already planned".strip()))
                 continue
             family = meaning.family
-            if family == "pedestal" and direction == "up" and ABOVE_SUBJECT_RX.search(sp.text.lower()):
+            if family == "pedestal" and keeps_looking_at_the_subject(sp.text.lower(), direction):
                 family = "crane"  # "lift up into the sky while still looking at Jonas": the lens stays on him
             sp.moves.append(MoveSpec(family, direction, speed, words=clause.text, start=clause.start))
             sp.moves.sort(key=lambda mv: mv.start)

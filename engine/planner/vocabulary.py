@@ -126,7 +126,9 @@ SPEEDS: list[tuple[str, str]] = [
 CROSS_LINE = r"cross(?:es|ing)? the line|other side of the line|break(?:s|ing)? the 180|jump(?:s|ing)? the line"
 REVERSE = r"reverse(?: shot| angle)?|reverse on|the reverse|return shot"
 SEQUENCE = r"then|and then|followed by|before|after that|afterwards|after(?= it | we |,|\s*$)|finally|into a|into an|into|(?<!at )once|when (?:we|she|he|they|it|the camera) (?:gets?|arrives?|reach(?:es)?|stops?|lands?|settles?)"
-TOGETHER = r"and|while|as|with|at the same time|in the same time|together|togther|togeather|simultaneously|simultaneusly|at once"
+# "at the same time", "togther": two moves said to happen at once (a word of its own, without "and" or "while")
+AT_ONCE = r"at the same time|in the same time|together|togther|togeather|simultaneously|simultaneusly|at once"
+TOGETHER = r"and|while|as|with|" + AT_ONCE
 
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
