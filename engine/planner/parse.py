@@ -21,6 +21,7 @@ FEATURE_CLOSE_UP_RX = _rx(V.FEATURE_CLOSE_UP)
 ANGLE_RX = [(_rx(p), name) for p, name in V.ANGLES]
 MOVE_RX = [(_rx(p), meaning) for p, meaning in V.MOVES]
 DIRECTION_RX = [(_rx(p), d) for p, d in V.DIRECTIONS]
+RIGHT_AS_CLOSE_RX = re.compile(V.RIGHT_AS_CLOSE)
 SPEED_RX = [(_rx(p), s) for p, s in V.SPEEDS]
 LENS_RX = [(_rx(p), f) for p, f in V.LENS_WORDS]
 STATIC_RX = _rx(V.STATIC_WORDS)
@@ -62,7 +63,7 @@ _ORDINAL = "|".join(V.ORDINALS)
 _NOT_AFTER_COUNT = r"(?<!\d)(?<!\d )(?<!\d-)" + "".join(f"(?<!{re.escape(w)} )(?<!{re.escape(w)}-)" for w in V.NUMBER_WORDS if w not in ("a", "an"))
 # "Shot 2:", "Shot two.", "First shot:", "The third shot is", "In the next shot," — a new numbered shot.
 SHOT_MARKER_RX = re.compile(
-    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture|fr\.|plate)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel|cut|plane)\b(?:\s+(?:is|will be|be|should be|could be|can be))?\s*[:,–—-]?)\s*"
+    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture|fr\.|plate)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel|cut|plane|plan(?=\s*[:–—-]))\b(?:\s+(?:is|will be|be|should be|could be|can be))?\s*[:,–—-]?)\s*"
 )
 CUT_RX = re.compile(
     r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*|\bsmash cut\b[:,]?\s*|\b(?:and |then )?cut\s*[:–—]\s*"
@@ -87,9 +88,10 @@ SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
 # "First: … Second: … Third: …", "Finally - …": ordinals that open a sentence and number the shots.
 ORDINAL_MARKER_RX = re.compile(rf"(?i)(?:^|(?<=[.!?;\n])\s*)(?:{_ORDINAL}|lastly|finally)\s*[:–—]\s*")
 # "Two shots: first a pan right…, then Mara in close-up": a count said before the shots it lists.
-SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?P<n>{_COUNT}) (?:shots?|setups?|set-ups?|angles|planes|takes|bits|parts|pieces|more(?: shots| setups| pickups)?)(?:(?:,| of| for)[^:.\n]{{1,40}})?\s*[:.–—-]\s*")  # "Two shots, neither with a zoom:"
+SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?P<n>{_COUNT}) (?:shots?|setups?|set-ups?|angles|planes|takes|bits|parts|pieces|more(?: shots| setups| pickups| angles)?)(?: please)?(?:(?:,| of| for)[^:.\n]{{1,40}})?\s*[:.–—-]\s*")  # "Two shots, neither with a zoom:"
 # "the first shot be a top shot …, and the second a tilt down": the list's next ordinal after a comma
-ORDINAL_AND_RX = re.compile(rf"(?i)\s*[,;]\s*(?:and\s+)?(?=the (?:{_ORDINAL})\b(?! (?:time|half|take)\b))")
+# "…, and the third …", and in a spoken list "…, second, uh, pedestal up …, third one just a static wide"
+ORDINAL_AND_RX = re.compile(rf"(?i)\s*[,;]\s*(?:and\s+)?(?:(?:uh|um|er),?\s+)?(?=the (?:{_ORDINAL})\b(?! (?:time|half|take)\b)|(?:{_ORDINAL})(?: one\b|\s*,))")
 THEN_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*|\s)(?:and\s+)?(?:then|next|after that|and finally|finally|lastly|after(?=,)|afterwards(?=,))\b[:,]?\s*")
 AND_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*and\s+|;\s*|,\s*(?=an?\s|the\s))")
 # "verse 1: … chorus: … bridge: …": a music video's sections, a shot each
@@ -100,9 +102,11 @@ LIST_ITEM_RX = re.compile(r"(?m)^[ \t]*(?:(?:\d{1,2}|[a-h])[.)]|[*•·–-])[ \
 INLINE_ITEM_RX = re.compile(
     r"(?:^|(?<=\s))(?:\((?P<a>\d{1,2})\)|(?P<b>\d{1,2})\)|(?P<n>\d{1,3})(?P<l>[A-H]|[a-h](?=[\s=:]))(?=[\s:.,)=])|\((?P<c>[a-h])\)|(?<![A-Za-z])(?P<u>[A-H])[:)](?=\s))[:.)=]?\s*"
     r"|(?i:(?:^|(?<=[.;!?:]\s)|(?<=\.\s\s))(?P<w>one|two|three|four|five|six|seven|eight)\b\s*[,:.–—]\s*(?:(?:er|um|uh),?\s+(?:(?P=w)\b[,:]?\s*)?)?)"
+    # an editor's shot codes, counting in tens: "020 - pedestal up is fine. 030 - change the pan …"
+    r"|(?:^|(?<=[.;!?:]\s))(?P<k>\d{3,4})\s*[-–—:]\s+"
 )
 # "the second is a locked-off wide", "the last one:": the list's words, after a count
-LIST_ORDINAL_RX = re.compile(rf"(?i)^the (?:{_ORDINAL})(?: one| shot)?(?:'s| is| will be)?\b[:,]?\s*")
+LIST_ORDINAL_RX = re.compile(rf"(?i)^(?:the )?(?:{_ORDINAL})(?: one| shot)?(?:'s| is| will be)?\b[:,]?\s*(?:(?:uh|um|er)\b,?\s*)?")
 # "Two shots. The first is a zoom in … The second one's a truck right": sentences that open with the list's ordinal
 LIST_SENTENCE_RX = re.compile(rf"(?i)(?<=[.;!?])\s+(?=the (?:{_ORDINAL})\b)")
 FIRST_RX = re.compile(r"(?i)^(?:first(?:ly)?|to start|to begin)\b[:,]?\s*")
@@ -199,12 +203,18 @@ class ShotSpec:
     warnings: list[str] = field(default_factory=list)
 
 
+# "handheld not needed", "handheld isn't necessary": a shake refused after it is said
+HANDHELD_REFUSED_RX = re.compile(r"\s*(?:(?:is\s+)?not|isn't|is\s+not)\s+(?:needed|necessary|required|wanted)(?![a-z])|\s*(?:is\s+)?unnecessary(?![a-z])")
+HYPHENATED_MOVE_RX = re.compile("(?:" + "|".join(f"(?<={w})" for w in ("dolly", "push", "pull", "track", "truck", "crab", "pan", "tilt", "zoom", "crane", "jib", "boom", "pedestal", "ped")) + r")-(?=(?:in|out|up|down|back|left|right)\b)")
+
+
 class _Text:
     """Lower-case text with a record of which characters some rule has used."""
 
     def __init__(self, text: str):
         self.raw = text
-        self.low = text.lower().replace("’", "'")
+        # "a dolly-out", "push-in", "tilt-up": a hyphenated move reads as the move (same length: the indices hold)
+        self.low = HYPHENATED_MOVE_RX.sub(" ", text.lower().replace("’", "'"))
         self.used = [False] * len(self.low)
 
     def find(self, rx: re.Pattern, consume: bool = True, skip_used: bool = True):
@@ -372,7 +382,7 @@ def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = (
     return m.start() - len(before) + who.start("w") if who else None
 
 
-LOOK_LOCKED_RX = re.compile(r"(?:look-?at|target|aim)\s+(?:stays?\s+|is\s+)?(?:locked|fixed|glued|pinned)\s+(?:on|to)\b")
+LOOK_LOCKED_RX = re.compile(r"(?:look-?at|target|aim)\s+(?:stays?\s+|is\s+)?(?:locked|fixed|glued|pinned)\s+(?:on|to)\b|(?<![a-z])(?:still|all the while|the whole time) (?:watching|looking at|on|framing) (?:him|her|them|the two|both|mara|jonas)(?![a-z])")
 ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|look(?:s|ing)? down (?:on|at)\b|(?:still|while) looking at (?:him|her|them|the two|both|[a-z]+)\b)")
 GENERIC_SIZE_RX = re.compile(r"(?:tight|close) on|tight shot|close shot|establishing(?: shot)?")
 def keeps_looking_at_the_subject(low: str, direction: str | None, after: int = 0) -> bool:
@@ -380,6 +390,10 @@ def keeps_looking_at_the_subject(low: str, direction: str | None, after: int = 0
     rising high above her", "lift up while still looking at Jonas" (after ``after``), or a descent
     "with the look-at locked on her" (not when the lens is said to stay level)."""
     return (direction == "up" and ABOVE_SUBJECT_RX.search(low, after) is not None) or (LOOK_LOCKED_RX.search(low) is not None and not LEVEL_SAID_RX.search(low))
+
+
+def _direction_of(m: re.Match) -> str | None:
+    return next((d for rx, d in DIRECTION_RX if rx.fullmatch(m.group())), None)
 
 
 def _way_near(text: _Text, m: re.Match, directions: list) -> bool:
@@ -414,7 +428,8 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         return
     # Modifiers are only used up when a move takes them.
     # "circle Mara to the right, not the left": a way said not to go is no way
-    directions = [d for d in _first(DIRECTION_RX, text, consume=False) if not re.search(r"(?:not|never|rather than|instead of)\s+(?:the\s+|to the\s+|to\s+)?$", text.low[max(0, d[0].start() - 20) : d[0].start()])]
+    close = [m.start() for m in RIGHT_AS_CLOSE_RX.finditer(text.low)]
+    directions = [d for d in _first(DIRECTION_RX, text, consume=False) if d[0].start() not in close and not re.search(r"(?:not|never|rather than|instead of)\s+(?:the\s+|to the\s+|to\s+)?$", text.low[max(0, d[0].start() - 20) : d[0].start()])]
     speeds = _first(SPEED_RX, text, consume=False)
     durations = [(m, None) for m in text.find(DURATION_RX, consume=False)]
     degrees = [(m, None) for m in text.find(DEGREES_RX, consume=False)] + [(m, None) for m in text.find(PORTION_RX, consume=False)]
@@ -462,6 +477,27 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
                 kept[-1] = (prev_m, (prev_meaning[0], way))  # "Technocrane drops down", "the crane camera comes down": the second word's way
             text.use(m.start(), m.end())
             continue
+        crane = next((k for k in reversed(kept) if k[1][0] == "crane"), None)
+        span = text.low[crane[0].end() : m.start()] if crane else ""
+        if crane and meaning[0] in ("pedestal", "crane") and (meaning[1] is None or not said_way) and len(span) < 150 and not SEQUENCE_RX.search(span) and not re.search(r"[.;!?]", span):
+            # "jib up on Jonas, tilt with him …, rise to about 12 ft": the crane's rise said again
+            text.use(m.start(), m.end())
+            if crane[1][1] is None and meaning[1] is not None:
+                kept[kept.index(crane)] = (crane[0], ("crane", meaning[1]))
+            continue
+        crane_way = crane and (next((w for rx, w in DIRECTION_RX if rx.search(crane[0].group()) or rx.match(text.low, crane[0].end() + 1)), None) or crane[1][1])
+        if meaning[0] == "tilt" and crane_way in ("up", "down"):
+            keeping = "down" if crane_way == "up" else "up"
+            span = text.low[crane[0].end() : m.start()]
+            way = next((d for d, w in directions if 0 <= d.start() - m.end() <= 12 and w in ("up", "down")), None)
+            if len(span) < 80 and not SEQUENCE_RX.search(span) and not re.search(r"[.;!?]", span) and (way is None or _direction_of(way) == keeping):
+                # "jib up on Jonas, tilting to hold him": the tilt that keeps the crane's subject framed is the crane's
+                if way is not None:
+                    text.use(way.start(), way.end())
+                    directions = [d for d in directions if d[0] is not way]
+                text.use(m.start(), m.end())
+                spec.explanation.append((text.words(m.start(), m.end()), "the crane's own tilt, keeping its subject framed: no move of its own"))
+                continue
         # "pan right to follow Jonas": one pan that keeps Jonas in frame, not a pan then a follow.
         if meaning[0] == "follow" and prev_meaning[0] in ("pan", "tilt", "whip_pan") and len(between) < 30 and FOLLOW_WITH_RX.search(text.low[prev_m.end() : m.end()]):
             text.use(m.start(), m.end())
@@ -488,7 +524,10 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         bare = re.sub(r"\b(?:right|straight|all the way) (?=(?:in|out|up|down|back)\b)", "", m.group())  # "push right in"
         inner = next((way for rx, way in DIRECTION_RX if rx.search(bare)), None)
         # "Dolly out from Mara while the head pans right": a move word that says its way takes no other
-        d = None if inner or (family == "zoom" and default) or family == "follow" else pick(directions, m.end(), min(hi, m.end() + 40)) or pick(directions, max(lo, m.start() - 20), m.start())
+        # "turn around Jonas in a circle to the right": an orbit or a roll takes a sideways way only, not the "in" of
+        # "in a circle"; a crane only up or down ("jib descends to Mara at the left ledge")
+        ways = [h for h in directions if h[1] in ALLOWED[family]] if family in ("arc", "roll", "crane") else directions
+        d = None if inner or (family == "zoom" and default) or family == "follow" else pick(ways, m.end(), min(hi, m.end() + 40)) or pick(ways, max(lo, m.start() - 20), m.start())
         direction = d[1] if d else (inner or default)
         words = text.words(m.start(), m.end()) + (f" {text.words(d[0].start(), d[0].end())}" if d else "")
         if family in ("arc", "roll") and direction in ("up", "down", "in", "out"):
@@ -627,6 +666,16 @@ def _refused_after(t: _Text, at: int, spec: ShotSpec) -> None:
         at = hit.end()
 
 
+def _light_clauses(t: _Text, spec: ShotSpec) -> None:
+    """"…, bounce from the left", "Light's dropping fast": a clause of the light moves no camera (its
+    "from the left" is where the light comes from)."""
+    for m in t.find(LIGHT_CLAUSE_RX, consume=False):
+        rest = LIGHT_FADING_RX.sub(" ", m.group())
+        if m.group().strip() and not any(rx.search(rest) for rx, _ in MOVE_RX) and not any(rx.search(rest) for rx, _ in SIZE_RX):
+            t.use(m.start(), m.end())
+            spec.explanation.append((t.words(m.start(), m.end()).strip(), "a note of the light: no camera move"))
+
+
 def _kept_in_frame(t: _Text, names: list[str], spec: ShotSpec) -> None:
     """"tilting up to hold Mara", "keeping him in frame": what a move aims at, not a hold of the camera."""
     who = "|".join([re.escape(n.lower()) for n in names] + ["him", "her", "them", "both", "the two of them"])
@@ -659,11 +708,17 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
     features = [(m, "ECU") for m in t.find(FEATURE_CLOSE_UP_RX)]  # before the name in it is read as the subject
     _subjects(t, names, spec)
     _negated_moves(t, spec)
+    _light_clauses(t, spec)
     _kept_in_frame(t, names, spec)  # before the holds: "tilting up to hold Mara" aims, it does not hold
     for m in t.find(STATIC_RX):
         spec.static = True
         spec.explanation.append((t.words(m.start(), m.end()), "static camera"))
     for m in t.find(HANDHELD_RX):
+        refused = HANDHELD_REFUSED_RX.match(t.low, m.end())
+        if refused or re.search(r"\b(?:no|not|without|never)\s+(?:a\s+)?$", t.low[max(0, m.start() - 12) : m.start()]):
+            t.use(m.start(), refused.end() if refused else m.end())
+            spec.explanation.append((t.words(m.start(), m.end()), "not handheld: said not to be"))
+            continue
         spec.handheld = True
         spec.explanation.append((t.words(m.start(), m.end()), "handheld sway on top of the move"))
     for m in t.find(STEADICAM_RX):
@@ -1260,7 +1315,9 @@ def _without_dialogue(text: str) -> str:
     """``text`` without the lines spoken under a character cue (to the next blank line) and sign-offs."""
     out, speaking = [], False
     for line in text.split("\n"):
-        if speaking and line.strip():
+        # a camera direction in capitals ends the speech without a blank line ("Mara?\nCAMERA PANS RIGHT …")
+        said_by_the_camera = CAMERA_DIRECTION_RX.match(line) or SLUGLINE_RX.match(line) or (re.match(r"\s*[A-Z]{2,}(?:\s+[A-Z]{2,})+\b", line) and has_camera_words(line))
+        if speaking and line.strip() and not said_by_the_camera:
             continue
         speaking = False
         if CUE_RX.match(line) and not has_camera_words(line) and not SLUGLINE_RX.match(line) and not TRANSITION_RX.match(line) and len(line.split()) <= 4:
@@ -1475,6 +1532,10 @@ def _inline_items(text: str) -> list[re.Match]:
     coded = [m for m in found if m.group("n")]
     lettered = [m for m in found if m.group("c") or m.group("u")]
     spelled = [m for m in found if m.group("w")]
+    codes = [m for m in found if m.group("k")]
+    steps = [int(b.group("k")) - int(a.group("k")) for a, b in zip(codes, codes[1:])]
+    if len(codes) > 1 and len(set(steps)) == 1 and steps[0] in (1, 5, 10, 100):
+        return codes
     for ms, key in (
         (numbered, lambda m: int(m.group("a") or m.group("b"))),
         (coded, lambda m: (int(m.group("n")), ord(m.group("l").lower()))),
@@ -1672,6 +1733,9 @@ def _modifier_only(shot: str, names: list[str] | None) -> bool:
 
 
 LIGHT_RX = _rx(V.LIGHT_WORDS)
+LIGHT_FADING_RX = _rx(V.LIGHT_FADING)
+# "static MS Mara, bounce from the left", "locked off on a wide, strobe from the left": a clause of the light
+LIGHT_CLAUSE_RX = re.compile(rf"(?:^|(?<=[,;.—–]))\s*(?:(?:a|an|the|some|little|bit of|soft|hard|warm|cool|cold|big|small)\s+)*(?:{V.LIGHT_WORDS})(?![a-z])[^,;.!?]*")
 
 
 def _without_light(shots: list[str], names: list[str] | None) -> tuple[list[str], str]:
@@ -1688,7 +1752,7 @@ def _without_light(shots: list[str], names: list[str] | None) -> tuple[list[str]
 def _about_light(sentence: str, names: list[str] | None) -> bool:
     """"Practical lantern on the crates gives us the key, a little warm fill from below.": a note
     of the light that moves no camera and frames no one."""
-    low = sentence.lower()
+    low = LIGHT_FADING_RX.sub(" the light ", sentence.lower())
     return bool(LIGHT_RX.search(low)) and not any(rx.search(low) for rx, _ in MOVE_RX) and not any(rx.search(low) for rx, _ in SIZE_RX) and not (names and mentions(sentence, names))
 
 

@@ -88,7 +88,8 @@ _FOLLOW = [
     "follow him", "follow her", "tracking shot", "a tracking shot of her walking", "track with him", "walk with her",
     "keep pace with him", "steadicam follows her", "steadicam shot following him", "stay with her as she walks",
     "move with him", "we track with her", "trail behind him", "shadow her", "chase him", "go with her as she crosses",
-    "lead her as she walks", "tag along", "follow from behind",
+    "lead her as she walks", "tag along", "follow from behind", "stay right behind him as he walks",
+    "stay on her back", "stick with him", "walk right next to him",
 ]
 _STATIC = [
     "static", "locked off", "lock off", "the camera does not move", "fixed frame", "hold the frame", "hold on her",

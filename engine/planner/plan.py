@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from scipy.spatial.transform import Rotation
 
 from engine import sequence
 from engine.camera.bake import bake_keys
@@ -388,13 +389,14 @@ def _segment_keys(path, shot: Shot, every: int) -> list[CameraKey]:
 
 
 def _camera_path(project, camera: ShotCamera, frames: int):
-    shot = camera.apply_to(Shot(id="segment", name="segment", duration=frames, keys=camera.keys))
+    # with the segment's own subject keys: a follow's last frame looks at where its subject walked to
+    shot = camera.apply_to(Shot(id="segment", name="segment", duration=frames, keys=camera.keys, subject_keys=camera.subject_keys))
     return shot, sequence.shared.shot(project, shot)
 
 
-def _together_camera(project, cameras: list[ShotCamera], start: Framing, frames: int, fps: float) -> ShotCamera:
+def _together_camera(project, cameras: list[ShotCamera], start: Framing, frames: int, fps: float, families: tuple[str, ...] = ()) -> ShotCamera:
     """Moves at the same time: each move's change from the start, summed (positions), composed
-    (rotations) and multiplied (focal ratios), frame by frame, then keyed."""
+    (rotations) and multiplied (focal ratios), frame by frame, then keyed. ``families``: the moves'."""
     from engine.camera.path import CameraPath
 
     paths = [_camera_path(project, c, frames)[1] for c in cameras]
@@ -424,7 +426,16 @@ def _together_camera(project, cameras: list[ShotCamera], start: Framing, frames:
     c2w[:, :3, :3] = (rot * r0).as_matrix()
     c2w[:, :3, 3] = pos
     path = CameraPath(c2w, np.clip(focal, MIN_FOCAL_MM, MAX_FOCAL_MM), paths[0].film_back_mm, fps)
-    keys = bake_keys(path, every=max(frames // 6, 1), ends="ease")
+    # "crane down to Mara while pushing in": a crane keeps its subject framed, and the summed travel is
+    # not the crane's, so its own tilt would not hold her; a move that neither aims nor turns (a push
+    # that keeps its lens's heading) goes along. Without a crane, a push and a pedestal keep a level lens.
+    aiming = [c for c in cameras if any(k.look_at for k in c.keys)]
+    looks = {k.look_at for c in aiming for k in c.keys}
+    still = all(float((p.rotations * r0.inv()).magnitude().max()) < np.deg2rad(1.0) for c, p in zip(cameras, paths) if c not in aiming)
+    # Only along the lens: a truck aimed at the subject would be an arc.
+    look = next(iter(looks)) if len(looks) == 1 and still and "crane" in families and set(families) <= {"crane", "dolly", "zoom"} else None
+    aim = {"look_at": look, "look_at_height": float(np.mean([k.look_at_height for c in aiming for k in c.keys]))} if look else {}
+    keys = bake_keys(path, every=max(frames // 6, 1), ends="ease", **aim)
     return ShotCamera(keys, subject_keys=[k for c in cameras for k in c.subject_keys])
 
 
@@ -603,12 +614,16 @@ def _moves_camera(project, spec, start: Framing, subject: Subject, distance: flo
             if j == 0:
                 seg_start = f
             cameras.append(cam)
-        camera = cameras[0] if len(cameras) == 1 else _together_camera(project, cameras, seg_start, frames, fps)
+        camera = cameras[0] if len(cameras) == 1 else _together_camera(project, cameras, seg_start, frames, fps, tuple(m.family for m in group))
         if len(groups) == 1:
             return camera, total
         seg_shot, seg_path = _camera_path(project, camera, frames)
         seg_keys = _segment_keys(seg_path, seg_shot, max(frames // 4, 1)) if camera.path_space == "subject" else camera.keys
         for k in seg_keys:
+            if k.look_at and 0 <= k.frame < frames:
+                # a look-at key's own orientation is what the next move leaves it from: the aim evaluated
+                # with the segment's subject keys (a follow's last key looks where its subject walked to)
+                k = k.model_copy(update={"orientation": tuple(float(q) for q in Rotation.from_matrix(seg_path.c2w[k.frame, :3, :3]).as_quat())})
             k = k.model_copy(update={"frame": k.frame + a})
             if keys and keys[-1].frame == k.frame:
                 keys[-1] = keys[-1].model_copy(update={"interp_out": k.interp_out})
@@ -1212,7 +1227,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
     threshold adds its move (or its modifier) to the shot, listed with its similarity."""
     from engine.planner import phrase_bank
     from engine.planner.encoder import available
-    from engine.planner.parse import DIRECTION_RX, SPEED_RX, bank_query, keeps_looking_at_the_subject
+    from engine.planner.parse import DIRECTION_RX, RIGHT_AS_CLOSE_RX, SPEED_RX, bank_query, keeps_looking_at_the_subject
 
     for sp in specs:
         for c in sp.clauses:
@@ -1239,6 +1254,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
         sp.bank_matches.append(phrase_bank.Match(clause.text, m.phrase, m.move, m.similarity))
         meaning = phrase_bank.meaning(m.move)
         low = re.sub(r"(?:'s|\b(?:her|his|their|my|our)) back\b", " ", clause.text.lower())  # "on Mara's back" is no way to go
+        low = RIGHT_AS_CLOSE_RX.sub("close", low)  # "staying right with him" says how close, not which way
         # "look down on him": where the lens points, not the way the move goes
         said = next((d for rx, d in DIRECTION_RX if rx.search(re.sub(r"look(?:s|ing)? (?:up|down)", "", low))), None)
         speed = next((v for rx, v in SPEED_RX if rx.search(low)), None) or meaning.speed
@@ -1254,6 +1270,10 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
                 # "lateral track right …; the camera travels", "jib down …, land at his eyeline": a clause
                 # that says no way, beside a move the rules read, is more of that move, not another
                 _read_as(sp, clause, f"phrase bank: {what}, no way said beside '{sp.moves[0].words}': not another move")
+                continue
+            if not said and sp.static and not sp.moves and m.similarity < SURE_WITHOUT_A_WAY and meaning.family not in ("follow", "zoom", "dolly_zoom"):
+                # "Camera is fix, not moving.": beside a still camera the rules read, a clause that says no way is more of the stillness
+                _read_as(sp, clause, f"phrase bank: {what}, no way said beside a still camera: no move")
                 continue
             if any((mv.family == meaning.family or {mv.family, meaning.family} == vertical) and (mv.direction == direction or meaning.family == "follow") for mv in sp.moves):
                 # said twice ("Jonas chases Mara. We track with them."): one follow, not two back to back

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 SIZES: list[tuple[str, str]] = [
     (r"extreme wide(?: shot)?|extreme long shot|ews|els|very wide(?: shot)?", "EWS"),
-    (r"extreme close[- ]?ups?|extreme close(?= on)|ecu|extreme cu|macro|big close[- ]?ups?|bcu", "ECU"),
+    (r"extreme close[- ]?ups?|extreme close(?= on)|ecu|extreme cu|macro(?! insert| detail| shot of)|big close[- ]?ups?|bcu", "ECU"),
     (r"medium close(?:[- ]?ups?)?|mcu|medium cu|chest[- ]up|head and shoulders|head[- ]and[- ]shoulders shot", "MCU"),
     (r"american shot|plan am[ée]ricain|medium long(?: shot)?|medium wide(?: shot)?|cowboy(?: shot)?|mls|mws|knee[- ]up", "MLS"),
     (r"medium plane|plano medio|medium(?: shot)?|mid[- ]shot|ms|waist[- ]up|mid(?![- ](?:scene|way|air|point|sentence|line|take|shot)|way|dle)", "MS"),
     (r"full(?: body)?(?: shot)?(?! \d| circle| turn| rotation| orbit| 360| speed| stop| swing| arc| roll)|fs|head[- ]to[- ](?:toe|feet)", "FS"),
     (r"close[- ]?ups?|cu|closeup|close plane|primer plano|close on|tight on|tight shot|close shot|choker|(?:(?<=— )|(?<=, )|(?<=- ))close(?=\s*[.,;!—-]|\s*$)", "CU"),
     (r"insert(?: shot)?|detail(?: shot)?", "INSERT"),
-    (r"establishing(?: shot)?|(?<!zoom goes )(?<!lens goes )(?<!zoom going )(?<!lens going )wide(?: shot)?|ws|general plane|plano general|long shot|ls|master(?: shot)?|wide angle shot", "WS"),
+    (r"establishing(?: shot)?|(?<!zoom goes )(?<!lens goes )(?<!zoom going )(?<!lens going )wide(?: shot)?|ws|general plane?|plano general|long shot|ls|master(?: shot)?|wide angle shot", "WS"),
 ]
 
 # "Tight on Mara's eyes", "close on his mouth": a close-up of a feature of the face is an extreme close-up
@@ -33,8 +33,8 @@ ANGLES: list[tuple[str, str]] = [
     (r"worm'?s[- ]eye(?: view)?|from the ground|ground[- ]level|floor[- ]level", "worm's eye"),
     # "dutch clockwise", "dutch to the left": the frame rolls (a move), not a held dutch angle
     (r"dutch(?: angle| tilt)?(?! (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))|canted(?: angle| frame)?|tilted (?:horizon|frame)|off[- ]kilter|askew", "dutch"),
-    (r"contre[- ]?plong[ée]e|low[- ]angle|from below|looking up at|(?:we|the camera) looks? up at|hero (?:angle|shot)|(?:at|from) (?:knee|hip|waist)[- ](?:height|level)|low camera|(?:knee|hip|waist)[- ](?:height|level)(?= (?:angle|shot|camera|on))|low(?=[- ]" + SIZE_AFTER + r")|(?:(?<=, )|(?<=^)|(?<=\. ))low(?=\s*[.,;!]|\s*$)", "low"),
-    (r"(?<!contre-)(?<!contre )(?<!contre)plong[ée]e|high[- ]angle|from above|looking down (?:at|on)|(?:we|the camera) looks? down (?:at|on|onto)|high(?=[- ]" + SIZE_AFTER + r")|(?:(?<=, )|(?<=^)|(?<=\. ))high(?=\s*[.,;!]|\s*$)", "high"),
+    (r"contre[- ]?plong[ée]e|low[- ]angle|from below|looking up at|(?:we|the camera) looks? up at|hero (?:angle|shot)|(?:at|from) (?:knee|hip|waist)[- ](?:height|level)|low camera|(?:knee|hip|waist)[- ](?:height|level)(?= (?:angle|shot|camera|on))|low(?=[- ]" + SIZE_AFTER + r")|(?:(?<=, )|(?<=^)|(?<=\. )|(?<=- )|(?<=– )|(?<=— ))low(?=\s*[.,;!]|\s*[-–—] |\s*$)", "low"),
+    (r"(?<!contre-)(?<!contre )(?<!contre)plong[ée]e|high[- ]angle|from above|looking down (?:at|on)|(?:we|the camera) looks? down (?:at|on|onto)|high(?=[- ]" + SIZE_AFTER + r")|(?:(?<=, )|(?<=^)|(?<=\. )|(?<=- )|(?<=– )|(?<=— ))high(?=\s*[.,;!]|\s*[-–—] |\s*$)", "high"),
     (r"eye[- ]level|eye[- ]line", "eye level"),
     (r"pov|point[- ]of[- ]view|through (?:her|his|their|\w+'s) eyes", "POV"),
     (r"profile|side[- ]on|from the side", "profile"),
@@ -58,9 +58,13 @@ DIRECTIONS: list[tuple[str, str]] = [
     (r"clockwise", "clockwise"),
     (r"straight up|upwards?|up|" + _AFTER_A_RISE + "u", "up"),
     (r"straight down|downwards?|down|dn|" + _AFTER_A_RISE + "d", "down"),
-    (r"in(?:wards?)?|closer|toward(?:s)?", "in"),
+    (r"in(?!(?: the)? (?:frame|shot|view|focus|centre|center|middle|front|place)\b)(?:wards?)?|closer|toward(?:s)?", "in"),
     (r"out(?:wards?)?|back(?:wards?)?(?! ledge| wall| door| of\b| to\b| in\b| on\b)|away", "out"),
 ]
+
+# "stay right on her back", "walking right next to her", "staying right with him": "right" that says how close, not a way
+_CLOSE_VERBS = ("stay", "stays", "staying", "keep", "keeps", "keeping", "walk", "walks", "walking", "be", "is", "are", "'re", "sit", "sits", "sitting", "stand", "stands", "standing", "stick", "sticks", "sticking", "glued", "tucked")
+RIGHT_AS_CLOSE = "(?:" + "|".join(f"(?<={v} )" for v in _CLOSE_VERBS) + r")right(?= (?:on|next to|with|behind|beside|at|in front of|over|there|here|alongside|up against|by|in on|up close|against)\b)"
 
 # Move words -> (move family, default direction). Families map to presets in plan.py.
 MOVES: list[tuple[str, tuple[str, str | None]]] = [
@@ -75,7 +79,7 @@ MOVES: list[tuple[str, tuple[str, str | None]]] = [
     (r"push(?:es|ing)?[- ]in|dolly(?:ing)? in|dolli(?:es|ed) in|track(?:s|ing)? in|mov(?:e|es|ing) in|creep(?:s|ing)? in|push(?:es|ing)? (?:closer|forward)|dolly forward|drift(?:s|ing)? in|glid(?:e|es|ing) (?:in|forward)|creep(?:s|ing)? (?:forward|toward|closer)|(?:creep|push|ease|inch|bring|move|take|track)(?:s|es|ing)? the (?:dolly|camera|lens) (?:in|forward|toward|closer)|(?:the camera|camera|it|we) (?:goes|go|moves?|gets?|comes?) (?:closer|forward)|track(?:s|ing)? (?:toward|forward|closer)|eas(?:e|es|ing) in(?!to)|(?:a|one) (?:(?:really|very|super|nice|little|tiny|long|subtle|soft|gentle|slow|quick|fast|small|slight|steady|creeping)[ -]){0,3}push(?! (?:out|back|off|away))|push(?:es|ing)? (?:toward|towards)|push(?:es|ing)? (?:right|straight|all the way) in|travel(?:s|ling)? (?:in|forward|toward)|travell?ing (?:forwards?|in)", ("dolly", "in")),
     (r"travell?ing (?:backwards?|back|out)|(?:go(?:es|ing)?|mov(?:e|es|ing)|get(?:s|ting)?) (?:more )?(?:far|farther|further)(?: away)? from|pull(?:s|ing)?[- ](?:out|back)|dolly(?:ing)? (?:out|back)|dolli(?:es|ed) (?:out|back)|track(?:s|ing)? (?:out|back)|pull[- ]back|pullback|back(?:s|ing)? away|(?:(?<=camera )|(?<=shot )|(?<=lens ))pulls away|(?<=we )pull away|eas(?:e|es|ing) (?:back|out)|widen(?:s|ing)? out|(?:the camera|camera|we|it)(?: is| are|'s|'re)? go(?:es|ing)? (?:backwards?|back)(?! to)|(?:(?<=camera )|(?<=we )|(?<=lens ))mov(?:e|es|ing) (?:away|back)", ("dolly", "out")),
     # "the camera leans over sideways to the right": the frame rolls
-    (r"(?:(?<=camera )|(?<=it ))lean(?:s|ing)? (?:over )?(?:sideways )?(?=(?:to the |to )?(?:left|right))|(?<=and )lean(?:s|ing)? over sideways(?= (?:to the |to )?(?:left|right))", ("roll", None)),
+    (r"(?:(?<=camera )|(?<=it )|(?<=itself ))lean(?:s|ing)?(?: over)?(?: sideways)?(?= (?:to the |to its |to )?(?:left|right))|(?<=and )lean(?:s|ing)? over sideways(?= (?:to the |to )?(?:left|right))", ("roll", None)),
     (r"truck(?:s|ing)?|crab(?:s|bing)?|slid(?:e|es|ing)|(?:dolly(?:ing)?|dolli(?:es|ed))(?= (?:screen[- ])?(?:left|right))|track(?:s|ing)?(?= (?:screen[- ])?(?:left|right))|lateral move|(?:track|travel)(?:s|ing|ling)?(?= (?:(?:[\d.]+|one|two|three|four|five|six) ?(?:m|metres?|meters?|feet|foot|ft)|the full [a-z ]+?|[a-z]+ (?:metres?|meters?|feet)) (?:to the |screen[- ])?(?:left|right))|travel(?:s|ling)?(?= (?:to the |screen[- ])?(?:left|right))|sideways (?:dolly|move|track)|(?<=dolly )sideways|(?<=slide )sideways|(?<=slides )sideways|(?<=go )sideways|(?:drift|glide|float)(?:s|ing)?(?= (?:to the |screen[- ])?(?:left|right))|glid(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))|slider(?: move| shot)?(?= (?:to the |screen[- ]|camera[- ])?(?:left|right))|lateral travell?ing|(?:slip(?:s|ping)?|drift(?:s|ing)?|glid(?:e|es|ing)|mov(?:e|es|ing)|float(?:s|ing)?|crab(?:s|bing)?) sideways", ("truck", None)),
     # the pedestal's column: "the column rises straight up", "the column comes down"
     (r"(?<=the )column (?:ris(?:es|ing)|lift(?:s|ing)?|go(?:es|ing) up|com(?:es|ing) up|mov(?:es|ing) up)", ("pedestal", "up")),
@@ -84,7 +88,7 @@ MOVES: list[tuple[str, tuple[str, str | None]]] = [
     (r"translat(?:e|es|ing) (?:straight |vertically )?(?:up|down)|(?:straight )?(?:up|down) on the column|(?:the camera|camera|it|we) (?:goes|go|going|moves?|travels?|comes?|coming) (?:straight |vertically )?(?:up|down)(?! (?:the|to|off|onto)\b| on (?!the (?:crane|jib|pedestal|column|arm|techno|dolly)))", ("pedestal", None)),
     (r"bring(?:s|ing)? the camera(?= (?:straight |slowly )?down)|lower(?:s|ing)? the camera|(?:(?<=camera )|(?<=we ))lowers?", ("pedestal", "down")),
     (r"(?:techno[- ]?)?crane(?:s|d)?(?: shot)?|(?<=the )techno(?![a-z])|jib(?:s|bing)?|(?:(?<=the )(?:crane |jib )?arm |(?<=drone ))(?:com(?:es|ing)|swing(?:s|ing)?|go(?:es|ing)|drop(?:s|ping)?|lift(?:s|ing)?|ris(?:es|ing)|sweep(?:s|ing)?|sink(?:s|ing)?|fl(?:ies|ying))(?= (?:\w+ )?(?:up|down))", ("crane", None)),
-    (r"curv(?:ed|ing) (?:track|dolly|move)|arc(?:s|ing)?|orbit(?:s|ing)?|circl(?:e|es|ing)|swing(?:s|ing)? (?:round|around)|go(?:es|ing)? a?round(?= (?:him|her|them|the two|the pair|both|(?!the |a |an |to )[a-z]+))|mov(?:e|es|ing) around|revolv(?:e|es|ing)|(?<=a )360(?= (?:around|round))|doll(?:y|ies|ied|ying) (?:round|around)|(?<=camera )turn(?:s|ing)? (?:a)?round|turn(?:s|ing)? (?:a)?round(?= (?:him|her|them)\b)", ("arc", "left")),
+    (r"curv(?:ed|ing) (?:track|dolly|move)|arc(?:s|ing)?|orbit(?:s|ing)?|circl(?:e|es|ing)|swing(?:s|ing)? (?:round|around)|go(?:es|ing)? a?round(?= (?:him|her|them|the two|the pair|both|(?!the |a |an |to )[a-z]+))|mov(?:e|es|ing) around|revolv(?:e|es|ing)|(?<=a )360(?= (?:around|round))|doll(?:y|ies|ied|ying) (?:round|around)|(?:drift|float|glide|slide|travel|walk|creep|track|crab)(?:s|es|ed|ing)? (?:a)?round(?= (?:him|her|them|the two|the pair|both|mara|jonas)\b)|(?<=camera )turn(?:s|ing)? (?:a)?round|turn(?:s|ing)? (?:a)?round(?= (?:him|her|them)\b)", ("arc", "left")),
     (r"pan(?:s|ning|ned)?|swivel(?:s|ling|led)?|rotat(?:e|es|ing)(?= (?:to the |screen[- ])?(?:left|right))|swing(?:s|ing)? the (?:head|lens|camera)(?= (?:to the |screen[- ])?(?:left|right))|(?:(?:(?<=camera )|(?<=simply )|(?<=just )|(?<=it ))turns?(?: on itself)?|turns? itself|turn(?:s|ing)? (?:its|the) head)(?= (?:to the |to |screen[- ])?(?:left|right))", ("pan", None)),
     (r"(?<!still )(?<!stays )(?<!remains )tilt(?:s|ing|ed)?(?! (?:horizon|frame))|tip(?:s|ping|ped)?(?= (?:(?:the camera|the lens|it) )?(?:up|down))", ("tilt", None)),
     (r"rolls?|rolling(?!\s*(?:[.,;!?]|$))|barrel roll|rotat(?:e|es|ing) the (?:frame|horizon)|tip(?:s|ping)? the (?:horizon|frame)|rotat(?:e|es|ing)(?= (?:(?:counter|anti)[- ]?)?clockwise)|dutch(?:es|ing)?(?= (?:(?:counter|anti)[- ]?)?clockwise| (?:to the )?(?:left|right))", ("roll", "left")),
@@ -103,7 +107,7 @@ MOVES: list[tuple[str, tuple[str, str | None]]] = [
 STATIC_WORDS = (
     r"static|locked[- ]off|lock[- ]off|still camera|fixed camera|no (?:camera )?(?:movement|moves?|motion)|tripod|on sticks|"
     r"(?:we|the camera|camera|the lens|it) (?:don't|do not|doesn't|does not|never|won't|will not) (?:move|budge)s?|(?:we|the camera|camera|the frame|frame) (?:stays?|remains?|is|sits) (?:put|still|locked|planted|fixed)|"
-    r"(?:the )?camera(?:'s| is) (?:locked|planted|fixed|frozen|static|still)(?: down| off)?|(?:the )?camera (?:locked|planted|fixed|frozen)(?: down| off)?|(?:the )?frame (?:is |stays |remains )?frozen|locked down|dead still|stock[- ]still|perfectly still|nothing fancy|"
+    r"(?:the )?camera(?:'s| is) (?:locked|planted|fixed|fix|frozen|static|still)(?: down| off)?|(?:the )?camera (?:locked|planted|fixed|frozen)(?: down| off)?|(?:the )?frame (?:is |stays |remains )?frozen|locked down|dead still|stock[- ]still|perfectly still|nothing fancy|"
     r"hold(?:s|ing)?(?: on)?|linger(?:s|ing)?(?: on)?|(?:stays?|remains?) in (?:one|the same) place|(?:we|the camera|camera|it) (?:don't|do not|doesn't|does not|won't) go anywhere|not moving|(?<=camera is )standing(?: still)?|(?<=camera )stands still|(?:(?<=, )|(?<=; ))(?:fixed|locked)(?=\s*[,.;]|\s*$)|(?:(?<=a )|(?<=^))(?:fixed|locked)(?= shot| frame| wide| camera| dutch| close| medium| two-shot| 2-shot| single)"
 )
 # "no tilt", "without panning", "don't zoom", "rather than a push": a move said so as not to make it.
@@ -160,4 +164,6 @@ STOPWORDS = set(
 
 # A note about the light, not the camera: "Key from the practical on the vent unit", "2K through the
 # tank legs for backlight", "neg fill on the tank side" (its "from below" is the light's, not the lens's)
-LIGHT_WORDS = r"key(?: light)?|fill|neg fill|bounce|backlight|back light|rim light|practicals?|hazer|haze|\d+k|hmi|gel|diffusion|flag(?: off)?|kino|skypanel|the light|lighting|sun's|blue hour|magic hour|golden hour"
+LIGHT_WORDS = r"key(?: light)?|fill|neg fill|bounce|backlight|back light|rim light|practicals?|hazer|haze|\d+k|hmi|gel|diffusion|flag(?: off)?|kino|skypanel|the light|lighting|light's|sun's|blue hour|magic hour|golden hour|strobes?"
+# "Light's dropping fast", "the sun is going": the day's light, not a move of the camera
+LIGHT_FADING = r"(?:the )?(?:light|sun)(?:'s| is)? (?:dropping|fading|going|falling|dying|sinking)(?: fast)?"

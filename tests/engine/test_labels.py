@@ -219,3 +219,38 @@ def test_a_level_pan_seen_looking_down_is_a_pan_not_a_roll():
 ])  # fmt: skip
 def test_a_pan_and_a_tilt_at_once_are_both_named_when_both_are_seen(pan, tilt, labels):
     assert _labels_of(_turning_path(pan, tilt)) == labels
+
+
+def _aimed_path(positions, targets, fps=24.0):
+    """A camera on ``positions`` aimed at ``targets`` on every frame."""
+    from engine.camera.conventions import look_at_rotations
+
+    positions, targets = np.asarray(positions, float), np.asarray(targets, float)
+    c2w = np.tile(np.eye(4), (len(positions), 1, 1))
+    c2w[:, :3, :3] = look_at_rotations(positions, targets).as_matrix()
+    c2w[:, :3, 3] = positions
+    return CameraPath(c2w, np.full(len(positions), 35.0), (36.0, 24.0), fps)
+
+
+def test_a_crane_down_outrun_by_a_push_is_still_a_crane():
+    # "crane down to Mara while pushing in": from 2.5 m high and 3 m off to her eyeline at 1.1 m, the
+    # lens tilting up to hold her eyes; the descent is under the push's dominance, but with the tilt
+    # that keeps her it is the crane's
+    s = np.linspace(0.0, 1.0, 96)[:, None]
+    path = _aimed_path([0.0, 2.5, 3.0] + s * [0.0, -1.45, -1.9], np.tile([0.0, 1.45, 0.0], (96, 1)))
+    assert _labels_of(path) == ["crane_down", "push_in"]
+
+
+def test_a_crane_up_with_a_faster_pan_is_a_crane_and_a_pan():
+    # "crane up over Mara while panning right": the pan outturns the tilt that keeps her, which a
+    # pedestal would not have
+    from engine.camera.conventions import rotation_from_pan_tilt_roll
+
+    n = 96
+    s = np.linspace(0.0, 1.0, n)
+    c2w = np.tile(np.eye(4), (n, 1, 1))
+    c2w[:, :3, 3] = np.column_stack([np.zeros(n), 1.5 + 2.0 * s, np.full(n, 4.0)])
+    for i, t in enumerate(s):
+        c2w[i, :3, :3] = rotation_from_pan_tilt_roll(-60.0 * t, -20.0 * t, 0.0).as_matrix()
+    assert _labels_of(CameraPath(c2w, np.full(n, 35.0), (36.0, 24.0), 24.0)) == ["crane_up", "pan_right"]
+

@@ -1,0 +1,146 @@
+"""Words beside a move that are not a move, and moves said in parts: the light's own notes, "right"
+that says how close, the circle an orbit goes in, a crane's own tilt and its rise said again, the
+moves that come after a follow. Measured as the motion labels a director would see on the timeline,
+each in other words than the blind set that showed the kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.demo import build_demo_project
+from engine.planner.plan import plan_text
+from engine.planner.score import observed_moves
+
+SET = build_demo_project().model_copy(update={"shots": []})
+
+
+def _moves(text: str) -> list[list[str]]:
+    return observed_moves(plan_text(text, SET).to_project(SET))
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Static MCU of Jonas, bounce from the right.", [["static"]]),
+    ("Locked off on Mara, hard key from the left.", [["static"]]),
+    ("Wide and locked, strobes from the left on the chorus.", [["static"]]),
+    ("Pan right to Mara. The light's fading fast, so one take.", [["pan_right"]]),
+    ("Push in on Jonas, a little warm fill from below.", [["push_in"]]),
+])  # fmt: skip
+def test_a_clause_of_the_light_moves_no_camera(text, moves):
+    assert _moves(text) == moves
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Handheld, we stay right behind Jonas as he walks to the door.", [["follow"]]),
+    ("Go with Mara across the roof, sticking right beside her.", [["follow"]]),
+    ("We drift right with him as he talks.", [["truck_right"]]),
+    ("Truck right with Mara along the ledge.", [["truck_right"]]),
+])  # fmt: skip
+def test_right_that_says_how_close_is_no_way_to_go(text, moves):
+    assert _moves(text) == moves
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("The camera moves around Mara in a circle to the right.", [["arc_right"]]),
+    ("Orbit Jonas in a half circle, to the right.", [["arc_right"]]),
+    ("Camera turn around Jonas in a circle to the right side.", [["arc_right"]]),
+    ("Circle Mara to the left, in one move.", [["arc_left"]]),
+])  # fmt: skip
+def test_an_orbit_takes_its_sideways_way_past_the_in_of_in_a_circle(text, moves):
+    assert _moves(text) == moves
+
+
+@pytest.mark.parametrize("text", [
+    "Camera is fix on the tripod, not moving, Jonas in plan americain.",
+    "The camera is fix. Mara reads on the crates.",
+])  # fmt: skip
+def test_a_fixed_camera_in_a_non_native_speaker_s_words_is_static(text):
+    assert _moves(text) == [["static"]]
+
+
+def test_plans_numbered_the_french_way_are_shots_and_a_general_plan_is_wide():
+    plan = plan_text("First plan: a general plan of the roof. Second plan: close plane on Mara.", SET)
+    assert [s.spec.size for s in plan.shots] == ["WS", "CU"]
+
+
+def test_a_macro_insert_is_an_insert():
+    plan = plan_text("Macro insert of the lighter on the crates, camera still.", SET)
+    assert plan.to_project(SET).shots[0].size == "INSERT"
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Jib up over Mara, tilting down with her, up to about 4 m.", [["crane_up"]]),
+    ("Crane down to Jonas, tilting to keep him framed.", [["crane_down"]]),
+    ("Descend on the jib, tilting up to hold Mara.", [["crane_down"]]),
+    ("Jib up on Jonas, tilt with him so he stays in frame, rise to about 3 m.", [["crane_up"]]),
+    ("The crane comes down from high over the tank to Jonas, keeping him in the picture.", [["crane_down"]]),
+])  # fmt: skip
+def test_a_crane_s_own_tilt_and_its_rise_said_again_are_the_crane(text, moves):
+    assert _moves(text) == moves
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Follow Mara to the left ledge, then tilt down over it to the street.", [["follow", "tilt_down"]]),
+    ("Steadicam follows Jonas to the stair door, then pans left to the skyline.", [["follow", "pan_left"]]),
+    ("Follow Jonas to the door; when he stops, we glide round him to the right.", [["follow", "arc_right"]]),
+])  # fmt: skip
+def test_a_move_after_a_follow_starts_looking_where_the_follow_left_its_subject(text, moves):
+    # the follow's last key looked at where the subject had walked to only once the walk was evaluated
+    # with it; the move after it had started from a camera aimed at their first place, and panned
+    assert _moves(text) == moves
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Jib down to Jonas as we dolly in, ending on his eyeline.", [["crane_down", "push_in"]]),
+    ("Crane up over Mara while panning right to the skyline.", [["crane_up", "pan_right"]]),
+])  # fmt: skip
+def test_a_crane_said_with_a_push_or_a_pan_keeps_its_subject_and_reads_as_a_crane(text, moves):
+    assert _moves(text) == moves
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("A slow push-in on Jonas by the tank.", [["push_in"]]),
+    ("Pickup: the dolly-out from Mara at the right ledge, slower.", [["pull_out"]]),
+    ("Tilt-up from the crates to the antenna.", [["tilt_up"]]),
+])  # fmt: skip
+def test_a_hyphenated_move_is_the_move(text, moves):
+    assert _moves(text) == moves
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Hold on Mara, then the camera itself leans over to its right as she faints.", [["static", "roll_right"]]),
+    ("The camera leans to the left while Jonas laughs.", [["roll_left"]]),
+])  # fmt: skip
+def test_a_camera_that_leans_over_rolls(text, moves):
+    assert _moves(text) == moves
+
+
+@pytest.mark.parametrize("text", [
+    "MCU Mara by the vent, tripod, handheld not needed.",
+    "Wide of the roof, handheld isn't necessary here.",
+])  # fmt: skip
+def test_a_handheld_said_not_to_be_is_not_handheld(text):
+    from engine.analysis.shot_context import shot_context
+    from engine.analysis.describe import is_handheld
+
+    project = plan_text(text, SET).to_project(SET)
+    assert not is_handheld(shot_context(project, project.shots[0]).path)
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Three more angles please: a locked wide, a pan left to Jonas, and a close-up of Mara.", [["static"], ["pan_left"], ["static"]]),
+    ("ok first shot, pan left to the door, second, um, a push in on Mara, third one a static wide", [["pan_left"], ["push_in"], ["static"]]),
+    ("Reel 3 notes: 110 - tilt up is good. 120 - make the truck go right. 130 - hold on Jonas, locked.", [["tilt_up"], ["truck_right"], ["static"]]),
+])  # fmt: skip
+def test_spoken_and_edited_lists_give_a_shot_per_item(text, moves):
+    assert _moves(text) == moves
+
+
+def test_a_camera_direction_in_capitals_ends_the_speech_above_it():
+    text = "MARA (V.O.)\nWho's there?\nCAMERA TILTS UP to the water tank.\nANGLE ON JONAS - HIGH - he freezes."
+    plan = plan_text(text, SET)
+    assert observed_moves(plan.to_project(SET)) == [["tilt_up"], ["static"]]
+    assert plan.shots[1].spec.angles == ["high"]
+
+
+def test_a_descent_still_watching_its_subject_is_a_crane():
+    assert _moves("Begin high above the tank and come all the way down to Mara, the whole time watching her.") == [["crane_down"]]
