@@ -35,7 +35,8 @@ NEGATION_RX = re.compile(rf"{_L}(?:{V.NEGATIONS})\s+(?:(?:a|an|any|the|camera|mo
 # "locked, rolling", "we're rolling": the camera records (a roll of the frame says its way or stands before a noun)
 ROLLING_RX = _rx(r"(?:we're |we are |camera(?:'s| is)? |and |keep |still )?rolling(?=\s*(?:[.,;!?]|$))")
 LEVEL_SAID_RX = re.compile(r"lens level|(?:keep|keeps|keeping) (?:the )?(?:lens|head|camera) level|no tilt|no pitch|without tilting")
-LEVEL_RX = _rx(r"(?:(?:stays?|staying|keeps?|keeping|kept|held|holding|dead|perfectly)\s+)*level(?! with)")
+# ("roof level", "floor level", "street level" are heights, not a level lens)
+LEVEL_RX = _rx(r"(?:(?:stays?|staying|keeps?|keeping|kept|held|holding|dead|perfectly)\s+)*(?<!roof )(?<!floor )(?<!street )(?<!ground )(?<!table )(?<!waist )(?<!knee )(?<!hip )(?<!chest )(?<!head )(?<!shoulder )level(?! with)")
 HANDHELD_RX = _rx(V.HANDHELD_WORDS)
 STEADICAM_RX = _rx(V.STEADICAM_WORDS)
 FLASH_RX = _rx(V.FLASH_WORDS)
@@ -63,12 +64,15 @@ _ORDINAL = "|".join(V.ORDINALS)
 _NOT_AFTER_COUNT = r"(?<!\d)(?<!\d )(?<!\d-)" + "".join(f"(?<!{re.escape(w)} )(?<!{re.escape(w)}-)" for w in V.NUMBER_WORDS if w not in ("a", "an"))
 # "Shot 2:", "Shot two.", "First shot:", "The third shot is", "In the next shot," — a new numbered shot.
 SHOT_MARKER_RX = re.compile(
-    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture|fr\.|plate)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel|cut|plane|plan(?=\s*[:–—-]))\b(?:\s+(?:is|will be|be|should be|could be|can be))?\s*[:,–—-]?)\s*"
+    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture|fr\.|plate)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel|cut|plane|plan(?=\s*[:–—-]))\b(?:\s+(?:is|will be|be|should be|could be|can be))?\s*[:,–—-]?"
+    # "After, other plan: camera stay fix": another shot said with a colon
+    rf"|(?:(?<=[\s,.;])|^)(?:an)?other (?:shot|plan|plane|picture|angle|setup)\s*:)\s*"
 )
 CUT_RX = re.compile(
-    r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:back )?to\b[:,]?\s*|\bsmash cut\b[:,]?\s*|\b(?:and |then )?cut\s*[:–—]\s*"
+    r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:(?:back |in )?to|into)\b[:,]?\s*|\bsmash cut\b[:,]?\s*|\b(?:and |then )?cut\s*[:–—]\s*"
+    r"|,?\s*(?:and )?(?:then )?(?:we )?reset (?:for|to)\b\s*"  # "…, then reset for the wide": a new setup
     r"|(?:\bthen\b[,:]?\s*)?\b(?:a |an )?(?:new|next|another|separate|second|different) (?:setup|set-up)\b[:,.–—]?\s*"
-    r"|(?<=[;,.])\s*cut\s*[;,.]\s*"  # "first a crane up off Jonas; cut; then a handheld MCU"
+    r"|(?<=[;,.])\s*(?:then\s+)?(?:(?:uh|um|er)\s+)?cut\s*[;,.]\s*"  # "first a crane up off Jonas; cut; then a handheld MCU"
     r"|\s*(?:→|⟶|=>)\s*(?:cut\s*(?:→|⟶|=>)\s*)?"  # "high angle on both, static → cut → roll left on Jonas"
     r"|(?:\band then\b[,]?\s*)?\b(?:a |another )?(?:separate|new|different) shot\b(?:,\s*separate)?[:,.–—]?\s*"
     r"|,\s*(?:and )?then the (?:last|next|final|second|third|fourth) one\b[,:]?\s*"  # "…; then, new setup, zoom out": a camera set up anew
@@ -88,7 +92,7 @@ SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
 # "First: … Second: … Third: …", "Finally - …": ordinals that open a sentence and number the shots.
 ORDINAL_MARKER_RX = re.compile(rf"(?i)(?:^|(?<=[.!?;\n])\s*)(?:{_ORDINAL}|lastly|finally)\s*[:–—]\s*")
 # "Two shots: first a pan right…, then Mara in close-up": a count said before the shots it lists.
-SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?P<n>{_COUNT}) (?:shots?|setups?|set-ups?|angles|planes|takes|bits|parts|pieces|more(?: shots| setups| pickups| angles)?)(?: please)?(?:(?:,| of| for)[^:.\n]{{1,40}})?\s*[:.–—-]\s*")  # "Two shots, neither with a zoom:"
+SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?<!sc )(?<!sc\. )(?<!scene )(?<!seq )(?P<n>{_COUNT}) (?:shots?|setups?|set-ups?|angles|planes|takes|bits|parts|pieces|pickups|more(?: shots| setups| pickups| angles)?)(?: please)?(?:(?:,| of| for)[^:.\n]{{1,40}}\s*[:.–—-]|\s+[^:.\n]{{1,40}}:|\s*[:.–—-])\s*")  # "Two shots, neither with a zoom:"
 # "the first shot be a top shot …, and the second a tilt down": the list's next ordinal after a comma
 # "…, and the third …", and in a spoken list "…, second, uh, pedestal up …, third one just a static wide"
 ORDINAL_AND_RX = re.compile(rf"(?i)\s*[,;]\s*(?:and\s+)?(?:(?:uh|um|er),?\s+)?(?=the (?:{_ORDINAL})\b(?! (?:time|half|take)\b)|(?:{_ORDINAL})(?: one\b|\s*,))")
@@ -285,7 +289,8 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
             # "OTS, Jonas in the foreground, on Mara", "Mara (foreground) and Jonas": hers is the shoulder
             spec.foreground = name
             text.use(fg.start("w"), fg.end())
-        elif possessive and (re.search(r"\bpov\b|point of view", after) or (re.search(r"\beyes\b", after) and re.search(r"\b(?:through|from|(?<!level )with|behind)\s*$", before))):
+        elif possessive and (re.search(r"\bpov\b|point of view", after) or (re.search(r"\beyes\b", after) and re.search(r"\b(?:through|(?<!out )(?<!back )(?<!away )(?<!in )(?<!up )(?<!down )from|(?<!level )with|behind)\s*$", before))):
+            # ("zoom out from Mara's eyes": the move starts on her eyes; it is not through them)
             # "through Jonas's eyes" is his point of view; "into Jonas's eyes" frames them
             spec.pov_of = name
         elif spec.pov_of is None and re.search(r"\b(?:his|her|their)\s+(?:pov|point of view)\s+(?:of|on|onto)?\s*$", before):
@@ -375,8 +380,8 @@ def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = (
     thing = THING_SUBJECT_RX.search(before)
     if thing and re.match(r"[a-z]+(?:s|es|ing)\b", m.group()):  # "the wind whips", "the car pulls away" (a verb of the thing)
         return m.start() - len(before) + thing.start()
-    if meaning[0] in CAMERA_ONLY:
-        return None  # "whip pan left to mara then crash zoom on her": no one but the camera zooms
+    if meaning[0] in CAMERA_ONLY or re.match(r"(?:dolly|dollies|truck|trucks|crab|crabs|ped|pedestal|pan|pans|jib|boom)\b", m.group()):
+        return None  # "whip pan left to mara then crash zoom on her", "12B mcu mara dolly in": no one but the camera zooms or dollies
     people = "|".join([re.escape(n.lower()) for n in names] + ["he", "she", "they"])
     who = re.search(rf"(?<![a-z'])(?P<w>(?:{people})(?:\s+(?:and|&)\s+(?:{people}))?)\s+(?:(?:is|are|was|were)\s+)?(?:\w+ly\s+|then\s+|still\s+|both\s+|just\s+)?$", before)
     return m.start() - len(before) + who.start("w") if who else None
@@ -384,12 +389,19 @@ def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = (
 
 LOOK_LOCKED_RX = re.compile(r"(?:look-?at|target|aim)\s+(?:stays?\s+|is\s+)?(?:locked|fixed|glued|pinned)\s+(?:on|to)\b|(?<![a-z])(?:still|all the while|the whole time) (?:watching|looking at|on|framing) (?:him|her|them|the two|both|mara|jonas)(?![a-z])")
 ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|look(?:s|ing)? down (?:on|at)\b|(?:still|while) looking at (?:him|her|them|the two|both|[a-z]+)\b)")
+# "a boom down onto Mara in the chair", "boom down from the top of the antenna to Mara": a descent from
+# high onto someone keeps them in the lens (a level lens would start on the sky); "to her eye line" is level
+_WHO = r"(?:him|her|them|the two|the pair|both|mara|jonas)(?![a-z'])"
+DOWN_ONTO_SUBJECT_RX = re.compile(rf"(?<![a-z])onto {_WHO}|(?<![a-z])from (?:the top of|high|way up|up high|high above|above|the roof of)\b[^.;]{{0,50}}?\bto {_WHO}")
 GENERIC_SIZE_RX = re.compile(r"(?:tight|close) on|tight shot|close shot|establishing(?: shot)?")
 def keeps_looking_at_the_subject(low: str, direction: str | None, after: int = 0) -> bool:
     """A pedestal that keeps its lens on the subject, which makes it a crane: "boom up off Mara,
     rising high above her", "lift up while still looking at Jonas" (after ``after``), or a descent
     "with the look-at locked on her" (not when the lens is said to stay level)."""
-    return (direction == "up" and ABOVE_SUBJECT_RX.search(low, after) is not None) or (LOOK_LOCKED_RX.search(low) is not None and not LEVEL_SAID_RX.search(low))
+    # (up to the next move's words: "ped down while panning right onto Jonas" is the pan's landing)
+    ahead = [h.start() for rx, _ in MOVE_RX if (h := rx.search(low, after)) is not None]
+    descends_onto = direction == "down" and DOWN_ONTO_SUBJECT_RX.search(low, after, min(ahead, default=len(low))) is not None and not LEVEL_SAID_RX.search(low)
+    return (direction == "up" and ABOVE_SUBJECT_RX.search(low, after) is not None) or descends_onto or (LOOK_LOCKED_RX.search(low) is not None and not LEVEL_SAID_RX.search(low))
 
 
 def _direction_of(m: re.Match) -> str | None:
@@ -479,12 +491,20 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
             continue
         crane = next((k for k in reversed(kept) if k[1][0] == "crane"), None)
         span = text.low[crane[0].end() : m.start()] if crane else ""
-        if crane and meaning[0] in ("pedestal", "crane") and (meaning[1] is None or not said_way) and len(span) < 150 and not SEQUENCE_RX.search(span) and not re.search(r"[.;!?]", span):
-            # "jib up on Jonas, tilt with him …, rise to about 12 ft": the crane's rise said again
-            text.use(m.start(), m.end())
-            if crane[1][1] is None and meaning[1] is not None:
-                kept[kept.index(crane)] = (crane[0], ("crane", meaning[1]))
-            continue
+        # (across a full stop only as a restatement: "Jib up off Jonas. Keep him in frame as we rise …")
+        if crane and meaning[0] in ("pedestal", "crane") and len(span) < 150 and not SEQUENCE_RX.search(span) and (not re.search(r"[.;!?]", span) or AS_WE_RX.search(between)):
+            if meaning[1] is None or not said_way:
+                # "jib up on Jonas, tilt with him …, rise to about 12 ft": the crane's rise said again
+                text.use(m.start(), m.end())
+                if crane[1][1] is None and meaning[1] is not None:
+                    kept[kept.index(crane)] = (crane[0], ("crane", meaning[1]))
+                continue
+            if not _says_its_way(text, crane[0]):
+                # "Technocrane: we start way up above the tower and boom down onto Jonas": the rig, then its move
+                text.use(crane[0].start(), crane[0].end())
+                spec.explanation.append((text.words(crane[0].start(), crane[0].end()), f"the rig of '{text.words(m.start(), m.end())}'"))
+                kept[kept.index(crane)] = (m, ("crane", meaning[1]))
+                continue
         crane_way = crane and (next((w for rx, w in DIRECTION_RX if rx.search(crane[0].group()) or rx.match(text.low, crane[0].end() + 1)), None) or crane[1][1])
         if meaning[0] == "tilt" and crane_way in ("up", "down"):
             keeping = "down" if crane_way == "up" else "up"
@@ -679,7 +699,7 @@ def _light_clauses(t: _Text, spec: ShotSpec) -> None:
 def _kept_in_frame(t: _Text, names: list[str], spec: ShotSpec) -> None:
     """"tilting up to hold Mara", "keeping him in frame": what a move aims at, not a hold of the camera."""
     who = "|".join([re.escape(n.lower()) for n in names] + ["him", "her", "them", "both", "the two of them"])
-    rx = re.compile(rf"(?:(?<=,)|(?<=\s))\s*(?:(?:(?:so as )?to|and)\s+(?:hold|keep|frame)|holding|keeping|framing)\s+(?:(?:{who})(?:'s)?)(?:\s+(?:face\s+)?in (?:the )?(?:frame|shot|view))?{_R}")
+    rx = re.compile(rf"(?:(?<=,)|(?<=\s)|^)\s*(?:(?:(?:so as )?to|and)\s+(?:hold|keep|frame)|holding|keeping|framing|(?:(?<=^)|(?<=\. ))(?:keep|hold))\s+(?:(?:{who})(?:'s)?)(?:\s+(?:face\s+)?in (?:the )?(?:frame|shot|view))?{_R}")
     for m in t.find(rx, consume=False, skip_used=False):  # the name in it is already read
         if any(r.search(t.low, 0, m.start()) for r, _ in MOVE_RX):
             t.use(m.start(), m.end())
@@ -943,6 +963,10 @@ def _actions(t: _Text, names: list[str], spec: ShotSpec) -> None:
                 said = re.search(rf"(?<![a-z]){re.escape(n.lower())}(?P<s>'s)?\s+{adverb}$", before)
                 # "Mara's walking" is what she does; "Jonas's head" is a part of him, not a verb
                 if said and (not said.group("s") or re.match(r"[a-z]+ing\b", m.group())):
+                    # "the camera turn around Mara going to the left": the camera's going, round the one it circles
+                    circled = re.search(r"(?:a?round|circl\w*|orbit\w*)\s+$", before[: said.start()])
+                    if circled and re.match(r"go(?:es|ing)?\b", m.group()):
+                        continue
                     actors = [n]
         if actors is None and re.search(rf"(?<![a-z])(?:he|she|they)\s+{adverb}$", before):
             actors = [""]
@@ -1269,7 +1293,9 @@ SIGN_OFF_RX = re.compile(r"(?im)^[ \t]*(?:that'?s (?:it|all)|thanks?(?: all| eve
 # "that's a wrap on the tank tilt, moving on.": a shot already shot, no shot to plan
 WRAPPED_RX = re.compile(r"(?i)\b(?:that'?s|it'?s) a wrap on [^.;!?\n]*(?:[,;]\s*moving on)?[.;!]?\s*")
 # crews' shorthand: "walk w jonas frm the crates", "w/ her", "thru the door"
-SHORTHAND = ((re.compile(r"(?i)(?<![a-z'])w/\s*"), "with "), (re.compile(r"(?i)(?<=\s)w(?=\s+[a-z])"), "with"), (re.compile(r"(?i)(?<![a-z])frm(?![a-z])"), "from"), (re.compile(r"(?i)(?<![a-z])thru(?![a-z])"), "through"), (re.compile(r"(?i)(?<![a-z])b4(?![a-z])"), "before"))
+SHORTHAND = ((re.compile(r"(?i)(?<![a-z'])w/\s*"), "with "), (re.compile(r"(?i)(?<=\s)w(?=\s+[a-z])"), "with"), (re.compile(r"(?i)(?<![a-z])frm(?![a-z])"), "from"), (re.compile(r"(?i)(?<![a-z])thru(?![a-z])"), "through"), (re.compile(r"(?i)(?<![a-z])b4(?![a-z])"), "before"),
+             # "Cover it in two: …", "let's do this in three:": a count of the shots that follow
+             (re.compile(r"(?i)\b(?:cover|do|shoot|get|play|break) (?:it|this|that|the scene|the moment|it up) in(?:to)? (two|three|four|five|2|3|4|5)\s*:"), r"\1 shots:"))
 
 
 CSV_COLUMNS = {"shot", "#", "no", "size", "angle", "move", "movement", "camera", "camera move", "subject", "who", "description", "action", "notes", "note", "lens", "framing", "type", "shot type", "scene", "sc", "setup"}
@@ -1449,7 +1475,7 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
                 cut = True
                 continue
             # "CAMERA TILTS UP to the window." after "CLOSE ON the door handle.": the shot's camera, not a new shot
-            directs = prose and shots and CAMERA_DIRECTION_RX.match(ln) is not None and not _starts_shot(ln)
+            directs = prose and shots and _camera_direction(ln) and not _starts_shot(ln) and not NEW_SHOT_RX.match(ln) and not CUT_RX.match(ln)
             joins = directs or (prose and not has_camera_words(ln) and not NEW_SHOT_RX.match(ln) and not CUT_RX.search(ln))
             if cut:
                 joins, cut = False, False
@@ -1491,6 +1517,14 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
         shots[0] = " ".join(sentences[first:] + [shots[0]])
         head_text = " ".join(sentences[:first])
     return head_text, shots, [0] * len(shots), {0: head_text}
+
+
+def _camera_direction(line: str) -> bool:
+    """A screenplay's camera direction, maybe after the action it answers ("She turns. The CAMERA PANS
+    LEFT to find Jonas."): a sentence that opens "(The) CAMERA …", and no other camera words."""
+    sentences = [x for x in SENTENCE_RX.split(line.strip()) if x.strip()]
+    directed = [x for x in sentences if CAMERA_DIRECTION_RX.match(x)]
+    return bool(directed) and not any(has_camera_words(x) for x in sentences if x not in directed)
 
 
 SCHEDULE_LINE_RX = re.compile(r"^\s*\d{1,2}[:.h]\d{2}\b")
@@ -1595,9 +1629,10 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
     opened = False  # "Final beat: hard cut to Jonas": an opener said alone starts the shot after it
     for i, piece in enumerate(pieces):
         sentences = [s.strip() for s in SENTENCE_RX.split(piece.strip()) if s.strip()]
-        sentences = [part for sentence in sentences for part in _then_framings(sentence, names)]
-        for j, sentence in enumerate(sentences):
-            new_piece = (j == 0 and (i > 0 or cut_first)) or opened
+        # the framings after "then" that _then_framings split off are shots of their own
+        framed = [(part, k > 0) for sentence in sentences for k, part in enumerate(_then_framings(sentence, names))]
+        for j, (sentence, split_off) in enumerate(framed):
+            new_piece = (j == 0 and (i > 0 or cut_first)) or opened or split_off
             opened = False
             opener = NEW_SHOT_RX.match(sentence)
             if opener and not sentence[opener.end() :].strip(" .:,;–—-") and not (REVERSE_RX.match(sentence.lower()) or opener.group().lower().startswith(("insert", "the reverse", "we see", "back", "open"))):
@@ -1666,9 +1701,33 @@ def _then_framings(sentence: str, names: list[str] | None) -> list[str]:
         return [p.strip(" ,;") for p in pieces]
 
     reverses = all(REVERSE_RX.match(p.lower().strip(" ,;:")) for p in pieces[1:])  # "…, and then the reverse on Jonas": always another shot
-    if not (_starts_shot(pieces[0]) or (reverses and has_camera_words(pieces[0]))) or not all(_opens_framing(p, people) for p in pieces[1:]):
-        return [sentence]
-    return [p.strip(" ,;") for p in pieces]
+    if (_starts_shot(pieces[0]) or (reverses and has_camera_words(pieces[0]))) and all(_opens_framing(p, people) for p in pieces[1:]):
+        return [p.strip(" ,;") for p in pieces]
+    # "mara from a high angle first, then same angle on jonas, then a truck right past the both of
+    # them": once two framings are listed, the list is of shots; "a close-up of Jonas, then pull back
+    # from Mara": a travelling move on someone the piece before did not frame is their shot
+    groups = [pieces[0]]
+    for piece in pieces[1:]:
+        listing = len(groups) > 1 and _starts_shot(groups[0])
+        if (_opens_framing(piece, people) and (_starts_shot(groups[0]) or listing)) or listing or _moves_on_another(piece, groups[-1], names or []):
+            groups.append(piece)
+        else:
+            groups[-1] = f"{groups[-1]}, then {piece.strip(' ,;')}"
+    return [g.strip(" ,;") for g in groups] if len(groups) > 1 else [sentence]
+
+
+TRAVEL_FAMILIES = ("dolly", "truck", "arc", "crane", "pedestal", "zoom", "dolly_zoom", "follow")
+
+
+def _moves_on_another(piece: str, before: str, names: list[str]) -> bool:
+    """The piece opens with a travelling move on, from or round someone the piece before framed
+    no one or another of ("a close-up of Jonas, then pull back from Mara"); a pan or a tilt to them
+    is one shot that turns."""
+    low = piece.lower().strip(" ,;:")
+    opening = next((m for rx, mn in MOVE_RX if mn[0] in TRAVEL_FAMILIES and (m := rx.match(low)) is not None), None)
+    on = [n for n in names if re.search(rf"(?:on|from|round|around|off|with|in on) {re.escape(n.lower())}\b", low)]
+    framed = [n for n in names if mentions(before, [n]) or n.lower() in before.lower()]
+    return opening is not None and len(on) == 1 and bool(framed) and on[0] not in framed
 
 
 PLURAL_SIZE_RX = re.compile(r"(?i)\b(?:close[- ]?ups|wides|singles|mediums|mcus|cus|ecus|shots)\b")
@@ -1682,6 +1741,8 @@ def _opens_framing(piece: str, people: list[str]) -> bool:
     low = low[THEN_FRAMING_RX.match(low).end() :]
     if any(re.match(rf"for {re.escape(n)}'s\b", low) for n in people):
         return True  # "…, and then for Jonas's a slow arc": his shot
+    if re.match(r"same(?: angle| shot| framing| size| thing| again)? (?:on|for|of|with)\b", low):
+        return True  # "…, then same angle on jonas": that framing of another
     if any(re.match(rf"{re.escape(n)}(?:'s)?\b", low) for n in people):
         return _starts_shot(piece) and not any(rx.search(low) for rx, _ in MOVE_RX)
     return any(rx.match(low) for rx, _ in SIZE_RX + ANGLE_RX) or bool(REVERSE_RX.match(low) or TWO_SHOT_RX.match(low) or SINGLE_RX.match(low))
@@ -1698,7 +1759,7 @@ def _size_only(sentence: str, shot: str, names: list[str] | None) -> bool:
         return False  # "… Jonas MCU." after a shot of Mara is a shot of Jonas
     # "Roll left during her line. Mara MCU on the 50.", "… Until close-up.": the name and the size of that shot
     blank = lambda m: " " * len(m.group())  # noqa: E731 (the size hits' places in ``low`` must stay put)
-    rest = re.sub(r"\b(?:until|till|to|into|ending on|ends on|on the|on a)\b", blank, FOCAL_RX.sub(blank, low))
+    rest = re.sub(r"\b(?:until|till|to|into|ending on|ends on|on the|on a|start(?:s|ing)? (?:on|with|in|at)|open(?:s|ing)? on|begin(?:s|ning)? (?:on|with))\b", blank, FOCAL_RX.sub(blank, low))
     for n in named:
         rest = re.sub(rf"\b{re.escape(n.lower())}(?:'s)?\b", blank, rest)
     for m, _ in sorted(hits, key=lambda h: -h[0].start()):

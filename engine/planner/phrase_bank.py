@@ -73,6 +73,7 @@ _ARC_PLAIN = ["orbit", "circle around her", "swing round him", "swing around the
 _PAN = [
     "pan {d}", "swivel {d}", "turn the camera {d}", "sweep {d}", "look {d}", "pivot {d}", "rotate {d} on the spot",
     "pan {d} to follow him", "pan {d} with her", "turn {d} to find him", "sweep the lens across the view {d}", "swing the lens {d}",
+    "turn to the {d}",
 ]
 _WHIP = ["whip pan {d}", "swish pan {d}", "snap pan {d}", "a quick whip {d}", "whip {d}", "flick {d}", "a blur pan {d}"]
 _TILT_UP = ["tilt up", "pan up", "look up", "tip up", "tilt up to the sky", "crane the lens up", "tilt up from his feet to his face", "look up from her shoes", "angle up"]

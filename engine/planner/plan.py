@@ -588,6 +588,10 @@ def _moves_camera(project, spec, start: Framing, subject: Subject, distance: flo
     if not groups:
         return ShotCamera(apply_move("static", MoveContext(start, total, fps)).keys), total
     follow_to = _walk_target(spec, scene, subject, seconds) if scene is not None else None
+    if any(x.name == subject.name and x.position != subject.position for x in project.subjects):
+        # where the shot places its subject ("Mara at the ledge"): segments are evaluated round her there,
+        # so the look at her that one move leaves to the next is the look the shot will show
+        project = project.model_copy(update={"subjects": [subject if x.name == subject.name else x for x in project.subjects]})
     bounds = np.round(np.cumsum([0.0] + segments) / seconds * (move_frames - 1)).astype(int)
     keys: list[CameraKey] = []
     subject_keys = []
@@ -1222,11 +1226,20 @@ def _heading(spec: ShotSpec, clause) -> bool:
     return after.lstrip().startswith(":") and len(clause.text.split()) <= 3 and any(mv.start > clause.end for mv in spec.moves)
 
 
+# "Behind her, the stair door bangs open.": a clause that only says where something is moves no camera
+WHERE_WORDS = {"behind", "beside", "above", "below", "beneath", "under", "over", "near", "nearby", "next", "front", "in", "on", "at", "by", "across", "there", "here"}
+
+
+def _only_where(clause) -> bool:
+    return len(clause.text.split()) <= 3 and all(w.lower() in WHERE_WORDS for w in clause.leftovers)
+
+
 def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 24.0) -> None:
     """Clauses no rule understood, matched to the phrase bank in one batch: a match above the
     threshold adds its move (or its modifier) to the shot, listed with its similarity."""
     from engine.planner import phrase_bank
     from engine.planner.encoder import available
+    from engine.planner.parse import ALLOWED as ALLOWED_WAYS
     from engine.planner.parse import DIRECTION_RX, RIGHT_AS_CLOSE_RX, SPEED_RX, bank_query, keeps_looking_at_the_subject
 
     for sp in specs:
@@ -1239,7 +1252,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
             elif c.leftovers and _heading(sp, c):
                 _read_as(sp, c, "a heading of the moves after it: no move of its own")
                 c.leftovers = []
-    todo = [(sp, c) for sp in specs for c in sp.clauses if c.leftovers and not has_camera_words(c.text) and not _about_a_person(c.text, names) and not RESULT_RX.match(c.text)]
+    todo = [(sp, c) for sp in specs for c in sp.clauses if c.leftovers and not has_camera_words(c.text) and not _about_a_person(c.text, names) and not RESULT_RX.match(c.text) and not _only_where(c)]
     if not todo:
         return
     if not available():
@@ -1257,6 +1270,8 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
         low = RIGHT_AS_CLOSE_RX.sub("close", low)  # "staying right with him" says how close, not which way
         # "look down on him": where the lens points, not the way the move goes
         said = next((d for rx, d in DIRECTION_RX if rx.search(re.sub(r"look(?:s|ing)? (?:up|down)", "", low))), None)
+        if said and meaning.family in ALLOWED_WAYS and said not in ALLOWED_WAYS[meaning.family]:
+            said = None  # "closer to Jonas's face until …" read as "lower to his eye line": its "closer" is no way of a pedestal
         speed = next((v for rx, v in SPEED_RX if rx.search(low)), None) or meaning.speed
         what = f"'{m.phrase}' (similarity {m.similarity:.2f})"
         if meaning.kind == "move":
@@ -1274,6 +1289,12 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
             if not said and sp.static and not sp.moves and m.similarity < SURE_WITHOUT_A_WAY and meaning.family not in ("follow", "zoom", "dolly_zoom"):
                 # "Camera is fix, not moving.": beside a still camera the rules read, a clause that says no way is more of the stillness
                 _read_as(sp, clause, f"phrase bank: {what}, no way said beside a still camera: no move")
+                continue
+            wayless = next((mv for mv in sp.moves if (mv.family == meaning.family or {mv.family, meaning.family} == vertical) and mv.direction is None), None)
+            if wayless is not None and direction is not None:
+                # "Big crane shot …: we … go up and up": the way of the move the rules read without one
+                wayless.direction = direction
+                sp.explanation.append((clause.text, f"phrase bank: {what} -> the way of '{wayless.words}': {direction}"))
                 continue
             if any((mv.family == meaning.family or {mv.family, meaning.family} == vertical) and (mv.direction == direction or meaning.family == "follow") for mv in sp.moves):
                 # said twice ("Jonas chases Mara. We track with them."): one follow, not two back to back

@@ -17,6 +17,8 @@ SAME_AS_RX = re.compile(
     r"(?:\s+as\s+(?P<ref>(?:shot\s+|number\s+|no\.?\s*|#)?[a-z0-9]+|before|above|the\s+(?:last|previous|first|other)(?:\s+(?:one|shot))?))?"
     r"\s*,?\s*(?:but|except|only)\b"
 )
+# "…, then same angle on jonas", "B: SAME SIZE ON JONAS": one part of the shot before, for another subject
+SAME_PART_RX = re.compile(r"(?i)(?<![a-z])(?:the\s+)?same\s+(?P<part>angle|size|framing|lens|height)\b")
 LETTERS = "abcdefgh"
 
 
@@ -40,6 +42,9 @@ def resolve_same_as(specs: list[ShotSpec], names: list[str], fps: float = 24.0) 
     out = list(specs)
     for i, spec in enumerate(specs):
         m = SAME_AS_RX.search(spec.text)
+        part = SAME_PART_RX.search(spec.text)
+        if part is not None and m is None and i > 0:
+            _same_part(spec, out[i - 1], part.group("part").lower())
         if m is None or i == 0:
             continue
         j = _referred(m.group("ref"), i)
@@ -73,3 +78,14 @@ def resolve_same_as(specs: list[ShotSpec], names: list[str], fps: float = 24.0) 
         merged.actions = change.actions + lead.actions
         out[i] = merged
     return out
+
+
+def _same_part(spec: ShotSpec, before: ShotSpec, part: str) -> None:
+    """``spec`` takes the ``part`` of the shot before that it does not say itself."""
+    if part in ("angle", "framing", "height") and not spec.angles:
+        spec.angles = list(before.angles)
+    if part in ("size", "framing") and spec.size is None:
+        spec.size = before.size
+    if part == "lens" and spec.focal_mm is None:
+        spec.focal_mm = before.focal_mm
+    spec.explanation.append((f"same {part}", f"the {part} of the shot before"))

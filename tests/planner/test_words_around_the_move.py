@@ -144,3 +144,42 @@ def test_a_camera_direction_in_capitals_ends_the_speech_above_it():
 
 def test_a_descent_still_watching_its_subject_is_a_crane():
     assert _moves("Begin high above the tank and come all the way down to Mara, the whole time watching her.") == [["crane_down"]]
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Boom down from the top of the water tank to Jonas on the crates.", [["crane_down"]]),
+    ("A boom down onto Mara at the vent.", [["crane_down"]]),
+    ("Boom down on Jonas.", [["pedestal_down"]]),
+    ("Boom down, lens level, from the top of the door to Mara's eye height.", [["pedestal_down"]]),
+    ("Ped down while panning left onto Mara.", [["pedestal_down", "pan_left"]]),
+    ("Technocrane: we start high above the tank and boom down onto Mara, tilting as we come.", [["crane_down"]]),
+    ("Big jib shot to close: we start at roof level on Jonas and go up and up, looking down at him, till he's tiny.", [["crane_up"]]),
+])  # fmt: skip
+def test_a_descent_onto_someone_from_high_is_a_crane_and_a_level_one_a_pedestal(text, moves):
+    assert _moves(text) == moves
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("The camera stay on the same place and turn to the left, slow, until it find Mara.", [["pan_left"]]),
+    ("The camera stays where it is and just looks up, from Jonas to the antenna.", [["tilt_up"]]),
+    ("The camera moves closer and closer to Mara's face until all we see are her eyes.", [["push_in"]]),
+    ("The camera goes around Jonas going to the right, like a circle.", [["arc_right"]]),
+])  # fmt: skip
+def test_plain_words_for_a_turn_a_look_and_a_push_are_those_moves(text, moves):
+    assert _moves(text) == moves
+
+
+@pytest.mark.parametrize("text, angle", [
+    ("Camera down at ankle height, tilted up at Jonas. Don't move it.", "low"),
+    ("The first looks up at Mara from low.", "low"),
+    ("Camera tilted down at Jonas from the stair housing, locked.", "high"),
+])  # fmt: skip
+def test_a_held_camera_s_tilt_and_height_are_its_angle_not_a_move(text, angle):
+    plan = plan_text(text, SET)
+    assert angle in plan.shots[0].spec.angles
+    assert observed_moves(plan.to_project(SET)) == [["static"]]
+
+
+def test_a_zoom_out_from_someone_s_eyes_is_a_shot_of_them():
+    plan = plan_text("Zoom out from Jonas's eyes to a full shot of him by the tank.", SET)
+    assert plan.shots[0].subject == "Jonas" and plan.shots[0].spec.pov_of is None

@@ -1,0 +1,81 @@
+"""Shot lists as crews say and send them: counts with words before their colon ("Need two pickups
+from the roof day:"), a "then" list that names framings and moves in turn, a cut said in passing
+("cut in to"), a reset for the next setup, "other plan:", an editor's codes, a start size said after
+its move, a screenplay's camera direction after the action it answers. Measured as the shots and
+motion labels a director would see on the timeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.demo import build_demo_project
+from engine.planner.parse import split_shots
+from engine.planner.plan import plan_text
+from engine.planner.score import observed_moves
+
+SET = build_demo_project().model_copy(update={"shots": []})
+NAMES = ["Mara", "Jonas"]
+
+
+def _moves(text: str) -> list[list[str]]:
+    return observed_moves(plan_text(text, SET).to_project(SET))
+
+
+@pytest.mark.parametrize("text, shots", [
+    ("Need two pickups from the roof day: a slow zoom in on Mara, and an insert of Jonas's hand on the crates.", 2),
+    ("Cover it in three: a wide, then a close-up of Mara, then a close-up of Jonas.", 3),
+    ("Two setups here: a boom down onto Jonas, and a follow on Mara to the tank.", 2),
+    ("Let's shoot this in two: a pan left to the door, then a locked MCU on Jonas.", 2),
+])  # fmt: skip
+def test_a_count_with_words_before_its_colon_gives_that_many_shots(text, shots):
+    assert len(split_shots(text, NAMES)[1]) == shots
+
+
+def test_a_scene_number_before_pickups_is_no_count():
+    assert _moves("SC 44 PICKUPS — A: MCU JONAS, STATIC. B: SAME SIZE ON MARA, STATIC. C: WIDE, SLOW PUSH IN.") == [["static"], ["static"], ["push_in"]]
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("get jonas from a low angle first, then same angle on mara, then a pan left across the skyline", [["static"], ["static"], ["pan_left"]]),
+    ("Let's do the OTS over Jonas onto Mara, then the reverse of that, and then push into Jonas's close-up.", [["static"], ["static"], ["push_in"]]),
+    ("Open on a wide of the roof, then cut in to a close-up of Mara, then pull back from Jonas until he's small.", [["static"], ["static"], ["pull_out"]]),
+    ("We'll get the push in on Jonas first, then reset for the wide.", [["push_in"], ["static"]]),
+    ("first we pan right along the crates, then uh cut, and then a close up of jonas, nothing moving, and then the last one we orbit round mara to the left", [["pan_right"], ["static"], ["arc_left"]]),
+    ("Start wide, then push in to a close-up on Mara.", [["push_in"]]),
+    ("Close on Jonas, then pan to Mara.", [["pan_right"]]),  # one shot that turns to her
+])  # fmt: skip
+def test_a_then_list_of_framings_and_moves_splits_where_a_new_shot_starts(text, moves):
+    assert _moves(text) == moves
+
+
+def test_the_same_angle_on_another_takes_the_angle_of_the_shot_before():
+    plan = plan_text("get jonas from a low angle first, then same angle on mara", SET)
+    assert [s.spec.angles for s in plan.shots] == [["low"], ["low"]]
+    assert [s.subject for s in plan.shots] == ["Jonas", "Mara"]
+
+
+def test_another_plan_with_a_colon_is_another_shot():
+    text = "First plan: the camera goes around Jonas to the right. After, other plan: camera stay fix and Mara walks to him."
+    assert _moves(text) == [["arc_right"], ["static"]]
+
+
+def test_a_start_size_said_after_the_move_is_that_shot_s():
+    plan = plan_text("Slow creep in on Jonas while he thinks. Start on a medium.", SET)
+    assert len(plan.shots) == 1 and plan.shots[0].spec.size == "MS"
+
+
+def test_an_editor_s_codes_counting_in_tens_are_shots():
+    text = "Reel 2 review: 210 - pan left is fine. 220 - swap the zoom for a push in. 230 - hold, static wide."
+    assert _moves(text) == [["pan_left"], ["push_in"], ["static"]]
+
+
+def test_a_camera_word_after_a_name_in_a_shot_list_is_the_camera_s():
+    assert _moves("sc 4 list: 4A ws master static / 4B mcu jonas dolly in / 4C mcu mara dolly out") == [["static"], ["push_in"], ["pull_out"]]
+
+
+def test_a_camera_direction_after_the_action_it_answers_continues_the_shot():
+    text = (
+        "EXT. ROOFTOP - DAY\n\nWe CRANE DOWN from the sky to JONAS at the ledge.\n\nMARA (O.S.)\nJonas!\n\n"
+        "He turns. The CAMERA PANS RIGHT to find Mara at the crates.\n\nCUT TO:\n\nCLOSE ON MARA."
+    )
+    assert _moves(text) == [["crane_down", "pan_right"], ["static"]]
