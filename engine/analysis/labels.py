@@ -479,33 +479,23 @@ def _absorb_eased_ends(labels: list[str], motion: Motion, config: LabelConfig) -
     return out
 
 
-CRANE_RISE_SHARE = 0.3
+CRANE_RISE_SHARE = 0.2
 
 
-def _with_a_crane_rise(t: list[str], r: list[str], v: np.ndarray, config: LabelConfig) -> list[str]:
-    """"Crane down to Mara while pushing in": the push outruns the descent, which falls under the
-    translation's dominance, but a tilt that keeps her framed says it is a crane. A rise or descent
-    of at least ``CRANE_RISE_SHARE`` of the travel, against the tilt, is kept as the crane's."""
-    tilt = next((x for x in r if x.startswith("tilt_")), None)
-    if tilt is None or any(x.startswith("pedestal_") for x in t):
-        return t
-    vy, top = float(v[1]), float(np.abs(v).max())
-    down = tilt == "tilt_up"
-    if abs(vy) > config.translation_threshold and abs(vy) >= CRANE_RISE_SHARE * top and (vy < 0) == down:
-        return [*t, "pedestal_down" if down else "pedestal_up"]
-    return t
-
-
-def _with_a_crane_tilt(t: list[str], r: list[str], w: np.ndarray, config: LabelConfig) -> list[str]:
-    """"Crane up over Mara while panning right": the pan outturns the crane's tilt, which falls under
-    the rotation's dominance; a tilt against the rise or descent, over the threshold, is kept."""
-    rise = next((x for x in t if x.startswith("pedestal_")), None)
-    if rise is None or any(x.startswith("tilt_") for x in r):
-        return r
-    tilt = float(w[0])
-    if abs(tilt) > config.rotation_threshold and (tilt < 0) == (rise == "pedestal_up"):
-        return [*r, "tilt_down" if tilt < 0 else "tilt_up"]
-    return r
+def _crane_parts(t: list[str], r: list[str], v: np.ndarray, w: np.ndarray, config: LabelConfig) -> tuple[list[str], list[str]]:
+    """A crane's rise (or descent) and the tilt against it that keeps its subject, each over its
+    threshold, are the crane's even where another move outruns them: "crane down to Mara while
+    pushing in" (the push dominates the descent), "crane up while panning right" (the pan dominates
+    the tilt), "arc left while craning up" (the orbit dominates both). The rise must be at least
+    ``CRANE_RISE_SHARE`` of the travel."""
+    vy, top, tilt = float(v[1]), float(np.abs(v).max()), float(w[0])
+    if abs(vy) <= config.translation_threshold or abs(vy) < CRANE_RISE_SHARE * top or abs(tilt) <= config.rotation_threshold or (tilt < 0) != (vy > 0):
+        return t, r
+    rise = "pedestal_up" if vy > 0 else "pedestal_down"
+    turn = "tilt_down" if tilt < 0 else "tilt_up"
+    t = t if rise in t else [x for x in t if not x.startswith("pedestal_")] + [rise]
+    r = r if turn in r else [x for x in r if not x.startswith("tilt_")] + [turn]
+    return t, r
 
 
 def label_motion(motion: Motion, config: LabelConfig = LabelConfig()) -> PathLabels:
@@ -514,8 +504,7 @@ def label_motion(motion: Motion, config: LabelConfig = LabelConfig()) -> PathLab
         t = classify_translation(motion.translation[i], config.translation_threshold, config.dominance)
         r = rotation_parts(motion.rotation[i], config.rotation_threshold, config.rotation_dominance)
         z = classify_zoom(motion.zoom[i], config.zoom_threshold)
-        t = _with_a_crane_rise(t, r, motion.translation[i], config)
-        r = _with_a_crane_tilt(t, r, motion.rotation[i], config)
+        t, r = _crane_parts(t, r, motion.translation[i], motion.rotation[i], config)
         follow = bool(t) and motion.subject is not None and is_follow(motion.translation[i], motion.subject[i], config)
         raw.append(combine(t, r, z, follow, weak_parts(motion.translation[i], motion.rotation[i], motion.zoom[i])))
         raw_t.append(join(t))

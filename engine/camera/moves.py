@@ -215,6 +215,11 @@ def dolly(ctx: MoveContext, direction: str = "in", amount=None, speed=None) -> S
     sign = 1.0 if direction == "in" else -1.0
     end = ctx.start.position + sign * dist * ctx.start.forward
     if ctx.subject is not None:
+        # along the line to the point it looks at, so the aim holds still all the way: off it, a close
+        # push swings the look by degrees as it nears (the framing's point sits off the lens axis)
+        target, _ = aim_point(ctx)
+        line = target - ctx.start.position
+        end = ctx.start.position + sign * dist * line / max(float(np.linalg.norm(line)), 1e-9)
         return ShotCamera(_look_keys(ctx, [0, ctx.last], [ctx.start.position, end]))
     return _two_keys(ctx, end, ctx.start.rotation)
 

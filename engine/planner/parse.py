@@ -65,8 +65,8 @@ _NOT_AFTER_COUNT = r"(?<!\d)(?<!\d )(?<!\d-)" + "".join(f"(?<!{re.escape(w)} )(?
 # "Shot 2:", "Shot two.", "First shot:", "The third shot is", "In the next shot," — a new numbered shot.
 SHOT_MARKER_RX = re.compile(
     rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture|fr\.|plate)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel|cut|plane|plan(?=\s*[:–—-]))\b(?:\s+(?:is|will be|be|should be|could be|can be))?\s*[:,–—-]?"
-    # "After, other plan: camera stay fix": another shot said with a colon
-    rf"|(?:(?<=[\s,.;])|^)(?:an)?other (?:shot|plan|plane|picture|angle|setup)\s*:)\s*"
+    # "After, other plan: camera stay fix": another shot said with a colon; "Bit one: … Bit two:"
+    rf"|(?:(?<=[\s,.;])|^)(?:an)?other (?:shot|plan|plane|picture|angle|setup)\s*:|(?<![a-z])(?:bit|part)\s+(?:{_COUNT})\s*[:–—-])\s*"
 )
 CUT_RX = re.compile(
     r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:(?:back |in )?to|into)\b[:,]?\s*|\bsmash cut\b[:,]?\s*|\b(?:and |then )?cut\s*[:–—]\s*"
@@ -79,7 +79,7 @@ CUT_RX = re.compile(
     r"|,?\s*(?:and )?then we (?:flip|turn|swing) (?:a)?round\b(?: (?:for|to|and))?\s*"  # "…, then we flip around for the single on Jonas"
 )
 # Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
-NEW_SHOT_RX = re.compile(r"(?i)^(?:then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|lastly|last(?=[,:])|(?:and )?at the end(?=[, ])|in the end(?=,)|final (?:beat|shot|image|frame)(?=[,:])|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
+NEW_SHOT_RX = re.compile(r"(?i)^(?:(?:second|third|fourth|fifth|sixth)(?=[,:])|then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|lastly|last(?=[,:])|(?:and )?at the end(?=[, ])|in the end(?=,)|final (?:beat|shot|image|frame)(?=[,:])|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
 _TIMES_OF_DAY = r"(?i:day|night|morning|evening|afternoon|dusk|dawn|sunset|sunrise|magic hour|moments later|later|continuous|same)"
 # A scene heading, alone on its line or opening a paragraph ("INT. KITCHEN - NIGHT. Ana sits …"): up to
 # its time of day, else to its first full stop, else to the end of the line — never the words after it.
@@ -264,6 +264,9 @@ def _first(rxs, text: _Text, consume: bool = True):
     return out
 
 
+OTS_ONTO = r"\s*(?:>|->|\||onto\b|on to\b|to\b|on\b|,?\s*(?:looking|seeing|facing|watching)\s+(?:at\s+|toward\s+|towards\s+)?|,?\s*over (?:his|her|their) shoulder\b|,?\s*(?:and\s+)?we see\b)"
+
+
 def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
     named = []
     for name in names:
@@ -278,8 +281,10 @@ def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
         before = low[max(0, start - 30) : start]
         if (possessive and "shoulder" in after) or re.search(r"shoulder (?:of|from)\s*$", before):
             spec.foreground = name
-        elif re.search(r"\b(?:(?:ots|over[- ]the[- ]shoulder)(?:\s+shot)?(?:\s+(?:from\s+)?(?:behind|past|over))?|over|(?:from\s+)?behind)\s*$", before) and re.match(r"\s*(?:>|->|onto\b|on to\b|to\b|on\b)", low[start + len(name) :]):
-            # "OTS Mara > Jonas", "over Jonas onto Mara": the first is the foreground shoulder
+        elif re.search(r"\b(?:(?:ots|over[- ]the[- ]shoulder)(?:\s+shot)?(?:\s+(?:from\s+)?(?:behind|past|over))?|over|(?:from\s+)?behind)\s*$", before) and re.match(OTS_ONTO, low[start + len(name) + (2 if possessive else 0) :]):
+            # "OTS Mara > Jonas", "over Jonas onto Mara", "from behind Jonas, over his shoulder, we see
+            # her", "OTS from behind Mara looking at Jonas", "OTS over Jonas | Mara": the first is the
+            # foreground shoulder
             spec.foreground = name
             if "over-the-shoulder" not in spec.angles:
                 spec.angles.append("over-the-shoulder")
@@ -387,20 +392,21 @@ def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = (
     return m.start() - len(before) + who.start("w") if who else None
 
 
-LOOK_LOCKED_RX = re.compile(r"(?:look-?at|target|aim)\s+(?:stays?\s+|is\s+)?(?:locked|fixed|glued|pinned)\s+(?:on|to)\b|(?<![a-z])(?:still|all the while|the whole time) (?:watching|looking at|on|framing) (?:him|her|them|the two|both|mara|jonas)(?![a-z])")
+LOOK_LOCKED_RX = re.compile(r"(?:look-?at|target|aim)\s+(?:stays?\s+|is\s+)?(?:locked|fixed|glued|pinned)\s+(?:on|to)\b|(?<![a-z])(?:still|always|all the while|the whole time) (?:watching|looking at|on|framing) (?:him|her|them|the two|both|mara|jonas)(?![a-z])")
 ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|look(?:s|ing)? down (?:on|at)\b|(?:still|while) looking at (?:him|her|them|the two|both|[a-z]+)\b)")
 # "a boom down onto Mara in the chair", "boom down from the top of the antenna to Mara": a descent from
 # high onto someone keeps them in the lens (a level lens would start on the sky); "to her eye line" is level
 _WHO = r"(?:him|her|them|the two|the pair|both|mara|jonas)(?![a-z'])"
-DOWN_ONTO_SUBJECT_RX = re.compile(rf"(?<![a-z])onto {_WHO}|(?<![a-z])from (?:the top of|high|way up|up high|high above|above|the roof of)\b[^.;]{{0,50}}?\bto {_WHO}")
+DOWN_ONTO_SUBJECT_RX = re.compile(rf"(?<![a-z])onto {_WHO}|(?<![a-z])from (?:the top of|high|way up|up high|high above|above|the roof of|the (?:antenna|tank|water tank|water tower|sky|stair housing|roof))\b[^.;]{{0,50}}?\bto {_WHO}")
 GENERIC_SIZE_RX = re.compile(r"(?:tight|close) on|tight shot|close shot|establishing(?: shot)?")
-def keeps_looking_at_the_subject(low: str, direction: str | None, after: int = 0) -> bool:
+def keeps_looking_at_the_subject(low: str, direction: str | None, after: int = 0, word: str = "") -> bool:
     """A pedestal that keeps its lens on the subject, which makes it a crane: "boom up off Mara,
     rising high above her", "lift up while still looking at Jonas" (after ``after``), or a descent
     "with the look-at locked on her" (not when the lens is said to stay level)."""
     # (up to the next move's words: "ped down while panning right onto Jonas" is the pan's landing)
     ahead = [h.start() for rx, _ in MOVE_RX if (h := rx.search(low, after)) is not None]
-    descends_onto = direction == "down" and DOWN_ONTO_SUBJECT_RX.search(low, after, min(ahead, default=len(low))) is not None and not LEVEL_SAID_RX.search(low)
+    # (a pedestal said by its name stays one: "pedestal down from the antenna to Jonas")
+    descends_onto = direction == "down" and not re.match(r"ped(?:estal)?s?\b", word) and DOWN_ONTO_SUBJECT_RX.search(low, after, min(ahead, default=len(low))) is not None and not LEVEL_SAID_RX.search(low)
     return (direction == "up" and ABOVE_SUBJECT_RX.search(low, after) is not None) or descends_onto or (LOOK_LOCKED_RX.search(low) is not None and not LEVEL_SAID_RX.search(low))
 
 
@@ -456,6 +462,12 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         vertical = {meaning[0], prev_meaning[0]} == {"pedestal", "crane"}  # "rise up on a crane": one crane
         # "lower the camera on the pedestal", "descend on the jib": the rig the move is made on, not a second move
         rig = RIG_RX.fullmatch(m.group()) is not None and re.search(r"(?:on|from|off|with|using|via) (?:(?:the|a|an|our)\s*)?$", between) is not None
+        if rig and vertical and len(between) < 60 and not SEQUENCE_RX.search(between) and not re.search(r"[.;!?]", between):
+            # "we float up from rooftop level on a jib": the rig the rise is made on, a crane if a crane's
+            if meaning[0] == "crane":
+                kept[-1] = (prev_m, ("crane", prev_meaning[1]))
+            text.use(m.start(), m.end())
+            continue
         said_way = _says_its_way(text, m)
         opposite = meaning[0] == prev_meaning[0] and None not in (meaning[1], prev_meaning[1]) and meaning[1] != prev_meaning[1] and not rig and said_way
         again = meaning[0] == prev_meaning[0] and not said_way and (re.search(r"(?:the|that|this|our)\s*$", between) is not None or len(between) < 60) and not SEQUENCE_RX.search(between)
@@ -561,7 +573,7 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         elif direction is not None and direction not in ALLOWED[family]:
             spec.warnings.append(f"'{words}': a {family.replace('_', ' ')} does not go {direction}; used its usual direction")
             direction = default
-        if family == "pedestal" and keeps_looking_at_the_subject(text.low, direction, m.end()):
+        if family == "pedestal" and keeps_looking_at_the_subject(text.low, direction, m.end(), m.group()):
             family = "crane"
             spec.explanation.append((words, "a rise or descent that keeps looking at the subject is a crane"))
         move = MoveSpec(family, direction, words=words, start=m.start())
@@ -686,6 +698,16 @@ def _refused_after(t: _Text, at: int, spec: ShotSpec) -> None:
         at = hit.end()
 
 
+# "Currently it drifts sideways.", "the cam is currently dollying": how the shot is now, in a review
+# note, not what is asked of it
+CURRENT_STATE_RX = re.compile(r"(?:^|(?<=[.;,!?]\s)|(?<=[.;,!?]))\s*(?:but\s+)?(?:currently|at the moment|as it stands|in the current (?:version|cut|pass))\b[^.;!?]*|(?:the\s+)?(?:cam|camera|shot|move|previs)\s+(?:is|was)\s+currently\b[^.;!?]*")
+
+
+def _current_state(t: _Text, spec: ShotSpec) -> None:
+    for m in t.find(CURRENT_STATE_RX):
+        spec.explanation.append((t.words(m.start(), m.end()).strip(), "how the shot is now, not what is asked: no move"))
+
+
 def _light_clauses(t: _Text, spec: ShotSpec) -> None:
     """"…, bounce from the left", "Light's dropping fast": a clause of the light moves no camera (its
     "from the left" is where the light comes from)."""
@@ -699,7 +721,7 @@ def _light_clauses(t: _Text, spec: ShotSpec) -> None:
 def _kept_in_frame(t: _Text, names: list[str], spec: ShotSpec) -> None:
     """"tilting up to hold Mara", "keeping him in frame": what a move aims at, not a hold of the camera."""
     who = "|".join([re.escape(n.lower()) for n in names] + ["him", "her", "them", "both", "the two of them"])
-    rx = re.compile(rf"(?:(?<=,)|(?<=\s)|^)\s*(?:(?:(?:so as )?to|and)\s+(?:hold|keep|frame)|holding|keeping|framing|(?:(?<=^)|(?<=\. ))(?:keep|hold))\s+(?:(?:{who})(?:'s)?)(?:\s+(?:face\s+)?in (?:the )?(?:frame|shot|view))?{_R}")
+    rx = re.compile(rf"(?:(?<=,)|(?<=\s)|^)\s*(?:(?:(?:so as )?to|and)\s+(?:hold|keep|frame)|holding(?: on)?|keeping|framing|(?:(?<=^)|(?<=\. ))(?:keep|hold))\s+(?:(?:{who})(?:'s)?)(?:\s+(?:face\s+)?in (?:the )?(?:frame|shot|view))?{_R}")
     for m in t.find(rx, consume=False, skip_used=False):  # the name in it is already read
         if any(r.search(t.low, 0, m.start()) for r, _ in MOVE_RX):
             t.use(m.start(), m.end())
@@ -727,6 +749,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
             spec.explanation.append((t.words(m.start(), m.end()), f"angle: {angle}"))
     features = [(m, "ECU") for m in t.find(FEATURE_CLOSE_UP_RX)]  # before the name in it is read as the subject
     _subjects(t, names, spec)
+    _current_state(t, spec)
     _negated_moves(t, spec)
     _light_clauses(t, spec)
     _kept_in_frame(t, names, spec)  # before the holds: "tilting up to hold Mara" aims, it does not hold
@@ -1466,7 +1489,10 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
             head.append(lines.pop(0))
         # A screenplay's action paragraphs ("The stair door bangs open. Mara.") between its camera
         # directions are what happens in the shot around them, not shots of their own.
-        prose = not was_list and re.search(r"\n[ \t]*\n", text) is not None and any(has_camera_words(ln) for ln in lines)  # paragraphs, not a line a shot
+        # (a screenplay's lines are its paragraphs even without blank lines between: a scene heading, a
+        # transition or a camera direction on a line of its own says it is one)
+        screenplay = SLUGLINE_RX.search(text) is not None or any(TRANSITION_RX.match(ln) or re.match(r"\s*(?:THE )?CAMERA [A-Z]", ln) for ln in lines)
+        prose = not was_list and (re.search(r"\n[ \t]*\n", text) is not None or screenplay) and any(has_camera_words(ln) for ln in lines)  # paragraphs, not a line a shot
         shots: list[str] = []
         pending: list[str] = []
         cut = False
@@ -1621,6 +1647,11 @@ def _split_line(text: str, after_shots: bool, names: list[str] | None = None) ->
     return shots
 
 
+# "I need that full move uncut.", "All in one take.": the shot before is one continuous shot
+ONE_TAKE_RX = re.compile(r"(?i)\b(?:uncut|in one(?: take| shot| go| move)?(?=\s*[.,!;]|\s*$)|one take|no cuts?|without (?:a )?cut(?:ting)?|all (?:in )?one|one continuous|single take|oner)\b")
+MOVE_NOUN_RX = re.compile(r"\b(?:move|moves|shot|take|camera)\b")
+
+
 def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[str, list[str]]:
     pieces = [p for p in CUT_RX.split(text) if p.strip(" ,;:")]
     cut_first = bool(CUT_RX.match(text.strip()))
@@ -1642,7 +1673,7 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
                 opener = None  # "The camera is in the hand of the operator … We see Jonas full body": what that camera frames
             if opener and not new_piece:
                 rest = sentence[opener.end() :].strip()
-                if opener.group().lower().strip(" ,:") in ("then", "and then", "next", "later", "finally", "lastly", "last", "at the end", "and at the end", "in the end", "meanwhile", "elsewhere", "open on", "opening on", "we see"):
+                if opener.group().lower().strip(" ,:") in ("then", "and then", "next", "later", "finally", "lastly", "last", "at the end", "and at the end", "in the end", "meanwhile", "elsewhere", "open on", "opening on", "we see", "second", "third", "fourth", "fifth", "sixth"):
                     sentence = rest or sentence
                 new_piece = True
             both = BOTH_RX.match(sentence)
@@ -1651,6 +1682,9 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
             if both and len(shots) >= 2 and not new_piece and has_camera_words(sentence) and (not sized or PLURAL_SIZE_RX.search(sentence)):
                 # "… a clean single of Mara, and a reverse on Jonas. Both static, medium close-ups.": said of each
                 shots = [f"{shot} {sentence[both.end():]}" for shot in shots]
+                continue
+            if shots and not new_piece and ONE_TAKE_RX.search(sentence) and not any(rx.search(MOVE_NOUN_RX.sub(" ", sentence.lower())) for rx, _ in MOVE_RX):
+                shots[-1] += " " + sentence  # "… then boom up over the tank. I need that full move uncut.": of that shot
                 continue
             if not new_piece and _about_light(sentence, names):
                 head.append(sentence)  # a lighting note: the picture's prompt, no shot and no angle of the lens
@@ -1662,7 +1696,9 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
                 shots[-1] += " " + sentence  # "Reverse on Mara, waiting. Dutch.": the angle of that shot
             elif shots and not new_piece and (_modifier_only(shots[-1], names) or _refusals_only(shots[-1])):
                 shots[-1] += " " + sentence  # "Tripod. MCU on Jonas.", "No pan, no zoom. A close-up …": how the next framing is shot, not a shot
-            elif not shots or new_piece or _starts_shot(sentence) or _new_subject(shots[-1], sentence, names):
+            # ("Jonas sits on the ledge. We hold a wide static on him. Mara comes out; the camera pans
+            # right to take her in.": whom "him" is comes from the opening sentences)
+            elif not shots or new_piece or _starts_shot(sentence) or _new_subject(shots[-1] if (names and mentions(shots[-1], names)) or len(shots) > 1 else " ".join([*head, shots[-1]]), sentence, names):
                 if new_piece and not shots and head:
                     # A cut from the opening sentences: they were a shot.
                     shots.append(" ".join(head))

@@ -1234,6 +1234,17 @@ def _only_where(clause) -> bool:
     return len(clause.text.split()) <= 3 and all(w.lower() in WHERE_WORDS for w in clause.leftovers)
 
 
+def _turned_onto(spec: ShotSpec, scene, subject: Subject) -> Subject | None:
+    """Whom a shot's last turn lands on, when its words name one other person after it ("we start
+    on Jonas, slow pan left over to Mara"): the one a pronoun in the next shot is."""
+    last = spec.moves[-1] if spec.moves else None
+    if last is None or last.family not in ("pan", "tilt", "whip_pan"):
+        return None
+    after = spec.text[last.start :]
+    named = [s for s in scene.subjects if getattr(s, "is_person", True) and re.search(rf"(?<![A-Za-z]){re.escape(s.name)}(?![a-z])", after)]
+    return named[0] if len(named) == 1 and named[0].name != subject.name else None
+
+
 def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 24.0) -> None:
     """Clauses no rule understood, matched to the phrase bank in one batch: a match above the
     threshold adds its move (or its modifier) to the shot, listed with its similarity."""
@@ -1285,6 +1296,10 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
                 # "lateral track right …; the camera travels", "jib down …, land at his eyeline": a clause
                 # that says no way, beside a move the rules read, is more of that move, not another
                 _read_as(sp, clause, f"phrase bank: {what}, no way said beside '{sp.moves[0].words}': not another move")
+                continue
+            if sp.static and sp.moves and all(mv.family in TURNS for mv in sp.moves) and meaning.family not in TURNS:
+                # "Don't move the camera at all, just use the lens to make Mara look closer and closer": the lens, not the camera
+                _read_as(sp, clause, f"phrase bank: {what}, beside a camera said not to move that only turns or zooms: no travel")
                 continue
             if not said and sp.static and not sp.moves and m.similarity < SURE_WITHOUT_A_WAY and meaning.family not in ("follow", "zoom", "dolly_zoom"):
                 # "Camera is fix, not moving.": beside a still camera the rules read, a clause that says no way is more of the stillness
@@ -1392,6 +1407,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
     shot_names: set[str] = set()
     planned: list[PlannedShot] = []
     previous: Subject | None = None
+    landed_on: Subject | None = None
     previous_size: str | None = None
     previous_ots = False
     warnings: list[str] = []
@@ -1427,7 +1443,9 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
                 spec.foreground = previous.name
                 notes.append(f"the reverse of an over-the-shoulder: over {previous.name}'s shoulder")
         if subject is None:  # "close on her": the last shot's subject, as that shot left them (seated, moved)
-            subject = (scene.subject(previous.name) or previous) if previous is not None else subjects[0]
+            # (or whom its pan or tilt landed on: "slow pan left over to Mara, then cut to a close-up of her")
+            last = landed_on or previous
+            subject = (scene.subject(last.name) or last) if last is not None else subjects[0]
         piece = framed_piece(spec, work)
         if piece is not None:
             # "Insert of the water tank." / "Mara looks at the tank. POV.": the shot frames the piece
@@ -1518,6 +1536,7 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         warnings += [f"shot {index + 1}: {w}" for w in spec.warnings]
         if piece is None:  # after an insert, "close on her" is still about the person before it
             previous, previous_size = subject, (None if two_shot or foreground is not None else size)
+            landed_on = _turned_onto(spec, scene, subject)
             previous_ots = foreground is not None and "over-the-shoulder" in spec.angles
     return Plan(global_prompt.replace(CORRECTION_MARK, ""), planned, subjects, fps, seed, warnings)
 

@@ -79,3 +79,31 @@ def test_a_camera_direction_after_the_action_it_answers_continues_the_shot():
         "He turns. The CAMERA PANS RIGHT to find Mara at the crates.\n\nCUT TO:\n\nCLOSE ON MARA."
     )
     assert _moves(text) == [["crane_down", "pan_right"], ["static"]]
+
+
+def test_bits_numbered_in_words_are_shots():
+    assert _moves("Bit one: Mara dances and the camera spins around her, going right. Bit two: camera on the floor looking up, and Jonas steps over it.") == [["arc_right"], ["static"]]
+
+
+def test_spoken_ordinals_after_a_first_shot_start_shots():
+    text = "Here's the order. First the crane shot: we start high and come down to Mara at the crates. Then we strip the crane and do Jonas's single on sticks. Third, a pedestal up on the antenna, lens level. Last, handheld, we go with Mara as she walks to the door."
+    assert _moves(text) == [["crane_down"], ["static"], ["pedestal_up"], ["follow"]]
+
+
+def test_a_note_that_the_move_is_one_take_is_of_the_shot_before():
+    assert _moves("The one where we pull back from Jonas and then boom up over the crates. I need that full move uncut.") == [["pull_out", "pedestal_up"]]
+
+
+def test_a_screenplay_s_action_lines_without_blank_lines_are_no_shots():
+    text = "EXT. ROOFTOP - NIGHT\nJonas leans on the ledge. Mara watches from the door.\nCAMERA CRANES DOWN from the antenna to find JONAS.\nCUT TO:\nCLOSE ON MARA. She doesn't move."
+    assert _moves(text) == [["crane_down"], ["static"]]
+
+
+def test_a_static_hold_on_someone_then_a_move_to_another_are_two_shots():
+    text = "Mara sits on the crates. We hold a wide static on her. Jonas comes out of the door; the camera pans left to take him in."
+    assert _moves(text) == [["static"], ["pan_left"]]
+
+
+def test_a_pronoun_after_a_pan_is_whom_the_pan_landed_on():
+    plan = plan_text("we start on Mara, slow pan right over to Jonas, and then cut to a close-up of him, no movement", SET)
+    assert [s.subject for s in plan.shots] == ["Mara", "Jonas"]

@@ -183,3 +183,71 @@ def test_a_held_camera_s_tilt_and_height_are_its_angle_not_a_move(text, angle):
 def test_a_zoom_out_from_someone_s_eyes_is_a_shot_of_them():
     plan = plan_text("Zoom out from Jonas's eyes to a full shot of him by the tank.", SET)
     assert plan.shots[0].subject == "Jonas" and plan.shots[0].spec.pov_of is None
+
+
+@pytest.mark.parametrize("text, foreground, subject", [
+    ("From behind Mara, over her shoulder, we see Jonas arrive. Locked.", "Mara", "Jonas"),
+    ("An over-the-shoulder from behind Jonas looking at Mara, static.", "Jonas", "Mara"),
+    ("07 | OTS over Mara | Jonas | static", "Mara", "Jonas"),
+    ("Over the shoulder of Jonas onto Mara.", "Jonas", "Mara"),
+])  # fmt: skip
+def test_the_shoulder_an_over_the_shoulder_is_over_is_in_the_foreground(text, foreground, subject):
+    from engine.analysis.shot_context import shot_context
+
+    plan = plan_text(text, SET)
+    project = plan.to_project(SET)
+    assert shot_context(project, project.shots[0]).foreground(0).name == foreground
+    assert plan.shots[0].subject == subject
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Take 5: cam trucked right along the crates, then tilted up to the water tank.", [["truck_right", "tilt_up"]]),
+    ("Sc 9 tk 1: camera arced left around Mara, MS.", [["arc_left"]]),
+    ("SH120: cam pulls back and peds up together, lens level.", [["pull_out", "pedestal_up"]]),
+    ("The camera drives to the right, parallel to Mara.", [["truck_right"]]),
+    ("Close-up of Jonas, the camera comes a little nearer.", [["push_in"]]),
+    ("A panoramic to the left, slow, from the door until Mara.", [["pan_left"]]),
+    ("The camera does a vertical panoramic upward from Jonas to the antenna.", [["tilt_up"]]),
+    ("The camera is pointing at the floor, then it angles up until Mara is in the frame.", [["tilt_up"]]),
+    ("Go handheld and walk in on Mara while she talks.", [["push_in"]]),
+    ("The camera spins around Mara, going right.", [["arc_right"]]),
+    ("Push in on Jonas, and once he's in a close-up, the camera swings left to find Mara.", [["push_in", "pan_left"]]),
+])  # fmt: skip
+def test_reported_and_translated_moves_are_those_moves(text, moves):
+    assert _moves(text) == moves
+
+
+@pytest.mark.parametrize("text, angle", [
+    ("A zenithal view of the pair, fixed camera.", "overhead"),
+    ("Mara seen from below, in contrapicado, without movement.", "low"),
+    ("The camera is on the floor looking straight up at Jonas, like an ant, and it doesn't move.", "worm's eye"),
+])  # fmt: skip
+def test_translated_and_plain_angle_words(text, angle):
+    plan = plan_text(text, SET)
+    assert angle in plan.shots[0].spec.angles
+
+
+def test_a_review_note_of_how_the_shot_is_now_asks_for_nothing():
+    assert _moves("SH050 — the cam should pull back from Mara along its axis. Currently it drifts sideways.") == [["pull_out"]]
+    assert _moves("SH060 should be a locked wide on both; the cam is currently trucking. Kill the move.") == [["static"]]
+
+
+@pytest.mark.parametrize("text", ["Mara's single off sticks, dutch angle.", "Operator on the shoulder, holding Jonas's single while he paces."])
+def test_off_sticks_and_on_the_shoulder_are_handheld(text):
+    from engine.analysis.describe import is_handheld
+    from engine.analysis.shot_context import shot_context
+
+    project = plan_text(text, SET).to_project(SET)
+    assert is_handheld(shot_context(project, project.shots[0]).path)
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Boom down from the water tank to Mara on the crates.", [["crane_down"]]),
+    ("Pedestal down from the water tank to Mara.", [["pedestal_down"]]),
+    ("We float up from roof level on a jib, holding on Mara as the city opens up behind her.", [["crane_up"]]),
+    ("Follow Mara to the door, and when she goes through, the camera stops and pans right onto Jonas.", [["follow", "pan_right"]]),
+    ("Don't move the camera at all, just use the lens to bring Jonas closer and closer.", [["zoom_in"]]),
+    ("Orbit left around Jonas while craning up.", [["arc_left", "crane_up"]]),
+])  # fmt: skip
+def test_a_rig_said_with_its_move_and_moves_said_around_a_follow_or_a_still_camera(text, moves):
+    assert _moves(text) == moves
