@@ -34,9 +34,9 @@ NEGATION_RX = re.compile(rf"{_L}(?:{V.NEGATIONS})\s+(?:(?:a|an|any|the|camera|mo
 # "we stay level", "keeping level": the camera does not tilt ("eye level", "ground level" are angles, read first)
 # "locked, rolling", "we're rolling": the camera records (a roll of the frame says its way or stands before a noun)
 ROLLING_RX = _rx(r"(?:we're |we are |camera(?:'s| is)? |and |keep |still )?rolling(?=\s*(?:[.,;!?]|$))")
-LEVEL_SAID_RX = re.compile(r"lens level|(?:keep|keeps|keeping) (?:the )?(?:lens|head|camera) level|no tilt|no pitch|without tilting")
+LEVEL_SAID_RX = re.compile(r"lens level|(?:lens|head|camera) (?:stays?|is|kept|keeps?) flat|(?:keep|keeps|keeping) (?:the )?(?:lens|head|camera) level|no tilt|no pitch|without tilting")
 # ("roof level", "floor level", "street level" are heights, not a level lens)
-LEVEL_RX = _rx(r"(?:(?:stays?|staying|keeps?|keeping|kept|held|holding|dead|perfectly)\s+)*(?<!roof )(?<!floor )(?<!street )(?<!ground )(?<!table )(?<!waist )(?<!knee )(?<!hip )(?<!chest )(?<!head )(?<!shoulder )level(?! with)")
+LEVEL_RX = _rx(r"(?:lens|head|camera) (?:stays?|is|kept|keeps?) flat|(?:(?:stays?|staying|keeps?|keeping|kept|held|holding|dead|perfectly)\s+)*(?<!roof )(?<!floor )(?<!street )(?<!ground )(?<!table )(?<!waist )(?<!knee )(?<!hip )(?<!chest )(?<!head )(?<!shoulder )level(?! with)")
 HANDHELD_RX = _rx(V.HANDHELD_WORDS)
 STEADICAM_RX = _rx(V.STEADICAM_WORDS)
 FLASH_RX = _rx(V.FLASH_WORDS)
@@ -79,7 +79,7 @@ CUT_RX = re.compile(
     r"|,?\s*(?:and )?then we (?:flip|turn|swing) (?:a)?round\b(?: (?:for|to|and))?\s*"  # "…, then we flip around for the single on Jonas"
 )
 # Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
-NEW_SHOT_RX = re.compile(r"(?i)^(?:(?:second|third|fourth|fifth|sixth)(?=[,:])|then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|lastly|last(?=[,:])|(?:and )?at the end(?=[, ])|in the end(?=,)|final (?:beat|shot|image|frame)(?=[,:])|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
+NEW_SHOT_RX = re.compile(r"(?i)^(?:(?:second|third|fourth|fifth|sixth)(?=[,:])|last up(?=[,:])|then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|lastly|last(?=[,:])|(?:and )?at the end(?=[, ])|in the end(?=,)|final (?:beat|shot|image|frame)(?=[,:])|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
 _TIMES_OF_DAY = r"(?i:day|night|morning|evening|afternoon|dusk|dawn|sunset|sunrise|magic hour|moments later|later|continuous|same)"
 # A scene heading, alone on its line or opening a paragraph ("INT. KITCHEN - NIGHT. Ana sits …"): up to
 # its time of day, else to its first full stop, else to the end of the line — never the words after it.
@@ -92,7 +92,7 @@ SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
 # "First: … Second: … Third: …", "Finally - …": ordinals that open a sentence and number the shots.
 ORDINAL_MARKER_RX = re.compile(rf"(?i)(?:^|(?<=[.!?;\n])\s*)(?:{_ORDINAL}|lastly|finally)\s*[:–—]\s*")
 # "Two shots: first a pan right…, then Mara in close-up": a count said before the shots it lists.
-SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?<!sc )(?<!sc\. )(?<!scene )(?<!seq )(?P<n>{_COUNT}) (?:shots?|setups?|set-ups?|angles|planes|takes|bits|parts|pieces|pickups|more(?: shots| setups| pickups| angles)?)(?: please)?(?:(?:,| of| for)[^:.\n]{{1,40}}\s*[:.–—-]|\s+[^:.\n]{{1,40}}:|\s*[:.–—-])\s*")  # "Two shots, neither with a zoom:"
+SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?<!sc )(?<!sc\. )(?<!scene )(?<!seq )(?P<n>{_COUNT}) (?:(?:quick|short|little|extra|simple|more|fast|tiny)\s+)?(?:ones|shots?|setups?|set-ups?|angles|planes|takes|bits|parts|pieces|pickups|more(?: shots| setups| pickups| angles)?)(?: please)?(?:(?:,| of| for)[^:.\n]{{1,40}}\s*[:.–—-]|\s+[^:.\n]{{1,40}}:|\s*[:.–—-])\s*")  # "Two shots, neither with a zoom:"
 # "the first shot be a top shot …, and the second a tilt down": the list's next ordinal after a comma
 # "…, and the third …", and in a spoken list "…, second, uh, pedestal up …, third one just a static wide"
 ORDINAL_AND_RX = re.compile(rf"(?i)\s*[,;]\s*(?:and\s+)?(?:(?:uh|um|er),?\s+)?(?=the (?:{_ORDINAL})\b(?! (?:time|half|take)\b)|(?:{_ORDINAL})(?: one\b|\s*,))")
@@ -105,7 +105,7 @@ LIST_ITEM_RX = re.compile(r"(?m)^[ \t]*(?:(?:\d{1,2}|[a-h])[.)]|[*•·–-])[ \
 # "1) follow Mara 2) tilt down", "(1) top shot (2) …", "1A ped down. 1B pull out. 1C …": a list inside a line
 INLINE_ITEM_RX = re.compile(
     r"(?:^|(?<=\s))(?:\((?P<a>\d{1,2})\)|(?P<b>\d{1,2})\)|(?P<n>\d{1,3})(?P<l>[A-H]|[a-h](?=[\s=:]))(?=[\s:.,)=])|\((?P<c>[a-h])\)|(?<![A-Za-z])(?P<u>[A-H])[:)](?=\s))[:.)=]?\s*"
-    r"|(?i:(?:^|(?<=[.;!?:]\s)|(?<=\.\s\s))(?P<w>one|two|three|four|five|six|seven|eight)\b\s*[,:.–—]\s*(?:(?:er|um|uh),?\s+(?:(?P=w)\b[,:]?\s*)?)?)"
+    r"|(?i:(?:^|(?<=[.;!?:]\s)|(?<=\.\s\s)|(?<=[.;!?:]\sand\s))(?P<w>one|two|three|four|five|six|seven|eight)\b\s*[,:.–—-]\s*(?:(?:er|um|uh),?\s+(?:(?P=w)\b[,:]?\s*)?)?)"
     # an editor's shot codes, counting in tens: "020 - pedestal up is fine. 030 - change the pan …"
     r"|(?:^|(?<=[.;!?:]\s))(?P<k>\d{3,4})\s*[-–—:]\s+"
 )
@@ -264,7 +264,7 @@ def _first(rxs, text: _Text, consume: bool = True):
     return out
 
 
-OTS_ONTO = r"\s*(?:>|->|\||onto\b|on to\b|to\b|on\b|,?\s*(?:looking|seeing|facing|watching)\s+(?:at\s+|toward\s+|towards\s+)?|,?\s*over (?:his|her|their) shoulder\b|,?\s*(?:and\s+)?we see\b)"
+OTS_ONTO = r"\s*(?:>|->|\||onto\b|on to\b|to\b|on\b|,?\s*(?:so|with) (?:his|her|their) shoulder\b|,?\s*(?:looking|seeing|facing|watching)\s+(?:at\s+|toward\s+|towards\s+)?|,?\s*over (?:his|her|their) shoulder\b|,?\s*(?:and\s+)?we see\b)"
 
 
 def _subjects(text: _Text, names: list[str], spec: ShotSpec) -> None:
@@ -388,11 +388,12 @@ def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = (
     if meaning[0] in CAMERA_ONLY or re.match(r"(?:dolly|dollies|truck|trucks|crab|crabs|ped|pedestal|pan|pans|jib|boom)\b", m.group()):
         return None  # "whip pan left to mara then crash zoom on her", "12B mcu mara dolly in": no one but the camera zooms or dollies
     people = "|".join([re.escape(n.lower()) for n in names] + ["he", "she", "they"])
-    who = re.search(rf"(?<![a-z'])(?P<w>(?:{people})(?:\s+(?:and|&)\s+(?:{people}))?)\s+(?:(?:is|are|was|were)\s+)?(?:\w+ly\s+|then\s+|still\s+|both\s+|just\s+)?$", before)
+    # ("Jonas sort of sinks", "Mara stands and turns to the left": theirs too)
+    who = re.search(rf"(?<![a-z'])(?P<w>(?:{people})(?:\s+(?:and|&)\s+(?:{people}))?)\s+(?:(?:is|are|was|were)\s+)?(?:\w+ly\s+|then\s+|still\s+|both\s+|just\s+|sort of\s+|kind of\s+|[a-z]+s\s+and\s+(?:then\s+)?)?$", before)
     return m.start() - len(before) + who.start("w") if who else None
 
 
-LOOK_LOCKED_RX = re.compile(r"(?:look-?at|target|aim)\s+(?:stays?\s+|is\s+)?(?:locked|fixed|glued|pinned)\s+(?:on|to)\b|(?<![a-z])(?:still|always|all the while|the whole time) (?:watching|looking at|on|framing) (?:him|her|them|the two|both|mara|jonas)(?![a-z])")
+LOOK_LOCKED_RX = re.compile(r"(?<![a-z])look(?:s|ing)? (?:at|on|down (?:at|on|to)) (?:him|her|them|the two|both|mara|jonas)(?: and (?:mara|jonas))? (?:the )?(?:whole|all the|all) time\b|(?:look-?at|target|aim)\s+(?:stays?\s+|is\s+)?(?:locked|fixed|glued|pinned)\s+(?:on|to)\b|(?<![a-z])(?:still|always|all the while|the whole time|all (?:the )?time) (?:watching|looking at|looking on|on|framing) (?:him|her|them|the two|both|mara|jonas)(?![a-z])|(?<![a-z])(?:watching|looking (?:at|on|down (?:at|on|to))) (?:him|her|them|the two|both|mara|jonas)(?: and (?:mara|jonas))? (?:the )?(?:whole|all the|all) time\b")
 ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|look(?:s|ing)? down (?:on|at)\b|(?:still|while) looking at (?:him|her|them|the two|both|[a-z]+)\b)")
 # "a boom down onto Mara in the chair", "boom down from the top of the antenna to Mara": a descent from
 # high onto someone keeps them in the lens (a level lens would start on the sky); "to her eye line" is level
@@ -622,6 +623,14 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
                 text.use(sm.start() - len(prefix.group()), sm.start())
                 sizes[k] = (sm, None)  # the size a move ends on, not the shot's
         spec.moves.append(move)
+    # "camera drive back from Mara, zoom go in, so she stay same size": a dolly and the opposite zoom
+    # that hold the subject's size are one dolly zoom, said in any order
+    if re.search(r"(?<![a-z])same size|(?:keeps?|holds?) (?:her|his|their|the) size", text.low):
+        dolly = next((mv for mv in spec.moves if mv.family == "dolly"), None)
+        zoom = next((mv for mv in spec.moves if mv.family == "zoom" and dolly is not None and mv.direction != dolly.direction), None)
+        if dolly is not None and zoom is not None:
+            later = max(dolly, zoom, key=lambda mv: mv.start)
+            later.together = True
     # "Push in … while the column rises …, both about a metre": one amount said of every move
     said = next((m for m, _ in metres if re.search(r"(?:both|each|all)\s+(?:(?:about|around|roughly|just)\s+)?$", text.low[max(0, m.start() - 20) : m.start()])), None)
     if said is not None and len(spec.moves) > 1:
@@ -703,7 +712,23 @@ def _refused_after(t: _Text, at: int, spec: ShotSpec) -> None:
 CURRENT_STATE_RX = re.compile(r"(?:^|(?<=[.;,!?]\s)|(?<=[.;,!?]))\s*(?:but\s+)?(?:currently|at the moment|as it stands|in the current (?:version|cut|pass))\b[^.;!?]*|(?:the\s+)?(?:cam|camera|shot|move|previs)\s+(?:is|was)\s+currently\b[^.;!?]*")
 
 
-def _current_state(t: _Text, spec: ShotSpec) -> None:
+# "start really close on the crates with the zoom": the lens a framing is made with, not a zoom
+WITH_THE_LENS_RX = re.compile(r"(?<![a-z])with (?:the )?(?:zoom|long lens|long end|lens)(?! (?:in|out|back|wider|tighter|going|goes|creeping|widening|pushing))")
+# "kind of a drop", "sort of a push": a feeling the shot should have, not a second move
+ANALOGY_RX = re.compile(r"(?<![a-z])(?:kind of|sort of|like) an? (?=(?:drop|fall|dive|push|lift|float)\b)")
+
+
+def _words_of_no_move(t: _Text, spec: ShotSpec) -> None:
+    """The lens a framing is made with, a feeling likened to a move, how a reviewed shot is now."""
+    for m in t.find(WITH_THE_LENS_RX, consume=False):
+        if re.search(r"(?:push|creep|pull|widen|tighten|ease|go|move|punch|get)\w*(?: \w+)? $", t.low[max(0, m.start() - 25) : m.start()]):
+            continue  # "push in with the zoom": the lens makes the move
+        t.use(m.start(), m.end())
+        spec.explanation.append((t.words(m.start(), m.end()), "the lens the framing is made with: no move of its own"))
+    for m in t.find(ANALOGY_RX):
+        word = re.match(r"[a-z]+", t.low[m.end() :])
+        t.use(m.start(), m.end() + (word.end() if word else 0))
+        spec.explanation.append((t.words(m.start(), m.end() + (word.end() if word else 0)), "what the move feels like, not a move of its own"))
     for m in t.find(CURRENT_STATE_RX):
         spec.explanation.append((t.words(m.start(), m.end()).strip(), "how the shot is now, not what is asked: no move"))
 
@@ -749,7 +774,7 @@ def parse_shot(text: str, names: list[str], fps: float = 24.0) -> ShotSpec:
             spec.explanation.append((t.words(m.start(), m.end()), f"angle: {angle}"))
     features = [(m, "ECU") for m in t.find(FEATURE_CLOSE_UP_RX)]  # before the name in it is read as the subject
     _subjects(t, names, spec)
-    _current_state(t, spec)
+    _words_of_no_move(t, spec)
     _negated_moves(t, spec)
     _light_clauses(t, spec)
     _kept_in_frame(t, names, spec)  # before the holds: "tilting up to hold Mara" aims, it does not hold
@@ -1491,7 +1516,7 @@ def split_scenes(paragraph: str, names: list[str] | None = None) -> tuple[str, l
         # directions are what happens in the shot around them, not shots of their own.
         # (a screenplay's lines are its paragraphs even without blank lines between: a scene heading, a
         # transition or a camera direction on a line of its own says it is one)
-        screenplay = SLUGLINE_RX.search(text) is not None or any(TRANSITION_RX.match(ln) or re.match(r"\s*(?:THE )?CAMERA [A-Z]", ln) for ln in lines)
+        screenplay = SLUGLINE_RX.search(text) is not None or any(TRANSITION_RX.match(ln) or re.match(r"\s*(?:(?:THE )?CAMERA [A-Z]|(?:CLOSE|ANGLE|WIDE|BACK) (?:ON|TO)\b|INSERT\b|REVERSE ON\b)", ln) for ln in lines)
         prose = not was_list and (re.search(r"\n[ \t]*\n", text) is not None or screenplay) and any(has_camera_words(ln) for ln in lines)  # paragraphs, not a line a shot
         shots: list[str] = []
         pending: list[str] = []
@@ -1694,6 +1719,8 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
                 shots[-1] += " " + sentence  # "Handheld on Mara … MCU.", "ECU Mara's eyes. 100 macro.": that shot's size
             elif shots and not new_piece and _angle_only(sentence, names):
                 shots[-1] += " " + sentence  # "Reverse on Mara, waiting. Dutch.": the angle of that shot
+            elif shots and not new_piece and _refusals_only(ANGLE_WORDS_RX.sub(" ", sentence)) and not (names and mentions(sentence, names)):
+                shots[-1] += " " + sentence  # "… crooked, like slanted, on Mara. Not spinning, just stuck tilted.": how that shot is held
             elif shots and not new_piece and (_modifier_only(shots[-1], names) or _refusals_only(shots[-1])):
                 shots[-1] += " " + sentence  # "Tripod. MCU on Jonas.", "No pan, no zoom. A close-up …": how the next framing is shot, not a shot
             # ("Jonas sits on the ledge. We hold a wide static on him. Mara comes out; the camera pans
@@ -1728,7 +1755,9 @@ def _then_framings(sentence: str, names: list[str] | None) -> list[str]:
             return [sentence]
         pieces = [parts[0]]
         for part in parts[1:]:
-            if _opens_framing(part, people):
+            # (once two framings are listed, the list is of shots: "…; a reverse on Mara, also static;
+            # and something to get out on - a crane up off both of them")
+            if _opens_framing(part, people) or (len(pieces) > 1 and has_camera_words(part)):
                 pieces.append(part)
             else:
                 pieces[-1] = f"{pieces[-1]}; {part}"
@@ -1851,6 +1880,9 @@ def _about_light(sentence: str, names: list[str] | None) -> bool:
     of the light that moves no camera and frames no one."""
     low = LIGHT_FADING_RX.sub(" the light ", sentence.lower())
     return bool(LIGHT_RX.search(low)) and not any(rx.search(low) for rx, _ in MOVE_RX) and not any(rx.search(low) for rx, _ in SIZE_RX) and not (names and mentions(sentence, names))
+
+
+ANGLE_WORDS_RX = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in ANGLE_RX) + r"|\bjust\b")
 
 
 def _refusals_only(shot: str) -> bool:

@@ -223,7 +223,7 @@ def move_preset(move: MoveSpec) -> str:
         return {"up": "crane_up", "out": "pull_out"}.get(d, f"truck_{d or 'right'}")
     if fam == "follow":
         return "follow"
-    defaults = {"truck": "right", "pedestal": "up", "crane": "up", "pan": "right", "tilt": "up", "zoom": "in", "dolly_zoom": "in"}
+    defaults = {"truck": "right", "pedestal": "up", "crane": "up", "pan": "right", "tilt": "up", "zoom": "in", "dolly_zoom": "in", "roll": "left", "arc": "left"}
     return f"{fam}_{d or defaults[fam]}"
 
 
@@ -1251,6 +1251,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
     from engine.planner import phrase_bank
     from engine.planner.encoder import available
     from engine.planner.parse import ALLOWED as ALLOWED_WAYS
+    from engine.planner.parse import FAMILY_FIXES
     from engine.planner.parse import DIRECTION_RX, RIGHT_AS_CLOSE_RX, SPEED_RX, bank_query, keeps_looking_at_the_subject
 
     for sp in specs:
@@ -1281,8 +1282,11 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
         low = RIGHT_AS_CLOSE_RX.sub("close", low)  # "staying right with him" says how close, not which way
         # "look down on him": where the lens points, not the way the move goes
         said = next((d for rx, d in DIRECTION_RX if rx.search(re.sub(r"look(?:s|ing)? (?:up|down)", "", low))), None)
-        if said and meaning.family in ALLOWED_WAYS and said not in ALLOWED_WAYS[meaning.family]:
-            said = None  # "closer to Jonas's face until …" read as "lower to his eye line": its "closer" is no way of a pedestal
+        if meaning.kind == "move" and said and meaning.family in ALLOWED_WAYS and said not in ALLOWED_WAYS[meaning.family] and (meaning.family, said) not in FAMILY_FIXES:
+            # "the camera slowly moves away from her" read as "the camera swoops down onto her": the clause
+            # says a way that move cannot go, so the phrasing matched is not what it says
+            _read_as(sp, clause, f"phrase bank: '{m.phrase}' (similarity {m.similarity:.2f}), but '{said}' is no way of a {meaning.family.replace('_', ' ')}: not another move")
+            continue
         speed = next((v for rx, v in SPEED_RX if rx.search(low)), None) or meaning.speed
         what = f"'{m.phrase}' (similarity {m.similarity:.2f})"
         if meaning.kind == "move":
@@ -1296,6 +1300,10 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
                 # "lateral track right …; the camera travels", "jib down …, land at his eyeline": a clause
                 # that says no way, beside a move the rules read, is more of that move, not another
                 _read_as(sp, clause, f"phrase bank: {what}, no way said beside '{sp.moves[0].words}': not another move")
+                continue
+            if said and len(clause.text.split()) <= 4 and any(mv.direction == said for mv in sp.moves):
+                # "Camera make circle around Jonas, going to left side": the way of the move before, said again
+                _read_as(sp, clause, f"phrase bank: {what}, the way of '{next(mv.words for mv in sp.moves if mv.direction == said)}' said again: not another move")
                 continue
             if sp.static and sp.moves and all(mv.family in TURNS for mv in sp.moves) and meaning.family not in TURNS:
                 # "Don't move the camera at all, just use the lens to make Mara look closer and closer": the lens, not the camera

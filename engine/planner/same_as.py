@@ -15,7 +15,7 @@ from engine.planner.parse import ALLOWED, DIRECTION_RX, ShotSpec, parse_shot
 SAME_AS_RX = re.compile(
     r"(?i)(?<![a-z])(?:(?:the|it'?s|is|do)\s+)?same(?:\s+(?:thing|shot|move|setup|again|one))?"
     r"(?:\s+as\s+(?P<ref>(?:shot\s+|number\s+|no\.?\s*|#)?[a-z0-9]+|before|above|the\s+(?:last|previous|first|other)(?:\s+(?:one|shot))?))?"
-    r"\s*,?\s*(?:but|except|only)\b"
+    r"(?:\s*,?\s*(?:but|except|only)\b|(?=\s+(?:for|on|with)\s+[A-Za-z]))"  # "Third: same for Mara, from her side."
 )
 # "…, then same angle on jonas", "B: SAME SIZE ON JONAS": one part of the shot before, for another subject
 SAME_PART_RX = re.compile(r"(?i)(?<![a-z])(?:the\s+)?same\s+(?P<part>angle|size|framing|lens|height)\b")

@@ -107,3 +107,19 @@ def test_a_static_hold_on_someone_then_a_move_to_another_are_two_shots():
 def test_a_pronoun_after_a_pan_is_whom_the_pan_landed_on():
     plan = plan_text("we start on Mara, slow pan right over to Jonas, and then cut to a close-up of him, no movement", SET)
     assert [s.subject for s in plan.shots] == ["Mara", "Jonas"]
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Could we pick up: a clean close-up of Mara, no movement; a reverse on Jonas over her shoulder, also static; and something to get out on - a crane up off both of them.", [["static"], ["static"], ["crane_up"]]),
+    ("list for tomorrow. one - wide on the roof, static. two - uh, Jonas's close-up, and we roll left. three, Mara close-up, same roll but to the right. and four, er, a zoom out from the tank.", [["static"], ["roll_left"], ["roll_right"], ["zoom_out"]]),
+    ("For the opening I want two quick ones: an arc left around Mara, and a dutch on Jonas that doesn't move.", [["arc_left"], ["static"]]),
+    ("Plan: after lunch we're on the crane for the opener, descending onto Mara. Then we strike it and go to dolly for the push on Jonas. Last up: handheld two-shot, nothing moving.", [["crane_down"], ["push_in"], ["static"]]),
+    ("First shot: general plan of roof, camera stand. Second: camera go closer to Mara, on rails. Third: same for Jonas, from his side.", [["static"], ["push_in"], ["push_in"]]),
+])  # fmt: skip
+def test_lists_of_set_15_s_kinds(text, moves):
+    assert _moves(text) == moves
+
+
+def test_a_screenplay_s_action_line_joins_the_camera_direction_after_it():
+    text = "EXT. ROOFTOP - NIGHT\nJonas stands at the ledge. Mara watches from the door.\nCLOSE ON JONAS - he doesn't turn.\nANGLE ON MARA - she looks away."
+    assert _moves(text) == [["static"], ["static"]]

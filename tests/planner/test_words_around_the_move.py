@@ -251,3 +251,53 @@ def test_off_sticks_and_on_the_shoulder_are_handheld(text):
 ])  # fmt: skip
 def test_a_rig_said_with_its_move_and_moves_said_around_a_follow_or_a_still_camera(text, moves):
     assert _moves(text) == moves
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("The camera slowly moves away from Jonas.", [["pull_out"]]),
+    ("The camera drifts toward Jonas and rises at the same time, still looking at him.", [["push_in", "crane_up"]]),
+    ("Camera banks left around the lens axis, horizon going off true.", [["roll_left"]]),
+    ("Start on the sky and then kind of nod the camera down until we see Jonas.", [["tilt_down"]]),
+    ("Camera stand, only it look from Mara shoes up to her face, slowly.", [["tilt_up"]]),
+    ("On the 35: start on the base of the antenna and walk the head up to its tip.", [["tilt_up"]]),
+    ("Nobody's moving. You sidestep right along the ledge - don't turn the camera, just walk it sideways.", [["truck_right"]]),
+    ("Start tight on Mara and back the dolly away until the roof swallows her.", [["pull_out"]]),
+    ("The camera swoops around Jonas to the right.", [["arc_right"]]),
+    ("Camera go around Jonas to left side and also go up higher, looking at him all the time.", [["arc_left", "crane_up"]]),
+    ("Camera drive to left side and in same time make zoom in to Mara.", [["truck_left", "zoom_in"]]),
+    ("Make the trick with zoom: camera drive back from Jonas, zoom go in, so he stay same size.", [["dolly_zoom_out"]]),
+    ("Zoom in while you tilt down onto Jonas's hands, both at once, kind of a drop.", [["zoom_in", "tilt_down"]]),
+    ("Can we start close on the vent with the zoom and then zoom back to the whole roof?", [["zoom_out"]]),
+    ("The camera just goes up - straight up, lens stays flat - and Mara sort of sinks out of frame.", [["pedestal_up"]]),
+    ("Camera go up high, look down to Mara and Jonas whole time.", [["crane_up"]]),
+])  # fmt: skip
+def test_plain_and_translated_words_of_set_15_s_kinds(text, moves):
+    assert sorted(_moves(text)[0]) == sorted(moves[0]) and len(_moves(text)) == len(moves)
+
+
+@pytest.mark.parametrize("text, angle", [
+    ("Looking straight down at both of them from way above, like a map. Nothing moves.", "overhead"),
+    ("I want the camera kind of crooked, like slanted, on Jonas. Not spinning, just stuck tilted.", "dutch"),
+    ("Stay on sticks - worm's-eye from the gravel, looking straight up at Jonas. No movement.", "worm's eye"),
+])  # fmt: skip
+def test_a_held_camera_s_angle_said_plainly(text, angle):
+    plan = plan_text(text, SET)
+    assert len(plan.shots) == 1 and angle in plan.shots[0].spec.angles
+    assert observed_moves(plan.to_project(SET)) == [["static"]]
+
+
+def test_a_shoulder_in_the_way_is_an_over_the_shoulder():
+    from engine.analysis.shot_context import shot_context
+
+    plan = plan_text("Mara at the crates, and the camera's kind of behind Jonas so his shoulder's in the way, and it stays put.", SET)
+    project = plan.to_project(SET)
+    assert shot_context(project, project.shots[0]).foreground(0).name == "Jonas" and plan.shots[0].subject == "Mara"
+
+
+def test_hand_holding_is_handheld_and_an_eyes_opening_is_an_extreme_close_up():
+    from engine.analysis.describe import is_handheld
+    from engine.analysis.shot_context import shot_context
+
+    project = plan_text("Camera follow Mara walking to door, hand holding.", SET).to_project(SET)
+    assert is_handheld(shot_context(project, project.shots[0]).path)
+    assert plan_text("We open on Jonas's eyes, nothing else in frame, locked off.", SET).shots[0].spec.size == "ECU"
