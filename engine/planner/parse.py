@@ -64,13 +64,14 @@ _ORDINAL = "|".join(V.ORDINALS)
 _NOT_AFTER_COUNT = r"(?<!\d)(?<!\d )(?<!\d-)" + "".join(f"(?<!{re.escape(w)} )(?<!{re.escape(w)}-)" for w in V.NUMBER_WORDS if w not in ("a", "an"))
 # "Shot 2:", "Shot two.", "First shot:", "The third shot is", "In the next shot," — a new numbered shot.
 SHOT_MARKER_RX = re.compile(
-    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture|fr\.|plate)\s*(?:{_COUNT}|[A-H](?=\s*[:.)–—-]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel|cut|plane|plan(?=\s*[:–—-]))\b(?:\s+(?:is|will be|be|should be|could be|can be))?\s*[:,–—-]?"
+    rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture|fr\.|plate)\s*(?:{_COUNT}|[A-H](?=\s*[:.,)–—-])|(?-i:[A-H])(?=\s+[a-z]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel|cut|plane|plan(?=\s*[:–—-]))\b(?:\s+(?:is|will be|be|should be|could be|can be))?\s*[:,–—-]?"
     # "After, other plan: camera stay fix": another shot said with a colon; "Bit one: … Bit two:"
     rf"|(?:(?<=[\s,.;])|^)(?:an)?other (?:shot|plan|plane|picture|angle|setup)\s*:|(?<![a-z])(?:bit|part)\s+(?:{_COUNT})\s*[:–—-])\s*"
 )
 CUT_RX = re.compile(
     r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:(?:back |in )?to|into)\b[:,]?\s*|\bsmash cut\b[:,]?\s*|\b(?:and |then )?cut\s*[:–—]\s*"
     r"|,?\s*(?:and )?(?:then )?(?:we )?reset (?:for|to)\b\s*"  # "…, then reset for the wide": a new setup
+    r"|,\s*(?:and )?(?:then )?(?:end|finish|close) (?:on|with) (?=an? (?:slow |quick |gentle |fast )?(?:zoom|push|pull|pan|tilt|crane|truck|arc|dolly|drift|track|whip)\b)"  # "…, and end on a slow zoom out from Jonas"
     r"|(?:\bthen\b[,:]?\s*)?\b(?:a |an )?(?:new|next|another|separate|second|different) (?:setup|set-up)\b[:,.–—]?\s*"
     r"|(?<=[;,.])\s*(?:then\s+)?(?:(?:uh|um|er)\s+)?cut\s*[;,.]\s*"  # "first a crane up off Jonas; cut; then a handheld MCU"
     r"|\s*(?:→|⟶|=>)\s*(?:cut\s*(?:→|⟶|=>)\s*)?"  # "high angle on both, static → cut → roll left on Jonas"
@@ -79,7 +80,7 @@ CUT_RX = re.compile(
     r"|,?\s*(?:and )?then we (?:flip|turn|swing) (?:a)?round\b(?: (?:for|to|and))?\s*"  # "…, then we flip around for the single on Jonas"
 )
 # Sentence openings that start a new shot: "Then", "Next", "We see", "Reverse on", "Insert", "Meanwhile".
-NEW_SHOT_RX = re.compile(r"(?i)^(?:(?:second|third|fourth|fifth|sixth)(?=[,:])|last up(?=[,:])|then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|lastly|last(?=[,:])|(?:and )?at the end(?=[, ])|in the end(?=,)|final (?:beat|shot|image|frame)(?=[,:])|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
+NEW_SHOT_RX = re.compile(r"(?i)^(?:(?:second|third|fourth|fifth|sixth)(?=[,:])|last up(?=[,:])|after(?:wards)?(?=,)|then|next|we see|we cut|reverse (?:on|angle|shot)|the reverse|insert|meanwhile|later|elsewhere|back (?:on|to)|and then|finally|lastly|last(?=[,:])|(?:and )?at the end(?=[, ])|in the end(?=,)|final (?:beat|shot|image|frame)(?=[,:])|open(?:ing)? on|(?:a |one )?flash(?: cut)? (?:of|to|on))\b[:,]?\s*")
 _TIMES_OF_DAY = r"(?i:day|night|morning|evening|afternoon|dusk|dawn|sunset|sunrise|magic hour|moments later|later|continuous|same)"
 # A scene heading, alone on its line or opening a paragraph ("INT. KITCHEN - NIGHT. Ana sits …"): up to
 # its time of day, else to its first full stop, else to the end of the line — never the words after it.
@@ -92,7 +93,7 @@ SENTENCE_RX = re.compile(r"(?<=[.!?])\s+")
 # "First: … Second: … Third: …", "Finally - …": ordinals that open a sentence and number the shots.
 ORDINAL_MARKER_RX = re.compile(rf"(?i)(?:^|(?<=[.!?;\n])\s*)(?:{_ORDINAL}|lastly|finally)\s*[:–—]\s*")
 # "Two shots: first a pan right…, then Mara in close-up": a count said before the shots it lists.
-SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?<!sc )(?<!sc\. )(?<!scene )(?<!seq )(?P<n>{_COUNT}) (?:(?:quick|short|little|extra|simple|more|fast|tiny)\s+)?(?:ones|shots?|setups?|set-ups?|angles|planes|takes|bits|parts|pieces|pickups|more(?: shots| setups| pickups| angles)?)(?: please)?(?:(?:,| of| for)[^:.\n]{{1,40}}\s*[:.–—-]|\s+[^:.\n]{{1,40}}:|\s*[:.–—-])\s*")  # "Two shots, neither with a zoom:"
+SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?<!sc )(?<!sc\. )(?<!scene )(?<!seq )(?P<n>{_COUNT}) (?:(?:quick|short|little|extra|simple|more|fast|tiny)\s+)?(?:ones|options|versions|alternatives|variations|shots?|setups?|set-ups?|angles|planes|takes|bits|parts|pieces|pickups|more(?: shots| setups| pickups| angles)?)(?: please)?(?:(?:,| of| for)[^:.\n]{{1,40}}\s*[:.–—-]|\s+[^:.\n]{{1,40}}:|\s*[:.–—-])\s*")  # "Two shots, neither with a zoom:"
 # "the first shot be a top shot …, and the second a tilt down": the list's next ordinal after a comma
 # "…, and the third …", and in a spoken list "…, second, uh, pedestal up …, third one just a static wide"
 ORDINAL_AND_RX = re.compile(rf"(?i)\s*[,;]\s*(?:and\s+)?(?:(?:uh|um|er),?\s+)?(?=the (?:{_ORDINAL})\b(?! (?:time|half|take)\b)|(?:{_ORDINAL})(?: one\b|\s*,))")
@@ -104,10 +105,12 @@ ANY_MARKER_RX = re.compile(f"{SHOT_MARKER_RX.pattern}|{ORDINAL_MARKER_RX.pattern
 LIST_ITEM_RX = re.compile(r"(?m)^[ \t]*(?:(?:\d{1,2}|[a-h])[.)]|[*•·–-])[ \t]+")
 # "1) follow Mara 2) tilt down", "(1) top shot (2) …", "1A ped down. 1B pull out. 1C …": a list inside a line
 INLINE_ITEM_RX = re.compile(
-    r"(?:^|(?<=\s))(?:\((?P<a>\d{1,2})\)|(?P<b>\d{1,2})\)|(?P<n>\d{1,3})(?P<l>[A-H]|[a-h](?=[\s=:]))(?=[\s:.,)=])|\((?P<c>[a-h])\)|(?<![A-Za-z])(?P<u>[A-H])[:)](?=\s))[:.)=]?\s*"
+    r"(?:^|(?<=\s))(?:\((?P<a>\d{1,2})\)|(?P<b>\d{1,2})\)|(?P<n>\d{1,3})(?P<l>[A-H]|[a-h](?=[\s=:]))(?=[\s:.,)=])|\(?(?P<c>[a-h])\)|(?<![A-Za-z])(?P<u>[A-H])[:)](?=\s))[:.)=]?\s*"
     r"|(?i:(?:^|(?<=[.;!?:]\s)|(?<=\.\s\s)|(?<=[.;!?:]\sand\s))(?P<w>one|two|three|four|five|six|seven|eight)\b\s*[,:.–—-]\s*(?:(?:er|um|uh),?\s+(?:(?P=w)\b[,:]?\s*)?)?)"
     # an editor's shot codes, counting in tens: "020 - pedestal up is fine. 030 - change the pan …"
     r"|(?:^|(?<=[.;!?:]\s))(?P<k>\d{3,4})\s*[-–—:]\s+"
+    # "… inevitable. 1. A dolly zoom out on Mara … 2. Cut hard to a static overhead": a list after a sentence
+    r"|(?<=[.;!?:]\s)(?P<d>[1-9])\.\s+(?=[A-Z])"
 )
 # "the second is a locked-off wide", "the last one:": the list's words, after a count
 LIST_ORDINAL_RX = re.compile(rf"(?i)^(?:the )?(?:{_ORDINAL})(?: one| shot)?(?:'s| is| will be)?\b[:,]?\s*(?:(?:uh|um|er)\b,?\s*)?")
@@ -457,6 +460,7 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
     # "tracking shot following Mara": two words for one move, nothing saying "then" between them.
     kept = move_hits[:1]
     follows: dict[int, bool] = {}
+    merged_ways: set[int] = set()  # moves whose way came from a second word merged into them
     for m, meaning in move_hits[1:]:
         prev_m, prev_meaning = kept[-1]
         between = text.low[prev_m.end() : m.start()]
@@ -496,11 +500,23 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
             kept[-1] = (m, meaning)
             continue
         if (meaning[0] == prev_meaning[0] or vertical) and not opposite and not SEQUENCE_RX.search(between) and len(between) < 25:
+            way = next((d for rx, d in DIRECTION_RX if rx.search(m.group()) or rx.match(text.low, m.end() + 1)), None) or meaning[1]
             if vertical and prev_meaning[0] == "pedestal":
                 kept[-1] = (prev_m, ("crane", prev_meaning[1]))
-            elif prev_meaning[1] is None and (way := meaning[1] or next((d for rx, d in DIRECTION_RX if rx.search(m.group())), None)) is not None:
-                kept[-1] = (prev_m, (prev_meaning[0], way))  # "Technocrane drops down", "the crane camera comes down": the second word's way
+            elif way is not None or prev_meaning[1] is None:
+                # "Technocrane drops down", "the crane camera comes down", "pedestal down on the column": the
+                # second word's way, unless the first says its own straight after it
+                adjacent = next((d for rx, d in DIRECTION_RX if rx.search(prev_m.group()) or rx.match(text.low, prev_m.end() + 1)), None)
+                if adjacent or way:
+                    kept[-1] = (prev_m, (prev_meaning[0], adjacent or way))
+                    merged_ways.add(prev_m.start())
             text.use(m.start(), m.end())
+            continue
+        if meaning[0] == "crane" and not said_way and prev_meaning[0] in ("pedestal", "crane") and len(between) < 150 and not SEQUENCE_RX.search(between):
+            # "I want us to come down to Jonas from way above. A real crane move": the rig of the descent before
+            kept[-1] = (prev_m, ("crane", prev_meaning[1]))
+            text.use(m.start(), m.end())
+            spec.explanation.append((text.words(m.start(), m.end()), f"the rig of '{text.words(prev_m.start(), prev_m.end())}': a crane"))
             continue
         crane = next((k for k in reversed(kept) if k[1][0] == "crane"), None)
         span = text.low[crane[0].end() : m.start()] if crane else ""
@@ -560,7 +576,7 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         # "turn around Jonas in a circle to the right": an orbit or a roll takes a sideways way only, not the "in" of
         # "in a circle"; a crane only up or down ("jib descends to Mara at the left ledge")
         ways = [h for h in directions if h[1] in ALLOWED[family]] if family in ("arc", "roll", "crane") else directions
-        d = None if inner or (family == "zoom" and default) or family == "follow" else pick(ways, m.end(), min(hi, m.end() + 40)) or pick(ways, max(lo, m.start() - 20), m.start())
+        d = None if inner or (family == "zoom" and default) or family == "follow" or m.start() in merged_ways else pick(ways, m.end(), min(hi, m.end() + 40)) or pick(ways, max(lo, m.start() - 20), m.start())
         direction = d[1] if d else (inner or default)
         words = text.words(m.start(), m.end()) + (f" {text.words(d[0].start(), d[0].end())}" if d else "")
         if family in ("arc", "roll") and direction in ("up", "down", "in", "out"):
@@ -1341,7 +1357,7 @@ SIGN_OFF_RX = re.compile(r"(?im)^[ \t]*(?:that'?s (?:it|all)|thanks?(?: all| eve
 # "that's a wrap on the tank tilt, moving on.": a shot already shot, no shot to plan
 WRAPPED_RX = re.compile(r"(?i)\b(?:that'?s|it'?s) a wrap on [^.;!?\n]*(?:[,;]\s*moving on)?[.;!]?\s*")
 # crews' shorthand: "walk w jonas frm the crates", "w/ her", "thru the door"
-SHORTHAND = ((re.compile(r"(?i)(?<![a-z'])w/\s*"), "with "), (re.compile(r"(?i)(?<=\s)w(?=\s+[a-z])"), "with"), (re.compile(r"(?i)(?<![a-z])frm(?![a-z])"), "from"), (re.compile(r"(?i)(?<![a-z])thru(?![a-z])"), "through"), (re.compile(r"(?i)(?<![a-z])b4(?![a-z])"), "before"),
+SHORTHAND = ((re.compile(r"(?i)(?<![a-z'])w/\s*"), "with "), (re.compile(r"(?i)(?<=\s)w(?=\s+[a-z])"), "with"), (re.compile(r"(?i)(?<![a-z])frm(?![a-z])"), "from"), (re.compile(r"(?i)(?<![a-z])thru(?![a-z])"), "through"), (re.compile(r"(?i)(?<![a-z])b4(?![a-z])"), "before"), (re.compile(r"(?i)(?<![a-z])trk(?![a-z])"), "truck"),
              # "Cover it in two: …", "let's do this in three:": a count of the shots that follow
              (re.compile(r"(?i)\b(?:cover|do|shoot|get|play|break) (?:it|this|that|the scene|the moment|it up) in(?:to)? (two|three|four|five|2|3|4|5)\s*:"), r"\1 shots:"))
 
@@ -1377,12 +1393,26 @@ def _from_csv(text: str) -> str:
     return "\n".join(rows)
 
 
+# "Tk 1 NG (boom in shot).", "Tk 2 print.", "Tk 2 was pretty but the zoom drifted.": a camera report's
+# word on a take already shot, no shot asked for ("Tk 3 pls: zoom out …" asks for one)
+TAKE_REPORT_RX = re.compile(r"(?i)(?:^|(?<=[.!?;]\s))(?:tk|take)\s*\d+[a-z]?\b(?!\s*(?:pls|please|again)\b)(?![^.!?\n]*:)[^.!?\n]*\b(?:ng|no good|print(?:ed)?|good|circled?|was|were|drifted|late|early|soft|bumped|missed|fine|ok|keeper|hold)\b[^.!?\n]*[.!?]?")
+# "Continuity: Mara's hair behind left ear from 22C onward.": another department's sentence
+DEPARTMENT_SENTENCE_RX = re.compile(r"(?i)(?:^|(?<=[.!?]\s))(?:continuity|hair|make-?up|wardrobe|costume|props?|sound|vfx|sfx|art dept|catering)\s*:[^.!?\n]*[.!?]?")
+# "tilt dn antenna tip → gravel": an arrow between two places is "to", not a cut
+PLACE_ARROW_RX = re.compile(r"(?<=[a-z]) *(?:→|->|⟶) *(?=([a-z][a-z ]{0,30}?)(?:[,.;]|$))")
+
+
+def _place_arrows(text: str) -> str:
+    return PLACE_ARROW_RX.sub(lambda m: m.group() if has_camera_words(m.group(1)) else " to ", text)
+
+
 def _spelled_out(text: str) -> str:
     """The crew's shorthand written out, and shots already wrapped taken out."""
     text = _from_csv(WRAPPED_RX.sub("", text))
     for rx, word in SHORTHAND:
         text = rx.sub(word, text)
-    return text
+    text = DEPARTMENT_SENTENCE_RX.sub("", TAKE_REPORT_RX.sub("", text))
+    return _place_arrows(text).strip() or text
 
 
 def _without_dialogue(text: str) -> str:
@@ -1613,7 +1643,7 @@ def _with_sub_points(text: str) -> str:
 def _inline_items(text: str) -> list[re.Match]:
     """The markers of a list written inside a line, when they count on (1, 2, 3 or 1A, 1B, 1C)."""
     found = list(INLINE_ITEM_RX.finditer(text))
-    numbered = [m for m in found if m.group("a") or m.group("b")]
+    numbered = [m for m in found if m.group("a") or m.group("b") or m.group("d")]
     coded = [m for m in found if m.group("n")]
     lettered = [m for m in found if m.group("c") or m.group("u")]
     spelled = [m for m in found if m.group("w")]
@@ -1622,7 +1652,7 @@ def _inline_items(text: str) -> list[re.Match]:
     if len(codes) > 1 and len(set(steps)) == 1 and steps[0] in (1, 5, 10, 100):
         return codes
     for ms, key in (
-        (numbered, lambda m: int(m.group("a") or m.group("b"))),
+        (numbered, lambda m: int(m.group("a") or m.group("b") or m.group("d"))),
         (coded, lambda m: (int(m.group("n")), ord(m.group("l").lower()))),
         (lettered, lambda m: ord((m.group("c") or m.group("u")).lower())),
         (spelled, lambda m: int(V.NUMBER_WORDS[m.group("w").lower()])),
@@ -1630,6 +1660,8 @@ def _inline_items(text: str) -> list[re.Match]:
         if len(ms) < 2:
             continue
         keys = [key(m) for m in ms]
+        if any(m.group("d") for m in ms) and keys[0] != 1:
+            continue  # "1. WS rooftop.\n2. MCU Mara.": a list of lines (its first number opens the text), not one inside a line
         steps = [(b - a) if isinstance(a, int) else (b[0] == a[0] and b[1] - a[1]) for a, b in zip(keys, keys[1:])]
         if all(step == 1 for step in steps):
             return ms
@@ -1640,6 +1672,12 @@ def _as_many_shots(shots: list[str], n: int) -> list[str]:
     """The shots of a text that said how many there are ("Two shots: first a pan right across the
     skyline, then Mara in close-up"): split at "then" when that gives exactly as many; a leading
     "first" is the list's word, not the shot's."""
+    if len(shots) == 1 and n > 1:
+        # "3 setups: 1 roll left on jonas 2 ecu mara eyes static 3 pull out to wide": bare numbers 1 … n
+        marks = list(re.finditer(r"(?:^|(?<=\s))([1-9])\s+(?=[a-z])", shots[0]))
+        if [int(m.group(1)) for m in marks] == list(range(1, n + 1)):
+            ends = [m.start() for m in marks[1:]] + [len(shots[0])]
+            return [shots[0][m.end() : e].strip(" ,;") for m, e in zip(marks, ends)]
     for rx in (LIST_SENTENCE_RX, THEN_SPLIT_RX, AND_SPLIT_RX):  # "The first … The second …", "…, then …", else "…, and …" / "…; …"
         if len(shots) < n:
             pieces = [p for shot in shots for p in rx.split(shot) if p.strip(" ,;.")]
@@ -1675,6 +1713,27 @@ def _split_line(text: str, after_shots: bool, names: list[str] | None = None) ->
 # "I need that full move uncut.", "All in one take.": the shot before is one continuous shot
 ONE_TAKE_RX = re.compile(r"(?i)\b(?:uncut|in one(?: take| shot| go| move)?(?=\s*[.,!;]|\s*$)|one take|no cuts?|without (?:a )?cut(?:ting)?|all (?:in )?one|one continuous|single take|oner)\b")
 MOVE_NOUN_RX = re.compile(r"\b(?:move|moves|shot|take|camera)\b")
+
+
+def _refines(shot: str, sentence: str, names: list[str] | None) -> bool:
+    """The sentence says more of the shot before it, moving nothing and framing no one else: its size
+    for a shot asked for by whom it is of ("I'm missing a clean single of Mara. Just a locked-off MCU
+    at eye level."), or the same angle again and how the camera is held ("I want Jonas's close-up from
+    below. We look up at him … Camera doesn't move.")."""
+    low, before = sentence.lower(), shot.lower()
+    if not has_camera_words(sentence) or any(rx.search(low) for rx, _ in MOVE_RX) or NEW_SHOT_RX.match(sentence) or CUT_RX.search(sentence):
+        return False
+    if REVERSE_RX.search(low) or TWO_SHOT_RX.search(low) or OVER_ONTO_RX.search(low):
+        return False
+    if names and (any(mentions(sentence, [n]) and not mentions(shot, [n]) for n in names) or not mentions(shot, names)):
+        return False
+    sizes = {code for rx, code in SIZE_RX if rx.search(low)}
+    angles = {a for rx, a in ANGLE_RX if rx.search(low)}
+    shot_sizes = {code for rx, code in SIZE_RX if rx.search(before)}
+    shot_angles = {a for rx, a in ANGLE_RX if rx.search(before)}
+    if sizes and (shot_sizes or shot_angles):
+        return False
+    return not angles or not shot_angles or angles <= shot_angles
 
 
 def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[str, list[str]]:
@@ -1725,6 +1784,8 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
                 shots[-1] += " " + sentence  # "Tripod. MCU on Jonas.", "No pan, no zoom. A close-up …": how the next framing is shot, not a shot
             # ("Jonas sits on the ledge. We hold a wide static on him. Mara comes out; the camera pans
             # right to take her in.": whom "him" is comes from the opening sentences)
+            elif shots and not new_piece and _refines(shots[-1], sentence, names):
+                shots[-1] += " " + sentence  # "I'm missing a clean single of Mara. Just a locked-off MCU at eye level, no moves."
             elif not shots or new_piece or _starts_shot(sentence) or _new_subject(shots[-1] if (names and mentions(shots[-1], names)) or len(shots) > 1 else " ".join([*head, shots[-1]]), sentence, names):
                 if new_piece and not shots and head:
                     # A cut from the opening sentences: they were a shot.
@@ -1824,7 +1885,7 @@ def _size_only(sentence: str, shot: str, names: list[str] | None) -> bool:
         return False  # "… Jonas MCU." after a shot of Mara is a shot of Jonas
     # "Roll left during her line. Mara MCU on the 50.", "… Until close-up.": the name and the size of that shot
     blank = lambda m: " " * len(m.group())  # noqa: E731 (the size hits' places in ``low`` must stay put)
-    rest = re.sub(r"\b(?:until|till|to|into|ending on|ends on|on the|on a|start(?:s|ing)? (?:on|with|in|at)|open(?:s|ing)? on|begin(?:s|ning)? (?:on|with))\b", blank, FOCAL_RX.sub(blank, low))
+    rest = re.sub(r"\b(?:until|till|to|into|ending on|ends on|on the|on a|start(?:s|ing)? (?:on|with|in|at|around|from)|open(?:s|ing)? on|begin(?:s|ning)? (?:on|with))\b", blank, FOCAL_RX.sub(blank, low))
     for n in named:
         rest = re.sub(rf"\b{re.escape(n.lower())}(?:'s)?\b", blank, rest)
     for m, _ in sorted(hits, key=lambda h: -h[0].start()):

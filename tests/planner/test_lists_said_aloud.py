@@ -123,3 +123,26 @@ def test_lists_of_set_15_s_kinds(text, moves):
 def test_a_screenplay_s_action_line_joins_the_camera_direction_after_it():
     text = "EXT. ROOFTOP - NIGHT\nJonas stands at the ledge. Mara watches from the door.\nCLOSE ON JONAS - he doesn't turn.\nANGLE ON MARA - she looks away."
     assert _moves(text) == [["static"], ["static"]]
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("I'm missing a clean single of Jonas. Just a locked-off MCU at eye level, no moves.", [["static"]]),
+    ("I want Mara's close-up from below. We look up at her, she's in charge now. Camera doesn't move.", [["static"]]),
+    ("Tk 1 NG (boom in shot). Tk 2 print. Next setup: slider move left past the crates, Jonas soft in the back.", [["truck_left"]]),
+    ("Tk 4 was nice but the pan drifted. Tk 5 pls: pan right from the tank to Mara, constant speed.", [["pan_right"]]),
+    ("Continuity: Jonas's collar up from 14B onward. 14C = slow dolly in on him to a CU.", [["push_in"]]),
+    ("2U-14  tilt dn antenna tip → crates, no talent", [["tilt_down"]]),
+    ("3 setups: 1 pan left on mara 2 ecu jonas eyes static 3 pull out to wide", [["pan_left"], ["static"], ["pull_out"]]),
+    ("ok for fri: a) arc left on jonas b) wide static", [["arc_left"], ["static"]]),
+    ("Open by rising straight up over the vent on a pedestal to find them, cut to Jonas in close-up, still, and end on a slow zoom out from Mara.", [["pedestal_up"], ["static"], ["zoom_out"]]),
+    ("First, the camera is lying on the ground and looks up to Jonas, no moving. After, the camera walks together with Mara to the door.", [["static"], ["follow"]]),
+    ("For the ending I'd like three options: a tilt up from the gravel to Mara; a separate push in on the skylight; and a static wide for safety.", [["tilt_up"], ["push_in"], ["static"]]),
+    ("It should feel final. 1. A slow pull out from Jonas. 2. Cut hard to a static overhead of him alone.", [["pull_out"], ["static"]]),
+    ("1. Wide of the roof, static.\n2. Push in on Jonas.\n3. Reverse on Mara, OTS.", [["static"], ["push_in"], ["static"]]),
+])  # fmt: skip
+def test_set_16_s_kinds_of_notes_and_lists(text, moves):
+    assert _moves(text) == moves
+
+
+def test_a_duration_in_beats_is_no_count_of_shots():
+    assert len(split_shots("Shot 1: Rapid tilt down, two beats.\nShot 2: Slowly zoom out.", NAMES)[1]) == 2

@@ -301,3 +301,20 @@ def test_hand_holding_is_handheld_and_an_eyes_opening_is_an_extreme_close_up():
     project = plan_text("Camera follow Mara walking to door, hand holding.", SET).to_project(SET)
     assert is_handheld(shot_context(project, project.shots[0]).path)
     assert plan_text("We open on Jonas's eyes, nothing else in frame, locked off.", SET).shots[0].spec.size == "ECU"
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Camera is up high on the crane and it comes down slow to Jonas on the crates.", [["crane_down"]]),
+    ("I want us to come down to Mara from way above. A real crane move, landing on her.", [["crane_down"]]),
+    ("Second, pedestal down on the column, lens level, to vent height.", [["pedestal_down"]]),
+    ("Camera first looks at the top of the tank, after it goes down only with the head until Jonas.", [["tilt_down"]]),
+    ("Shot one, trolley right with Jonas in mid shot.", [["truck_right"]]),
+    ("Sir first we pan left to Mara, then trolley in on her, same shot, no cut.", [["pan_left", "push_in"]]),
+    ("Over the whole speech let the camera close in on Mara, physically, not a zoom.", [["push_in"]]),
+    ("We go with the camera slowly to the left, along the ledge. Jonas stands in the back.", [["truck_left"]]),
+    ("Camera turns to right, to Jonas, and after goes to him.", [["pan_right", "push_in"]]),
+    ("drop: crash zoom in on mara.", [["zoom_in"]]),
+    ("bridge: on the bass drop roll the camera right, Jonas dancing", [["roll_right"]]),
+])  # fmt: skip
+def test_set_16_s_words_of_moves(text, moves):
+    assert sorted(_moves(text)[0]) == sorted(moves[0]) and len(_moves(text)) == len(moves)
