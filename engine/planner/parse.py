@@ -30,11 +30,11 @@ NEGATED_NOUN_RX = re.compile(rf"(?:{V.NEGATED_NOUNS}){_R}")
 # "Jonas lunges for her", "the wind whips her coat", "the car pulls away": a move word whose subject is
 # a thing of the set, not the camera (the horizon, the frame, the image rolling is the camera's).
 THING_SUBJECT_RX = re.compile(r"(?<![a-z'])the\s+(?!camera|lens|frame|horizon|image|picture|shot|view|crane|jib|dolly|zoom|steadicam|operator|rig|move|head|arm|drone|column|slider|gimbal|pedestal)[a-z]+\s+(?:\w+ly\s+)?$")
-NEGATION_RX = re.compile(rf"{_L}(?:{V.NEGATIONS})\s+(?:(?:a|an|any|the|camera|more)\s+)*")
+NEGATION_RX = re.compile(rf"{_L}(?:{V.NEGATIONS})\s+(?:(?:a|an|any|the|camera|more|want|wants|need|needs|to|see)\s+)*")
 # "we stay level", "keeping level": the camera does not tilt ("eye level", "ground level" are angles, read first)
 # "locked, rolling", "we're rolling": the camera records (a roll of the frame says its way or stands before a noun)
 ROLLING_RX = _rx(r"(?:we're |we are |camera(?:'s| is)? |and |keep |still )?rolling(?=\s*(?:[.,;!?]|$))")
-LEVEL_SAID_RX = re.compile(r"lens level|(?:lens|head|camera) (?:stays?|is|kept|keeps?) flat|(?:keep|keeps|keeping) (?:the )?(?:lens|head|camera) level|no tilt|no pitch|without tilting")
+LEVEL_SAID_RX = re.compile(r"lens level|gimbal level|horizon level|(?:lens|head|camera) (?:stays?|is|kept|keeps?) flat|(?:keep|keeps|keeping) (?:the )?(?:lens|head|camera) level|no tilt|no pitch|without tilting")
 # ("roof level", "floor level", "street level" are heights, not a level lens)
 LEVEL_RX = _rx(r"(?:lens|head|camera) (?:stays?|is|kept|keeps?) flat|(?:(?:stays?|staying|keeps?|keeping|kept|held|holding|dead|perfectly)\s+)*(?<!roof )(?<!floor )(?<!street )(?<!ground )(?<!table )(?<!waist )(?<!knee )(?<!hip )(?<!chest )(?<!head )(?<!shoulder )level(?! with)")
 HANDHELD_RX = _rx(V.HANDHELD_WORDS)
@@ -66,7 +66,7 @@ _NOT_AFTER_COUNT = r"(?<!\d)(?<!\d )(?<!\d-)" + "".join(f"(?<!{re.escape(w)} )(?
 SHOT_MARKER_RX = re.compile(
     rf"(?i)(?<![a-z])(?:(?:shot|panel|board|setup|set-up|frame|picture|fr\.|plate)\s*(?:{_COUNT}|[A-H](?=\s*[:.,)–—-])|(?-i:[A-H])(?=\s+[a-z]))\b(?![- ]shot)\s*[:.,)–—-]?|(?:in |for )?(?:the |our |a )?{_NOT_AFTER_COUNT}(?:{_ORDINAL}) (?:shot|picture|frame|panel|cut|plane|plan(?=\s*[:–—-]))\b(?:\s+(?:is|will be|be|should be|could be|can be))?\s*[:,–—-]?"
     # "After, other plan: camera stay fix": another shot said with a colon; "Bit one: … Bit two:"
-    rf"|(?:(?<=[\s,.;])|^)(?:an)?other (?:shot|plan|plane|picture|angle|setup)\s*:|(?<![a-z])(?:bit|part)\s+(?:{_COUNT})\s*[:–—-])\s*"
+    rf"|(?:(?<=[\s,.;])|^)(?:an)?other (?:shot|plan|plane|picture|angle|setup)\s*:|(?<![a-z])(?:bit|part|pass|run|cut|plan)\s+(?:{_COUNT})\s*[:–—-]|(?<![a-z])sh\s?\d{{2,4}}[a-z]?\s*[:–—-])\s*"
 )
 CUT_RX = re.compile(
     r"(?i)\b(?:smash |hard |match |jump |we |then )?cut(?:s|ting)? (?:(?:back |in )?to|into)\b[:,]?\s*|\bsmash cut\b[:,]?\s*|\b(?:and |then )?cut\s*[:–—]\s*"
@@ -96,7 +96,7 @@ ORDINAL_MARKER_RX = re.compile(rf"(?i)(?:^|(?<=[.!?;\n])\s*)(?:{_ORDINAL}|lastly
 SHOT_COUNT_RX = re.compile(rf"(?i)(?:^|(?<=[\s,(]))(?<!sc )(?<!sc\. )(?<!scene )(?<!seq )(?P<n>{_COUNT}) (?:(?:quick|short|little|extra|simple|more|fast|tiny)\s+)?(?:ones|options|versions|alternatives|variations|shots?|setups?|set-ups?|angles|planes|takes|bits|parts|pieces|pickups|more(?: shots| setups| pickups| angles)?)(?: please)?(?:(?:,| of| for)[^:.\n]{{1,40}}\s*[:.–—-]|\s+[^:.\n]{{1,40}}:|\s*[:.–—-])\s*")  # "Two shots, neither with a zoom:"
 # "the first shot be a top shot …, and the second a tilt down": the list's next ordinal after a comma
 # "…, and the third …", and in a spoken list "…, second, uh, pedestal up …, third one just a static wide"
-ORDINAL_AND_RX = re.compile(rf"(?i)\s*[,;]\s*(?:and\s+)?(?:(?:uh|um|er),?\s+)?(?=the (?:{_ORDINAL})\b(?! (?:time|half|take)\b)|(?:{_ORDINAL})(?: one\b|\s*,))")
+ORDINAL_AND_RX = re.compile(rf"(?i)\s*[,;.]\s*(?:and\s+)?(?:(?:uh|um|er),?\s+)?(?=the (?:{_ORDINAL})\b(?! (?:time|half|take)\b)|(?:{_ORDINAL})(?: one\b|\s*,))")
 THEN_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*|\s)(?:and\s+)?(?:then|next|after that|and finally|finally|lastly|after(?=,)|afterwards(?=,))\b[:,]?\s*")
 AND_SPLIT_RX = re.compile(r"(?i)\s*(?:[,;]\s*and\s+|;\s*|,\s*(?=an?\s|the\s))")
 # "verse 1: … chorus: … bridge: …": a music video's sections, a shot each
@@ -396,7 +396,7 @@ def _persons_move(text: _Text, names: list[str], m: re.Match, meaning: tuple = (
     return m.start() - len(before) + who.start("w") if who else None
 
 
-LOOK_LOCKED_RX = re.compile(r"(?<![a-z])look(?:s|ing)? (?:at|on|down (?:at|on|to)) (?:him|her|them|the two|both|mara|jonas)(?: and (?:mara|jonas))? (?:the )?(?:whole|all the|all) time\b|(?:look-?at|target|aim)\s+(?:stays?\s+|is\s+)?(?:locked|fixed|glued|pinned)\s+(?:on|to)\b|(?<![a-z])(?:still|always|all the while|the whole time|all (?:the )?time) (?:watching|looking at|looking on|on|framing) (?:him|her|them|the two|both|mara|jonas)(?![a-z])|(?<![a-z])(?:watching|looking (?:at|on|down (?:at|on|to))) (?:him|her|them|the two|both|mara|jonas)(?: and (?:mara|jonas))? (?:the )?(?:whole|all the|all) time\b")
+LOOK_LOCKED_RX = re.compile(r"(?<![a-z])keep(?:s|ing)? (?:him|her|them|mara|jonas) (?:framed|in frame|in the frame|in shot)|(?<![a-z])look(?:s|ing)? (?:at|on|down (?:at|on|to)) (?:him|her|them|the two|both|mara|jonas)(?: and (?:mara|jonas))? (?:the )?(?:whole|all the|all) time\b|(?:look-?at|target|aim)\s+(?:stays?\s+|is\s+)?(?:locked|fixed|glued|pinned)\s+(?:on|to)\b|(?<![a-z])(?:still|always|all the while|the whole time|all (?:the )?time) (?:watching|looking at|looking on|on|framing) (?:him|her|them|the two|both|mara|jonas)(?![a-z])|(?<![a-z])(?:watching|looking (?:at|on|down (?:at|on|to))) (?:him|her|them|the two|both|mara|jonas)(?: and (?:mara|jonas))? (?:the )?(?:whole|all the|all) time\b")
 ABOVE_SUBJECT_RX = re.compile(r"(?<![a-z])(?:(?:high |far |way )?above (?:her|him|them|the two of them|the pair|both)(?![a-z])|looks? up (?:into the lens|into camera|at (?:us|the camera|camera|the lens))|look(?:s|ing)? down (?:on|at)\b|(?:still|while) looking at (?:him|her|them|the two|both|[a-z]+)\b)")
 # "a boom down onto Mara in the chair", "boom down from the top of the antenna to Mara": a descent from
 # high onto someone keeps them in the lens (a level lens would start on the sky); "to her eye line" is level
@@ -428,7 +428,7 @@ def _says_its_way(text: _Text, m: re.Match) -> bool:
     return any(rx.search(m.group()) or rx.match(text.low, m.end() + 1) for rx, _ in DIRECTION_RX)
 
 
-AS_WE_RX = re.compile(r"\bas (?:we|it|the (?:camera|jib|crane|drone|arm))\s+$")
+AS_WE_RX = re.compile(r"\bas (?:we|you|it|the (?:camera|jib|crane|drone|arm))\s+$")
 RIG_RX = re.compile(r"(?:pedestal|crane|jib|dolly|boom)s?")
 
 
@@ -575,7 +575,7 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
         # "Dolly out from Mara while the head pans right": a move word that says its way takes no other
         # "turn around Jonas in a circle to the right": an orbit or a roll takes a sideways way only, not the "in" of
         # "in a circle"; a crane only up or down ("jib descends to Mara at the left ledge")
-        ways = [h for h in directions if h[1] in ALLOWED[family]] if family in ("arc", "roll", "crane") else directions
+        ways = [h for h in directions if h[1] in ALLOWED[family]] if family in ("arc", "roll", "crane", "truck") else directions
         d = None if inner or (family == "zoom" and default) or family == "follow" or m.start() in merged_ways else pick(ways, m.end(), min(hi, m.end() + 40)) or pick(ways, max(lo, m.start() - 20), m.start())
         direction = d[1] if d else (inner or default)
         words = text.words(m.start(), m.end()) + (f" {text.words(d[0].start(), d[0].end())}" if d else "")
@@ -701,7 +701,8 @@ def _negated_moves(t: _Text, spec: ShotSpec) -> None:
                 break
             said = family.replace("_", " ") if family != "move" else m.group().removesuffix("s")
             spec.explanation.append((t.words(neg.start(), end), f"not a move: no {said}"))
-            _refused_after(t, end, spec)
+            if not re.match(r"instead of|rather than", neg.group()):
+                _refused_after(t, end, spec)  # ("instead of pushing in, pull back": what follows is the move made)
             break
     for m in t.find(LEVEL_RX):
         spec.explanation.append((t.words(m.start(), m.end()), "not a move: the camera stays level (no tilt)"))
@@ -728,6 +729,8 @@ def _refused_after(t: _Text, at: int, spec: ShotSpec) -> None:
 CURRENT_STATE_RX = re.compile(r"(?:^|(?<=[.;,!?]\s)|(?<=[.;,!?]))\s*(?:but\s+)?(?:currently|at the moment|as it stands|in the current (?:version|cut|pass))\b[^.;!?]*|(?:the\s+)?(?:cam|camera|shot|move|previs)\s+(?:is|was)\s+currently\b[^.;!?]*")
 
 
+# "48 frames, ease in/out": the move's easing, not a push
+EASING_RX = re.compile(r"(?<![a-z])eas(?:e|ed|ing)[- ]in\s*(?:/|and|&)\s*out\b|(?<![a-z])ease[- ]in[- ]ease[- ]out\b|(?<![a-z])eased (?:in and out|in/out)")
 # "start really close on the crates with the zoom": the lens a framing is made with, not a zoom
 WITH_THE_LENS_RX = re.compile(r"(?<![a-z])with (?:the )?(?:zoom|long lens|long end|lens)(?! (?:in|out|back|wider|tighter|going|goes|creeping|widening|pushing))")
 # "kind of a drop", "sort of a push": a feeling the shot should have, not a second move
@@ -735,7 +738,9 @@ ANALOGY_RX = re.compile(r"(?<![a-z])(?:kind of|sort of|like) an? (?=(?:drop|fall
 
 
 def _words_of_no_move(t: _Text, spec: ShotSpec) -> None:
-    """The lens a framing is made with, a feeling likened to a move, how a reviewed shot is now."""
+    """The lens a framing is made with, a feeling likened to a move, how a reviewed shot is now, the easing of a move."""
+    for m in t.find(EASING_RX):
+        spec.explanation.append((t.words(m.start(), m.end()), "the move's easing, not a move of its own"))
     for m in t.find(WITH_THE_LENS_RX, consume=False):
         if re.search(r"(?:push|creep|pull|widen|tighten|ease|go|move|punch|get)\w*(?: \w+)? $", t.low[max(0, m.start() - 25) : m.start()]):
             continue  # "push in with the zoom": the lens makes the move
@@ -1352,6 +1357,8 @@ CUE_RX = re.compile(r"^[ \t]*[A-Z][A-Z.'’ -]{1,30}?(?:[ \t]*\((?:O\.S\.|V\.O\.
 TRANSITION_RX = re.compile(r"(?i)^\s*(?:(?:smash |match |jump |hard )?cut(?: to)?|dissolve(?: to)?|fade (?:in|out|to(?: black)?)|intercut(?: with)?|back to(?: scene)?|continuous|later|the end)\s*[:.!]?\s*$")
 # "thats it thx", "Cheers!", "thanks all": a sign-off, no shot
 SIGN_OFF_RX = re.compile(r"(?im)^[ \t]*(?:that'?s (?:it|all)|thanks?(?: all| everyone| guys)?|thx|ty|cheers)\b[ \t\w!.,]{0,20}$")
+# "… lens level, from above the vent to just over the crates. Yeah.": a word of assent alone is no shot
+ASSENT_RX = re.compile(r"(?i)^\W*(?:yeah|yep|yes|ok|okay|right|cool|good|great|perfect|done)\W*$")
 
 
 # "that's a wrap on the tank tilt, moving on.": a shot already shot, no shot to plan
@@ -1725,7 +1732,11 @@ def _refines(shot: str, sentence: str, names: list[str] | None) -> bool:
         return False
     if REVERSE_RX.search(low) or TWO_SHOT_RX.search(low) or OVER_ONTO_RX.search(low):
         return False
-    if names and (any(mentions(sentence, [n]) and not mentions(shot, [n]) for n in names) or not mentions(shot, names)):
+    # (a shot said by its camera first takes whom the next sentence names: "she doesn't want the camera
+    # moving in this one at all. Just Jonas in a medium shot, eye level.")
+    if names and mentions(shot, names) and any(mentions(sentence, [n]) and not mentions(shot, [n]) for n in names):
+        return False
+    if names and not mentions(shot, names) and (not mentions(sentence, names) or any(rx.search(before) for rx, _ in MOVE_RX)):
         return False
     sizes = {code for rx, code in SIZE_RX if rx.search(low)}
     angles = {a for rx, a in ANGLE_RX if rx.search(low)}
@@ -1766,6 +1777,8 @@ def _split_line_with_head(text: str, names: list[str] | None = None) -> tuple[st
             if both and len(shots) >= 2 and not new_piece and has_camera_words(sentence) and (not sized or PLURAL_SIZE_RX.search(sentence)):
                 # "… a clean single of Mara, and a reverse on Jonas. Both static, medium close-ups.": said of each
                 shots = [f"{shot} {sentence[both.end():]}" for shot in shots]
+                continue
+            if ASSENT_RX.match(sentence):
                 continue
             if shots and not new_piece and ONE_TAKE_RX.search(sentence) and not any(rx.search(MOVE_NOUN_RX.sub(" ", sentence.lower())) for rx, _ in MOVE_RX):
                 shots[-1] += " " + sentence  # "… then boom up over the tank. I need that full move uncut.": of that shot

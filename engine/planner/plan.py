@@ -1216,6 +1216,8 @@ def _read_as(spec: ShotSpec, clause, why: str) -> None:
 
 
 # "…, never getting any closer", "not just turning on the spot": a clause that says what is not done
+# "… by the crates — don't chase him": a clause that refuses a move says no move, wherever the refusal sits
+REFUSED_MOVE_RX = re.compile(r"(?i)(?<![a-z])(?:don't|do not|doesn't|does not|never|won't|no need to)\s+(?:\w+\s+)?(?:chase|follow|move|pan|tilt|zoom|push|pull|track|truck|crane|dolly|go with)\b")
 REFUSED_RX = re.compile(r"(?i)^\W*(?:(?:but|and|yet|just)\s+)?(?:never|not|no|nor|neither|without|don't|do not|doesn't|does not|won't)\b")
 
 
@@ -1258,7 +1260,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
         for c in sp.clauses:
             if c.leftovers and not has_camera_words(c.text) and RESULT_RX.match(c.text):
                 _read_as(sp, c, "what the move leaves in the frame or is for: no move of its own")
-            elif c.leftovers and REFUSED_RX.match(c.text):
+            elif c.leftovers and (REFUSED_RX.match(c.text) or REFUSED_MOVE_RX.search(c.text)):
                 _read_as(sp, c, "what the camera is not to do: no move")
                 c.leftovers = []
             elif c.leftovers and _heading(sp, c):

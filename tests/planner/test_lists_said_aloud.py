@@ -146,3 +146,15 @@ def test_set_16_s_kinds_of_notes_and_lists(text, moves):
 
 def test_a_duration_in_beats_is_no_count_of_shots():
     assert len(split_shots("Shot 1: Rapid tilt down, two beats.\nShot 2: Slowly zoom out.", NAMES)[1]) == 2
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Three passes. Pass one: come in toward Jonas at the ledge, low and quick. Pass two: circle the building to the right. Pass three: hover and tip the gimbal down to the roof.", [["push_in"], ["arc_right"], ["tilt_down"]]),
+    ("Run 1: on the tripod, locked, MLS of Jonas. Run 2: back on the gimbal, running alongside Mara as she sprints for the door.", [["static"], ["follow"]]),
+    ("Cut 1: Jonas, full size, camera no move. Cut 2: camera come close to Mara face, slowly.", [["static"], ["push_in"]]),
+    ("sh310: locked wide on both of them. sh320: pedestal up to crate height, lens level.", [["static"], ["pedestal_up"]]),
+    ("...and here the camera kind of rises. Straight up, lens level, from the crates to above the vent. Yeah.", [["pedestal_up"]]),
+    ("okay so first shot, Mara comes out and we're handheld right behind her, going with her to the ledge. um, second one, nice and wide, still. and then a close one on Jonas, just pushing in.", [["follow"], ["static"], ["push_in"]]),
+])  # fmt: skip
+def test_set_17_s_passes_runs_cuts_and_codes(text, moves):
+    assert _moves(text) == moves

@@ -318,3 +318,30 @@ def test_hand_holding_is_handheld_and_an_eyes_opening_is_an_extreme_close_up():
 ])  # fmt: skip
 def test_set_16_s_words_of_moves(text, moves):
     assert sorted(_moves(text)[0]) == sorted(moves[0]) and len(_moves(text)) == len(moves)
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Hover and tip the gimbal down from the skyline to the roof.", [["tilt_down"]]),
+    ("Hold your position over the roof and yaw right, slowly, across the skyline.", [["pan_right"]]),
+    ("Fly forward toward Mara, low and quick.", [["push_in"]]),
+    ("Arm up on this one, I lift the rig from waist height to eye height, lens level.", [["pedestal_up"]]),
+    ("Rise up off Mara and keep angling the gimbal down as you climb so she stays in the middle.", [["crane_up"]]),
+    ("Drop down on Mara, keeping her framed the whole way.", [["crane_down"]]),
+    ("The camera should float towards Jonas until he fills the screen.", [["push_in"]]),
+    ("Once Mara settles on the crate I walk it in on her, stopping about chest-high.", [["push_in"]]),
+    ("Handheld, wide, and hold while Mara paces by the crates - don't chase her.", [["static"]]),
+    ("Do me the opposite: instead of pushing in, pull back off Mara till the door's in frame.", [["pull_out"]]),
+    ("sh050 - cam pans left off the tank to the antenna. 48 frames, ease in/out.", [["pan_left"]]),
+    ("Handheld, stay on Jonas's back as he walks to the ledge, with him the whole way.", [["follow"]]),
+    ("A lateral dolly move toward camera right, past the chairs. No pan.", [["truck_right"]]),
+    ("We make a circular travelling around Jonas, going to the left, slow.", [["arc_left"]]),
+    ("First the camera go to right side (sliding), after that camera turn up to the sky.", [["truck_right", "tilt_up"]]),
+    ("Lead Mara from the skylight to the vent.", [["follow"]]),
+])  # fmt: skip
+def test_set_17_s_words_of_drones_gimbals_and_operators(text, moves):
+    assert sorted(_moves(text)[0]) == sorted(moves[0]) and len(_moves(text)) == len(moves)
+
+
+def test_a_camera_not_wanted_moving_then_whom_it_frames_is_one_still_shot():
+    plan = plan_text("Quick one from the director - he doesn't want the camera moving in this one at all. Just Mara in a medium shot, eye level.", SET)
+    assert observed_moves(plan.to_project(SET)) == [["static"]] and plan.shots[0].subject == "Mara"
