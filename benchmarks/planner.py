@@ -10,7 +10,7 @@
 3. Speed: a 500-shot script planned, against loading the planned project back from its .shotline
    text (the same shots, keys and validation) measured in the same run. Target: under 2 s.
 
-    python benchmarks/planner.py [--repeats 3] [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7|heldout8|heldout9|heldout10|heldout11|heldout12|heldout13|heldout14|heldout15|heldout16|heldout17|both] [--misses]
+    python benchmarks/planner.py [--repeats 3] [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7|heldout8|heldout9|heldout10|heldout11|heldout12|heldout13|heldout14|heldout15|heldout16|heldout17|heldout18|heldout19|both] [--misses]
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ SET = build_demo_project().model_copy(update={"shots": []})
 ANGLE_WORDS = {"eye level": "eye level", "low": "low angle", "high": "high angle", "overhead": "overhead", "worm's eye": "worm's-eye view", "dutch": "dutch angle", "aerial": "high angle"}
 
 
-SETS = {"dev": "planner_dev.jsonl", "heldout": "planner_heldout.jsonl", "heldout2": "planner_heldout2.jsonl", "heldout3": "planner_heldout3.jsonl", "heldout4": "planner_heldout4.jsonl", "heldout5": "planner_heldout5.jsonl", "heldout6": "planner_heldout6.jsonl", "heldout7": "planner_heldout7.jsonl", "heldout8": "planner_heldout8.jsonl", "heldout9": "planner_heldout9.jsonl", "heldout10": "planner_heldout10.jsonl", "heldout11": "planner_heldout11.jsonl", "heldout12": "planner_heldout12.jsonl", "heldout13": "planner_heldout13.jsonl", "heldout14": "planner_heldout14.jsonl", "heldout15": "planner_heldout15.jsonl", "heldout16": "planner_heldout16.jsonl", "heldout17": "planner_heldout17.jsonl"}
+SETS = {"dev": "planner_dev.jsonl", "heldout": "planner_heldout.jsonl", "heldout2": "planner_heldout2.jsonl", "heldout3": "planner_heldout3.jsonl", "heldout4": "planner_heldout4.jsonl", "heldout5": "planner_heldout5.jsonl", "heldout6": "planner_heldout6.jsonl", "heldout7": "planner_heldout7.jsonl", "heldout8": "planner_heldout8.jsonl", "heldout9": "planner_heldout9.jsonl", "heldout10": "planner_heldout10.jsonl", "heldout11": "planner_heldout11.jsonl", "heldout12": "planner_heldout12.jsonl", "heldout13": "planner_heldout13.jsonl", "heldout14": "planner_heldout14.jsonl", "heldout15": "planner_heldout15.jsonl", "heldout16": "planner_heldout16.jsonl", "heldout17": "planner_heldout17.jsonl", "heldout18": "planner_heldout18.jsonl", "heldout19": "planner_heldout19.jsonl"}
 
 
 def load(name: str) -> list[dict]:
