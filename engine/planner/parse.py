@@ -423,9 +423,13 @@ def _way_near(text: _Text, m: re.Match, directions: list) -> bool:
     return any(0 <= d.start() - m.end() <= 25 and not re.search(r"[.;!?]", text.low[m.end() : d.start()]) for d, _ in directions)
 
 
+def _own_way(text: _Text, m: re.Match) -> str | None:
+    """The way a move word says itself: in the word ("push in") or straight after it ("pan left")."""
+    return next((d for rx, d in DIRECTION_RX if rx.search(m.group()) or rx.match(text.low, m.end() + 1)), None)
+
+
 def _says_its_way(text: _Text, m: re.Match) -> bool:
-    """The move word holds a direction ("push in") or one follows it straight away ("pan left")."""
-    return any(rx.search(m.group()) or rx.match(text.low, m.end() + 1) for rx, _ in DIRECTION_RX)
+    return _own_way(text, m) is not None
 
 
 AS_WE_RX = re.compile(r"\bas (?:we|you|it|the (?:camera|jib|crane|drone|arm))\s+$")
@@ -500,13 +504,13 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
             kept[-1] = (m, meaning)
             continue
         if (meaning[0] == prev_meaning[0] or vertical) and not opposite and not SEQUENCE_RX.search(between) and len(between) < 25:
-            way = next((d for rx, d in DIRECTION_RX if rx.search(m.group()) or rx.match(text.low, m.end() + 1)), None) or meaning[1]
+            way = _own_way(text, m) or meaning[1]
             if vertical and prev_meaning[0] == "pedestal":
                 kept[-1] = (prev_m, ("crane", prev_meaning[1]))
             elif way is not None or prev_meaning[1] is None:
                 # "Technocrane drops down", "the crane camera comes down", "pedestal down on the column": the
                 # second word's way, unless the first says its own straight after it
-                adjacent = next((d for rx, d in DIRECTION_RX if rx.search(prev_m.group()) or rx.match(text.low, prev_m.end() + 1)), None)
+                adjacent = _own_way(text, prev_m)
                 if adjacent or way:
                     kept[-1] = (prev_m, (prev_meaning[0], adjacent or way))
                     merged_ways.add(prev_m.start())
@@ -534,7 +538,7 @@ def _moves(text: _Text, spec: ShotSpec, sizes: list, fps: float, names: list[str
                 spec.explanation.append((text.words(crane[0].start(), crane[0].end()), f"the rig of '{text.words(m.start(), m.end())}'"))
                 kept[kept.index(crane)] = (m, ("crane", meaning[1]))
                 continue
-        crane_way = crane and (next((w for rx, w in DIRECTION_RX if rx.search(crane[0].group()) or rx.match(text.low, crane[0].end() + 1)), None) or crane[1][1])
+        crane_way = crane and (_own_way(text, crane[0]) or crane[1][1])
         if meaning[0] == "tilt" and crane_way in ("up", "down"):
             keeping = "down" if crane_way == "up" else "up"
             span = text.low[crane[0].end() : m.start()]

@@ -1252,9 +1252,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
     threshold adds its move (or its modifier) to the shot, listed with its similarity."""
     from engine.planner import phrase_bank
     from engine.planner.encoder import available
-    from engine.planner.parse import ALLOWED as ALLOWED_WAYS
-    from engine.planner.parse import FAMILY_FIXES
-    from engine.planner.parse import DIRECTION_RX, RIGHT_AS_CLOSE_RX, SPEED_RX, bank_query, keeps_looking_at_the_subject
+    from engine.planner.parse import ALLOWED, DIRECTION_RX, FAMILY_FIXES, RIGHT_AS_CLOSE_RX, SPEED_RX, bank_query, keeps_looking_at_the_subject
 
     for sp in specs:
         for c in sp.clauses:
@@ -1284,7 +1282,7 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
         low = RIGHT_AS_CLOSE_RX.sub("close", low)  # "staying right with him" says how close, not which way
         # "look down on him": where the lens points, not the way the move goes
         said = next((d for rx, d in DIRECTION_RX if rx.search(re.sub(r"look(?:s|ing)? (?:up|down)", "", low))), None)
-        if meaning.kind == "move" and said and meaning.family in ALLOWED_WAYS and said not in ALLOWED_WAYS[meaning.family] and (meaning.family, said) not in FAMILY_FIXES:
+        if meaning.kind == "move" and said and meaning.family in ALLOWED and said not in ALLOWED[meaning.family] and (meaning.family, said) not in FAMILY_FIXES:
             # "the camera slowly moves away from her" read as "the camera swoops down onto her": the clause
             # says a way that move cannot go, so the phrasing matched is not what it says
             _read_as(sp, clause, f"phrase bank: '{m.phrase}' (similarity {m.similarity:.2f}), but '{said}' is no way of a {meaning.family.replace('_', ' ')}: not another move")
@@ -1293,8 +1291,6 @@ def understand_with_bank(specs: list[ShotSpec], names: list[str], fps: float = 2
         what = f"'{m.phrase}' (similarity {m.similarity:.2f})"
         if meaning.kind == "move":
             direction = meaning.direction
-            from engine.planner.parse import ALLOWED
-
             if said and meaning.family in ALLOWED and said in ALLOWED[meaning.family]:
                 direction = said
             vertical = {"pedestal", "crane"}
