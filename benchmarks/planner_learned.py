@@ -8,7 +8,7 @@ ONNX latency, each beside a reference measured in the same run.
       words in the same set; the examples' own trajectories give the labeller's ceiling;
   (b) the rules planner's labelled development set (tests/planner/labelled_set.py) on the demo set;
   (c) the held-out wording sets ``benchmarks/data/planner_heldout.jsonl`` (written by the rules
-      planner's work), ``planner_heldout2.jsonl``, ``planner_heldout3.jsonl``, ``planner_heldout4.jsonl``, ``planner_heldout5.jsonl``, ``planner_heldout6.jsonl``, ``planner_heldout7.jsonl``, ``planner_heldout8.jsonl``, ``planner_heldout9.jsonl``, ``planner_heldout10.jsonl``, ``planner_heldout11.jsonl`` and ``planner_heldout12.jsonl`` … ``planner_heldout19.jsonl``
+      planner's work), ``planner_heldout2.jsonl``, ``planner_heldout3.jsonl``, ``planner_heldout4.jsonl``, ``planner_heldout5.jsonl``, ``planner_heldout6.jsonl``, ``planner_heldout7.jsonl``, ``planner_heldout8.jsonl``, ``planner_heldout9.jsonl``, ``planner_heldout10.jsonl``, ``planner_heldout11.jsonl`` and ``planner_heldout12.jsonl`` … ``planner_heldout21.jsonl``
       (written blind, 2026-12-06 and 2026-12-07; skipped when absent), or ``--heldout FILE [FILE ...]``.
 - Diversity: mean pairwise RMS distance between 4 samples of the same words (subject distances;
   degrees), against the spread of the rules planner's alternatives.
@@ -71,6 +71,8 @@ HELDOUT16 = HELDOUT.with_name("planner_heldout16.jsonl")
 HELDOUT17 = HELDOUT.with_name("planner_heldout17.jsonl")
 HELDOUT18 = HELDOUT.with_name("planner_heldout18.jsonl")
 HELDOUT19 = HELDOUT.with_name("planner_heldout19.jsonl")
+HELDOUT20 = HELDOUT.with_name("planner_heldout20.jsonl")
+HELDOUT21 = HELDOUT.with_name("planner_heldout21.jsonl")
 PARAGRAPH = "Shot 1: wide shot of Mara and Jonas, slow crane down. Shot 2: close-up of Mara, push in. Shot 3: orbit left around Jonas. Shot 4: medium shot of Mara, pan right."
 
 
@@ -221,7 +223,7 @@ def latency(planner, repeats: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--examples", type=int, default=48)
-    ap.add_argument("--heldout", type=Path, nargs="+", default=[HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9, HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13, HELDOUT14, HELDOUT15, HELDOUT16, HELDOUT17, HELDOUT18, HELDOUT19])
+    ap.add_argument("--heldout", type=Path, nargs="+", default=[HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9, HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13, HELDOUT14, HELDOUT15, HELDOUT16, HELDOUT17, HELDOUT18, HELDOUT19, HELDOUT20, HELDOUT21])
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--model", type=Path, help="an exported model folder (planner.onnx + planner.json) to measure instead of the bundled one")
     ap.add_argument("--key-tolerance", type=float, help="how closely keys follow a sample, a fraction of its length (default: the model's planner.json, else 0.003)")

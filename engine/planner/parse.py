@@ -110,7 +110,7 @@ INLINE_ITEM_RX = re.compile(
     # an editor's shot codes, counting in tens: "020 - pedestal up is fine. 030 - change the pan …"
     r"|(?:^|(?<=[.;!?:]\s))(?P<k>\d{3,4})\s*[-–—:]\s+"
     # "… inevitable. 1. A dolly zoom out on Mara … 2. Cut hard to a static overhead": a list after a sentence
-    r"|(?<=[.;!?:]\s)(?P<d>[1-9])\.\s+(?=[A-Z])"
+    r"|(?:^|(?<=[.;!?:]\s))(?P<d>[1-9])\.\s+(?=[A-Z])"
 )
 # "the second is a locked-off wide", "the last one:": the list's words, after a count
 LIST_ORDINAL_RX = re.compile(rf"(?i)^(?:the )?(?:{_ORDINAL})(?: one| shot)?(?:'s| is| will be)?\b[:,]?\s*(?:(?:uh|um|er)\b,?\s*)?")
