@@ -158,3 +158,9 @@ def test_a_duration_in_beats_is_no_count_of_shots():
 ])  # fmt: skip
 def test_set_17_s_passes_runs_cuts_and_codes(text, moves):
     assert _moves(text) == moves
+
+
+def test_a_numbered_list_inside_one_line_from_its_start_gives_a_shot_per_number():
+    text = "1. We follow Jonas to the door, then tilt up to the antenna. 2. Crane down to Mara while pushing in. 3. Push in on Jonas."
+    head, shots = split_shots(text, NAMES)
+    assert head == "" and shots == ["We follow Jonas to the door, then tilt up to the antenna.", "Crane down to Mara while pushing in.", "Push in on Jonas."]
