@@ -90,6 +90,10 @@ def _cpu_rank(rank: int, world: int, port: int, out: str) -> None:
     with torch.no_grad():
         y = model.forward_segments(*_segments())
     torch.save({"out": y, "tokens": tokens}, f"{out}.{rank}")
+    # both ranks done before either tears down: rank 0 holds the TCP store, and going first left the
+    # other's last exchange to an aborting gloo thread (SIGABRT "terminate called without an active
+    # exception", seen once in CI on a loaded machine)
+    dist.barrier()
     dist.destroy_process_group()
 
 
