@@ -16,7 +16,7 @@ from scipy.spatial.transform import Rotation
 
 from engine import sequence
 from engine.camera.bake import bake_keys
-from engine.camera.framing import SHOT_SIZES
+from engine.camera.framing import EYES, SHOT_SIZES
 from engine.camera.moves import (
     Framing,
     MoveContext,
@@ -516,6 +516,19 @@ def _one_move(project, spec, move, framing, subject, distance, frames, fps, vari
     if move.follows is not None and preset.startswith("pan") and "amount" in params:
         notes.append(f"'{move.words}': {subject.name} walks and the pan keeps them framed")
         return framing, _follow_pan(preset, MoveContext(framing, frames, fps, subject, "ease"), params["amount"], subject, scene)
+    target = _pan_target(spec, move, subject, scene) if preset.startswith(("pan", "whip")) and move.degrees is None and move.follows is None else None
+    if target is not None:
+        # "we start on Jonas, slow pan left over to Mara": the pan turns from where the shot starts
+        # until she is framed, the way it was said (or her way, said none)
+        eye = np.asarray(target.position, float) + [0.0, EYES * target.height, 0.0]
+        f, t = framing.forward[[0, 2]], (eye - framing.position)[[0, 2]]
+        turn = float(np.degrees(np.arctan2(f[1] * t[0] - f[0] * t[1], float(f @ t))))  # + is to the left
+        way = "left" if turn > 0 else "right"
+        if move.direction in (None, way) and "amount" in params and abs(turn) > 5.0:
+            preset = f"{preset.split('_')[0]}_{way}"
+            params["amount"] = abs(turn)
+            notes.append(f"'{move.words}': {abs(turn):.0f}° {way}, from the shot's start to {target.name}")
+        first = False  # it starts on the shot's subject ("Close on Jonas, then pan …"), not turned away from them
     if first and "amount" in params:
         framing, params["amount"] = _lead_in(framing, preset, params["amount"], notes, move)
     if first and preset.startswith("crane") and "amount" in params:
@@ -1236,6 +1249,29 @@ def _only_where(clause) -> bool:
     return len(clause.text.split()) <= 3 and all(w.lower() in WHERE_WORDS for w in clause.leftovers)
 
 
+def _pan_target(spec: ShotSpec, move: MoveSpec, subject: Subject, scene) -> Subject | None:
+    """The one person a pan's words name after it, not the shot's subject ("slow pan left over to
+    Mara"), before the next move's words."""
+    if scene is None:
+        return None
+    later = [mv.start for mv in spec.moves if mv.start > move.start]
+    words = spec.text[move.start : min(later) if later else len(spec.text)]
+    named = [s for s in scene.subjects if getattr(s, "is_person", True) and s.name != subject.name and re.search(rf"(?<![A-Za-z]){re.escape(s.name)}(?![a-z])", words, re.I)]
+    return named[0] if len(named) == 1 else None
+
+
+def _warn_if_not_found(project: Project, shot: Shot, spec: ShotSpec, target: Subject) -> None:
+    """"… the camera swings left to find Mara", where on this set she stands the other way: the turn
+    is made the way it was said, and the shot says it ends without her."""
+    from engine.analysis.shot_context import shot_context
+
+    seen = next((s for s in shot_context(project, shot).subjects if s.name == target.name), None)
+    if seen is None or seen.in_frame()[-1]:
+        return
+    where = "behind the camera" if seen.depth[-1] <= 0 else f"to the {'right' if seen.offset[-1][0] > 0 else 'left'} of where it ends"
+    spec.warnings.append(f"'{spec.moves[-1].words}' does not find {target.name}: on this set {target.name} is {where}; turned {spec.moves[-1].direction} as said")
+
+
 def _turned_onto(spec: ShotSpec, scene, subject: Subject) -> Subject | None:
     """Whom a shot's last turn lands on, when its words name one other person after it ("we start
     on Jonas, slow pan left over to Mara"): the one a pronoun in the next shot is."""
@@ -1539,10 +1575,13 @@ def plan_text(text: str, project: Project | None = None, seed: int = 0, variatio
         work.shots.append(shot)
         shot_names.add(shot.name)
         planned.append(PlannedShot(shot, spec, subject.name, notes))
+        turned_onto = _turned_onto(spec, scene, subject) if piece is None else None
+        if turned_onto is not None:
+            _warn_if_not_found(work, shot, spec, turned_onto)
         warnings += [f"shot {index + 1}: {w}" for w in spec.warnings]
         if piece is None:  # after an insert, "close on her" is still about the person before it
             previous, previous_size = subject, (None if two_shot or foreground is not None else size)
-            landed_on = _turned_onto(spec, scene, subject)
+            landed_on = turned_onto
             previous_ots = foreground is not None and "over-the-shoulder" in spec.angles
     return Plan(global_prompt.replace(CORRECTION_MARK, ""), planned, subjects, fps, seed, warnings)
 

@@ -42,7 +42,7 @@ def test_a_scene_number_before_pickups_is_no_count():
     ("We'll get the push in on Jonas first, then reset for the wide.", [["push_in"], ["static"]]),
     ("first we pan right along the crates, then uh cut, and then a close up of jonas, nothing moving, and then the last one we orbit round mara to the left", [["pan_right"], ["static"], ["arc_left"]]),
     ("Start wide, then push in to a close-up on Mara.", [["push_in"]]),
-    ("Close on Jonas, then pan to Mara.", [["pan_right"]]),  # one shot that turns to her
+    ("Close on Jonas, then pan to Mara.", [["pan_left"]]),  # one shot that turns to her, the short way on this set
 ])  # fmt: skip
 def test_a_then_list_of_framings_and_moves_splits_where_a_new_shot_starts(text, moves):
     assert _moves(text) == moves

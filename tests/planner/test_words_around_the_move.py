@@ -345,3 +345,29 @@ def test_set_17_s_words_of_drones_gimbals_and_operators(text, moves):
 def test_a_camera_not_wanted_moving_then_whom_it_frames_is_one_still_shot():
     plan = plan_text("Quick one from the director - he doesn't want the camera moving in this one at all. Just Mara in a medium shot, eye level.", SET)
     assert observed_moves(plan.to_project(SET)) == [["static"]] and plan.shots[0].subject == "Mara"
+
+
+def _in_frame_at_the_end(plan, name):
+    from engine.analysis.shot_context import shot_context
+
+    project = plan.to_project(SET)
+    seen = next(s for s in shot_context(project, project.shots[0]).subjects if s.name == name)
+    return bool(seen.in_frame()[-1])
+
+
+@pytest.mark.parametrize("text, found", [
+    ("We start on Jonas, slow pan left over to Mara.", "Mara"),
+    ("We start on Mara, slow pan right over to Jonas.", "Jonas"),
+    ("Push in on Jonas, and once he's in a close-up, the camera swings left to find Mara.", "Mara"),
+])  # fmt: skip
+def test_a_pan_over_to_someone_turns_until_they_are_framed(text, found):
+    # it had turned its default 30 degrees from where the shot started, and ended short of them
+    plan = plan_text(text, SET)
+    assert _in_frame_at_the_end(plan, found)
+    assert not any("does not find" in w for w in plan.warnings)
+
+
+def test_a_pan_said_the_way_that_cannot_find_its_person_says_so():
+    plan = plan_text("Close on Jonas, then pan right to Mara.", SET)
+    assert any("'pan right' does not find Mara" in w for w in plan.warnings)
+    assert observed_moves(plan.to_project(SET)) == [["pan_right"]]
