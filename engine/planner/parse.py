@@ -407,10 +407,12 @@ def keeps_looking_at_the_subject(low: str, direction: str | None, after: int = 0
     """A pedestal that keeps its lens on the subject, which makes it a crane: "boom up off Mara,
     rising high above her", "lift up while still looking at Jonas" (after ``after``), or a descent
     "with the look-at locked on her" (not when the lens is said to stay level)."""
-    # (up to the next move's words: "ped down while panning right onto Jonas" is the pan's landing)
-    ahead = [h.start() for rx, _ in MOVE_RX if (h := rx.search(low, after)) is not None]
-    # (a pedestal said by its name stays one: "pedestal down from the antenna to Jonas")
-    descends_onto = direction == "down" and not re.match(r"ped(?:estal)?s?\b", word) and DOWN_ONTO_SUBJECT_RX.search(low, after, min(ahead, default=len(low))) is not None and not LEVEL_SAID_RX.search(low)
+    # (a pedestal said by its name stays one: "pedestal down from the antenna to Jonas"; the words
+    # looked at end at the next move's: "ped down while panning right onto Jonas" is the pan's landing)
+    descends_onto = False
+    if direction == "down" and not re.match(r"ped(?:estal)?s?\b", word) and not LEVEL_SAID_RX.search(low):
+        ahead = [h.start() for rx, _ in MOVE_RX if (h := rx.search(low, after)) is not None]
+        descends_onto = DOWN_ONTO_SUBJECT_RX.search(low, after, min(ahead, default=len(low))) is not None
     return (direction == "up" and ABOVE_SUBJECT_RX.search(low, after) is not None) or descends_onto or (LOOK_LOCKED_RX.search(low) is not None and not LEVEL_SAID_RX.search(low))
 
 
@@ -1408,7 +1410,9 @@ def _from_csv(text: str) -> str:
 # word on a take already shot, no shot asked for ("Tk 3 pls: zoom out …" asks for one)
 TAKE_REPORT_RX = re.compile(r"(?i)(?:^|(?<=[.!?;]\s))(?:tk|take)\s*\d+[a-z]?\b(?!\s*(?:pls|please|again)\b)(?![^.!?\n]*:)[^.!?\n]*\b(?:ng|no good|print(?:ed)?|good|circled?|was|were|drifted|late|early|soft|bumped|missed|fine|ok|keeper|hold)\b[^.!?\n]*[.!?]?")
 # "Continuity: Mara's hair behind left ear from 22C onward.": another department's sentence
-DEPARTMENT_SENTENCE_RX = re.compile(r"(?i)(?:^|(?<=[.!?]\s))(?:continuity|hair|make-?up|wardrobe|costume|props?|sound|vfx|sfx|art dept|catering)\s*:[^.!?\n]*[.!?]?")
+# the departments whose sentence ("Continuity: …") or list line ("- props: …") is theirs, not the camera's
+DEPARTMENTS = r"continuity|hair|make-?up|wardrobe|costume|props?|sound|vfx|sfx|art dept|catering"
+DEPARTMENT_SENTENCE_RX = re.compile(rf"(?i)(?:^|(?<=[.!?]\s))(?:{DEPARTMENTS})\s*:[^.!?\n]*[.!?]?")
 # "tilt dn antenna tip → gravel": an arrow between two places is "to", not a cut
 PLACE_ARROW_RX = re.compile(r"(?<=[a-z]) *(?:→|->|⟶) *(?=([a-z][a-z ]{0,30}?)(?:[,.;]|$))")
 
@@ -1623,7 +1627,7 @@ SCHEDULE_LINE_RX = re.compile(r"^\s*\d{1,2}[:.h]\d{2}\b")
 # A screenplay's camera direction: "CAMERA PUSHES IN on him.", "The camera tilts up to the window."
 CAMERA_DIRECTION_RX = re.compile(r"^\s*(?:the )?camera\s+(?!angle|on\b)[A-Za-z]+", re.I)
 # "- wardrobe: Mara's coat wet down", "- sound: wild track": a department's note in a shot's list
-DEPARTMENT_RX = re.compile(r"(?im)^[ \t]*(?:[-*•–]|\d{1,2}[.)])?[ \t]*(?:wardrobe|costume|props?|sound|audio|lighting|lights?|electric|grip notes?|hair|make-?up|hmu|art(?: dept)?|vfx|sfx|catering|cast|talent|location|continuity|notes?)[ \t]*:[^\n]*$")
+DEPARTMENT_RX = re.compile(rf"(?im)^[ \t]*(?:[-*•–]|\d{{1,2}}[.)])?[ \t]*(?:{DEPARTMENTS}|audio|lighting|lights?|electric|grip notes?|hmu|art|cast|talent|location|notes?)[ \t]*:[^\n]*$")
 # "- camera: pull back …": the line the camera's words are on
 CAMERA_LABEL_RX = re.compile(r"(?im)^([ \t]*(?:[-*•–][ \t]*)?)(?:camera|cam|camera move|move|movement)[ \t]*:[ \t]*")
 SUB_POINT_RX = re.compile(r"^[ \t]+[-*•–·][ \t]+")

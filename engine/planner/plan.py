@@ -1255,9 +1255,13 @@ def _pan_target(spec: ShotSpec, move: MoveSpec, subject: Subject, scene) -> Subj
     if scene is None:
         return None
     later = [mv.start for mv in spec.moves if mv.start > move.start]
-    words = spec.text[move.start : min(later) if later else len(spec.text)]
-    named = [s for s in scene.subjects if getattr(s, "is_person", True) and s.name != subject.name and re.search(rf"(?<![A-Za-z]){re.escape(s.name)}(?![a-z])", words, re.I)]
+    named = [s for s in _people_named(spec.text[move.start : min(later) if later else len(spec.text)], scene, re.I) if s.name != subject.name]
     return named[0] if len(named) == 1 else None
+
+
+def _people_named(words: str, scene, flags: int = 0) -> list[Subject]:
+    """The people of the scene that ``words`` name, as words of their own."""
+    return [s for s in scene.subjects if getattr(s, "is_person", True) and re.search(rf"(?<![A-Za-z]){re.escape(s.name)}(?![a-z])", words, flags)]
 
 
 def _warn_if_not_found(project: Project, shot: Shot, spec: ShotSpec, target: Subject) -> None:
@@ -1278,8 +1282,7 @@ def _turned_onto(spec: ShotSpec, scene, subject: Subject) -> Subject | None:
     last = spec.moves[-1] if spec.moves else None
     if last is None or last.family not in ("pan", "tilt", "whip_pan"):
         return None
-    after = spec.text[last.start :]
-    named = [s for s in scene.subjects if getattr(s, "is_person", True) and re.search(rf"(?<![A-Za-z]){re.escape(s.name)}(?![a-z])", after)]
+    named = _people_named(spec.text[last.start :], scene)
     return named[0] if len(named) == 1 and named[0].name != subject.name else None
 
 
