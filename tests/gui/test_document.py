@@ -86,7 +86,7 @@ def test_save_cleans_and_autosave_never_touches_the_users_file(doc, qtbot, tmp_p
     user_file = doc.path.read_bytes()
     saver = Autosaver(doc, interval_ms=10)
     doc.set_shot_fields(doc.project.shots[0].id, prompt="changed")
-    qtbot.waitUntil(lambda: sidecar_path(doc.path).exists(), timeout=2000)
+    qtbot.waitUntil(lambda: sidecar_path(doc.path).exists(), timeout=10000)
     assert doc.path.read_bytes() == user_file  # only the sidecar was written
     assert recovery_for(doc.path) == sidecar_path(doc.path)
     assert load_project(sidecar_path(doc.path)).shots[0].prompt == "changed"

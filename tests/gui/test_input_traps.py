@@ -47,7 +47,7 @@ def test_the_wheel_over_an_unfocused_spin_box_changes_nothing(window, qtbot):
 def test_the_wheel_over_a_focused_spin_box_still_edits(window, qtbot):
     x = window.inspector.position[0]
     x.setFocus()
-    qtbot.waitUntil(x.hasFocus, timeout=2000)
+    qtbot.waitUntil(x.hasFocus, timeout=10000)
     before = x.value()
     _wheel(x, 1)
     assert x.value() != before
@@ -60,7 +60,7 @@ def test_ctrl_z_with_a_spin_box_focused_undoes_the_last_edit(window, qtbot):
     assert doc.shot(shot.id).duration == shot.duration + 12
     box = window.inspector.duration
     box.setFocus()
-    qtbot.waitUntil(box.hasFocus, timeout=2000)
+    qtbot.waitUntil(box.hasFocus, timeout=10000)
     qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert doc.shot(shot.id).duration == shot.duration
     qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
@@ -75,6 +75,6 @@ def test_ctrl_n_with_a_combo_box_focused_in_a_floating_dock_makes_a_new_project(
     combo = window.inspector.interp
     dock.activateWindow()
     combo.setFocus()
-    qtbot.waitUntil(combo.hasFocus, timeout=2000)
+    qtbot.waitUntil(combo.hasFocus, timeout=10000)
     qtbot.keyClick(combo, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert [s.name for s in window.document.project.shots] == ["Shot 1"]

@@ -53,7 +53,7 @@ def test_the_bars_are_the_masked_background_and_follow_a_resize(qtbot):
     vp.set_look_through(True)
     _bars_ok(vp.render(), delivery_frame(W, H, vp.document.project.aspect))
     vp.canvas.native.setFixedSize(W, H + 120)  # taller: the bars grow, the frame stays 2.39:1
-    qtbot.waitUntil(lambda: tuple(vp.canvas.size) == (W, H + 120), timeout=2000)
+    qtbot.waitUntil(lambda: tuple(vp.canvas.size) == (W, H + 120), timeout=10000)
     _bars_ok(vp.render(), delivery_frame(W, H + 120, vp.document.project.aspect))
     vp.set_look_through(False)
     corner = vp.render()[:4, :4, :3].astype(int)

@@ -128,7 +128,7 @@ def test_the_autosave_timer_writes_the_sidecar(qtbot, project_file):
     qtbot.addWidget(w)
     w.autosaver.timer.setInterval(50)
     _nudge(w)
-    qtbot.waitUntil(lambda: sidecar_path(project_file).exists(), timeout=2000)
+    qtbot.waitUntil(lambda: sidecar_path(project_file).exists(), timeout=10000)
     assert w.document.save() == project_file
     assert not sidecar_path(project_file).exists()
 
