@@ -16,6 +16,7 @@ if os.environ.get("PYTEST_XDIST_WORKER") and "NUMBA_CACHE_DIR" not in os.environ
 
     os.environ["NUMBA_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), f"shotline-numba-{os.getuid()}-{os.environ['PYTEST_XDIST_WORKER']}")
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -26,3 +27,16 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 def pytest_configure(config):
     if "torch" in sys.modules:  # imported before this file by a plugin: its pool is already made
         sys.modules["torch"].set_num_threads(1)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-xvfb has started this process's Xvfb and set DISPLAY
+def pytest_sessionstart(session):
+    """The process's first OpenGL context, made now (tests/gl_probe.py says why), in each process that
+    runs tests: an xdist worker, or a run without workers. Not in xdist's controller, which runs none."""
+    config = session.config
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        return
+    if os.environ.get("DISPLAY"):
+        from tests import gl_probe
+
+        gl_probe.probe()

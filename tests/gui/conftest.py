@@ -41,3 +41,7 @@ def needs_gl():
         if os.environ.get("CI"):
             pytest.fail("no X display: the viewport tests need Xvfb (pytest-xvfb) in CI")
         pytest.skip("no X display for OpenGL (install xvfb; pytest-xvfb starts it)")
+    from tests import gl_probe
+
+    if gl_probe.FAILURE:  # probed as the process started (tests/conftest.py)
+        pytest.fail(f"no OpenGL in this test process: {gl_probe.FAILURE}")

@@ -1,0 +1,95 @@
+"""The OpenGL tests' first contact with the X server, made as soon as a test process has its Xvfb.
+
+Qt's offscreen platform (the GUI tests' platform) opens its X connection for OpenGL once, at the
+first GL context the process makes, and keeps a failure for the rest of the process's life. In one
+CI run every viewport test of one worker failed with the same IndexError deep in vispy (no context
+current, so framebuffers came back as handle 0), while the other worker's passed. Making that first
+context here, right after pytest-xvfb has started this process's Xvfb, ties Qt's connection to a
+server just seen answering; a server that does not answer is started again once (said on stderr);
+and when no context can be made ``FAILURE`` says why in one line, for the tests that need GL.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+
+FAILURE: str | None = None  # why this process has no OpenGL, once probed
+_KEEP: list = []  # the probe's context and surface live as long as the process, like Qt's connection
+
+
+def _display_answers(display: str) -> bool:
+    """Whether a local X server accepts a connection on ``display`` (":N" or ":N.S")."""
+    number = display.split(":")[-1].split(".")[0]
+    for address in (f"\0/tmp/.X11-unix/X{number}", f"/tmp/.X11-unix/X{number}"):  # abstract socket first, as Xlib does
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(10)
+            try:
+                s.connect(address)
+                return True
+            except OSError:
+                continue
+    return False
+
+
+def _restart_xvfb() -> str:
+    """Start pytest-xvfb's server again; what happened, in words."""
+    try:
+        import pytest_xvfb
+    except ImportError:
+        return "pytest-xvfb is not installed, so it was not restarted"
+    xvfb = pytest_xvfb.xvfb_instance
+    if xvfb is None or xvfb._virtual_display is None:
+        return "this process's DISPLAY is not pytest-xvfb's, so it was not restarted"
+    old = xvfb._virtual_display
+    if old.is_alive():
+        was = "alive but not answering"
+    else:
+        server = getattr(old, "_obj", None)  # pyvirtualdisplay's server object: its exit code and what it said
+        code = getattr(getattr(server, "_subproc", None), "returncode", None)
+        said = (getattr(server, "stderr", None) or b"").decode(errors="replace").strip().splitlines()
+        was = f"dead (exit {code}{': ' + said[-1] if said else ''})"
+    old.stop()
+    xvfb._virtual_display = None
+    xvfb.display = None
+    xvfb.start()  # sets DISPLAY to the new server
+    return f"its Xvfb was {was}; started again on {os.environ.get('DISPLAY')}"
+
+
+def probe() -> str | None:
+    """Make this process's first OpenGL context; None when it works, else the reason (kept in FAILURE)."""
+    global FAILURE
+    display = os.environ.get("DISPLAY")
+    if not display:
+        FAILURE = "no X display (install xvfb; pytest-xvfb starts it)"
+        return FAILURE
+    if not _display_answers(display):
+        restart = _restart_xvfb()
+        print(f"gl_probe: the X display {display} does not answer; {restart}", file=sys.stderr, flush=True)
+        display = os.environ.get("DISPLAY", "")
+        if not display or not _display_answers(display):
+            FAILURE = f"the X display does not answer ({restart})"
+            return FAILURE
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    context, surface = QOpenGLContext(), QOffscreenSurface()
+    _KEEP.extend([app, context, surface])
+    if not context.create():
+        FAILURE = f"Qt could not make an OpenGL context on {display} (platform {app.platformName()}; is Mesa's GLX installed: libglx-mesa0 libgl1-mesa-dri?)"
+        return FAILURE
+    surface.setFormat(context.format())
+    surface.create()
+    if not context.makeCurrent(surface):
+        FAILURE = f"Qt made an OpenGL context on {display} but could not make it current"
+        return FAILURE
+    version = context.functions().glGetString(0x1F02)  # GL_VERSION
+    context.doneCurrent()
+    if not version:
+        FAILURE = f"the OpenGL context on {display} gives no GL_VERSION"
+        return FAILURE
+    FAILURE = None
+    return None
