@@ -16,6 +16,10 @@ if os.environ.get("PYTEST_XDIST_WORKER") and "NUMBA_CACHE_DIR" not in os.environ
 
     os.environ["NUMBA_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), f"shotline-numba-{os.getuid()}-{os.environ['PYTEST_XDIST_WORKER']}")
 
+# The GUI tests' Qt platform (windows off screen; OpenGL through the X server of pytest-xvfb), set
+# here because the first OpenGL context is made as each test process starts (tests/gl_probe.py).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 import pytest
 from hypothesis import HealthCheck, settings
 

@@ -71,7 +71,6 @@ def probe() -> str | None:
         if not display or not _display_answers(display):
             FAILURE = f"the X display does not answer ({restart})"
             return FAILURE
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
     from PySide6.QtWidgets import QApplication
 

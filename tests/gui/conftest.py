@@ -2,8 +2,6 @@ import os
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 
 @pytest.fixture(autouse=True)
 def collect_garbage_on_the_gui_thread(qapp):
