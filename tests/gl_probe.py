@@ -71,24 +71,73 @@ def probe() -> str | None:
         if not display or not _display_answers(display):
             FAILURE = f"the X display does not answer ({restart})"
             return FAILURE
+    reason = _make_context(display)
+    for attempt in range(1, GL_ATTEMPTS):
+        if reason is None:
+            break
+        # Seen once in a fresh clone's CI: one worker's first context failed on an X server that
+        # answered. Qt keeps that failure for the application's life, so the application is shut
+        # down and made again, on an X server of its own.
+        _shutdown_app()
+        display = _another_xvfb()
+        print(f"gl_probe: {reason}; trying again on a new Xvfb, {display} ({attempt + 1} of {GL_ATTEMPTS})", file=sys.stderr, flush=True)
+        reason = _make_context(display)
+    FAILURE = reason
+    return FAILURE
+
+
+GL_ATTEMPTS = 3
+
+
+def _make_context(display: str) -> str | None:
+    """This process's QApplication (made if there is none) and one OpenGL context made current on
+    it; None when that works, else why not."""
     from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication([])
+    global _APP
+    app = _APP = QApplication.instance() or QApplication([])  # held here: an unreferenced one is destroyed
     context, surface = QOpenGLContext(), QOffscreenSurface()
-    _KEEP.extend([app, context, surface])
+    _KEEP.extend([context, surface])
     if not context.create():
-        FAILURE = f"Qt could not make an OpenGL context on {display} (platform {app.platformName()}; is Mesa's GLX installed: libglx-mesa0 libgl1-mesa-dri?)"
-        return FAILURE
+        return f"Qt could not make an OpenGL context on {display} (platform {app.platformName()}; is Mesa's GLX installed: libglx-mesa0 libgl1-mesa-dri?)"
     surface.setFormat(context.format())
     surface.create()
     if not context.makeCurrent(surface):
-        FAILURE = f"Qt made an OpenGL context on {display} but could not make it current"
-        return FAILURE
+        return f"Qt made an OpenGL context on {display} but could not make it current"
     version = context.functions().glGetString(0x1F02)  # GL_VERSION
     context.doneCurrent()
     if not version:
-        FAILURE = f"the OpenGL context on {display} gives no GL_VERSION"
-        return FAILURE
-    FAILURE = None
+        return f"the OpenGL context on {display} gives no GL_VERSION"
     return None
+
+
+def _shutdown_app() -> None:
+    """Drop the probe's GL objects and shut the QApplication down (its X connection with it)."""
+    import gc
+
+    from PySide6.QtWidgets import QApplication
+
+    global _APP
+    _KEEP.clear()
+    app, _APP = _APP or QApplication.instance(), None
+    if app is not None:
+        app.shutdown()
+    del app
+    gc.collect()
+
+
+def _another_xvfb() -> str:
+    """A new Xvfb beside pytest-xvfb's (that one is left as it is: something may hold a connection
+    to it), as DISPLAY for the rest of the process. It ends with its last client (``-terminate``):
+    stopping it at exit, while Qt still holds its connection, would end the process in an X IO error."""
+    from pyvirtualdisplay.display import Display
+
+    server = Display(backend="xvfb", size=(1920, 1200), color_depth=24, visible=False, manage_global_env=True, extra_args=["-terminate"])
+    server.start()
+    _SERVERS.append(server)
+    return os.environ["DISPLAY"]
+
+
+_SERVERS: list = []
+_APP = None
