@@ -33,15 +33,16 @@ def _display_answers(display: str) -> bool:
     return False
 
 
-def _restart_xvfb() -> str:
-    """Start pytest-xvfb's server again; what happened, in words."""
+def _restart_xvfb() -> tuple[bool, str]:
+    """A new Xvfb in place of pytest-xvfb's, which does not answer: whether one was started, and
+    what happened, in words."""
     try:
         import pytest_xvfb
     except ImportError:
-        return "pytest-xvfb is not installed, so it was not restarted"
+        return False, "pytest-xvfb is not installed, so it was not restarted"
     xvfb = pytest_xvfb.xvfb_instance
     if xvfb is None or xvfb._virtual_display is None:
-        return "this process's DISPLAY is not pytest-xvfb's, so it was not restarted"
+        return False, "this process's DISPLAY is not pytest-xvfb's, so it was not restarted"
     old = xvfb._virtual_display
     if old.is_alive():
         was = "alive but not answering"
@@ -50,11 +51,7 @@ def _restart_xvfb() -> str:
         code = getattr(getattr(server, "_subproc", None), "returncode", None)
         said = (getattr(server, "stderr", None) or b"").decode(errors="replace").strip().splitlines()
         was = f"dead (exit {code}{': ' + said[-1] if said else ''})"
-    old.stop()
-    xvfb._virtual_display = None
-    xvfb.display = None
-    xvfb.start()  # sets DISPLAY to the new server
-    return f"its Xvfb was {was}; started again on {os.environ.get('DISPLAY')}"
+    return True, f"its Xvfb was {was}; started again on {_another_xvfb()}"  # pytest-xvfb stops the old one at the end
 
 
 def probe() -> str | None:
@@ -65,12 +62,13 @@ def probe() -> str | None:
         FAILURE = "no X display (install xvfb; pytest-xvfb starts it)"
         return FAILURE
     if not _display_answers(display):
-        restart = _restart_xvfb()
+        started, restart = _restart_xvfb()
         print(f"gl_probe: the X display {display} does not answer; {restart}", file=sys.stderr, flush=True)
-        display = os.environ.get("DISPLAY", "")
-        if not display or not _display_answers(display):
+        # not asked again: a connection that closes would end the new server (``-terminate``)
+        if not started:
             FAILURE = f"the X display does not answer ({restart})"
             return FAILURE
+        display = os.environ["DISPLAY"]
     reason = _make_context(display)
     for attempt in range(1, GL_ATTEMPTS):
         if reason is None:
