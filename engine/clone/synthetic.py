@@ -221,3 +221,32 @@ def make_clip(
     if noise:
         out = np.clip(out.astype(np.float32) + rng.normal(0, noise, out.shape), 0, 255).astype(np.uint8)
     return Clip(out, np.concatenate(poses), np.concatenate(focals), fps, cuts, [k for k, _ in shots], dissolves, depth0)
+
+
+def exact_tracks(clip: Clip, quads: list[Quad], tracks: np.ndarray) -> np.ndarray:
+    """Where a perfect tracker would put ``tracks`` (frames x tracks x 2, OpenCV pixels, NaN where
+    unseen): each track's point is the surface under it in the first frame it is seen (the
+    rendered depth there, bilinear), projected through every true camera of the frames it is seen
+    in. The solver's error on these is its own; the gap to the real tracks is the tracker's."""
+    n, m = tracks.shape[:2]
+    h, w = clip.frames.shape[1:3]
+    out = np.full(tracks.shape, np.nan)
+    seen = np.isfinite(tracks[..., 0])
+    first = np.argmax(seen, axis=0)
+    for f in np.unique(first[seen.any(axis=0)]):
+        js = np.flatnonzero((first == f) & seen.any(axis=0))
+        _, depth = render(clip.c2w[f], clip.focal_px[f], (w, h), quads)
+        xy = tracks[f, js].astype(np.float32)
+        depth = np.where(np.isfinite(depth), depth, 0).astype(np.float32)
+        z = cv2.remap(depth, xy[:, 0].reshape(1, -1), xy[:, 1].reshape(1, -1), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
+        # OpenCV's pixel centres are integers, the renderer's rays pass through (i + 0.5)
+        ray = np.c_[(xy[:, 0] + 0.5 - w / 2) / clip.focal_px[f], -(xy[:, 1] + 0.5 - h / 2) / clip.focal_px[f], -np.ones(len(js))]
+        world = clip.c2w[f, :3, 3] + (z[:, None] * ray) @ clip.c2w[f, :3, :3].T
+        for i in range(n):
+            cam = (world - clip.c2w[i, :3, 3]) @ clip.c2w[i, :3, :3]
+            ahead = -cam[:, 2] > 1e-6
+            u = clip.focal_px[i] * cam[:, 0] / np.where(ahead, -cam[:, 2], 1) + w / 2 - 0.5
+            v = -clip.focal_px[i] * cam[:, 1] / np.where(ahead, -cam[:, 2], 1) + h / 2 - 0.5
+            keep = seen[i, js] & ahead & (z > 0)
+            out[i, js[keep]] = np.c_[u, v][keep]
+    return out
