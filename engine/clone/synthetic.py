@@ -228,7 +228,7 @@ def exact_tracks(clip: Clip, quads: list[Quad], tracks: np.ndarray) -> np.ndarra
     unseen): each track's point is the surface under it in the first frame it is seen (the
     rendered depth there, bilinear), projected through every true camera of the frames it is seen
     in. The solver's error on these is its own; the gap to the real tracks is the tracker's."""
-    n, m = tracks.shape[:2]
+    n = len(tracks)
     h, w = clip.frames.shape[1:3]
     out = np.full(tracks.shape, np.nan)
     seen = np.isfinite(tracks[..., 0])
