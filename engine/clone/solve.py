@@ -34,6 +34,10 @@ from engine.camera.conventions import from_opencv_world, invert_poses
 from engine.clone import colmap_ba
 
 MIN_POINTS = 12  # a frame with fewer usable tracks failed
+# A moving camera's frame is registered (PnP) from this many points it sees: a dolly zoom's
+# fixed-lens reading puts the held wall at infinity, so once a push's near tracks leave the frame
+# only 8-11 triangulated points stay in view, and every later frame was lost with them
+MIN_PNP_POINTS = 8
 HUBER_PX = 1.0
 MAX_BA_TRACKS = 150
 MIN_BA_PER_FRAME = 40  # tracks of every frame in an adjustment (its confidence counts 40 as full)
@@ -560,7 +564,7 @@ def _register(X, x, k, rv_prev, tv_prev, tol: float):
         inl = np.flatnonzero((e < tol) & (cam[:, 2] > 0))
         if best is None or len(inl) > len(best[2]):
             best = (rv, tv, inl)
-    if best is None or len(best[2]) < MIN_POINTS:
+    if best is None or len(best[2]) < MIN_PNP_POINTS:
         return None
     return best
 
@@ -632,7 +636,7 @@ def solve_translation(tracks, f0: float, size, zoom: bool):
     prev = 0
     for i in [f for f in range(1, n) if f != k]:
         have = np.flatnonzero(np.isfinite(points[:, 0]) & np.isfinite(tracks[i, :, 0]))
-        if len(have) < MIN_POINTS:
+        if len(have) < MIN_PNP_POINTS:
             continue
         X, x = points[have], tracks[i, have].astype(float)
         ref = prev if done[prev] else 0

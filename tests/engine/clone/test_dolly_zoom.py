@@ -74,12 +74,14 @@ def test_the_remap_gives_back_the_dolly_zoom():
         assert np.allclose(F * a[:, :2] / a[:, 2:], f2[i] * b[:, :2] / b[:, 2:], atol=1e-9)
 
 
-@pytest.mark.parametrize("kind, room_seed", [("dolly_zoom_in", 22), ("dolly_zoom_out", 104)])
+@pytest.mark.parametrize("kind, room_seed", [("dolly_zoom_in", 22), ("dolly_zoom_out", 104), ("dolly_zoom_in", 13)])
 def test_the_whole_solve_gives_a_dolly_zoom_back_from_exact_tracks(kind, room_seed):
     """First pair, PnP, adjustment, the steady-dolly prior and the remap, on the tracks a perfect
     tracker would give in the benchmark's room: the zoom within 1 % (with a tenth of a pixel of
     noise, 2 %). The benchmark's misses (up to 9 %) are the tracker's, not the solver's: the KLT
-    tracks of these very clips give 1.105 and 0.939 (docs/benchmarks.md)."""
+    tracks of these very clips give 1.105 and 0.939 (docs/benchmarks.md). Room 13's push leaves
+    the fixed-lens reading 11 points once its near tracks leave the frame (the held wall is at
+    infinity there): its later frames must still register (``MIN_PNP_POINTS``)."""
     pytest.importorskip("skimage")
     from engine.clone.solve import solve_shot
     from engine.clone.synthetic import exact_tracks, make_clip, room
