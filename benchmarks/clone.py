@@ -1,12 +1,12 @@
 """Camera cloning against the true cameras of rendered clips (textured room, H.264, noise).
 
-    OMP_NUM_THREADS=1 taskset -c 0,1 python benchmarks/clone.py [--quick] [--seed 101]
+    OMP_NUM_THREADS=1 taskset -c 0,1 python benchmarks/clone.py [--quick] [--seed 101] [--size 640x360]
 
 Rooms repeat every 8 seeds below 100; seeds from 100 on shuffle the photographs (a fresh room each).
 The thresholds in ``engine.clone.solve`` were set on rooms 0-4 and 7, then 13 and 22 were looked at;
 101 and 102 were first run on the code as it stands (docs/benchmarks.md says which figure is clean).
 
-Every move of ``engine.clone.synthetic.MOVES`` as a one-shot clip (36 frames, 320x180, 24 fps,
+Every move of ``engine.clone.synthetic.MOVES`` as a one-shot clip (36 frames, 320x180 or --size, 24 fps,
 grain sigma 2, H.264 crf 20), plus a three-shot clip with a hard cut and an 8-frame dissolve, each
 cloned with ``engine.clone.clone.clone_video`` given the true focal length (``--focal-mm``), and
 the rotation shots again without it (self-calibration). Figures:
@@ -91,8 +91,8 @@ def shot_figures(clip, result, k, cs, kind, frame_offset=0):
     return out
 
 
-def run_clip(shots, folder, name, hint: bool, dissolve=0, seed=0):
-    clip = make_clip(shots, noise=2.0, dissolve=dissolve, seed=seed)
+def run_clip(shots, folder, name, hint: bool, dissolve=0, seed=0, size=(320, 180)):
+    clip = make_clip(shots, size=size, noise=2.0, dissolve=dissolve, seed=seed)
     path = folder / f"{name}.mp4"
     write_mp4(clip.frames, path, clip.fps, (clip.frames.shape[2], clip.frames.shape[1]), crf=20)
     focal_mm = float(clip.focal_px[0] * SUPER35_SENSOR_MM[0] / clip.frames.shape[2]) if hint else None
@@ -119,14 +119,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="a few moves only")
     ap.add_argument("--seed", type=int, default=101, help="room and grain of the clips (101, 102: clean held-out rooms; 0-4, 7 tuned on)")
+    ap.add_argument("--size", default="320x180", help="clips rendered at WxH (tracked, like every clip, at the 320x180 diagonal)")
     args = ap.parse_args()
+    size = tuple(int(v) for v in args.size.lower().split("x"))
     kinds = ["pan_left", "tilt_up", "zoom_in", "push_in", "truck_right"] if args.quick else list(MOVES)
     rre, rte, zooms, f1s, rows, cut_ok, cut_total, selfcal = [], [], [], [], [], 0, 0, []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for kind in kinds:
             n = 36
-            clip, result = run_clip([(kind, n)], folder, kind, hint=True, seed=args.seed)
+            clip, result = run_clip([(kind, n)], folder, kind, hint=True, seed=args.seed, size=size)
             cut_total += 0
             cut_ok += 0 if result.transitions else 0
             extra = [t.frame for t in result.transitions]
@@ -138,11 +140,11 @@ def main() -> None:
                 zooms.append(fig["zoom"])
             rows.append((kind, fig, extra))
             if kind in {"pan_left", "pan_right", "tilt_up", "pan_corner"}:
-                _, res2 = run_clip([(kind, n)], folder, kind + "_nohint", hint=False, seed=args.seed)
+                _, res2 = run_clip([(kind, n)], folder, kind + "_nohint", hint=False, seed=args.seed, size=size)
                 selfcal.append(res2.shots[0].focal_px / clip.focal_px[0])
         # multi-shot: a cut and a dissolve
         multi = [("pan_right", 30), ("push_in", 30), ("zoom_out", 30)]
-        clip, result = run_clip(multi, folder, "multi", hint=True, dissolve=8, seed=args.seed + 2)
+        clip, result = run_clip(multi, folder, "multi", hint=True, dissolve=8, seed=args.seed + 2, size=size)
         found = [t.frame for t in result.transitions]
         cut_total += len(clip.cuts)
         cut_ok += sum(1 for c in clip.cuts if c in found)
