@@ -141,7 +141,8 @@ def main() -> None:
             rows.append((kind, fig, extra))
             if kind in {"pan_left", "pan_right", "tilt_up", "pan_corner"}:
                 _, res2 = run_clip([(kind, n)], folder, kind + "_nohint", hint=False, seed=args.seed, size=size)
-                selfcal.append(res2.shots[0].focal_px / clip.focal_px[0])
+                # the clone's pixels are its working frame's (at most 480 wide), the clip's its own
+                selfcal.append(res2.shots[0].focal_px / (clip.focal_px[0] * res2.size[0] / clip.frames.shape[2]))
         # multi-shot: a cut and a dissolve
         multi = [("pan_right", 30), ("push_in", 30), ("zoom_out", 30)]
         clip, result = run_clip(multi, folder, "multi", hint=True, dissolve=8, seed=args.seed + 2, size=size)
