@@ -233,8 +233,9 @@ def exact_tracks(clip: Clip, quads: list[Quad], tracks: np.ndarray) -> np.ndarra
     out = np.full(tracks.shape, np.nan)
     seen = np.isfinite(tracks[..., 0])
     first = np.argmax(seen, axis=0)
-    for f in np.unique(first[seen.any(axis=0)]):
-        js = np.flatnonzero((first == f) & seen.any(axis=0))
+    ever = seen.any(axis=0)
+    for f in np.unique(first[ever]):
+        js = np.flatnonzero((first == f) & ever)
         _, depth = render(clip.c2w[f], clip.focal_px[f], (w, h), quads)
         xy = tracks[f, js].astype(np.float32)
         depth = np.where(np.isfinite(depth), depth, 0).astype(np.float32)

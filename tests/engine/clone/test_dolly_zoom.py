@@ -82,7 +82,6 @@ def test_the_whole_solve_gives_a_dolly_zoom_back_from_exact_tracks(kind, room_se
     tracks of these very clips give 1.105 and 0.939 (docs/benchmarks.md). Room 13's push leaves
     the fixed-lens reading 11 points once its near tracks leave the frame (the held wall is at
     infinity there): its later frames must still register (``MIN_PNP_POINTS``)."""
-    pytest.importorskip("skimage")
     from engine.clone.solve import solve_shot
     from engine.clone.synthetic import exact_tracks, make_clip, room
     from engine.clone.tracks import track
